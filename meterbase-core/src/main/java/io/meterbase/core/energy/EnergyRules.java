@@ -1,0 +1,65 @@
+package io.meterbase.core.energy;
+
+import io.meterbase.core.model.Accumulation;
+import io.meterbase.core.model.Channel;
+import io.meterbase.core.model.Quantity;
+
+/**
+ * How much a channel consumed between two consecutive readings: interval channels report it, registers give it
+ * by {@link CounterStep}, active power is integrated by the trapezoid rule over gaps up to a maximum (a longer
+ * gap counts nothing, as nobody knows what happened in it). The amount is attributed to the period of the later
+ * reading.
+ */
+public final class EnergyRules {
+
+    private static final double MAX_ENERGY_WH_PER_HOUR = 1e6;
+    private static final double MAX_WATER_L_PER_HOUR = 1e5;
+    private static final double MAX_GAS_M3_PER_HOUR = 1e3;
+
+    private final long maxGapMillis;
+
+    public EnergyRules(long maxGapMillis) {
+        if (maxGapMillis <= 0) {
+            throw new IllegalArgumentException("maxGapMillis: must be positive, was " + maxGapMillis);
+        }
+        this.maxGapMillis = maxGapMillis;
+    }
+
+    /** Whether rollups of this channel carry consumption. */
+    public static boolean hasConsumption(Channel channel) {
+        return channel.accumulation() != Accumulation.INSTANT || channel.quantity() == Quantity.ACTIVE_POWER;
+    }
+
+    /** The consumption of the first reading of a channel, with no reading before it. */
+    public double first(Channel channel, double value) {
+        if (!hasConsumption(channel)) {
+            return Double.NaN;
+        }
+        return channel.accumulation() == Accumulation.INTERVAL ? value : 0;
+    }
+
+    /** The consumption between a reading and the one before it. */
+    public double between(Channel channel, long previousTs, double previous, long ts, double value) {
+        return switch (channel.accumulation()) {
+            case INTERVAL -> value;
+            case CUMULATIVE ->
+                CounterStep.between(previous, value, ts - previousTs, maxPerHour(channel.quantity()))
+                        .delta();
+            case INSTANT -> {
+                if (channel.quantity() != Quantity.ACTIVE_POWER) {
+                    yield Double.NaN;
+                }
+                long dt = ts - previousTs;
+                yield dt <= 0 || dt > maxGapMillis ? 0 : (previous + value) / 2 * dt / 3_600_000.0;
+            }
+        };
+    }
+
+    static double maxPerHour(Quantity quantity) {
+        return switch (quantity) {
+            case WATER_VOLUME -> MAX_WATER_L_PER_HOUR;
+            case GAS_VOLUME -> MAX_GAS_M3_PER_HOUR;
+            default -> MAX_ENERGY_WH_PER_HOUR;
+        };
+    }
+}

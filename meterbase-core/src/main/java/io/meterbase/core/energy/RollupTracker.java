@@ -1,0 +1,218 @@
+package io.meterbase.core.energy;
+
+import io.meterbase.core.model.Channel;
+import io.meterbase.core.model.Reading;
+import io.meterbase.core.store.DayKey;
+import io.meterbase.core.store.ReadingKey;
+import io.meterbase.core.store.ReadingStore;
+import io.meterbase.core.store.Rollup;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps hourly and daily rollups up to date as readings become durable. Readings newer than everything stored
+ * of their channel are folded into an open accumulator per channel; late readings mark their hour (and the hour
+ * of the reading after them, whose consumption depends on them) stale, and stale hours are recomputed from the
+ * stored readings. {@link #flush()} writes what changed.
+ *
+ * <p>Threading: confined to the durable writer's thread.
+ */
+public final class RollupTracker {
+
+    public static final long HOUR = 3_600_000L;
+    private static final Logger LOG = LoggerFactory.getLogger(RollupTracker.class);
+    private static final int PAGE = 100_000;
+
+    private final ReadingStore store;
+    private final ChannelInfo info;
+    private final EnergyRules rules;
+    private final Map<Integer, ChannelState> states = new HashMap<>();
+    private final Set<Integer> changed = new HashSet<>();
+    private final List<Rollup> closed = new ArrayList<>();
+    private final Set<ReadingKey> stale = new LinkedHashSet<>();
+
+    public RollupTracker(ReadingStore store, ChannelInfo info, EnergyRules rules) {
+        this.store = store;
+        this.info = info;
+        this.rules = rules;
+    }
+
+    public static long hourOf(long timestamp) {
+        return Math.floorDiv(timestamp, HOUR) * HOUR;
+    }
+
+    /**
+     * Rebuilds what a crash may have left unrolled: every hour from each channel's newest hourly rollup to its
+     * newest reading, and every hour marked stale, then opens each channel's newest hour.
+     */
+    public void recover() {
+        Map<Integer, Long> newest = store.newestTimestamps();
+        Map<Integer, Long> rolled = store.newestHourly();
+        List<Rollup> rollups = new ArrayList<>();
+        for (Map.Entry<Integer, Long> e : newest.entrySet()) {
+            int channelId = e.getKey();
+            Optional<Channel> channel = info.channel(channelId);
+            if (channel.isEmpty()) {
+                continue;
+            }
+            long from = rolled.getOrDefault(channelId, Long.MIN_VALUE);
+            ChannelState state = new ChannelState(channel.get());
+            recompute(state, from, hourOf(e.getValue()) + HOUR, rollups);
+            states.put(channelId, state);
+        }
+        stale.addAll(store.staleHours());
+        upsert(rollups);
+        flush();
+        LOG.info("Rollups recovered for {} channels", newest.size());
+    }
+
+    /** Folds in readings that are newer than every stored reading of their channel, in time order per channel. */
+    public void addFresh(List<Reading> readings) {
+        for (Reading r : readings) {
+            ChannelState state = states.get(r.channelId());
+            if (state == null) {
+                Optional<Channel> channel = info.channel(r.channelId());
+                if (channel.isEmpty()) {
+                    continue;
+                }
+                state = new ChannelState(channel.get());
+                states.put(r.channelId(), state);
+            }
+            state.add(r, rules, closed);
+            changed.add(r.channelId());
+        }
+    }
+
+    /** Marks hours whose stored readings changed behind the open accumulators. */
+    public void markStale(Collection<ReadingKey> hours) {
+        stale.addAll(hours);
+    }
+
+    /** Writes every changed hour and the days they belong to; recomputes stale hours from stored readings. */
+    public void flush() {
+        List<Rollup> rollups = new ArrayList<>(closed);
+        closed.clear();
+        for (int channelId : changed) {
+            ChannelState state = states.get(channelId);
+            if (state != null && state.open != null) {
+                rollups.add(state.open.toRollup());
+            }
+        }
+        changed.clear();
+        List<ReadingKey> done = new ArrayList<>(stale);
+        stale.clear();
+        for (ReadingKey hour : done) {
+            recomputeStale(hour.channelId(), hour.timestamp(), rollups);
+        }
+        upsert(rollups);
+        if (!done.isEmpty()) {
+            store.clearStaleHours(done);
+        }
+    }
+
+    private void recomputeStale(int channelId, long hour, List<Rollup> out) {
+        Optional<Channel> channel = info.channel(channelId);
+        if (channel.isEmpty()) {
+            return;
+        }
+        ChannelState state = states.computeIfAbsent(channelId, id -> new ChannelState(channel.get()));
+        long end = hour + HOUR;
+        Optional<Reading> next = store.readingAfter(channelId, end - 1);
+        if (next.isPresent()) {
+            end = Math.max(end, hourOf(next.get().timestamp()) + HOUR);
+        }
+        ChannelState scratch = new ChannelState(channel.get());
+        recompute(scratch, hour, end, out);
+        if (state.open != null && scratch.open != null && scratch.open.start() == state.open.start()) {
+            state.open = scratch.open;
+        }
+    }
+
+    /**
+     * Recomputes every hour in {@code [from, to)} of the channel from stored readings into {@code out}, leaving the
+     * state at the last reading with its hour open.
+     */
+    private void recompute(ChannelState state, long from, long to, List<Rollup> out) {
+        int channelId = state.channel.id();
+        Optional<Reading> before = from == Long.MIN_VALUE ? Optional.empty() : store.readingBefore(channelId, from);
+        before.ifPresent(r -> state.last = r);
+        long cursor = from;
+        List<Rollup> local = new ArrayList<>();
+        while (true) {
+            List<Reading> page = store.readings(channelId, cursor, to, PAGE);
+            for (Reading r : page) {
+                state.add(r, rules, local);
+            }
+            if (page.size() < PAGE) {
+                break;
+            }
+            cursor = page.get(page.size() - 1).timestamp() + 1;
+        }
+        out.addAll(local);
+        if (state.open != null) {
+            out.add(state.open.toRollup());
+        }
+    }
+
+    private void upsert(List<Rollup> rollups) {
+        if (rollups.isEmpty()) {
+            return;
+        }
+        Map<ReadingKey, Rollup> unique = new HashMap<>();
+        Set<DayKey> days = new HashSet<>();
+        for (Rollup r : rollups) {
+            unique.put(new ReadingKey(r.channelId(), r.start()), r);
+            days.add(dayOf(r.channelId(), r.start()));
+        }
+        store.upsertHourly(unique.values());
+        store.rebuildDaily(days);
+    }
+
+    private DayKey dayOf(int channelId, long timestamp) {
+        ZoneId zone = info.zone(channelId);
+        LocalDate date = Instant.ofEpochMilli(timestamp).atZone(zone).toLocalDate();
+        long start = date.atStartOfDay(zone).toInstant().toEpochMilli();
+        long end = date.plusDays(1).atStartOfDay(zone).toInstant().toEpochMilli();
+        return new DayKey(channelId, start, end);
+    }
+
+    /** The last reading and the open hour of one channel. */
+    private static final class ChannelState {
+        final Channel channel;
+        final boolean withEnergy;
+        Reading last;
+        PeriodAccumulator open;
+
+        ChannelState(Channel channel) {
+            this.channel = channel;
+            this.withEnergy = EnergyRules.hasConsumption(channel);
+        }
+
+        void add(Reading r, EnergyRules rules, List<Rollup> closedOut) {
+            long hour = hourOf(r.timestamp());
+            if (open == null || open.start() != hour) {
+                if (open != null && !open.isEmpty()) {
+                    closedOut.add(open.toRollup());
+                }
+                open = new PeriodAccumulator(channel.id(), hour, withEnergy);
+            }
+            double consumption = last == null
+                    ? rules.first(channel, r.value())
+                    : rules.between(channel, last.timestamp(), last.value(), r.timestamp(), r.value());
+            open.add(r.value(), consumption);
+            last = r;
+        }
+    }
+}

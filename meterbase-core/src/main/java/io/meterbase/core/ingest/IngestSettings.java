@@ -1,0 +1,85 @@
+package io.meterbase.core.ingest;
+
+import io.meterbase.core.model.Quantity;
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.Map;
+
+/**
+ * Validation limits and pipeline sizes, with their defaults. Ranges default to each quantity's
+ * {@link Quantity#defaultMin()}/{@link Quantity#defaultMax()} and can be narrowed per quantity.
+ */
+public record IngestSettings(
+        Duration maxFuture,
+        Duration retention,
+        Map<Quantity, double[]> ranges,
+        boolean autoRegisterDevices,
+        int queueCapacity,
+        int maxBatch,
+        Duration rollupInterval,
+        Duration maxIntegrationGap) {
+
+    public IngestSettings {
+        ranges = Map.copyOf(ranges);
+        if (queueCapacity < 1) {
+            throw new IllegalArgumentException("queueCapacity: must be positive, was " + queueCapacity);
+        }
+        if (maxBatch < 1) {
+            throw new IllegalArgumentException("maxBatch: must be positive, was " + maxBatch);
+        }
+    }
+
+    public static IngestSettings defaults() {
+        return new IngestSettings(
+                Duration.ofMinutes(5),
+                Duration.ofDays(10 * 366),
+                new EnumMap<>(Quantity.class),
+                true,
+                2_000_000,
+                200_000,
+                Duration.ofSeconds(1),
+                Duration.ofMinutes(15));
+    }
+
+    public double min(Quantity q) {
+        double[] r = ranges.get(q);
+        return r == null ? q.defaultMin() : r[0];
+    }
+
+    public double max(Quantity q) {
+        double[] r = ranges.get(q);
+        return r == null ? q.defaultMax() : r[1];
+    }
+
+    public IngestSettings withRange(Quantity q, double min, double max) {
+        Map<Quantity, double[]> copy = new EnumMap<>(Quantity.class);
+        copy.putAll(ranges);
+        copy.put(q, new double[] {min, max});
+        return new IngestSettings(
+                maxFuture,
+                retention,
+                copy,
+                autoRegisterDevices,
+                queueCapacity,
+                maxBatch,
+                rollupInterval,
+                maxIntegrationGap);
+    }
+
+    public IngestSettings withAutoRegisterDevices(boolean on) {
+        return new IngestSettings(
+                maxFuture, retention, ranges, on, queueCapacity, maxBatch, rollupInterval, maxIntegrationGap);
+    }
+
+    public IngestSettings withQueueCapacity(int capacity) {
+        return new IngestSettings(
+                maxFuture,
+                retention,
+                ranges,
+                autoRegisterDevices,
+                capacity,
+                maxBatch,
+                rollupInterval,
+                maxIntegrationGap);
+    }
+}

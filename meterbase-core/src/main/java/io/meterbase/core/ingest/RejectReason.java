@@ -1,0 +1,26 @@
+package io.meterbase.core.ingest;
+
+import java.util.Locale;
+
+/** Why an input or one of its readings was refused. The names appear in answers, quarantine and metrics. */
+public enum RejectReason {
+    MALFORMED_PAYLOAD,
+    PAYLOAD_TOO_LARGE,
+    UNKNOWN_FORMAT,
+    UNAUTHORIZED,
+    KEY_REVOKED,
+    UNKNOWN_DEVICE,
+    UNKNOWN_QUANTITY,
+    UNIT_MISMATCH,
+    ACCUMULATION_MISMATCH,
+    CHANNEL_CONFLICT,
+    NOT_FINITE,
+    OUT_OF_RANGE,
+    TIMESTAMP_IN_FUTURE,
+    TIMESTAMP_TOO_OLD;
+
+    /** The lower-case form used in JSON answers and metric tags, e.g. {@code unit_mismatch}. */
+    public String key() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+}

@@ -1,0 +1,93 @@
+package io.meterbase.core.model;
+
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * What a channel measures, with its canonical unit (the unit every stored value is in) and the default range of
+ * physically plausible values that validation applies unless configured otherwise.
+ */
+public enum Quantity {
+    ACTIVE_POWER("active_power", Unit.W, -10e6, 10e6),
+    REACTIVE_POWER("reactive_power", Unit.VAR, -10e6, 10e6),
+    APPARENT_POWER("apparent_power", Unit.VA, 0, 10e6),
+    ENERGY_IMPORT("energy_import", Unit.WH, -1e9, 1e13),
+    ENERGY_EXPORT("energy_export", Unit.WH, -1e9, 1e13),
+    VOLTAGE("voltage", Unit.V, 0, 1000),
+    CURRENT("current", Unit.A, -10_000, 10_000),
+    POWER_FACTOR("power_factor", Unit.RATIO, -1, 1),
+    FREQUENCY("frequency", Unit.HZ, 0, 100),
+    TEMPERATURE("temperature", Unit.CELSIUS, -60, 200),
+    RELATIVE_HUMIDITY("humidity", Unit.PERCENT_RH, 0, 100),
+    ILLUMINANCE("illuminance", Unit.LUX, 0, 200_000),
+    GAS_CONCENTRATION("gas_concentration", Unit.PPM, 0, 1_000_000),
+    WATER_VOLUME("water_volume", Unit.LITRE, -1e7, 1e12),
+    GAS_VOLUME("gas_volume", Unit.CUBIC_METRE, -1e5, 1e10);
+
+    private final String key;
+    private final Unit canonicalUnit;
+    private final double defaultMin;
+    private final double defaultMax;
+
+    Quantity(String key, Unit canonicalUnit, double defaultMin, double defaultMax) {
+        this.key = key;
+        this.canonicalUnit = canonicalUnit;
+        this.defaultMin = defaultMin;
+        this.defaultMax = defaultMax;
+    }
+
+    /** The name used in payloads and the API, e.g. {@code active_power}. */
+    public String key() {
+        return key;
+    }
+
+    public Unit canonicalUnit() {
+        return canonicalUnit;
+    }
+
+    public double defaultMin() {
+        return defaultMin;
+    }
+
+    public double defaultMax() {
+        return defaultMax;
+    }
+
+    /** Whether readings of this quantity are amounts (energy, volume) that can be summed into consumption. */
+    public boolean isConsumption() {
+        return this == ENERGY_IMPORT || this == ENERGY_EXPORT || this == WATER_VOLUME || this == GAS_VOLUME;
+    }
+
+    /** Whether {@code accumulation} makes sense for this quantity: registers and intervals only for amounts. */
+    public boolean allows(Accumulation accumulation) {
+        return isConsumption() || accumulation == Accumulation.INSTANT;
+    }
+
+    /** The accumulation assumed when a payload does not say: a register for amounts, an instant otherwise. */
+    public Accumulation defaultAccumulation() {
+        return isConsumption() ? Accumulation.CUMULATIVE : Accumulation.INSTANT;
+    }
+
+    /** The unit of this quantity written as {@code symbol}, or empty when the symbol is no unit of it. */
+    public Optional<Unit> unit(String symbol) {
+        if (symbol == null) {
+            return Optional.empty();
+        }
+        for (Unit unit : Unit.values()) {
+            if (unit.dimension() == canonicalUnit.dimension() && unit.hasSymbol(symbol)) {
+                return Optional.of(unit);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** The quantity with payload name {@code key} (case-insensitive), or empty. */
+    public static Optional<Quantity> ofKey(String key) {
+        if (key == null) {
+            return Optional.empty();
+        }
+        String lower = key.toLowerCase(Locale.ROOT);
+        return Arrays.stream(values()).filter(q -> q.key.equals(lower)).findFirst();
+    }
+}

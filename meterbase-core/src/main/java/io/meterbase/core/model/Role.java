@@ -1,0 +1,7 @@
+package io.meterbase.core.model;
+
+/** Who holds a credential. */
+public enum Role {
+    CUSTOMER,
+    OPERATOR
+}

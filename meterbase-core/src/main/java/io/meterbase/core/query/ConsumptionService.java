@@ -1,0 +1,174 @@
+package io.meterbase.core.query;
+
+import io.meterbase.core.ingest.LiveState;
+import io.meterbase.core.model.Category;
+import io.meterbase.core.model.Channel;
+import io.meterbase.core.model.Device;
+import io.meterbase.core.model.Quantity;
+import io.meterbase.core.model.Reading;
+import io.meterbase.core.model.Site;
+import io.meterbase.core.registry.Registry;
+import io.meterbase.core.store.ReadingStore;
+import io.meterbase.core.store.Rollup;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.time.ZonedDateTime;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Consumption per period and group, and a customer's live summary. Which channels count for a device: its
+ * consumption registers or intervals of the commodity if it has any, else (electricity) its active power
+ * integrated. Where a customer has a main meter ({@link Category#MAIN}) only the main meters count for the
+ * customer's totals, so appliances behind it are not counted twice.
+ */
+public final class ConsumptionService {
+
+    /** Grouping of consumption. */
+    public enum GroupBy {
+        DEVICE,
+        CATEGORY,
+        SITE,
+        TOTAL
+    }
+
+    /** Length of the periods. */
+    public enum Interval {
+        HOUR,
+        DAY,
+        MONTH
+    }
+
+    private final Registry registry;
+    private final ReadingStore store;
+    private final LiveState live;
+    private final Clock clock;
+    private final Duration liveStaleAfter;
+
+    public ConsumptionService(
+            Registry registry, ReadingStore store, LiveState live, Clock clock, Duration liveStaleAfter) {
+        this.registry = registry;
+        this.store = store;
+        this.live = live;
+        this.clock = clock;
+        this.liveStaleAfter = liveStaleAfter;
+    }
+
+    /** The channels whose consumption counts for the device, empty when it measures none of the commodity. */
+    public List<Channel> consumptionChannels(Device device, Commodity commodity) {
+        List<Channel> channels = registry.channels(device.id());
+        List<Channel> amounts = channels.stream()
+                .filter(c -> c.quantity() == commodity.quantity())
+                .toList();
+        if (!amounts.isEmpty() || commodity != Commodity.ELECTRICITY) {
+            return amounts;
+        }
+        return powerChannels(channels);
+    }
+
+    /** A device's active power channel named {@code active_power}, or else all its active power channels. */
+    private static List<Channel> powerChannels(List<Channel> channels) {
+        List<Channel> power = channels.stream()
+                .filter(c -> c.quantity() == Quantity.ACTIVE_POWER)
+                .toList();
+        return power.stream()
+                .filter(c -> c.name().equals("active_power"))
+                .findFirst()
+                .map(List::of)
+                .orElse(power);
+    }
+
+    /** Consumption of the devices in {@code [from, to)}, per period and group, oldest period first. */
+    public List<EnergyPoint> consumption(
+            Collection<Device> devices, Commodity commodity, Interval interval, GroupBy groupBy, long from, long to) {
+        Map<Integer, Device> owner = new HashMap<>();
+        for (Device d : devices) {
+            for (Channel c : consumptionChannels(d, commodity)) {
+                owner.put(c.id(), d);
+            }
+        }
+        if (owner.isEmpty()) {
+            return List.of();
+        }
+        List<Rollup> rollups = interval == Interval.HOUR
+                ? store.hourly(owner.keySet(), from, to)
+                : store.daily(owner.keySet(), from, to);
+        Map<String, Map<Long, Double>> sums = new TreeMap<>();
+        for (Rollup r : rollups) {
+            if (!r.hasEnergy()) {
+                continue;
+            }
+            Device d = owner.get(r.channelId());
+            long period = interval == Interval.MONTH ? monthStart(r.start(), zone(d)) : r.start();
+            sums.computeIfAbsent(group(d, groupBy), k -> new TreeMap<>()).merge(period, r.energy(), Double::sum);
+        }
+        List<EnergyPoint> points = new ArrayList<>();
+        sums.forEach((group, periods) -> periods.forEach((p, v) -> points.add(new EnergyPoint(group, p, v))));
+        points.sort((a, b) -> a.periodStart() != b.periodStart()
+                ? Long.compare(a.periodStart(), b.periodStart())
+                : a.group().compareTo(b.group()));
+        return points;
+    }
+
+    /** The customer's live power (W) and electricity consumed today (Wh) in the site's time zone. */
+    public CustomerSummary summary(long customerId) {
+        List<Device> counted = countedDevices(customerId);
+        long now = clock.millis();
+        long freshAfter = now - liveStaleAfter.toMillis();
+        double power = 0;
+        Instant newest = null;
+        for (Device d : counted) {
+            for (Channel c : powerChannels(registry.channels(d.id()))) {
+                Reading r = live.latest(c.id()).orElse(null);
+                if (r != null && r.timestamp() >= freshAfter) {
+                    power += r.value();
+                    Instant at = Instant.ofEpochMilli(r.timestamp());
+                    newest = newest == null || at.isAfter(newest) ? at : newest;
+                }
+            }
+        }
+        ZoneId zone =
+                registry.sites(customerId).stream().findFirst().map(Site::zone).orElse(ZoneId.of("UTC"));
+        LocalDate today = Instant.ofEpochMilli(now).atZone(zone).toLocalDate();
+        long dayStart = today.atStartOfDay(zone).toInstant().toEpochMilli();
+        double energyToday =
+                consumption(counted, Commodity.ELECTRICITY, Interval.DAY, GroupBy.TOTAL, dayStart, dayStart + 1)
+                        .stream()
+                        .mapToDouble(EnergyPoint::amount)
+                        .sum();
+        return new CustomerSummary(power, energyToday, newest);
+    }
+
+    private List<Device> countedDevices(long customerId) {
+        List<Device> all = registry.devices(customerId);
+        List<Device> mains =
+                all.stream().filter(d -> d.category() == Category.MAIN).toList();
+        return mains.isEmpty() ? all : mains;
+    }
+
+    private String group(Device d, GroupBy groupBy) {
+        return switch (groupBy) {
+            case DEVICE -> d.ref();
+            case CATEGORY -> d.category().name().toLowerCase(Locale.ROOT);
+            case SITE -> registry.site(d.siteId()).map(Site::name).orElse(String.valueOf(d.siteId()));
+            case TOTAL -> "total";
+        };
+    }
+
+    private ZoneId zone(Device d) {
+        return registry.site(d.siteId()).map(Site::zone).orElse(ZoneId.of("UTC"));
+    }
+
+    private static long monthStart(long timestamp, ZoneId zone) {
+        ZonedDateTime t = Instant.ofEpochMilli(timestamp).atZone(zone);
+        return t.toLocalDate().withDayOfMonth(1).atStartOfDay(zone).toInstant().toEpochMilli();
+    }
+}

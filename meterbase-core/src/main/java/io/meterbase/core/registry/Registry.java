@@ -1,0 +1,364 @@
+package io.meterbase.core.registry;
+
+import io.meterbase.core.auth.ApiKeys;
+import io.meterbase.core.auth.AuthResult;
+import io.meterbase.core.auth.Principal;
+import io.meterbase.core.model.Accumulation;
+import io.meterbase.core.model.ApiKey;
+import io.meterbase.core.model.Category;
+import io.meterbase.core.model.Channel;
+import io.meterbase.core.model.Customer;
+import io.meterbase.core.model.Device;
+import io.meterbase.core.model.DeviceType;
+import io.meterbase.core.model.Gateway;
+import io.meterbase.core.model.GeoPosition;
+import io.meterbase.core.model.Quantity;
+import io.meterbase.core.model.Role;
+import io.meterbase.core.model.Site;
+import io.meterbase.core.store.MetadataStore;
+import java.time.Clock;
+import java.time.ZoneId;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The metadata of every customer, site, gateway, device, channel and key, held in memory for the ingest hot path
+ * and written through to the {@link MetadataStore} before any change becomes visible. Reads are lock-free;
+ * changes are serialised.
+ */
+public final class Registry {
+
+    private final MetadataStore store;
+    private final Clock clock;
+    private final AtomicLong nextId = new AtomicLong();
+    private final AtomicLong nextChannelId = new AtomicLong();
+
+    private final Map<Long, Customer> customers = new ConcurrentHashMap<>();
+    private final Map<Long, Site> sites = new ConcurrentHashMap<>();
+    private final Map<Long, Gateway> gateways = new ConcurrentHashMap<>();
+    private final Map<String, Gateway> gatewaysByRef = new ConcurrentHashMap<>();
+    private final Map<Long, Device> devices = new ConcurrentHashMap<>();
+    private final Map<String, Device> devicesByRef = new ConcurrentHashMap<>();
+    private final Map<Integer, Channel> channels = new ConcurrentHashMap<>();
+    private final Map<String, Channel> channelsByName = new ConcurrentHashMap<>();
+    private final Map<Long, ApiKey> keys = new ConcurrentHashMap<>();
+    private final Map<String, ApiKey> keysByHash = new ConcurrentHashMap<>();
+
+    public Registry(MetadataStore store, Clock clock) {
+        this.store = store;
+        this.clock = clock;
+        long maxId = 0;
+        for (Customer c : store.customers()) {
+            customers.put(c.id(), c);
+            maxId = Math.max(maxId, c.id());
+        }
+        for (Site s : store.sites()) {
+            sites.put(s.id(), s);
+            maxId = Math.max(maxId, s.id());
+        }
+        for (Gateway g : store.gateways()) {
+            indexGateway(g);
+            maxId = Math.max(maxId, g.id());
+        }
+        for (Device d : store.devices()) {
+            indexDevice(d);
+            maxId = Math.max(maxId, d.id());
+        }
+        for (ApiKey k : store.apiKeys()) {
+            indexKey(k);
+            maxId = Math.max(maxId, k.id());
+        }
+        int maxChannel = 0;
+        for (Channel ch : store.channels()) {
+            indexChannel(ch);
+            maxChannel = Math.max(maxChannel, ch.id());
+        }
+        nextId.set(maxId + 1);
+        nextChannelId.set(maxChannel + 1);
+    }
+
+    public Clock clock() {
+        return clock;
+    }
+
+    // ---- customers and sites
+
+    /** Creates a customer with its first site. */
+    public synchronized Customer createCustomer(
+            String name, String siteName, String address, GeoPosition position, String community, ZoneId zone) {
+        Customer customer = new Customer(nextId.getAndIncrement(), name, clock.instant());
+        store.save(customer);
+        customers.put(customer.id(), customer);
+        createSite(customer.id(), siteName == null ? name : siteName, address, position, community, zone);
+        return customer;
+    }
+
+    public synchronized Site createSite(
+            long customerId, String name, String address, GeoPosition position, String community, ZoneId zone) {
+        requireCustomer(customerId);
+        Site site = new Site(
+                nextId.getAndIncrement(),
+                customerId,
+                name,
+                address,
+                position,
+                community == null || community.isBlank() ? "default" : community,
+                zone == null ? ZoneId.of("UTC") : zone);
+        store.save(site);
+        sites.put(site.id(), site);
+        return site;
+    }
+
+    public Optional<Customer> customer(long id) {
+        return Optional.ofNullable(customers.get(id));
+    }
+
+    public List<Customer> customers() {
+        return customers.values().stream()
+                .sorted(Comparator.comparingLong(Customer::id))
+                .toList();
+    }
+
+    public Optional<Site> site(long id) {
+        return Optional.ofNullable(sites.get(id));
+    }
+
+    public List<Site> sites(long customerId) {
+        return sites.values().stream()
+                .filter(s -> s.customerId() == customerId)
+                .sorted(Comparator.comparingLong(Site::id))
+                .toList();
+    }
+
+    /** The customer's first site, where gateways and devices go unless told otherwise. */
+    public Site defaultSite(long customerId) {
+        return sites(customerId).stream()
+                .findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("customerId: " + customerId + " has no site"));
+    }
+
+    // ---- gateways
+
+    public Optional<Gateway> gateway(long customerId, String ref) {
+        return Optional.ofNullable(gatewaysByRef.get(customerId + "/" + ref));
+    }
+
+    public Optional<Gateway> gateway(long id) {
+        return Optional.ofNullable(gateways.get(id));
+    }
+
+    public List<Gateway> gateways(long customerId) {
+        return gateways.values().stream()
+                .filter(g -> g.customerId() == customerId)
+                .sorted(Comparator.comparingLong(Gateway::id))
+                .toList();
+    }
+
+    /** The customer's gateway named {@code ref}, registered at the default site on first use. */
+    public Gateway gatewayOrRegister(long customerId, String ref) {
+        Gateway known = gatewaysByRef.get(customerId + "/" + ref);
+        return known != null
+                ? known
+                : registerGateway(customerId, defaultSite(customerId).id(), ref, ref, null, 0);
+    }
+
+    public synchronized Gateway registerGateway(
+            long customerId, long siteId, String ref, String name, String address, int port) {
+        requireCustomer(customerId);
+        Gateway existing = gatewaysByRef.get(customerId + "/" + ref);
+        if (existing != null) {
+            return existing;
+        }
+        Gateway gateway = new Gateway(nextId.getAndIncrement(), customerId, siteId, ref, name, address, port);
+        store.save(gateway);
+        indexGateway(gateway);
+        return gateway;
+    }
+
+    // ---- devices and channels
+
+    public Optional<Device> device(long customerId, String ref) {
+        return Optional.ofNullable(devicesByRef.get(customerId + "/" + ref));
+    }
+
+    public Optional<Device> device(long id) {
+        return Optional.ofNullable(devices.get(id));
+    }
+
+    public List<Device> devices(long customerId) {
+        return devices.values().stream()
+                .filter(d -> d.customerId() == customerId)
+                .sorted(Comparator.comparingLong(Device::id))
+                .toList();
+    }
+
+    public List<Device> allDevices() {
+        return devices.values().stream()
+                .sorted(Comparator.comparingLong(Device::id))
+                .toList();
+    }
+
+    public synchronized Device registerDevice(
+            long customerId, long siteId, long gatewayId, String ref, String name, DeviceType type, Category category) {
+        requireCustomer(customerId);
+        Device existing = devicesByRef.get(customerId + "/" + ref);
+        if (existing != null) {
+            return existing;
+        }
+        Device device = new Device(
+                nextId.getAndIncrement(),
+                customerId,
+                siteId,
+                gatewayId,
+                ref,
+                name == null || name.isBlank() ? ref : name,
+                type,
+                category);
+        store.save(device);
+        indexDevice(device);
+        return device;
+    }
+
+    /** Renames or recategorises a device, as a gateway may when its user edits a node. */
+    public synchronized Device updateDevice(Device changed) {
+        store.save(changed);
+        indexDevice(changed);
+        return changed;
+    }
+
+    public Optional<Channel> channel(int id) {
+        return Optional.ofNullable(channels.get(id));
+    }
+
+    public Optional<Channel> channel(long deviceId, String name) {
+        return Optional.ofNullable(channelsByName.get(deviceId + "/" + name));
+    }
+
+    public List<Channel> channels(long deviceId) {
+        return channels.values().stream()
+                .filter(c -> c.deviceId() == deviceId)
+                .sorted(Comparator.comparingInt(Channel::id))
+                .toList();
+    }
+
+    public List<Channel> allChannels() {
+        return channels.values().stream()
+                .sorted(Comparator.comparingInt(Channel::id))
+                .toList();
+    }
+
+    /** The device's channel named {@code name}, created with this quantity if it does not exist yet. */
+    public Channel channelOrCreate(long deviceId, String name, Quantity quantity, Accumulation accumulation) {
+        Channel known = channelsByName.get(deviceId + "/" + name);
+        if (known != null) {
+            return known;
+        }
+        synchronized (this) {
+            known = channelsByName.get(deviceId + "/" + name);
+            if (known != null) {
+                return known;
+            }
+            Channel channel =
+                    new Channel((int) nextChannelId.getAndIncrement(), deviceId, name, quantity, accumulation);
+            store.save(channel);
+            indexChannel(channel);
+            return channel;
+        }
+    }
+
+    // ---- keys
+
+    /** A new key; the secret is returned once and never stored. */
+    public synchronized CreatedKey createKey(long customerId, Role role, String label) {
+        if (role == Role.CUSTOMER) {
+            requireCustomer(customerId);
+        }
+        String secret = ApiKeys.newSecret();
+        ApiKey key = new ApiKey(
+                nextId.getAndIncrement(),
+                role == Role.CUSTOMER ? customerId : 0,
+                role,
+                label == null ? "" : label,
+                ApiKeys.displayPrefix(secret),
+                ApiKeys.hash(secret),
+                clock.instant(),
+                null);
+        store.save(key);
+        indexKey(key);
+        return new CreatedKey(key, secret);
+    }
+
+    public synchronized Optional<ApiKey> revokeKey(long keyId) {
+        ApiKey key = keys.get(keyId);
+        if (key == null) {
+            return Optional.empty();
+        }
+        ApiKey revoked = key.revoke(clock.instant());
+        store.save(revoked);
+        indexKey(revoked);
+        return Optional.of(revoked);
+    }
+
+    public Optional<ApiKey> key(long id) {
+        return Optional.ofNullable(keys.get(id));
+    }
+
+    public List<ApiKey> keys(long customerId) {
+        return keys.values().stream()
+                .filter(k -> k.customerId() == customerId)
+                .sorted(Comparator.comparingLong(ApiKey::id))
+                .toList();
+    }
+
+    public boolean hasOperatorKey() {
+        return keys.values().stream().anyMatch(k -> k.role() == Role.OPERATOR && !k.revoked());
+    }
+
+    /** Checks a presented secret: unknown and revoked keys are refused with different reasons. */
+    public AuthResult authenticate(String secret) {
+        if (secret == null || secret.isBlank()) {
+            return AuthResult.refused("missing API key");
+        }
+        ApiKey key = keysByHash.get(ApiKeys.hash(secret.trim()));
+        if (key == null) {
+            return AuthResult.refused("unknown API key");
+        }
+        if (key.revoked()) {
+            return AuthResult.refused("API key revoked");
+        }
+        return AuthResult.ok(new Principal(key.role(), key.customerId(), key.id()));
+    }
+
+    /** A key with its secret, as returned once at creation. */
+    public record CreatedKey(ApiKey key, String secret) {}
+
+    private void requireCustomer(long customerId) {
+        if (!customers.containsKey(customerId)) {
+            throw new IllegalArgumentException("customerId: no customer " + customerId);
+        }
+    }
+
+    private void indexGateway(Gateway g) {
+        gateways.put(g.id(), g);
+        gatewaysByRef.put(g.customerId() + "/" + g.ref(), g);
+    }
+
+    private void indexDevice(Device d) {
+        devices.put(d.id(), d);
+        devicesByRef.put(d.customerId() + "/" + d.ref(), d);
+    }
+
+    private void indexChannel(Channel ch) {
+        channels.put(ch.id(), ch);
+        channelsByName.put(ch.deviceId() + "/" + ch.name(), ch);
+    }
+
+    private void indexKey(ApiKey k) {
+        keys.put(k.id(), k);
+        keysByHash.put(k.hash(), k);
+    }
+}

@@ -1,0 +1,40 @@
+package io.meterbase.core.store;
+
+import io.meterbase.core.model.ApiKey;
+import io.meterbase.core.model.Channel;
+import io.meterbase.core.model.Customer;
+import io.meterbase.core.model.Device;
+import io.meterbase.core.model.Gateway;
+import io.meterbase.core.model.Site;
+import java.util.List;
+
+/**
+ * Durable metadata: customers, sites, gateways, devices, channels and API keys. Saves insert or replace by id and
+ * are durable on return. Thread-safe; all methods block.
+ */
+public interface MetadataStore {
+
+    void save(Customer customer);
+
+    void save(Site site);
+
+    void save(Gateway gateway);
+
+    void save(Device device);
+
+    void save(Channel channel);
+
+    void save(ApiKey key);
+
+    List<Customer> customers();
+
+    List<Site> sites();
+
+    List<Gateway> gateways();
+
+    List<Device> devices();
+
+    List<Channel> channels();
+
+    List<ApiKey> apiKeys();
+}

@@ -1,0 +1,93 @@
+package io.meterbase.core.store;
+
+import io.meterbase.core.model.Reading;
+import java.io.IOException;
+import java.io.Writer;
+import java.time.YearMonth;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Stores readings by month, their hourly and daily rollups, and the quarantine of rejected inputs.
+ *
+ * <p>Threading: {@link #append} is called by one writer thread only; every other method may be called from any
+ * thread at the same time. All methods block. Failures are {@link StoreException}s; a failed {@link #append} keeps
+ * nothing of its batch.
+ */
+public interface ReadingStore extends AutoCloseable {
+
+    /** Makes the whole batch durable in one transaction; returns only once it would survive a crash. */
+    void append(WriteBatch batch);
+
+    /** The keys among {@code channels} x {@code [from, to]} that are stored already. */
+    Set<ReadingKey> existing(Collection<Integer> channels, long from, long to);
+
+    /** The newest timestamp stored per channel. */
+    Map<Integer, Long> newestTimestamps();
+
+    /** The newest reading of each channel. */
+    List<Reading> newestReadings();
+
+    /** Readings of one channel in {@code [from, to)}, oldest first, at most {@code limit}. */
+    List<Reading> readings(int channelId, long from, long to, int limit);
+
+    /** The newest reading of the channel strictly before {@code timestamp}. */
+    Optional<Reading> readingBefore(int channelId, long timestamp);
+
+    /** The oldest reading of the channel strictly after {@code timestamp}. */
+    Optional<Reading> readingAfter(int channelId, long timestamp);
+
+    /** Replaces the hourly rollups with the same channel and start. */
+    void upsertHourly(Collection<Rollup> rollups);
+
+    /** Recomputes the daily rollups of these local days from the hourly rollups. */
+    void rebuildDaily(Collection<DayKey> days);
+
+    /** Hourly rollups of the channels with start in {@code [from, to)}. */
+    List<Rollup> hourly(Collection<Integer> channels, long from, long to);
+
+    /** Daily rollups of the channels with start in {@code [from, to)}. */
+    List<Rollup> daily(Collection<Integer> channels, long from, long to);
+
+    /** The newest hourly rollup start per channel. */
+    Map<Integer, Long> newestHourly();
+
+    /** Hours marked stale by late readings, as (channel, hour start) keys. */
+    List<ReadingKey> staleHours();
+
+    /** Forgets these stale marks once their rollups are rebuilt. */
+    void clearStaleHours(Collection<ReadingKey> hours);
+
+    /** Raw readings of one channel in {@code [from, to)} aggregated into buckets of {@code width} ms. */
+    List<Bucket> bucketsFromReadings(int channelId, long from, long to, long width);
+
+    /** Hourly rollups of one channel in {@code [from, to)} aggregated into buckets of {@code width} ms. */
+    List<Bucket> bucketsFromHourly(int channelId, long from, long to, long width);
+
+    /** Daily rollups of one channel in {@code [from, to)} aggregated into buckets of {@code width} ms. */
+    List<Bucket> bucketsFromDaily(int channelId, long from, long to, long width);
+
+    /** The months that hold readings, oldest first. */
+    List<YearMonth> months();
+
+    /** Removes every reading of a month (UTC) at once. */
+    void dropMonth(YearMonth month);
+
+    /** Writes readings of the channels in {@code [from, to)} as CSV lines {@code channel_id,ts,value,quality}. */
+    long exportCsv(Collection<Integer> channels, long from, long to, Writer out) throws IOException;
+
+    /** Appends rejected inputs outside of a reading batch (for example a payload refused before decoding). */
+    void quarantine(List<QuarantineEntry> entries);
+
+    /** The newest rejected inputs, newest first; {@code reason} null for all reasons. */
+    List<QuarantineEntry> quarantined(String reason, int limit);
+
+    /** How many readings are stored, and how many bytes the store's files take. */
+    StorageStats stats();
+
+    @Override
+    void close();
+}

@@ -1,0 +1,267 @@
+package io.meterbase.store.contract;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.meterbase.core.model.Accumulation;
+import io.meterbase.core.model.ApiKey;
+import io.meterbase.core.model.Category;
+import io.meterbase.core.model.Channel;
+import io.meterbase.core.model.Customer;
+import io.meterbase.core.model.Device;
+import io.meterbase.core.model.DeviceType;
+import io.meterbase.core.model.GeoPosition;
+import io.meterbase.core.model.Quality;
+import io.meterbase.core.model.Quantity;
+import io.meterbase.core.model.Reading;
+import io.meterbase.core.model.Role;
+import io.meterbase.core.model.Site;
+import io.meterbase.core.store.Bucket;
+import io.meterbase.core.store.DayKey;
+import io.meterbase.core.store.QuarantineEntry;
+import io.meterbase.core.store.ReadingKey;
+import io.meterbase.core.store.Rollup;
+import io.meterbase.core.store.Store;
+import io.meterbase.core.store.WriteBatch;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.YearMonth;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * What every store must do, as tests. A store module extends this class and says how to open its store in a
+ * directory; the same suite then runs against it unchanged.
+ */
+public abstract class StoreContract {
+
+    protected static final long T0 = Instant.parse("2026-10-31T23:00:00Z").toEpochMilli();
+    protected static final long HOUR = 3_600_000L;
+
+    @TempDir
+    protected Path dir;
+
+    protected Store store;
+
+    /** Opens the store under test with its data in {@code dir}; called again after close to test persistence. */
+    protected abstract Store open(Path dir);
+
+    @BeforeEach
+    void openStore() {
+        store = open(dir);
+    }
+
+    @AfterEach
+    void closeStore() {
+        store.close();
+    }
+
+    protected void reopen() {
+        store.close();
+        store = open(dir);
+    }
+
+    private static WriteBatch readings(List<Reading> readings) {
+        return new WriteBatch(readings, List.of(), List.of());
+    }
+
+    @Test
+    void append_thenRead_givesReadingsInTimeOrder() {
+        store.append(readings(List.of(
+                new Reading(1, T0 + 2000, 3.5),
+                new Reading(1, T0, 1.5),
+                new Reading(2, T0 + 1000, 7, Quality.SUSPECT))));
+
+        assertThat(store.readings(1, T0, T0 + 10_000, 100))
+                .containsExactly(new Reading(1, T0, 1.5), new Reading(1, T0 + 2000, 3.5));
+        assertThat(store.readings(2, T0, T0 + 10_000, 100))
+                .containsExactly(new Reading(2, T0 + 1000, 7, Quality.SUSPECT));
+        assertThat(store.readings(1, T0, T0 + 2000, 100)).hasSize(1);
+        assertThat(store.readings(1, T0, T0 + 10_000, 1)).hasSize(1);
+    }
+
+    @Test
+    void append_acrossMonths_keepsEachReadingInItsMonth() {
+        long november = T0 + 2 * HOUR;
+        store.append(readings(List.of(new Reading(1, T0, 1), new Reading(1, november, 2))));
+
+        assertThat(store.months()).containsExactly(YearMonth.of(2026, 10), YearMonth.of(2026, 11));
+        assertThat(store.readings(1, T0 - HOUR, november + 1, 10))
+                .extracting(Reading::value)
+                .containsExactly(1.0, 2.0);
+
+        store.dropMonth(YearMonth.of(2026, 10));
+
+        assertThat(store.months()).containsExactly(YearMonth.of(2026, 11));
+        assertThat(store.readings(1, T0 - HOUR, november + 1, 10))
+                .extracting(Reading::value)
+                .containsExactly(2.0);
+    }
+
+    @Test
+    void append_survivesReopen() {
+        store.append(new WriteBatch(
+                List.of(new Reading(5, T0, 230.1)),
+                List.of(new QuarantineEntry(Instant.ofEpochMilli(T0), "test", 7, "unit_mismatch", "bad unit", "{}")),
+                List.of(new ReadingKey(5, T0))));
+
+        reopen();
+
+        assertThat(store.readings(5, T0, T0 + 1, 10)).containsExactly(new Reading(5, T0, 230.1));
+        assertThat(store.quarantined(null, 10))
+                .extracting(QuarantineEntry::reason)
+                .containsExactly("unit_mismatch");
+        assertThat(store.staleHours()).containsExactly(new ReadingKey(5, T0));
+    }
+
+    @Test
+    void existing_findsStoredKeysOnlyInRange() {
+        store.append(readings(List.of(new Reading(1, T0, 1), new Reading(1, T0 + 1000, 2), new Reading(2, T0, 3))));
+
+        Set<ReadingKey> found = store.existing(List.of(1), T0, T0 + 500);
+
+        assertThat(found).containsExactly(new ReadingKey(1, T0));
+        assertThat(store.existing(List.of(1, 2), T0, T0 + 1000))
+                .containsExactlyInAnyOrder(new ReadingKey(1, T0), new ReadingKey(1, T0 + 1000), new ReadingKey(2, T0));
+        assertThat(store.existing(List.of(3), T0, T0 + 1000)).isEmpty();
+    }
+
+    @Test
+    void newest_givesNewestTimestampAndReadingPerChannel() {
+        store.append(
+                readings(List.of(new Reading(1, T0, 1), new Reading(1, T0 + 5000, 2), new Reading(2, T0 + 100, 9))));
+
+        assertThat(store.newestTimestamps()).isEqualTo(Map.of(1, T0 + 5000, 2, T0 + 100));
+        assertThat(store.newestReadings())
+                .containsExactlyInAnyOrder(new Reading(1, T0 + 5000, 2), new Reading(2, T0 + 100, 9));
+    }
+
+    @Test
+    void neighbours_areFoundAcrossMonths() {
+        store.append(readings(List.of(new Reading(1, T0, 1), new Reading(1, T0 + 3 * HOUR, 2))));
+
+        assertThat(store.readingBefore(1, T0 + 3 * HOUR)).contains(new Reading(1, T0, 1));
+        assertThat(store.readingAfter(1, T0)).contains(new Reading(1, T0 + 3 * HOUR, 2));
+        assertThat(store.readingBefore(1, T0)).isEmpty();
+        assertThat(store.readingAfter(1, T0 + 3 * HOUR)).isEmpty();
+    }
+
+    @Test
+    void hourlyRollups_areReplacedAndRolledIntoDays() {
+        store.upsertHourly(List.of(new Rollup(1, T0, 2, 10, 4, 6, 100), new Rollup(1, T0 + HOUR, 1, 5, 5, 5, 50)));
+        store.upsertHourly(List.of(new Rollup(1, T0, 3, 12, 2, 6, 120)));
+        store.rebuildDaily(List.of(new DayKey(1, T0, T0 + 24 * HOUR)));
+
+        assertThat(store.hourly(List.of(1), T0, T0 + 2 * HOUR))
+                .containsExactly(new Rollup(1, T0, 3, 12, 2, 6, 120), new Rollup(1, T0 + HOUR, 1, 5, 5, 5, 50));
+        assertThat(store.daily(List.of(1), T0, T0 + 1)).containsExactly(new Rollup(1, T0, 4, 17, 2, 6, 170));
+        assertThat(store.newestHourly()).isEqualTo(Map.of(1, T0 + HOUR));
+    }
+
+    @Test
+    void rollupWithoutEnergy_keepsNaN() {
+        store.upsertHourly(List.of(new Rollup(3, T0, 1, 230, 230, 230, Double.NaN)));
+
+        assertThat(store.hourly(List.of(3), T0, T0 + 1).get(0).hasEnergy()).isFalse();
+    }
+
+    @Test
+    void staleHours_canBeCleared() {
+        store.append(new WriteBatch(List.of(), List.of(), List.of(new ReadingKey(1, T0), new ReadingKey(2, T0))));
+
+        store.clearStaleHours(List.of(new ReadingKey(1, T0)));
+
+        assertThat(store.staleHours()).containsExactly(new ReadingKey(2, T0));
+    }
+
+    @Test
+    void bucketsFromReadings_aggregatePerBucket() {
+        List<Reading> rs = new ArrayList<>();
+        for (int i = 0; i < 120; i++) {
+            rs.add(new Reading(1, T0 + i * 1000L, i));
+        }
+        store.append(readings(rs));
+
+        List<Bucket> buckets = store.bucketsFromReadings(1, T0, T0 + 120_000, 60_000);
+
+        assertThat(buckets).hasSize(2);
+        assertThat(buckets.get(0)).isEqualTo(new Bucket(T0, 29.5, 0, 59, 60));
+        assertThat(buckets.get(1)).isEqualTo(new Bucket(T0 + 60_000, 89.5, 60, 119, 60));
+    }
+
+    @Test
+    void bucketsFromRollups_weightAveragesByCount() {
+        long midnight = T0 + HOUR;
+        store.upsertHourly(
+                List.of(new Rollup(1, midnight, 1, 10, 10, 10, 0), new Rollup(1, midnight + HOUR, 3, 6, 1, 3, 0)));
+        store.rebuildDaily(List.of(new DayKey(1, midnight, midnight + 24 * HOUR)));
+
+        assertThat(store.bucketsFromHourly(1, midnight, midnight + 2 * HOUR, 2 * HOUR))
+                .containsExactly(new Bucket(midnight, 4, 1, 10, 4));
+        assertThat(store.bucketsFromDaily(1, midnight, midnight + 1, 24 * HOUR))
+                .containsExactly(new Bucket(midnight, 4, 1, 10, 4));
+    }
+
+    @Test
+    void exportCsv_writesOneLinePerReading() throws Exception {
+        store.append(readings(List.of(new Reading(1, T0, 1.5), new Reading(2, T0 + 1000, 2.5), new Reading(3, T0, 9))));
+        StringWriter out = new StringWriter();
+
+        long n = store.exportCsv(List.of(1, 2), T0, T0 + 2000, out);
+
+        assertThat(n).isEqualTo(2);
+        assertThat(out.toString()).isEqualTo("1,2026-10-31T23:00:00Z,1.5,good\n2,2026-10-31T23:00:01Z,2.5,good\n");
+    }
+
+    @Test
+    void quarantine_listsNewestFirstAndFiltersByReason() {
+        store.quarantine(List.of(
+                new QuarantineEntry(Instant.ofEpochMilli(T0), "http", 1, "malformed_payload", "bad json", "{"),
+                new QuarantineEntry(Instant.ofEpochMilli(T0 + 1), "http", 1, "unauthorized", "unknown key", "")));
+
+        assertThat(store.quarantined(null, 10))
+                .extracting(QuarantineEntry::reason)
+                .containsExactly("unauthorized", "malformed_payload");
+        assertThat(store.quarantined("malformed_payload", 10)).hasSize(1);
+    }
+
+    @Test
+    void stats_countReadingsAndBytes() {
+        store.append(readings(List.of(new Reading(1, T0, 1), new Reading(1, T0 + 1, 2))));
+
+        assertThat(store.stats().readings()).isEqualTo(2);
+        assertThat(store.stats().bytesOnDisk()).isPositive();
+    }
+
+    @Test
+    void metadata_roundTripsAndSurvivesReopen() {
+        Instant at = Instant.parse("2026-11-01T00:00:00Z");
+        store.save(new Customer(1, "Ana", at));
+        store.save(
+                new Site(2, 1, "Home", "1 Main St", new GeoPosition(41.4, 2.17), "north", ZoneId.of("Europe/Madrid")));
+        store.save(new Device(3, 1, 2, 0, "plug-1", "Fridge", DeviceType.SMART_PLUG, Category.FRIDGE));
+        store.save(new Channel(4, 3, "active_power", Quantity.ACTIVE_POWER, Accumulation.INSTANT));
+        store.save(new ApiKey(5, 1, Role.CUSTOMER, "gw", "mbk_abc", "deadbeef", at, null));
+        store.save(new ApiKey(5, 1, Role.CUSTOMER, "gw", "mbk_abc", "deadbeef", at, at.plusSeconds(5)));
+
+        reopen();
+
+        assertThat(store.customers()).containsExactly(new Customer(1, "Ana", at));
+        assertThat(store.sites())
+                .containsExactly(new Site(
+                        2, 1, "Home", "1 Main St", new GeoPosition(41.4, 2.17), "north", ZoneId.of("Europe/Madrid")));
+        assertThat(store.devices())
+                .containsExactly(new Device(3, 1, 2, 0, "plug-1", "Fridge", DeviceType.SMART_PLUG, Category.FRIDGE));
+        assertThat(store.channels())
+                .containsExactly(new Channel(4, 3, "active_power", Quantity.ACTIVE_POWER, Accumulation.INSTANT));
+        assertThat(store.apiKeys()).singleElement().satisfies(k -> assertThat(k.revoked())
+                .isTrue());
+    }
+}

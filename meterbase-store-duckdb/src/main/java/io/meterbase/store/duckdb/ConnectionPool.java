@@ -1,0 +1,59 @@
+package io.meterbase.store.duckdb;
+
+import io.meterbase.core.store.StoreException;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.duckdb.DuckDBConnection;
+
+/** A fixed set of read connections duplicated from the database's first connection. Thread-safe. */
+final class ConnectionPool implements AutoCloseable {
+
+    /** Work done with a borrowed connection. */
+    interface Work<T> {
+        T run(Connection c) throws SQLException;
+    }
+
+    private final BlockingQueue<Connection> idle;
+
+    ConnectionPool(DuckDBConnection origin, int size) throws SQLException {
+        idle = new ArrayBlockingQueue<>(size);
+        for (int i = 0; i < size; i++) {
+            idle.add(origin.duplicate());
+        }
+    }
+
+    <T> T with(String what, Work<T> work) {
+        Connection c;
+        try {
+            c = idle.poll(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StoreException("interrupted waiting for a connection to " + what);
+        }
+        if (c == null) {
+            throw new StoreException("no store connection free for 30 s to " + what);
+        }
+        try {
+            return work.run(c);
+        } catch (SQLException e) {
+            throw new StoreException("could not " + what + ": " + e.getMessage(), e);
+        } finally {
+            idle.add(c);
+        }
+    }
+
+    @Override
+    public void close() {
+        for (Connection c : idle) {
+            try {
+                c.close();
+            } catch (SQLException ignored) {
+                // closing anyway
+            }
+        }
+        idle.clear();
+    }
+}

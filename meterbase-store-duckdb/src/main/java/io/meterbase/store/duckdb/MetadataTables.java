@@ -1,0 +1,224 @@
+package io.meterbase.store.duckdb;
+
+import io.meterbase.core.model.Accumulation;
+import io.meterbase.core.model.ApiKey;
+import io.meterbase.core.model.Category;
+import io.meterbase.core.model.Channel;
+import io.meterbase.core.model.Customer;
+import io.meterbase.core.model.Device;
+import io.meterbase.core.model.DeviceType;
+import io.meterbase.core.model.Gateway;
+import io.meterbase.core.model.GeoPosition;
+import io.meterbase.core.model.Quantity;
+import io.meterbase.core.model.Role;
+import io.meterbase.core.model.Site;
+import io.meterbase.core.store.MetadataStore;
+import io.meterbase.core.store.StoreException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Metadata rows in DuckDB tables, written through one autocommit connection. Thread-safe. */
+final class MetadataTables implements MetadataStore {
+
+    private final Connection conn;
+
+    void close() throws SQLException {
+        conn.close();
+    }
+
+    private final ConnectionPool reads;
+
+    MetadataTables(Connection conn, ConnectionPool reads) {
+        this.conn = conn;
+        this.reads = reads;
+    }
+
+    @Override
+    public void save(Customer c) {
+        upsert("customers", c.id(), c.name(), c.createdAt().toEpochMilli());
+    }
+
+    @Override
+    public void save(Site s) {
+        upsert(
+                "sites",
+                s.id(),
+                s.customerId(),
+                s.name(),
+                s.address(),
+                s.position() == null ? null : s.position().latitude(),
+                s.position() == null ? null : s.position().longitude(),
+                s.community(),
+                s.zone().getId());
+    }
+
+    @Override
+    public void save(Gateway g) {
+        upsert("gateways", g.id(), g.customerId(), g.siteId(), g.ref(), g.name(), g.address(), g.port());
+    }
+
+    @Override
+    public void save(Device d) {
+        upsert(
+                "devices",
+                d.id(),
+                d.customerId(),
+                d.siteId(),
+                d.gatewayId(),
+                d.ref(),
+                d.name(),
+                d.type().name(),
+                d.category().name());
+    }
+
+    @Override
+    public void save(Channel c) {
+        upsert(
+                "channels",
+                c.id(),
+                c.deviceId(),
+                c.name(),
+                c.quantity().name(),
+                c.accumulation().name());
+    }
+
+    @Override
+    public void save(ApiKey k) {
+        upsert(
+                "api_keys",
+                k.id(),
+                k.customerId(),
+                k.role().name(),
+                k.label(),
+                k.prefix(),
+                k.hash(),
+                k.createdAt().toEpochMilli(),
+                k.revokedAt() == null ? null : k.revokedAt().toEpochMilli());
+    }
+
+    private synchronized void upsert(String table, Object... values) {
+        StringBuilder sql =
+                new StringBuilder("INSERT OR REPLACE INTO ").append(table).append(" VALUES (");
+        for (int i = 0; i < values.length; i++) {
+            sql.append(i == 0 ? "?" : ", ?");
+        }
+        sql.append(')');
+        try (PreparedStatement ps = conn.prepareStatement(sql.toString())) {
+            for (int i = 0; i < values.length; i++) {
+                if (values[i] == null) {
+                    ps.setNull(i + 1, Types.VARCHAR);
+                } else {
+                    ps.setObject(i + 1, values[i]);
+                }
+            }
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            throw new StoreException("could not save to " + table + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Maps one row. */
+    private interface Row<T> {
+        T map(ResultSet rs) throws SQLException;
+    }
+
+    private <T> List<T> all(String table, Row<T> row) {
+        return reads.with("read " + table, c -> {
+            List<T> out = new ArrayList<>();
+            try (ResultSet rs = c.createStatement().executeQuery("SELECT * FROM " + table + " ORDER BY id")) {
+                while (rs.next()) {
+                    out.add(row.map(rs));
+                }
+            }
+            return out;
+        });
+    }
+
+    @Override
+    public List<Customer> customers() {
+        return all(
+                "customers", rs -> new Customer(rs.getLong(1), rs.getString(2), Instant.ofEpochMilli(rs.getLong(3))));
+    }
+
+    @Override
+    public List<Site> sites() {
+        return all("sites", rs -> {
+            double lat = rs.getDouble(5);
+            boolean noPosition = rs.wasNull();
+            double lon = rs.getDouble(6);
+            return new Site(
+                    rs.getLong(1),
+                    rs.getLong(2),
+                    rs.getString(3),
+                    rs.getString(4),
+                    noPosition ? null : new GeoPosition(lat, lon),
+                    rs.getString(7),
+                    ZoneId.of(rs.getString(8)));
+        });
+    }
+
+    @Override
+    public List<Gateway> gateways() {
+        return all(
+                "gateways",
+                rs -> new Gateway(
+                        rs.getLong(1),
+                        rs.getLong(2),
+                        rs.getLong(3),
+                        rs.getString(4),
+                        rs.getString(5),
+                        rs.getString(6),
+                        rs.getInt(7)));
+    }
+
+    @Override
+    public List<Device> devices() {
+        return all(
+                "devices",
+                rs -> new Device(
+                        rs.getLong(1),
+                        rs.getLong(2),
+                        rs.getLong(3),
+                        rs.getLong(4),
+                        rs.getString(5),
+                        rs.getString(6),
+                        DeviceType.valueOf(rs.getString(7)),
+                        Category.valueOf(rs.getString(8))));
+    }
+
+    @Override
+    public List<Channel> channels() {
+        return all(
+                "channels",
+                rs -> new Channel(
+                        rs.getInt(1),
+                        rs.getLong(2),
+                        rs.getString(3),
+                        Quantity.valueOf(rs.getString(4)),
+                        Accumulation.valueOf(rs.getString(5))));
+    }
+
+    @Override
+    public List<ApiKey> apiKeys() {
+        return all("api_keys", rs -> {
+            long revoked = rs.getLong(8);
+            boolean active = rs.wasNull();
+            return new ApiKey(
+                    rs.getLong(1),
+                    rs.getLong(2),
+                    Role.valueOf(rs.getString(3)),
+                    rs.getString(4),
+                    rs.getString(5),
+                    rs.getString(6),
+                    Instant.ofEpochMilli(rs.getLong(7)),
+                    active ? null : Instant.ofEpochMilli(revoked));
+        });
+    }
+}

@@ -1,0 +1,329 @@
+package io.meterbase.store.duckdb;
+
+import io.meterbase.core.model.Quality;
+import io.meterbase.core.model.Reading;
+import io.meterbase.core.store.Bucket;
+import io.meterbase.core.store.QuarantineEntry;
+import io.meterbase.core.store.ReadingKey;
+import io.meterbase.core.store.Rollup;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.YearMonth;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.NavigableSet;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/** The read side of the embedded store; every query runs on a pooled connection. Thread-safe. */
+final class ReadQueries {
+
+    private final ConnectionPool pool;
+    private final NavigableSet<YearMonth> months;
+
+    ReadQueries(ConnectionPool pool, NavigableSet<YearMonth> months) {
+        this.pool = pool;
+        this.months = months;
+    }
+
+    /** The month tables that can hold timestamps in {@code [from, to]}, oldest first. */
+    private List<String> tables(long from, long to) {
+        List<String> out = new ArrayList<>();
+        for (YearMonth m : months) {
+            long start = DuckDbStore.monthStart(m);
+            long end = DuckDbStore.monthStart(m.plusMonths(1));
+            if (end > from && start <= to) {
+                out.add(Schema.monthTable(m));
+            }
+        }
+        return out;
+    }
+
+    /** {@code (SELECT ... UNION ALL ...)} over the month tables in range, with a WHERE clause on each. */
+    private String union(long from, long to, String columns, String where) {
+        List<String> tables = tables(from, to);
+        if (tables.isEmpty()) {
+            return null;
+        }
+        return tables.stream()
+                .map(t -> "SELECT " + columns + " FROM " + t + " WHERE " + where)
+                .collect(Collectors.joining(" UNION ALL ", "(", ")"));
+    }
+
+    private static String inList(Collection<Integer> ids) {
+        return ids.stream().map(String::valueOf).collect(Collectors.joining(",", "(", ")"));
+    }
+
+    Set<ReadingKey> existing(Collection<Integer> channels, long from, long to) {
+        Set<ReadingKey> out = new HashSet<>();
+        if (channels.isEmpty()) {
+            return out;
+        }
+        String where = "ts >= " + from + " AND ts <= " + to + " AND channel_id IN " + inList(channels);
+        String sql = union(from, to, "channel_id, ts", where);
+        if (sql == null) {
+            return out;
+        }
+        return pool.with("look up stored readings", c -> {
+            try (ResultSet rs = c.createStatement().executeQuery(sql)) {
+                while (rs.next()) {
+                    out.add(new ReadingKey(rs.getInt(1), rs.getLong(2)));
+                }
+            }
+            return out;
+        });
+    }
+
+    Map<Integer, Long> newestTimestamps() {
+        Map<Integer, Long> out = new HashMap<>();
+        String sql = union(Long.MIN_VALUE, Long.MAX_VALUE, "channel_id, max(ts) AS ts", "true GROUP BY channel_id");
+        if (sql == null) {
+            return out;
+        }
+        return pool.with("find the newest readings", c -> {
+            try (ResultSet rs = c.createStatement()
+                    .executeQuery("SELECT channel_id, max(ts) FROM " + sql + " GROUP BY channel_id")) {
+                while (rs.next()) {
+                    out.put(rs.getInt(1), rs.getLong(2));
+                }
+            }
+            return out;
+        });
+    }
+
+    List<Reading> newestReadings() {
+        List<Reading> out = new ArrayList<>();
+        String sql = union(
+                Long.MIN_VALUE,
+                Long.MAX_VALUE,
+                "channel_id, max(ts) AS ts, arg_max(value, ts) AS value, arg_max(quality, ts) AS quality",
+                "true GROUP BY channel_id");
+        if (sql == null) {
+            return out;
+        }
+        return pool.with("read the newest readings", c -> {
+            try (ResultSet rs = c.createStatement()
+                    .executeQuery("SELECT channel_id, max(ts), arg_max(value, ts), arg_max(quality, ts) FROM " + sql
+                            + " GROUP BY channel_id")) {
+                while (rs.next()) {
+                    out.add(new Reading(rs.getInt(1), rs.getLong(2), rs.getDouble(3), Quality.ofCode(rs.getInt(4))));
+                }
+            }
+            return out;
+        });
+    }
+
+    List<Reading> readings(int channelId, long from, long to, int limit) {
+        String sql = union(from, to - 1, "*", "channel_id = " + channelId + " AND ts >= " + from + " AND ts < " + to);
+        if (sql == null) {
+            return List.of();
+        }
+        return pool.with("read readings", c -> {
+            List<Reading> out = new ArrayList<>();
+            try (ResultSet rs =
+                    c.createStatement().executeQuery("SELECT * FROM " + sql + " ORDER BY ts LIMIT " + limit)) {
+                while (rs.next()) {
+                    out.add(readingOf(rs));
+                }
+            }
+            return out;
+        });
+    }
+
+    private static Reading readingOf(ResultSet rs) throws SQLException {
+        return new Reading(rs.getInt(1), rs.getLong(2), rs.getDouble(3), Quality.ofCode(rs.getInt(4)));
+    }
+
+    /** The reading next to {@code timestamp}, searching month by month away from it. */
+    Optional<Reading> neighbour(int channelId, long timestamp, boolean before) {
+        List<YearMonth> order = new ArrayList<>(
+                before
+                        ? months.headSet(monthOf(timestamp), true).descendingSet()
+                        : months.tailSet(monthOf(timestamp), true));
+        for (YearMonth m : order) {
+            String sql = "SELECT * FROM " + Schema.monthTable(m) + " WHERE channel_id = " + channelId
+                    + (before
+                            ? " AND ts < " + timestamp + " ORDER BY ts DESC"
+                            : " AND ts > " + timestamp + " ORDER BY ts")
+                    + " LIMIT 1";
+            Optional<Reading> found = pool.with("read a neighbouring reading", c -> {
+                try (ResultSet rs = c.createStatement().executeQuery(sql)) {
+                    return rs.next() ? Optional.of(readingOf(rs)) : Optional.<Reading>empty();
+                }
+            });
+            if (found.isPresent()) {
+                return found;
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static YearMonth monthOf(long timestamp) {
+        return YearMonth.from(Instant.ofEpochMilli(timestamp).atOffset(java.time.ZoneOffset.UTC));
+    }
+
+    List<Rollup> rollups(String table, Collection<Integer> channels, long from, long to) {
+        if (channels.isEmpty()) {
+            return List.of();
+        }
+        String sql = "SELECT * FROM " + table + " WHERE channel_id IN " + inList(channels) + " AND start >= " + from
+                + " AND start < " + to + " ORDER BY start, channel_id";
+        return pool.with("read " + table, c -> {
+            List<Rollup> out = new ArrayList<>();
+            try (ResultSet rs = c.createStatement().executeQuery(sql)) {
+                while (rs.next()) {
+                    double energy = rs.getDouble(7);
+                    if (rs.wasNull()) {
+                        energy = Double.NaN;
+                    }
+                    out.add(new Rollup(
+                            rs.getInt(1),
+                            rs.getLong(2),
+                            rs.getLong(3),
+                            rs.getDouble(4),
+                            rs.getDouble(5),
+                            rs.getDouble(6),
+                            energy));
+                }
+            }
+            return out;
+        });
+    }
+
+    Map<Integer, Long> newestHourly() {
+        return pool.with("read rollup state", c -> {
+            Map<Integer, Long> out = new HashMap<>();
+            try (ResultSet rs = c.createStatement()
+                    .executeQuery("SELECT channel_id, max(start) FROM rollup_hourly GROUP BY channel_id")) {
+                while (rs.next()) {
+                    out.put(rs.getInt(1), rs.getLong(2));
+                }
+            }
+            return out;
+        });
+    }
+
+    List<ReadingKey> staleHours() {
+        return pool.with("read stale hours", c -> {
+            List<ReadingKey> out = new ArrayList<>();
+            try (ResultSet rs =
+                    c.createStatement().executeQuery("SELECT DISTINCT channel_id, hour FROM stale_hours ORDER BY 2")) {
+                while (rs.next()) {
+                    out.add(new ReadingKey(rs.getInt(1), rs.getLong(2)));
+                }
+            }
+            return out;
+        });
+    }
+
+    List<Bucket> bucketsFromReadings(int channelId, long from, long to, long width) {
+        String sql = union(
+                from, to - 1, "ts, value", "channel_id = " + channelId + " AND ts >= " + from + " AND ts < " + to);
+        if (sql == null) {
+            return List.of();
+        }
+        return buckets("SELECT (ts // " + width + ") * " + width + " AS b, avg(value), min(value), max(value),"
+                + " count(*) FROM " + sql + " GROUP BY b ORDER BY b");
+    }
+
+    List<Bucket> bucketsFromRollups(String table, int channelId, long from, long to, long width) {
+        return buckets("SELECT (start // " + width + ") * " + width + " AS b, sum(sum) / sum(count), min(min),"
+                + " max(max), sum(count) FROM " + table + " WHERE channel_id = " + channelId + " AND start >= " + from
+                + " AND start < " + to + " GROUP BY b ORDER BY b");
+    }
+
+    private List<Bucket> buckets(String sql) {
+        return pool.with("read a downsampled series", c -> {
+            List<Bucket> out = new ArrayList<>();
+            try (ResultSet rs = c.createStatement().executeQuery(sql)) {
+                while (rs.next()) {
+                    out.add(new Bucket(
+                            rs.getLong(1), rs.getDouble(2), rs.getDouble(3), rs.getDouble(4), rs.getLong(5)));
+                }
+            }
+            return out;
+        });
+    }
+
+    long exportCsv(Collection<Integer> channels, long from, long to, Writer out) throws IOException {
+        if (channels.isEmpty()) {
+            return 0;
+        }
+        String sql = union(
+                from, to - 1, "*", "channel_id IN " + inList(channels) + " AND ts >= " + from + " AND ts < " + to);
+        if (sql == null) {
+            return 0;
+        }
+        try {
+            return pool.with("export readings", c -> {
+                long n = 0;
+                try (ResultSet rs =
+                        c.createStatement().executeQuery("SELECT * FROM " + sql + " ORDER BY ts, channel_id")) {
+                    StringBuilder line = new StringBuilder(64);
+                    while (rs.next()) {
+                        line.setLength(0);
+                        line.append(rs.getInt(1)).append(',');
+                        line.append(Instant.ofEpochMilli(rs.getLong(2))).append(',');
+                        line.append(rs.getDouble(3)).append(',');
+                        line.append(Quality.ofCode(rs.getInt(4)).name().toLowerCase(java.util.Locale.ROOT))
+                                .append('\n');
+                        out.write(line.toString());
+                        n++;
+                    }
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+                return n;
+            });
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
+        }
+    }
+
+    List<QuarantineEntry> quarantined(String reason, int limit) {
+        String sql = "SELECT * FROM quarantine" + (reason == null ? "" : " WHERE reason = ?")
+                + " ORDER BY received_at DESC LIMIT " + limit;
+        return pool.with("read the quarantine", c -> {
+            List<QuarantineEntry> out = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                if (reason != null) {
+                    ps.setString(1, reason);
+                }
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(new QuarantineEntry(
+                                Instant.ofEpochMilli(rs.getLong(1)),
+                                rs.getString(2),
+                                rs.getLong(3),
+                                rs.getString(4),
+                                rs.getString(5),
+                                rs.getString(6)));
+                    }
+                }
+            }
+            return out;
+        });
+    }
+
+    long countReadings() {
+        String sql = union(Long.MIN_VALUE, Long.MAX_VALUE, "count(*) AS n", "true");
+        if (sql == null) {
+            return 0;
+        }
+        return pool.with("count readings", c -> {
+            try (ResultSet rs = c.createStatement().executeQuery("SELECT sum(n) FROM " + sql)) {
+                return rs.next() ? rs.getLong(1) : 0L;
+            }
+        });
+    }
+}
