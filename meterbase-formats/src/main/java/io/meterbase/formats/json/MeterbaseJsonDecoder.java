@@ -1,0 +1,229 @@
+package io.meterbase.formats.json;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import io.meterbase.core.ingest.DecodeException;
+import io.meterbase.core.ingest.NodeReport;
+import io.meterbase.core.ingest.PayloadDecoder;
+import io.meterbase.core.ingest.RawReading;
+import io.meterbase.core.ingest.Upload;
+import java.io.IOException;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Decodes the Meterbase gateway upload: one JSON object with all nodes of a gateway and their readings.
+ *
+ * <pre>{@code
+ * {"gateway": "gw-1", "ts": "2026-11-21T10:00:00Z",
+ *  "nodes": [{"id": "plug-1", "name": "Fridge", "type": "smart_plug", "category": "fridge",
+ *             "readings": [{"quantity": "active_power", "unit": "W", "value": 85.2},
+ *                          {"channel": "energy", "quantity": "energy_import", "unit": "kWh", "value": 12.5,
+ *                           "kind": "register", "ts": 1763719200000}]}]}
+ * }</pre>
+ *
+ * A timestamp is an ISO-8601 instant or epoch milliseconds; a reading without one takes its node's, and a node
+ * without one the upload's. Unknown fields are ignored. Streams the input without building a tree.
+ */
+public final class MeterbaseJsonDecoder implements PayloadDecoder {
+
+    public static final String FORMAT = "meterbase-json";
+    private static final long NO_TIME = Long.MIN_VALUE;
+
+    private final JsonFactory factory = JsonFactory.builder()
+            .streamReadConstraints(StreamReadConstraints.builder()
+                    .maxNestingDepth(16)
+                    .maxStringLength(100_000)
+                    .build())
+            .build();
+
+    @Override
+    public String format() {
+        return FORMAT;
+    }
+
+    @Override
+    public Upload decode(byte[] payload) throws DecodeException {
+        try (JsonParser p = factory.createParser(payload)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                throw new DecodeException("payload is not a JSON object");
+            }
+            String gateway = null;
+            long ts = NO_TIME;
+            List<PendingNode> nodes = null;
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String field = p.currentName();
+                p.nextToken();
+                switch (field) {
+                    case "gateway" -> gateway = text(p, "gateway");
+                    case "ts" -> ts = timestamp(p, "ts");
+                    case "nodes" -> nodes = nodes(p);
+                    default -> p.skipChildren();
+                }
+            }
+            if (p.nextToken() != null) {
+                throw new DecodeException("unexpected content after the upload object");
+            }
+            if (nodes == null) {
+                throw new DecodeException("field 'nodes' is missing");
+            }
+            List<NodeReport> reports = new ArrayList<>(nodes.size());
+            for (PendingNode n : nodes) {
+                reports.add(n.resolve(ts));
+            }
+            return new Upload(gateway, reports);
+        } catch (JsonParseException e) {
+            throw new DecodeException("malformed JSON: " + e.getOriginalMessage() + " at " + location(e));
+        } catch (IOException e) {
+            throw new DecodeException("unreadable payload: " + e.getMessage());
+        }
+    }
+
+    private static String location(JsonParseException e) {
+        return e.getLocation() == null
+                ? "unknown position"
+                : "line " + e.getLocation().getLineNr() + ", column "
+                        + e.getLocation().getColumnNr();
+    }
+
+    private List<PendingNode> nodes(JsonParser p) throws IOException, DecodeException {
+        expect(p, JsonToken.START_ARRAY, "nodes");
+        List<PendingNode> nodes = new ArrayList<>();
+        while (p.nextToken() == JsonToken.START_OBJECT) {
+            nodes.add(node(p, nodes.size()));
+        }
+        expect(p, JsonToken.END_ARRAY, "nodes");
+        return nodes;
+    }
+
+    private PendingNode node(JsonParser p, int index) throws IOException, DecodeException {
+        PendingNode n = new PendingNode();
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String field = p.currentName();
+            p.nextToken();
+            switch (field) {
+                case "id" -> n.id = text(p, "nodes[" + index + "].id");
+                case "name" -> n.name = text(p, "nodes[" + index + "].name");
+                case "type" -> n.type = text(p, "nodes[" + index + "].type");
+                case "category" -> n.category = text(p, "nodes[" + index + "].category");
+                case "ts" -> n.ts = timestamp(p, "nodes[" + index + "].ts");
+                case "readings" -> readings(p, n, index);
+                default -> p.skipChildren();
+            }
+        }
+        if (n.id == null || n.id.isBlank()) {
+            throw new DecodeException("nodes[" + index + "] has no 'id'");
+        }
+        return n;
+    }
+
+    private void readings(JsonParser p, PendingNode n, int nodeIndex) throws IOException, DecodeException {
+        expect(p, JsonToken.START_ARRAY, "nodes[" + nodeIndex + "].readings");
+        while (p.nextToken() == JsonToken.START_OBJECT) {
+            String where = "nodes[" + nodeIndex + "].readings[" + n.readings.size() + "]";
+            String channel = null;
+            String quantity = null;
+            String unit = null;
+            String kind = null;
+            double value = Double.NaN;
+            long ts = NO_TIME;
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String field = p.currentName();
+                JsonToken t = p.nextToken();
+                switch (field) {
+                    case "channel" -> channel = text(p, where + ".channel");
+                    case "quantity" -> quantity = text(p, where + ".quantity");
+                    case "unit" -> unit = text(p, where + ".unit");
+                    case "kind" -> kind = text(p, where + ".kind");
+                    case "ts" -> ts = timestamp(p, where + ".ts");
+                    case "value" -> value = number(p, t, where + ".value");
+                    default -> p.skipChildren();
+                }
+            }
+            n.readings.add(new PendingReading(channel, quantity, unit, value, ts, kind, where));
+        }
+        expect(p, JsonToken.END_ARRAY, "nodes[" + nodeIndex + "].readings");
+    }
+
+    private static double number(JsonParser p, JsonToken t, String where) throws IOException, DecodeException {
+        if (t == JsonToken.VALUE_NUMBER_INT || t == JsonToken.VALUE_NUMBER_FLOAT) {
+            return p.getDoubleValue();
+        }
+        if (t == JsonToken.VALUE_NULL) {
+            return Double.NaN;
+        }
+        if (t == JsonToken.VALUE_STRING) {
+            try {
+                return Double.parseDouble(p.getText());
+            } catch (NumberFormatException e) {
+                throw new DecodeException(where + " is not a number: '" + p.getText() + "'");
+            }
+        }
+        throw new DecodeException(where + " must be a number");
+    }
+
+    private static String text(JsonParser p, String where) throws IOException, DecodeException {
+        JsonToken t = p.currentToken();
+        if (t == JsonToken.VALUE_STRING || t == JsonToken.VALUE_NUMBER_INT) {
+            return p.getText();
+        }
+        if (t == JsonToken.VALUE_NULL) {
+            return null;
+        }
+        throw new DecodeException(where + " must be a string");
+    }
+
+    private static long timestamp(JsonParser p, String where) throws IOException, DecodeException {
+        JsonToken t = p.currentToken();
+        if (t == JsonToken.VALUE_NUMBER_INT) {
+            return p.getLongValue();
+        }
+        if (t == JsonToken.VALUE_NUMBER_FLOAT) {
+            return (long) p.getDoubleValue();
+        }
+        if (t == JsonToken.VALUE_STRING) {
+            try {
+                return Instant.parse(p.getText()).toEpochMilli();
+            } catch (DateTimeParseException e) {
+                throw new DecodeException(where + " is not an ISO-8601 instant: '" + p.getText() + "'");
+            }
+        }
+        throw new DecodeException(where + " must be an ISO-8601 string or epoch milliseconds");
+    }
+
+    private static void expect(JsonParser p, JsonToken token, String where) throws DecodeException {
+        if (p.currentToken() != token) {
+            throw new DecodeException(where + " must be an array of objects");
+        }
+    }
+
+    /** A node whose readings may still need the upload's timestamp. */
+    private static final class PendingNode {
+        String id;
+        String name;
+        String type;
+        String category;
+        long ts = NO_TIME;
+        final List<PendingReading> readings = new ArrayList<>();
+
+        NodeReport resolve(long uploadTs) throws DecodeException {
+            List<RawReading> out = new ArrayList<>(readings.size());
+            for (PendingReading r : readings) {
+                long at = r.ts != NO_TIME ? r.ts : ts != NO_TIME ? ts : uploadTs;
+                if (at == NO_TIME) {
+                    throw new DecodeException(r.where + " has no 'ts', and neither has its node nor the upload");
+                }
+                out.add(new RawReading(r.channel, r.quantity, r.unit, r.value, at, r.kind));
+            }
+            return new NodeReport(id, name, type, category, out);
+        }
+    }
+
+    private record PendingReading(
+            String channel, String quantity, String unit, double value, long ts, String kind, String where) {}
+}
