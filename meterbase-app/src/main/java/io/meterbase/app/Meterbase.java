@@ -1,0 +1,148 @@
+package io.meterbase.app;
+
+import io.meterbase.core.energy.ChannelInfo;
+import io.meterbase.core.energy.EnergyRules;
+import io.meterbase.core.energy.RollupTracker;
+import io.meterbase.core.ingest.DurableWriter;
+import io.meterbase.core.ingest.IngestService;
+import io.meterbase.core.ingest.IngestSettings;
+import io.meterbase.core.ingest.LiveState;
+import io.meterbase.core.ingest.Normalizer;
+import io.meterbase.core.model.Channel;
+import io.meterbase.core.model.Role;
+import io.meterbase.core.model.Site;
+import io.meterbase.core.query.ConsumptionService;
+import io.meterbase.core.query.HistoryService;
+import io.meterbase.core.registry.Registry;
+import io.meterbase.core.store.Store;
+import io.meterbase.formats.Formats;
+import io.meterbase.http.ApiContext;
+import io.meterbase.http.HttpApi;
+import io.meterbase.store.duckdb.DuckDbOptions;
+import io.meterbase.store.duckdb.DuckDbStore;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Clock;
+import java.time.YearMonth;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A running Meterbase server: the store, the registry, the ingest pipeline and the HTTP API, wired from one
+ * configuration. {@link #close()} stops taking requests, makes everything queued durable and closes the store.
+ */
+public final class Meterbase implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Meterbase.class);
+
+    private final Store store;
+    private final Registry registry;
+    private final DurableWriter writer;
+    private final HttpApi http;
+    private final String operatorSecret;
+
+    private Meterbase(MeterbaseConfig config, Clock clock) {
+        DuckDbStore duck = DuckDbStore.open(new DuckDbOptions(
+                config.dataDir(),
+                config.string("store.duckdb.memory-limit"),
+                config.integer("store.duckdb.threads", 1, 64),
+                4));
+        YearMonth now = YearMonth.now(clock.withZone(ZoneOffset.UTC));
+        duck.ensureMonth(now);
+        duck.ensureMonth(now.plusMonths(1));
+        this.store = duck;
+        try {
+            IngestSettings settings = config.ingestSettings();
+            this.registry = new Registry(store, clock);
+            LiveState live = new LiveState();
+            live.seed(store.newestReadings());
+            PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+            MicrometerIngestMetrics ingestMetrics = new MicrometerIngestMetrics(metrics);
+            RollupTracker rollups = new RollupTracker(
+                    store,
+                    channelInfo(registry),
+                    new EnergyRules(settings.maxIntegrationGap().toMillis()));
+            this.writer = new DurableWriter(
+                    store,
+                    rollups,
+                    live::onDurable,
+                    ingestMetrics,
+                    settings.queueCapacity(),
+                    settings.maxBatch(),
+                    settings.rollupInterval());
+            IngestService ingest = new IngestService(new Normalizer(registry, settings), writer, ingestMetrics, clock);
+            ConsumptionService consumption =
+                    new ConsumptionService(registry, store, live, clock, config.duration("live.stale-after"));
+            this.operatorSecret = registry.hasOperatorKey()
+                    ? null
+                    : registry.createKey(0, Role.OPERATOR, "first operator key").secret();
+            ApiContext api = new ApiContext(
+                    registry,
+                    ingest,
+                    Formats.builtIn(),
+                    store,
+                    live,
+                    consumption,
+                    new HistoryService(store),
+                    metrics,
+                    writer::pending,
+                    clock,
+                    config.integer("http.max-body-bytes", 1024, Integer.MAX_VALUE));
+            this.http = HttpApi.start(api, config.string("http.host"), config.integer("http.port", 0, 65535));
+        } catch (RuntimeException e) {
+            store.close();
+            throw e;
+        }
+    }
+
+    /** Starts a server; fails with the reason when the configuration or the store is unusable. */
+    public static Meterbase start(MeterbaseConfig config, Clock clock) {
+        return new Meterbase(config, clock);
+    }
+
+    private static ChannelInfo channelInfo(Registry registry) {
+        return new ChannelInfo() {
+            @Override
+            public Optional<Channel> channel(int channelId) {
+                return registry.channel(channelId);
+            }
+
+            @Override
+            public ZoneId zone(int channelId) {
+                return registry.channel(channelId)
+                        .flatMap(c -> registry.device(c.deviceId()))
+                        .flatMap(d -> registry.site(d.siteId()))
+                        .map(Site::zone)
+                        .orElse(ZoneOffset.UTC);
+            }
+        };
+    }
+
+    public int httpPort() {
+        return http.port();
+    }
+
+    public Registry registry() {
+        return registry;
+    }
+
+    public Store store() {
+        return store;
+    }
+
+    /** The secret of the operator key created at this start, when the store had none; shown once. */
+    public Optional<String> newOperatorSecret() {
+        return Optional.ofNullable(operatorSecret);
+    }
+
+    @Override
+    public void close() {
+        LOG.info("Stopping: no new requests; writing what is queued");
+        http.close();
+        writer.close();
+        store.close();
+    }
+}

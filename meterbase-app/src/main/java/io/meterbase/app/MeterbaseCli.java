@@ -1,0 +1,184 @@
+package io.meterbase.app;
+
+import io.meterbase.core.model.Customer;
+import io.meterbase.core.model.GeoPosition;
+import io.meterbase.core.model.Role;
+import io.meterbase.core.registry.Registry;
+import io.meterbase.simulator.Simulator;
+import java.io.PrintStream;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** The command line: {@code serve}, {@code demo} and {@code settings}. The only class that prints to stdout. */
+@Command(
+        name = "meterbase",
+        mixinStandardHelpOptions = true,
+        version = "Meterbase 0.1.0",
+        description = "Open-source smart energy metering platform.",
+        subcommands = {MeterbaseCli.Serve.class, MeterbaseCli.Demo.class, MeterbaseCli.Settings.class})
+public final class MeterbaseCli {
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new MeterbaseCli()).execute(args));
+    }
+
+    static PrintStream out() {
+        return System.out;
+    }
+
+    /** Options shared by commands that start a server. */
+    static class ServerOptions {
+        @Option(names = "--config", description = "properties file with settings (see 'meterbase settings')")
+        Path config;
+
+        @Option(names = "--port", description = "HTTP port (overrides http.port)")
+        Integer port;
+
+        @Option(names = "--host", description = "bind address (overrides http.host)")
+        String host;
+
+        @Option(names = "--data", description = "data directory (overrides data.dir)")
+        Path data;
+
+        MeterbaseConfig load(Map<String, String> extraDefaults) {
+            Map<String, String> overrides = new HashMap<>();
+            if (port != null) {
+                overrides.put("http.port", port.toString());
+            }
+            if (host != null) {
+                overrides.put("http.host", host);
+            }
+            if (data != null) {
+                overrides.put("data.dir", data.toString());
+            }
+            MeterbaseConfig c = MeterbaseConfig.load(config, System.getenv(), overrides);
+            for (Map.Entry<String, String> e : extraDefaults.entrySet()) {
+                if (!overrides.containsKey(e.getKey())
+                        && System.getenv(new Setting(e.getKey(), "", "").envName()) == null) {
+                    c = c.with(e.getKey(), e.getValue());
+                }
+            }
+            return c;
+        }
+    }
+
+    static void awaitShutdown(Meterbase server) throws InterruptedException {
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            server.close();
+            stopped.countDown();
+        }));
+        stopped.await();
+    }
+
+    @Command(name = "serve", description = "Run the server with the given configuration.")
+    static final class Serve implements Callable<Integer> {
+        @CommandLine.Mixin
+        ServerOptions options = new ServerOptions();
+
+        @Override
+        public Integer call() throws Exception {
+            Meterbase server = Meterbase.start(options.load(Map.of()), Clock.systemUTC());
+            out().println("Meterbase is serving on port " + server.httpPort());
+            server.newOperatorSecret()
+                    .ifPresent(s -> out().println("First operator key (shown once, keep it safe): " + s));
+            awaitShutdown(server);
+            return 0;
+        }
+    }
+
+    @Command(name = "demo", description = "Run embedded with demo customers and a simulator of homes with smart plugs.")
+    static final class Demo implements Callable<Integer> {
+        @CommandLine.Mixin
+        ServerOptions options = new ServerOptions();
+
+        @Option(names = "--homes", defaultValue = "50", description = "simulated homes (default ${DEFAULT-VALUE})")
+        int homes;
+
+        @Option(
+                names = "--interval",
+                defaultValue = "10",
+                description = "seconds between uploads (default ${DEFAULT-VALUE})")
+        int interval;
+
+        @Option(
+                names = "--backfill-hours",
+                defaultValue = "24",
+                description = "hours of past 1-minute data sent at start (default ${DEFAULT-VALUE})")
+        int backfillHours;
+
+        @Override
+        public Integer call() throws Exception {
+            MeterbaseConfig config = options.load(Map.of("data.dir", ".meterbase/demo"));
+            Meterbase server = Meterbase.start(config, Clock.systemUTC());
+            Registry registry = server.registry();
+            String operator = server.newOperatorSecret()
+                    .orElseGet(() -> registry.createKey(0, Role.OPERATOR, "demo operator")
+                            .secret());
+            List<String> keys = new ArrayList<>();
+            ZoneId zone = ZoneId.of("Europe/Madrid");
+            List<Customer> existing = registry.customers();
+            for (int i = 1; i <= homes; i++) {
+                Customer c = i <= existing.size()
+                        ? existing.get(i - 1)
+                        : registry.createCustomer(
+                                String.format("Home %02d", i),
+                                "Home",
+                                i + " Demo Street",
+                                new GeoPosition(40.40 + i * 0.001, -3.70 - i * 0.001),
+                                i % 2 == 0 ? "north" : "south",
+                                zone);
+                keys.add(registry.createKey(c.id(), Role.CUSTOMER, "demo gateway")
+                        .secret());
+            }
+            String base = "http://127.0.0.1:" + server.httpPort();
+            Simulator sim = new Simulator(URI.create(base), keys, zone);
+            PrintStream o = out();
+            o.println();
+            o.println("Meterbase demo is running at " + base + "  (Ctrl-C stops it; data in " + config.dataDir() + ")");
+            o.println("  operator key:        " + operator);
+            o.println("  customer 'Home 01':  " + keys.get(0));
+            o.println("Try:");
+            o.println("  curl -s -H 'Authorization: Bearer " + keys.get(0) + "' " + base + "/api/v1/latest");
+            o.println("  curl -s -H 'Authorization: Bearer " + keys.get(0) + "' '" + base
+                    + "/api/v1/energy?interval=hour&group=category'");
+            o.println("  curl -s -H 'Authorization: Bearer " + operator + "' " + base + "/api/v1/quarantine");
+            o.println("  curl -s " + base + "/metrics | grep meterbase_ingest");
+            o.println("  API description: " + base + "/api/v1/openapi.json");
+            if (backfillHours > 0) {
+                o.println("Sending the last " + backfillHours + " h of 1-minute data from " + homes + " homes...");
+                long n = sim.backfill(
+                        System.currentTimeMillis() - interval * 1000L, backfillHours, Duration.ofMinutes(1));
+                o.println("  sent " + n + " readings");
+            }
+            sim.start(Duration.ofSeconds(interval));
+            o.println("Simulator posting every " + interval + " s.");
+            Runtime.getRuntime().addShutdownHook(new Thread(sim::close));
+            awaitShutdown(server);
+            return 0;
+        }
+    }
+
+    @Command(name = "settings", description = "List every configuration key with its default and meaning.")
+    static final class Settings implements Callable<Integer> {
+        @Override
+        public Integer call() {
+            for (Setting s : MeterbaseConfig.SETTINGS) {
+                out().printf("%-32s %-14s %s%n  env: %s%n", s.key(), s.defaultValue(), s.description(), s.envName());
+            }
+            return 0;
+        }
+    }
+}

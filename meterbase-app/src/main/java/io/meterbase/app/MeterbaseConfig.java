@@ -1,0 +1,166 @@
+package io.meterbase.app;
+
+import io.meterbase.core.ingest.IngestSettings;
+import io.meterbase.core.model.Quantity;
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+
+/**
+ * The typed configuration of a Meterbase server. Every key, its default and meaning are listed in {@link #SETTINGS};
+ * values come from the defaults, then a properties file, then environment variables ({@code MB_HTTP_PORT} for
+ * {@code http.port}), then explicit overrides (command-line options). A bad value fails at start with the key named.
+ */
+public final class MeterbaseConfig {
+
+    public static final List<Setting> SETTINGS = List.of(
+            new Setting("http.host", "127.0.0.1", "address the HTTP API binds to; 0.0.0.0 for all interfaces"),
+            new Setting("http.port", "8080", "HTTP API port, 0 picks a free one"),
+            new Setting("http.max-body-bytes", "16777216", "largest accepted request body in bytes (16 MiB)"),
+            new Setting("data.dir", "data", "directory of the embedded store"),
+            new Setting("store.duckdb.memory-limit", "1GB", "DuckDB's memory limit (native memory, outside the heap)"),
+            new Setting("store.duckdb.threads", "2", "DuckDB worker threads"),
+            new Setting("ingest.max-future", "PT5M", "readings further in the future are refused (ISO-8601 duration)"),
+            new Setting("ingest.retention", "P3660D", "readings older than this are refused (ISO-8601 duration)"),
+            new Setting(
+                    "ingest.auto-register-devices",
+                    "true",
+                    "register unknown nodes of a known customer on first upload; false refuses them"),
+            new Setting(
+                    "ingest.queue-capacity",
+                    "2000000",
+                    "readings waiting for durability before uploads are refused with 503"),
+            new Setting("ingest.max-batch", "200000", "most readings in one group commit"),
+            new Setting("ingest.rollup-interval", "PT1S", "how often rollups are brought up to date"),
+            new Setting(
+                    "ingest.max-integration-gap",
+                    "PT15M",
+                    "longest gap between power readings that is integrated into energy"),
+            new Setting(
+                    "ingest.range.<quantity>",
+                    "(per quantity)",
+                    "accepted range in canonical units as min:max, e.g. ingest.range.voltage=0:300"),
+            new Setting("live.stale-after", "PT5M", "live power ignores readings older than this"));
+
+    private final Map<String, String> values;
+
+    private MeterbaseConfig(Map<String, String> values) {
+        this.values = values;
+    }
+
+    /** Defaults, then {@code file} (if not null), then {@code env}, then {@code overrides}. */
+    public static MeterbaseConfig load(Path file, Map<String, String> env, Map<String, String> overrides) {
+        Map<String, String> v = new HashMap<>();
+        for (Setting s : SETTINGS) {
+            if (!s.key().contains("<")) {
+                v.put(s.key(), s.defaultValue());
+            }
+        }
+        if (file != null) {
+            Properties p = new Properties();
+            try (Reader r = Files.newBufferedReader(file)) {
+                p.load(r);
+            } catch (IOException e) {
+                throw new IllegalArgumentException("config: cannot read " + file + ": " + e.getMessage(), e);
+            }
+            p.stringPropertyNames().forEach(k -> v.put(k, p.getProperty(k).trim()));
+        }
+        for (Setting s : SETTINGS) {
+            String e = env.get(s.envName());
+            if (e != null && !s.key().contains("<")) {
+                v.put(s.key(), e);
+            }
+        }
+        for (Quantity q : Quantity.values()) {
+            String e = env.get("MB_INGEST_RANGE_" + q.name());
+            if (e != null) {
+                v.put("ingest.range." + q.key(), e);
+            }
+        }
+        v.putAll(overrides);
+        return new MeterbaseConfig(v);
+    }
+
+    public static MeterbaseConfig defaults() {
+        return load(null, Map.of(), Map.of());
+    }
+
+    public MeterbaseConfig with(String key, String value) {
+        Map<String, String> copy = new HashMap<>(values);
+        copy.put(key, value);
+        return new MeterbaseConfig(copy);
+    }
+
+    public String string(String key) {
+        String v = values.get(key);
+        if (v == null) {
+            throw new IllegalArgumentException(key + ": not set");
+        }
+        return v;
+    }
+
+    public int integer(String key, int min, int max) {
+        try {
+            int n = Integer.parseInt(string(key));
+            if (n < min || n > max) {
+                throw new IllegalArgumentException(key + ": must be within [" + min + ", " + max + "], was " + n);
+            }
+            return n;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(key + ": not a whole number: " + string(key));
+        }
+    }
+
+    public Duration duration(String key) {
+        try {
+            return Duration.parse(string(key));
+        } catch (DateTimeParseException e) {
+            throw new IllegalArgumentException(key + ": not an ISO-8601 duration such as PT5M: " + string(key));
+        }
+    }
+
+    public boolean bool(String key) {
+        String v = string(key);
+        if (!v.equals("true") && !v.equals("false")) {
+            throw new IllegalArgumentException(key + ": must be true or false, was " + v);
+        }
+        return Boolean.parseBoolean(v);
+    }
+
+    public Path dataDir() {
+        return Path.of(string("data.dir"));
+    }
+
+    /** The pipeline's settings from the {@code ingest.*} keys. */
+    public IngestSettings ingestSettings() {
+        IngestSettings s = new IngestSettings(
+                duration("ingest.max-future"),
+                duration("ingest.retention"),
+                Map.of(),
+                bool("ingest.auto-register-devices"),
+                integer("ingest.queue-capacity", 1, Integer.MAX_VALUE),
+                integer("ingest.max-batch", 1, 10_000_000),
+                duration("ingest.rollup-interval"),
+                duration("ingest.max-integration-gap"));
+        for (Quantity q : Quantity.values()) {
+            String range = values.get("ingest.range." + q.key());
+            if (range != null) {
+                String[] parts = range.split(":");
+                try {
+                    s = s.withRange(q, Double.parseDouble(parts[0]), Double.parseDouble(parts[1]));
+                } catch (RuntimeException e) {
+                    throw new IllegalArgumentException(
+                            "ingest.range." + q.key() + ": must be min:max, was " + range, e);
+                }
+            }
+        }
+        return s;
+    }
+}

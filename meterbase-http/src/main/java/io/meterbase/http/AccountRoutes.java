@@ -1,0 +1,182 @@
+package io.meterbase.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.meterbase.core.auth.Principal;
+import io.meterbase.core.model.ApiKey;
+import io.meterbase.core.model.Customer;
+import io.meterbase.core.model.GeoPosition;
+import io.meterbase.core.model.Role;
+import io.meterbase.core.model.Site;
+import io.meterbase.core.registry.Registry;
+import io.meterbase.core.registry.Registry.CreatedKey;
+import java.io.IOException;
+import java.time.DateTimeException;
+import java.time.ZoneId;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Customers (operator only) and API keys (a customer's own, or any for an operator). */
+final class AccountRoutes {
+
+    private final ApiContext api;
+    private final ObjectMapper mapper;
+
+    AccountRoutes(ApiContext api, ObjectMapper mapper) {
+        this.api = api;
+        this.mapper = mapper;
+    }
+
+    void register(Javalin app) {
+        app.post("/api/v1/customers", this::createCustomer);
+        app.get("/api/v1/customers", this::listCustomers);
+        app.get("/api/v1/me", this::me);
+        app.post("/api/v1/keys", this::createKey);
+        app.get("/api/v1/keys", this::listKeys);
+        app.delete("/api/v1/keys/{id}", this::revokeKey);
+    }
+
+    private JsonNode body(Context ctx) {
+        try {
+            JsonNode node = mapper.readTree(ctx.bodyAsBytes());
+            if (node == null || !node.isObject()) {
+                throw ApiException.badRequest("the body must be a JSON object");
+            }
+            return node;
+        } catch (IOException e) {
+            throw ApiException.badRequest("malformed JSON: " + e.getMessage());
+        }
+    }
+
+    private void createCustomer(Context ctx) {
+        Requests.operator(ctx, api.registry());
+        JsonNode b = body(ctx);
+        String name = b.path("name").asText("");
+        if (name.isBlank()) {
+            throw ApiException.badRequest("name is required");
+        }
+        JsonNode s = b.path("site");
+        GeoPosition position = null;
+        ZoneId zone;
+        try {
+            if (s.has("lat") && s.has("lon")) {
+                position = new GeoPosition(s.get("lat").asDouble(), s.get("lon").asDouble());
+            }
+            zone = ZoneId.of(s.path("zone").asText("UTC"));
+        } catch (IllegalArgumentException | DateTimeException e) {
+            throw ApiException.badRequest("site: " + e.getMessage());
+        }
+        Registry registry = api.registry();
+        Customer customer = registry.createCustomer(
+                name,
+                s.path("name").asText(name),
+                s.path("address").asText(null),
+                position,
+                s.path("community").asText("default"),
+                zone);
+        CreatedKey key = registry.createKey(customer.id(), Role.CUSTOMER, "first key");
+        Map<String, Object> out = customerJson(customer);
+        out.put("api_key", keyJson(key.key(), key.secret()));
+        ctx.status(201).json(out);
+    }
+
+    private void listCustomers(Context ctx) {
+        Requests.operator(ctx, api.registry());
+        ctx.json(api.registry().customers().stream().map(this::customerJson).toList());
+    }
+
+    private void me(Context ctx) {
+        Principal p = Requests.authenticate(ctx, api.registry());
+        if (p.isOperator()) {
+            ctx.json(Map.of("role", "operator"));
+            return;
+        }
+        Customer c = api.registry().customer(p.customerId()).orElseThrow();
+        Map<String, Object> out = customerJson(c);
+        out.put("role", "customer");
+        ctx.json(out);
+    }
+
+    private Map<String, Object> customerJson(Customer c) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("id", c.id());
+        out.put("name", c.name());
+        out.put("created_at", c.createdAt().toString());
+        List<Map<String, Object>> sites = api.registry().sites(c.id()).stream()
+                .map(AccountRoutes::siteJson)
+                .toList();
+        out.put("sites", sites);
+        return out;
+    }
+
+    static Map<String, Object> siteJson(Site s) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("id", s.id());
+        out.put("name", s.name());
+        out.put("address", s.address());
+        out.put("lat", s.position() == null ? null : s.position().latitude());
+        out.put("lon", s.position() == null ? null : s.position().longitude());
+        out.put("community", s.community());
+        out.put("zone", s.zone().getId());
+        return out;
+    }
+
+    /** The customer a key request is about: the caller's own, or (operators) the one named. */
+    private long customerOf(Context ctx, Principal p, JsonNode body) {
+        if (!p.isOperator()) {
+            return p.customerId();
+        }
+        long id = body != null && body.has("customer_id")
+                ? body.get("customer_id").asLong()
+                : Requests.longParam(ctx, "customer");
+        if (api.registry().customer(id).isEmpty()) {
+            throw ApiException.badRequest("an operator names the customer: customer_id in the body or ?customer=");
+        }
+        return id;
+    }
+
+    private void createKey(Context ctx) {
+        Principal p = Requests.authenticate(ctx, api.registry());
+        JsonNode b = ctx.body().isBlank() ? mapper.createObjectNode() : body(ctx);
+        long customer = customerOf(ctx, p, b);
+        CreatedKey key = api.registry()
+                .createKey(customer, Role.CUSTOMER, b.path("label").asText(""));
+        ctx.status(201).json(keyJson(key.key(), key.secret()));
+    }
+
+    private void listKeys(Context ctx) {
+        Principal p = Requests.authenticate(ctx, api.registry());
+        long customer = customerOf(ctx, p, null);
+        ctx.json(api.registry().keys(customer).stream()
+                .map(k -> keyJson(k, null))
+                .toList());
+    }
+
+    private void revokeKey(Context ctx) {
+        Principal p = Requests.authenticate(ctx, api.registry());
+        long id = Requests.pathLong(ctx, "id");
+        ApiKey key = api.registry().key(id).orElseThrow(() -> ApiException.notFound("no key " + id));
+        if (key.role() == Role.OPERATOR || !p.canAccess(key.customerId())) {
+            throw ApiException.notFound("no key " + id);
+        }
+        ctx.json(keyJson(api.registry().revokeKey(id).orElseThrow(), null));
+    }
+
+    private static Map<String, Object> keyJson(ApiKey k, String secret) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("id", k.id());
+        out.put("customer_id", k.customerId());
+        out.put("label", k.label());
+        out.put("prefix", k.prefix());
+        out.put("created_at", k.createdAt().toString());
+        out.put("revoked_at", k.revokedAt() == null ? null : k.revokedAt().toString());
+        if (secret != null) {
+            out.put("secret", secret);
+            out.put("note", "the secret is shown once; only its hash is kept");
+        }
+        return out;
+    }
+}

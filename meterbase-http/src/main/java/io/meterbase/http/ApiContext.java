@@ -1,0 +1,28 @@
+package io.meterbase.http;
+
+import io.meterbase.core.ingest.FormatRegistry;
+import io.meterbase.core.ingest.IngestService;
+import io.meterbase.core.ingest.LiveState;
+import io.meterbase.core.query.ConsumptionService;
+import io.meterbase.core.query.HistoryService;
+import io.meterbase.core.registry.Registry;
+import io.meterbase.core.store.ReadingStore;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Clock;
+import java.util.function.LongSupplier;
+
+/**
+ * Everything the HTTP API needs, handed over as one toolbox: services, the store for reads, metrics, and limits.
+ */
+public record ApiContext(
+        Registry registry,
+        IngestService ingest,
+        FormatRegistry formats,
+        ReadingStore store,
+        LiveState live,
+        ConsumptionService consumption,
+        HistoryService history,
+        PrometheusMeterRegistry metrics,
+        LongSupplier queueDepth,
+        Clock clock,
+        int maxBodyBytes) {}

@@ -1,0 +1,133 @@
+package io.meterbase.http;
+
+import io.javalin.http.Context;
+import io.meterbase.core.auth.AuthResult;
+import io.meterbase.core.auth.Principal;
+import io.meterbase.core.registry.Registry;
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.Arrays;
+import java.util.Set;
+
+/** Helpers for reading requests: credentials, bounded bodies, times and numbers from query parameters. */
+final class Requests {
+
+    static final String PRINCIPAL = "meterbase.principal";
+    private static final Set<String> KEY_PARAMS = Set.of("key", "api_key", "apikey", "token", "access_token");
+
+    private Requests() {}
+
+    /** The key presented in {@code Authorization: Bearer} or {@code X-API-Key}; never from the URL. */
+    static String presentedKey(Context ctx) {
+        for (String p : KEY_PARAMS) {
+            if (ctx.queryParam(p) != null) {
+                throw new ApiException(
+                        400, "key_in_url", "API keys are never accepted in URLs; send 'Authorization: Bearer <key>'");
+            }
+        }
+        String auth = ctx.header("Authorization");
+        if (auth != null && auth.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            return auth.substring(7).trim();
+        }
+        return ctx.header("X-API-Key");
+    }
+
+    /** Authenticates the request or answers 401 with the reason. */
+    static Principal authenticate(Context ctx, Registry registry) {
+        Principal known = ctx.attribute(PRINCIPAL);
+        if (known != null) {
+            return known;
+        }
+        AuthResult result = registry.authenticate(presentedKey(ctx));
+        if (result.principal() == null) {
+            ctx.header("WWW-Authenticate", "Bearer");
+            throw new ApiException(
+                    401, result.refusal().contains("revoked") ? "key_revoked" : "unauthorized", result.refusal());
+        }
+        ctx.attribute(PRINCIPAL, result.principal());
+        return result.principal();
+    }
+
+    static Principal operator(Context ctx, Registry registry) {
+        Principal p = authenticate(ctx, registry);
+        if (!p.isOperator()) {
+            throw ApiException.forbidden("this needs an operator key");
+        }
+        return p;
+    }
+
+    /** The body, or null when it is longer than {@code max} bytes. */
+    static byte[] boundedBody(Context ctx, int max) throws IOException {
+        long declared = ctx.req().getContentLengthLong();
+        if (declared > max) {
+            return null;
+        }
+        try (InputStream in = ctx.req().getInputStream()) {
+            byte[] buf = in.readNBytes(max + 1);
+            return buf.length > max ? null : buf;
+        }
+    }
+
+    /** The first {@code max} bytes of a body that was too large, for the quarantine. */
+    static String head(byte[] body, int max) {
+        return body == null ? "" : new String(Arrays.copyOf(body, Math.min(body.length, max)));
+    }
+
+    /** A time from an ISO-8601 instant or epoch milliseconds, or the default. */
+    static long time(Context ctx, String name, long fallback) {
+        String v = ctx.queryParam(name);
+        if (v == null || v.isBlank()) {
+            return fallback;
+        }
+        try {
+            return v.chars().allMatch(Character::isDigit)
+                    ? Long.parseLong(v)
+                    : Instant.parse(v).toEpochMilli();
+        } catch (NumberFormatException | DateTimeParseException e) {
+            throw ApiException.badRequest(name + " must be an ISO-8601 instant or epoch milliseconds, was '" + v + "'");
+        }
+    }
+
+    static int integer(Context ctx, String name, int fallback, int min, int max) {
+        String v = ctx.queryParam(name);
+        if (v == null || v.isBlank()) {
+            return fallback;
+        }
+        try {
+            int n = Integer.parseInt(v);
+            if (n < min || n > max) {
+                throw ApiException.badRequest(name + " must be within [" + min + ", " + max + "], was " + n);
+            }
+            return n;
+        } catch (NumberFormatException e) {
+            throw ApiException.badRequest(name + " must be a whole number, was '" + v + "'");
+        }
+    }
+
+    static long longParam(Context ctx, String name) {
+        String v = ctx.queryParam(name);
+        if (v == null) {
+            return 0;
+        }
+        try {
+            return Long.parseLong(v);
+        } catch (NumberFormatException e) {
+            throw ApiException.badRequest(name + " must be a number, was '" + v + "'");
+        }
+    }
+
+    static long pathLong(Context ctx, String name) {
+        try {
+            return Long.parseLong(ctx.pathParam(name));
+        } catch (NumberFormatException e) {
+            throw ApiException.badRequest(name + " must be a number");
+        }
+    }
+
+    /** Where a request came from, for the quarantine. */
+    static String source(Context ctx) {
+        return "http " + ctx.ip() + " " + ctx.method() + " " + ctx.path();
+    }
+}

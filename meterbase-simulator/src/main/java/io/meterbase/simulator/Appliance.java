@@ -1,0 +1,104 @@
+package io.meterbase.simulator;
+
+import java.time.LocalTime;
+import java.util.Random;
+
+/**
+ * A simulated appliance behind a smart plug: how much power it draws at a given moment. Each kind follows its
+ * usual daily pattern: a fridge's compressor cycles, a kettle boils a few times a day, the air conditioner runs
+ * in the afternoon and evening, the water heater heats in the morning and evening, lights burn after dark.
+ */
+public final class Appliance {
+
+    /** The kinds of appliance and their names as categories. */
+    public enum Kind {
+        FRIDGE("fridge", 0.85),
+        KETTLE("kettle", 1.0),
+        AIR_CONDITIONER("air_conditioner", 0.9),
+        WATER_HEATER("water_heater", 1.0),
+        LIGHTING("lighting", 0.6),
+        TV("tv", 0.7),
+        WASHING_MACHINE("washing_machine", 0.8),
+        EV_CHARGER("ev_charger", 0.98);
+
+        final String category;
+        final double powerFactor;
+
+        Kind(String category, double powerFactor) {
+            this.category = category;
+            this.powerFactor = powerFactor;
+        }
+    }
+
+    private final Kind kind;
+    private final Random random;
+    private final double scale;
+    private final double phase;
+    private long busyUntil;
+    private double busyPower;
+
+    public Appliance(Kind kind, long seed) {
+        this.kind = kind;
+        this.random = new Random(seed);
+        this.scale = 0.8 + random.nextDouble() * 0.4;
+        this.phase = random.nextDouble();
+    }
+
+    public Kind kind() {
+        return kind;
+    }
+
+    /**
+     * The power in W at {@code epochMillis} (local time {@code time}), advancing the appliance's state over a step of
+     * {@code stepMillis}.
+     */
+    public double power(long epochMillis, LocalTime time, long stepMillis) {
+        double hour = time.getHour() + time.getMinute() / 60.0;
+        double p =
+                switch (kind) {
+                    case FRIDGE -> {
+                        double cycle = ((epochMillis / 60_000.0) / 40.0 + phase) % 1.0;
+                        yield cycle < 0.38 ? 110 * scale + random.nextGaussian() * 3 : 2;
+                    }
+                    case KETTLE -> burst(epochMillis, stepMillis, rate(hour, 7, 9, 0.04, 0.006), 180_000, 2000);
+                    case AIR_CONDITIONER -> {
+                        boolean season = hour >= 13 && hour < 23;
+                        double cycle = ((epochMillis / 60_000.0) / 25.0 + phase) % 1.0;
+                        yield season && cycle < 0.6 ? 900 * scale + random.nextGaussian() * 40 : 3;
+                    }
+                    case WATER_HEATER ->
+                        (hour >= 6 && hour < 7.5) || (hour >= 19 && hour < 20.5)
+                                ? 2000 * scale
+                                : burst(epochMillis, stepMillis, 0.002, 600_000, 2000 * scale);
+                    case LIGHTING ->
+                        hour >= 18 || hour < 0.5 || (hour >= 6.5 && hour < 8)
+                                ? 60 * scale + random.nextGaussian() * 2
+                                : 0.5;
+                    case TV -> hour >= 19 && hour < 23 ? 85 * scale + random.nextGaussian() * 5 : 1;
+                    case WASHING_MACHINE -> burst(epochMillis, stepMillis, rate(hour, 9, 20, 0.002, 0), 5_400_000, 500);
+                    case EV_CHARGER -> hour >= 1 && hour < 5 ? 3700 : 0;
+                };
+        return Math.max(0, p);
+    }
+
+    private static double rate(double hour, double from, double to, double inside, double outside) {
+        return hour >= from && hour < to ? inside : outside;
+    }
+
+    /** A load that starts with probability {@code perMinute} each minute and then runs for {@code duration}. */
+    private double burst(long now, long step, double perMinute, long duration, double power) {
+        if (now < busyUntil) {
+            return busyPower;
+        }
+        if (random.nextDouble() < perMinute * step / 60_000.0) {
+            busyUntil = now + duration;
+            busyPower = power;
+            return power;
+        }
+        return kind == Kind.KETTLE ? 0 : 1.5;
+    }
+
+    public double powerFactor() {
+        return kind.powerFactor;
+    }
+}

@@ -1,0 +1,127 @@
+package io.meterbase.simulator;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Simulated homes posting to a Meterbase server's gateway upload API: first a backfill of past hours, then every
+ * interval in real time, until closed. A refused upload (for example 503 under load) is sent again.
+ */
+public final class Simulator implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Simulator.class);
+
+    private final URI uploadUri;
+    private final List<Home> homes = new ArrayList<>();
+    private final List<String> keys;
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "meterbase-simulator");
+        t.setDaemon(true);
+        return t;
+    });
+    private final AtomicLong sent = new AtomicLong();
+    private final AtomicLong failed = new AtomicLong();
+
+    /** One home per key, posting to {@code baseUri}/api/v1/upload. */
+    public Simulator(URI baseUri, List<String> keys, ZoneId zone) {
+        this.uploadUri = baseUri.resolve("/api/v1/upload");
+        this.keys = List.copyOf(keys);
+        for (int i = 0; i < keys.size(); i++) {
+            homes.add(new Home(i + 1, zone));
+        }
+    }
+
+    public List<Home> homes() {
+        return homes;
+    }
+
+    /** Posts {@code hours} of past data at {@code step} resolution, oldest first, and returns readings sent. */
+    public long backfill(long now, int hours, Duration step) {
+        long stepMs = step.toMillis();
+        int moments = (int) (hours * 3_600_000L / stepMs);
+        long start = now - moments * stepMs;
+        int perUpload = 60;
+        long readings = 0;
+        for (int h = 0; h < homes.size(); h++) {
+            Home home = homes.get(h);
+            for (int m = 0; m < moments; m += perUpload) {
+                int n = Math.min(perUpload, moments - m);
+                post(keys.get(h), home.upload(start + m * stepMs, n, stepMs));
+                readings += (long) n * home.plugs() * 5;
+            }
+        }
+        return readings;
+    }
+
+    /** Starts posting every {@code interval} in real time. */
+    public void start(Duration interval) {
+        long ms = interval.toMillis();
+        timer.scheduleAtFixedRate(
+                () -> {
+                    long now = System.currentTimeMillis();
+                    for (int h = 0; h < homes.size(); h++) {
+                        post(keys.get(h), homes.get(h).upload(now, ms));
+                    }
+                },
+                0,
+                ms,
+                TimeUnit.MILLISECONDS);
+    }
+
+    private void post(String key, String body) {
+        HttpRequest req = HttpRequest.newBuilder(uploadUri)
+                .header("Authorization", "Bearer " + key)
+                .header("Content-Type", "application/json")
+                .timeout(Duration.ofSeconds(60))
+                .POST(HttpRequest.BodyPublishers.ofString(body))
+                .build();
+        for (int attempt = 1; attempt <= 5; attempt++) {
+            try {
+                HttpResponse<String> res = http.send(req, HttpResponse.BodyHandlers.ofString());
+                if (res.statusCode() == 200) {
+                    sent.incrementAndGet();
+                    return;
+                }
+                if (res.statusCode() != 503) {
+                    LOG.warn("Upload refused with {}: {}", res.statusCode(), res.body());
+                    failed.incrementAndGet();
+                    return;
+                }
+                Thread.sleep(200L * attempt);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (Exception e) {
+                LOG.debug("Upload failed: {}", e.toString());
+            }
+        }
+        failed.incrementAndGet();
+    }
+
+    public long sent() {
+        return sent.get();
+    }
+
+    public long failed() {
+        return failed.get();
+    }
+
+    @Override
+    public void close() {
+        timer.shutdownNow();
+    }
+}
