@@ -55,6 +55,11 @@ public final class EnergyRules {
         };
     }
 
+    /** The step of a cumulative register between two readings. */
+    public CounterStep counterStep(Channel channel, long previousTs, double previous, long ts, double value) {
+        return CounterStep.between(previous, value, ts - previousTs, maxPerHour(channel.quantity()));
+    }
+
     static double maxPerHour(Quantity quantity) {
         return switch (quantity) {
             case WATER_VOLUME -> MAX_WATER_L_PER_HOUR;

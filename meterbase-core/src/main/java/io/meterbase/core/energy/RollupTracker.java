@@ -1,5 +1,6 @@
 package io.meterbase.core.energy;
 
+import io.meterbase.core.model.Accumulation;
 import io.meterbase.core.model.Channel;
 import io.meterbase.core.model.Reading;
 import io.meterbase.core.store.DayKey;
@@ -147,7 +148,10 @@ public final class RollupTracker {
     private void recompute(ChannelState state, long from, long to, List<Rollup> out) {
         int channelId = state.channel.id();
         Optional<Reading> before = from == Long.MIN_VALUE ? Optional.empty() : store.readingBefore(channelId, from);
-        before.ifPresent(r -> state.last = r);
+        before.ifPresent(r -> {
+            state.last = r;
+            state.jumped = null;
+        });
         long cursor = from;
         List<Rollup> local = new ArrayList<>();
         while (true) {
@@ -193,6 +197,7 @@ public final class RollupTracker {
         final Channel channel;
         final boolean withEnergy;
         Reading last;
+        Reading jumped;
         PeriodAccumulator open;
 
         ChannelState(Channel channel) {
@@ -208,11 +213,41 @@ public final class RollupTracker {
                 }
                 open = new PeriodAccumulator(channel.id(), hour, withEnergy);
             }
-            double consumption = last == null
-                    ? rules.first(channel, r.value())
-                    : rules.between(channel, last.timestamp(), last.value(), r.timestamp(), r.value());
-            open.add(r.value(), consumption);
-            last = r;
+            open.add(r.value(), consumption(r, rules));
+        }
+
+        /**
+         * The consumption since the last trusted reading. A register that jumps absurdly is not trusted at once:
+         * the next reading decides whether the jump was a glitch (it continues from before) or a new meter (it
+         * continues from the jump), and the jump itself is never counted.
+         */
+        private double consumption(Reading r, EnergyRules rules) {
+            if (last == null) {
+                last = r;
+                return rules.first(channel, r.value());
+            }
+            if (channel.accumulation() != Accumulation.CUMULATIVE) {
+                double c = rules.between(channel, last.timestamp(), last.value(), r.timestamp(), r.value());
+                last = r;
+                return c;
+            }
+            CounterStep step = rules.counterStep(channel, last.timestamp(), last.value(), r.timestamp(), r.value());
+            if (step.kind() != CounterStep.Kind.SPIKE) {
+                last = r;
+                jumped = null;
+                return step.delta();
+            }
+            if (jumped != null) {
+                CounterStep fromJump =
+                        rules.counterStep(channel, jumped.timestamp(), jumped.value(), r.timestamp(), r.value());
+                if (fromJump.kind() == CounterStep.Kind.NORMAL) {
+                    last = r;
+                    jumped = null;
+                    return fromJump.delta();
+                }
+            }
+            jumped = r;
+            return 0;
         }
     }
 }

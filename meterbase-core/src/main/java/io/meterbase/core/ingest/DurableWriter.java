@@ -49,6 +49,7 @@ public final class DurableWriter implements AutoCloseable {
     private final Map<Integer, Long> newest = new HashMap<>();
     private final Thread thread;
     private volatile boolean running = true;
+    private boolean uncertain;
 
     public DurableWriter(
             ReadingStore store,
@@ -139,6 +140,9 @@ public final class DurableWriter implements AutoCloseable {
 
     private void write(List<Submission> batch, int count) {
         long started = System.nanoTime();
+        if (uncertain && !reloadNewest(batch, count)) {
+            return;
+        }
         Map<Integer, Long> advanced = new HashMap<>();
         List<Reading> fresh = new ArrayList<>(count);
         List<Reading> lateCandidates = new ArrayList<>();
@@ -175,9 +179,8 @@ public final class DurableWriter implements AutoCloseable {
             pending.addAndGet(-count);
             metrics.writeFailed();
             LOG.warn("Group commit of {} readings failed: {}", all.size(), e.toString());
-            for (Submission s : batch) {
-                s.future.completeExceptionally(e);
-            }
+            fail(batch, e);
+            uncertain = true;
             return;
         }
         newest.putAll(advanced);
@@ -193,6 +196,29 @@ public final class DurableWriter implements AutoCloseable {
             onDurable.accept(all);
         } catch (RuntimeException e) {
             LOG.warn("Live state update failed after a durable write: {}", e.toString());
+        }
+    }
+
+    /**
+     * After a failed commit the store may hold more than the writer believes (an error can come after the data
+     * landed): the newest timestamps are read again so that a resend cannot be stored twice.
+     */
+    private boolean reloadNewest(List<Submission> batch, int count) {
+        try {
+            newest.clear();
+            newest.putAll(store.newestTimestamps());
+            uncertain = false;
+            return true;
+        } catch (RuntimeException e) {
+            pending.addAndGet(-count);
+            fail(batch, e);
+            return false;
+        }
+    }
+
+    private static void fail(List<Submission> batch, RuntimeException e) {
+        for (Submission s : batch) {
+            s.future.completeExceptionally(e);
         }
     }
 
