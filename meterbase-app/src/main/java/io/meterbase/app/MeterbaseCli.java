@@ -91,9 +91,9 @@ public final class MeterbaseCli {
         @Override
         public Integer call() throws Exception {
             Meterbase server = Meterbase.start(options.load(Map.of()), Clock.systemUTC());
-            out().println("Meterbase is serving on port " + server.httpPort());
             server.newOperatorSecret()
                     .ifPresent(s -> out().println("First operator key (shown once, keep it safe): " + s));
+            out().println("Meterbase is serving on port " + server.httpPort());
             awaitShutdown(server);
             return 0;
         }

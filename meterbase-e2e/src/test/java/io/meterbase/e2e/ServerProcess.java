@@ -1,0 +1,106 @@
+package io.meterbase.e2e;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** A Meterbase server in its own JVM, started with {@code serve}, as an operator would run it. */
+final class ServerProcess implements AutoCloseable {
+
+    private static final Pattern KEY = Pattern.compile("First operator key .*: (mbk_\\S+)");
+
+    final Process process;
+    final int port;
+    final String operatorKey;
+
+    private ServerProcess(Process process, int port, String operatorKey) {
+        this.process = process;
+        this.port = port;
+        this.operatorKey = operatorKey;
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    /** Starts a server on {@code dataDir} and waits until it serves; returns the operator key it printed, if any. */
+    static ServerProcess start(Path dataDir, int port) throws Exception {
+        String java = ProcessHandle.current().info().command().orElse("java");
+        List<String> cmd = new ArrayList<>(List.of(
+                java,
+                "-Xmx1g",
+                "--enable-native-access=ALL-UNNAMED",
+                "-cp",
+                System.getProperty("java.class.path"),
+                "io.meterbase.app.MeterbaseCli",
+                "serve",
+                "--port",
+                String.valueOf(port),
+                "--data",
+                dataDir.toString()));
+        ProcessBuilder pb = new ProcessBuilder(cmd)
+                .redirectError(
+                        dataDir.resolveSibling(dataDir.getFileName() + ".log").toFile());
+        Process p = pb.start();
+        CompletableFuture<String> key = new CompletableFuture<>();
+        CompletableFuture<Boolean> serving = new CompletableFuture<>();
+        Thread reader = new Thread(() -> {
+            try (BufferedReader r =
+                    new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = r.readLine()) != null) {
+                    Matcher m = KEY.matcher(line);
+                    if (m.find()) {
+                        key.complete(m.group(1));
+                    }
+                    if (line.startsWith("Meterbase is serving")) {
+                        serving.complete(true);
+                    }
+                }
+            } catch (IOException ignored) {
+                // the process ended
+            }
+            serving.complete(false);
+        });
+        reader.setDaemon(true);
+        reader.start();
+        if (!serving.get(60, TimeUnit.SECONDS)) {
+            throw new IllegalStateException("the server did not start; see " + dataDir + ".log");
+        }
+        // the key line comes before the serving line when a key was created
+        return new ServerProcess(p, port, key.getNow(null));
+    }
+
+    /** SIGKILL: no shutdown hook runs, nothing is flushed. */
+    void kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor(30, TimeUnit.SECONDS);
+    }
+
+    /** SIGTERM: the server stops taking requests and makes what is queued durable. */
+    @Override
+    public void close() {
+        if (process.isAlive()) {
+            process.destroy();
+            try {
+                if (!process.waitFor(60, TimeUnit.SECONDS)) {
+                    process.destroyForcibly();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                process.destroyForcibly();
+            }
+        }
+    }
+}
