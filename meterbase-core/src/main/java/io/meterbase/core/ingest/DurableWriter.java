@@ -186,6 +186,12 @@ public final class DurableWriter implements AutoCloseable {
         newest.putAll(advanced);
         pending.addAndGet(-count);
         metrics.written(all.size(), System.nanoTime() - started);
+        try {
+            // live state first, so that an acknowledgement's answer already reflects its own readings
+            onDurable.accept(all);
+        } catch (RuntimeException e) {
+            LOG.warn("Live state update failed after a durable write: {}", e.toString());
+        }
         for (int i = 0; i < batch.size(); i++) {
             Submission s = batch.get(i);
             s.future.complete(new WriteOutcome(s.readings.size() - duplicates[i], duplicates[i]));
@@ -193,9 +199,8 @@ public final class DurableWriter implements AutoCloseable {
         try {
             rollups.addFresh(fresh);
             rollups.markStale(staleHours);
-            onDurable.accept(all);
         } catch (RuntimeException e) {
-            LOG.warn("Live state update failed after a durable write: {}", e.toString());
+            LOG.warn("Rollup tracking failed after a durable write: {}", e.toString());
         }
     }
 

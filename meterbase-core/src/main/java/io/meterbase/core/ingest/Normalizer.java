@@ -14,8 +14,10 @@ import io.meterbase.core.registry.Registry;
 import io.meterbase.core.store.QuarantineEntry;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -63,6 +65,7 @@ public final class Normalizer {
             } else if (device.isPresent()) {
                 device = Optional.of(applyNodeChanges(device.get(), node));
             }
+            Map<PlanKey, Plan> plans = new HashMap<>();
             for (int i = 0; i < node.readings().size(); i++) {
                 RawReading raw = node.readings().get(i);
                 String problem;
@@ -71,7 +74,7 @@ public final class Normalizer {
                     reason = RejectReason.UNKNOWN_DEVICE;
                     problem = "unknown device '" + node.ref() + "'";
                 } else {
-                    Outcome outcome = check(device.get(), raw, newestAllowed, oldestAllowed);
+                    Outcome outcome = check(device.get(), raw, newestAllowed, oldestAllowed, plans);
                     if (outcome.reading != null) {
                         accepted.add(outcome.reading);
                         continue;
@@ -96,26 +99,18 @@ public final class Normalizer {
         return registry.updateDevice(device.withNameAndCategory(name, category));
     }
 
-    private Outcome check(Device device, RawReading raw, long newestAllowed, long oldestAllowed) {
-        Optional<Quantity> q = Quantity.ofKey(raw.quantity());
-        if (q.isEmpty()) {
-            return Outcome.refused(RejectReason.UNKNOWN_QUANTITY, "unknown quantity '" + raw.quantity() + "'");
+    private Outcome check(
+            Device device, RawReading raw, long newestAllowed, long oldestAllowed, Map<PlanKey, Plan> plans) {
+        PlanKey key = new PlanKey(raw.channelName(), raw.quantity(), raw.unit(), raw.accumulation());
+        Plan plan = plans.get(key);
+        if (plan == null) {
+            plan = plan(raw);
+            plans.put(key, plan);
         }
-        Quantity quantity = q.get();
-        Optional<Unit> unit = quantity.unit(raw.unit());
-        if (unit.isEmpty()) {
-            return Outcome.refused(
-                    RejectReason.UNIT_MISMATCH,
-                    "unit '" + raw.unit() + "' does not fit " + quantity.key() + " (expected "
-                            + quantity.canonicalUnit().symbol() + " or a multiple)");
+        if (plan.refusal != null) {
+            return plan.refusal;
         }
-        Accumulation accumulation = accumulation(raw.accumulation(), quantity);
-        if (accumulation == null || !quantity.allows(accumulation)) {
-            return Outcome.refused(
-                    RejectReason.ACCUMULATION_MISMATCH,
-                    "'" + raw.accumulation() + "' is no kind of " + quantity.key()
-                            + " (instant, register or interval)");
-        }
+        Quantity quantity = plan.quantity;
         if (!Double.isFinite(raw.value())) {
             return Outcome.refused(RejectReason.NOT_FINITE, "value is " + raw.value());
         }
@@ -131,25 +126,82 @@ public final class Normalizer {
                     "timestamp " + Instant.ofEpochMilli(raw.timestamp()) + " is older than the retention of "
                             + settings.retention().toDays() + " days");
         }
-        double value = unit.get().convert(raw.value(), quantity.canonicalUnit());
-        double min = settings.min(quantity);
-        double max = settings.max(quantity);
-        if (value < min || value > max) {
+        double value = plan.unit == quantity.canonicalUnit()
+                ? raw.value()
+                : plan.unit.convert(raw.value(), quantity.canonicalUnit());
+        if (value < plan.min || value > plan.max) {
             return Outcome.refused(
                     RejectReason.OUT_OF_RANGE,
                     quantity.key() + " " + value + " "
-                            + quantity.canonicalUnit().symbol() + " is outside [" + min + ", " + max + "]");
+                            + quantity.canonicalUnit().symbol() + " is outside [" + plan.min + ", " + plan.max + "]");
         }
-        Channel channel = registry.channelOrCreate(device.id(), raw.channelName(), quantity, accumulation);
-        if (channel.quantity() != quantity || channel.accumulation() != accumulation) {
-            return Outcome.refused(
-                    RejectReason.CHANNEL_CONFLICT,
-                    "channel '" + channel.name() + "' holds "
-                            + channel.quantity().key() + " ("
-                            + channel.accumulation().name().toLowerCase(Locale.ROOT) + "), not "
-                            + quantity.key() + " (" + accumulation.name().toLowerCase(Locale.ROOT) + ")");
+        if (plan.channel == null) {
+            Channel channel = registry.channelOrCreate(device.id(), raw.channelName(), quantity, plan.accumulation);
+            if (channel.quantity() != quantity || channel.accumulation() != plan.accumulation) {
+                plan.refusal = Outcome.refused(
+                        RejectReason.CHANNEL_CONFLICT,
+                        "channel '" + channel.name() + "' holds "
+                                + channel.quantity().key() + " ("
+                                + channel.accumulation().name().toLowerCase(Locale.ROOT) + "), not "
+                                + quantity.key() + " ("
+                                + plan.accumulation.name().toLowerCase(Locale.ROOT) + ")");
+                return plan.refusal;
+            }
+            plan.channel = channel;
         }
-        return new Outcome(new Reading(channel.id(), raw.timestamp(), value, Quality.GOOD), null, null);
+        return new Outcome(new Reading(plan.channel.id(), raw.timestamp(), value, Quality.GOOD), null, null);
+    }
+
+    /** What every reading with the same channel, quantity, unit and kind resolves to. */
+    private Plan plan(RawReading raw) {
+        Optional<Quantity> q = Quantity.ofKey(raw.quantity());
+        if (q.isEmpty()) {
+            return Plan.refused(
+                    Outcome.refused(RejectReason.UNKNOWN_QUANTITY, "unknown quantity '" + raw.quantity() + "'"));
+        }
+        Quantity quantity = q.get();
+        Optional<Unit> unit = quantity.unit(raw.unit());
+        if (unit.isEmpty()) {
+            return Plan.refused(Outcome.refused(
+                    RejectReason.UNIT_MISMATCH,
+                    "unit '" + raw.unit() + "' does not fit " + quantity.key() + " (expected "
+                            + quantity.canonicalUnit().symbol() + " or a multiple)"));
+        }
+        Accumulation accumulation = accumulation(raw.accumulation(), quantity);
+        if (accumulation == null || !quantity.allows(accumulation)) {
+            return Plan.refused(Outcome.refused(
+                    RejectReason.ACCUMULATION_MISMATCH,
+                    "'" + raw.accumulation() + "' is no kind of " + quantity.key()
+                            + " (instant, register or interval)"));
+        }
+        return new Plan(quantity, unit.get(), accumulation, settings.min(quantity), settings.max(quantity));
+    }
+
+    private record PlanKey(String channel, String quantity, String unit, String accumulation) {}
+
+    /** A resolved combination; the channel is found on the first valid value so refused input creates none. */
+    private static final class Plan {
+        final Quantity quantity;
+        final Unit unit;
+        final Accumulation accumulation;
+        final double min;
+        final double max;
+        Channel channel;
+        Outcome refusal;
+
+        Plan(Quantity quantity, Unit unit, Accumulation accumulation, double min, double max) {
+            this.quantity = quantity;
+            this.unit = unit;
+            this.accumulation = accumulation;
+            this.min = min;
+            this.max = max;
+        }
+
+        static Plan refused(Outcome refusal) {
+            Plan p = new Plan(null, null, null, 0, 0);
+            p.refusal = refusal;
+            return p;
+        }
     }
 
     /** Parses a payload's accumulation word; null text gives the quantity's default, an unknown word null. */

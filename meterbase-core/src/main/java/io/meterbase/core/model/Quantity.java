@@ -1,7 +1,9 @@
 package io.meterbase.core.model;
 
-import java.util.Arrays;
+import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -71,15 +73,9 @@ public enum Quantity {
 
     /** The unit of this quantity written as {@code symbol}, or empty when the symbol is no unit of it. */
     public Optional<Unit> unit(String symbol) {
-        if (symbol == null) {
-            return Optional.empty();
-        }
-        for (Unit unit : Unit.values()) {
-            if (unit.dimension() == canonicalUnit.dimension() && unit.hasSymbol(symbol)) {
-                return Optional.of(unit);
-            }
-        }
-        return Optional.empty();
+        return symbol == null
+                ? Optional.empty()
+                : Optional.ofNullable(Lookup.UNITS.get(this).get(symbol));
     }
 
     /** The quantity with payload name {@code key} (case-insensitive), or empty. */
@@ -87,7 +83,26 @@ public enum Quantity {
         if (key == null) {
             return Optional.empty();
         }
-        String lower = key.toLowerCase(Locale.ROOT);
-        return Arrays.stream(values()).filter(q -> q.key.equals(lower)).findFirst();
+        Quantity q = Lookup.KEYS.get(key);
+        return q != null ? Optional.of(q) : Optional.ofNullable(Lookup.KEYS.get(key.toLowerCase(Locale.ROOT)));
+    }
+
+    /** Lookup tables, built once: payload names to quantities, and each quantity's unit symbols to units. */
+    private static final class Lookup {
+        static final Map<String, Quantity> KEYS = new HashMap<>();
+        static final Map<Quantity, Map<String, Unit>> UNITS = new EnumMap<>(Quantity.class);
+
+        static {
+            for (Quantity q : values()) {
+                KEYS.put(q.key, q);
+                Map<String, Unit> symbols = new HashMap<>();
+                for (Unit u : Unit.values()) {
+                    if (u.dimension() == q.canonicalUnit.dimension()) {
+                        u.symbols().forEach(sym -> symbols.putIfAbsent(sym, u));
+                    }
+                }
+                UNITS.put(q, symbols);
+            }
+        }
     }
 }

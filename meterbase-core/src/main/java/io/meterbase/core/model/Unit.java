@@ -55,6 +55,11 @@ public enum Unit {
         return symbols.get(0);
     }
 
+    /** Every symbol of this unit, the canonical one first. */
+    public List<String> symbols() {
+        return symbols;
+    }
+
     /** Whether {@code symbol} names this unit (exact match on one of its symbols). */
     public boolean hasSymbol(String symbol) {
         return symbols.contains(symbol);

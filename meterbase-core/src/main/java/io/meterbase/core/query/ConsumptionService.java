@@ -52,6 +52,7 @@ public final class ConsumptionService {
     private final LiveState live;
     private final Clock clock;
     private final Duration liveStaleAfter;
+    private final Map<Long, CachedFigure> todayCache = new java.util.concurrent.ConcurrentHashMap<>();
 
     public ConsumptionService(
             Registry registry, ReadingStore store, LiveState live, Clock clock, Duration liveStaleAfter) {
@@ -135,17 +136,33 @@ public final class ConsumptionService {
                 }
             }
         }
+        return new CustomerSummary(power, energyToday(customerId, counted, now), newest);
+    }
+
+    /**
+     * Electricity consumed today in the customer's time zone, from the daily rollups. Rollups change at most once
+     * per rollup interval, so the figure is kept for a second per customer: a gateway answer does not cost a
+     * store query each time.
+     */
+    private double energyToday(long customerId, List<Device> counted, long now) {
+        CachedFigure cached = todayCache.get(customerId);
+        if (cached != null && now - cached.at() < 1000 && now >= cached.at()) {
+            return cached.value();
+        }
         ZoneId zone =
                 registry.sites(customerId).stream().findFirst().map(Site::zone).orElse(ZoneId.of("UTC"));
         LocalDate today = Instant.ofEpochMilli(now).atZone(zone).toLocalDate();
         long dayStart = today.atStartOfDay(zone).toInstant().toEpochMilli();
-        double energyToday =
+        double value =
                 consumption(counted, Commodity.ELECTRICITY, Interval.DAY, GroupBy.TOTAL, dayStart, dayStart + 1)
                         .stream()
                         .mapToDouble(EnergyPoint::amount)
                         .sum();
-        return new CustomerSummary(power, energyToday, newest);
+        todayCache.put(customerId, new CachedFigure(now, value));
+        return value;
     }
+
+    private record CachedFigure(long at, double value) {}
 
     private List<Device> countedDevices(long customerId) {
         List<Device> all = registry.devices(customerId);

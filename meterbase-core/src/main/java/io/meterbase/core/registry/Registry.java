@@ -47,6 +47,9 @@ public final class Registry {
     private final Map<String, Channel> channelsByName = new ConcurrentHashMap<>();
     private final Map<Long, ApiKey> keys = new ConcurrentHashMap<>();
     private final Map<String, ApiKey> keysByHash = new ConcurrentHashMap<>();
+    private final Index<Site> sitesByCustomer = new Index<>();
+    private final Index<Device> devicesByCustomer = new Index<>();
+    private final Index<Channel> channelsByDevice = new Index<>();
 
     public Registry(MetadataStore store, Clock clock) {
         this.store = store;
@@ -57,7 +60,7 @@ public final class Registry {
             maxId = Math.max(maxId, c.id());
         }
         for (Site s : store.sites()) {
-            sites.put(s.id(), s);
+            indexSite(s);
             maxId = Math.max(maxId, s.id());
         }
         for (Gateway g : store.gateways()) {
@@ -109,7 +112,7 @@ public final class Registry {
                 community == null || community.isBlank() ? "default" : community,
                 zone == null ? ZoneId.of("UTC") : zone);
         store.save(site);
-        sites.put(site.id(), site);
+        indexSite(site);
         return site;
     }
 
@@ -128,10 +131,7 @@ public final class Registry {
     }
 
     public List<Site> sites(long customerId) {
-        return sites.values().stream()
-                .filter(s -> s.customerId() == customerId)
-                .sorted(Comparator.comparingLong(Site::id))
-                .toList();
+        return sitesByCustomer.get(customerId);
     }
 
     /** The customer's first site, where gateways and devices go unless told otherwise. */
@@ -190,10 +190,7 @@ public final class Registry {
     }
 
     public List<Device> devices(long customerId) {
-        return devices.values().stream()
-                .filter(d -> d.customerId() == customerId)
-                .sorted(Comparator.comparingLong(Device::id))
-                .toList();
+        return devicesByCustomer.get(customerId);
     }
 
     public List<Device> allDevices() {
@@ -239,10 +236,7 @@ public final class Registry {
     }
 
     public List<Channel> channels(long deviceId) {
-        return channels.values().stream()
-                .filter(c -> c.deviceId() == deviceId)
-                .sorted(Comparator.comparingInt(Channel::id))
-                .toList();
+        return channelsByDevice.get(deviceId);
     }
 
     public List<Channel> allChannels() {
@@ -347,14 +341,40 @@ public final class Registry {
         gatewaysByRef.put(g.customerId() + "/" + g.ref(), g);
     }
 
+    private void indexSite(Site s) {
+        sites.put(s.id(), s);
+        sitesByCustomer.put(s.customerId(), s.id(), s);
+    }
+
     private void indexDevice(Device d) {
         devices.put(d.id(), d);
         devicesByRef.put(d.customerId() + "/" + d.ref(), d);
+        devicesByCustomer.put(d.customerId(), d.id(), d);
     }
 
     private void indexChannel(Channel ch) {
         channels.put(ch.id(), ch);
         channelsByName.put(ch.deviceId() + "/" + ch.name(), ch);
+        channelsByDevice.put(ch.deviceId(), ch.id(), ch);
+    }
+
+    /**
+     * Entities grouped by owner, each group an immutable list in id order, replaced as a whole on change so
+     * readers never lock. Writers are serialised by the registry.
+     */
+    private static final class Index<T> {
+        private final Map<Long, Map<Long, T>> byOwner = new ConcurrentHashMap<>();
+        private final Map<Long, List<T>> lists = new ConcurrentHashMap<>();
+
+        void put(long owner, long id, T value) {
+            Map<Long, T> group = byOwner.computeIfAbsent(owner, k -> new java.util.TreeMap<>());
+            group.put(id, value);
+            lists.put(owner, List.copyOf(group.values()));
+        }
+
+        List<T> get(long owner) {
+            return lists.getOrDefault(owner, List.of());
+        }
     }
 
     private void indexKey(ApiKey k) {

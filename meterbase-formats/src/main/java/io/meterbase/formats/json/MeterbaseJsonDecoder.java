@@ -125,7 +125,7 @@ public final class MeterbaseJsonDecoder implements PayloadDecoder {
     private void readings(JsonParser p, PendingNode n, int nodeIndex) throws IOException, DecodeException {
         expect(p, JsonToken.START_ARRAY, "nodes[" + nodeIndex + "].readings");
         while (p.nextToken() == JsonToken.START_OBJECT) {
-            String where = "nodes[" + nodeIndex + "].readings[" + n.readings.size() + "]";
+            int index = n.readings.size();
             String channel = null;
             String quantity = null;
             String unit = null;
@@ -136,21 +136,33 @@ public final class MeterbaseJsonDecoder implements PayloadDecoder {
                 String field = p.currentName();
                 JsonToken t = p.nextToken();
                 switch (field) {
-                    case "channel" -> channel = text(p, where + ".channel");
-                    case "quantity" -> quantity = text(p, where + ".quantity");
-                    case "unit" -> unit = text(p, where + ".unit");
-                    case "kind" -> kind = text(p, where + ".kind");
-                    case "ts" -> ts = timestamp(p, where + ".ts");
-                    case "value" -> value = number(p, t, where + ".value");
+                    case "channel" -> channel = text(p, nodeIndex, index, field);
+                    case "quantity" -> quantity = text(p, nodeIndex, index, field);
+                    case "unit" -> unit = text(p, nodeIndex, index, field);
+                    case "kind" -> kind = text(p, nodeIndex, index, field);
+                    case "ts" -> ts = timestamp(p, where(nodeIndex, index, field));
+                    case "value" -> value = number(p, t, nodeIndex, index);
                     default -> p.skipChildren();
                 }
             }
-            n.readings.add(new PendingReading(channel, quantity, unit, value, ts, kind, where));
+            n.readings.add(new PendingReading(channel, quantity, unit, value, ts, kind, nodeIndex, index));
         }
         expect(p, JsonToken.END_ARRAY, "nodes[" + nodeIndex + "].readings");
     }
 
-    private static double number(JsonParser p, JsonToken t, String where) throws IOException, DecodeException {
+    private static String where(int node, int reading, String field) {
+        return "nodes[" + node + "].readings[" + reading + "]" + (field == null ? "" : "." + field);
+    }
+
+    private static String text(JsonParser p, int node, int reading, String field) throws IOException, DecodeException {
+        JsonToken t = p.currentToken();
+        if (t == JsonToken.VALUE_STRING) {
+            return p.getText();
+        }
+        return text(p, where(node, reading, field));
+    }
+
+    private static double number(JsonParser p, JsonToken t, int node, int reading) throws IOException, DecodeException {
         if (t == JsonToken.VALUE_NUMBER_INT || t == JsonToken.VALUE_NUMBER_FLOAT) {
             return p.getDoubleValue();
         }
@@ -161,10 +173,10 @@ public final class MeterbaseJsonDecoder implements PayloadDecoder {
             try {
                 return Double.parseDouble(p.getText());
             } catch (NumberFormatException e) {
-                throw new DecodeException(where + " is not a number: '" + p.getText() + "'");
+                throw new DecodeException(where(node, reading, "value") + " is not a number: '" + p.getText() + "'");
             }
         }
-        throw new DecodeException(where + " must be a number");
+        throw new DecodeException(where(node, reading, "value") + " must be a number");
     }
 
     private static String text(JsonParser p, String where) throws IOException, DecodeException {
@@ -216,7 +228,8 @@ public final class MeterbaseJsonDecoder implements PayloadDecoder {
             for (PendingReading r : readings) {
                 long at = r.ts != NO_TIME ? r.ts : ts != NO_TIME ? ts : uploadTs;
                 if (at == NO_TIME) {
-                    throw new DecodeException(r.where + " has no 'ts', and neither has its node nor the upload");
+                    throw new DecodeException(
+                            where(r.node, r.index, null) + " has no 'ts', and neither has its node nor the upload");
                 }
                 out.add(new RawReading(r.channel, r.quantity, r.unit, r.value, at, r.kind));
             }
@@ -225,5 +238,5 @@ public final class MeterbaseJsonDecoder implements PayloadDecoder {
     }
 
     private record PendingReading(
-            String channel, String quantity, String unit, double value, long ts, String kind, String where) {}
+            String channel, String quantity, String unit, double value, long ts, String kind, int node, int index) {}
 }

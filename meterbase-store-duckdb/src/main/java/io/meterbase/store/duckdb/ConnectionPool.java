@@ -3,6 +3,7 @@ package io.meterbase.store.duckdb;
 import io.meterbase.core.store.StoreException;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -21,8 +22,17 @@ final class ConnectionPool implements AutoCloseable {
     ConnectionPool(DuckDBConnection origin, int size) throws SQLException {
         idle = new ArrayBlockingQueue<>(size);
         for (int i = 0; i < size; i++) {
-            idle.add(origin.duplicate());
+            idle.add(duplicate(origin));
         }
+    }
+
+    /** A new connection to the same database, using the attached store file as its default catalog. */
+    static Connection duplicate(DuckDBConnection origin) throws SQLException {
+        Connection c = origin.duplicate();
+        try (Statement s = c.createStatement()) {
+            s.execute("USE " + DuckDbStore.CATALOG);
+        }
+        return c;
     }
 
     <T> T with(String what, Work<T> work) {

@@ -53,6 +53,15 @@ public final class DuckDbStore implements Store {
 
     private static final Logger LOG = LoggerFactory.getLogger(DuckDbStore.class);
 
+    /** The catalog name the database file is attached under. */
+    static final String CATALOG = "meterbase";
+
+    /**
+     * Rows per row group: 16 times DuckDB's default. Each column segment of a row group ends in a partly filled
+     * 256 KB block; larger row groups make that waste small (measured: 4.46 to 2.88 bytes per reading).
+     */
+    static final int ROW_GROUP_SIZE = 1_966_080;
+
     private final DuckDbOptions options;
     private final DuckDBConnection writer;
     private final ConnectionPool reads;
@@ -73,7 +82,8 @@ public final class DuckDbStore implements Store {
             for (String ddl : Schema.STAGING) {
                 s.execute(ddl);
             }
-            try (ResultSet rs = s.executeQuery("SELECT table_name FROM duckdb_tables() WHERE schema_name = 'main'")) {
+            try (ResultSet rs = s.executeQuery("SELECT table_name FROM duckdb_tables() WHERE database_name = '"
+                    + CATALOG + "' AND schema_name = 'main'")) {
                 while (rs.next()) {
                     if (Schema.MONTH_TABLE.matcher(rs.getString(1)).matches()) {
                         months.add(Schema.monthOf(rs.getString(1)));
@@ -82,7 +92,7 @@ public final class DuckDbStore implements Store {
             }
         }
         this.reads = new ConnectionPool(writer, options.readConnections());
-        this.metadata = new MetadataTables(writer.duplicate(), reads);
+        this.metadata = new MetadataTables(ConnectionPool.duplicate(writer), reads);
         this.queries = new ReadQueries(reads, months);
     }
 
@@ -90,7 +100,15 @@ public final class DuckDbStore implements Store {
     public static DuckDbStore open(DuckDbOptions options) {
         try {
             Files.createDirectories(options.dataDir());
-            Connection c = DriverManager.getConnection("jdbc:duckdb:" + options.databaseFile());
+            Connection c = DriverManager.getConnection("jdbc:duckdb:");
+            try (Statement s = c.createStatement()) {
+                s.execute("ATTACH '" + options.databaseFile().toString().replace("'", "''") + "' AS " + CATALOG
+                        + " (ROW_GROUP_SIZE " + ROW_GROUP_SIZE + ", STORAGE_VERSION 'v1.2.0')");
+                s.execute("USE " + CATALOG);
+            } catch (SQLException e) {
+                c.close();
+                throw e;
+            }
             DuckDbStore store = new DuckDbStore(options, (DuckDBConnection) c);
             LOG.info("Embedded store open at {} ({} months of readings)", options.databaseFile(), store.months.size());
             return store;
@@ -365,6 +383,19 @@ public final class DuckDbStore implements Store {
                 throw new StoreException("could not checkpoint: " + e.getMessage(), e);
             }
         }
+    }
+
+    /** DuckDB's own account of its file: block size, used and free blocks, WAL size. */
+    public String describeStorage() {
+        return reads.with("describe storage", c -> {
+            try (ResultSet rs = c.createStatement().executeQuery("PRAGMA database_size")) {
+                rs.next();
+                return "database_size: block " + rs.getObject("block_size") + " B, total "
+                        + rs.getObject("total_blocks")
+                        + ", used " + rs.getObject("used_blocks") + ", free " + rs.getObject("free_blocks") + ", wal "
+                        + rs.getObject("wal_size");
+            }
+        });
     }
 
     // ---- reads

@@ -1,0 +1,313 @@
+package io.meterbase.bench;
+
+import io.meterbase.app.Meterbase;
+import io.meterbase.app.MeterbaseConfig;
+import io.meterbase.core.model.Role;
+import io.meterbase.core.store.StorageStats;
+import io.meterbase.store.duckdb.DuckDbOptions;
+import io.meterbase.store.duckdb.DuckDbStore;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+import org.duckdb.DuckDBAppender;
+import org.duckdb.DuckDBConnection;
+
+/**
+ * Measures, in one run on this machine: raw DuckDB appends; durable end-to-end ingest over HTTP batches through
+ * the whole pipeline (decode, validate, group commit, acknowledge), as readings/s and as a ratio to the raw
+ * appends; bytes on disk per reading; and chart latency for one year of 1-minute data of one channel downsampled
+ * to at most 2,000 points. The load generator runs on the same cores as the server.
+ */
+public final class IngestBenchmark {
+
+    private static final int NODES_PER_BATCH = 100;
+    private static final int READINGS_PER_NODE = 100;
+    private static final int PER_BATCH = NODES_PER_BATCH * READINGS_PER_NODE;
+
+    public static void main(String[] args) throws Exception {
+        int batches = args.length > 0 ? Integer.parseInt(args[0]) : 500;
+        int clients = args.length > 1 ? Integer.parseInt(args[1]) : 4;
+        int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 3;
+        Path work = Files.createTempDirectory("meterbase-bench");
+        try {
+            System.out.printf(
+                    "Meterbase ingest benchmark: %d batches x %d readings, %d HTTP clients, %d rounds, %d cores, Java %s%n",
+                    batches, PER_BATCH, clients, rounds, Runtime.getRuntime().availableProcessors(), Runtime.version());
+            List<byte[]> bodies = bodies(batches);
+            long total = (long) batches * PER_BATCH;
+            double[] raw = new double[rounds];
+            double[] pipeline = new double[rounds];
+            double bytesPerReading = 0;
+            for (int r = 0; r < rounds; r++) {
+                raw[r] = rawAppends(work.resolve("raw-" + r), total);
+                Result res = pipeline(work.resolve("pipeline-" + r), bodies, clients);
+                pipeline[r] = res.perSecond;
+                bytesPerReading = res.bytesPerReading;
+                System.out.printf(
+                        "round %d: raw DuckDB appends %,.0f rows/s; pipeline over HTTP %,.0f readings/s durable"
+                                + " (%.2f of raw); %.2f bytes/reading%n",
+                        r + 1, raw[r], pipeline[r], pipeline[r] / raw[r], res.bytesPerReading);
+            }
+            double rawMedian = median(raw);
+            double pipeMedian = median(pipeline);
+            System.out.printf(
+                    "%nmedian: raw %,.0f rows/s; pipeline %,.0f readings/s; ratio %.2f; %.2f bytes/reading%n",
+                    rawMedian, pipeMedian, pipeMedian / rawMedian, bytesPerReading);
+            chart(work.resolve("chart"));
+        } finally {
+            if (System.getenv("MB_BENCH_KEEP") == null) {
+                deleteTree(work);
+            } else {
+                System.out.println("kept " + work);
+            }
+        }
+    }
+
+    /** Upload bodies: each with 100 nodes x 100 one-second readings, all timestamps distinct per node. */
+    static List<byte[]> bodies(int batches) {
+        List<byte[]> out = new ArrayList<>(batches);
+        long start = Instant.now().minus(Duration.ofDays(200)).toEpochMilli() / 1000 * 1000;
+        int nodes = 1000;
+        int groups = nodes / NODES_PER_BATCH;
+        for (int b = 0; b < batches; b++) {
+            int group = b % groups;
+            long t0 = start + (long) (b / groups) * READINGS_PER_NODE * 1000;
+            StringBuilder sb = new StringBuilder(PER_BATCH * 72).append("{\"gateway\":\"gw-bench\",\"nodes\":[");
+            for (int n = 0; n < NODES_PER_BATCH; n++) {
+                int node = group * NODES_PER_BATCH + n;
+                sb.append(n == 0 ? "" : ",")
+                        .append("{\"id\":\"node-")
+                        .append(node)
+                        .append("\",\"readings\":[");
+                for (int i = 0; i < READINGS_PER_NODE; i++) {
+                    long ts = t0 + i * 1000L;
+                    double watts = 150 + 100 * Math.sin((ts / 1000 + node * 37) / 300.0) + (i % 7) * 0.1;
+                    sb.append(i == 0 ? "" : ",")
+                            .append("{\"ts\":")
+                            .append(ts)
+                            .append(",\"quantity\":\"active_power\",\"unit\":\"W\",\"value\":")
+                            .append(String.format(Locale.ROOT, "%.1f", watts))
+                            .append('}');
+                }
+                sb.append("]}");
+            }
+            out.add(sb.append("]}").toString().getBytes(StandardCharsets.UTF_8));
+        }
+        return out;
+    }
+
+    /** DuckDB's appender straight into a table of the same shape, committing every 100,000 rows. */
+    static double rawAppends(Path dir, long rows) throws Exception {
+        Files.createDirectories(dir);
+        long start = Instant.now().minus(Duration.ofDays(200)).toEpochMilli();
+        try (Connection c = DriverManager.getConnection("jdbc:duckdb:" + dir.resolve("raw.duckdb"))) {
+            try (Statement s = c.createStatement()) {
+                s.execute("SET threads = 2");
+                s.execute("CREATE TABLE r (channel_id INTEGER, ts BIGINT, value DOUBLE, quality UTINYINT)");
+            }
+            long t0 = System.nanoTime();
+            long done = 0;
+            while (done < rows) {
+                long n = Math.min(100_000, rows - done);
+                try (DuckDBAppender a = ((DuckDBConnection) c).createAppender("main", "r")) {
+                    for (long i = 0; i < n; i++) {
+                        long k = done + i;
+                        a.beginRow();
+                        a.append((int) (k % 1000) + 1);
+                        a.append(start + (k / 1000) * 1000);
+                        a.append(Math.round((150 + 100 * Math.sin(k / 300_000.0)) * 10) / 10.0);
+                        a.append((byte) 0);
+                        a.endRow();
+                    }
+                }
+                done += n;
+            }
+            return rows / ((System.nanoTime() - t0) / 1e9);
+        }
+    }
+
+    record Result(double perSecond, double bytesPerReading) {}
+
+    static Result pipeline(Path dir, List<byte[]> bodies, int clients) throws Exception {
+        MeterbaseConfig config = MeterbaseConfig.defaults()
+                .with("data.dir", dir.toString())
+                .with("http.port", "0")
+                .with("http.max-body-bytes", String.valueOf(64 << 20));
+        long readings = (long) bodies.size() * PER_BATCH;
+        double perSecond;
+        try (Meterbase server = Meterbase.start(config, Clock.systemUTC())) {
+            long customer = server.registry()
+                    .createCustomer("bench", "bench", null, null, "bench", ZoneId.of("UTC"))
+                    .id();
+            String key = server.registry()
+                    .createKey(customer, Role.CUSTOMER, "bench")
+                    .secret();
+            URI uri = URI.create("http://127.0.0.1:" + server.httpPort() + "/api/v1/upload");
+            HttpClient http =
+                    HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+            // warm-up: registers the 1,000 devices and their channels, and warms the JIT
+            send(http, uri, key, bodies.subList(0, 10), 2);
+            AtomicInteger refused = new AtomicInteger();
+            long t0 = System.nanoTime();
+            refused.addAndGet(send(http, uri, key, bodies.subList(10, bodies.size()), clients));
+            double secs = (System.nanoTime() - t0) / 1e9;
+            perSecond = (readings - 10L * PER_BATCH) / secs;
+            if (refused.get() > 0) {
+                System.out.printf("  (%d uploads answered 503 and were sent again)%n", refused.get());
+            }
+        }
+        try (DuckDbStore store = DuckDbStore.open(DuckDbOptions.defaults(dir))) {
+            store.checkpoint();
+            StorageStats stats = store.stats();
+            System.out.println("  " + store.describeStorage());
+            if (stats.readings() != readings) {
+                throw new IllegalStateException("stored " + stats.readings() + " readings, sent " + readings);
+            }
+            return new Result(perSecond, stats.bytesPerReading());
+        }
+    }
+
+    /** Sends every body once over {@code clients} connections; 503 answers are retried. Returns how many 503s. */
+    static int send(HttpClient http, URI uri, String key, List<byte[]> bodies, int clients) throws Exception {
+        AtomicInteger next = new AtomicInteger();
+        AtomicInteger refused = new AtomicInteger();
+        ExecutorService pool = Executors.newFixedThreadPool(clients);
+        List<Future<?>> futures = new ArrayList<>();
+        for (int c = 0; c < clients; c++) {
+            futures.add(pool.submit(() -> {
+                int i;
+                while ((i = next.getAndIncrement()) < bodies.size()) {
+                    HttpRequest req = HttpRequest.newBuilder(uri)
+                            .header("Authorization", "Bearer " + key)
+                            .POST(HttpRequest.BodyPublishers.ofByteArray(bodies.get(i)))
+                            .build();
+                    while (true) {
+                        HttpResponse<String> res = http.send(req, HttpResponse.BodyHandlers.ofString());
+                        if (res.statusCode() == 200) {
+                            break;
+                        }
+                        if (res.statusCode() != 503) {
+                            throw new IllegalStateException("upload answered " + res.statusCode() + ": " + res.body());
+                        }
+                        refused.incrementAndGet();
+                        Thread.sleep(50);
+                    }
+                }
+                return null;
+            }));
+        }
+        for (Future<?> f : futures) {
+            f.get();
+        }
+        pool.shutdown();
+        return refused.get();
+    }
+
+    /** One year of 1-minute data of one channel; chart queries of the whole year at <= 2,000 points. */
+    static void chart(Path dir) throws Exception {
+        MeterbaseConfig config = MeterbaseConfig.defaults()
+                .with("data.dir", dir.toString())
+                .with("http.port", "0")
+                .with("http.max-body-bytes", String.valueOf(64 << 20));
+        try (Meterbase server = Meterbase.start(config, Clock.systemUTC())) {
+            long customer = server.registry()
+                    .createCustomer("chart", "chart", null, null, "chart", ZoneId.of("UTC"))
+                    .id();
+            String key = server.registry()
+                    .createKey(customer, Role.CUSTOMER, "chart")
+                    .secret();
+            URI upload = URI.create("http://127.0.0.1:" + server.httpPort() + "/api/v1/upload");
+            HttpClient http =
+                    HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+            long end = Instant.now().toEpochMilli() / 60_000 * 60_000;
+            long start = end - 365L * 24 * 3_600_000;
+            List<byte[]> year = new ArrayList<>();
+            for (long t = start; t < end; t += 10_000L * 60_000) {
+                StringBuilder sb = new StringBuilder(800_000).append("{\"nodes\":[{\"id\":\"meter\",\"readings\":[");
+                for (long ts = t, i = 0; ts < Math.min(end, t + 10_000L * 60_000); ts += 60_000, i++) {
+                    double w = 400 + 300 * Math.sin(ts / 3_600_000.0 * Math.PI / 12) + (ts / 60_000 % 13);
+                    sb.append(i == 0 ? "" : ",")
+                            .append("{\"ts\":")
+                            .append(ts)
+                            .append(",\"quantity\":\"active_power\",\"unit\":\"W\",\"value\":")
+                            .append(String.format(Locale.ROOT, "%.1f", w))
+                            .append('}');
+                }
+                year.add(sb.append("]}]}").toString().getBytes(StandardCharsets.UTF_8));
+            }
+            send(http, upload, key, year, 1);
+            int channel = server.registry().allChannels().get(0).id();
+            // wait until the rollups cover the year
+            long deadline = System.currentTimeMillis() + 120_000;
+            while (server.store().hourly(List.of(channel), start, end).size() < 365 * 24 - 1) {
+                if (System.currentTimeMillis() > deadline) {
+                    throw new IllegalStateException("rollups did not catch up");
+                }
+                Thread.sleep(100);
+            }
+            URI query = URI.create("http://127.0.0.1:" + server.httpPort() + "/api/v1/channels/" + channel
+                    + "/history?points=2000&from=" + start + "&to=" + end);
+            HttpRequest req = HttpRequest.newBuilder(query)
+                    .header("Authorization", "Bearer " + key)
+                    .build();
+            int points = 0;
+            for (int i = 0; i < 50; i++) {
+                http.send(req, HttpResponse.BodyHandlers.ofString());
+            }
+            double[] ms = new double[200];
+            for (int i = 0; i < ms.length; i++) {
+                long t0 = System.nanoTime();
+                HttpResponse<String> res = http.send(req, HttpResponse.BodyHandlers.ofString());
+                ms[i] = (System.nanoTime() - t0) / 1e6;
+                if (res.statusCode() != 200) {
+                    throw new IllegalStateException("history answered " + res.statusCode());
+                }
+                points = res.body().split("\\],\\[").length;
+            }
+            Arrays.sort(ms);
+            System.out.printf(
+                    "chart: one year of 1-minute data (%d readings) of one channel, %d points per answer over HTTP:"
+                            + " p50 %.1f ms, p99 %.1f ms%n",
+                    year.size() > 0 ? (end - start) / 60_000 : 0,
+                    points,
+                    ms[ms.length / 2],
+                    ms[(int) (ms.length * 0.99)]);
+        }
+    }
+
+    static double median(double[] values) {
+        double[] copy = values.clone();
+        Arrays.sort(copy);
+        return copy[copy.length / 2];
+    }
+
+    static void deleteTree(Path dir) throws IOException {
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+}
