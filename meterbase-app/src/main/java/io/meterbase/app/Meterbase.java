@@ -14,6 +14,7 @@ import io.meterbase.core.model.Site;
 import io.meterbase.core.query.ConsumptionService;
 import io.meterbase.core.query.HistoryService;
 import io.meterbase.core.registry.Registry;
+import io.meterbase.core.store.RetentionJob;
 import io.meterbase.core.store.Store;
 import io.meterbase.formats.Formats;
 import io.meterbase.http.ApiContext;
@@ -27,6 +28,9 @@ import java.time.YearMonth;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,13 +47,16 @@ public final class Meterbase implements AutoCloseable {
     private final DurableWriter writer;
     private final HttpApi http;
     private final String operatorSecret;
+    private final ScheduledExecutorService housekeeping = Executors.newSingleThreadScheduledExecutor(
+            r -> Thread.ofPlatform().name("meterbase-housekeeping").daemon(true).unstarted(r));
 
     private Meterbase(MeterbaseConfig config, Clock clock) {
         DuckDbStore duck = DuckDbStore.open(new DuckDbOptions(
                 config.dataDir(),
                 config.string("store.duckdb.memory-limit"),
                 config.integer("store.duckdb.threads", 1, 64),
-                4));
+                4,
+                config.string("store.duckdb.checkpoint-threshold")));
         YearMonth now = YearMonth.now(clock.withZone(ZoneOffset.UTC));
         duck.ensureMonth(now);
         duck.ensureMonth(now.plusMonths(1));
@@ -92,6 +99,8 @@ public final class Meterbase implements AutoCloseable {
                     clock,
                     config.integer("http.max-body-bytes", 1024, Integer.MAX_VALUE));
             this.http = HttpApi.start(api, config.string("http.host"), config.integer("http.port", 0, 65535));
+            housekeeping.scheduleWithFixedDelay(
+                    new RetentionJob(store, clock, settings.retention()), 1, 3600, TimeUnit.SECONDS);
         } catch (RuntimeException e) {
             store.close();
             throw e;
@@ -141,6 +150,7 @@ public final class Meterbase implements AutoCloseable {
     @Override
     public void close() {
         LOG.info("Stopping: no new requests; writing what is queued");
+        housekeeping.shutdownNow();
         http.close();
         writer.close();
         store.close();

@@ -27,6 +27,10 @@ public final class MeterbaseConfig {
             new Setting("data.dir", "data", "directory of the embedded store"),
             new Setting("store.duckdb.memory-limit", "1GB", "DuckDB's memory limit (native memory, outside the heap)"),
             new Setting("store.duckdb.threads", "2", "DuckDB worker threads"),
+            new Setting(
+                    "store.duckdb.checkpoint-threshold",
+                    "256MB",
+                    "write-ahead log gathered before a checkpoint: larger compresses better, replays longer after a crash"),
             new Setting("ingest.max-future", "PT5M", "readings further in the future are refused (ISO-8601 duration)"),
             new Setting("ingest.retention", "P3660D", "readings older than this are refused (ISO-8601 duration)"),
             new Setting(

@@ -59,12 +59,12 @@ public final class IngestBenchmark {
             long total = (long) batches * PER_BATCH;
             double[] raw = new double[rounds];
             double[] pipeline = new double[rounds];
-            double bytesPerReading = 0;
+            double[] bytes = new double[rounds];
             for (int r = 0; r < rounds; r++) {
                 raw[r] = rawAppends(work.resolve("raw-" + r), total);
                 Result res = pipeline(work.resolve("pipeline-" + r), bodies, clients);
                 pipeline[r] = res.perSecond;
-                bytesPerReading = res.bytesPerReading;
+                bytes[r] = res.bytesPerReading;
                 System.out.printf(
                         "round %d: raw DuckDB appends %,.0f rows/s; pipeline over HTTP %,.0f readings/s durable"
                                 + " (%.2f of raw); %.2f bytes/reading%n",
@@ -74,7 +74,7 @@ public final class IngestBenchmark {
             double pipeMedian = median(pipeline);
             System.out.printf(
                     "%nmedian: raw %,.0f rows/s; pipeline %,.0f readings/s; ratio %.2f; %.2f bytes/reading%n",
-                    rawMedian, pipeMedian, pipeMedian / rawMedian, bytesPerReading);
+                    rawMedian, pipeMedian, pipeMedian / rawMedian, median(bytes));
             chart(work.resolve("chart"));
         } finally {
             if (System.getenv("MB_BENCH_KEEP") == null) {

@@ -76,6 +76,8 @@ public final class DuckDbStore implements Store {
         try (Statement s = writer.createStatement()) {
             s.execute("SET memory_limit = '" + options.memoryLimit().replace("'", "") + "'");
             s.execute("SET threads = " + options.threads());
+            s.execute("SET checkpoint_threshold = '"
+                    + options.checkpointThreshold().replace("'", "") + "'");
             for (String ddl : Schema.TABLES) {
                 s.execute(ddl);
             }
@@ -131,14 +133,13 @@ public final class DuckDbStore implements Store {
                 writer.setAutoCommit(false);
                 try {
                     try (Statement s = writer.createStatement()) {
-                        if (touched.size() == 1) {
-                            s.execute("INSERT INTO "
-                                    + Schema.monthTable(touched.iterator().next()) + " SELECT * FROM stage_readings");
-                        } else {
-                            for (YearMonth m : touched) {
-                                s.execute("INSERT INTO " + Schema.monthTable(m) + " SELECT * FROM stage_readings"
-                                        + " WHERE ts >= " + monthStart(m) + " AND ts < " + monthStart(m.plusMonths(1)));
-                            }
+                        // time-major order within a commit: timestamps compress to runs (see ROW_GROUP_SIZE)
+                        for (YearMonth m : touched) {
+                            String range = touched.size() == 1
+                                    ? ""
+                                    : " WHERE ts >= " + monthStart(m) + " AND ts < " + monthStart(m.plusMonths(1));
+                            s.execute("INSERT INTO " + Schema.monthTable(m) + " SELECT * FROM stage_readings" + range
+                                    + " ORDER BY ts, channel_id");
                         }
                     }
                     insertQuarantine(batch.rejected());
