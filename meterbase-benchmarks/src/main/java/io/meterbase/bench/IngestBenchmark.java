@@ -23,6 +23,7 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
@@ -67,8 +68,14 @@ public final class IngestBenchmark {
                 bytes[r] = res.bytesPerReading;
                 System.out.printf(
                         "round %d: raw DuckDB appends %,.0f rows/s; pipeline over HTTP %,.0f readings/s durable"
-                                + " (%.2f of raw); %.2f bytes/reading%n",
-                        r + 1, raw[r], pipeline[r], pipeline[r] / raw[r], res.bytesPerReading);
+                                + " (%.2f of raw); %.2f bytes/reading; upload round trip p50 %.0f ms, p99 %.0f ms%n",
+                        r + 1,
+                        raw[r],
+                        pipeline[r],
+                        pipeline[r] / raw[r],
+                        res.bytesPerReading,
+                        res.p50Millis,
+                        res.p99Millis);
             }
             double rawMedian = median(raw);
             double pipeMedian = median(pipeline);
@@ -148,7 +155,22 @@ public final class IngestBenchmark {
         }
     }
 
-    record Result(double perSecond, double bytesPerReading) {}
+    record Result(double perSecond, double bytesPerReading, double p50Millis, double p99Millis) {}
+
+    /** Round-trip times of uploads, from sending to the durable acknowledgement. */
+    static final class Latencies {
+        private final List<Double> millis = Collections.synchronizedList(new ArrayList<>());
+
+        void add(long nanos) {
+            millis.add(nanos / 1e6);
+        }
+
+        double percentile(double p) {
+            List<Double> sorted = new ArrayList<>(millis);
+            Collections.sort(sorted);
+            return sorted.isEmpty() ? 0 : sorted.get((int) Math.min(sorted.size() - 1, p * sorted.size()));
+        }
+    }
 
     static Result pipeline(Path dir, List<byte[]> bodies, int clients) throws Exception {
         MeterbaseConfig config = MeterbaseConfig.defaults()
@@ -157,6 +179,7 @@ public final class IngestBenchmark {
                 .with("http.max-body-bytes", String.valueOf(64 << 20));
         long readings = (long) bodies.size() * PER_BATCH;
         double perSecond;
+        Latencies latencies = new Latencies();
         try (Meterbase server = Meterbase.start(config, Clock.systemUTC())) {
             long customer = server.registry()
                     .createCustomer("bench", "bench", null, null, "bench", ZoneId.of("UTC"))
@@ -168,10 +191,10 @@ public final class IngestBenchmark {
             HttpClient http =
                     HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
             // warm-up: registers the 1,000 devices and their channels, and warms the JIT
-            send(http, uri, key, bodies.subList(0, 10), 2);
+            send(http, uri, key, bodies.subList(0, 10), 2, new Latencies());
             AtomicInteger refused = new AtomicInteger();
             long t0 = System.nanoTime();
-            refused.addAndGet(send(http, uri, key, bodies.subList(10, bodies.size()), clients));
+            refused.addAndGet(send(http, uri, key, bodies.subList(10, bodies.size()), clients, latencies));
             double secs = (System.nanoTime() - t0) / 1e9;
             perSecond = (readings - 10L * PER_BATCH) / secs;
             if (refused.get() > 0) {
@@ -185,12 +208,14 @@ public final class IngestBenchmark {
             if (stats.readings() != readings) {
                 throw new IllegalStateException("stored " + stats.readings() + " readings, sent " + readings);
             }
-            return new Result(perSecond, stats.bytesPerReading());
+            return new Result(
+                    perSecond, stats.bytesPerReading(), latencies.percentile(0.5), latencies.percentile(0.99));
         }
     }
 
     /** Sends every body once over {@code clients} connections; 503 answers are retried. Returns how many 503s. */
-    static int send(HttpClient http, URI uri, String key, List<byte[]> bodies, int clients) throws Exception {
+    static int send(HttpClient http, URI uri, String key, List<byte[]> bodies, int clients, Latencies latencies)
+            throws Exception {
         AtomicInteger next = new AtomicInteger();
         AtomicInteger refused = new AtomicInteger();
         ExecutorService pool = Executors.newFixedThreadPool(clients);
@@ -204,7 +229,9 @@ public final class IngestBenchmark {
                             .POST(HttpRequest.BodyPublishers.ofByteArray(bodies.get(i)))
                             .build();
                     while (true) {
+                        long sent = System.nanoTime();
                         HttpResponse<String> res = http.send(req, HttpResponse.BodyHandlers.ofString());
+                        latencies.add(System.nanoTime() - sent);
                         if (res.statusCode() == 200) {
                             break;
                         }
@@ -257,7 +284,7 @@ public final class IngestBenchmark {
                 }
                 year.add(sb.append("]}]}").toString().getBytes(StandardCharsets.UTF_8));
             }
-            send(http, upload, key, year, 1);
+            send(http, upload, key, year, 1, new Latencies());
             int channel = server.registry().allChannels().get(0).id();
             // wait until the rollups cover the year
             long deadline = System.currentTimeMillis() + 120_000;

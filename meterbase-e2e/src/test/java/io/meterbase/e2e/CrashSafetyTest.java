@@ -72,51 +72,51 @@ class CrashSafetyTest {
     void killDuringIngest_losesNothingAcknowledged_andStoresNothingTwice() throws Exception {
         Path data = tmp.resolve("data");
         int port = ServerProcess.freePort();
-        ServerProcess first = ServerProcess.start(data, port);
-        String operator = first.operatorKey;
-        assertThat(operator).startsWith("mbk_");
-        HttpResponse<String> created = http.send(
-                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/v1/customers"))
-                        .header("Authorization", "Bearer " + operator)
-                        .POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"Crash test\"}"))
-                        .build(),
-                HttpResponse.BodyHandlers.ofString());
-        String key = JSON.readTree(created.body()).at("/api_key/secret").asText();
-
         List<Batch> acked = Collections.synchronizedList(new ArrayList<>());
         List<Batch> unacked = Collections.synchronizedList(new ArrayList<>());
-        AtomicBoolean stop = new AtomicBoolean();
-        long base = System.currentTimeMillis() - 3_600_000L;
-        ExecutorService senders = Executors.newFixedThreadPool(SENDERS);
-        for (int s = 0; s < SENDERS; s++) {
-            String node = "n-" + s;
-            senders.submit(() -> {
-                long next = base;
-                while (!stop.get()) {
-                    Batch b = new Batch(node, next, READINGS_PER_BATCH);
-                    next += READINGS_PER_BATCH;
-                    try {
-                        (post(port, key, b.body()) == 200 ? acked : unacked).add(b);
-                    } catch (Exception e) {
-                        unacked.add(b);
+        String key;
+        try (ServerProcess first = ServerProcess.start(data, port)) {
+            String operator = first.operatorKey;
+            assertThat(operator).startsWith("mbk_");
+            HttpResponse<String> created = http.send(
+                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/v1/customers"))
+                            .header("Authorization", "Bearer " + operator)
+                            .POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"Crash test\"}"))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
+            key = JSON.readTree(created.body()).at("/api_key/secret").asText();
+            AtomicBoolean stop = new AtomicBoolean();
+            long base = System.currentTimeMillis() - 3_600_000L;
+            ExecutorService senders = Executors.newFixedThreadPool(SENDERS);
+            for (int s = 0; s < SENDERS; s++) {
+                String node = "n-" + s;
+                senders.submit(() -> {
+                    long next = base;
+                    while (!stop.get()) {
+                        Batch b = new Batch(node, next, READINGS_PER_BATCH);
+                        next += READINGS_PER_BATCH;
+                        try {
+                            (post(port, key, b.body()) == 200 ? acked : unacked).add(b);
+                        } catch (Exception e) {
+                            unacked.add(b);
+                        }
                     }
-                }
-                return null;
-            });
+                    return null;
+                });
+            }
+            long deadline = System.currentTimeMillis() + 20_000;
+            while (acked.size() < 100 && System.currentTimeMillis() < deadline) {
+                Thread.sleep(50);
+            }
+            first.kill();
+            stop.set(true);
+            senders.shutdown();
+            assertThat(senders.awaitTermination(60, TimeUnit.SECONDS)).isTrue();
+            assertThat(acked).hasSizeGreaterThanOrEqualTo(100);
+            assertThat(unacked).as("the kill interrupted uploads in flight").isNotEmpty();
+            System.err.printf(
+                    "crash test: %d batches acknowledged before kill -9, %d in flight%n", acked.size(), unacked.size());
         }
-        long deadline = System.currentTimeMillis() + 20_000;
-        while (acked.size() < 100 && System.currentTimeMillis() < deadline) {
-            Thread.sleep(50);
-        }
-        first.kill();
-        stop.set(true);
-        senders.shutdown();
-        assertThat(senders.awaitTermination(60, TimeUnit.SECONDS)).isTrue();
-        assertThat(acked).hasSizeGreaterThanOrEqualTo(100);
-        assertThat(unacked).as("the kill interrupted uploads in flight").isNotEmpty();
-        System.err.printf(
-                "crash test: %d batches acknowledged before kill -9, %d in flight%n", acked.size(), unacked.size());
-
         long ackedReadings = (long) acked.size() * READINGS_PER_BATCH;
         try (ServerProcess second = ServerProcess.start(data, port)) {
             // resend a sample of acknowledged batches, and every unacknowledged one, as a gateway would

@@ -92,11 +92,12 @@ public final class Home {
                 if (m > 0) {
                     sb.append(',');
                 }
-                reading(sb, ts, "active_power", "W", power, null);
-                reading(sb.append(','), ts, "voltage", "V", voltage, null);
-                reading(sb.append(','), ts, "current", "A", power / (voltage * pf), null);
-                reading(sb.append(','), ts, "power_factor", "/", pf, null);
-                reading(sb.append(','), ts, "energy_import", "Wh", registersWh[i], "register");
+                // the resolutions a smart plug reports: 0.1 W, 0.1 V, 1 mA, 0.01, 1 Wh
+                reading(sb, ts, "active_power", "W", power, 1, null);
+                reading(sb.append(','), ts, "voltage", "V", voltage, 1, null);
+                reading(sb.append(','), ts, "current", "A", power / (voltage * pf), 3, null);
+                reading(sb.append(','), ts, "power_factor", "/", pf, 2, null);
+                reading(sb.append(','), ts, "energy_import", "Wh", Math.floor(registersWh[i]), 0, "register");
             }
         }
         StringBuilder out =
@@ -107,7 +108,8 @@ public final class Home {
         return out.append("]}").toString();
     }
 
-    private static void reading(StringBuilder sb, long ts, String quantity, String unit, double value, String kind) {
+    private static void reading(
+            StringBuilder sb, long ts, String quantity, String unit, double value, int decimals, String kind) {
         sb.append("{\"ts\":")
                 .append(ts)
                 .append(",\"quantity\":\"")
@@ -115,7 +117,7 @@ public final class Home {
                 .append("\",\"unit\":\"")
                 .append(unit)
                 .append("\",\"value\":")
-                .append(String.format(Locale.ROOT, "%.3f", value));
+                .append(String.format(Locale.ROOT, "%." + decimals + "f", value));
         if (kind != null) {
             sb.append(",\"kind\":\"").append(kind).append('"');
         }
