@@ -173,20 +173,11 @@ public final class IngestBenchmark {
     }
 
     static Result pipeline(Path dir, List<byte[]> bodies, int clients) throws Exception {
-        MeterbaseConfig config = MeterbaseConfig.defaults()
-                .with("data.dir", dir.toString())
-                .with("http.port", "0")
-                .with("http.max-body-bytes", String.valueOf(64 << 20));
         long readings = (long) bodies.size() * PER_BATCH;
         double perSecond;
         Latencies latencies = new Latencies();
-        try (Meterbase server = Meterbase.start(config, Clock.systemUTC())) {
-            long customer = server.registry()
-                    .createCustomer("bench", "bench", null, null, "bench", ZoneId.of("UTC"))
-                    .id();
-            String key = server.registry()
-                    .createKey(customer, Role.CUSTOMER, "bench")
-                    .secret();
+        try (Meterbase server = startServer(dir)) {
+            String key = customerKey(server, "bench");
             URI uri = URI.create("http://127.0.0.1:" + server.httpPort() + "/api/v1/upload");
             HttpClient http =
                     HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
@@ -254,17 +245,8 @@ public final class IngestBenchmark {
 
     /** One year of 1-minute data of one channel; chart queries of the whole year at <= 2,000 points. */
     static void chart(Path dir) throws Exception {
-        MeterbaseConfig config = MeterbaseConfig.defaults()
-                .with("data.dir", dir.toString())
-                .with("http.port", "0")
-                .with("http.max-body-bytes", String.valueOf(64 << 20));
-        try (Meterbase server = Meterbase.start(config, Clock.systemUTC())) {
-            long customer = server.registry()
-                    .createCustomer("chart", "chart", null, null, "chart", ZoneId.of("UTC"))
-                    .id();
-            String key = server.registry()
-                    .createKey(customer, Role.CUSTOMER, "chart")
-                    .secret();
+        try (Meterbase server = startServer(dir)) {
+            String key = customerKey(server, "chart");
             URI upload = URI.create("http://127.0.0.1:" + server.httpPort() + "/api/v1/upload");
             HttpClient http =
                     HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
@@ -322,6 +304,23 @@ public final class IngestBenchmark {
                     ms[ms.length / 2],
                     ms[(int) (ms.length * 0.99)]);
         }
+    }
+
+    /** An embedded server with its defaults on a free port, taking bodies up to 64 MiB. */
+    static Meterbase startServer(Path dir) {
+        MeterbaseConfig config = MeterbaseConfig.defaults()
+                .with("data.dir", dir.toString())
+                .with("http.port", "0")
+                .with("http.max-body-bytes", String.valueOf(64 << 20));
+        return Meterbase.start(config, Clock.systemUTC());
+    }
+
+    /** A new customer's key. */
+    static String customerKey(Meterbase server, String name) {
+        long customer = server.registry()
+                .createCustomer(name, name, null, null, name, ZoneId.of("UTC"))
+                .id();
+        return server.registry().createKey(customer, Role.CUSTOMER, name).secret();
     }
 
     static double median(double[] values) {

@@ -23,16 +23,7 @@ public enum Category {
 
     /** Parses {@code air_conditioner}, {@code Air conditioner} and the like; unknown names give {@code OTHER}. */
     public static Category parse(String text) {
-        if (text == null || text.isBlank()) {
-            return OTHER;
-        }
-        String normal = text.trim().toUpperCase(Locale.ROOT).replace('-', '_').replace(' ', '_');
-        for (Category category : values()) {
-            if (category.name().equals(normal)) {
-                return category;
-            }
-        }
-        return OTHER;
+        return Names.parse(Category.class, text, OTHER);
     }
 
     public String key() {

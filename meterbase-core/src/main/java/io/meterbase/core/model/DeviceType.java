@@ -1,7 +1,5 @@
 package io.meterbase.core.model;
 
-import java.util.Locale;
-
 /** The kind of device behind a set of channels. */
 public enum DeviceType {
     SMART_PLUG,
@@ -12,15 +10,6 @@ public enum DeviceType {
 
     /** Parses {@code smart_plug}, {@code SMART-PLUG} and the like; unknown names give {@code SENSOR_NODE}. */
     public static DeviceType parse(String text) {
-        if (text == null || text.isBlank()) {
-            return SMART_PLUG;
-        }
-        String normal = text.trim().toUpperCase(Locale.ROOT).replace('-', '_').replace(' ', '_');
-        for (DeviceType type : values()) {
-            if (type.name().equals(normal)) {
-                return type;
-            }
-        }
-        return SENSOR_NODE;
+        return text == null || text.isBlank() ? SMART_PLUG : Names.parse(DeviceType.class, text, SENSOR_NODE);
     }
 }
