@@ -57,10 +57,8 @@ public final class Meterbase implements AutoCloseable {
                 config.integer("store.duckdb.threads", 1, 64),
                 4,
                 config.string("store.duckdb.checkpoint-threshold")));
-        YearMonth now = YearMonth.now(clock.withZone(ZoneOffset.UTC));
-        duck.ensureMonth(now);
-        duck.ensureMonth(now.plusMonths(1));
         this.store = duck;
+        monthsAhead(store, clock).run();
         try {
             IngestSettings settings = config.ingestSettings();
             this.registry = new Registry(store, clock);
@@ -101,10 +99,24 @@ public final class Meterbase implements AutoCloseable {
             this.http = HttpApi.start(api, config.string("http.host"), config.integer("http.port", 0, 65535));
             housekeeping.scheduleWithFixedDelay(
                     new RetentionJob(store, clock, settings.retention()), 1, 3600, TimeUnit.SECONDS);
+            housekeeping.scheduleWithFixedDelay(monthsAhead(store, clock), 3600, 3600, TimeUnit.SECONDS);
         } catch (RuntimeException e) {
             store.close();
             throw e;
         }
+    }
+
+    /** Creates this month's and next month's reading storage, so no write waits for it. */
+    private static Runnable monthsAhead(Store store, Clock clock) {
+        return () -> {
+            try {
+                YearMonth now = YearMonth.now(clock.withZone(ZoneOffset.UTC));
+                store.ensureMonth(now);
+                store.ensureMonth(now.plusMonths(1));
+            } catch (RuntimeException e) {
+                LOG.warn("Could not create the coming months' storage; retried in an hour: {}", e.toString());
+            }
+        };
     }
 
     /** Starts a server; fails with the reason when the configuration or the store is unusable. */

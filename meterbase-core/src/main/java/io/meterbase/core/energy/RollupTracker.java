@@ -103,23 +103,33 @@ public final class RollupTracker {
 
     /** Writes every changed hour and the days they belong to; recomputes stale hours from stored readings. */
     public void flush() {
+        List<Rollup> pendingClosed = new ArrayList<>(closed);
         List<Rollup> rollups = new ArrayList<>(closed);
-        closed.clear();
         for (int channelId : changed) {
             ChannelState state = states.get(channelId);
             if (state != null && state.open != null) {
                 rollups.add(state.open.toRollup());
             }
         }
-        changed.clear();
+        Set<Integer> pendingChanged = new HashSet<>(changed);
         List<ReadingKey> done = new ArrayList<>(stale);
+        closed.clear();
+        changed.clear();
         stale.clear();
-        for (ReadingKey hour : done) {
-            recomputeStale(hour.channelId(), hour.timestamp(), rollups);
-        }
-        upsert(rollups);
-        if (!done.isEmpty()) {
-            store.clearStaleHours(done);
+        try {
+            for (ReadingKey hour : done) {
+                recomputeStale(hour.channelId(), hour.timestamp(), rollups);
+            }
+            upsert(rollups);
+            if (!done.isEmpty()) {
+                store.clearStaleHours(done);
+            }
+        } catch (RuntimeException e) {
+            // keep everything for the next flush: nothing of it may be lost while the store is away
+            closed.addAll(0, pendingClosed);
+            changed.addAll(pendingChanged);
+            stale.addAll(done);
+            throw e;
         }
     }
 

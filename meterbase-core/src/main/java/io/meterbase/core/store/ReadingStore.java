@@ -70,7 +70,10 @@ public interface ReadingStore extends AutoCloseable {
     /** Daily rollups of one channel in {@code [from, to)} aggregated into buckets of {@code width} ms. */
     List<Bucket> bucketsFromDaily(int channelId, long from, long to, long width);
 
-    /** The months that hold readings, oldest first. */
+    /** Creates the storage of a month (UTC) ahead of need; does nothing if it exists. */
+    void ensureMonth(YearMonth month);
+
+    /** The months that have storage for readings, oldest first. */
     List<YearMonth> months();
 
     /** Removes every reading of a month (UTC) at once. */

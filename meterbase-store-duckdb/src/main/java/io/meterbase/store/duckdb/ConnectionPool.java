@@ -1,6 +1,7 @@
 package io.meterbase.store.duckdb;
 
 import io.meterbase.core.store.StoreException;
+import io.meterbase.store.jdbc.ConnectionSource;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -10,12 +11,7 @@ import java.util.concurrent.TimeUnit;
 import org.duckdb.DuckDBConnection;
 
 /** A fixed set of read connections duplicated from the database's first connection. Thread-safe. */
-final class ConnectionPool implements AutoCloseable {
-
-    /** Work done with a borrowed connection. */
-    interface Work<T> {
-        T run(Connection c) throws SQLException;
-    }
+final class ConnectionPool implements ConnectionSource, AutoCloseable {
 
     private final BlockingQueue<Connection> idle;
 
@@ -35,7 +31,8 @@ final class ConnectionPool implements AutoCloseable {
         return c;
     }
 
-    <T> T with(String what, Work<T> work) {
+    @Override
+    public <T> T with(String what, Work<T> work) {
         Connection c;
         try {
             c = idle.poll(30, TimeUnit.SECONDS);

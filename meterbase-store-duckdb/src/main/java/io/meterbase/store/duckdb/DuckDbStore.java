@@ -16,6 +16,9 @@ import io.meterbase.core.store.StorageStats;
 import io.meterbase.core.store.Store;
 import io.meterbase.core.store.StoreException;
 import io.meterbase.core.store.WriteBatch;
+import io.meterbase.store.jdbc.Dialect;
+import io.meterbase.store.jdbc.JdbcMetadataStore;
+import io.meterbase.store.jdbc.SingleConnection;
 import java.io.IOException;
 import java.io.Writer;
 import java.nio.file.Files;
@@ -65,7 +68,8 @@ public final class DuckDbStore implements Store {
     private final DuckDbOptions options;
     private final DuckDBConnection writer;
     private final ConnectionPool reads;
-    private final MetadataTables metadata;
+    private final SingleConnection metadataConnection;
+    private final JdbcMetadataStore metadata;
     private final ReadQueries queries;
     private final NavigableSet<YearMonth> months = new ConcurrentSkipListSet<>();
     private final Object writeLock = new Object();
@@ -94,7 +98,8 @@ public final class DuckDbStore implements Store {
             }
         }
         this.reads = new ConnectionPool(writer, options.readConnections());
-        this.metadata = new MetadataTables(ConnectionPool.duplicate(writer), reads);
+        this.metadataConnection = new SingleConnection(ConnectionPool.duplicate(writer));
+        this.metadata = new JdbcMetadataStore(metadataConnection, reads, Dialect.DUCKDB);
         this.queries = new ReadQueries(reads, months);
     }
 
@@ -191,7 +196,7 @@ public final class DuckDbStore implements Store {
         return touched;
     }
 
-    /** Creates the month's table ahead of need; safe to call again. */
+    @Override
     public void ensureMonth(YearMonth m) {
         if (months.contains(m)) {
             return;
@@ -563,7 +568,7 @@ public final class DuckDbStore implements Store {
         synchronized (writeLock) {
             reads.close();
             try {
-                metadata.close();
+                metadataConnection.close();
                 writer.close();
             } catch (SQLException e) {
                 LOG.warn("Closing the store: {}", e.getMessage());

@@ -3,6 +3,7 @@ package io.meterbase.store.duckdb;
 import io.meterbase.core.model.Quality;
 import io.meterbase.core.model.Reading;
 import io.meterbase.core.store.Bucket;
+import io.meterbase.core.store.CsvExport;
 import io.meterbase.core.store.QuarantineEntry;
 import io.meterbase.core.store.ReadingKey;
 import io.meterbase.core.store.Rollup;
@@ -269,15 +270,9 @@ final class ReadQueries {
                 long n = 0;
                 try (ResultSet rs =
                         c.createStatement().executeQuery("SELECT * FROM " + sql + " ORDER BY ts, channel_id")) {
-                    StringBuilder line = new StringBuilder(64);
                     while (rs.next()) {
-                        line.setLength(0);
-                        line.append(rs.getInt(1)).append(',');
-                        line.append(Instant.ofEpochMilli(rs.getLong(2))).append(',');
-                        line.append(rs.getDouble(3)).append(',');
-                        line.append(Quality.ofCode(rs.getInt(4)).name().toLowerCase(java.util.Locale.ROOT))
-                                .append('\n');
-                        out.write(line.toString());
+                        out.write(CsvExport.line(
+                                rs.getInt(1), rs.getLong(2), rs.getDouble(3), Quality.ofCode(rs.getInt(4))));
                         n++;
                     }
                 } catch (IOException e) {

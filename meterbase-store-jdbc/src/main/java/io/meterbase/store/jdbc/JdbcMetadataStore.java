@@ -1,4 +1,4 @@
-package io.meterbase.store.duckdb;
+package io.meterbase.store.jdbc;
 
 import io.meterbase.core.model.Accumulation;
 import io.meterbase.core.model.ApiKey;
@@ -13,8 +13,6 @@ import io.meterbase.core.model.Quantity;
 import io.meterbase.core.model.Role;
 import io.meterbase.core.model.Site;
 import io.meterbase.core.store.MetadataStore;
-import io.meterbase.core.store.StoreException;
-import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -23,21 +21,31 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
-/** Metadata rows in DuckDB tables, written through one autocommit connection. Thread-safe. */
-final class MetadataTables implements MetadataStore {
+/**
+ * Metadata rows in SQL tables (the same columns in every store), written through one autocommit connection and
+ * read through a {@link ConnectionSource}. Thread-safe.
+ */
+public final class JdbcMetadataStore implements MetadataStore {
 
-    private final Connection conn;
+    /** The columns of each metadata table, the key first. */
+    public static final Map<String, List<String>> COLUMNS = Map.of(
+            "customers", List.of("id", "name", "created_at"),
+            "sites", List.of("id", "customer_id", "name", "address", "lat", "lon", "community", "zone"),
+            "gateways", List.of("id", "customer_id", "site_id", "ref", "name", "address", "port"),
+            "devices", List.of("id", "customer_id", "site_id", "gateway_id", "ref", "name", "type", "category"),
+            "channels", List.of("id", "device_id", "name", "quantity", "accumulation"),
+            "api_keys", List.of("id", "customer_id", "role", "label", "prefix", "hash", "created_at", "revoked_at"));
 
-    void close() throws SQLException {
-        conn.close();
-    }
+    private final ConnectionSource writes;
+    private final ConnectionSource reads;
+    private final Dialect dialect;
 
-    private final ConnectionPool reads;
-
-    MetadataTables(Connection conn, ConnectionPool reads) {
-        this.conn = conn;
+    public JdbcMetadataStore(ConnectionSource writes, ConnectionSource reads, Dialect dialect) {
+        this.writes = writes;
         this.reads = reads;
+        this.dialect = dialect;
     }
 
     @Override
@@ -104,24 +112,19 @@ final class MetadataTables implements MetadataStore {
     }
 
     private synchronized void upsert(String table, Object... values) {
-        StringBuilder sql =
-                new StringBuilder("INSERT OR REPLACE INTO ").append(table).append(" VALUES (");
-        for (int i = 0; i < values.length; i++) {
-            sql.append(i == 0 ? "?" : ", ?");
-        }
-        sql.append(')');
-        try (PreparedStatement ps = conn.prepareStatement(sql.toString())) {
-            for (int i = 0; i < values.length; i++) {
-                if (values[i] == null) {
-                    ps.setNull(i + 1, Types.VARCHAR);
-                } else {
-                    ps.setObject(i + 1, values[i]);
+        String sql = dialect.upsert(table, COLUMNS.get(table));
+        writes.with("save to " + table, c -> {
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                for (int i = 0; i < values.length; i++) {
+                    if (values[i] == null) {
+                        ps.setNull(i + 1, Types.NULL);
+                    } else {
+                        ps.setObject(i + 1, values[i]);
+                    }
                 }
+                return ps.executeUpdate();
             }
-            ps.executeUpdate();
-        } catch (SQLException e) {
-            throw new StoreException("could not save to " + table + ": " + e.getMessage(), e);
-        }
+        });
     }
 
     /** Maps one row. */
@@ -132,7 +135,8 @@ final class MetadataTables implements MetadataStore {
     private <T> List<T> all(String table, Row<T> row) {
         return reads.with("read " + table, c -> {
             List<T> out = new ArrayList<>();
-            try (ResultSet rs = c.createStatement().executeQuery("SELECT * FROM " + table + " ORDER BY id")) {
+            String sql = "SELECT " + String.join(", ", COLUMNS.get(table)) + " FROM " + table + " ORDER BY id";
+            try (ResultSet rs = c.createStatement().executeQuery(sql)) {
                 while (rs.next()) {
                     out.add(row.map(rs));
                 }

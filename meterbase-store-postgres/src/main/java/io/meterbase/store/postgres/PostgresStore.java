@@ -1,0 +1,736 @@
+package io.meterbase.store.postgres;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import io.meterbase.core.model.ApiKey;
+import io.meterbase.core.model.Channel;
+import io.meterbase.core.model.Customer;
+import io.meterbase.core.model.Device;
+import io.meterbase.core.model.Gateway;
+import io.meterbase.core.model.Quality;
+import io.meterbase.core.model.Reading;
+import io.meterbase.core.model.Site;
+import io.meterbase.core.store.Bucket;
+import io.meterbase.core.store.CsvExport;
+import io.meterbase.core.store.DayKey;
+import io.meterbase.core.store.QuarantineEntry;
+import io.meterbase.core.store.ReadingKey;
+import io.meterbase.core.store.Rollup;
+import io.meterbase.core.store.StorageStats;
+import io.meterbase.core.store.Store;
+import io.meterbase.core.store.StoreException;
+import io.meterbase.core.store.WriteBatch;
+import io.meterbase.store.jdbc.Dialect;
+import io.meterbase.store.jdbc.JdbcMetadataStore;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.YearMonth;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentSkipListSet;
+import org.flywaydb.core.Flyway;
+import org.postgresql.PGConnection;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The production store on PostgreSQL: readings in declarative monthly partitions written by binary COPY inside
+ * one transaction per batch (with the batch's quarantine rows and stale-hour marks), rollups upserted, metadata
+ * in plain tables. The schema comes from Flyway migrations. Connections come from HikariCP; when the server is
+ * away, calls fail fast with {@link StoreException} and the pool reconnects by itself once it is back.
+ */
+public final class PostgresStore implements Store {
+
+    private static final Logger LOG = LoggerFactory.getLogger(PostgresStore.class);
+    private static final String TS_OF_MS = "(timestamptz 'epoch' + ? * interval '1 millisecond')";
+    private static final String MS_OF_TS = "(extract(epoch from %s) * 1000)::bigint";
+
+    private final HikariDataSource pool;
+    private final PooledConnections connections;
+    private final JdbcMetadataStore metadata;
+    private final Set<YearMonth> months = new ConcurrentSkipListSet<>();
+
+    private PostgresStore(HikariDataSource pool) {
+        this.pool = pool;
+        this.connections = new PooledConnections(pool);
+        this.metadata = new JdbcMetadataStore(connections, connections, Dialect.POSTGRES);
+        months.addAll(listMonths());
+    }
+
+    /** Connects, migrates the schema when asked, and checks that it is current. */
+    public static PostgresStore open(PostgresOptions options) {
+        HikariConfig config = new HikariConfig();
+        config.setJdbcUrl(options.jdbcUrl());
+        config.setUsername(options.user());
+        config.setPassword(options.password());
+        config.setMaximumPoolSize(options.poolSize());
+        config.setConnectionTimeout(5_000);
+        config.setPoolName("meterbase-postgres");
+        config.setInitializationFailTimeout(-1);
+        HikariDataSource pool = new HikariDataSource(config);
+        try {
+            Flyway flyway = Flyway.configure()
+                    .dataSource(pool)
+                    .locations("classpath:db/migration/postgres")
+                    .load();
+            if (options.migrate()) {
+                flyway.migrate();
+            } else if (flyway.info().pending().length > 0) {
+                throw new StoreException("the database schema is behind this version: run 'meterbase migrate'");
+            }
+            PostgresStore store = new PostgresStore(pool);
+            LOG.info("PostgreSQL store open at {} ({} months of readings)", options.jdbcUrl(), store.months.size());
+            return store;
+        } catch (RuntimeException e) {
+            pool.close();
+            throw e instanceof StoreException se
+                    ? se
+                    : new StoreException("could not open the PostgreSQL store: " + e.getMessage(), e);
+        }
+    }
+
+    /** Applies pending migrations and returns how many ran. */
+    public static int migrate(PostgresOptions options) {
+        try (HikariDataSource pool = new HikariDataSource(hikari(options))) {
+            return Flyway.configure()
+                    .dataSource(pool)
+                    .locations("classpath:db/migration/postgres")
+                    .load()
+                    .migrate()
+                    .migrationsExecuted;
+        }
+    }
+
+    private static HikariConfig hikari(PostgresOptions options) {
+        HikariConfig config = new HikariConfig();
+        config.setJdbcUrl(options.jdbcUrl());
+        config.setUsername(options.user());
+        config.setPassword(options.password());
+        config.setMaximumPoolSize(2);
+        return config;
+    }
+
+    static String partition(YearMonth m) {
+        return String.format("readings_%04d_%02d", m.getYear(), m.getMonthValue());
+    }
+
+    private static OffsetDateTime at(long millis) {
+        return Instant.ofEpochMilli(millis).atOffset(ZoneOffset.UTC);
+    }
+
+    private static long millis(ResultSet rs, int column) throws SQLException {
+        return rs.getObject(column, OffsetDateTime.class).toInstant().toEpochMilli();
+    }
+
+    private static Reading reading(ResultSet rs) throws SQLException {
+        return new Reading(rs.getInt(1), millis(rs, 2), rs.getDouble(3), Quality.ofCode(rs.getInt(4)));
+    }
+
+    // ---- writes
+
+    @Override
+    public void append(WriteBatch batch) {
+        if (batch.isEmpty()) {
+            return;
+        }
+        Set<YearMonth> needed = new TreeSet<>();
+        for (Reading r : batch.readings()) {
+            needed.add(YearMonth.from(Instant.ofEpochMilli(r.timestamp()).atOffset(ZoneOffset.UTC)));
+        }
+        needed.forEach(this::ensureMonth);
+        connections.with("write a batch of " + batch.readings().size() + " readings", c -> {
+            c.setAutoCommit(false);
+            try {
+                if (!batch.readings().isEmpty()) {
+                    c.unwrap(PGConnection.class)
+                            .getCopyAPI()
+                            .copyIn(
+                                    "COPY readings (ts, value, channel_id, quality) FROM STDIN (FORMAT binary)",
+                                    new ByteArrayInputStream(BinaryCopy.encode(batch.readings())));
+                }
+                insertQuarantine(c, batch.rejected());
+                insertStale(c, batch.staleHours());
+                c.commit();
+                return null;
+            } catch (SQLException | IOException | RuntimeException e) {
+                try {
+                    c.rollback();
+                } catch (SQLException ignored) {
+                    // the connection is gone; the pool drops it
+                }
+                throw e instanceof SQLException se ? se : new SQLException(e.getMessage(), e);
+            } finally {
+                try {
+                    c.setAutoCommit(true);
+                } catch (SQLException ignored) {
+                    // the pool drops a broken connection
+                }
+            }
+        });
+    }
+
+    private static void insertQuarantine(Connection c, List<QuarantineEntry> entries) throws SQLException {
+        if (entries.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO quarantine VALUES (?, ?, ?, ?, ?, ?)")) {
+            for (QuarantineEntry e : entries) {
+                ps.setObject(1, e.receivedAt().atOffset(ZoneOffset.UTC));
+                ps.setString(2, e.source());
+                ps.setLong(3, e.customerId());
+                ps.setString(4, e.reason());
+                ps.setString(5, e.detail());
+                ps.setString(6, e.payload() == null ? null : e.payload().replace("\0", ""));
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+    }
+
+    private static void insertStale(Connection c, List<ReadingKey> hours) throws SQLException {
+        if (hours.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO stale_hours VALUES (?, ?)")) {
+            for (ReadingKey k : hours) {
+                ps.setInt(1, k.channelId());
+                ps.setObject(2, at(k.timestamp()));
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+    }
+
+    @Override
+    public void ensureMonth(YearMonth m) {
+        if (months.contains(m)) {
+            return;
+        }
+        connections.with("create the partition of " + m, c -> {
+            try (Statement s = c.createStatement()) {
+                s.execute("CREATE TABLE IF NOT EXISTS " + partition(m) + " PARTITION OF readings FOR VALUES FROM ('"
+                        + m.atDay(1) + " 00:00:00+00') TO ('" + m.plusMonths(1).atDay(1) + " 00:00:00+00')");
+            }
+            return null;
+        });
+        months.add(m);
+    }
+
+    @Override
+    public void dropMonth(YearMonth month) {
+        connections.with("drop " + month, c -> {
+            try (Statement s = c.createStatement()) {
+                s.execute("DROP TABLE IF EXISTS " + partition(month));
+            }
+            return null;
+        });
+        months.remove(month);
+        LOG.info("Dropped the readings of {}", month);
+    }
+
+    @Override
+    public List<YearMonth> months() {
+        return new ArrayList<>(months);
+    }
+
+    private List<YearMonth> listMonths() {
+        return connections.with("list partitions", c -> {
+            List<YearMonth> out = new ArrayList<>();
+            try (ResultSet rs = c.createStatement()
+                    .executeQuery("SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid"
+                            + " WHERE i.inhparent = 'readings'::regclass ORDER BY 1")) {
+                while (rs.next()) {
+                    String name = rs.getString(1);
+                    if (name.matches("readings_\\d{4}_\\d{2}")) {
+                        out.add(YearMonth.of(
+                                Integer.parseInt(name.substring(9, 13)), Integer.parseInt(name.substring(14, 16))));
+                    }
+                }
+            }
+            return out;
+        });
+    }
+
+    @Override
+    public void quarantine(List<QuarantineEntry> entries) {
+        connections.with("record rejected inputs", c -> {
+            insertQuarantine(c, entries);
+            return null;
+        });
+    }
+
+    @Override
+    public void upsertHourly(Collection<Rollup> rollups) {
+        if (rollups.isEmpty()) {
+            return;
+        }
+        connections.with("write hourly rollups", c -> {
+            int n = rollups.size();
+            Integer[] ch = new Integer[n];
+            Long[] start = new Long[n];
+            Long[] count = new Long[n];
+            Double[] sum = new Double[n];
+            Double[] min = new Double[n];
+            Double[] max = new Double[n];
+            Double[] energy = new Double[n];
+            int i = 0;
+            for (Rollup r : rollups) {
+                ch[i] = r.channelId();
+                start[i] = r.start();
+                count[i] = r.count();
+                sum[i] = r.sum();
+                min[i] = r.min();
+                max[i] = r.max();
+                energy[i] = r.hasEnergy() ? r.energy() : null;
+                i++;
+            }
+            String sql = "INSERT INTO rollup_hourly SELECT ch, timestamptz 'epoch' + s * interval '1 millisecond',"
+                    + " n, su, mi, ma, e FROM unnest(?::int[], ?::bigint[], ?::bigint[], ?::float8[], ?::float8[],"
+                    + " ?::float8[], ?::float8[]) AS t(ch, s, n, su, mi, ma, e)"
+                    + " ON CONFLICT (channel_id, start) DO UPDATE SET count = EXCLUDED.count, sum = EXCLUDED.sum,"
+                    + " min = EXCLUDED.min, max = EXCLUDED.max, energy = EXCLUDED.energy";
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                ps.setArray(1, c.createArrayOf("int4", ch));
+                ps.setArray(2, c.createArrayOf("int8", start));
+                ps.setArray(3, c.createArrayOf("int8", count));
+                ps.setArray(4, c.createArrayOf("float8", sum));
+                ps.setArray(5, c.createArrayOf("float8", min));
+                ps.setArray(6, c.createArrayOf("float8", max));
+                ps.setArray(7, c.createArrayOf("float8", energy));
+                ps.executeUpdate();
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public void rebuildDaily(Collection<DayKey> days) {
+        if (days.isEmpty()) {
+            return;
+        }
+        connections.with("rebuild daily rollups", c -> {
+            Integer[] ch = days.stream().map(DayKey::channelId).toArray(Integer[]::new);
+            Long[] start = days.stream().map(DayKey::start).toArray(Long[]::new);
+            Long[] end = days.stream().map(DayKey::end).toArray(Long[]::new);
+            String sql = "INSERT INTO rollup_daily SELECT d.ch, d.s, sum(h.count), sum(h.sum), min(h.min),"
+                    + " max(h.max), sum(h.energy) FROM (SELECT ch, timestamptz 'epoch' + s * interval '1 millisecond'"
+                    + " AS s, timestamptz 'epoch' + f * interval '1 millisecond' AS f FROM unnest(?::int[],"
+                    + " ?::bigint[], ?::bigint[]) AS t(ch, s, f)) d JOIN rollup_hourly h ON h.channel_id = d.ch"
+                    + " AND h.start >= d.s AND h.start < d.f GROUP BY d.ch, d.s"
+                    + " ON CONFLICT (channel_id, start) DO UPDATE SET count = EXCLUDED.count, sum = EXCLUDED.sum,"
+                    + " min = EXCLUDED.min, max = EXCLUDED.max, energy = EXCLUDED.energy";
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                ps.setArray(1, c.createArrayOf("int4", ch));
+                ps.setArray(2, c.createArrayOf("int8", start));
+                ps.setArray(3, c.createArrayOf("int8", end));
+                ps.executeUpdate();
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public void clearStaleHours(Collection<ReadingKey> hours) {
+        if (hours.isEmpty()) {
+            return;
+        }
+        connections.with("clear stale hours", c -> {
+            try (PreparedStatement ps =
+                    c.prepareStatement("DELETE FROM stale_hours WHERE channel_id = ? AND hour = ?")) {
+                for (ReadingKey k : hours) {
+                    ps.setInt(1, k.channelId());
+                    ps.setObject(2, at(k.timestamp()));
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+            }
+            return null;
+        });
+    }
+
+    // ---- reads
+
+    @Override
+    public Set<ReadingKey> existing(Collection<Integer> channels, long from, long to) {
+        if (channels.isEmpty()) {
+            return Set.of();
+        }
+        return connections.with("look up stored readings", c -> {
+            Set<ReadingKey> out = new HashSet<>();
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT channel_id, ts FROM readings" + " WHERE channel_id = ANY(?) AND ts >= ? AND ts <= ?")) {
+                ps.setArray(1, intArray(c, channels));
+                ps.setObject(2, at(from));
+                ps.setObject(3, at(to));
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(new ReadingKey(rs.getInt(1), millis(rs, 2)));
+                    }
+                }
+            }
+            return out;
+        });
+    }
+
+    private static Array intArray(Connection c, Collection<Integer> ids) throws SQLException {
+        return c.createArrayOf("int4", ids.toArray(Integer[]::new));
+    }
+
+    /** Newest reading per channel by a loose index scan: one index descent per channel, not a full scan. */
+    private static final String NEWEST = "WITH RECURSIVE ch AS ("
+            + " SELECT min(channel_id) AS id FROM readings"
+            + " UNION ALL SELECT (SELECT min(channel_id) FROM readings WHERE channel_id > ch.id) FROM ch"
+            + " WHERE ch.id IS NOT NULL)"
+            + " SELECT ch.id, r.ts, r.value, r.quality FROM ch CROSS JOIN LATERAL (SELECT ts, value, quality"
+            + " FROM readings WHERE channel_id = ch.id ORDER BY ts DESC LIMIT 1) r WHERE ch.id IS NOT NULL";
+
+    @Override
+    public Map<Integer, Long> newestTimestamps() {
+        Map<Integer, Long> out = new HashMap<>();
+        for (Reading r : newestReadings()) {
+            out.put(r.channelId(), r.timestamp());
+        }
+        return out;
+    }
+
+    @Override
+    public List<Reading> newestReadings() {
+        return connections.with("read the newest readings", c -> {
+            List<Reading> out = new ArrayList<>();
+            try (ResultSet rs = c.createStatement().executeQuery(NEWEST)) {
+                while (rs.next()) {
+                    out.add(reading(rs));
+                }
+            }
+            return out;
+        });
+    }
+
+    @Override
+    public List<Reading> readings(int channelId, long from, long to, int limit) {
+        return query(
+                "SELECT channel_id, ts, value, quality FROM readings WHERE channel_id = ? AND ts >= ? AND ts < ?"
+                        + " ORDER BY ts LIMIT " + limit,
+                channelId,
+                at(from),
+                at(to));
+    }
+
+    @Override
+    public Optional<Reading> readingBefore(int channelId, long timestamp) {
+        return query(
+                        "SELECT channel_id, ts, value, quality FROM readings WHERE channel_id = ? AND ts < ?"
+                                + " ORDER BY ts DESC LIMIT 1",
+                        channelId,
+                        at(timestamp))
+                .stream()
+                .findFirst();
+    }
+
+    @Override
+    public Optional<Reading> readingAfter(int channelId, long timestamp) {
+        return query(
+                        "SELECT channel_id, ts, value, quality FROM readings WHERE channel_id = ? AND ts > ?"
+                                + " ORDER BY ts LIMIT 1",
+                        channelId,
+                        at(timestamp))
+                .stream()
+                .findFirst();
+    }
+
+    private List<Reading> query(String sql, Object... params) {
+        return connections.with("read readings", c -> {
+            List<Reading> out = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                for (int i = 0; i < params.length; i++) {
+                    ps.setObject(i + 1, params[i]);
+                }
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(reading(rs));
+                    }
+                }
+            }
+            return out;
+        });
+    }
+
+    @Override
+    public List<Rollup> hourly(Collection<Integer> channels, long from, long to) {
+        return rollups("rollup_hourly", channels, from, to);
+    }
+
+    @Override
+    public List<Rollup> daily(Collection<Integer> channels, long from, long to) {
+        return rollups("rollup_daily", channels, from, to);
+    }
+
+    private List<Rollup> rollups(String table, Collection<Integer> channels, long from, long to) {
+        if (channels.isEmpty()) {
+            return List.of();
+        }
+        return connections.with("read " + table, c -> {
+            List<Rollup> out = new ArrayList<>();
+            try (PreparedStatement ps =
+                    c.prepareStatement("SELECT channel_id, start, count, sum, min, max, energy FROM " + table
+                            + " WHERE channel_id = ANY(?) AND start >= ? AND start < ? ORDER BY start, channel_id")) {
+                ps.setArray(1, intArray(c, channels));
+                ps.setObject(2, at(from));
+                ps.setObject(3, at(to));
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        double energy = rs.getDouble(7);
+                        if (rs.wasNull()) {
+                            energy = Double.NaN;
+                        }
+                        out.add(new Rollup(
+                                rs.getInt(1),
+                                millis(rs, 2),
+                                rs.getLong(3),
+                                rs.getDouble(4),
+                                rs.getDouble(5),
+                                rs.getDouble(6),
+                                energy));
+                    }
+                }
+            }
+            return out;
+        });
+    }
+
+    @Override
+    public Map<Integer, Long> newestHourly() {
+        return connections.with("read rollup state", c -> {
+            Map<Integer, Long> out = new HashMap<>();
+            try (ResultSet rs = c.createStatement()
+                    .executeQuery("SELECT channel_id, max(start) FROM rollup_hourly GROUP BY channel_id")) {
+                while (rs.next()) {
+                    out.put(rs.getInt(1), millis(rs, 2));
+                }
+            }
+            return out;
+        });
+    }
+
+    @Override
+    public List<ReadingKey> staleHours() {
+        return connections.with("read stale hours", c -> {
+            List<ReadingKey> out = new ArrayList<>();
+            try (ResultSet rs = c.createStatement()
+                    .executeQuery("SELECT DISTINCT channel_id, hour FROM stale_hours ORDER BY 2, 1")) {
+                while (rs.next()) {
+                    out.add(new ReadingKey(rs.getInt(1), millis(rs, 2)));
+                }
+            }
+            return out;
+        });
+    }
+
+    @Override
+    public List<Bucket> bucketsFromReadings(int channelId, long from, long to, long width) {
+        String b = "(" + MS_OF_TS.formatted("ts") + " / " + width + ") * " + width;
+        return buckets(
+                "SELECT " + b + " AS b, avg(value), min(value), max(value), count(*) FROM readings"
+                        + " WHERE channel_id = ? AND ts >= ? AND ts < ? GROUP BY b ORDER BY b",
+                channelId,
+                from,
+                to);
+    }
+
+    @Override
+    public List<Bucket> bucketsFromHourly(int channelId, long from, long to, long width) {
+        return bucketsFromRollups("rollup_hourly", channelId, from, to, width);
+    }
+
+    @Override
+    public List<Bucket> bucketsFromDaily(int channelId, long from, long to, long width) {
+        return bucketsFromRollups("rollup_daily", channelId, from, to, width);
+    }
+
+    private List<Bucket> bucketsFromRollups(String table, int channelId, long from, long to, long width) {
+        String b = "(" + MS_OF_TS.formatted("start") + " / " + width + ") * " + width;
+        return buckets(
+                "SELECT " + b + " AS b, sum(sum) / sum(count), min(min), max(max), sum(count) FROM " + table
+                        + " WHERE channel_id = ? AND start >= ? AND start < ? GROUP BY b ORDER BY b",
+                channelId,
+                from,
+                to);
+    }
+
+    private List<Bucket> buckets(String sql, int channelId, long from, long to) {
+        return connections.with("read a downsampled series", c -> {
+            List<Bucket> out = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                ps.setInt(1, channelId);
+                ps.setObject(2, at(from));
+                ps.setObject(3, at(to));
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(new Bucket(
+                                rs.getLong(1), rs.getDouble(2), rs.getDouble(3), rs.getDouble(4), rs.getLong(5)));
+                    }
+                }
+            }
+            return out;
+        });
+    }
+
+    @Override
+    public long exportCsv(Collection<Integer> channels, long from, long to, Writer out) throws IOException {
+        if (channels.isEmpty()) {
+            return 0;
+        }
+        try {
+            return connections.with("export readings", c -> {
+                long n = 0;
+                c.setAutoCommit(false); // lets the driver stream with a fetch size
+                try (PreparedStatement ps = c.prepareStatement("SELECT channel_id, ts, value, quality FROM readings"
+                        + " WHERE channel_id = ANY(?) AND ts >= ? AND ts < ? ORDER BY ts, channel_id")) {
+                    ps.setFetchSize(10_000);
+                    ps.setArray(1, intArray(c, channels));
+                    ps.setObject(2, at(from));
+                    ps.setObject(3, at(to));
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            out.write(CsvExport.line(
+                                    rs.getInt(1), millis(rs, 2), rs.getDouble(3), Quality.ofCode(rs.getInt(4))));
+                            n++;
+                        }
+                    }
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                } finally {
+                    c.commit();
+                    c.setAutoCommit(true);
+                }
+                return n;
+            });
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
+        }
+    }
+
+    @Override
+    public List<QuarantineEntry> quarantined(String reason, int limit) {
+        return connections.with("read the quarantine", c -> {
+            List<QuarantineEntry> out = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT * FROM quarantine"
+                    + (reason == null ? "" : " WHERE reason = ?") + " ORDER BY received_at DESC LIMIT " + limit)) {
+                if (reason != null) {
+                    ps.setString(1, reason);
+                }
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(new QuarantineEntry(
+                                Instant.ofEpochMilli(millis(rs, 1)),
+                                rs.getString(2),
+                                rs.getLong(3),
+                                rs.getString(4),
+                                rs.getString(5),
+                                rs.getString(6)));
+                    }
+                }
+            }
+            return out;
+        });
+    }
+
+    @Override
+    public StorageStats stats() {
+        return connections.with("measure the store", c -> {
+            try (ResultSet rs = c.createStatement()
+                    .executeQuery("SELECT (SELECT count(*) FROM readings),"
+                            + " (SELECT coalesce(sum(pg_total_relation_size(inhrelid)), 0) FROM pg_inherits"
+                            + " WHERE inhparent = 'readings'::regclass)")) {
+                rs.next();
+                return new StorageStats(rs.getLong(1), rs.getLong(2));
+            }
+        });
+    }
+
+    // ---- metadata
+
+    @Override
+    public void save(Customer customer) {
+        metadata.save(customer);
+    }
+
+    @Override
+    public void save(Site site) {
+        metadata.save(site);
+    }
+
+    @Override
+    public void save(Gateway gateway) {
+        metadata.save(gateway);
+    }
+
+    @Override
+    public void save(Device device) {
+        metadata.save(device);
+    }
+
+    @Override
+    public void save(Channel channel) {
+        metadata.save(channel);
+    }
+
+    @Override
+    public void save(ApiKey key) {
+        metadata.save(key);
+    }
+
+    @Override
+    public List<Customer> customers() {
+        return metadata.customers();
+    }
+
+    @Override
+    public List<Site> sites() {
+        return metadata.sites();
+    }
+
+    @Override
+    public List<Gateway> gateways() {
+        return metadata.gateways();
+    }
+
+    @Override
+    public List<Device> devices() {
+        return metadata.devices();
+    }
+
+    @Override
+    public List<Channel> channels() {
+        return metadata.channels();
+    }
+
+    @Override
+    public List<ApiKey> apiKeys() {
+        return metadata.apiKeys();
+    }
+
+    @Override
+    public void close() {
+        pool.close();
+        LOG.info("PostgreSQL store closed");
+    }
+}
