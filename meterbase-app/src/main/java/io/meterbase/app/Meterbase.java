@@ -21,6 +21,8 @@ import io.meterbase.http.ApiContext;
 import io.meterbase.http.HttpApi;
 import io.meterbase.store.duckdb.DuckDbOptions;
 import io.meterbase.store.duckdb.DuckDbStore;
+import io.meterbase.store.postgres.PostgresOptions;
+import io.meterbase.store.postgres.PostgresStore;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
@@ -51,13 +53,7 @@ public final class Meterbase implements AutoCloseable {
             r -> Thread.ofPlatform().name("meterbase-housekeeping").daemon(true).unstarted(r));
 
     private Meterbase(MeterbaseConfig config, Clock clock) {
-        DuckDbStore duck = DuckDbStore.open(new DuckDbOptions(
-                config.dataDir(),
-                config.string("store.duckdb.memory-limit"),
-                config.integer("store.duckdb.threads", 1, 64),
-                4,
-                config.string("store.duckdb.checkpoint-threshold")));
-        this.store = duck;
+        this.store = openStore(config);
         monthsAhead(store, clock).run();
         try {
             IngestSettings settings = config.ingestSettings();
@@ -104,6 +100,31 @@ public final class Meterbase implements AutoCloseable {
             store.close();
             throw e;
         }
+    }
+
+    /** The store the configuration names: the embedded DuckDB store or PostgreSQL. */
+    static Store openStore(MeterbaseConfig config) {
+        return switch (config.string("store")) {
+            case "duckdb" ->
+                DuckDbStore.open(new DuckDbOptions(
+                        config.dataDir(),
+                        config.string("store.duckdb.memory-limit"),
+                        config.integer("store.duckdb.threads", 1, 64),
+                        4,
+                        config.string("store.duckdb.checkpoint-threshold")));
+            case "postgres" -> PostgresStore.open(postgresOptions(config));
+            default ->
+                throw new IllegalArgumentException("store: must be duckdb or postgres, was " + config.string("store"));
+        };
+    }
+
+    static PostgresOptions postgresOptions(MeterbaseConfig config) {
+        return new PostgresOptions(
+                config.string("store.postgres.url"),
+                config.string("store.postgres.user"),
+                config.string("store.postgres.password"),
+                config.integer("store.postgres.pool-size", 2, 200),
+                config.bool("store.postgres.migrate"));
     }
 
     /** Creates this month's and next month's reading storage, so no write waits for it. */

@@ -5,6 +5,7 @@ import io.meterbase.core.model.GeoPosition;
 import io.meterbase.core.model.Role;
 import io.meterbase.core.registry.Registry;
 import io.meterbase.simulator.Simulator;
+import io.meterbase.store.postgres.PostgresStore;
 import java.io.PrintStream;
 import java.net.URI;
 import java.nio.file.Path;
@@ -27,7 +28,12 @@ import picocli.CommandLine.Option;
         mixinStandardHelpOptions = true,
         version = "Meterbase 0.1.0",
         description = "Open-source smart energy metering platform.",
-        subcommands = {MeterbaseCli.Serve.class, MeterbaseCli.Demo.class, MeterbaseCli.Settings.class})
+        subcommands = {
+            MeterbaseCli.Serve.class,
+            MeterbaseCli.Demo.class,
+            MeterbaseCli.Migrate.class,
+            MeterbaseCli.Settings.class
+        })
 public final class MeterbaseCli {
 
     public static void main(String[] args) {
@@ -167,6 +173,25 @@ public final class MeterbaseCli {
             o.println("Simulator posting every " + interval + " s.");
             Runtime.getRuntime().addShutdownHook(new Thread(sim::close));
             awaitShutdown(server);
+            return 0;
+        }
+    }
+
+    @Command(name = "migrate", description = "Bring the PostgreSQL schema up to date (store=postgres).")
+    static final class Migrate implements Callable<Integer> {
+        @CommandLine.Mixin
+        ServerOptions options = new ServerOptions();
+
+        @Override
+        public Integer call() {
+            MeterbaseConfig config = options.load(Map.of());
+            if (!config.string("store").equals("postgres")) {
+                out().println("Nothing to migrate: store=" + config.string("store")
+                        + " (the embedded store creates its tables itself).");
+                return 0;
+            }
+            int ran = PostgresStore.migrate(Meterbase.postgresOptions(config));
+            out().println("Schema migrations applied: " + ran);
             return 0;
         }
     }

@@ -24,6 +24,7 @@ public final class MeterbaseConfig {
             new Setting("http.host", "127.0.0.1", "address the HTTP API binds to; 0.0.0.0 for all interfaces"),
             new Setting("http.port", "8080", "HTTP API port, 0 picks a free one"),
             new Setting("http.max-body-bytes", "16777216", "largest accepted request body in bytes (16 MiB)"),
+            new Setting("store", "duckdb", "duckdb (embedded, in data.dir) or postgres (store.postgres.*)"),
             new Setting("data.dir", "data", "directory of the embedded store"),
             new Setting("store.duckdb.memory-limit", "1GB", "DuckDB's memory limit (native memory, outside the heap)"),
             new Setting("store.duckdb.threads", "2", "DuckDB worker threads"),
@@ -31,6 +32,17 @@ public final class MeterbaseConfig {
                     "store.duckdb.checkpoint-threshold",
                     "256MB",
                     "write-ahead log gathered before a checkpoint: larger compresses better, replays longer after a crash"),
+            new Setting(
+                    "store.postgres.url",
+                    "jdbc:postgresql://127.0.0.1:5432/meterbase",
+                    "JDBC URL of the PostgreSQL database"),
+            new Setting("store.postgres.user", "meterbase", "PostgreSQL user"),
+            new Setting("store.postgres.password", "", "PostgreSQL password (prefer MB_STORE_POSTGRES_PASSWORD)"),
+            new Setting("store.postgres.pool-size", "8", "connections in the pool"),
+            new Setting(
+                    "store.postgres.migrate",
+                    "true",
+                    "apply pending schema migrations at start; false requires 'meterbase migrate' first"),
             new Setting("ingest.max-future", "PT5M", "readings further in the future are refused (ISO-8601 duration)"),
             new Setting("ingest.retention", "P3660D", "readings older than this are refused (ISO-8601 duration)"),
             new Setting(
