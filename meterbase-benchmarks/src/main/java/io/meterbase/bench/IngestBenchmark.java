@@ -4,8 +4,6 @@ import io.meterbase.app.Meterbase;
 import io.meterbase.app.MeterbaseConfig;
 import io.meterbase.core.model.Role;
 import io.meterbase.core.store.StorageStats;
-import io.meterbase.store.duckdb.DuckDbOptions;
-import io.meterbase.store.duckdb.DuckDbStore;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -51,8 +49,9 @@ public final class IngestBenchmark {
         int batches = args.length > 0 ? Integer.parseInt(args[0]) : 500;
         int clients = args.length > 1 ? Integer.parseInt(args[1]) : 4;
         int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 3;
+        String storeName = args.length > 3 ? args[3] : "duckdb";
         Path work = Files.createTempDirectory("meterbase-bench");
-        try {
+        try (Backend backend = storeName.equals("postgres") ? new PostgresBackend() : new DuckDbBackend(work)) {
             System.out.printf(
                     "Meterbase ingest benchmark: %d batches x %d readings, %d HTTP clients, %d rounds, %d cores, Java %s%n",
                     batches, PER_BATCH, clients, rounds, Runtime.getRuntime().availableProcessors(), Runtime.version());
@@ -62,12 +61,13 @@ public final class IngestBenchmark {
             double[] pipeline = new double[rounds];
             double[] bytes = new double[rounds];
             for (int r = 0; r < rounds; r++) {
-                raw[r] = rawAppends(work.resolve("raw-" + r), total);
-                Result res = pipeline(work.resolve("pipeline-" + r), bodies, clients);
+                raw[r] = backend.rawAppends("raw" + r, total);
+                Result res = pipeline(backend, "pipeline" + r, bodies, clients);
                 pipeline[r] = res.perSecond;
                 bytes[r] = res.bytesPerReading;
                 System.out.printf(
-                        "round %d: raw DuckDB appends %,.0f rows/s; pipeline over HTTP %,.0f readings/s durable"
+                        "round %d: raw " + backend.rawLabel()
+                                + " %,.0f rows/s; pipeline over HTTP %,.0f readings/s durable"
                                 + " (%.2f of raw); %.2f bytes/reading; upload round trip p50 %.0f ms, p99 %.0f ms%n",
                         r + 1,
                         raw[r],
@@ -82,7 +82,8 @@ public final class IngestBenchmark {
             System.out.printf(
                     "%nmedian: raw %,.0f rows/s; pipeline %,.0f readings/s; ratio %.2f; %.2f bytes/reading%n",
                     rawMedian, pipeMedian, pipeMedian / rawMedian, median(bytes));
-            chart(work.resolve("chart"));
+            backend.extra();
+            chart(backend, "chart");
         } finally {
             if (System.getenv("MB_BENCH_KEEP") == null) {
                 deleteTree(work);
@@ -126,7 +127,7 @@ public final class IngestBenchmark {
     }
 
     /** DuckDB's appender straight into a table of the same shape, committing every 100,000 rows. */
-    static double rawAppends(Path dir, long rows) throws Exception {
+    static double rawDuckDbAppends(Path dir, long rows) throws Exception {
         Files.createDirectories(dir);
         long start = Instant.now().minus(Duration.ofDays(200)).toEpochMilli();
         try (Connection c = DriverManager.getConnection("jdbc:duckdb:" + dir.resolve("raw.duckdb"))) {
@@ -172,11 +173,11 @@ public final class IngestBenchmark {
         }
     }
 
-    static Result pipeline(Path dir, List<byte[]> bodies, int clients) throws Exception {
+    static Result pipeline(Backend backend, String name, List<byte[]> bodies, int clients) throws Exception {
         long readings = (long) bodies.size() * PER_BATCH;
         double perSecond;
         Latencies latencies = new Latencies();
-        try (Meterbase server = startServer(dir)) {
+        try (Meterbase server = startServer(backend.config(name))) {
             String key = customerKey(server, "bench");
             URI uri = URI.create("http://127.0.0.1:" + server.httpPort() + "/api/v1/upload");
             HttpClient http =
@@ -192,16 +193,11 @@ public final class IngestBenchmark {
                 System.out.printf("  (%d uploads answered 503 and were sent again)%n", refused.get());
             }
         }
-        try (DuckDbStore store = DuckDbStore.open(DuckDbOptions.defaults(dir))) {
-            store.checkpoint();
-            StorageStats stats = store.stats();
-            System.out.println("  " + store.describeStorage());
-            if (stats.readings() != readings) {
-                throw new IllegalStateException("stored " + stats.readings() + " readings, sent " + readings);
-            }
-            return new Result(
-                    perSecond, stats.bytesPerReading(), latencies.percentile(0.5), latencies.percentile(0.99));
+        StorageStats stats = backend.stats(name);
+        if (stats.readings() != readings) {
+            throw new IllegalStateException("stored " + stats.readings() + " readings, sent " + readings);
         }
+        return new Result(perSecond, stats.bytesPerReading(), latencies.percentile(0.5), latencies.percentile(0.99));
     }
 
     /** Sends every body once over {@code clients} connections; 503 answers are retried. Returns how many 503s. */
@@ -244,8 +240,8 @@ public final class IngestBenchmark {
     }
 
     /** One year of 1-minute data of one channel; chart queries of the whole year at <= 2,000 points. */
-    static void chart(Path dir) throws Exception {
-        try (Meterbase server = startServer(dir)) {
+    static void chart(Backend backend, String name) throws Exception {
+        try (Meterbase server = startServer(backend.config(name))) {
             String key = customerKey(server, "chart");
             URI upload = URI.create("http://127.0.0.1:" + server.httpPort() + "/api/v1/upload");
             HttpClient http =
@@ -306,12 +302,9 @@ public final class IngestBenchmark {
         }
     }
 
-    /** An embedded server with its defaults on a free port, taking bodies up to 64 MiB. */
-    static Meterbase startServer(Path dir) {
-        MeterbaseConfig config = MeterbaseConfig.defaults()
-                .with("data.dir", dir.toString())
-                .with("http.port", "0")
-                .with("http.max-body-bytes", String.valueOf(64 << 20));
+    /** A server with the backend's store on a free port, taking bodies up to 64 MiB. */
+    static Meterbase startServer(MeterbaseConfig store) {
+        MeterbaseConfig config = store.with("http.port", "0").with("http.max-body-bytes", String.valueOf(64 << 20));
         return Meterbase.start(config, Clock.systemUTC());
     }
 
