@@ -4,6 +4,7 @@ import io.meterbase.core.model.Customer;
 import io.meterbase.core.model.GeoPosition;
 import io.meterbase.core.model.Role;
 import io.meterbase.core.registry.Registry;
+import io.meterbase.core.store.Store;
 import io.meterbase.simulator.Simulator;
 import io.meterbase.store.postgres.PostgresStore;
 import java.io.PrintStream;
@@ -32,6 +33,7 @@ import picocli.CommandLine.Option;
             MeterbaseCli.Serve.class,
             MeterbaseCli.Demo.class,
             MeterbaseCli.Migrate.class,
+            MeterbaseCli.MoveToPostgres.class,
             MeterbaseCli.Settings.class
         })
 public final class MeterbaseCli {
@@ -192,6 +194,29 @@ public final class MeterbaseCli {
             }
             int ran = PostgresStore.migrate(Meterbase.postgresOptions(config));
             out().println("Schema migrations applied: " + ran);
+            return 0;
+        }
+    }
+
+    @Command(
+            name = "move-to-postgres",
+            description = "Copy everything from the embedded store (--data) into an empty PostgreSQL database"
+                    + " (store.postgres.* settings). Stop the server first.")
+    static final class MoveToPostgres implements Callable<Integer> {
+        @CommandLine.Mixin
+        ServerOptions options = new ServerOptions();
+
+        @Override
+        public Integer call() {
+            MeterbaseConfig config = options.load(Map.of());
+            try (Store source = Meterbase.openStore(config.with("store", "duckdb"));
+                    Store target = Meterbase.openStore(config.with("store", "postgres"))) {
+                StoreMigration.Copied copied =
+                        new StoreMigration(source, target, line -> out().println("  " + line)).run();
+                out().println("Moved " + copied.readings() + " readings of " + copied.channels() + " channels and "
+                        + copied.customers() + " customers to " + config.string("store.postgres.url")
+                        + ". Start the server with store=postgres.");
+            }
             return 0;
         }
     }

@@ -88,6 +88,20 @@ public abstract class StoreContract {
     }
 
     @Test
+    void unboundedRanges_meanEverything() {
+        store.append(readings(List.of(new Reading(1, T0, 1), new Reading(1, T0 + 2 * HOUR, 2))));
+        store.upsertHourly(List.of(new Rollup(1, T0, 1, 1, 1, 1, 0)));
+        store.rebuildDaily(List.of(new DayKey(1, T0, T0 + 24 * HOUR)));
+
+        assertThat(store.readings(1, Long.MIN_VALUE, Long.MAX_VALUE, 10)).hasSize(2);
+        assertThat(store.existing(List.of(1), Long.MIN_VALUE, Long.MAX_VALUE)).hasSize(2);
+        assertThat(store.hourly(List.of(1), Long.MIN_VALUE, Long.MAX_VALUE)).hasSize(1);
+        assertThat(store.daily(List.of(1), Long.MIN_VALUE, Long.MAX_VALUE)).hasSize(1);
+        assertThat(store.readingBefore(1, Long.MAX_VALUE)).contains(new Reading(1, T0 + 2 * HOUR, 2));
+        assertThat(store.readingAfter(1, Long.MIN_VALUE)).contains(new Reading(1, T0, 1));
+    }
+
+    @Test
     void append_acrossMonths_keepsEachReadingInItsMonth() {
         long november = T0 + 2 * HOUR;
         store.append(readings(List.of(new Reading(1, T0, 1), new Reading(1, november, 2))));

@@ -132,8 +132,16 @@ public final class PostgresStore implements Store {
         return String.format("readings_%04d_%02d", m.getYear(), m.getMonthValue());
     }
 
+    /** PostgreSQL's timestamp range, in epoch milliseconds; callers may pass any long as an open bound. */
+    private static final long MIN_MILLIS =
+            Instant.parse("-4712-01-01T00:00:00Z").toEpochMilli();
+
+    private static final long MAX_MILLIS =
+            Instant.parse("+294275-12-31T00:00:00Z").toEpochMilli();
+
     private static OffsetDateTime at(long millis) {
-        return Instant.ofEpochMilli(millis).atOffset(ZoneOffset.UTC);
+        long clamped = Math.max(MIN_MILLIS, Math.min(MAX_MILLIS, millis));
+        return Instant.ofEpochMilli(clamped).atOffset(ZoneOffset.UTC);
     }
 
     private static long millis(ResultSet rs, int column) throws SQLException {
