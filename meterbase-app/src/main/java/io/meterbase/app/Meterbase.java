@@ -20,6 +20,7 @@ import io.meterbase.formats.Formats;
 import io.meterbase.http.ApiContext;
 import io.meterbase.http.HttpApi;
 import io.meterbase.store.duckdb.DuckDbOptions;
+import io.meterbase.store.duckdb.DuckDbParquetEncoder;
 import io.meterbase.store.duckdb.DuckDbStore;
 import io.meterbase.store.postgres.PostgresOptions;
 import io.meterbase.store.postgres.PostgresStore;
@@ -48,6 +49,7 @@ public final class Meterbase implements AutoCloseable {
     private final Registry registry;
     private final DurableWriter writer;
     private final HttpApi http;
+    private final IngestService ingest;
     private final String operatorSecret;
     private final ScheduledExecutorService housekeeping = Executors.newSingleThreadScheduledExecutor(
             r -> Thread.ofPlatform().name("meterbase-housekeeping").daemon(true).unstarted(r));
@@ -74,7 +76,7 @@ public final class Meterbase implements AutoCloseable {
                     settings.queueCapacity(),
                     settings.maxBatch(),
                     settings.rollupInterval());
-            IngestService ingest = new IngestService(new Normalizer(registry, settings), writer, ingestMetrics, clock);
+            this.ingest = new IngestService(new Normalizer(registry, settings), writer, ingestMetrics, clock);
             ConsumptionService consumption =
                     new ConsumptionService(registry, store, live, clock, config.duration("live.stale-after"));
             this.operatorSecret = registry.hasOperatorKey()
@@ -88,6 +90,7 @@ public final class Meterbase implements AutoCloseable {
                     live,
                     consumption,
                     new HistoryService(store),
+                    new DuckDbParquetEncoder(),
                     metrics,
                     writer::pending,
                     clock,
@@ -165,6 +168,11 @@ public final class Meterbase implements AutoCloseable {
 
     public int httpPort() {
         return http.port();
+    }
+
+    /** The pipeline's entry, for tools and tests that submit uploads without a transport. */
+    public IngestService ingestForTests() {
+        return ingest;
     }
 
     public Registry registry() {

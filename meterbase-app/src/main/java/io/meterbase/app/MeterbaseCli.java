@@ -34,6 +34,7 @@ import picocli.CommandLine.Option;
             MeterbaseCli.Demo.class,
             MeterbaseCli.Migrate.class,
             MeterbaseCli.MoveToPostgres.class,
+            MeterbaseCli.Analyst.class,
             MeterbaseCli.Settings.class
         })
 public final class MeterbaseCli {
@@ -216,6 +217,75 @@ public final class MeterbaseCli {
                 out().println("Moved " + copied.readings() + " readings of " + copied.channels() + " channels and "
                         + copied.customers() + " customers to " + config.string("store.postgres.url")
                         + ". Start the server with store=postgres.");
+            }
+            return 0;
+        }
+    }
+
+    @Command(
+            name = "analyst",
+            description = "Read-only SQL logins for analysts on PostgreSQL, limited to granted customers.")
+    static final class Analyst implements Callable<Integer> {
+        @CommandLine.Mixin
+        ServerOptions options = new ServerOptions();
+
+        @CommandLine.Parameters(index = "0", description = "grant | revoke | list | wide-views")
+        String action;
+
+        @Option(names = "--name", description = "the analyst's login (lower case)")
+        String name;
+
+        @Option(names = "--customers", split = ",", description = "customer ids to grant")
+        List<Long> customers = new ArrayList<>();
+
+        @Option(names = "--month", description = "month of the wide views, e.g. 2026-11 (default: this month)")
+        String month;
+
+        @Override
+        public Integer call() {
+            MeterbaseConfig config = options.load(Map.of());
+            if (!config.string("store").equals("postgres")) {
+                out().println("Analyst logins need store=postgres; the embedded store offers /api/v1/export.csv"
+                        + " and /api/v1/export.parquet instead.");
+                return 2;
+            }
+            try (PostgresStore store = (PostgresStore) Meterbase.openStore(config)) {
+                var analysts = store.analysts();
+                switch (action) {
+                    case "grant" -> {
+                        String password = System.getenv("MB_ANALYST_PASSWORD");
+                        if (password == null || password.isBlank()) {
+                            password =
+                                    io.meterbase.core.auth.ApiKeys.newSecret().substring(4, 28);
+                            out().println("Password for " + name + " (shown once): " + password);
+                        }
+                        analysts.grant(name, password, customers);
+                        out().println(name + " may read customers "
+                                + analysts.grants().get(name));
+                    }
+                    case "revoke" -> {
+                        analysts.revoke(name);
+                        out().println(name + " has no access any more.");
+                    }
+                    case "list" -> analysts.grants().forEach((n, c) -> out().println(n + ": customers " + c));
+                    case "wide-views" -> {
+                        Registry registry = new Registry(store, Clock.systemUTC());
+                        Map<Long, List<io.meterbase.core.model.Channel>> channels = new java.util.HashMap<>();
+                        registry.allDevices().forEach(d -> channels.put(d.id(), registry.channels(d.id())));
+                        List<io.meterbase.core.model.Site> sites = new ArrayList<>();
+                        registry.customers().forEach(c -> sites.addAll(registry.sites(c.id())));
+                        java.time.YearMonth m = month == null
+                                ? java.time.YearMonth.now(java.time.ZoneOffset.UTC)
+                                : java.time.YearMonth.parse(month);
+                        store.ensureMonth(m);
+                        analysts.createWideViews(m, sites, registry.allDevices(), channels)
+                                .forEach(v -> out().println("view " + v));
+                    }
+                    default -> {
+                        out().println("action must be grant, revoke, list or wide-views");
+                        return 2;
+                    }
+                }
             }
             return 0;
         }

@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -299,6 +300,30 @@ class HttpApiTest {
                         "device,channel,quantity,unit,channel_id,ts,value,quality",
                         "plug-h,active_power,active_power,W," + channel + "," + start + ",600.0,good",
                         "plug-h,active_power,active_power,W," + channel + "," + start.plusSeconds(60) + ",600.0,good");
+
+        HttpResponse<byte[]> parquet = http.send(
+                HttpRequest.newBuilder(URI.create(base + "/api/v1/export.parquet?device=plug-h&from=" + start + "&to="
+                                + start.plusSeconds(120)))
+                        .header("Authorization", "Bearer " + customerKey)
+                        .build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(parquet.statusCode()).isEqualTo(200);
+        Path file = dir.resolve("export.parquet");
+        java.nio.file.Files.write(file, parquet.body());
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:duckdb:");
+                java.sql.ResultSet rs = c.createStatement()
+                        .executeQuery("SELECT device, quantity, unit, epoch_ms(ts), value FROM read_parquet('" + file
+                                + "') ORDER BY ts")) {
+            List<String> rows = new java.util.ArrayList<>();
+            while (rs.next()) {
+                rows.add(rs.getString(1) + " " + rs.getString(2) + " " + rs.getString(3) + " " + rs.getLong(4) + " "
+                        + rs.getDouble(5));
+            }
+            assertThat(rows)
+                    .containsExactly(
+                            "plug-h active_power W " + start.toEpochMilli() + " 600.0",
+                            "plug-h active_power W " + start.plusSeconds(60).toEpochMilli() + " 600.0");
+        }
     }
 
     @Test

@@ -6,6 +6,7 @@ import io.meterbase.core.ingest.LiveState;
 import io.meterbase.core.query.ConsumptionService;
 import io.meterbase.core.query.HistoryService;
 import io.meterbase.core.registry.Registry;
+import io.meterbase.core.store.ParquetEncoder;
 import io.meterbase.core.store.ReadingStore;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
@@ -22,6 +23,7 @@ public record ApiContext(
         LiveState live,
         ConsumptionService consumption,
         HistoryService history,
+        ParquetEncoder parquet,
         PrometheusMeterRegistry metrics,
         LongSupplier queueDepth,
         Clock clock,

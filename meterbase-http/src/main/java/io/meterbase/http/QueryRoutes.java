@@ -14,6 +14,7 @@ import io.meterbase.core.query.CustomerSummary;
 import io.meterbase.core.query.EnergyPoint;
 import io.meterbase.core.query.History;
 import io.meterbase.core.store.Bucket;
+import io.meterbase.core.store.ExportChannel;
 import java.io.BufferedWriter;
 import java.io.OutputStreamWriter;
 import java.nio.charset.StandardCharsets;
@@ -44,6 +45,7 @@ final class QueryRoutes {
         app.get("/api/v1/channels/{id}/history", this::history);
         app.get("/api/v1/energy", this::energy);
         app.get("/api/v1/export.csv", this::export);
+        app.get("/api/v1/export.parquet", this::exportParquet);
     }
 
     /** The devices the caller may see: its own, or (operators) all or one customer's. */
@@ -227,8 +229,11 @@ final class QueryRoutes {
         }
     }
 
-    /** CSV of raw readings: a range ({@code from}, {@code to}) or a whole UTC month ({@code month=2026-11}). */
-    private void export(Context ctx) throws Exception {
+    /** What an export covers: the caller's selected channels with their labels, and the time range. */
+    private record Export(List<ExportChannel> channels, long from, long to) {}
+
+    /** The selection of an export: devices as for every query; a range ({@code from}, {@code to}) or a UTC month. */
+    private Export exportOf(Context ctx) {
         List<Device> devices = visibleDevices(ctx);
         long from;
         long to;
@@ -249,20 +254,36 @@ final class QueryRoutes {
             to = Requests.time(ctx, "to", api.clock().millis());
             from = Requests.time(ctx, "from", to - DAY);
         }
-        Map<Integer, String> names = new LinkedHashMap<>();
+        List<ExportChannel> channels = new ArrayList<>();
         for (Device d : devices) {
             for (Channel c : api.registry().channels(d.id())) {
-                names.put(
-                        c.id(),
-                        d.ref() + "," + c.name() + "," + c.quantity().key() + ","
-                                + c.unit().symbol());
+                channels.add(new ExportChannel(
+                        c.id(), d.ref(), c.name(), c.quantity().key(), c.unit().symbol()));
             }
+        }
+        return new Export(channels, from, to);
+    }
+
+    /** CSV of raw readings. */
+    private void export(Context ctx) throws Exception {
+        Export e = exportOf(ctx);
+        Map<Integer, String> names = new LinkedHashMap<>();
+        for (ExportChannel c : e.channels()) {
+            names.put(c.channelId(), c.device() + "," + c.channel() + "," + c.quantity() + "," + c.unit());
         }
         ctx.contentType("text/csv; charset=utf-8");
         ctx.header("Content-Disposition", "attachment; filename=\"meterbase-export.csv\"");
         BufferedWriter out = new BufferedWriter(new OutputStreamWriter(ctx.outputStream(), StandardCharsets.UTF_8));
         out.write("device,channel,quantity,unit,channel_id,ts,value,quality\n");
-        api.store().exportCsv(names.keySet(), from, to, new LabelledCsv(out, names));
+        api.store().exportCsv(names.keySet(), e.from(), e.to(), new LabelledCsv(out, names));
         out.flush();
+    }
+
+    /** The same readings as one Parquet file (columns as the CSV, {@code ts} a UTC timestamp). */
+    private void exportParquet(Context ctx) throws Exception {
+        Export e = exportOf(ctx);
+        ctx.contentType("application/vnd.apache.parquet");
+        ctx.header("Content-Disposition", "attachment; filename=\"meterbase-export.parquet\"");
+        api.parquet().write(e.channels(), api.store(), e.from(), e.to(), ctx.outputStream());
     }
 }

@@ -107,6 +107,11 @@ public final class PostgresStore implements Store {
         }
     }
 
+    /** Analyst roles and views on this store's database. */
+    public PostgresAnalysts analysts() {
+        return new PostgresAnalysts(connections);
+    }
+
     /** Applies pending migrations and returns how many ran. */
     public static int migrate(PostgresOptions options) {
         try (HikariDataSource pool = new HikariDataSource(hikari(options))) {
@@ -233,9 +238,30 @@ public final class PostgresStore implements Store {
             return;
         }
         connections.with("create the partition of " + m, c -> {
+            String table = partition(m);
             try (Statement s = c.createStatement()) {
-                s.execute("CREATE TABLE IF NOT EXISTS " + partition(m) + " PARTITION OF readings FOR VALUES FROM ('"
-                        + m.atDay(1) + " 00:00:00+00') TO ('" + m.plusMonths(1).atDay(1) + " 00:00:00+00')");
+                try (ResultSet rs = s.executeQuery("SELECT to_regclass('" + table + "') IS NULL")) {
+                    rs.next();
+                    if (!rs.getBoolean(1)) {
+                        return null;
+                    }
+                }
+                c.setAutoCommit(false);
+                try {
+                    s.execute("CREATE TABLE " + table + " PARTITION OF readings FOR VALUES FROM ('" + m.atDay(1)
+                            + " 00:00:00+00') TO ('" + m.plusMonths(1).atDay(1) + " 00:00:00+00')");
+                    // analysts read monthly tables directly, under the same row-level security as the parent
+                    s.execute("ALTER TABLE " + table + " ENABLE ROW LEVEL SECURITY");
+                    s.execute("CREATE POLICY analyst_read ON " + table + " FOR SELECT TO meterbase_analysts"
+                            + " USING (channel_id IN (SELECT meterbase_granted_channels()))");
+                    s.execute("GRANT SELECT ON " + table + " TO meterbase_analysts");
+                    c.commit();
+                } catch (SQLException e) {
+                    c.rollback();
+                    throw e;
+                } finally {
+                    c.setAutoCommit(true);
+                }
             }
             return null;
         });
