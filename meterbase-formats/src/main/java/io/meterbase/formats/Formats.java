@@ -2,6 +2,8 @@ package io.meterbase.formats;
 
 import io.meterbase.core.ingest.FormatRegistry;
 import io.meterbase.formats.json.MeterbaseJsonDecoder;
+import io.meterbase.formats.senml.SenmlCborDecoder;
+import io.meterbase.formats.senml.SenmlJsonDecoder;
 
 /** The payload formats Meterbase understands out of the box. */
 public final class Formats {
@@ -10,6 +12,9 @@ public final class Formats {
 
     /** A registry with every built-in decoder registered. */
     public static FormatRegistry builtIn() {
-        return new FormatRegistry().register(new MeterbaseJsonDecoder());
+        return new FormatRegistry()
+                .register(new MeterbaseJsonDecoder())
+                .register(new SenmlJsonDecoder())
+                .register(new SenmlCborDecoder());
     }
 }

@@ -4,6 +4,7 @@ import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.meterbase.core.auth.AuthResult;
 import io.meterbase.core.auth.Principal;
+import io.meterbase.core.ingest.DecodeContext;
 import io.meterbase.core.ingest.DecodeException;
 import io.meterbase.core.ingest.IngestReport;
 import io.meterbase.core.ingest.OverloadedException;
@@ -73,7 +74,9 @@ final class UploadRoutes {
                                 + api.formats().formats()));
         Upload upload;
         try {
-            upload = decoder.decode(body);
+            upload = decoder.decode(
+                    body,
+                    new DecodeContext(ctx.queryParam("device"), api.clock().millis()));
         } catch (DecodeException e) {
             keep(source, principal.customerId(), RejectReason.MALFORMED_PAYLOAD, e.getMessage(), body);
             throw new ApiException(400, RejectReason.MALFORMED_PAYLOAD.key(), e.getMessage());

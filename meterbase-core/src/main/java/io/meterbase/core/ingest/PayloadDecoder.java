@@ -9,5 +9,6 @@ public interface PayloadDecoder {
     /** The format name this decoder is registered under, e.g. {@code meterbase-json}. */
     String format();
 
-    Upload decode(byte[] payload) throws DecodeException;
+    /** Decodes a payload; the context supplies the sender's device and the receipt time where the format needs them. */
+    Upload decode(byte[] payload, DecodeContext context) throws DecodeException;
 }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
+import io.meterbase.core.ingest.DecodeContext;
 import io.meterbase.core.ingest.DecodeException;
 import io.meterbase.core.ingest.NodeReport;
 import io.meterbase.core.ingest.PayloadDecoder;
@@ -48,7 +49,7 @@ public final class MeterbaseJsonDecoder implements PayloadDecoder {
     }
 
     @Override
-    public Upload decode(byte[] payload) throws DecodeException {
+    public Upload decode(byte[] payload, DecodeContext context) throws DecodeException {
         try (JsonParser p = factory.createParser(payload)) {
             if (p.nextToken() != JsonToken.START_OBJECT) {
                 throw new DecodeException("payload is not a JSON object");

@@ -3,6 +3,7 @@ package io.meterbase.formats.json;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.meterbase.core.ingest.DecodeContext;
 import io.meterbase.core.ingest.DecodeException;
 import io.meterbase.core.ingest.RawReading;
 import io.meterbase.core.ingest.Upload;
@@ -14,7 +15,7 @@ class MeterbaseJsonDecoderTest {
     private final MeterbaseJsonDecoder decoder = new MeterbaseJsonDecoder();
 
     private Upload decode(String json) throws DecodeException {
-        return decoder.decode(json.getBytes(StandardCharsets.UTF_8));
+        return decoder.decode(json.getBytes(StandardCharsets.UTF_8), DecodeContext.at(0));
     }
 
     @Test
