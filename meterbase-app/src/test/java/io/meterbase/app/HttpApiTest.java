@@ -327,6 +327,44 @@ class HttpApiTest {
     }
 
     @Test
+    void upload_inOtherFormats_isDecodedByItsFormat() throws Exception {
+        HttpResponse<String> tasmota = send(
+                "POST",
+                "/api/v1/upload?format=tasmota&device=tasmota-kitchen",
+                customerKey,
+                "{\"ENERGY\":{\"Total\":12.5,\"Power\":85,\"Voltage\":231}}");
+        // SenML CBOR: [{-2: "senml-meter/", 0: "voltage", 1: "V", 2: 230.5}]
+        byte[] cbor = java.util.HexFormat.of()
+                .parseHex("81a4216c73656e6d6c2d6d657465722f0067766f6c7461676501615602fb406cd00000000000");
+        HttpResponse<String> senml = http.send(
+                HttpRequest.newBuilder(URI.create(base + "/api/v1/upload?format=senml-cbor"))
+                        .header("Authorization", "Bearer " + customerKey)
+                        .POST(HttpRequest.BodyPublishers.ofByteArray(cbor))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+
+        assertThat(tasmota.statusCode()).isEqualTo(200);
+        assertThat(json(tasmota).get("accepted").asInt()).isEqualTo(3);
+        assertThat(json(senml).get("accepted").asInt()).as(senml.body()).isEqualTo(1);
+        JsonNode latest = json(send("GET", "/api/v1/latest?device=tasmota-kitchen", customerKey, null));
+        assertThat(latest.get(0).get("readings")).anySatisfy(v -> {
+            assertThat(v.get("name").asText()).isEqualTo("energy");
+            assertThat(v.get("value").asDouble()).isEqualTo(12500);
+        });
+        assertThat(json(send("GET", "/api/v1/latest?device=senml-meter", customerKey, null))
+                        .get(0)
+                        .get("readings")
+                        .get(0)
+                        .get("value")
+                        .asDouble())
+                .isEqualTo(230.5);
+        assertThat(json(send("POST", "/api/v1/upload?format=modbus", customerKey, "{}"))
+                        .get("error")
+                        .asText())
+                .isEqualTo("unknown_format");
+    }
+
+    @Test
     void badQueryParameters_getClearErrors() throws Exception {
         HttpResponse<String> r = send("GET", "/api/v1/energy?interval=fortnight", customerKey, null);
 
