@@ -17,6 +17,8 @@ import io.meterbase.core.registry.Registry;
 import io.meterbase.core.store.RetentionJob;
 import io.meterbase.core.store.Store;
 import io.meterbase.formats.Formats;
+import io.meterbase.formats.emoncms.EmoncmsDecoder;
+import io.meterbase.formats.emoncms.EmoncmsInputs;
 import io.meterbase.http.ApiContext;
 import io.meterbase.http.HttpApi;
 import io.meterbase.store.duckdb.DuckDbOptions;
@@ -91,6 +93,7 @@ public final class Meterbase implements AutoCloseable {
                     consumption,
                     new HistoryService(store),
                     new DuckDbParquetEncoder(),
+                    new EmoncmsDecoder(new EmoncmsInputs(config.emoncmsLayouts())),
                     metrics,
                     writer::pending,
                     clock,

@@ -63,6 +63,10 @@ public final class MeterbaseConfig {
                     "ingest.range.<quantity>",
                     "(per quantity)",
                     "accepted range in canonical units as min:max, e.g. ingest.range.voltage=0:300"),
+            new Setting(
+                    "emoncms.inputs.<node>",
+                    "(emonTx layout)",
+                    "names of an emoncms node's values by position, e.g. emoncms.inputs.10=power1,power2,vrms,pulse"),
             new Setting("live.stale-after", "PT5M", "live power ignores readings older than this"));
 
     private final Map<String, String> values;
@@ -148,6 +152,17 @@ public final class MeterbaseConfig {
             throw new IllegalArgumentException(key + ": must be true or false, was " + v);
         }
         return Boolean.parseBoolean(v);
+    }
+
+    /** Per-node names of emoncms bulk values, from the {@code emoncms.inputs.<node>} keys. */
+    public Map<String, List<String>> emoncmsLayouts() {
+        Map<String, List<String>> out = new HashMap<>();
+        values.forEach((k, v) -> {
+            if (k.startsWith("emoncms.inputs.")) {
+                out.put(k.substring("emoncms.inputs.".length()), List.of(v.split("\\s*,\\s*")));
+            }
+        });
+        return out;
     }
 
     public Path dataDir() {

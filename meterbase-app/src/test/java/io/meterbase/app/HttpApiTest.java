@@ -364,6 +364,55 @@ class HttpApiTest {
                 .isEqualTo("unknown_format");
     }
 
+    /** Runs the real curl with a form body, as emonhub's HTTP interfacer posts; returns status and body. */
+    private String[] curlForm(String path, String... fields) throws Exception {
+        java.util.List<String> cmd = new java.util.ArrayList<>(java.util.List.of(
+                "curl", "-s", "-o", "/dev/stdout", "-w", "\n%{http_code}", "-X", "POST", base + path));
+        for (String f : fields) {
+            cmd.add("--data-urlencode");
+            cmd.add(f);
+        }
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        p.waitFor();
+        int nl = out.lastIndexOf('\n');
+        return new String[] {out.substring(nl + 1), out.substring(0, nl)};
+    }
+
+    @Test
+    void emoncmsBulk_postedLikeEmonhub_isStoredAndAnsweredOk() throws Exception {
+        JsonNode key =
+                json(send("POST", "/api/v1/keys", customerKey, "{\"label\":\"emonhub\",\"format\":\"emoncms\"}"));
+        String apikey = key.get("secret").asText();
+        assertThat(apikey).matches("[0-9a-f]{32}");
+        long now = System.currentTimeMillis() / 1000;
+
+        String[] ok = curlForm(
+                "/input/bulk.json",
+                "apikey=" + apikey,
+                "data=[[" + (now - 20) + ",10,150,250,0,0,231.2],[" + (now - 10) + ",10,151,251,0,0,231.0]]",
+                "sentat=" + now);
+        String[] wrong = curlForm("/input/bulk.json", "apikey=" + "0".repeat(32), "data=[[" + now + ",10,1]]");
+        String[] post = curlForm("/input/post", "apikey=" + apikey, "node=emontx2", "fulljson={\"power1\":42}");
+        HttpResponse<String> inUrl = send("GET", "/input/post?node=1&csv=1&apikey=" + apikey, null, null);
+
+        assertThat(ok).containsExactly("200", "ok");
+        assertThat(post).containsExactly("200", "ok");
+        assertThat(wrong[0]).isEqualTo("401");
+        assertThat(inUrl.statusCode()).isEqualTo(400);
+        JsonNode node =
+                json(send("GET", "/api/v1/latest?device=10", customerKey, null)).get(0);
+        assertThat(node.get("readings"))
+                .anySatisfy(v -> {
+                    assertThat(v.get("name").asText()).isEqualTo("power1");
+                    assertThat(v.get("value").asDouble()).isEqualTo(151);
+                })
+                .anySatisfy(v -> {
+                    assertThat(v.get("name").asText()).isEqualTo("vrms");
+                    assertThat(v.get("unit").asText()).isEqualTo("V");
+                });
+    }
+
     @Test
     void badQueryParameters_getClearErrors() throws Exception {
         HttpResponse<String> r = send("GET", "/api/v1/energy?interval=fortnight", customerKey, null);

@@ -142,8 +142,12 @@ final class AccountRoutes {
         Principal p = Requests.authenticate(ctx, api.registry());
         JsonNode b = ctx.body().isBlank() ? mapper.createObjectNode() : body(ctx);
         long customer = customerOf(ctx, p, b);
+        String format = b.path("format").asText("meterbase");
+        if (!format.equals("meterbase") && !format.equals("emoncms")) {
+            throw ApiException.badRequest("format must be meterbase or emoncms (32 hex characters, for emonhub)");
+        }
         CreatedKey key = api.registry()
-                .createKey(customer, Role.CUSTOMER, b.path("label").asText(""));
+                .createKey(customer, Role.CUSTOMER, b.path("label").asText(""), format.equals("emoncms"));
         ctx.status(201).json(keyJson(key.key(), key.secret()));
     }
 

@@ -8,6 +8,7 @@ import io.meterbase.core.query.HistoryService;
 import io.meterbase.core.registry.Registry;
 import io.meterbase.core.store.ParquetEncoder;
 import io.meterbase.core.store.ReadingStore;
+import io.meterbase.formats.emoncms.EmoncmsDecoder;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
 import java.util.function.LongSupplier;
@@ -24,6 +25,7 @@ public record ApiContext(
         ConsumptionService consumption,
         HistoryService history,
         ParquetEncoder parquet,
+        EmoncmsDecoder emoncms,
         PrometheusMeterRegistry metrics,
         LongSupplier queueDepth,
         Clock clock,

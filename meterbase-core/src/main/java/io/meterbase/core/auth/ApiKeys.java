@@ -27,6 +27,16 @@ public final class ApiKeys {
         return PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
     }
 
+    /**
+     * A key secret in emoncms' format: 32 lowercase hex characters (128 bits from the CSPRNG). emonhub and other
+     * emoncms clients refuse keys of any other length; use these only for such devices.
+     */
+    public static String newEmoncmsSecret() {
+        byte[] bytes = new byte[16];
+        RANDOM.nextBytes(bytes);
+        return HexFormat.of().formatHex(bytes);
+    }
+
     /** The hex SHA-256 of the secret, as stored. */
     public static String hash(String secret) {
         try {

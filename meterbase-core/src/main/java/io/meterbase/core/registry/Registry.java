@@ -267,11 +267,16 @@ public final class Registry {
     // ---- keys
 
     /** A new key; the secret is returned once and never stored. */
-    public synchronized CreatedKey createKey(long customerId, Role role, String label) {
+    public CreatedKey createKey(long customerId, Role role, String label) {
+        return createKey(customerId, role, label, false);
+    }
+
+    /** A new key, in emoncms' 32-character format when asked (for emonhub and other emoncms clients). */
+    public synchronized CreatedKey createKey(long customerId, Role role, String label, boolean emoncmsFormat) {
         if (role == Role.CUSTOMER) {
             requireCustomer(customerId);
         }
-        String secret = ApiKeys.newSecret();
+        String secret = emoncmsFormat ? ApiKeys.newEmoncmsSecret() : ApiKeys.newSecret();
         ApiKey key = new ApiKey(
                 nextId.getAndIncrement(),
                 role == Role.CUSTOMER ? customerId : 0,
