@@ -4,10 +4,12 @@ import io.meterbase.core.energy.ChannelInfo;
 import io.meterbase.core.energy.EnergyRules;
 import io.meterbase.core.energy.RollupTracker;
 import io.meterbase.core.ingest.DurableWriter;
+import io.meterbase.core.ingest.FormatRegistry;
 import io.meterbase.core.ingest.IngestService;
 import io.meterbase.core.ingest.IngestSettings;
 import io.meterbase.core.ingest.LiveState;
 import io.meterbase.core.ingest.Normalizer;
+import io.meterbase.core.ingest.Presence;
 import io.meterbase.core.model.Channel;
 import io.meterbase.core.model.Role;
 import io.meterbase.core.model.Site;
@@ -26,6 +28,9 @@ import io.meterbase.store.duckdb.DuckDbParquetEncoder;
 import io.meterbase.store.duckdb.DuckDbStore;
 import io.meterbase.store.postgres.PostgresOptions;
 import io.meterbase.store.postgres.PostgresStore;
+import io.meterbase.transport.mqtt.EmbeddedBroker;
+import io.meterbase.transport.mqtt.MqttContext;
+import io.meterbase.transport.mqtt.MqttSettings;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
@@ -51,7 +56,9 @@ public final class Meterbase implements AutoCloseable {
     private final Registry registry;
     private final DurableWriter writer;
     private final HttpApi http;
+    private final EmbeddedBroker mqtt;
     private final IngestService ingest;
+    private final Presence presence;
     private final String operatorSecret;
     private final ScheduledExecutorService housekeeping = Executors.newSingleThreadScheduledExecutor(
             r -> Thread.ofPlatform().name("meterbase-housekeeping").daemon(true).unstarted(r));
@@ -79,6 +86,9 @@ public final class Meterbase implements AutoCloseable {
                     settings.maxBatch(),
                     settings.rollupInterval());
             this.ingest = new IngestService(new Normalizer(registry, settings), writer, ingestMetrics, clock);
+            this.presence = new Presence();
+            EmoncmsDecoder emoncms = new EmoncmsDecoder(new EmoncmsInputs(config.emoncmsLayouts()));
+            FormatRegistry formats = Formats.builtIn();
             ConsumptionService consumption =
                     new ConsumptionService(registry, store, live, clock, config.duration("live.stale-after"));
             this.operatorSecret = registry.hasOperatorKey()
@@ -87,18 +97,27 @@ public final class Meterbase implements AutoCloseable {
             ApiContext api = new ApiContext(
                     registry,
                     ingest,
-                    Formats.builtIn(),
+                    formats,
                     store,
                     live,
                     consumption,
                     new HistoryService(store),
                     new DuckDbParquetEncoder(),
-                    new EmoncmsDecoder(new EmoncmsInputs(config.emoncmsLayouts())),
+                    emoncms,
+                    presence,
                     metrics,
                     writer::pending,
                     clock,
                     config.integer("http.max-body-bytes", 1024, Integer.MAX_VALUE));
             this.http = HttpApi.start(api, config.string("http.host"), config.integer("http.port", 0, 65535));
+            this.mqtt = config.bool("mqtt.enabled")
+                    ? EmbeddedBroker.start(
+                            new MqttSettings(
+                                    config.string("mqtt.host"),
+                                    config.integer("mqtt.port", 0, 65535),
+                                    config.dataDir().resolve("mqtt")),
+                            new MqttContext(registry, ingest, formats, emoncms, presence, clock))
+                    : null;
             housekeeping.scheduleWithFixedDelay(
                     new RetentionJob(store, clock, settings.retention()), 1, 3600, TimeUnit.SECONDS);
             housekeeping.scheduleWithFixedDelay(monthsAhead(store, clock), 3600, 3600, TimeUnit.SECONDS);
@@ -169,8 +188,18 @@ public final class Meterbase implements AutoCloseable {
         };
     }
 
+    /** The MQTT port, or -1 when the broker is off. */
+    public int mqttPort() {
+        return mqtt == null ? -1 : mqtt.port();
+    }
+
     public int httpPort() {
         return http.port();
+    }
+
+    /** Who is connected, as the transports report it. */
+    public Presence presenceForTests() {
+        return presence;
     }
 
     /** The pipeline's entry, for tools and tests that submit uploads without a transport. */
@@ -195,6 +224,9 @@ public final class Meterbase implements AutoCloseable {
     public void close() {
         LOG.info("Stopping: no new requests; writing what is queued");
         housekeeping.shutdownNow();
+        if (mqtt != null) {
+            mqtt.close();
+        }
         http.close();
         writer.close();
         store.close();

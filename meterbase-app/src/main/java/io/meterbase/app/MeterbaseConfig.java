@@ -25,7 +25,10 @@ public final class MeterbaseConfig {
             new Setting("http.port", "8080", "HTTP API port, 0 picks a free one"),
             new Setting("http.max-body-bytes", "16777216", "largest accepted request body in bytes (16 MiB)"),
             new Setting("store", "duckdb", "duckdb (embedded, in data.dir) or postgres (store.postgres.*)"),
-            new Setting("data.dir", "data", "directory of the embedded store"),
+            new Setting("data.dir", "data", "directory of the embedded store and the MQTT broker's sessions"),
+            new Setting("mqtt.enabled", "true", "run the embedded MQTT broker (MQTT 3.1.1 and 5)"),
+            new Setting("mqtt.host", "127.0.0.1", "address the MQTT broker binds to; 0.0.0.0 for all interfaces"),
+            new Setting("mqtt.port", "1883", "MQTT port, 0 picks a free one"),
             new Setting("store.duckdb.memory-limit", "1GB", "DuckDB's memory limit (native memory, outside the heap)"),
             new Setting("store.duckdb.threads", "2", "DuckDB worker threads"),
             new Setting(

@@ -48,7 +48,8 @@ class AnalystAccessTest {
                     .with("store.postgres.url", cluster.url("meterbase"))
                     .with("store.postgres.user", PgCluster.USER)
                     .with("store.postgres.password", PgCluster.PASSWORD)
-                    .with("http.port", "0");
+                    .with("http.port", "0")
+                    .with("mqtt.enabled", "false");
             long t0 = Instant.now().minusSeconds(7200).toEpochMilli() / 1000 * 1000;
             YearMonth month = YearMonth.from(Instant.ofEpochMilli(t0).atOffset(ZoneOffset.UTC));
             try (Meterbase server = Meterbase.start(config, Clock.systemUTC())) {

@@ -52,7 +52,9 @@ class PostgresEndToEndTest {
                 .with("store.postgres.user", PgCluster.USER)
                 .with("store.postgres.password", PgCluster.PASSWORD)
                 .with("http.port", "0")
-                .with("ingest.rollup-interval", "PT0.2S");
+                .with("mqtt.enabled", "false")
+                .with("ingest.rollup-interval", "PT0.2S")
+                .with("mqtt.enabled", "false");
         server = Meterbase.start(config, Clock.systemUTC());
         long customer = server.registry()
                 .createCustomer("pg", "pg", null, null, "north", ZoneId.of("UTC"))

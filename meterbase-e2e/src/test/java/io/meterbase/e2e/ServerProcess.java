@@ -49,9 +49,9 @@ final class ServerProcess implements AutoCloseable {
                 String.valueOf(port),
                 "--data",
                 dataDir.toString()));
-        ProcessBuilder pb = new ProcessBuilder(cmd)
-                .redirectError(
-                        dataDir.resolveSibling(dataDir.getFileName() + ".log").toFile());
+        ProcessBuilder pb = new ProcessBuilder(cmd);
+        pb.environment().put("MB_MQTT_PORT", "0");
+        pb.redirectError(dataDir.resolveSibling(dataDir.getFileName() + ".log").toFile());
         Process p = pb.start();
         CompletableFuture<String> key = new CompletableFuture<>();
         CompletableFuture<Boolean> serving = new CompletableFuture<>();

@@ -3,6 +3,7 @@ package io.meterbase.http;
 import io.meterbase.core.ingest.FormatRegistry;
 import io.meterbase.core.ingest.IngestService;
 import io.meterbase.core.ingest.LiveState;
+import io.meterbase.core.ingest.Presence;
 import io.meterbase.core.query.ConsumptionService;
 import io.meterbase.core.query.HistoryService;
 import io.meterbase.core.registry.Registry;
@@ -26,6 +27,7 @@ public record ApiContext(
         HistoryService history,
         ParquetEncoder parquet,
         EmoncmsDecoder emoncms,
+        Presence presence,
         PrometheusMeterRegistry metrics,
         LongSupplier queueDepth,
         Clock clock,

@@ -99,6 +99,10 @@ final class QueryRoutes {
         m.put("type", d.type().name().toLowerCase(Locale.ROOT));
         m.put("category", d.category().key());
         m.put("customer_id", d.customerId());
+        api.presence().of(d.customerId(), d.ref()).ifPresent(p -> {
+            m.put("online", p.online());
+            m.put("online_since", p.since().toString());
+        });
         Site site = api.registry().site(d.siteId()).orElse(null);
         m.put("site_id", d.siteId());
         m.put(

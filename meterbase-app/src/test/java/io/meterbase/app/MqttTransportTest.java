@@ -1,0 +1,205 @@
+package io.meterbase.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.meterbase.core.model.Channel;
+import io.meterbase.core.model.Customer;
+import io.meterbase.core.model.Reading;
+import io.meterbase.core.model.Role;
+import io.meterbase.core.store.QuarantineEntry;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The embedded broker with the real mosquitto_pub, MQTT 3.1.1 and 5, QoS 1. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class MqttTransportTest {
+
+    @TempDir
+    static Path dir;
+
+    private Meterbase server;
+    private Customer customer;
+    private String key;
+
+    @BeforeAll
+    void start() throws Exception {
+        boolean installed = new ProcessBuilder("sh", "-c", "command -v mosquitto_pub")
+                        .start()
+                        .waitFor()
+                == 0;
+        if (!installed) {
+            if ("true".equals(System.getenv("CI"))) {
+                throw new IllegalStateException("mosquitto_pub is missing (apt-get install mosquitto-clients)");
+            }
+            Assumptions.abort("mosquitto_pub is not installed (apt-get install mosquitto-clients)");
+        }
+        server = Meterbase.start(
+                MeterbaseConfig.defaults()
+                        .with("data.dir", dir.toString())
+                        .with("http.port", "0")
+                        .with("mqtt.port", "0"),
+                Clock.systemUTC());
+        customer = server.registry().createCustomer("Ana", "Flat", null, null, "north", ZoneId.of("UTC"));
+        key = server.registry()
+                .createKey(customer.id(), Role.CUSTOMER, "devices")
+                .secret();
+    }
+
+    @AfterAll
+    void stop() {
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    /** Runs mosquitto_pub; returns its exit code and output. */
+    private Object[] pub(String version, String user, String password, String topic, String message) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(
+                "mosquitto_pub",
+                "-h",
+                "127.0.0.1",
+                "-p",
+                String.valueOf(server.mqttPort()),
+                "-V",
+                version,
+                "-q",
+                "1",
+                "-i",
+                user + "-" + version,
+                "-u",
+                user,
+                "-P",
+                password,
+                "-t",
+                topic,
+                "-m",
+                message));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        return new Object[] {p.exitValue(), out};
+    }
+
+    private Optional<Reading> latest(String device, String channel) {
+        return server.registry()
+                .device(customer.id(), device)
+                .flatMap(d -> server.registry().channel(d.id(), channel))
+                .map(Channel::id)
+                .flatMap(id -> server.store().readings(id, 0, Long.MAX_VALUE, 1000).stream()
+                        .reduce((a, b) -> b));
+    }
+
+    @Test
+    void tasmotaOverMqtt311_isDurableWhenAcknowledged() throws Exception {
+        Object[] r = pub(
+                "mqttv311",
+                "kitchen-plug",
+                key,
+                "tele/kitchen-plug/SENSOR",
+                "{\"ENERGY\":{\"Total\":1.5,\"Power\":85,\"Voltage\":230}}");
+
+        assertThat(r[0]).as((String) r[1]).isEqualTo(0);
+        // the PUBACK came: the readings are in the store already, no waiting
+        assertThat(latest("kitchen-plug", "energy"))
+                .get()
+                .extracting(Reading::value)
+                .isEqualTo(1500.0);
+        assertThat(latest("kitchen-plug", "active_power"))
+                .get()
+                .extracting(Reading::value)
+                .isEqualTo(85.0);
+    }
+
+    @Test
+    void nativeShellyAndEmonhubOverMqtt5() throws Exception {
+        long now = System.currentTimeMillis();
+        Object[] nativeUp = pub(
+                "mqttv5",
+                "gw-9",
+                key,
+                "meterbase/gw-9/up",
+                "{\"ts\":" + now
+                        + ",\"nodes\":[{\"id\":\"node-1\",\"readings\":[{\"quantity\":\"voltage\",\"unit\":\"V\","
+                        + "\"value\":231.5}]}]}");
+        Object[] senml = pub(
+                "mqttv5",
+                "gw-9",
+                key,
+                "meterbase/gw-9/up",
+                "[{\"bn\":\"senml-node/\",\"n\":\"temperature\",\"u\":\"Cel\",\"v\":21.5}]");
+        Object[] shelly = pub(
+                "mqttv5",
+                "shelly1",
+                key,
+                "shelly1/status/switch:0",
+                "{\"id\":0,\"apower\":12.5,\"aenergy\":{\"total\":99.5}}");
+        Object[] emon = pub("mqttv311", "emonpi", key, "emon/emontx/power1", "123");
+
+        assertThat(List.of(nativeUp[0], senml[0], shelly[0], emon[0])).containsOnly(0);
+        assertThat(latest("node-1", "voltage")).get().extracting(Reading::value).isEqualTo(231.5);
+        assertThat(latest("senml-node", "temperature"))
+                .get()
+                .extracting(Reading::value)
+                .isEqualTo(21.5);
+        assertThat(latest("shelly1", "energy")).get().extracting(Reading::value).isEqualTo(99.5);
+        assertThat(latest("emontx", "power1")).get().extracting(Reading::value).isEqualTo(123.0);
+    }
+
+    @Test
+    void wrongPassword_isRefused() throws Exception {
+        Object[] r = pub("mqttv5", "intruder", "mbk_wrong", "tele/intruder/SENSOR", "{\"ENERGY\":{\"Power\":1}}");
+
+        assertThat(r[0]).isNotEqualTo(0);
+        assertThat(server.registry().device(customer.id(), "intruder")).isEmpty();
+        assertThat(server.store().quarantined("unauthorized", 10))
+                .extracting(QuarantineEntry::source)
+                .anySatisfy(s -> assertThat(s).startsWith("mqtt"));
+    }
+
+    @Test
+    void publishingOnAnotherDevicesTopic_isNotStored() throws Exception {
+        pub("mqttv5", "plug-a", key, "tele/plug-b/SENSOR", "{\"ENERGY\":{\"Power\":1}}");
+        pub("mqttv311", "plug-a", key, "tele/plug-b/SENSOR", "{\"ENERGY\":{\"Power\":1}}");
+
+        assertThat(server.registry().device(customer.id(), "plug-b")).isEmpty();
+    }
+
+    @Test
+    void malformedPayload_isQuarantinedWithItsReason() throws Exception {
+        Object[] r = pub("mqttv5", "broken-plug", key, "tele/broken-plug/SENSOR", "{\"ENERGY\":");
+
+        assertThat(server.store().quarantined("malformed_payload", 10)).anySatisfy(q -> {
+            assertThat(q.source()).contains("tele/broken-plug/SENSOR");
+            assertThat(q.payload()).isEqualTo("{\"ENERGY\":");
+        });
+        assertThat((String) r[1]).containsIgnoringCase("payload format invalid");
+    }
+
+    @Test
+    void presence_followsConnectionsAndLastWill() throws Exception {
+        pub("mqttv311", "porch-light", key, "tele/porch-light/LWT", "Online");
+        // mosquitto_pub has disconnected by now
+        long deadline = System.currentTimeMillis() + 5000;
+        while (server.presenceForTests()
+                        .of(customer.id(), "porch-light")
+                        .map(s -> s.online())
+                        .orElse(true)
+                && System.currentTimeMillis() < deadline) {
+            Thread.sleep(20);
+        }
+        assertThat(server.presenceForTests().of(customer.id(), "porch-light"))
+                .get()
+                .satisfies(s -> assertThat(s.online()).isFalse());
+    }
+}

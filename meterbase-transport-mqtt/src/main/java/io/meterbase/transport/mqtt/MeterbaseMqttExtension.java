@@ -1,0 +1,327 @@
+package io.meterbase.transport.mqtt;
+
+import com.hivemq.extension.sdk.api.ExtensionMain;
+import com.hivemq.extension.sdk.api.async.Async;
+import com.hivemq.extension.sdk.api.async.TimeoutFallback;
+import com.hivemq.extension.sdk.api.auth.SimpleAuthenticator;
+import com.hivemq.extension.sdk.api.auth.parameter.SimpleAuthInput;
+import com.hivemq.extension.sdk.api.auth.parameter.SimpleAuthOutput;
+import com.hivemq.extension.sdk.api.auth.parameter.TopicPermission;
+import com.hivemq.extension.sdk.api.events.client.ClientLifecycleEventListener;
+import com.hivemq.extension.sdk.api.events.client.parameters.AuthenticationSuccessfulInput;
+import com.hivemq.extension.sdk.api.events.client.parameters.ConnectionStartInput;
+import com.hivemq.extension.sdk.api.events.client.parameters.DisconnectEventInput;
+import com.hivemq.extension.sdk.api.interceptor.publish.parameter.PublishInboundInput;
+import com.hivemq.extension.sdk.api.interceptor.publish.parameter.PublishInboundOutput;
+import com.hivemq.extension.sdk.api.packets.auth.DefaultAuthorizationBehaviour;
+import com.hivemq.extension.sdk.api.packets.connect.ConnackReasonCode;
+import com.hivemq.extension.sdk.api.packets.general.MqttVersion;
+import com.hivemq.extension.sdk.api.packets.general.Qos;
+import com.hivemq.extension.sdk.api.packets.publish.AckReasonCode;
+import com.hivemq.extension.sdk.api.parameter.ExtensionStartInput;
+import com.hivemq.extension.sdk.api.parameter.ExtensionStartOutput;
+import com.hivemq.extension.sdk.api.parameter.ExtensionStopInput;
+import com.hivemq.extension.sdk.api.parameter.ExtensionStopOutput;
+import com.hivemq.extension.sdk.api.services.Services;
+import com.hivemq.extension.sdk.api.services.builder.Builders;
+import io.meterbase.core.auth.AuthResult;
+import io.meterbase.core.ingest.DecodeContext;
+import io.meterbase.core.ingest.DecodeException;
+import io.meterbase.core.ingest.IngestReport;
+import io.meterbase.core.ingest.OverloadedException;
+import io.meterbase.core.ingest.PayloadDecoder;
+import io.meterbase.core.ingest.RejectReason;
+import io.meterbase.core.ingest.Upload;
+import io.meterbase.core.store.QuarantineEntry;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Meterbase inside the broker: authenticates every connection with a customer's API key as password (the
+ * username names the device or gateway and fixes its topics), allows publishing only on the client's own topics
+ * and subscribing only to its own command topics, and turns every publish into an upload whose QoS 1/2
+ * acknowledgement waits until the readings are durable. Bad payloads are quarantined and never cost the
+ * connection; when the pipeline cannot take a message, an MQTT 5 client gets a negative PUBACK and an MQTT 3
+ * client is disconnected without PUBACK, so it sends the message again.
+ */
+final class MeterbaseMqttExtension implements ExtensionMain {
+
+    private static final Logger LOG = LoggerFactory.getLogger(MeterbaseMqttExtension.class);
+    private static final Pattern USER = Pattern.compile("[A-Za-z0-9._:@-]{1,64}");
+
+    /** Who a connected client is. */
+    private record Session(long customerId, String user, boolean mqtt5) {}
+
+    private final MqttContext context;
+    private final Map<String, Session> sessions = new ConcurrentHashMap<>();
+
+    MeterbaseMqttExtension(MqttContext context) {
+        this.context = context;
+    }
+
+    @Override
+    public void extensionStart(ExtensionStartInput input, ExtensionStartOutput output) {
+        Services.securityRegistry().setAuthenticatorProvider(in -> (SimpleAuthenticator) this::authenticate);
+        Services.initializerRegistry()
+                .setClientInitializer((in, client) -> client.addPublishInboundInterceptor(this::onPublish));
+        Services.eventRegistry().setClientLifecycleEventListener(in -> new Lifecycle());
+    }
+
+    @Override
+    public void extensionStop(ExtensionStopInput input, ExtensionStopOutput output) {}
+
+    private void authenticate(SimpleAuthInput in, SimpleAuthOutput out) {
+        String clientId = in.getClientInformation().getClientId();
+        Optional<String> user = in.getConnectPacket().getUserName();
+        Optional<ByteBuffer> password = in.getConnectPacket().getPassword();
+        String source = "mqtt "
+                + in.getConnectionInformation()
+                        .getInetAddress()
+                        .map(Object::toString)
+                        .orElse("?") + " client " + clientId;
+        if (user.isEmpty() || password.isEmpty()) {
+            refuse(out, source, "a username (the device) and a password (an API key) are required");
+            return;
+        }
+        if (!USER.matcher(user.get()).matches()) {
+            refuse(out, source, "the username must be 1-64 letters, digits or . _ : @ -");
+            return;
+        }
+        ByteBuffer pw = password.get().asReadOnlyBuffer();
+        byte[] bytes = new byte[pw.remaining()];
+        pw.get(bytes);
+        AuthResult auth = context.registry().authenticate(new String(bytes, StandardCharsets.UTF_8));
+        if (auth.principal() == null || auth.principal().isOperator()) {
+            refuse(out, source, auth.principal() == null ? auth.refusal() : "an operator key cannot connect devices");
+            return;
+        }
+        var permissions = out.getDefaultPermissions();
+        for (String filter : MqttRoute.publishFilters(user.get())) {
+            permissions.add(permission(filter, TopicPermission.MqttActivity.PUBLISH));
+        }
+        for (String filter : MqttRoute.subscribeFilters(user.get())) {
+            permissions.add(permission(filter, TopicPermission.MqttActivity.SUBSCRIBE));
+        }
+        permissions.setDefaultBehaviour(DefaultAuthorizationBehaviour.DENY);
+        boolean mqtt5 = in.getConnectionInformation().getMqttVersion() == MqttVersion.V_5;
+        sessions.put(clientId, new Session(auth.principal().customerId(), user.get(), mqtt5));
+        out.authenticateSuccessfully();
+    }
+
+    private static TopicPermission permission(String filter, TopicPermission.MqttActivity activity) {
+        return Builders.topicPermission()
+                .topicFilter(filter)
+                .activity(activity)
+                .type(TopicPermission.PermissionType.ALLOW)
+                .build();
+    }
+
+    private void refuse(SimpleAuthOutput out, String source, String why) {
+        context.ingest().reject(source, 0, RejectReason.UNAUTHORIZED, why, null);
+        out.failAuthentication(ConnackReasonCode.NOT_AUTHORIZED, why);
+    }
+
+    private void onPublish(PublishInboundInput in, PublishInboundOutput out) {
+        String clientId = in.getClientInformation().getClientId();
+        Session session = sessions.get(clientId);
+        if (session == null) {
+            return;
+        }
+        String topic = in.getPublishPacket().getTopic();
+        byte[] payload = in.getPublishPacket()
+                .getPayload()
+                .map(b -> {
+                    ByteBuffer r = b.asReadOnlyBuffer();
+                    byte[] a = new byte[r.remaining()];
+                    r.get(a);
+                    return a;
+                })
+                .orElse(new byte[0]);
+        String source = "mqtt client " + clientId + " topic " + topic;
+        long now = context.clock().millis();
+        if (!MqttRoute.mayPublish(session.user(), topic)) {
+            // interceptors run before the broker's own permission check, so the check is made here
+            context.ingest()
+                    .reject(
+                            source,
+                            session.customerId(),
+                            RejectReason.UNAUTHORIZED,
+                            session.user() + " may not publish on " + topic,
+                            null);
+            if (session.mqtt5()) {
+                out.preventPublishDelivery(AckReasonCode.NOT_AUTHORIZED, "not your topic");
+            } else {
+                out.preventPublishDelivery();
+                Services.clientService().disconnectClient(clientId);
+            }
+            return;
+        }
+        Optional<MqttRoute> route = MqttRoute.of(topic, payload);
+        if (route.isEmpty()) {
+            badInput(
+                    session,
+                    out,
+                    source,
+                    RejectReason.UNKNOWN_FORMAT,
+                    "no topic scheme knows " + topic,
+                    payload,
+                    AckReasonCode.TOPIC_NAME_INVALID);
+            return;
+        }
+        MqttRoute r = route.get();
+        switch (r.kind()) {
+            case IGNORED -> {
+                return;
+            }
+            case PRESENCE -> {
+                String text = new String(payload, StandardCharsets.UTF_8).trim();
+                if (text.equalsIgnoreCase("Online")) {
+                    context.presence()
+                            .online(
+                                    session.customerId(),
+                                    r.deviceRef(),
+                                    context.clock().instant());
+                } else {
+                    context.presence()
+                            .offline(
+                                    session.customerId(),
+                                    r.deviceRef(),
+                                    context.clock().instant());
+                }
+                return;
+            }
+            default -> {
+                // readings, below
+            }
+        }
+        Upload upload;
+        try {
+            upload = decode(r, payload, now);
+        } catch (DecodeException e) {
+            badInput(
+                    session,
+                    out,
+                    source,
+                    RejectReason.MALFORMED_PAYLOAD,
+                    e.getMessage(),
+                    payload,
+                    AckReasonCode.PAYLOAD_FORMAT_INVALID);
+            return;
+        }
+        if (in.getPublishPacket().getQos() == Qos.AT_MOST_ONCE) {
+            try {
+                context.ingest().ingest(session.customerId(), source, upload);
+            } catch (OverloadedException e) {
+                LOG.debug("QoS 0 message of {} not taken: {}", clientId, e.getMessage());
+            }
+            return;
+        }
+        Async<PublishInboundOutput> async = out.async(
+                Duration.ofSeconds(60),
+                TimeoutFallback.FAILURE,
+                AckReasonCode.IMPLEMENTATION_SPECIFIC_ERROR,
+                "not stored in time; send again");
+        CompletableFuture<IngestReport> stored;
+        try {
+            stored = context.ingest().ingest(session.customerId(), source, upload);
+        } catch (OverloadedException e) {
+            stored = CompletableFuture.failedFuture(e);
+        }
+        stored.whenComplete((report, error) -> {
+            if (error == null) {
+                async.resume();
+            } else {
+                notStored(clientId, session, async);
+            }
+        });
+    }
+
+    private Upload decode(MqttRoute r, byte[] payload, long now) throws DecodeException {
+        String text = new String(payload, StandardCharsets.UTF_8);
+        return switch (r.kind()) {
+            case EMONCMS_VALUE ->
+                context.emoncms()
+                        .post(
+                                r.deviceRef(),
+                                "{\"" + r.key().replace("\"", "") + "\":" + number(text) + "}",
+                                null,
+                                null,
+                                null,
+                                now);
+            case EMONCMS_OBJECT -> context.emoncms().post(r.deviceRef(), text, null, null, null, now);
+            default -> {
+                PayloadDecoder decoder = context.formats()
+                        .decoder(r.format())
+                        .orElseThrow(() -> new DecodeException("format " + r.format() + " is not installed"));
+                yield decoder.decode(payload, new DecodeContext(r.deviceRef(), now));
+            }
+        };
+    }
+
+    private static String number(String text) throws DecodeException {
+        try {
+            return String.valueOf(Double.parseDouble(text.trim()));
+        } catch (NumberFormatException e) {
+            throw new DecodeException("'" + text.trim() + "' is not a number");
+        }
+    }
+
+    /** Keeps bad input with its reason; an MQTT 5 client is told why, and the connection stays up. */
+    private void badInput(
+            Session session,
+            PublishInboundOutput out,
+            String source,
+            RejectReason reason,
+            String detail,
+            byte[] payload,
+            AckReasonCode code) {
+        String text = new String(
+                payload, 0, Math.min(payload.length, QuarantineEntry.MAX_PAYLOAD_CHARS), StandardCharsets.UTF_8);
+        context.ingest().reject(source, session.customerId(), reason, detail, text);
+        if (session.mqtt5()) {
+            out.preventPublishDelivery(code, detail);
+        }
+    }
+
+    /** Not durable: no positive acknowledgement, so the client sends the message again. */
+    private void notStored(String clientId, Session session, Async<PublishInboundOutput> async) {
+        if (session.mqtt5()) {
+            async.getOutput().preventPublishDelivery(AckReasonCode.QUOTA_EXCEEDED, "not stored; send again later");
+            async.resume();
+            return;
+        }
+        Services.clientService().disconnectClient(clientId).whenComplete((done, e) -> async.resume());
+    }
+
+    /** Presence from connections. */
+    private final class Lifecycle implements ClientLifecycleEventListener {
+        @Override
+        public void onMqttConnectionStart(ConnectionStartInput input) {}
+
+        @Override
+        public void onAuthenticationSuccessful(AuthenticationSuccessfulInput input) {
+            Session s = sessions.get(input.getClientInformation().getClientId());
+            if (s != null) {
+                context.presence()
+                        .online(s.customerId(), s.user(), context.clock().instant());
+            }
+        }
+
+        @Override
+        public void onDisconnect(DisconnectEventInput input) {
+            Session s = sessions.remove(input.getClientInformation().getClientId());
+            if (s != null) {
+                context.presence()
+                        .offline(s.customerId(), s.user(), context.clock().instant());
+            }
+        }
+    }
+}

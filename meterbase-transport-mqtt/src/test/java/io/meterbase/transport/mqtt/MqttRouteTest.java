@@ -1,0 +1,42 @@
+package io.meterbase.transport.mqtt;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.meterbase.transport.mqtt.MqttRoute.Kind;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+
+class MqttRouteTest {
+
+    private static MqttRoute route(String topic, String payload) {
+        return MqttRoute.of(topic, payload.getBytes(StandardCharsets.UTF_8)).orElseThrow();
+    }
+
+    @Test
+    void topicSchemes_giveFormatAndDevice() {
+        assertThat(route("meterbase/gw-1/up", "{}"))
+                .isEqualTo(new MqttRoute(Kind.READINGS, "meterbase-json", "gw-1", null));
+        assertThat(route("meterbase/gw-1/up", " [{}]").format()).isEqualTo("senml-json");
+        assertThat(route("tele/plug/SENSOR", "{}")).isEqualTo(new MqttRoute(Kind.READINGS, "tasmota", "plug", null));
+        assertThat(route("tele/plug/LWT", "Online").kind()).isEqualTo(Kind.PRESENCE);
+        assertThat(route("tele/plug/STATE", "{}").kind()).isEqualTo(Kind.IGNORED);
+        assertThat(route("stat/plug/POWER", "ON").kind()).isEqualTo(Kind.IGNORED);
+        assertThat(route("shelly1/status/switch:0", "{}").format()).isEqualTo("shelly-gen2");
+        assertThat(route("shelly1/events/rpc", "{}").deviceRef()).isEqualTo("shelly1");
+        assertThat(route("emon/emontx/power1", "5"))
+                .isEqualTo(new MqttRoute(Kind.EMONCMS_VALUE, null, "emontx", "power1"));
+        assertThat(route("emon/emontx", "{}").kind()).isEqualTo(Kind.EMONCMS_OBJECT);
+        assertThat(MqttRoute.of("some/other/topic/x", new byte[0])).isEmpty();
+    }
+
+    @Test
+    void clients_publishOnlyOnTheirOwnTopics() {
+        assertThat(MqttRoute.mayPublish("plug", "tele/plug/SENSOR")).isTrue();
+        assertThat(MqttRoute.mayPublish("plug", "tele/plug2/SENSOR")).isFalse();
+        assertThat(MqttRoute.mayPublish("plug", "tele/other/SENSOR")).isFalse();
+        assertThat(MqttRoute.mayPublish("gw", "meterbase/gw/up")).isTrue();
+        assertThat(MqttRoute.mayPublish("gw", "meterbase/gw/down")).isFalse();
+        assertThat(MqttRoute.mayPublish("s1", "s1/status/switch:0")).isTrue();
+        assertThat(MqttRoute.mayPublish("emonpi", "emon/emontx/power1")).isTrue();
+    }
+}
