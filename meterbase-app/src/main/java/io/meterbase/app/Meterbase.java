@@ -1,5 +1,6 @@
 package io.meterbase.app;
 
+import io.meterbase.core.auth.DevicePsk;
 import io.meterbase.core.energy.ChannelInfo;
 import io.meterbase.core.energy.EnergyRules;
 import io.meterbase.core.energy.RollupTracker;
@@ -28,6 +29,9 @@ import io.meterbase.store.duckdb.DuckDbParquetEncoder;
 import io.meterbase.store.duckdb.DuckDbStore;
 import io.meterbase.store.postgres.PostgresOptions;
 import io.meterbase.store.postgres.PostgresStore;
+import io.meterbase.transport.coap.CoapContext;
+import io.meterbase.transport.coap.CoapSettings;
+import io.meterbase.transport.coap.CoapTransport;
 import io.meterbase.transport.mqtt.EmbeddedBroker;
 import io.meterbase.transport.mqtt.MqttContext;
 import io.meterbase.transport.mqtt.MqttSettings;
@@ -57,6 +61,7 @@ public final class Meterbase implements AutoCloseable {
     private final DurableWriter writer;
     private final HttpApi http;
     private final EmbeddedBroker mqtt;
+    private final CoapTransport coap;
     private final IngestService ingest;
     private final Presence presence;
     private final String operatorSecret;
@@ -89,6 +94,7 @@ public final class Meterbase implements AutoCloseable {
             this.presence = new Presence();
             EmoncmsDecoder emoncms = new EmoncmsDecoder(new EmoncmsInputs(config.emoncmsLayouts()));
             FormatRegistry formats = Formats.builtIn();
+            DevicePsk psk = devicePsk(config);
             ConsumptionService consumption =
                     new ConsumptionService(registry, store, live, clock, config.duration("live.stale-after"));
             this.operatorSecret = registry.hasOperatorKey()
@@ -105,6 +111,7 @@ public final class Meterbase implements AutoCloseable {
                     new DuckDbParquetEncoder(),
                     emoncms,
                     presence,
+                    psk,
                     metrics,
                     writer::pending,
                     clock,
@@ -117,6 +124,14 @@ public final class Meterbase implements AutoCloseable {
                                     config.integer("mqtt.port", 0, 65535),
                                     config.dataDir().resolve("mqtt")),
                             new MqttContext(registry, ingest, formats, emoncms, presence, clock))
+                    : null;
+            this.coap = config.bool("coap.enabled")
+                    ? CoapTransport.start(
+                            new CoapSettings(
+                                    config.string("coap.host"),
+                                    config.integer("coap.port", 0, 65535),
+                                    config.integer("coap.dtls-port", 0, 65535)),
+                            new CoapContext(registry, ingest, formats, psk, clock))
                     : null;
             housekeeping.scheduleWithFixedDelay(
                     new RetentionJob(store, clock, settings.retention()), 1, 3600, TimeUnit.SECONDS);
@@ -188,6 +203,24 @@ public final class Meterbase implements AutoCloseable {
         };
     }
 
+    private static DevicePsk devicePsk(MeterbaseConfig config) {
+        try {
+            return DevicePsk.fromFile(config.dataDir().resolve("device-psk.secret"));
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("could not read or create the device key secret in " + config.dataDir(), e);
+        }
+    }
+
+    /** The CoAP UDP port, or -1 when CoAP is off. */
+    public int coapPort() {
+        return coap == null ? -1 : coap.port();
+    }
+
+    /** The CoAP DTLS port, or -1 when CoAP is off. */
+    public int coapDtlsPort() {
+        return coap == null ? -1 : coap.dtlsPort();
+    }
+
     /** The MQTT port, or -1 when the broker is off. */
     public int mqttPort() {
         return mqtt == null ? -1 : mqtt.port();
@@ -226,6 +259,9 @@ public final class Meterbase implements AutoCloseable {
         housekeeping.shutdownNow();
         if (mqtt != null) {
             mqtt.close();
+        }
+        if (coap != null) {
+            coap.close();
         }
         http.close();
         writer.close();

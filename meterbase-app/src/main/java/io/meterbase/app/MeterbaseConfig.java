@@ -29,6 +29,10 @@ public final class MeterbaseConfig {
             new Setting("mqtt.enabled", "true", "run the embedded MQTT broker (MQTT 3.1.1 and 5)"),
             new Setting("mqtt.host", "127.0.0.1", "address the MQTT broker binds to; 0.0.0.0 for all interfaces"),
             new Setting("mqtt.port", "1883", "MQTT port, 0 picks a free one"),
+            new Setting("coap.enabled", "true", "run the CoAP server (UDP and DTLS with device pre-shared keys)"),
+            new Setting("coap.host", "127.0.0.1", "address the CoAP server binds to"),
+            new Setting("coap.port", "5683", "CoAP UDP port (discovery only), 0 picks a free one"),
+            new Setting("coap.dtls-port", "5684", "CoAP DTLS port for uploads, 0 picks a free one"),
             new Setting("store.duckdb.memory-limit", "1GB", "DuckDB's memory limit (native memory, outside the heap)"),
             new Setting("store.duckdb.threads", "2", "DuckDB worker threads"),
             new Setting(

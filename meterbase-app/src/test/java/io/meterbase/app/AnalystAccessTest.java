@@ -49,7 +49,8 @@ class AnalystAccessTest {
                     .with("store.postgres.user", PgCluster.USER)
                     .with("store.postgres.password", PgCluster.PASSWORD)
                     .with("http.port", "0")
-                    .with("mqtt.enabled", "false");
+                    .with("mqtt.enabled", "false")
+                    .with("coap.enabled", "false");
             long t0 = Instant.now().minusSeconds(7200).toEpochMilli() / 1000 * 1000;
             YearMonth month = YearMonth.from(Instant.ofEpochMilli(t0).atOffset(ZoneOffset.UTC));
             try (Meterbase server = Meterbase.start(config, Clock.systemUTC())) {

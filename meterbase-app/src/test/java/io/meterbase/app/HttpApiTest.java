@@ -41,6 +41,7 @@ class HttpApiTest {
                 .with("data.dir", dir.toString())
                 .with("http.port", "0")
                 .with("mqtt.enabled", "false")
+                .with("coap.enabled", "false")
                 .with("http.max-body-bytes", "65536")
                 .with("ingest.rollup-interval", "PT0.1S");
         server = Meterbase.start(config, Clock.systemUTC());

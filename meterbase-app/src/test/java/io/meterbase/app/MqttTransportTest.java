@@ -48,7 +48,8 @@ class MqttTransportTest {
                 MeterbaseConfig.defaults()
                         .with("data.dir", dir.toString())
                         .with("http.port", "0")
-                        .with("mqtt.port", "0"),
+                        .with("mqtt.port", "0")
+                        .with("coap.enabled", "false"),
                 Clock.systemUTC());
         customer = server.registry().createCustomer("Ana", "Flat", null, null, "north", ZoneId.of("UTC"));
         key = server.registry()

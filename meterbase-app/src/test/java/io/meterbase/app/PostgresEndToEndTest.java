@@ -53,6 +53,7 @@ class PostgresEndToEndTest {
                 .with("store.postgres.password", PgCluster.PASSWORD)
                 .with("http.port", "0")
                 .with("mqtt.enabled", "false")
+                .with("coap.enabled", "false")
                 .with("ingest.rollup-interval", "PT0.2S")
                 .with("mqtt.enabled", "false");
         server = Meterbase.start(config, Clock.systemUTC());

@@ -51,6 +51,8 @@ final class ServerProcess implements AutoCloseable {
                 dataDir.toString()));
         ProcessBuilder pb = new ProcessBuilder(cmd);
         pb.environment().put("MB_MQTT_PORT", "0");
+        pb.environment().put("MB_COAP_PORT", "0");
+        pb.environment().put("MB_COAP_DTLS_PORT", "0");
         pb.redirectError(dataDir.resolveSibling(dataDir.getFileName() + ".log").toFile());
         Process p = pb.start();
         CompletableFuture<String> key = new CompletableFuture<>();

@@ -1,5 +1,6 @@
 package io.meterbase.http;
 
+import io.meterbase.core.auth.DevicePsk;
 import io.meterbase.core.ingest.FormatRegistry;
 import io.meterbase.core.ingest.IngestService;
 import io.meterbase.core.ingest.LiveState;
@@ -28,6 +29,7 @@ public record ApiContext(
         ParquetEncoder parquet,
         EmoncmsDecoder emoncms,
         Presence presence,
+        DevicePsk devicePsk,
         PrometheusMeterRegistry metrics,
         LongSupplier queueDepth,
         Clock clock,

@@ -2,6 +2,7 @@ package io.meterbase.http;
 
 import io.javalin.Javalin;
 import io.javalin.http.Context;
+import io.meterbase.core.auth.DevicePsk;
 import io.meterbase.core.auth.Principal;
 import io.meterbase.core.model.Channel;
 import io.meterbase.core.model.Device;
@@ -40,6 +41,7 @@ final class QueryRoutes {
 
     void register(Javalin app) {
         app.get("/api/v1/devices", this::devices);
+        app.post("/api/v1/devices/{ref}/psk", this::devicePsk);
         app.get("/api/v1/latest", this::latest);
         app.get("/api/v1/summary", this::summary);
         app.get("/api/v1/channels/{id}/history", this::history);
@@ -89,6 +91,26 @@ final class QueryRoutes {
             out.add(m);
         }
         ctx.json(out);
+    }
+
+    /**
+     * The DTLS pre-shared key of one of the caller's devices (CoAP): identity and key, derived, not stored. The
+     * device need not exist yet; it is registered on its first upload.
+     */
+    private void devicePsk(Context ctx) {
+        Principal p = Requests.authenticate(ctx, api.registry());
+        if (p.isOperator()) {
+            throw ApiException.forbidden("device keys are made with the owner's key");
+        }
+        DevicePsk.Identity id = new DevicePsk.Identity(p.customerId(), ctx.pathParam("ref"));
+        if (DevicePsk.parse(id.text()).isEmpty()) {
+            throw ApiException.badRequest("a device name is 1-64 letters, digits or . _ : @ -");
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("identity", id.text());
+        out.put("key", api.devicePsk().key(id));
+        out.put("note", "DTLS pre-shared key for coaps:// uploads to /up; keep it secret");
+        ctx.status(201).json(out);
     }
 
     private Map<String, Object> deviceJson(Device d) {

@@ -1,0 +1,98 @@
+package io.meterbase.transport.coap;
+
+import io.meterbase.core.auth.DevicePsk;
+import io.meterbase.core.ingest.DecodeContext;
+import io.meterbase.core.ingest.DecodeException;
+import io.meterbase.core.ingest.IngestReport;
+import io.meterbase.core.ingest.OverloadedException;
+import io.meterbase.core.ingest.PayloadDecoder;
+import io.meterbase.core.ingest.RejectReason;
+import io.meterbase.core.ingest.Upload;
+import io.meterbase.core.store.QuarantineEntry;
+import java.nio.charset.StandardCharsets;
+import java.security.Principal;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import org.eclipse.californium.core.CoapResource;
+import org.eclipse.californium.core.coap.CoAP.ResponseCode;
+import org.eclipse.californium.core.coap.MediaTypeRegistry;
+import org.eclipse.californium.core.server.resources.CoapExchange;
+import org.eclipse.californium.elements.auth.PreSharedKeyIdentity;
+
+/**
+ * {@code POST coaps://…/up}: a device's readings as Meterbase JSON ({@code application/json}, 50), SenML JSON
+ * (110) or SenML CBOR (112). The device is the one the DTLS pre-shared key identifies. The answer (2.04 with the
+ * counts) is sent once the readings are durable; 5.03 when they cannot be taken now; 4.00 with the reason for
+ * bad payloads, which are quarantined; 4.01 without DTLS.
+ */
+final class UploadResource extends CoapResource {
+
+    private final CoapContext context;
+
+    UploadResource(CoapContext context) {
+        super("up");
+        this.context = context;
+        getAttributes().setTitle("Meterbase upload (coaps with a device pre-shared key)");
+    }
+
+    @Override
+    public void handlePOST(CoapExchange exchange) {
+        Principal peer = exchange.advanced().getRequest().getSourceContext().getPeerIdentity();
+        String source = "coap " + exchange.getSourceSocketAddress();
+        Optional<DevicePsk.Identity> identity =
+                peer instanceof PreSharedKeyIdentity psk ? DevicePsk.parse(psk.getIdentity()) : Optional.empty();
+        if (identity.isEmpty()) {
+            context.ingest().reject(source, 0, RejectReason.UNAUTHORIZED, "CoAP without DTLS pre-shared key", null);
+            exchange.respond(ResponseCode.UNAUTHORIZED, "use coaps:// with the device's pre-shared key");
+            return;
+        }
+        DevicePsk.Identity id = identity.get();
+        source = source + " device " + id.text();
+        byte[] payload = exchange.getRequestPayload();
+        String format = formatOf(exchange.getRequestOptions().getContentFormat(), payload);
+        if (format == null) {
+            exchange.respond(
+                    ResponseCode.UNSUPPORTED_CONTENT_FORMAT,
+                    "send application/json (50), senml+json (110)" + " or senml+cbor (112)");
+            return;
+        }
+        Upload upload;
+        try {
+            PayloadDecoder decoder = context.formats().decoder(format).orElseThrow();
+            upload = decoder.decode(
+                    payload, new DecodeContext(id.deviceRef(), context.clock().millis()));
+        } catch (DecodeException e) {
+            String text = new String(
+                    payload, 0, Math.min(payload.length, QuarantineEntry.MAX_PAYLOAD_CHARS), StandardCharsets.UTF_8);
+            context.ingest().reject(source, id.customerId(), RejectReason.MALFORMED_PAYLOAD, e.getMessage(), text);
+            exchange.respond(ResponseCode.BAD_REQUEST, e.getMessage());
+            return;
+        }
+        exchange.accept();
+        CompletableFuture<IngestReport> stored;
+        try {
+            stored = context.ingest().ingest(id.customerId(), source, upload);
+        } catch (OverloadedException e) {
+            stored = CompletableFuture.failedFuture(e);
+        }
+        stored.whenComplete((report, error) -> {
+            if (error != null) {
+                exchange.respond(ResponseCode.SERVICE_UNAVAILABLE, "not stored; send again later");
+                return;
+            }
+            String body = "{\"accepted\":" + report.accepted() + ",\"duplicates\":" + report.duplicates()
+                    + ",\"rejected\":" + report.rejected() + "}";
+            exchange.respond(ResponseCode.CHANGED, body, MediaTypeRegistry.APPLICATION_JSON);
+        });
+    }
+
+    private static String formatOf(int contentFormat, byte[] payload) {
+        return switch (contentFormat) {
+            case MediaTypeRegistry.APPLICATION_SENML_JSON -> "senml-json";
+            case MediaTypeRegistry.APPLICATION_SENML_CBOR -> "senml-cbor";
+            case MediaTypeRegistry.APPLICATION_JSON, MediaTypeRegistry.UNDEFINED ->
+                payload.length > 0 && payload[0] == '[' ? "senml-json" : "meterbase-json";
+            default -> null;
+        };
+    }
+}
