@@ -1,0 +1,183 @@
+package io.meterbase.bench;
+
+import io.meterbase.app.Meterbase;
+import io.meterbase.app.MeterbaseConfig;
+import io.meterbase.core.model.Role;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
+import java.lang.management.ManagementFactory;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * MQTT figures on this machine: heap per connected device at N connections, and QoS 1 throughput and latency
+ * (messages of 3 readings, durable before PUBACK) from M devices, for Meterbase and, with the same load, for
+ * Mosquitto alone (no subscriber: its PUBACK rate is the ceiling of what a broker acknowledges here). The load
+ * generator runs as a separate process on the same cores; all traffic stays on 127.0.0.1.
+ *
+ * <p>Arguments: devices(1000) inflight(4) seconds(20) heapDevices(10000)
+ */
+public final class MqttBenchmark {
+
+    public static void main(String[] args) throws Exception {
+        int devices = args.length > 0 ? Integer.parseInt(args[0]) : 1000;
+        int inflight = args.length > 1 ? Integer.parseInt(args[1]) : 4;
+        int seconds = args.length > 2 ? Integer.parseInt(args[2]) : 20;
+        int heapDevices = args.length > 3 ? Integer.parseInt(args[3]) : 10_000;
+        Path work = Files.createTempDirectory("meterbase-mqtt-bench");
+        System.out.printf(
+                "MQTT benchmark: %d devices x %d in flight for %d s; heap at %d connections; %d cores, Java %s%n",
+                devices, inflight, seconds, heapDevices, Runtime.getRuntime().availableProcessors(), Runtime.version());
+        try (Meterbase server = Meterbase.start(
+                MeterbaseConfig.defaults()
+                        .with("data.dir", work.resolve("server").toString())
+                        .with("http.port", "0")
+                        .with("mqtt.port", "0")
+                        .with("coap.enabled", "false"),
+                Clock.systemUTC())) {
+            long customer = server.registry()
+                    .createCustomer("bench", "bench", null, null, "bench", ZoneId.of("UTC"))
+                    .id();
+            String key = server.registry()
+                    .createKey(customer, Role.CUSTOMER, "bench")
+                    .secret();
+
+            long before = heapUsed();
+            try (Load idle = Load.start(server.mqttPort(), key, heapDevices, 0, 0)) {
+                idle.awaitConnected();
+                long after = heapUsed();
+                System.out.printf(
+                        "heap: %d connected devices take %.1f MB of the server's heap: %.1f KB per device%n",
+                        heapDevices, (after - before) / 1e6, (after - before) / 1024.0 / heapDevices);
+                idle.go();
+                idle.awaitDone();
+            }
+
+            try (Load load = Load.start(server.mqttPort(), key, devices, inflight, seconds)) {
+                load.awaitConnected();
+                load.go();
+                System.out.println("Meterbase (durable before PUBACK): " + load.awaitResult());
+                load.awaitDone();
+            }
+        }
+
+        int port = freePort();
+        Path conf = work.resolve("mosquitto.conf");
+        Files.writeString(
+                conf,
+                "listener " + port + " 127.0.0.1\nallow_anonymous true\nmax_inflight_messages 0\n"
+                        + "max_queued_messages 0\npersistence false\nlog_type error\n");
+        Process mosquitto = new ProcessBuilder("mosquitto", "-c", conf.toString())
+                .redirectErrorStream(true)
+                .start();
+        try {
+            Thread.sleep(500);
+            try (Load load = Load.start(port, "-", devices, inflight, seconds)) {
+                load.awaitConnected();
+                load.go();
+                System.out.println("Mosquitto alone (in memory, PUBACK on receipt): " + load.awaitResult());
+                load.awaitDone();
+            }
+        } finally {
+            mosquitto.destroy();
+            mosquitto.waitFor(10, TimeUnit.SECONDS);
+            IngestBenchmark.deleteTree(work);
+        }
+    }
+
+    private static long heapUsed() throws InterruptedException {
+        for (int i = 0; i < 4; i++) {
+            System.gc();
+            Thread.sleep(200);
+        }
+        return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    /** The load generator process. */
+    private static final class Load implements AutoCloseable {
+        private final Process process;
+        private final BufferedReader out;
+        private final Writer in;
+
+        private Load(Process process) {
+            this.process = process;
+            this.out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+            this.in = new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
+        }
+
+        static Load start(int port, String password, int devices, int inflight, int seconds) throws IOException {
+            String java = ProcessHandle.current().info().command().orElse("java");
+            List<String> cmd = new ArrayList<>(List.of(
+                    java,
+                    "-Xmx2g",
+                    "-XX:+UseParallelGC",
+                    "-cp",
+                    System.getProperty("java.class.path"),
+                    MqttLoad.class.getName(),
+                    "127.0.0.1",
+                    String.valueOf(port),
+                    password,
+                    String.valueOf(devices),
+                    String.valueOf(inflight),
+                    String.valueOf(seconds)));
+            return new Load(new ProcessBuilder(cmd)
+                    .redirectError(ProcessBuilder.Redirect.INHERIT)
+                    .start());
+        }
+
+        private String await(String prefix) throws IOException {
+            String line;
+            while ((line = out.readLine()) != null) {
+                if (line.startsWith(prefix)) {
+                    return line;
+                }
+            }
+            throw new IOException("the load generator ended before " + prefix);
+        }
+
+        void awaitConnected() throws IOException {
+            await("CONNECTED");
+        }
+
+        void go() throws IOException {
+            in.write("GO\n");
+            in.flush();
+        }
+
+        String awaitResult() throws IOException {
+            return await("RESULT").substring("RESULT ".length());
+        }
+
+        void awaitDone() throws IOException {
+            await("DONE");
+        }
+
+        @Override
+        public void close() {
+            try {
+                if (!process.waitFor(60, TimeUnit.SECONDS)) {
+                    process.destroyForcibly();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                process.destroyForcibly();
+            }
+        }
+    }
+}
