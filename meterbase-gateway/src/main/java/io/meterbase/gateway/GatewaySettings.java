@@ -1,0 +1,29 @@
+package io.meterbase.gateway;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * How a gateway runs: the Meterbase server and the customer's API key, its own name, the poll interval, where it
+ * keeps buffered uploads and registered nodes, how many uploads it buffers at most, where nodes register, and
+ * nodes known from configuration.
+ */
+public record GatewaySettings(
+        String server,
+        String apiKey,
+        String name,
+        Duration interval,
+        Path dataDir,
+        int bufferCapacity,
+        String listenHost,
+        int listenPort,
+        List<Node> nodes) {
+
+    public GatewaySettings {
+        if (apiKey == null || apiKey.isBlank()) {
+            throw new IllegalArgumentException("apiKey: the customer's API key is required");
+        }
+        nodes = List.copyOf(nodes);
+    }
+}
