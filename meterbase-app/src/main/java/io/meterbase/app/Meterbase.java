@@ -11,6 +11,7 @@ import io.meterbase.core.ingest.IngestSettings;
 import io.meterbase.core.ingest.LiveState;
 import io.meterbase.core.ingest.Normalizer;
 import io.meterbase.core.ingest.Presence;
+import io.meterbase.core.ingest.RateLimiter;
 import io.meterbase.core.model.Channel;
 import io.meterbase.core.model.Role;
 import io.meterbase.core.model.Site;
@@ -90,7 +91,14 @@ public final class Meterbase implements AutoCloseable {
                     settings.queueCapacity(),
                     settings.maxBatch(),
                     settings.rollupInterval());
-            this.ingest = new IngestService(new Normalizer(registry, settings), writer, ingestMetrics, clock);
+            double rate = Double.parseDouble(config.string("ingest.rate-limit.readings-per-second"));
+            double burst = Double.parseDouble(config.string("ingest.rate-limit.burst"));
+            this.ingest = new IngestService(
+                    new Normalizer(registry, settings),
+                    writer,
+                    ingestMetrics,
+                    clock,
+                    new RateLimiter(rate, burst > 0 ? burst : rate * 10, clock));
             this.presence = new Presence();
             EmoncmsDecoder emoncms = new EmoncmsDecoder(new EmoncmsInputs(config.emoncmsLayouts()));
             FormatRegistry formats = Formats.builtIn();

@@ -63,6 +63,14 @@ public final class MeterbaseConfig {
             new Setting("ingest.max-batch", "200000", "most readings in one group commit"),
             new Setting("ingest.rollup-interval", "PT1S", "how often rollups are brought up to date"),
             new Setting(
+                    "ingest.rate-limit.readings-per-second",
+                    "0",
+                    "readings a second allowed to each gateway or directly reporting device; 0 turns limits off"),
+            new Setting(
+                    "ingest.rate-limit.burst",
+                    "0",
+                    "readings a sender may send at once above its rate (0: ten seconds' worth)"),
+            new Setting(
                     "ingest.max-integration-gap",
                     "PT15M",
                     "longest gap between power readings that is integrated into energy"),

@@ -6,6 +6,7 @@ import io.meterbase.core.auth.AuthResult;
 import io.meterbase.core.ingest.DecodeException;
 import io.meterbase.core.ingest.IngestReport;
 import io.meterbase.core.ingest.OverloadedException;
+import io.meterbase.core.ingest.RateLimitedException;
 import io.meterbase.core.ingest.RejectReason;
 import io.meterbase.core.ingest.Upload;
 import java.util.concurrent.ExecutionException;
@@ -89,6 +90,10 @@ final class EmoncmsRoutes {
         IngestReport report;
         try {
             report = api.ingest().ingest(customer, source, upload).get(60, TimeUnit.SECONDS);
+        } catch (RateLimitedException e) {
+            ctx.header("Retry-After", String.valueOf(e.retryAfterSeconds()));
+            ctx.status(429).result("Error: " + e.getMessage());
+            return;
         } catch (OverloadedException | ExecutionException | TimeoutException e) {
             ctx.header("Retry-After", "1");
             ctx.status(503).result("Error: not stored, retry later");

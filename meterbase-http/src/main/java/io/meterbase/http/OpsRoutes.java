@@ -24,6 +24,12 @@ final class OpsRoutes {
                 .result(api.metrics().scrape()));
         app.get("/api/v1/openapi.json", this::openapi);
         app.get("/api/v1/quarantine", this::quarantine);
+        app.get("/api/v1/rate-limits", ctx -> {
+            Requests.operator(ctx, api.registry());
+            ctx.json(Map.of(
+                    "enabled", api.ingest().limits().enabled(),
+                    "refused_by_sender", api.ingest().limits().refusedCounts()));
+        });
     }
 
     private void health(Context ctx) {

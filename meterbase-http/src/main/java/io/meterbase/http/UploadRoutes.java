@@ -9,6 +9,7 @@ import io.meterbase.core.ingest.DecodeException;
 import io.meterbase.core.ingest.IngestReport;
 import io.meterbase.core.ingest.OverloadedException;
 import io.meterbase.core.ingest.PayloadDecoder;
+import io.meterbase.core.ingest.RateLimitedException;
 import io.meterbase.core.ingest.RejectReason;
 import io.meterbase.core.ingest.Rejection;
 import io.meterbase.core.ingest.Upload;
@@ -86,6 +87,9 @@ final class UploadRoutes {
             report = api.ingest().ingest(principal.customerId(), source, upload).get(60, TimeUnit.SECONDS);
         } catch (OverloadedException e) {
             throw overloaded(ctx, e.getMessage());
+        } catch (RateLimitedException e) {
+            ctx.header("Retry-After", String.valueOf(e.retryAfterSeconds()));
+            throw new ApiException(429, "rate_limited", e.getMessage());
         } catch (ExecutionException | TimeoutException e) {
             throw overloaded(
                     ctx, "the store could not make the readings durable; nothing was acknowledged, retry later");

@@ -18,20 +18,46 @@ public final class IngestService {
     private final DurableWriter writer;
     private final IngestMetrics metrics;
     private final Clock clock;
+    private final RateLimiter limits;
 
     public IngestService(Normalizer normalizer, DurableWriter writer, IngestMetrics metrics, Clock clock) {
+        this(normalizer, writer, metrics, clock, new RateLimiter(0, 0, clock));
+    }
+
+    public IngestService(
+            Normalizer normalizer, DurableWriter writer, IngestMetrics metrics, Clock clock, RateLimiter limits) {
         this.normalizer = normalizer;
         this.writer = writer;
         this.metrics = metrics;
         this.clock = clock;
+        this.limits = limits;
+    }
+
+    public RateLimiter limits() {
+        return limits;
+    }
+
+    /** The sender an upload is limited as: its gateway, or the device that reports directly. */
+    static String sender(long customerId, Upload upload) {
+        String ref = upload.gatewayRef() != null
+                ? upload.gatewayRef()
+                : upload.nodes().isEmpty() ? "-" : upload.nodes().get(0).ref();
+        return customerId + "/" + ref;
     }
 
     /**
      * Takes an upload of an authenticated customer.
      *
      * @throws OverloadedException when the pipeline cannot take it now; nothing of it was kept
+     * @throws RateLimitedException when its sender exceeds its rate limit; nothing of it was kept
      */
     public CompletableFuture<IngestReport> ingest(long customerId, String source, Upload upload) {
+        try {
+            limits.acquire(sender(customerId, upload), upload.readingCount());
+        } catch (RateLimitedException e) {
+            metrics.refused();
+            throw e;
+        }
         Normalized normalized = normalizer.normalize(customerId, source, upload);
         CompletableFuture<WriteOutcome> written;
         try {

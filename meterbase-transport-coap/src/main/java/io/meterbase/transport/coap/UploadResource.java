@@ -6,6 +6,7 @@ import io.meterbase.core.ingest.DecodeException;
 import io.meterbase.core.ingest.IngestReport;
 import io.meterbase.core.ingest.OverloadedException;
 import io.meterbase.core.ingest.PayloadDecoder;
+import io.meterbase.core.ingest.RateLimitedException;
 import io.meterbase.core.ingest.RejectReason;
 import io.meterbase.core.ingest.Upload;
 import io.meterbase.core.store.QuarantineEntry;
@@ -72,6 +73,9 @@ final class UploadResource extends CoapResource {
         CompletableFuture<IngestReport> stored;
         try {
             stored = context.ingest().ingest(id.customerId(), source, upload);
+        } catch (RateLimitedException e) {
+            exchange.respond(ResponseCode.TOO_MANY_REQUESTS, e.getMessage());
+            return;
         } catch (OverloadedException e) {
             stored = CompletableFuture.failedFuture(e);
         }

@@ -30,6 +30,7 @@ import io.meterbase.core.ingest.DecodeException;
 import io.meterbase.core.ingest.IngestReport;
 import io.meterbase.core.ingest.OverloadedException;
 import io.meterbase.core.ingest.PayloadDecoder;
+import io.meterbase.core.ingest.RateLimitedException;
 import io.meterbase.core.ingest.RejectReason;
 import io.meterbase.core.ingest.Upload;
 import io.meterbase.core.store.QuarantineEntry;
@@ -219,7 +220,7 @@ final class MeterbaseMqttExtension implements ExtensionMain {
         if (in.getPublishPacket().getQos() == Qos.AT_MOST_ONCE) {
             try {
                 context.ingest().ingest(session.customerId(), source, upload);
-            } catch (OverloadedException e) {
+            } catch (OverloadedException | RateLimitedException e) {
                 LOG.debug("QoS 0 message of {} not taken: {}", clientId, e.getMessage());
             }
             return;
@@ -232,7 +233,7 @@ final class MeterbaseMqttExtension implements ExtensionMain {
         CompletableFuture<IngestReport> stored;
         try {
             stored = context.ingest().ingest(session.customerId(), source, upload);
-        } catch (OverloadedException e) {
+        } catch (OverloadedException | RateLimitedException e) {
             stored = CompletableFuture.failedFuture(e);
         }
         stored.whenComplete((report, error) -> {

@@ -1,0 +1,67 @@
+package io.meterbase.core.ingest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import org.junit.jupiter.api.Test;
+
+class RateLimiterTest {
+
+    /** A clock the test moves. */
+    private static final class Manual extends Clock {
+        long millis;
+
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return Instant.ofEpochMilli(millis);
+        }
+    }
+
+    @Test
+    void bucket_allowsBurstThenRate_andCountsRefusalsPerSender() {
+        Manual clock = new Manual();
+        RateLimiter limiter = new RateLimiter(10, 50, clock);
+
+        limiter.acquire("1/gw", 50);
+        assertThatThrownBy(() -> limiter.acquire("1/gw", 1))
+                .isInstanceOf(RateLimitedException.class)
+                .hasMessageContaining("exceeds 10 readings/s");
+        limiter.acquire("1/other", 50); // each sender has its own allowance
+        clock.millis += 1000;
+        limiter.acquire("1/gw", 10); // one second later: ten more
+        assertThatThrownBy(() -> limiter.acquire("1/gw", 5))
+                .isInstanceOfSatisfying(RateLimitedException.class, e -> assertThat(e.retryAfterSeconds())
+                        .isEqualTo(1));
+
+        assertThat(limiter.refusedCounts()).containsEntry("1/gw", 2L).doesNotContainKey("1/other");
+    }
+
+    @Test
+    void uploadLargerThanBurst_isRefusedWithTheReason() {
+        RateLimiter limiter = new RateLimiter(10, 50, Clock.systemUTC());
+
+        assertThatThrownBy(() -> limiter.acquire("1/gw", 51)).hasMessageContaining("larger than the allowed burst");
+    }
+
+    @Test
+    void zeroRate_isOff() {
+        RateLimiter limiter = new RateLimiter(0, 0, Clock.systemUTC());
+
+        limiter.acquire("1/gw", 1_000_000);
+        assertThat(limiter.enabled()).isFalse();
+    }
+}
