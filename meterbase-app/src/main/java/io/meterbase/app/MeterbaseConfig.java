@@ -53,9 +53,9 @@ public final class MeterbaseConfig {
             new Setting("ingest.max-future", "PT5M", "readings further in the future are refused (ISO-8601 duration)"),
             new Setting("ingest.retention", "P3660D", "readings older than this are refused (ISO-8601 duration)"),
             new Setting(
-                    "ingest.auto-register-devices",
-                    "true",
-                    "register unknown nodes of a known customer on first upload; false refuses them"),
+                    "ingest.unknown-devices",
+                    "register",
+                    "unknown devices of a known customer: register (at first upload), hold (for approval) or reject"),
             new Setting(
                     "ingest.queue-capacity",
                     "2000000",
@@ -169,6 +169,15 @@ public final class MeterbaseConfig {
         return Boolean.parseBoolean(v);
     }
 
+    private IngestSettings.UnknownDevices unknownDevices() {
+        String v = string("ingest.unknown-devices");
+        try {
+            return IngestSettings.UnknownDevices.valueOf(v.toUpperCase(java.util.Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("ingest.unknown-devices: must be register, hold or reject, was " + v);
+        }
+    }
+
     /** Per-node names of emoncms bulk values, from the {@code emoncms.inputs.<node>} keys. */
     public Map<String, List<String>> emoncmsLayouts() {
         Map<String, List<String>> out = new HashMap<>();
@@ -190,7 +199,7 @@ public final class MeterbaseConfig {
                 duration("ingest.max-future"),
                 duration("ingest.retention"),
                 Map.of(),
-                bool("ingest.auto-register-devices"),
+                unknownDevices(),
                 integer("ingest.queue-capacity", 1, Integer.MAX_VALUE),
                 integer("ingest.max-batch", 1, 10_000_000),
                 duration("ingest.rollup-interval"),

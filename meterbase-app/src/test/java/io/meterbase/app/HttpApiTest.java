@@ -416,6 +416,15 @@ class HttpApiTest {
     }
 
     @Test
+    void pendingDevices_andApprovalOfAnUnknownDevice_areAnsweredClearly() throws Exception {
+        assertThat(send("GET", "/api/v1/devices/pending", customerKey, null).statusCode())
+                .isEqualTo(200);
+        assertThat(send("POST", "/api/v1/devices/nobody/approve", customerKey, null)
+                        .statusCode())
+                .isEqualTo(404);
+    }
+
+    @Test
     void badQueryParameters_getClearErrors() throws Exception {
         HttpResponse<String> r = send("GET", "/api/v1/energy?interval=fortnight", customerKey, null);
 

@@ -42,6 +42,8 @@ final class QueryRoutes {
     void register(Javalin app) {
         app.get("/api/v1/devices", this::devices);
         app.post("/api/v1/devices/{ref}/psk", this::devicePsk);
+        app.get("/api/v1/devices/pending", this::pendingDevices);
+        app.post("/api/v1/devices/{ref}/approve", this::approveDevice);
         app.get("/api/v1/latest", this::latest);
         app.get("/api/v1/summary", this::summary);
         app.get("/api/v1/channels/{id}/history", this::history);
@@ -111,6 +113,35 @@ final class QueryRoutes {
         out.put("key", api.devicePsk().key(id));
         out.put("note", "DTLS pre-shared key for coaps:// uploads to /up; keep it secret");
         ctx.status(201).json(out);
+    }
+
+    /** Devices that reported but wait for approval (ingest.unknown-devices=hold): the caller's, or all. */
+    private void pendingDevices(Context ctx) {
+        Principal p = Requests.authenticate(ctx, api.registry());
+        long customer = p.isOperator() ? Requests.longParam(ctx, "customer") : p.customerId();
+        ctx.json(api.registry().pending(customer).stream()
+                .map(d -> {
+                    Map<String, Object> m = new LinkedHashMap<>();
+                    m.put("ref", d.ref());
+                    m.put("customer_id", d.customerId());
+                    m.put("name", d.name());
+                    m.put("category", d.category().key());
+                    m.put("gateway", d.gatewayRef());
+                    m.put("first_seen", d.firstSeen().toString());
+                    return m;
+                })
+                .toList());
+    }
+
+    /** Approves a held device: it is registered and its next uploads are stored. */
+    private void approveDevice(Context ctx) {
+        Principal p = Requests.authenticate(ctx, api.registry());
+        long customer = p.isOperator() ? Requests.longParam(ctx, "customer") : p.customerId();
+        String ref = ctx.pathParam("ref");
+        Device d = api.registry()
+                .approve(customer, ref)
+                .orElseThrow(() -> ApiException.notFound("no device '" + ref + "' waits for approval"));
+        ctx.status(201).json(deviceJson(d));
     }
 
     private Map<String, Object> deviceJson(Device d) {

@@ -13,7 +13,7 @@ public record IngestSettings(
         Duration maxFuture,
         Duration retention,
         Map<Quantity, double[]> ranges,
-        boolean autoRegisterDevices,
+        UnknownDevices unknownDevices,
         int queueCapacity,
         int maxBatch,
         Duration rollupInterval,
@@ -29,12 +29,27 @@ public record IngestSettings(
         }
     }
 
+    /** What happens to readings of a device its customer has not registered. */
+    public enum UnknownDevices {
+        /** The device is registered at its first upload (seed 000's gateways provision nodes this way). */
+        REGISTER,
+        /** Its readings are refused and the device waits for its owner or an operator to approve it. */
+        HOLD,
+        /** Its readings are refused. */
+        REJECT
+    }
+
+    /** Whether unknown devices are registered at their first upload. */
+    public boolean autoRegisterDevices() {
+        return unknownDevices == UnknownDevices.REGISTER;
+    }
+
     public static IngestSettings defaults() {
         return new IngestSettings(
                 Duration.ofMinutes(5),
                 Duration.ofDays(10 * 366),
                 new EnumMap<>(Quantity.class),
-                true,
+                UnknownDevices.REGISTER,
                 2_000_000,
                 200_000,
                 Duration.ofSeconds(1),
@@ -56,30 +71,20 @@ public record IngestSettings(
         copy.putAll(ranges);
         copy.put(q, new double[] {min, max});
         return new IngestSettings(
-                maxFuture,
-                retention,
-                copy,
-                autoRegisterDevices,
-                queueCapacity,
-                maxBatch,
-                rollupInterval,
-                maxIntegrationGap);
+                maxFuture, retention, copy, unknownDevices, queueCapacity, maxBatch, rollupInterval, maxIntegrationGap);
     }
 
     public IngestSettings withAutoRegisterDevices(boolean on) {
+        return withUnknownDevices(on ? UnknownDevices.REGISTER : UnknownDevices.REJECT);
+    }
+
+    public IngestSettings withUnknownDevices(UnknownDevices mode) {
         return new IngestSettings(
-                maxFuture, retention, ranges, on, queueCapacity, maxBatch, rollupInterval, maxIntegrationGap);
+                maxFuture, retention, ranges, mode, queueCapacity, maxBatch, rollupInterval, maxIntegrationGap);
     }
 
     public IngestSettings withQueueCapacity(int capacity) {
         return new IngestSettings(
-                maxFuture,
-                retention,
-                ranges,
-                autoRegisterDevices,
-                capacity,
-                maxBatch,
-                rollupInterval,
-                maxIntegrationGap);
+                maxFuture, retention, ranges, unknownDevices, capacity, maxBatch, rollupInterval, maxIntegrationGap);
     }
 }

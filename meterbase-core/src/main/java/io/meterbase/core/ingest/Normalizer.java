@@ -71,8 +71,21 @@ public final class Normalizer {
                 String problem;
                 RejectReason reason;
                 if (device.isEmpty()) {
-                    reason = RejectReason.UNKNOWN_DEVICE;
-                    problem = "unknown device '" + node.ref() + "'";
+                    if (settings.unknownDevices() == IngestSettings.UnknownDevices.HOLD) {
+                        registry.holdForApproval(
+                                customerId,
+                                node.ref(),
+                                node.name(),
+                                DeviceType.parse(node.type()),
+                                Category.parse(node.category()),
+                                upload.gatewayRef());
+                        reason = RejectReason.DEVICE_PENDING_APPROVAL;
+                        problem = "device '" + node.ref() + "' waits for approval (POST /api/v1/devices/" + node.ref()
+                                + "/approve)";
+                    } else {
+                        reason = RejectReason.UNKNOWN_DEVICE;
+                        problem = "unknown device '" + node.ref() + "'";
+                    }
                 } else {
                     Outcome outcome = check(device.get(), raw, newestAllowed, oldestAllowed, plans);
                     if (outcome.reading != null) {

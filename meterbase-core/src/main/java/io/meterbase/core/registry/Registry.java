@@ -264,6 +264,48 @@ public final class Registry {
         }
     }
 
+    // ---- devices waiting for approval
+
+    /** A device that reported but is not registered yet, held until its owner or an operator approves it. */
+    public record PendingDevice(
+            long customerId,
+            String ref,
+            String name,
+            DeviceType type,
+            Category category,
+            String gatewayRef,
+            java.time.Instant firstSeen) {}
+
+    private final Map<String, PendingDevice> pending = new ConcurrentHashMap<>();
+
+    /** Notes a device that reported without being registered (kept once, with what it first said). */
+    public void holdForApproval(
+            long customerId, String ref, String name, DeviceType type, Category category, String gatewayRef) {
+        pending.putIfAbsent(
+                customerId + "/" + ref,
+                new PendingDevice(customerId, ref, name, type, category, gatewayRef, clock.instant()));
+    }
+
+    public List<PendingDevice> pending(long customerId) {
+        return pending.values().stream()
+                .filter(p -> customerId == 0 || p.customerId() == customerId)
+                .sorted(Comparator.comparing(PendingDevice::firstSeen))
+                .toList();
+    }
+
+    /** Registers a held device; its next uploads are accepted. */
+    public Optional<Device> approve(long customerId, String ref) {
+        PendingDevice p = pending.remove(customerId + "/" + ref);
+        if (p == null) {
+            return Optional.empty();
+        }
+        Gateway gateway = p.gatewayRef() == null ? null : gatewayOrRegister(customerId, p.gatewayRef());
+        long siteId =
+                gateway != null ? gateway.siteId() : defaultSite(customerId).id();
+        return Optional.of(registerDevice(
+                customerId, siteId, gateway == null ? 0 : gateway.id(), ref, p.name(), p.type(), p.category()));
+    }
+
     // ---- keys
 
     /** A new key; the secret is returned once and never stored. */
