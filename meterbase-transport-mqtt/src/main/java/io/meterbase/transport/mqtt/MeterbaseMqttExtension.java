@@ -25,21 +25,12 @@ import com.hivemq.extension.sdk.api.parameter.ExtensionStopOutput;
 import com.hivemq.extension.sdk.api.services.Services;
 import com.hivemq.extension.sdk.api.services.builder.Builders;
 import io.meterbase.core.auth.AuthResult;
-import io.meterbase.core.ingest.DecodeContext;
-import io.meterbase.core.ingest.DecodeException;
-import io.meterbase.core.ingest.IngestReport;
-import io.meterbase.core.ingest.OverloadedException;
-import io.meterbase.core.ingest.PayloadDecoder;
-import io.meterbase.core.ingest.RateLimitedException;
 import io.meterbase.core.ingest.RejectReason;
-import io.meterbase.core.ingest.Upload;
-import io.meterbase.core.store.QuarantineEntry;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -63,9 +54,11 @@ final class MeterbaseMqttExtension implements ExtensionMain {
 
     private final MqttContext context;
     private final Map<String, Session> sessions = new ConcurrentHashMap<>();
+    private final MqttIngest ingest;
 
     MeterbaseMqttExtension(MqttContext context) {
         this.context = context;
+        this.ingest = new MqttIngest(context);
     }
 
     @Override
@@ -147,7 +140,6 @@ final class MeterbaseMqttExtension implements ExtensionMain {
                 })
                 .orElse(new byte[0]);
         String source = "mqtt client " + clientId + " topic " + topic;
-        long now = context.clock().millis();
         if (!MqttRoute.mayPublish(session.user(), topic)) {
             // interceptors run before the broker's own permission check, so the check is made here
             context.ingest()
@@ -165,64 +157,26 @@ final class MeterbaseMqttExtension implements ExtensionMain {
             }
             return;
         }
-        Optional<MqttRoute> route = MqttRoute.of(topic, payload);
-        if (route.isEmpty()) {
-            badInput(
-                    session,
-                    out,
-                    source,
-                    RejectReason.UNKNOWN_FORMAT,
-                    "no topic scheme knows " + topic,
-                    payload,
-                    AckReasonCode.TOPIC_NAME_INVALID);
-            return;
-        }
-        MqttRoute r = route.get();
-        switch (r.kind()) {
-            case IGNORED -> {
+        MqttIngest.Handled handled = ingest.handle(session.customerId(), source, topic, payload);
+        switch (handled.kind()) {
+            case TAKEN -> {
                 return;
             }
-            case PRESENCE -> {
-                String text = new String(payload, StandardCharsets.UTF_8).trim();
-                if (text.equalsIgnoreCase("Online")) {
-                    context.presence()
-                            .online(
-                                    session.customerId(),
-                                    r.deviceRef(),
-                                    context.clock().instant());
-                } else {
-                    context.presence()
-                            .offline(
-                                    session.customerId(),
-                                    r.deviceRef(),
-                                    context.clock().instant());
+            case BAD_INPUT -> {
+                if (session.mqtt5()) {
+                    out.preventPublishDelivery(
+                            handled.reason() == RejectReason.UNKNOWN_FORMAT
+                                    ? AckReasonCode.TOPIC_NAME_INVALID
+                                    : AckReasonCode.PAYLOAD_FORMAT_INVALID,
+                            handled.detail());
                 }
                 return;
             }
             default -> {
-                // readings, below
+                // submitted, below
             }
-        }
-        Upload upload;
-        try {
-            upload = decode(r, payload, now);
-        } catch (DecodeException e) {
-            badInput(
-                    session,
-                    out,
-                    source,
-                    RejectReason.MALFORMED_PAYLOAD,
-                    e.getMessage(),
-                    payload,
-                    AckReasonCode.PAYLOAD_FORMAT_INVALID);
-            return;
         }
         if (in.getPublishPacket().getQos() == Qos.AT_MOST_ONCE) {
-            try {
-                context.ingest().ingest(session.customerId(), source, upload);
-            } catch (OverloadedException | RateLimitedException e) {
-                LOG.debug("QoS 0 message of {} not taken: {}", clientId, e.getMessage());
-            }
             return;
         }
         Async<PublishInboundOutput> async = out.async(
@@ -230,66 +184,13 @@ final class MeterbaseMqttExtension implements ExtensionMain {
                 TimeoutFallback.FAILURE,
                 AckReasonCode.IMPLEMENTATION_SPECIFIC_ERROR,
                 "not stored in time; send again");
-        CompletableFuture<IngestReport> stored;
-        try {
-            stored = context.ingest().ingest(session.customerId(), source, upload);
-        } catch (OverloadedException | RateLimitedException e) {
-            stored = CompletableFuture.failedFuture(e);
-        }
-        stored.whenComplete((report, error) -> {
+        handled.stored().whenComplete((report, error) -> {
             if (error == null) {
                 async.resume();
             } else {
                 notStored(clientId, session, async);
             }
         });
-    }
-
-    private Upload decode(MqttRoute r, byte[] payload, long now) throws DecodeException {
-        String text = new String(payload, StandardCharsets.UTF_8);
-        return switch (r.kind()) {
-            case EMONCMS_VALUE ->
-                context.emoncms()
-                        .post(
-                                r.deviceRef(),
-                                "{\"" + r.key().replace("\"", "") + "\":" + number(text) + "}",
-                                null,
-                                null,
-                                null,
-                                now);
-            case EMONCMS_OBJECT -> context.emoncms().post(r.deviceRef(), text, null, null, null, now);
-            default -> {
-                PayloadDecoder decoder = context.formats()
-                        .decoder(r.format())
-                        .orElseThrow(() -> new DecodeException("format " + r.format() + " is not installed"));
-                yield decoder.decode(payload, new DecodeContext(r.deviceRef(), now));
-            }
-        };
-    }
-
-    private static String number(String text) throws DecodeException {
-        try {
-            return String.valueOf(Double.parseDouble(text.trim()));
-        } catch (NumberFormatException e) {
-            throw new DecodeException("'" + text.trim() + "' is not a number");
-        }
-    }
-
-    /** Keeps bad input with its reason; an MQTT 5 client is told why, and the connection stays up. */
-    private void badInput(
-            Session session,
-            PublishInboundOutput out,
-            String source,
-            RejectReason reason,
-            String detail,
-            byte[] payload,
-            AckReasonCode code) {
-        String text = new String(
-                payload, 0, Math.min(payload.length, QuarantineEntry.MAX_PAYLOAD_CHARS), StandardCharsets.UTF_8);
-        context.ingest().reject(source, session.customerId(), reason, detail, text);
-        if (session.mqtt5()) {
-            out.preventPublishDelivery(code, detail);
-        }
     }
 
     /** Not durable: no positive acknowledgement, so the client sends the message again. */

@@ -1,0 +1,118 @@
+package io.meterbase.transport.mqtt;
+
+import io.meterbase.core.ingest.DecodeContext;
+import io.meterbase.core.ingest.DecodeException;
+import io.meterbase.core.ingest.IngestReport;
+import io.meterbase.core.ingest.OverloadedException;
+import io.meterbase.core.ingest.PayloadDecoder;
+import io.meterbase.core.ingest.RateLimitedException;
+import io.meterbase.core.ingest.RejectReason;
+import io.meterbase.core.ingest.Upload;
+import io.meterbase.core.store.QuarantineEntry;
+import java.nio.charset.StandardCharsets;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * What every MQTT message goes through, whichever broker it came from: its topic's route, presence, decoding,
+ * and submission to the pipeline. Bad input is quarantined here with its reason. Thread-safe.
+ */
+final class MqttIngest {
+
+    /** What became of a message. */
+    enum Kind {
+        /** Submitted; {@link Handled#stored()} completes when durable (or fails: send again). */
+        SUBMITTED,
+        /** Taken without storing: presence, relay state. */
+        TAKEN,
+        /** Refused and quarantined; {@link Handled#detail()} says why. */
+        BAD_INPUT
+    }
+
+    /** The outcome of one message. */
+    record Handled(Kind kind, CompletableFuture<IngestReport> stored, RejectReason reason, String detail) {}
+
+    private final MqttContext context;
+
+    MqttIngest(MqttContext context) {
+        this.context = context;
+    }
+
+    Handled handle(long customerId, String source, String topic, byte[] payload) {
+        long now = context.clock().millis();
+        Optional<MqttRoute> route = MqttRoute.of(topic, payload);
+        if (route.isEmpty()) {
+            return bad(customerId, source, RejectReason.UNKNOWN_FORMAT, "no topic scheme knows " + topic, payload);
+        }
+        MqttRoute r = route.get();
+        switch (r.kind()) {
+            case IGNORED -> {
+                return new Handled(Kind.TAKEN, null, null, null);
+            }
+            case PRESENCE -> {
+                String text = new String(payload, StandardCharsets.UTF_8).trim();
+                if (text.equalsIgnoreCase("Online")) {
+                    context.presence()
+                            .online(customerId, r.deviceRef(), context.clock().instant());
+                } else {
+                    context.presence()
+                            .offline(customerId, r.deviceRef(), context.clock().instant());
+                }
+                return new Handled(Kind.TAKEN, null, null, null);
+            }
+            default -> {
+                // readings, below
+            }
+        }
+        Upload upload;
+        try {
+            upload = decode(r, payload, now);
+        } catch (DecodeException e) {
+            return bad(customerId, source, RejectReason.MALFORMED_PAYLOAD, e.getMessage(), payload);
+        }
+        CompletableFuture<IngestReport> stored;
+        try {
+            stored = context.ingest().ingest(customerId, source, upload);
+        } catch (OverloadedException | RateLimitedException e) {
+            stored = CompletableFuture.failedFuture(e);
+        }
+        return new Handled(Kind.SUBMITTED, stored, null, null);
+    }
+
+    private Handled bad(long customerId, String source, RejectReason reason, String detail, byte[] payload) {
+        String text = new String(
+                payload, 0, Math.min(payload.length, QuarantineEntry.MAX_PAYLOAD_CHARS), StandardCharsets.UTF_8);
+        context.ingest().reject(source, customerId, reason, detail, text);
+        return new Handled(Kind.BAD_INPUT, null, reason, detail);
+    }
+
+    private Upload decode(MqttRoute r, byte[] payload, long now) throws DecodeException {
+        String text = new String(payload, StandardCharsets.UTF_8);
+        return switch (r.kind()) {
+            case EMONCMS_VALUE ->
+                context.emoncms()
+                        .post(
+                                r.deviceRef(),
+                                "{\"" + r.key().replace("\"", "") + "\":" + number(text) + "}",
+                                null,
+                                null,
+                                null,
+                                now);
+            case EMONCMS_OBJECT -> context.emoncms().post(r.deviceRef(), text, null, null, null, now);
+            default -> {
+                PayloadDecoder decoder = context.formats()
+                        .decoder(r.format())
+                        .orElseThrow(() -> new DecodeException("format " + r.format() + " is not installed"));
+                yield decoder.decode(payload, new DecodeContext(r.deviceRef(), now));
+            }
+        };
+    }
+
+    private static String number(String text) throws DecodeException {
+        try {
+            return String.valueOf(Double.parseDouble(text.trim()));
+        } catch (NumberFormatException e) {
+            throw new DecodeException("'" + text.trim() + "' is not a number");
+        }
+    }
+}
