@@ -34,6 +34,8 @@ import io.meterbase.transport.coap.CoapContext;
 import io.meterbase.transport.coap.CoapSettings;
 import io.meterbase.transport.coap.CoapTransport;
 import io.meterbase.transport.mqtt.EmbeddedBroker;
+import io.meterbase.transport.mqtt.ExternalBroker;
+import io.meterbase.transport.mqtt.ExternalBrokerSettings;
 import io.meterbase.transport.mqtt.MqttContext;
 import io.meterbase.transport.mqtt.MqttSettings;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -63,6 +65,7 @@ public final class Meterbase implements AutoCloseable {
     private final HttpApi http;
     private final EmbeddedBroker mqtt;
     private final CoapTransport coap;
+    private final ExternalBroker external;
     private final IngestService ingest;
     private final Presence presence;
     private final String operatorSecret;
@@ -71,6 +74,8 @@ public final class Meterbase implements AutoCloseable {
 
     private Meterbase(MeterbaseConfig config, Clock clock) {
         this.store = openStore(config);
+        // what has started, stopped again (newest first) if a later part cannot start
+        java.util.Deque<AutoCloseable> started = new java.util.ArrayDeque<>();
         monthsAhead(store, clock).run();
         try {
             IngestSettings settings = config.ingestSettings();
@@ -91,6 +96,7 @@ public final class Meterbase implements AutoCloseable {
                     settings.queueCapacity(),
                     settings.maxBatch(),
                     settings.rollupInterval());
+            started.push(writer);
             double rate = Double.parseDouble(config.string("ingest.rate-limit.readings-per-second"));
             double burst = Double.parseDouble(config.string("ingest.rate-limit.burst"));
             this.ingest = new IngestService(
@@ -125,6 +131,7 @@ public final class Meterbase implements AutoCloseable {
                     clock,
                     config.integer("http.max-body-bytes", 1024, Integer.MAX_VALUE));
             this.http = HttpApi.start(api, config.string("http.host"), config.integer("http.port", 0, 65535));
+            started.push(http);
             this.mqtt = config.bool("mqtt.enabled")
                     ? EmbeddedBroker.start(
                             new MqttSettings(
@@ -133,6 +140,15 @@ public final class Meterbase implements AutoCloseable {
                                     config.dataDir().resolve("mqtt")),
                             new MqttContext(registry, ingest, formats, emoncms, presence, clock))
                     : null;
+            if (mqtt != null) {
+                started.push(mqtt);
+            }
+            this.external = config.string("mqtt.external.url").isBlank()
+                    ? null
+                    : connectExternal(config, new MqttContext(registry, ingest, formats, emoncms, presence, clock));
+            if (external != null) {
+                started.push(external);
+            }
             this.coap = config.bool("coap.enabled")
                     ? CoapTransport.start(
                             new CoapSettings(
@@ -145,6 +161,13 @@ public final class Meterbase implements AutoCloseable {
                     new RetentionJob(store, clock, settings.retention()), 1, 3600, TimeUnit.SECONDS);
             housekeeping.scheduleWithFixedDelay(monthsAhead(store, clock), 3600, 3600, TimeUnit.SECONDS);
         } catch (RuntimeException e) {
+            while (!started.isEmpty()) {
+                try {
+                    started.pop().close();
+                } catch (Exception suppressed) {
+                    e.addSuppressed(suppressed);
+                }
+            }
             store.close();
             throw e;
         }
@@ -211,6 +234,24 @@ public final class Meterbase implements AutoCloseable {
         };
     }
 
+    private ExternalBroker connectExternal(MeterbaseConfig config, MqttContext context) {
+        var auth = registry.authenticate(config.string("mqtt.external.customer-key"));
+        if (auth.principal() == null || auth.principal().isOperator()) {
+            throw new IllegalArgumentException(
+                    "mqtt.external.customer-key: must be a customer's API key (" + auth.refusal() + ")");
+        }
+        return ExternalBroker.connect(
+                new ExternalBrokerSettings(
+                        java.net.URI.create(config.string("mqtt.external.url")),
+                        config.string("mqtt.external.username"),
+                        config.string("mqtt.external.password"),
+                        config.string("mqtt.external.client-id"),
+                        config.string("mqtt.external.share-group"),
+                        ExternalBrokerSettings.DEFAULT_TOPICS),
+                context,
+                auth.principal().customerId());
+    }
+
     private static DevicePsk devicePsk(MeterbaseConfig config) {
         try {
             return DevicePsk.fromFile(config.dataDir().resolve("device-psk.secret"));
@@ -270,6 +311,9 @@ public final class Meterbase implements AutoCloseable {
         }
         if (coap != null) {
             coap.close();
+        }
+        if (external != null) {
+            external.close();
         }
         http.close();
         writer.close();

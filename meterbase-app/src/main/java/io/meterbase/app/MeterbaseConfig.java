@@ -29,6 +29,21 @@ public final class MeterbaseConfig {
             new Setting("mqtt.enabled", "true", "run the embedded MQTT broker (MQTT 3.1.1 and 5)"),
             new Setting("mqtt.host", "127.0.0.1", "address the MQTT broker binds to; 0.0.0.0 for all interfaces"),
             new Setting("mqtt.port", "1883", "MQTT port, 0 picks a free one"),
+            new Setting(
+                    "mqtt.external.url",
+                    "",
+                    "also read devices from this broker, e.g. mqtt://broker:1883 or mqtts://broker:8883 (empty: off)"),
+            new Setting("mqtt.external.username", "", "Meterbase's username at the external broker"),
+            new Setting("mqtt.external.password", "", "its password (prefer MB_MQTT_EXTERNAL_PASSWORD)"),
+            new Setting("mqtt.external.client-id", "meterbase-1", "this node's client id there (unique per node)"),
+            new Setting(
+                    "mqtt.external.share-group",
+                    "meterbase",
+                    "shared-subscription group: nodes of one installation share the messages"),
+            new Setting(
+                    "mqtt.external.customer-key",
+                    "",
+                    "API key of the customer the external broker's devices belong to"),
             new Setting("coap.enabled", "true", "run the CoAP server (UDP and DTLS with device pre-shared keys)"),
             new Setting("coap.host", "127.0.0.1", "address the CoAP server binds to"),
             new Setting("coap.port", "5683", "CoAP UDP port (discovery only), 0 picks a free one"),

@@ -1,0 +1,42 @@
+package io.meterbase.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.time.Clock;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A server that cannot start says why and leaves nothing running or locked behind. */
+class StartupFailureTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void unreachableExternalBroker_failsTheStart_andReleasesEverything() throws Exception {
+        int closedPort;
+        try (ServerSocket s = new ServerSocket(0)) {
+            closedPort = s.getLocalPort();
+        }
+        MeterbaseConfig config = MeterbaseConfig.defaults()
+                .with("data.dir", dir.toString())
+                .with("http.port", "0")
+                .with("mqtt.enabled", "false")
+                .with("coap.enabled", "false")
+                .with("mqtt.external.url", "mqtt://127.0.0.1:" + closedPort)
+                .with("mqtt.external.customer-key", "mbk_not-a-key");
+
+        assertThatThrownBy(() -> Meterbase.start(config, Clock.systemUTC()))
+                .hasMessageStartingWith("mqtt.external.customer-key:");
+
+        // the store was closed: it opens again at once, and the writer thread is gone
+        try (Meterbase again = Meterbase.start(config.with("mqtt.external.url", ""), Clock.systemUTC())) {
+            assertThat(again.httpPort()).isPositive();
+        }
+        assertThat(Thread.getAllStackTraces().keySet())
+                .noneMatch(t -> t.getName().equals("meterbase-writer") && t.isAlive());
+    }
+}

@@ -1,0 +1,112 @@
+package io.meterbase.transport.mqtt;
+
+import com.hivemq.client.mqtt.datatypes.MqttQos;
+import com.hivemq.client.mqtt.mqtt5.Mqtt5AsyncClient;
+import com.hivemq.client.mqtt.mqtt5.Mqtt5Client;
+import com.hivemq.client.mqtt.mqtt5.Mqtt5ClientBuilder;
+import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5Publish;
+import com.hivemq.client.mqtt.mqtt5.message.subscribe.Mqtt5Subscribe;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Meterbase as a client of an external broker (Mosquitto, EMQX, HiveMQ): it subscribes to the device topics with
+ * MQTT 5 shared subscriptions ({@code $share/<group>/<filter>}), so the nodes of one installation share the
+ * messages, and acknowledges each message to the broker only once its readings are durable (manual
+ * acknowledgement). Its session outlives restarts, so the broker keeps what was not acknowledged. A message the
+ * pipeline cannot take now is tried again until it can. The broker authenticates the devices; all readings belong
+ * to one customer, the owner of the configured key.
+ */
+public final class ExternalBroker implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ExternalBroker.class);
+
+    private final Mqtt5AsyncClient client;
+    private final MqttIngest ingest;
+    private final long customerId;
+    private final String source;
+    private final ScheduledExecutorService retries = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "meterbase-mqtt-retry");
+        t.setDaemon(true);
+        return t;
+    });
+
+    private ExternalBroker(Mqtt5AsyncClient client, MqttIngest ingest, long customerId, String source) {
+        this.client = client;
+        this.ingest = ingest;
+        this.customerId = customerId;
+        this.source = source;
+    }
+
+    /** Connects and subscribes; fails with the broker's reason. */
+    public static ExternalBroker connect(ExternalBrokerSettings s, MqttContext context, long customerId) {
+        Mqtt5ClientBuilder b = Mqtt5Client.builder()
+                .identifier(s.clientId())
+                .serverHost(s.url().getHost())
+                .serverPort(s.port())
+                .automaticReconnectWithDefaultConfig();
+        if (s.tls()) {
+            b = b.sslWithDefaultConfig();
+        }
+        if (s.username() != null && !s.username().isBlank()) {
+            b = b.simpleAuth()
+                    .username(s.username())
+                    .password(s.password() == null ? new byte[0] : s.password().getBytes(StandardCharsets.UTF_8))
+                    .applySimpleAuth();
+        }
+        Mqtt5AsyncClient client = b.buildAsync();
+        ExternalBroker broker = new ExternalBroker(client, new MqttIngest(context), customerId, "mqtt " + s.url());
+        try {
+            client.connectWith()
+                    .cleanStart(false)
+                    .sessionExpiryInterval(TimeUnit.DAYS.toSeconds(1))
+                    .send()
+                    .get(30, TimeUnit.SECONDS);
+            for (String topic : s.topics()) {
+                Mqtt5Subscribe sub = Mqtt5Subscribe.builder()
+                        .topicFilter("$share/" + s.shareGroup() + "/" + topic)
+                        .qos(MqttQos.AT_LEAST_ONCE)
+                        .build();
+                client.subscribe(sub, broker::onMessage, true).get(30, TimeUnit.SECONDS);
+            }
+        } catch (Exception e) {
+            broker.close();
+            throw new IllegalStateException(
+                    "could not connect to the MQTT broker " + s.url() + ": " + e.getMessage(), e);
+        }
+        LOG.info("Reading {} from {} in share group {}", s.topics(), s.url(), s.shareGroup());
+        return broker;
+    }
+
+    private void onMessage(Mqtt5Publish publish) {
+        String topic = publish.getTopic().toString();
+        MqttIngest.Handled handled =
+                ingest.handle(customerId, source + " topic " + topic, topic, publish.getPayloadAsBytes());
+        if (handled.kind() != MqttIngest.Kind.SUBMITTED) {
+            publish.acknowledge(); // taken, or quarantined with its reason
+            return;
+        }
+        handled.stored().whenComplete((report, error) -> {
+            if (error == null) {
+                publish.acknowledge();
+            } else {
+                LOG.debug("Not stored yet, trying again in 1 s: {}", error.toString());
+                retries.schedule(() -> onMessage(publish), 1, TimeUnit.SECONDS);
+            }
+        });
+    }
+
+    @Override
+    public void close() {
+        retries.shutdownNow();
+        try {
+            client.disconnect().get(10, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            LOG.debug("Disconnecting from the broker: {}", e.toString());
+        }
+    }
+}
