@@ -56,7 +56,7 @@ final class EmoncmsRoutes {
         AuthResult auth = api.registry().authenticate(presented);
         if (auth.principal() == null || auth.principal().isOperator()) {
             String why = auth.principal() == null ? auth.refusal() : "an operator key cannot post inputs";
-            api.ingest().reject(source, 0, RejectReason.UNAUTHORIZED, why, null);
+            api.ingest().reject(source, 0, RejectReason.UNAUTHORIZED, why, null).get(10, TimeUnit.SECONDS);
             ctx.status(401).result("Error: " + why);
             return;
         }

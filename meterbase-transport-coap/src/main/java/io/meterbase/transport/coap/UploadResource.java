@@ -43,8 +43,11 @@ final class UploadResource extends CoapResource {
         Optional<DevicePsk.Identity> identity =
                 peer instanceof PreSharedKeyIdentity psk ? DevicePsk.parse(psk.getIdentity()) : Optional.empty();
         if (identity.isEmpty()) {
-            context.ingest().reject(source, 0, RejectReason.UNAUTHORIZED, "CoAP without DTLS pre-shared key", null);
-            exchange.respond(ResponseCode.UNAUTHORIZED, "use coaps:// with the device's pre-shared key");
+            exchange.accept();
+            context.ingest()
+                    .reject(source, 0, RejectReason.UNAUTHORIZED, "CoAP without DTLS pre-shared key", null)
+                    .whenComplete((done, error) -> exchange.respond(
+                            ResponseCode.UNAUTHORIZED, "use coaps:// with the device's pre-shared key"));
             return;
         }
         DevicePsk.Identity id = identity.get();
@@ -65,8 +68,10 @@ final class UploadResource extends CoapResource {
         } catch (DecodeException e) {
             String text = new String(
                     payload, 0, Math.min(payload.length, QuarantineEntry.MAX_PAYLOAD_CHARS), StandardCharsets.UTF_8);
-            context.ingest().reject(source, id.customerId(), RejectReason.MALFORMED_PAYLOAD, e.getMessage(), text);
-            exchange.respond(ResponseCode.BAD_REQUEST, e.getMessage());
+            exchange.accept();
+            context.ingest()
+                    .reject(source, id.customerId(), RejectReason.MALFORMED_PAYLOAD, e.getMessage(), text)
+                    .whenComplete((done, error) -> exchange.respond(ResponseCode.BAD_REQUEST, e.getMessage()));
             return;
         }
         exchange.accept();

@@ -86,8 +86,12 @@ public final class ExternalBroker implements AutoCloseable {
         String topic = publish.getTopic().toString();
         MqttIngest.Handled handled =
                 ingest.handle(customerId, source + " topic " + topic, topic, publish.getPayloadAsBytes());
-        if (handled.kind() != MqttIngest.Kind.SUBMITTED) {
-            publish.acknowledge(); // taken, or quarantined with its reason
+        if (handled.kind() == MqttIngest.Kind.TAKEN) {
+            publish.acknowledge();
+            return;
+        }
+        if (handled.kind() == MqttIngest.Kind.BAD_INPUT) {
+            handled.recorded().whenComplete((done, error) -> publish.acknowledge()); // quarantined with its reason
             return;
         }
         handled.stored().whenComplete((report, error) -> {

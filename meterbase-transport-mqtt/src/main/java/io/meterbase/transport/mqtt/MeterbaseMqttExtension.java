@@ -118,9 +118,13 @@ final class MeterbaseMqttExtension implements ExtensionMain {
                 .build();
     }
 
+    /** Refuses the connection once the refusal is recorded. */
     private void refuse(SimpleAuthOutput out, String source, String why) {
-        context.ingest().reject(source, 0, RejectReason.UNAUTHORIZED, why, null);
-        out.failAuthentication(ConnackReasonCode.NOT_AUTHORIZED, why);
+        Async<SimpleAuthOutput> async = out.async(Duration.ofSeconds(30), TimeoutFallback.FAILURE);
+        context.ingest().reject(source, 0, RejectReason.UNAUTHORIZED, why, null).whenComplete((done, error) -> {
+            async.getOutput().failAuthentication(ConnackReasonCode.NOT_AUTHORIZED, why);
+            async.resume();
+        });
     }
 
     private void onPublish(PublishInboundInput in, PublishInboundOutput out) {
@@ -163,13 +167,19 @@ final class MeterbaseMqttExtension implements ExtensionMain {
                 return;
             }
             case BAD_INPUT -> {
-                if (session.mqtt5()) {
-                    out.preventPublishDelivery(
-                            handled.reason() == RejectReason.UNKNOWN_FORMAT
-                                    ? AckReasonCode.TOPIC_NAME_INVALID
-                                    : AckReasonCode.PAYLOAD_FORMAT_INVALID,
-                            handled.detail());
-                }
+                // answered once the rejection is recorded, as over HTTP
+                Async<PublishInboundOutput> async = out.async(Duration.ofSeconds(60), TimeoutFallback.FAILURE);
+                handled.recorded().whenComplete((done, error) -> {
+                    if (session.mqtt5()) {
+                        async.getOutput()
+                                .preventPublishDelivery(
+                                        handled.reason() == RejectReason.UNKNOWN_FORMAT
+                                                ? AckReasonCode.TOPIC_NAME_INVALID
+                                                : AckReasonCode.PAYLOAD_FORMAT_INVALID,
+                                        handled.detail());
+                    }
+                    async.resume();
+                });
                 return;
             }
             default -> {

@@ -29,8 +29,16 @@ final class MqttIngest {
         BAD_INPUT
     }
 
-    /** The outcome of one message. */
-    record Handled(Kind kind, CompletableFuture<IngestReport> stored, RejectReason reason, String detail) {}
+    /**
+     * The outcome of one message; for bad input, {@code recorded} completes once its quarantine record is
+     * durable, and only then is the sender answered.
+     */
+    record Handled(
+            Kind kind,
+            CompletableFuture<IngestReport> stored,
+            CompletableFuture<Void> recorded,
+            RejectReason reason,
+            String detail) {}
 
     private final MqttContext context;
 
@@ -47,7 +55,7 @@ final class MqttIngest {
         MqttRoute r = route.get();
         switch (r.kind()) {
             case IGNORED -> {
-                return new Handled(Kind.TAKEN, null, null, null);
+                return new Handled(Kind.TAKEN, null, null, null, null);
             }
             case PRESENCE -> {
                 String text = new String(payload, StandardCharsets.UTF_8).trim();
@@ -58,7 +66,7 @@ final class MqttIngest {
                     context.presence()
                             .offline(customerId, r.deviceRef(), context.clock().instant());
                 }
-                return new Handled(Kind.TAKEN, null, null, null);
+                return new Handled(Kind.TAKEN, null, null, null, null);
             }
             default -> {
                 // readings, below
@@ -76,14 +84,14 @@ final class MqttIngest {
         } catch (OverloadedException | RateLimitedException e) {
             stored = CompletableFuture.failedFuture(e);
         }
-        return new Handled(Kind.SUBMITTED, stored, null, null);
+        return new Handled(Kind.SUBMITTED, stored, null, null, null);
     }
 
     private Handled bad(long customerId, String source, RejectReason reason, String detail, byte[] payload) {
         String text = new String(
                 payload, 0, Math.min(payload.length, QuarantineEntry.MAX_PAYLOAD_CHARS), StandardCharsets.UTF_8);
-        context.ingest().reject(source, customerId, reason, detail, text);
-        return new Handled(Kind.BAD_INPUT, null, reason, detail);
+        CompletableFuture<Void> recorded = context.ingest().reject(source, customerId, reason, detail, text);
+        return new Handled(Kind.BAD_INPUT, null, recorded, reason, detail);
     }
 
     private Upload decode(MqttRoute r, byte[] payload, long now) throws DecodeException {
