@@ -142,7 +142,16 @@ public final class MqttLoad {
             this(client, name, base, latency, acked, failed, measuring, stop, outstanding, new AtomicLong());
         }
 
+        /** Sends one message and, while {@code once} holds, nothing after it. */
+        void first(AtomicBoolean once) {
+            send(once);
+        }
+
         void next() {
+            send(null);
+        }
+
+        private void send(AtomicBoolean once) {
             if (stop.get()) {
                 return;
             }
@@ -168,7 +177,9 @@ public final class MqttLoad {
                                 latency.recordValue((System.nanoTime() - sent) / 1000);
                             }
                         }
-                        next();
+                        if (once == null) {
+                            next();
+                        }
                     });
         }
 

@@ -55,6 +55,8 @@ final class MeterbaseMqttExtension implements ExtensionMain {
     private final MqttContext context;
     private final Map<String, Session> sessions = new ConcurrentHashMap<>();
     private final MqttIngest ingest;
+    private final java.util.concurrent.ExecutorService work =
+            java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor();
 
     MeterbaseMqttExtension(MqttContext context) {
         this.context = context;
@@ -161,44 +163,42 @@ final class MeterbaseMqttExtension implements ExtensionMain {
             }
             return;
         }
-        MqttIngest.Handled handled = ingest.handle(session.customerId(), source, topic, payload);
-        switch (handled.kind()) {
-            case TAKEN -> {
-                return;
-            }
-            case BAD_INPUT -> {
-                // answered once the rejection is recorded, as over HTTP
-                Async<PublishInboundOutput> async = out.async(Duration.ofSeconds(60), TimeoutFallback.FAILURE);
-                handled.recorded().whenComplete((done, error) -> {
-                    if (session.mqtt5()) {
-                        async.getOutput()
-                                .preventPublishDelivery(
-                                        handled.reason() == RejectReason.UNKNOWN_FORMAT
-                                                ? AckReasonCode.TOPIC_NAME_INVALID
-                                                : AckReasonCode.PAYLOAD_FORMAT_INVALID,
-                                        handled.detail());
-                    }
-                    async.resume();
-                });
-                return;
-            }
-            default -> {
-                // submitted, below
-            }
-        }
-        if (in.getPublishPacket().getQos() == Qos.AT_MOST_ONCE) {
+        boolean atMostOnce = in.getPublishPacket().getQos() == Qos.AT_MOST_ONCE;
+        if (atMostOnce) {
+            work.execute(() -> ingest.handle(session.customerId(), source, topic, payload));
             return;
         }
+        // the broker runs interceptors on a few threads in per-client order: answer asynchronously and do the
+        // decoding and validation on Meterbase's own threads
         Async<PublishInboundOutput> async = out.async(
                 Duration.ofSeconds(60),
                 TimeoutFallback.FAILURE,
                 AckReasonCode.IMPLEMENTATION_SPECIFIC_ERROR,
                 "not stored in time; send again");
-        handled.stored().whenComplete((report, error) -> {
-            if (error == null) {
-                async.resume();
-            } else {
-                notStored(clientId, session, async);
+        work.execute(() -> {
+            MqttIngest.Handled handled = ingest.handle(session.customerId(), source, topic, payload);
+            switch (handled.kind()) {
+                case TAKEN -> async.resume();
+                case BAD_INPUT ->
+                    handled.recorded().whenComplete((done, error) -> {
+                        if (session.mqtt5()) {
+                            async.getOutput()
+                                    .preventPublishDelivery(
+                                            handled.reason() == RejectReason.UNKNOWN_FORMAT
+                                                    ? AckReasonCode.TOPIC_NAME_INVALID
+                                                    : AckReasonCode.PAYLOAD_FORMAT_INVALID,
+                                            handled.detail());
+                        }
+                        async.resume();
+                    });
+                default ->
+                    handled.stored().whenComplete((report, error) -> {
+                        if (error == null) {
+                            async.resume();
+                        } else {
+                            notStored(clientId, session, async);
+                        }
+                    });
             }
         });
     }
