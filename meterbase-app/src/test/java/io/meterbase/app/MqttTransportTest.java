@@ -169,6 +169,31 @@ class MqttTransportTest {
     }
 
     @Test
+    void anonymousClient_isRefused() throws Exception {
+        Process p = new ProcessBuilder(
+                        "mosquitto_pub",
+                        "-h",
+                        "127.0.0.1",
+                        "-p",
+                        String.valueOf(server.mqttPort()),
+                        "-V",
+                        "mqttv5",
+                        "-q",
+                        "1",
+                        "-t",
+                        "tele/anon/SENSOR",
+                        "-m",
+                        "{\"ENERGY\":{\"Power\":1}}")
+                .redirectErrorStream(true)
+                .start();
+        String out = new String(p.getInputStream().readAllBytes());
+
+        assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as(out).isNotZero();
+        assertThat(server.registry().device(customer.id(), "anon")).isEmpty();
+    }
+
+    @Test
     void publishingOnAnotherDevicesTopic_isNotStored() throws Exception {
         pub("mqttv5", "plug-a", key, "tele/plug-b/SENSOR", "{\"ENERGY\":{\"Power\":1}}");
         pub("mqttv311", "plug-a", key, "tele/plug-b/SENSOR", "{\"ENERGY\":{\"Power\":1}}");
