@@ -1,12 +1,11 @@
 package io.meterbase.formats.senml;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.meterbase.core.ingest.DecodeContext;
 import io.meterbase.core.ingest.DecodeException;
 import io.meterbase.core.ingest.PayloadDecoder;
 import io.meterbase.core.ingest.Upload;
-import java.io.IOException;
+import io.meterbase.formats.JsonPayloads;
 
 /** SenML in JSON ({@code application/senml+json}, RFC 8428). */
 public final class SenmlJsonDecoder implements PayloadDecoder {
@@ -21,12 +20,6 @@ public final class SenmlJsonDecoder implements PayloadDecoder {
 
     @Override
     public Upload decode(byte[] payload, DecodeContext context) throws DecodeException {
-        try {
-            return SenmlResolver.resolve(mapper.readTree(payload), context);
-        } catch (JsonProcessingException e) {
-            throw new DecodeException("malformed SenML JSON: " + e.getOriginalMessage());
-        } catch (IOException e) {
-            throw new DecodeException("unreadable SenML JSON: " + e.getMessage());
-        }
+        return SenmlResolver.resolve(JsonPayloads.tree(mapper, payload, "SenML"), context);
     }
 }

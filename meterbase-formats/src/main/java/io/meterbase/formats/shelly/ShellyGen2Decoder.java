@@ -1,6 +1,5 @@
 package io.meterbase.formats.shelly;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.meterbase.core.ingest.DecodeContext;
@@ -9,7 +8,7 @@ import io.meterbase.core.ingest.NodeReport;
 import io.meterbase.core.ingest.PayloadDecoder;
 import io.meterbase.core.ingest.RawReading;
 import io.meterbase.core.ingest.Upload;
-import java.io.IOException;
+import io.meterbase.formats.JsonPayloads;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -34,14 +33,7 @@ public final class ShellyGen2Decoder implements PayloadDecoder {
 
     @Override
     public Upload decode(byte[] payload, DecodeContext context) throws DecodeException {
-        JsonNode root;
-        try {
-            root = mapper.readTree(payload);
-        } catch (JsonProcessingException e) {
-            throw new DecodeException("malformed Shelly JSON: " + e.getOriginalMessage());
-        } catch (IOException e) {
-            throw new DecodeException("unreadable Shelly payload: " + e.getMessage());
-        }
+        JsonNode root = JsonPayloads.tree(mapper, payload, "Shelly");
         if (root == null || !root.isObject()) {
             throw new DecodeException("a Shelly status is a JSON object");
         }

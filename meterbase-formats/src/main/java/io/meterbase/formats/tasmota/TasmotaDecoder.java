@@ -1,6 +1,5 @@
 package io.meterbase.formats.tasmota;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.meterbase.core.ingest.DecodeContext;
@@ -9,7 +8,7 @@ import io.meterbase.core.ingest.NodeReport;
 import io.meterbase.core.ingest.PayloadDecoder;
 import io.meterbase.core.ingest.RawReading;
 import io.meterbase.core.ingest.Upload;
-import java.io.IOException;
+import io.meterbase.formats.JsonPayloads;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -57,14 +56,7 @@ public final class TasmotaDecoder implements PayloadDecoder {
             throw new DecodeException(
                     "a Tasmota payload names no device: send it on tele/<topic>/SENSOR or with ?device=");
         }
-        JsonNode root;
-        try {
-            root = mapper.readTree(payload);
-        } catch (JsonProcessingException e) {
-            throw new DecodeException("malformed Tasmota JSON: " + e.getOriginalMessage());
-        } catch (IOException e) {
-            throw new DecodeException("unreadable Tasmota payload: " + e.getMessage());
-        }
+        JsonNode root = JsonPayloads.tree(mapper, payload, "Tasmota");
         if (root == null || !root.isObject()) {
             throw new DecodeException("a Tasmota SENSOR payload is a JSON object");
         }

@@ -1,14 +1,9 @@
 package io.meterbase.store.duckdb;
 
-import io.meterbase.core.model.ApiKey;
-import io.meterbase.core.model.Channel;
-import io.meterbase.core.model.Customer;
-import io.meterbase.core.model.Device;
-import io.meterbase.core.model.Gateway;
 import io.meterbase.core.model.Reading;
-import io.meterbase.core.model.Site;
 import io.meterbase.core.store.Bucket;
 import io.meterbase.core.store.DayKey;
+import io.meterbase.core.store.MetadataStore;
 import io.meterbase.core.store.QuarantineEntry;
 import io.meterbase.core.store.ReadingKey;
 import io.meterbase.core.store.Rollup;
@@ -18,6 +13,7 @@ import io.meterbase.core.store.StoreException;
 import io.meterbase.core.store.WriteBatch;
 import io.meterbase.store.jdbc.Dialect;
 import io.meterbase.store.jdbc.JdbcMetadataStore;
+import io.meterbase.store.jdbc.MetadataDelegate;
 import io.meterbase.store.jdbc.SingleConnection;
 import java.io.IOException;
 import java.io.Writer;
@@ -52,7 +48,7 @@ import org.slf4j.LoggerFactory;
  * appender into a temporary table and moved into their month tables inside one transaction together with the
  * batch's quarantine rows and stale-hour marks, so a batch is kept whole or not at all. Reads use a small pool.
  */
-public final class DuckDbStore implements Store {
+public final class DuckDbStore implements Store, MetadataDelegate {
 
     private static final Logger LOG = LoggerFactory.getLogger(DuckDbStore.class);
 
@@ -504,63 +500,8 @@ public final class DuckDbStore implements Store {
     // ---- metadata
 
     @Override
-    public void save(Customer customer) {
-        metadata.save(customer);
-    }
-
-    @Override
-    public void save(Site site) {
-        metadata.save(site);
-    }
-
-    @Override
-    public void save(Gateway gateway) {
-        metadata.save(gateway);
-    }
-
-    @Override
-    public void save(Device device) {
-        metadata.save(device);
-    }
-
-    @Override
-    public void save(Channel channel) {
-        metadata.save(channel);
-    }
-
-    @Override
-    public void save(ApiKey key) {
-        metadata.save(key);
-    }
-
-    @Override
-    public List<Customer> customers() {
-        return metadata.customers();
-    }
-
-    @Override
-    public List<Site> sites() {
-        return metadata.sites();
-    }
-
-    @Override
-    public List<Gateway> gateways() {
-        return metadata.gateways();
-    }
-
-    @Override
-    public List<Device> devices() {
-        return metadata.devices();
-    }
-
-    @Override
-    public List<Channel> channels() {
-        return metadata.channels();
-    }
-
-    @Override
-    public List<ApiKey> apiKeys() {
-        return metadata.apiKeys();
+    public MetadataStore metadata() {
+        return metadata;
     }
 
     @Override

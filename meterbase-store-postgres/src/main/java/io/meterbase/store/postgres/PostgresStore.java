@@ -2,17 +2,12 @@ package io.meterbase.store.postgres;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
-import io.meterbase.core.model.ApiKey;
-import io.meterbase.core.model.Channel;
-import io.meterbase.core.model.Customer;
-import io.meterbase.core.model.Device;
-import io.meterbase.core.model.Gateway;
 import io.meterbase.core.model.Quality;
 import io.meterbase.core.model.Reading;
-import io.meterbase.core.model.Site;
 import io.meterbase.core.store.Bucket;
 import io.meterbase.core.store.CsvExport;
 import io.meterbase.core.store.DayKey;
+import io.meterbase.core.store.MetadataStore;
 import io.meterbase.core.store.QuarantineEntry;
 import io.meterbase.core.store.ReadingKey;
 import io.meterbase.core.store.Rollup;
@@ -22,6 +17,7 @@ import io.meterbase.core.store.StoreException;
 import io.meterbase.core.store.WriteBatch;
 import io.meterbase.store.jdbc.Dialect;
 import io.meterbase.store.jdbc.JdbcMetadataStore;
+import io.meterbase.store.jdbc.MetadataDelegate;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -57,7 +53,7 @@ import org.slf4j.LoggerFactory;
  * in plain tables. The schema comes from Flyway migrations. Connections come from HikariCP; when the server is
  * away, calls fail fast with {@link StoreException} and the pool reconnects by itself once it is back.
  */
-public final class PostgresStore implements Store {
+public final class PostgresStore implements Store, MetadataDelegate {
 
     private static final Logger LOG = LoggerFactory.getLogger(PostgresStore.class);
     private static final String TS_OF_MS = "(timestamptz 'epoch' + ? * interval '1 millisecond')";
@@ -703,63 +699,8 @@ public final class PostgresStore implements Store {
     // ---- metadata
 
     @Override
-    public void save(Customer customer) {
-        metadata.save(customer);
-    }
-
-    @Override
-    public void save(Site site) {
-        metadata.save(site);
-    }
-
-    @Override
-    public void save(Gateway gateway) {
-        metadata.save(gateway);
-    }
-
-    @Override
-    public void save(Device device) {
-        metadata.save(device);
-    }
-
-    @Override
-    public void save(Channel channel) {
-        metadata.save(channel);
-    }
-
-    @Override
-    public void save(ApiKey key) {
-        metadata.save(key);
-    }
-
-    @Override
-    public List<Customer> customers() {
-        return metadata.customers();
-    }
-
-    @Override
-    public List<Site> sites() {
-        return metadata.sites();
-    }
-
-    @Override
-    public List<Gateway> gateways() {
-        return metadata.gateways();
-    }
-
-    @Override
-    public List<Device> devices() {
-        return metadata.devices();
-    }
-
-    @Override
-    public List<Channel> channels() {
-        return metadata.channels();
-    }
-
-    @Override
-    public List<ApiKey> apiKeys() {
-        return metadata.apiKeys();
+    public MetadataStore metadata() {
+        return metadata;
     }
 
     @Override

@@ -1,0 +1,76 @@
+package io.meterbase.store.jdbc;
+
+import io.meterbase.core.model.ApiKey;
+import io.meterbase.core.model.Channel;
+import io.meterbase.core.model.Customer;
+import io.meterbase.core.model.Device;
+import io.meterbase.core.model.Gateway;
+import io.meterbase.core.model.Site;
+import io.meterbase.core.store.MetadataStore;
+import java.util.List;
+
+/** A store whose metadata part is another {@link MetadataStore}: every metadata call goes to {@link #metadata()}. */
+public interface MetadataDelegate extends MetadataStore {
+
+    MetadataStore metadata();
+
+    @Override
+    default void save(Customer customer) {
+        metadata().save(customer);
+    }
+
+    @Override
+    default void save(Site site) {
+        metadata().save(site);
+    }
+
+    @Override
+    default void save(Gateway gateway) {
+        metadata().save(gateway);
+    }
+
+    @Override
+    default void save(Device device) {
+        metadata().save(device);
+    }
+
+    @Override
+    default void save(Channel channel) {
+        metadata().save(channel);
+    }
+
+    @Override
+    default void save(ApiKey key) {
+        metadata().save(key);
+    }
+
+    @Override
+    default List<Customer> customers() {
+        return metadata().customers();
+    }
+
+    @Override
+    default List<Site> sites() {
+        return metadata().sites();
+    }
+
+    @Override
+    default List<Gateway> gateways() {
+        return metadata().gateways();
+    }
+
+    @Override
+    default List<Device> devices() {
+        return metadata().devices();
+    }
+
+    @Override
+    default List<Channel> channels() {
+        return metadata().channels();
+    }
+
+    @Override
+    default List<ApiKey> apiKeys() {
+        return metadata().apiKeys();
+    }
+}
