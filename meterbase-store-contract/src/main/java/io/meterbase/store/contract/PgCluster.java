@@ -148,7 +148,9 @@ public final class PgCluster implements AutoCloseable {
     private static void exec(List<String> cmd, boolean asPostgres) throws IOException, InterruptedException {
         List<String> full = new ArrayList<>();
         if (asPostgres) {
-            full.addAll(List.of("runuser", "-u", "postgres", "--"));
+            // util-linux puts runuser in /usr/sbin, which not every PATH has
+            String runuser = Files.isExecutable(Path.of("/usr/sbin/runuser")) ? "/usr/sbin/runuser" : "runuser";
+            full.addAll(List.of(runuser, "-u", "postgres", "--"));
         }
         full.addAll(cmd);
         Process p = new ProcessBuilder(full).redirectErrorStream(true).start();
