@@ -68,6 +68,7 @@ public final class MqttBenchmark {
                 load.go();
                 System.out.println("Meterbase (durable before PUBACK): " + load.awaitResult());
                 load.awaitDone();
+                System.out.println("  group commits (whole run, from /metrics): " + commits(server.httpPort()));
             }
         }
 
@@ -93,6 +94,39 @@ public final class MqttBenchmark {
             mosquitto.waitFor(10, TimeUnit.SECONDS);
             IngestBenchmark.deleteTree(work);
         }
+    }
+
+    /** Count, mean and p50/p99 of the durable writer's group commits, from the server's Prometheus metrics. */
+    private static String commits(int httpPort) throws Exception {
+        String metrics = java.net.http.HttpClient.newHttpClient()
+                .send(
+                        java.net.http.HttpRequest.newBuilder(
+                                        java.net.URI.create("http://127.0.0.1:" + httpPort + "/metrics"))
+                                .build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofString())
+                .body();
+        double count = 0;
+        double sum = 0;
+        String p50 = "?";
+        String p99 = "?";
+        for (String line : metrics.split("\n")) {
+            if (line.startsWith("meterbase_store_write_seconds_count")) {
+                count = Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+            } else if (line.startsWith("meterbase_store_write_seconds_sum")) {
+                sum = Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+            } else if (line.startsWith("meterbase_store_write_seconds{quantile=\"0.5\"")) {
+                p50 = line.substring(line.lastIndexOf(' ') + 1);
+            } else if (line.startsWith("meterbase_store_write_seconds{quantile=\"0.99\"")) {
+                p99 = line.substring(line.lastIndexOf(' ') + 1);
+            }
+        }
+        return String.format(
+                java.util.Locale.ROOT,
+                "%.0f commits, mean %.1f ms, recent p50 %s s, p99 %s s",
+                count,
+                count == 0 ? 0 : 1000 * sum / count,
+                p50,
+                p99);
     }
 
     private static long heapUsed() throws InterruptedException {
