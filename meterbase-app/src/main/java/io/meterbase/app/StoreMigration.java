@@ -60,6 +60,9 @@ public final class StoreMigration {
         channels.forEach(to::save);
         List<ApiKey> keys = from.apiKeys();
         keys.forEach(to::save);
+        for (String kind : from.documentKinds()) {
+            from.documents(kind).forEach((id, json) -> to.saveDocument(kind, id, json));
+        }
         progress.accept("metadata: " + customers.size() + " customers, " + devices.size() + " devices, "
                 + channels.size() + " channels, " + keys.size() + " keys");
 

@@ -7,9 +7,11 @@ import io.meterbase.core.model.Device;
 import io.meterbase.core.model.Gateway;
 import io.meterbase.core.model.Site;
 import java.util.List;
+import java.util.Map;
 
 /**
- * Durable metadata: customers, sites, gateways, devices, channels and API keys. Saves insert or replace by id and
+ * Durable metadata: customers, sites, gateways, devices, channels, API keys, and the documents of the control
+ * services (tariffs, commands, schedules, demand-response programs) kept as JSON text. Saves insert or replace by id and
  * are durable on return. Thread-safe; all methods block.
  */
 public interface MetadataStore {
@@ -37,4 +39,16 @@ public interface MetadataStore {
     List<Channel> channels();
 
     List<ApiKey> apiKeys();
+
+    /** Saves a document, replacing the one of the same kind and id. */
+    void saveDocument(String kind, String id, String json);
+
+    /** Removes a document; nothing happens when there is none. */
+    void deleteDocument(String kind, String id);
+
+    /** The documents of a kind, by id in id order. */
+    Map<String, String> documents(String kind);
+
+    /** The kinds that have documents. */
+    List<String> documentKinds();
 }

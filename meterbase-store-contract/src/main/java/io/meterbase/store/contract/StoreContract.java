@@ -1,6 +1,7 @@
 package io.meterbase.store.contract;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.entry;
 
 import io.meterbase.core.model.Accumulation;
 import io.meterbase.core.model.ApiKey;
@@ -277,5 +278,22 @@ public abstract class StoreContract {
                 .containsExactly(new Channel(4, 3, "active_power", Quantity.ACTIVE_POWER, Accumulation.INSTANT));
         assertThat(store.apiKeys()).singleElement().satisfies(k -> assertThat(k.revoked())
                 .isTrue());
+    }
+
+    @Test
+    void documents_replaceDeleteAndSurviveReopen() {
+        store.saveDocument("tariff", "b", "{\"v\":1}");
+        store.saveDocument("tariff", "a", "{\"v\":2}");
+        store.saveDocument("tariff", "b", "{\"v\":3}");
+        store.saveDocument("command", "a", "{\"other\":true}");
+        store.saveDocument("tariff", "gone", "{}");
+        store.deleteDocument("tariff", "gone");
+
+        reopen();
+
+        assertThat(store.documents("tariff")).containsExactly(entry("a", "{\"v\":2}"), entry("b", "{\"v\":3}"));
+        assertThat(store.documents("command")).containsOnlyKeys("a");
+        assertThat(store.documents("nothing")).isEmpty();
+        assertThat(store.documentKinds()).containsExactly("command", "tariff");
     }
 }

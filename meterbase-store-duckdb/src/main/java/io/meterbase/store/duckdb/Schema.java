@@ -23,6 +23,8 @@ final class Schema {
                     + " name VARCHAR, quantity VARCHAR, accumulation VARCHAR)",
             "CREATE TABLE IF NOT EXISTS api_keys (id BIGINT PRIMARY KEY, customer_id BIGINT, role VARCHAR,"
                     + " label VARCHAR, prefix VARCHAR, hash VARCHAR, created_at BIGINT, revoked_at BIGINT)",
+            "CREATE TABLE IF NOT EXISTS documents (id VARCHAR PRIMARY KEY, kind VARCHAR NOT NULL, body VARCHAR NOT NULL,"
+                    + " updated_at BIGINT)",
             "CREATE TABLE IF NOT EXISTS quarantine (received_at BIGINT, source VARCHAR, customer_id BIGINT,"
                     + " reason VARCHAR, detail VARCHAR, payload VARCHAR)",
             "CREATE TABLE IF NOT EXISTS rollup_hourly (channel_id INTEGER, start BIGINT, count BIGINT, sum DOUBLE,"

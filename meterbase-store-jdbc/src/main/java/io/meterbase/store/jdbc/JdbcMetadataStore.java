@@ -20,6 +20,7 @@ import java.sql.Types;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -36,7 +37,8 @@ public final class JdbcMetadataStore implements MetadataStore {
             "gateways", List.of("id", "customer_id", "site_id", "ref", "name", "address", "port"),
             "devices", List.of("id", "customer_id", "site_id", "gateway_id", "ref", "name", "type", "category"),
             "channels", List.of("id", "device_id", "name", "quantity", "accumulation"),
-            "api_keys", List.of("id", "customer_id", "role", "label", "prefix", "hash", "created_at", "revoked_at"));
+            "api_keys", List.of("id", "customer_id", "role", "label", "prefix", "hash", "created_at", "revoked_at"),
+            "documents", List.of("id", "kind", "body", "updated_at"));
 
     private final ConnectionSource writes;
     private final ConnectionSource reads;
@@ -223,6 +225,51 @@ public final class JdbcMetadataStore implements MetadataStore {
                     rs.getString(6),
                     Instant.ofEpochMilli(rs.getLong(7)),
                     active ? null : Instant.ofEpochMilli(revoked));
+        });
+    }
+
+    @Override
+    public void saveDocument(String kind, String id, String json) {
+        upsert("documents", kind + "/" + id, kind, json, System.currentTimeMillis());
+    }
+
+    @Override
+    public synchronized void deleteDocument(String kind, String id) {
+        writes.with("delete from documents", c -> {
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM documents WHERE id = ?")) {
+                ps.setString(1, kind + "/" + id);
+                return ps.executeUpdate();
+            }
+        });
+    }
+
+    @Override
+    public Map<String, String> documents(String kind) {
+        return reads.with("read documents", c -> {
+            Map<String, String> out = new LinkedHashMap<>();
+            try (PreparedStatement ps =
+                    c.prepareStatement("SELECT id, body FROM documents WHERE kind = ? ORDER BY id")) {
+                ps.setString(1, kind);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.put(rs.getString(1).substring(kind.length() + 1), rs.getString(2));
+                    }
+                }
+            }
+            return out;
+        });
+    }
+
+    @Override
+    public List<String> documentKinds() {
+        return reads.with("read document kinds", c -> {
+            List<String> out = new ArrayList<>();
+            try (ResultSet rs = c.createStatement().executeQuery("SELECT DISTINCT kind FROM documents ORDER BY kind")) {
+                while (rs.next()) {
+                    out.add(rs.getString(1));
+                }
+            }
+            return out;
         });
     }
 }

@@ -8,6 +8,7 @@ import io.meterbase.core.model.Gateway;
 import io.meterbase.core.model.Site;
 import io.meterbase.core.store.MetadataStore;
 import java.util.List;
+import java.util.Map;
 
 /** A store whose metadata part is another {@link MetadataStore}: every metadata call goes to {@link #metadata()}. */
 public interface MetadataDelegate extends MetadataStore {
@@ -72,5 +73,25 @@ public interface MetadataDelegate extends MetadataStore {
     @Override
     default List<ApiKey> apiKeys() {
         return metadata().apiKeys();
+    }
+
+    @Override
+    default void saveDocument(String kind, String id, String json) {
+        metadata().saveDocument(kind, id, json);
+    }
+
+    @Override
+    default void deleteDocument(String kind, String id) {
+        metadata().deleteDocument(kind, id);
+    }
+
+    @Override
+    default Map<String, String> documents(String kind) {
+        return metadata().documents(kind);
+    }
+
+    @Override
+    default List<String> documentKinds() {
+        return metadata().documentKinds();
     }
 }
