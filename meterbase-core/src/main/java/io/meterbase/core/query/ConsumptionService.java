@@ -164,7 +164,11 @@ public final class ConsumptionService {
 
     private record CachedFigure(long at, double value) {}
 
-    private List<Device> countedDevices(long customerId) {
+    /**
+     * The devices whose consumption makes the customer's total: the main meters when the customer has any, else
+     * every device.
+     */
+    public List<Device> countedDevices(long customerId) {
         List<Device> all = registry.devices(customerId);
         List<Device> mains =
                 all.stream().filter(d -> d.category() == Category.MAIN).toList();
