@@ -123,6 +123,18 @@ public final class ConsumptionService {
     public CustomerSummary summary(long customerId) {
         List<Device> counted = countedDevices(customerId);
         long now = clock.millis();
+        LivePower p = livePower(counted, now);
+        return new CustomerSummary(p.watts(), energyToday(customerId, counted, now), p.newest());
+    }
+
+    /** The customer's live power (W): the sum of the fresh power readings of the counted devices. */
+    public double livePower(long customerId) {
+        return livePower(countedDevices(customerId), clock.millis()).watts();
+    }
+
+    private record LivePower(double watts, Instant newest) {}
+
+    private LivePower livePower(List<Device> counted, long now) {
         long freshAfter = now - liveStaleAfter.toMillis();
         double power = 0;
         Instant newest = null;
@@ -136,7 +148,7 @@ public final class ConsumptionService {
                 }
             }
         }
-        return new CustomerSummary(power, energyToday(customerId, counted, now), newest);
+        return new LivePower(power, newest);
     }
 
     /**

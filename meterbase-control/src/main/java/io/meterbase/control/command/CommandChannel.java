@@ -1,0 +1,17 @@
+package io.meterbase.control.command;
+
+/**
+ * A way to push commands to connected devices (MQTT). Gateways that poll over HTTP or CoAP take theirs in the
+ * answer to their next upload instead, through {@link CommandService#collect}.
+ */
+public interface CommandChannel {
+
+    /** The channel's name, recorded as the command's {@code via}. */
+    String name();
+
+    /**
+     * Sends the command if the device (or its gateway) is connected and listening now; returns false to keep it
+     * queued.
+     */
+    boolean offer(Command command);
+}
