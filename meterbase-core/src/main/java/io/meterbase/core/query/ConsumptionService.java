@@ -75,6 +75,11 @@ public final class ConsumptionService {
         return powerChannels(channels);
     }
 
+    /** The channels giving a device's active power: {@code active_power}, or else all its active power channels. */
+    public List<Channel> powerChannels(Device device) {
+        return powerChannels(registry.channels(device.id()));
+    }
+
     /** A device's active power channel named {@code active_power}, or else all its active power channels. */
     private static List<Channel> powerChannels(List<Channel> channels) {
         List<Channel> power = channels.stream()
