@@ -1,5 +1,6 @@
 package io.meterbase.app;
 
+import io.meterbase.control.Control;
 import io.meterbase.core.auth.DevicePsk;
 import io.meterbase.core.energy.ChannelInfo;
 import io.meterbase.core.energy.EnergyRules;
@@ -68,6 +69,7 @@ public final class Meterbase implements AutoCloseable {
     private final ExternalBroker external;
     private final IngestService ingest;
     private final Presence presence;
+    private final Control control;
     private final String operatorSecret;
     private final ScheduledExecutorService housekeeping = Executors.newSingleThreadScheduledExecutor(
             r -> Thread.ofPlatform().name("meterbase-housekeeping").daemon(true).unstarted(r));
@@ -111,6 +113,8 @@ public final class Meterbase implements AutoCloseable {
             DevicePsk psk = devicePsk(config);
             ConsumptionService consumption =
                     new ConsumptionService(registry, store, live, clock, config.duration("live.stale-after"));
+            this.control = startControl(config, registry, store, live, consumption, clock);
+            started.push(control);
             this.operatorSecret = registry.hasOperatorKey()
                     ? null
                     : registry.createKey(0, Role.OPERATOR, "first operator key").secret();
@@ -126,6 +130,7 @@ public final class Meterbase implements AutoCloseable {
                     emoncms,
                     presence,
                     psk,
+                    control,
                     metrics,
                     writer::pending,
                     clock,
@@ -252,6 +257,32 @@ public final class Meterbase implements AutoCloseable {
                 auth.principal().customerId());
     }
 
+    private static Control startControl(
+            MeterbaseConfig config,
+            Registry registry,
+            Store store,
+            LiveState live,
+            ConsumptionService consumption,
+            Clock clock) {
+        try {
+            return Control.start(
+                    registry,
+                    store,
+                    live,
+                    consumption,
+                    clock,
+                    config.dataDir(),
+                    new Control.Settings(
+                            config.integer("community.min-customers", 1, 1_000_000),
+                            config.duration("commands.ttl"),
+                            config.duration("commands.keep-finished"),
+                            config.duration("community.energy-refresh")));
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(
+                    "could not read or create the command signing key in " + config.dataDir(), e);
+        }
+    }
+
     private static DevicePsk devicePsk(MeterbaseConfig config) {
         try {
             return DevicePsk.fromFile(config.dataDir().resolve("device-psk.secret"));
@@ -289,6 +320,10 @@ public final class Meterbase implements AutoCloseable {
         return ingest;
     }
 
+    public Control control() {
+        return control;
+    }
+
     public Registry registry() {
         return registry;
     }
@@ -316,6 +351,7 @@ public final class Meterbase implements AutoCloseable {
             external.close();
         }
         http.close();
+        control.close();
         writer.close();
         store.close();
     }

@@ -97,7 +97,14 @@ public final class MeterbaseConfig {
                     "emoncms.inputs.<node>",
                     "(emonTx layout)",
                     "names of an emoncms node's values by position, e.g. emoncms.inputs.10=power1,power2,vrms,pulse"),
-            new Setting("live.stale-after", "PT5M", "live power ignores readings older than this"));
+            new Setting("live.stale-after", "PT5M", "live power ignores readings older than this"),
+            new Setting(
+                    "community.min-customers",
+                    "5",
+                    "community comparisons are withheld in communities with fewer customers (privacy)"),
+            new Setting("community.energy-refresh", "PT60S", "how often energy today/this month is re-ranked"),
+            new Setting("commands.ttl", "PT1H", "a command not confirmed within this time expires"),
+            new Setting("commands.keep-finished", "P30D", "finished commands are kept this long"));
 
     private final Map<String, String> values;
 

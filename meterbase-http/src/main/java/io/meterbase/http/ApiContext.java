@@ -1,5 +1,6 @@
 package io.meterbase.http;
 
+import io.meterbase.control.Control;
 import io.meterbase.core.auth.DevicePsk;
 import io.meterbase.core.ingest.FormatRegistry;
 import io.meterbase.core.ingest.IngestService;
@@ -30,6 +31,7 @@ public record ApiContext(
         EmoncmsDecoder emoncms,
         Presence presence,
         DevicePsk devicePsk,
+        Control control,
         PrometheusMeterRegistry metrics,
         LongSupplier queueDepth,
         Clock clock,

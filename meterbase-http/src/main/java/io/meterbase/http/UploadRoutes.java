@@ -13,7 +13,6 @@ import io.meterbase.core.ingest.RateLimitedException;
 import io.meterbase.core.ingest.RejectReason;
 import io.meterbase.core.ingest.Rejection;
 import io.meterbase.core.ingest.Upload;
-import io.meterbase.core.query.CustomerSummary;
 import io.meterbase.core.store.QuarantineEntry;
 import io.meterbase.formats.json.MeterbaseJsonDecoder;
 import java.util.ArrayList;
@@ -95,7 +94,15 @@ final class UploadRoutes {
                     ctx, "the store could not make the readings durable; nothing was acknowledged, retry later");
         }
         ctx.status(report.accepted() == 0 && report.rejected() > 0 ? 422 : 200);
-        ctx.json(answer(principal.customerId(), report));
+        ctx.json(answer(principal.customerId(), sender(upload), report));
+    }
+
+    /** Who sent the upload: the gateway it names, else its single device; commands for it ride on the answer. */
+    static String sender(Upload upload) {
+        if (upload.gatewayRef() != null) {
+            return upload.gatewayRef();
+        }
+        return upload.nodes().size() == 1 ? upload.nodes().get(0).ref() : null;
     }
 
     private static ApiException overloaded(Context ctx, String message) {
@@ -116,7 +123,7 @@ final class UploadRoutes {
         }
     }
 
-    private Map<String, Object> answer(long customerId, IngestReport report) {
+    private Map<String, Object> answer(long customerId, String sender, IngestReport report) {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("accepted", report.accepted());
         out.put("duplicates", report.duplicates());
@@ -131,12 +138,7 @@ final class UploadRoutes {
             rejections.add(m);
         }
         out.put("rejections", rejections);
-        CustomerSummary summary = api.consumption().summary(customerId);
-        Map<String, Object> customer = new LinkedHashMap<>();
-        customer.put("power_w", summary.powerW());
-        customer.put("energy_today_wh", summary.energyTodayWh());
-        customer.put("as_of", summary.asOf() == null ? null : summary.asOf().toString());
-        out.put("customer", customer);
+        out.putAll(api.control().gatewayAnswer(customerId, sender, "http"));
         return out;
     }
 }

@@ -1,0 +1,391 @@
+package io.meterbase.http;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.javalin.http.Handler;
+import io.meterbase.control.Control;
+import io.meterbase.control.ControlJson;
+import io.meterbase.control.command.Command;
+import io.meterbase.control.command.CommandService;
+import io.meterbase.control.command.CommandStatus;
+import io.meterbase.control.command.CommandType;
+import io.meterbase.control.community.CommunitySettings;
+import io.meterbase.control.community.Metric;
+import io.meterbase.control.dr.Event;
+import io.meterbase.control.dr.Program;
+import io.meterbase.control.dr.Schedule;
+import io.meterbase.control.tariff.Biller;
+import io.meterbase.control.tariff.NoTariffException;
+import io.meterbase.control.tariff.PricePoint;
+import io.meterbase.control.tariff.Tariff;
+import io.meterbase.control.tariff.TariffVersion;
+import io.meterbase.core.auth.Principal;
+import io.meterbase.core.query.Commodity;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Customer insight and control over HTTP: tariffs and prices, costs and bills, community comparison, grid state,
+ * commands, schedules and demand response. Bodies and answers use the control services' JSON (snake_case,
+ * ISO-8601 times).
+ */
+final class ControlRoutes {
+
+    private static final TypeReference<List<PricePoint>> PRICE_POINTS = new TypeReference<>() {};
+
+    private final ApiContext api;
+
+    ControlRoutes(ApiContext api) {
+        this.api = api;
+    }
+
+    private Control control() {
+        return api.control();
+    }
+
+    void register(Javalin app) {
+        // tariffs and prices (operators write; everyone authenticated reads)
+        app.get("/api/v1/tariffs", h(ctx -> {
+            Requests.authenticate(ctx, api.registry());
+            json(ctx, 200, control().tariffs().all());
+        }));
+        app.post("/api/v1/tariffs", h(ctx -> {
+            Requests.operator(ctx, api.registry());
+            json(ctx, 201, control().tariffs().put(ControlJson.read(ctx.body(), Tariff.class)));
+        }));
+        app.get("/api/v1/tariffs/{id}", h(ctx -> {
+            Requests.authenticate(ctx, api.registry());
+            json(
+                    ctx,
+                    200,
+                    control()
+                            .tariffs()
+                            .get(ctx.pathParam("id"))
+                            .orElseThrow(() -> ApiException.notFound("no tariff " + ctx.pathParam("id"))));
+        }));
+        app.post("/api/v1/tariffs/{id}/versions", h(ctx -> {
+            Requests.operator(ctx, api.registry());
+            json(
+                    ctx,
+                    201,
+                    control()
+                            .tariffs()
+                            .addVersion(ctx.pathParam("id"), ControlJson.read(ctx.body(), TariffVersion.class)));
+        }));
+        app.post("/api/v1/tariffs/{id}/prices", h(ctx -> {
+            Requests.operator(ctx, api.registry());
+            List<PricePoint> points = ControlJson.MAPPER.readValue(ctx.body(), PRICE_POINTS);
+            json(ctx, 200, Map.of("stored", control().tariffs().postPrices(ctx.pathParam("id"), points)));
+        }));
+        app.get("/api/v1/tariffs/{id}/prices", h(ctx -> {
+            Requests.authenticate(ctx, api.registry());
+            long now = api.clock().millis();
+            Instant from = Instant.ofEpochMilli(Requests.time(ctx, "from", now - 86_400_000L));
+            Instant to = Instant.ofEpochMilli(Requests.time(ctx, "to", now + 86_400_000L));
+            json(ctx, 200, control().tariffs().prices(ctx.pathParam("id"), from, to));
+        }));
+        app.put("/api/v1/customers/{id}/group", h(ctx -> {
+            Requests.operator(ctx, api.registry());
+            long customer = Requests.pathLong(ctx, "id");
+            api.registry().customer(customer).orElseThrow(() -> ApiException.notFound("no customer " + customer));
+            String group = ControlJson.MAPPER.readTree(ctx.body()).path("group").asText(null);
+            control().groups().assign(customer, group);
+            json(ctx, 200, Map.of("customer", customer, "group", group));
+        }));
+
+        // costs and bills
+        app.get("/api/v1/cost", h(ctx -> {
+            long customer = customer(ctx);
+            Biller.SoFar period = "billing_period".equals(ctx.queryParam("period"))
+                    ? Biller.SoFar.BILLING_PERIOD
+                    : Biller.SoFar.TODAY;
+            json(ctx, 200, control().biller().soFar(customer, commodity(ctx), period));
+        }));
+        app.get("/api/v1/bill", h(ctx -> {
+            long customer = customer(ctx);
+            if (ctx.queryParam("from") == null || ctx.queryParam("to") == null) {
+                throw ApiException.badRequest("a bill needs from and to");
+            }
+            Instant from = Instant.ofEpochMilli(Requests.time(ctx, "from", 0));
+            Instant to = Instant.ofEpochMilli(Requests.time(ctx, "to", 0));
+            json(ctx, 200, control().biller().bill(customer, commodity(ctx), from, to));
+        }));
+
+        // community and grid
+        app.get("/api/v1/community", h(ctx -> {
+            long customer = customer(ctx);
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put("community", control().community().communityOf(customer).orElse(null));
+            out.put("min_customers", control().community().minCustomers());
+            for (Metric m : Metric.values()) {
+                control()
+                        .community()
+                        .compare(customer, m)
+                        .ifPresent(c -> out.put(m.name().toLowerCase(Locale.ROOT), c));
+            }
+            json(ctx, 200, out);
+        }));
+        app.get("/api/v1/grid", h(ctx -> {
+            long customer = customer(ctx);
+            json(ctx, 200, control().gridOf(customer).orElseThrow(() -> ApiException.notFound("no community")));
+        }));
+        app.get("/api/v1/communities/{name}/grid", h(ctx -> {
+            Requests.operator(ctx, api.registry());
+            json(ctx, 200, control().grid().state(ctx.pathParam("name")));
+        }));
+        app.put("/api/v1/communities/{name}", h(ctx -> {
+            Requests.operator(ctx, api.registry());
+            JsonNode b = ControlJson.MAPPER.readTree(ctx.body());
+            CommunitySettings s = new CommunitySettings(
+                    ctx.pathParam("name"),
+                    b.hasNonNull("capacity_kw") ? b.get("capacity_kw").asDouble() : null,
+                    b.hasNonNull("peak_at") ? b.get("peak_at").asDouble() : null,
+                    b.hasNonNull("critical_at") ? b.get("critical_at").asDouble() : null);
+            json(ctx, 200, control().grid().configure(s));
+        }));
+
+        // commands
+        app.get("/api/v1/commands/signing-key", ctx -> ctx.contentType("application/x-pem-file")
+                .result(control().commands().signer().publicKeyPem()));
+        app.post("/api/v1/devices/{ref}/commands", h(this::submitCommand));
+        app.get("/api/v1/commands", h(ctx -> {
+            long customer = customer(ctx);
+            json(
+                    ctx,
+                    200,
+                    control()
+                            .commands()
+                            .list(customer, ctx.queryParam("device"), Requests.integer(ctx, "limit", 100, 1, 10_000)));
+        }));
+        app.get("/api/v1/commands/{id}", h(ctx -> {
+            long customer = customer(ctx);
+            json(ctx, 200, command(customer, ctx.pathParam("id")));
+        }));
+        app.post("/api/v1/commands/{id}/ack", h(ctx -> {
+            Principal p = Requests.authenticate(ctx, api.registry());
+            if (p.isOperator()) {
+                throw ApiException.forbidden("devices and gateways answer commands with the customer's key");
+            }
+            JsonNode b = ControlJson.MAPPER.readTree(ctx.body());
+            CommandStatus status = status(b.path("status").asText(""));
+            Boolean relay =
+                    b.hasNonNull("relay") ? "on".equalsIgnoreCase(b.get("relay").asText()) : null;
+            json(
+                    ctx,
+                    200,
+                    control()
+                            .commands()
+                            .report(
+                                    p.customerId(),
+                                    ctx.pathParam("id"),
+                                    status,
+                                    b.path("detail").asText(null),
+                                    relay)
+                            .orElseThrow(() -> ApiException.notFound("no command " + ctx.pathParam("id"))));
+        }));
+        app.get("/api/v1/devices/{ref}/relay", h(ctx -> {
+            long customer = customer(ctx);
+            json(
+                    ctx,
+                    200,
+                    control()
+                            .commands()
+                            .relay(customer, ctx.pathParam("ref"))
+                            .orElseThrow(
+                                    () -> ApiException.notFound("no relay state known for " + ctx.pathParam("ref"))));
+        }));
+
+        // schedules
+        app.get(
+                "/api/v1/schedules",
+                h(ctx -> json(ctx, 200, control().schedules().of(customer(ctx)))));
+        app.post("/api/v1/schedules", h(ctx -> {
+            long customer = customer(ctx);
+            Schedule s = ControlJson.read(ctx.body(), Schedule.class);
+            json(
+                    ctx,
+                    201,
+                    control()
+                            .schedules()
+                            .add(new Schedule(null, customer, s.device(), s.category(), s.days(), s.from(), s.to())));
+        }));
+        app.delete("/api/v1/schedules/{id}", h(ctx -> {
+            if (!control().schedules().remove(customer(ctx), ctx.pathParam("id"))) {
+                throw ApiException.notFound("no schedule " + ctx.pathParam("id"));
+            }
+            ctx.status(204);
+        }));
+
+        // demand response
+        app.get("/api/v1/dr/programs", h(ctx -> {
+            Requests.authenticate(ctx, api.registry());
+            json(ctx, 200, control().demandResponse().programs());
+        }));
+        app.post("/api/v1/dr/programs", h(ctx -> {
+            Requests.operator(ctx, api.registry());
+            json(ctx, 201, control().demandResponse().putProgram(ControlJson.read(ctx.body(), Program.class)));
+        }));
+        app.post("/api/v1/dr/programs/{id}/enrolments", h(ctx -> {
+            long customer = customer(ctx);
+            String device =
+                    ControlJson.MAPPER.readTree(ctx.body()).path("device").asText(null);
+            control().demandResponse().enroll(customer, ctx.pathParam("id"), device);
+            json(ctx, 201, control().demandResponse().enrolments(customer));
+        }));
+        app.delete("/api/v1/dr/programs/{id}/enrolments/{device}", h(ctx -> {
+            long customer = customer(ctx);
+            control().demandResponse().withdraw(customer, ctx.pathParam("id"), ctx.pathParam("device"));
+            json(ctx, 200, control().demandResponse().enrolments(customer));
+        }));
+        app.get(
+                "/api/v1/dr/enrolments",
+                h(ctx -> json(ctx, 200, control().demandResponse().enrolments(customer(ctx)))));
+        app.get("/api/v1/dr/events", h(ctx -> {
+            Requests.authenticate(ctx, api.registry());
+            json(ctx, 200, control().demandResponse().events());
+        }));
+        app.post("/api/v1/dr/events", h(ctx -> {
+            Requests.operator(ctx, api.registry());
+            JsonNode b = ControlJson.MAPPER.readTree(ctx.body());
+            Event e = control()
+                    .demandResponse()
+                    .createEvent(
+                            b.path("program").asText(null),
+                            instant(b, "start"),
+                            instant(b, "end"),
+                            b.hasNonNull("target_reduction_kw")
+                                    ? b.get("target_reduction_kw").asDouble()
+                                    : null);
+            json(ctx, 201, e);
+        }));
+        app.get("/api/v1/dr/events/{id}", h(ctx -> {
+            Requests.authenticate(ctx, api.registry());
+            json(
+                    ctx,
+                    200,
+                    control()
+                            .demandResponse()
+                            .event(ctx.pathParam("id"))
+                            .orElseThrow(() -> ApiException.notFound("no event " + ctx.pathParam("id"))));
+        }));
+        app.post("/api/v1/dr/events/{id}/cancel", h(ctx -> {
+            Requests.operator(ctx, api.registry());
+            json(ctx, 200, control().demandResponse().cancel(ctx.pathParam("id")));
+        }));
+        app.post("/api/v1/dr/events/{id}/override", h(ctx -> {
+            long customer = customer(ctx);
+            String device =
+                    ControlJson.MAPPER.readTree(ctx.body()).path("device").asText(null);
+            json(ctx, 200, control().demandResponse().override(customer, ctx.pathParam("id"), device));
+        }));
+        app.get("/api/v1/dr/events/{id}/reduction", h(ctx -> {
+            Requests.operator(ctx, api.registry());
+            json(ctx, 200, control().demandResponse().reduction(ctx.pathParam("id")));
+        }));
+    }
+
+    private void submitCommand(Context ctx) throws Exception {
+        Principal p = Requests.authenticate(ctx, api.registry());
+        long customer = customer(ctx);
+        JsonNode b = ControlJson.MAPPER.readTree(ctx.body());
+        CommandType type;
+        try {
+            type = CommandType.valueOf(b.path("type").asText("").toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badRequest("type must be one of relay_on, relay_off, relay_toggle, request_readings,"
+                    + " set_interval, set_threshold, connect, disconnect");
+        }
+        if (type.signed() && !p.isOperator()) {
+            throw ApiException.forbidden("remote connect and disconnect are for the utility's operators");
+        }
+        Map<String, Object> params = b.has("params")
+                ? ControlJson.MAPPER.convertValue(b.get("params"), new TypeReference<Map<String, Object>>() {})
+                : null;
+        Duration ttl = b.hasNonNull("ttl_seconds")
+                ? Duration.ofSeconds(b.get("ttl_seconds").asLong())
+                : null;
+        Command c = control()
+                .commands()
+                .submit(new CommandService.Request(
+                        customer,
+                        ctx.pathParam("ref"),
+                        type,
+                        params,
+                        p.isOperator() ? "operator" : "customer",
+                        ttl,
+                        b.hasNonNull("not_before") ? instant(b, "not_before") : null));
+        json(ctx, 201, c);
+    }
+
+    private Command command(long customer, String id) {
+        return control().commands().get(customer, id).orElseThrow(() -> ApiException.notFound("no command " + id));
+    }
+
+    private static CommandStatus status(String text) {
+        return switch (text.toLowerCase(Locale.ROOT)) {
+            case "acknowledged" -> CommandStatus.ACKNOWLEDGED;
+            case "done" -> CommandStatus.DONE;
+            case "failed" -> CommandStatus.FAILED;
+            default -> throw ApiException.badRequest("status must be acknowledged, done or failed");
+        };
+    }
+
+    private static Instant instant(JsonNode b, String field) {
+        try {
+            return Instant.parse(b.path(field).asText(""));
+        } catch (java.time.format.DateTimeParseException e) {
+            throw ApiException.badRequest(field + " must be an ISO-8601 time such as 2026-11-21T18:00:00Z");
+        }
+    }
+
+    private static Commodity commodity(Context ctx) {
+        String text = ctx.queryParam("commodity");
+        return text == null
+                ? Commodity.ELECTRICITY
+                : Commodity.parse(text)
+                        .orElseThrow(() -> ApiException.badRequest("commodity: electricity, water or gas"));
+    }
+
+    /** The customer a request is about: the caller's own, or for operators the {@code customer} parameter. */
+    private long customer(Context ctx) {
+        Principal p = Requests.authenticate(ctx, api.registry());
+        if (!p.isOperator()) {
+            return p.customerId();
+        }
+        long customer = Requests.longParam(ctx, "customer");
+        if (customer == 0) {
+            throw ApiException.badRequest("operators name the customer: ?customer=<id>");
+        }
+        api.registry().customer(customer).orElseThrow(() -> ApiException.notFound("no customer " + customer));
+        return customer;
+    }
+
+    private static void json(Context ctx, int status, Object value) {
+        ctx.status(status).contentType("application/json").result(ControlJson.write(value));
+    }
+
+    /** Invalid input from the control services becomes a 400 (or 409 when no tariff applies). */
+    private interface Body {
+        void handle(Context ctx) throws Exception;
+    }
+
+    private static Handler h(Body body) {
+        return ctx -> {
+            try {
+                body.handle(ctx);
+            } catch (NoTariffException e) {
+                throw new ApiException(409, "no_tariff", e.getMessage());
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                throw ApiException.badRequest("malformed JSON: " + e.getOriginalMessage());
+            } catch (IllegalArgumentException e) {
+                throw ApiException.badRequest(e.getMessage());
+            }
+        };
+    }
+}
