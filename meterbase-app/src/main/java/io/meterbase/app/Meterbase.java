@@ -143,14 +143,16 @@ public final class Meterbase implements AutoCloseable {
                                     config.string("mqtt.host"),
                                     config.integer("mqtt.port", 0, 65535),
                                     config.dataDir().resolve("mqtt")),
-                            new MqttContext(registry, ingest, formats, emoncms, presence, clock))
+                            new MqttContext(registry, ingest, formats, emoncms, presence, clock, control.commands()))
                     : null;
             if (mqtt != null) {
                 started.push(mqtt);
             }
             this.external = config.string("mqtt.external.url").isBlank()
                     ? null
-                    : connectExternal(config, new MqttContext(registry, ingest, formats, emoncms, presence, clock));
+                    : connectExternal(
+                            config,
+                            new MqttContext(registry, ingest, formats, emoncms, presence, clock, control.commands()));
             if (external != null) {
                 started.push(external);
             }
@@ -160,7 +162,7 @@ public final class Meterbase implements AutoCloseable {
                                     config.string("coap.host"),
                                     config.integer("coap.port", 0, 65535),
                                     config.integer("coap.dtls-port", 0, 65535)),
-                            new CoapContext(registry, ingest, formats, psk, clock))
+                            new CoapContext(registry, ingest, formats, psk, clock, control.commands()))
                     : null;
             housekeeping.scheduleWithFixedDelay(
                     new RetentionJob(store, clock, settings.retention()), 1, 3600, TimeUnit.SECONDS);

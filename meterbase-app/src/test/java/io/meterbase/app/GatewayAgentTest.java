@@ -76,7 +76,8 @@ class GatewayAgentTest {
                 10_000,
                 "127.0.0.1",
                 0,
-                List.of());
+                List.of(),
+                null);
         try (GatewayAgent agent = new GatewayAgent(settings).start();
                 SimulatedNode fridge = new SimulatedNode("fridge", 120, "127.0.0.1", 0);
                 SimulatedNode heater = new SimulatedNode("heater", 2000, "127.0.0.1", 0)) {

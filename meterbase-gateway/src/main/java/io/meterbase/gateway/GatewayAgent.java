@@ -31,8 +31,8 @@ import org.slf4j.LoggerFactory;
  * category) or come from its configuration; every interval it reads each node's {@code GET /readings}, puts all
  * nodes' readings into ONE upload, keeps it in the on-disk {@link UploadBuffer}, and sends what is buffered to the
  * server in order, authenticated by the customer's API key. When the server is unreachable or refuses for now
- * (503), uploads wait on disk and go out later, oldest first. Commands in the server's answer (relay on/off) are
- * carried out on the nodes.
+ * (503), uploads wait on disk and go out later, oldest first. Commands in the server's answer are carried out on
+ * the nodes and their outcome reported ({@link GatewayCommands}).
  */
 public final class GatewayAgent implements AutoCloseable {
 
@@ -65,12 +65,15 @@ public final class GatewayAgent implements AutoCloseable {
     private final Map<String, AtomicLong> reads = new ConcurrentHashMap<>();
     private final AtomicLong sent = new AtomicLong();
     private HttpServer registration;
+    private final GatewayCommands commands;
+    private volatile java.util.concurrent.ScheduledFuture<?> cycle;
 
     public GatewayAgent(GatewaySettings settings) throws IOException {
         this.settings = settings;
         this.buffer = new UploadBuffer(settings.dataDir().resolve("outbox"), settings.bufferCapacity());
         settings.nodes().forEach(n -> nodes.put(n.name(), n));
         loadRegisteredNodes();
+        this.commands = new GatewayCommands(settings, http, nodes::get, this::reschedule);
     }
 
     /** Starts node registration and the poll/send cycle. */
@@ -79,7 +82,7 @@ public final class GatewayAgent implements AutoCloseable {
         registration.createContext("/nodes", this::register);
         registration.start();
         long ms = settings.interval().toMillis();
-        timer.scheduleWithFixedDelay(this::cycle, 0, ms, TimeUnit.MILLISECONDS);
+        cycle = timer.scheduleWithFixedDelay(this::cycle, 0, ms, TimeUnit.MILLISECONDS);
         LOG.info(
                 "Gateway {} polling {} nodes every {} ms; nodes register at http://{}:{}/nodes",
                 settings.name(),
@@ -88,6 +91,15 @@ public final class GatewayAgent implements AutoCloseable {
                 settings.listenHost(),
                 registrationPort());
         return this;
+    }
+
+    /** A set_interval command: polls every {@code seconds} from now on. */
+    private void reschedule(long seconds) {
+        java.util.concurrent.ScheduledFuture<?> old = cycle;
+        if (old != null) {
+            old.cancel(false);
+        }
+        cycle = timer.scheduleWithFixedDelay(this::cycle, seconds * 1000, seconds * 1000, TimeUnit.MILLISECONDS);
     }
 
     public int registrationPort() {
@@ -194,7 +206,7 @@ public final class GatewayAgent implements AutoCloseable {
                 if (status == 422) {
                     LOG.warn("The server refused every reading of an upload: {}", r.body());
                 }
-                applyCommands(r.body());
+                commands.apply(r.body());
             } else if (status == 400 || status == 413) {
                 LOG.error("The server cannot read an upload ({}), dropping it: {}", status, r.body());
                 buffer.acknowledged(pending.get());
@@ -202,28 +214,6 @@ public final class GatewayAgent implements AutoCloseable {
                 LOG.warn("The server answered {}; {} uploads wait: {}", status, buffer.size(), r.body());
                 return;
             }
-        }
-    }
-
-    /** Relay commands in the server's answer: {"commands": [{"node": "...", "relay": "on|off"}]}. */
-    private void applyCommands(String answer) {
-        try {
-            for (JsonNode c : JSON.readTree(answer).path("commands")) {
-                Node node = nodes.get(c.path("node").asText());
-                String relay = c.path("relay").asText(null);
-                if (node == null || relay == null) {
-                    continue;
-                }
-                http.send(
-                        HttpRequest.newBuilder(URI.create(node.address() + "/relay"))
-                                .POST(HttpRequest.BodyPublishers.ofString("{\"state\":\"" + relay + "\"}"))
-                                .build(),
-                        HttpResponse.BodyHandlers.discarding());
-            }
-        } catch (IOException e) {
-            LOG.warn("A command could not be carried out: {}", e.toString());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 

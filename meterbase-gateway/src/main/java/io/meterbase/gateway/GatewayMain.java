@@ -58,6 +58,12 @@ public final class GatewayMain {
         @Option(names = "--node", description = "a node from configuration: name=http://address (repeatable)")
         List<String> nodes = new ArrayList<>();
 
+        @Option(
+                names = "--command-key",
+                description = "the server's command signing key (PEM, from GET /api/v1/commands/signing-key);"
+                        + " without it remote connect/disconnect commands are refused")
+        Path commandKey;
+
         @Override
         public Integer call() throws Exception {
             String key = System.getenv("MB_GATEWAY_KEY");
@@ -80,7 +86,8 @@ public final class GatewayMain {
                             buffer,
                             hp[0],
                             Integer.parseInt(hp[1]),
-                            configured))
+                            configured,
+                            commandKey == null ? null : java.nio.file.Files.readString(commandKey)))
                     .start();
             waitForever(agent);
             return 0;

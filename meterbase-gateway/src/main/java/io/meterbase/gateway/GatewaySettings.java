@@ -7,7 +7,8 @@ import java.util.List;
 /**
  * How a gateway runs: the Meterbase server and the customer's API key, its own name, the poll interval, where it
  * keeps buffered uploads and registered nodes, how many uploads it buffers at most, where nodes register, and
- * nodes known from configuration.
+ * nodes known from configuration, and the server's command signing key (PEM) that remote connect and disconnect
+ * commands must be signed with (none: such commands are refused).
  */
 public record GatewaySettings(
         String server,
@@ -18,7 +19,8 @@ public record GatewaySettings(
         int bufferCapacity,
         String listenHost,
         int listenPort,
-        List<Node> nodes) {
+        List<Node> nodes,
+        String commandKeyPem) {
 
     public GatewaySettings {
         if (apiKey == null || apiKey.isBlank()) {

@@ -47,6 +47,11 @@ public final class SimulatedNode implements AutoCloseable {
         return relayOn;
     }
 
+    /** Switches the relay by hand, as someone at the appliance would. */
+    public void setRelay(boolean on) {
+        relayOn = on;
+    }
+
     /** Registers with the gateway at {@code gateway} (e.g. http://127.0.0.1:8181). */
     public void register(String gateway, String category) throws IOException, InterruptedException {
         String body = "{\"name\":\"" + name + "\",\"address\":\"" + address() + "\",\"category\":\"" + category + "\"}";

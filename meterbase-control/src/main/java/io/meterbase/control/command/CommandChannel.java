@@ -11,7 +11,8 @@ public interface CommandChannel {
 
     /**
      * Sends the command if the device (or its gateway) is connected and listening now; returns false to keep it
-     * queued.
+     * queued. Throws {@link UnsupportedCommandException} when the device is reached but cannot carry the command
+     * out.
      */
     boolean offer(Command command);
 }

@@ -326,8 +326,13 @@ public final class CommandService {
                     if (current == null || current.status() != CommandStatus.QUEUED) {
                         return;
                     }
-                    if (channel.offer(current)) {
-                        save(current.sent(clock.instant(), channel.name()));
+                    try {
+                        if (channel.offer(current)) {
+                            save(current.sent(clock.instant(), channel.name()));
+                            return;
+                        }
+                    } catch (UnsupportedCommandException e) {
+                        save(current.moved(CommandStatus.FAILED, clock.instant(), e.getMessage()));
                         return;
                     }
                 }

@@ -1,5 +1,6 @@
 package io.meterbase.transport.coap;
 
+import io.meterbase.control.command.CommandService;
 import io.meterbase.core.auth.DevicePsk;
 import io.meterbase.core.ingest.FormatRegistry;
 import io.meterbase.core.ingest.IngestService;
@@ -8,4 +9,9 @@ import java.time.Clock;
 
 /** What the CoAP transport needs from the rest of Meterbase. */
 public record CoapContext(
-        Registry registry, IngestService ingest, FormatRegistry formats, DevicePsk psk, Clock clock) {}
+        Registry registry,
+        IngestService ingest,
+        FormatRegistry formats,
+        DevicePsk psk,
+        Clock clock,
+        CommandService commands) {}

@@ -55,6 +55,7 @@ public final class CoapTransport implements AutoCloseable {
         server.addEndpoint(udp);
         server.addEndpoint(dtls);
         server.add(new UploadResource(context));
+        server.add(new AckResource(context));
         server.start();
         LOG.info(
                 "CoAP listening on {}:{} (UDP) and {}:{} (DTLS)",

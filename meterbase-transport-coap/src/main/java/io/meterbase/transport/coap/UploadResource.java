@@ -1,5 +1,6 @@
 package io.meterbase.transport.coap;
 
+import io.meterbase.control.command.Command;
 import io.meterbase.core.auth.DevicePsk;
 import io.meterbase.core.ingest.DecodeContext;
 import io.meterbase.core.ingest.DecodeException;
@@ -12,6 +13,10 @@ import io.meterbase.core.ingest.Upload;
 import io.meterbase.core.store.QuarantineEntry;
 import java.nio.charset.StandardCharsets;
 import java.security.Principal;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import org.eclipse.californium.core.CoapResource;
@@ -89,9 +94,16 @@ final class UploadResource extends CoapResource {
                 exchange.respond(ResponseCode.SERVICE_UNAVAILABLE, "not stored; send again later");
                 return;
             }
-            String body = "{\"accepted\":" + report.accepted() + ",\"duplicates\":" + report.duplicates()
-                    + ",\"rejected\":" + report.rejected() + "}";
-            exchange.respond(ResponseCode.CHANGED, body, MediaTypeRegistry.APPLICATION_JSON);
+            Map<String, Object> answer = new LinkedHashMap<>();
+            answer.put("accepted", report.accepted());
+            answer.put("duplicates", report.duplicates());
+            answer.put("rejected", report.rejected());
+            List<Map<String, Object>> due = new ArrayList<>();
+            for (Command c : context.commands().collect(id.customerId(), id.deviceRef(), "coap")) {
+                due.add(c.wire());
+            }
+            answer.put("commands", due);
+            exchange.respond(ResponseCode.CHANGED, CoapJson.write(answer), MediaTypeRegistry.APPLICATION_JSON);
         });
     }
 

@@ -30,6 +30,7 @@ public final class EmbeddedBroker implements AutoCloseable {
     public static EmbeddedBroker start(MqttSettings settings, MqttContext context) {
         try {
             int port = settings.port() == 0 ? freePort() : settings.port();
+            MeterbaseMqttExtension extension = new MeterbaseMqttExtension(context);
             Path conf = Files.createDirectories(settings.dataDir().resolve("conf"));
             Path data = Files.createDirectories(settings.dataDir().resolve("data"));
             Path extensions = Files.createDirectories(settings.dataDir().resolve("extensions"));
@@ -58,10 +59,11 @@ public final class EmbeddedBroker implements AutoCloseable {
                             .withVersion("1")
                             .withPriority(1000)
                             .withStartPriority(1000)
-                            .withExtensionMain(new MeterbaseMqttExtension(context))
+                            .withExtensionMain(extension)
                             .build())
                     .build();
             hivemq.start().get(60, TimeUnit.SECONDS);
+            context.commands().addChannel(new MqttCommandChannel(extension));
             LOG.info("MQTT broker listening on {}:{}", settings.host(), port);
             return new EmbeddedBroker(hivemq, port);
         } catch (Exception e) {

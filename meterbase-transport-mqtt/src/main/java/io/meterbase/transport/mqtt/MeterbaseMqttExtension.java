@@ -71,6 +71,16 @@ final class MeterbaseMqttExtension implements ExtensionMain {
         Services.eventRegistry().setClientLifecycleEventListener(in -> new Lifecycle());
     }
 
+    /** The id of the client connected as {@code user} for the customer, if one is. */
+    Optional<String> clientOf(long customerId, String user) {
+        for (Map.Entry<String, Session> e : sessions.entrySet()) {
+            if (e.getValue().customerId() == customerId && e.getValue().user().equals(user)) {
+                return Optional.of(e.getKey());
+            }
+        }
+        return Optional.empty();
+    }
+
     @Override
     public void extensionStop(ExtensionStopInput input, ExtensionStopOutput output) {}
 

@@ -1,5 +1,6 @@
 package io.meterbase.transport.mqtt;
 
+import io.meterbase.control.command.CommandService;
 import io.meterbase.core.ingest.FormatRegistry;
 import io.meterbase.core.ingest.IngestService;
 import io.meterbase.core.ingest.Presence;
@@ -14,4 +15,5 @@ public record MqttContext(
         FormatRegistry formats,
         EmoncmsDecoder emoncms,
         Presence presence,
-        Clock clock) {}
+        Clock clock,
+        CommandService commands) {}

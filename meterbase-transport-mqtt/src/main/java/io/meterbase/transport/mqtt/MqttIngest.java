@@ -1,5 +1,9 @@
 package io.meterbase.transport.mqtt;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.meterbase.control.command.CommandService;
+import io.meterbase.control.command.CommandStatus;
 import io.meterbase.core.ingest.DecodeContext;
 import io.meterbase.core.ingest.DecodeException;
 import io.meterbase.core.ingest.IngestReport;
@@ -18,6 +22,8 @@ import java.util.concurrent.CompletableFuture;
  * and submission to the pipeline. Bad input is quarantined here with its reason. Thread-safe.
  */
 final class MqttIngest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     /** What became of a message. */
     enum Kind {
@@ -68,6 +74,14 @@ final class MqttIngest {
                 }
                 return new Handled(Kind.TAKEN, null, null, null, null);
             }
+            case RELAY_STATE, RPC_RESPONSE, COMMAND_ACK -> {
+                try {
+                    confirmation(customerId, r, payload);
+                } catch (DecodeException e) {
+                    return bad(customerId, source, RejectReason.MALFORMED_PAYLOAD, e.getMessage(), payload);
+                }
+                return new Handled(Kind.TAKEN, null, null, null, null);
+            }
             default -> {
                 // readings, below
             }
@@ -85,6 +99,69 @@ final class MqttIngest {
             stored = CompletableFuture.failedFuture(e);
         }
         return new Handled(Kind.SUBMITTED, stored, null, null, null);
+    }
+
+    /** A device's answer to a command: the relay state it reports, or the outcome of a command it names. */
+    private void confirmation(long customerId, MqttRoute r, byte[] payload) throws DecodeException {
+        CommandService commands = context.commands();
+        String text = new String(payload, StandardCharsets.UTF_8).trim();
+        switch (r.kind()) {
+            case RELAY_STATE -> {
+                String state = text;
+                if (r.key().equals("RESULT")) {
+                    JsonNode power = json(text).path("POWER");
+                    if (power.isMissingNode()) {
+                        return; // a RESULT about something else than the relay
+                    }
+                    state = power.asText();
+                }
+                if (!state.equalsIgnoreCase("ON") && !state.equalsIgnoreCase("OFF")) {
+                    throw new DecodeException("relay state must be ON or OFF, was '" + state + "'");
+                }
+                commands.relayConfirmed(
+                        customerId,
+                        r.deviceRef(),
+                        state.equalsIgnoreCase("ON"),
+                        "stat/" + r.deviceRef() + "/" + r.key());
+            }
+            case RPC_RESPONSE -> {
+                JsonNode answer = json(text);
+                boolean failed = answer.has("error");
+                commands.report(
+                        customerId,
+                        r.key(),
+                        failed ? CommandStatus.FAILED : CommandStatus.DONE,
+                        failed ? answer.path("error").path("message").asText("the device refused") : null,
+                        null);
+            }
+            case COMMAND_ACK -> {
+                JsonNode ack = json(text);
+                String id = ack.path("id").asText(null);
+                if (id == null) {
+                    throw new DecodeException("an ack names the command: {\"id\": ..., \"status\": ...}");
+                }
+                CommandStatus status =
+                        switch (ack.path("status").asText("").toLowerCase(java.util.Locale.ROOT)) {
+                            case "acknowledged" -> CommandStatus.ACKNOWLEDGED;
+                            case "done" -> CommandStatus.DONE;
+                            case "failed" -> CommandStatus.FAILED;
+                            default -> throw new DecodeException("an ack's status is acknowledged, done or failed");
+                        };
+                Boolean relay = ack.hasNonNull("relay")
+                        ? "on".equalsIgnoreCase(ack.get("relay").asText())
+                        : null;
+                commands.report(customerId, id, status, ack.path("detail").asText(null), relay);
+            }
+            default -> throw new IllegalStateException(r.kind().name());
+        }
+    }
+
+    private static JsonNode json(String text) throws DecodeException {
+        try {
+            return JSON.readTree(text);
+        } catch (java.io.IOException e) {
+            throw new DecodeException("not JSON: " + e.getMessage());
+        }
     }
 
     private Handled bad(long customerId, String source, RejectReason reason, String detail, byte[] payload) {

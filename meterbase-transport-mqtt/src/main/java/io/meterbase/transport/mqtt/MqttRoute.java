@@ -16,6 +16,12 @@ public record MqttRoute(Kind kind, String format, String deviceRef, String key) 
         /** emonhub's {@code emon/<node>}: a JSON object of named values. */
         EMONCMS_OBJECT,
         PRESENCE,
+        /** Tasmota's {@code stat/<topic>/POWER} or {@code stat/<topic>/RESULT}: the relay state after a command. */
+        RELAY_STATE,
+        /** A Shelly's answer to a command, on {@code <id>/meterbase/<command>/rpc}; {@code key} is the command. */
+        RPC_RESPONSE,
+        /** A native device's or gateway's answer to a command, on {@code meterbase/<ref>/ack}. */
+        COMMAND_ACK,
         IGNORED
     }
 
@@ -23,8 +29,10 @@ public record MqttRoute(Kind kind, String format, String deviceRef, String key) 
      * The route of a topic, or empty for a topic no scheme knows:
      * <ul>
      *   <li>{@code meterbase/<ref>/up}: Meterbase JSON, or SenML JSON when the payload is an array;
-     *   <li>{@code tele/<topic>/SENSOR} Tasmota, {@code tele/<topic>/LWT} presence, {@code tele/<topic>/STATE} and
-     *       {@code stat/<topic>/...} taken without storing;
+     *   <li>{@code meterbase/<ref>/ack}: a native device's answer to a command;
+     *   <li>{@code tele/<topic>/SENSOR} Tasmota, {@code tele/<topic>/LWT} presence, {@code stat/<topic>/POWER} and
+     *       {@code stat/<topic>/RESULT} relay state, other {@code tele/} and {@code stat/} topics taken without storing;
+     *   <li>{@code <prefix>/meterbase/<command>/rpc}: a Shelly's answer to a command;
      *   <li>{@code <prefix>/status/switch:N} and {@code <prefix>/events/rpc}: Shelly Gen2;
      *   <li>{@code emon/<node>/<key>} and {@code emon/<node>}: emonhub.
      * </ul>
@@ -42,8 +50,17 @@ public record MqttRoute(Kind kind, String format, String deviceRef, String key) 
                 default -> Optional.of(new MqttRoute(Kind.IGNORED, null, p[1], null));
             };
         }
+        if (p.length == 3 && p[0].equals("meterbase") && p[2].equals("ack")) {
+            return Optional.of(new MqttRoute(Kind.COMMAND_ACK, null, p[1], null));
+        }
+        if (p.length == 3 && p[0].equals("stat") && (p[2].equals("POWER") || p[2].equals("RESULT"))) {
+            return Optional.of(new MqttRoute(Kind.RELAY_STATE, null, p[1], p[2]));
+        }
         if (p.length >= 3 && p[0].equals("stat")) {
             return Optional.of(new MqttRoute(Kind.IGNORED, null, p[1], null));
+        }
+        if (p.length == 4 && p[1].equals("meterbase") && p[3].equals("rpc")) {
+            return Optional.of(new MqttRoute(Kind.RPC_RESPONSE, null, p[0], p[2]));
         }
         if (p.length == 3 && p[1].equals("status") && p[2].startsWith("switch:")) {
             return Optional.of(new MqttRoute(Kind.READINGS, "shelly-gen2", p[0], null));
@@ -73,10 +90,12 @@ public record MqttRoute(Kind kind, String format, String deviceRef, String key) 
     static String[] publishFilters(String user) {
         return new String[] {
             "meterbase/" + user + "/up",
+            "meterbase/" + user + "/ack",
             "tele/" + user + "/#",
             "stat/" + user + "/#",
             user + "/status/#",
             user + "/events/#",
+            user + "/meterbase/#",
             "emon/#"
         };
     }
