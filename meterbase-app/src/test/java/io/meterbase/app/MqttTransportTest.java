@@ -228,4 +228,143 @@ class MqttTransportTest {
                 .get()
                 .satisfies(s -> assertThat(s.online()).isFalse());
     }
+
+    private io.meterbase.control.command.Command command(String id) {
+        return server.control().commands().get(customer.id(), id).orElseThrow();
+    }
+
+    private static void await(java.util.function.BooleanSupplier condition, int seconds) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + seconds * 1000L;
+        while (!condition.getAsBoolean()) {
+            if (System.currentTimeMillis() > deadline) {
+                throw new AssertionError("not within " + seconds + " s");
+            }
+            Thread.sleep(50);
+        }
+    }
+
+    @Test
+    void aCommandToAnOfflineTasmotaPlugIsDeliveredWhenItReconnects_andItsConfirmationCompletesIt() throws Exception {
+        assertThat(pub("mqttv311", "garage-plug", key, "tele/garage-plug/SENSOR", "{\"ENERGY\":{\"Power\":900}}")[0])
+                .isEqualTo(0);
+        var submitted = server.control()
+                .commands()
+                .submit(new io.meterbase.control.command.CommandService.Request(
+                        customer.id(),
+                        "garage-plug",
+                        io.meterbase.control.command.CommandType.RELAY_OFF,
+                        null,
+                        "customer",
+                        null,
+                        null));
+        Thread.sleep(2500); // a few delivery rounds while the plug is away
+        assertThat(command(submitted.id()).status()).isEqualTo(io.meterbase.control.command.CommandStatus.QUEUED);
+
+        // the plug comes back and subscribes to its command topics, as Tasmota does
+        Process plug = new ProcessBuilder(
+                        "mosquitto_sub",
+                        "-h",
+                        "127.0.0.1",
+                        "-p",
+                        String.valueOf(server.mqttPort()),
+                        "-V",
+                        "mqttv311",
+                        "-i",
+                        "garage-plug",
+                        "-u",
+                        "garage-plug",
+                        "-P",
+                        key,
+                        "-q",
+                        "1",
+                        "-t",
+                        "cmnd/garage-plug/#",
+                        "-C",
+                        "1",
+                        "-v",
+                        "-W",
+                        "20")
+                .redirectErrorStream(true)
+                .start();
+        assertThat(plug.waitFor(25, TimeUnit.SECONDS)).isTrue();
+        assertThat(new String(plug.getInputStream().readAllBytes()).trim()).isEqualTo("cmnd/garage-plug/POWER OFF");
+        await(() -> command(submitted.id()).status() != io.meterbase.control.command.CommandStatus.QUEUED, 5);
+        var sent = command(submitted.id());
+        assertThat(sent.status()).isEqualTo(io.meterbase.control.command.CommandStatus.SENT);
+        assertThat(sent.via()).isEqualTo("mqtt");
+
+        // Tasmota reports the new relay state
+        assertThat(pub("mqttv311", "garage-plug", key, "stat/garage-plug/POWER", "OFF")[0])
+                .isEqualTo(0);
+        await(() -> command(submitted.id()).status() == io.meterbase.control.command.CommandStatus.DONE, 10);
+        assertThat(server.control().commands().relay(customer.id(), "garage-plug"))
+                .get()
+                .satisfies(r -> assertThat(r.on()).isFalse());
+    }
+
+    @Test
+    void aShellyGetsSwitchSetAndItsRpcAnswerCompletesTheCommand() throws Exception {
+        assertThat(pub(
+                        "mqttv5",
+                        "shelly-boiler",
+                        key,
+                        "shelly-boiler/status/switch:0",
+                        "{\"id\":0,\"apower\":1500,\"voltage\":230,\"output\":true}")[0])
+                .isEqualTo(0);
+        Process shelly = new ProcessBuilder(
+                        "mosquitto_sub",
+                        "-h",
+                        "127.0.0.1",
+                        "-p",
+                        String.valueOf(server.mqttPort()),
+                        "-V",
+                        "mqttv5",
+                        "-i",
+                        "shelly-boiler",
+                        "-u",
+                        "shelly-boiler",
+                        "-P",
+                        key,
+                        "-q",
+                        "1",
+                        "-t",
+                        "shelly-boiler/rpc",
+                        "-C",
+                        "1",
+                        "-W",
+                        "20")
+                .redirectErrorStream(true)
+                .start();
+        Thread.sleep(1000); // subscribed
+        var submitted = server.control()
+                .commands()
+                .submit(new io.meterbase.control.command.CommandService.Request(
+                        customer.id(),
+                        "shelly-boiler",
+                        io.meterbase.control.command.CommandType.RELAY_OFF,
+                        null,
+                        "customer",
+                        null,
+                        null));
+        assertThat(shelly.waitFor(25, TimeUnit.SECONDS)).isTrue();
+        var rpc = new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(new String(shelly.getInputStream().readAllBytes()).trim());
+        assertThat(rpc.path("method").asText()).isEqualTo("Switch.Set");
+        assertThat(rpc.path("params").path("on").asBoolean(true)).isFalse();
+        String answerTopic = rpc.path("src").asText() + "/rpc";
+        assertThat(answerTopic).isEqualTo("shelly-boiler/meterbase/" + submitted.id() + "/rpc");
+
+        assertThat(pub(
+                        "mqttv5",
+                        "shelly-boiler",
+                        key,
+                        answerTopic,
+                        "{\"id\":" + rpc.path("id").asInt()
+                                + ",\"src\":\"shelly-boiler\",\"result\":{\"was_on\":true}}")[0])
+                .isEqualTo(0);
+        await(() -> command(submitted.id()).status() == io.meterbase.control.command.CommandStatus.DONE, 10);
+        assertThat(server.control().commands().relay(customer.id(), "shelly-boiler"))
+                .get()
+                .satisfies(r -> assertThat(r.on()).isFalse());
+    }
 }
