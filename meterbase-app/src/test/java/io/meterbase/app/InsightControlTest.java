@@ -148,7 +148,7 @@ class InsightControlTest {
         assertThat(answer.at("/customer/currency").asText()).isEqualTo("EUR");
         assertThat(answer.at("/customer/price_now").decimalValue()).isEqualByComparingTo("0.25");
         assertThat(answer.at("/customer/cost_today").isNumber()).isTrue();
-        assertThat(answer.at("/grid/state").asText()).isEqualTo("NORMAL");
+        assertThat(answer.at("/grid/state").asText()).isEqualTo("normal");
         assertThat(answer.get("commands")).isEmpty();
 
         // the utility sets the feeder's capacity below the live load: the grid is critical
@@ -156,7 +156,7 @@ class InsightControlTest {
                         .statusCode())
                 .isEqualTo(200);
         JsonNode critical = upload(0, 2000, 10.5);
-        assertThat(critical.at("/grid/state").asText()).isEqualTo("CRITICAL");
+        assertThat(critical.at("/grid/state").asText()).isEqualTo("critical");
         JsonNode grid = JSON.readTree(
                 send("GET", "/api/v1/communities/north/grid", operator, null).body());
         assertThat(grid.get("load_w").asDouble()).isEqualTo(3500);

@@ -211,8 +211,8 @@ public final class Control implements AutoCloseable {
         out.put("community", comparison);
         gridOf(customerId).ifPresent(g -> {
             Map<String, Object> gm = new LinkedHashMap<>();
-            gm.put("state", g.state().name());
-            gm.put("price_level", g.priceLevel().name());
+            gm.put("state", g.state().name().toLowerCase(java.util.Locale.ROOT));
+            gm.put("price_level", g.priceLevel().name().toLowerCase(java.util.Locale.ROOT));
             gm.put("events", g.activeEvents());
             out.put("grid", gm);
         });

@@ -41,7 +41,7 @@ public final class DemandResponse {
     private static final String ENROLLMENTS = "dr-enrollment";
     private static final String EVENTS = "dr-event";
     private static final int BASELINE_DAYS = 10;
-    private static final int BASELINE_LOOKBACK_DAYS = 30;
+    private static final int BASELINE_LOOKBACK_DAYS = 42;
 
     private final Registry registry;
     private final MetadataStore store;
