@@ -14,11 +14,15 @@ import java.util.Random;
  */
 public final class Home {
 
+    /** What a plug with its relay open still reports (its own electronics). */
+    private static final double STANDBY_W = 0.4;
+
     private static final Appliance.Kind[] ALWAYS = {Appliance.Kind.FRIDGE, Appliance.Kind.LIGHTING};
 
     private final String name;
     private final List<Appliance> appliances = new ArrayList<>();
     private final double[] registersWh;
+    private final boolean[] relayOff;
     private final long[] lastTs;
     private final Random random;
     private final ZoneId zone;
@@ -43,6 +47,7 @@ public final class Home {
             appliances.add(new Appliance(optional.get(i), random.nextLong()));
         }
         registersWh = new double[appliances.size()];
+        relayOff = new boolean[appliances.size()];
         lastTs = new long[appliances.size()];
         for (int i = 0; i < registersWh.length; i++) {
             registersWh[i] = Math.round(random.nextDouble() * 500_000);
@@ -51,6 +56,20 @@ public final class Home {
 
     public String name() {
         return name;
+    }
+
+    /** Switches a plug's relay ({@code on}, {@code off} or {@code toggle}); returns whether it is on now. */
+    public synchronized boolean switchRelay(int plug, String state) {
+        if (plug < 0 || plug >= relayOff.length) {
+            throw new IllegalArgumentException("no plug " + (plug + 1));
+        }
+        relayOff[plug] = switch (state) {
+            case "on" -> false;
+            case "off" -> true;
+            case "toggle" -> !relayOff[plug];
+            default -> throw new IllegalArgumentException("relay on, off or toggle, not " + state);
+        };
+        return !relayOff[plug];
     }
 
     public int plugs() {
@@ -63,7 +82,7 @@ public final class Home {
     }
 
     /** One upload with every plug's readings at {@code count} moments from {@code from}, {@code stepMillis} apart. */
-    public String upload(long from, int count, long stepMillis) {
+    public synchronized String upload(long from, int count, long stepMillis) {
         StringBuilder[] nodes = new StringBuilder[appliances.size()];
         for (int i = 0; i < nodes.length; i++) {
             Appliance a = appliances.get(i);
@@ -82,7 +101,7 @@ public final class Home {
             double voltage = 230 + 3 * Math.sin(ts / 3_600_000.0) + random.nextGaussian() * 0.8;
             for (int i = 0; i < nodes.length; i++) {
                 Appliance a = appliances.get(i);
-                double power = a.power(ts, time, stepMillis);
+                double power = relayOff[i] ? STANDBY_W : a.power(ts, time, stepMillis);
                 if (lastTs[i] != 0) {
                     registersWh[i] += power * (ts - lastTs[i]) / 3_600_000.0;
                 }

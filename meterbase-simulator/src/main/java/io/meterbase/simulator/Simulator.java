@@ -1,5 +1,7 @@
 package io.meterbase.simulator;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -22,6 +24,7 @@ import org.slf4j.LoggerFactory;
 public final class Simulator implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Simulator.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final URI uploadUri;
     private final List<Home> homes = new ArrayList<>();
@@ -60,7 +63,7 @@ public final class Simulator implements AutoCloseable {
             Home home = homes.get(h);
             for (int m = 0; m < moments; m += perUpload) {
                 int n = Math.min(perUpload, moments - m);
-                post(keys.get(h), home.upload(start + m * stepMs, n, stepMs));
+                post(h, home.upload(start + m * stepMs, n, stepMs));
                 readings += (long) n * home.plugs() * 5;
             }
         }
@@ -74,7 +77,7 @@ public final class Simulator implements AutoCloseable {
                 () -> {
                     long now = System.currentTimeMillis();
                     for (int h = 0; h < homes.size(); h++) {
-                        post(keys.get(h), homes.get(h).upload(now, ms));
+                        post(h, homes.get(h).upload(now, ms));
                     }
                 },
                 0,
@@ -82,7 +85,8 @@ public final class Simulator implements AutoCloseable {
                 TimeUnit.MILLISECONDS);
     }
 
-    private void post(String key, String body) {
+    private void post(int home, String body) {
+        String key = keys.get(home);
         HttpRequest req = HttpRequest.newBuilder(uploadUri)
                 .header("Authorization", "Bearer " + key)
                 .header("Content-Type", "application/json")
@@ -94,6 +98,7 @@ public final class Simulator implements AutoCloseable {
                 HttpResponse<String> res = http.send(req, HttpResponse.BodyHandlers.ofString());
                 if (res.statusCode() == 200) {
                     sent.incrementAndGet();
+                    obey(home, res.body());
                     return;
                 }
                 if (res.statusCode() != 503) {
@@ -110,6 +115,42 @@ public final class Simulator implements AutoCloseable {
             }
         }
         failed.incrementAndGet();
+    }
+
+    /**
+     * Carries out the relay commands in the server's answer, as the home's gateway would, and reports each one
+     * done: a switched-off appliance draws standby power only from the next reading on.
+     */
+    private void obey(int home, String answer) {
+        try {
+            for (JsonNode c : JSON.readTree(answer).path("commands")) {
+                String node = c.path("node").asText("");
+                String relay = c.path("relay").asText("");
+                String id = c.path("id").asText(null);
+                boolean known = node.startsWith("plug-") && !relay.isEmpty();
+                Boolean on = null;
+                if (known) {
+                    int plug = Integer.parseInt(node.substring(5)) - 1;
+                    on = homes.get(home).switchRelay(plug, relay);
+                }
+                if (id != null) {
+                    String ack = on == null
+                            ? "{\"status\":\"failed\",\"detail\":\"the simulated home only switches relays\"}"
+                            : "{\"status\":\"done\",\"relay\":\"" + (on ? "on" : "off") + "\"}";
+                    http.send(
+                            HttpRequest.newBuilder(uploadUri.resolve("/api/v1/commands/" + id + "/ack"))
+                                    .header("Authorization", "Bearer " + keys.get(home))
+                                    .header("Content-Type", "application/json")
+                                    .POST(HttpRequest.BodyPublishers.ofString(ack))
+                                    .build(),
+                            HttpResponse.BodyHandlers.discarding());
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Exception e) {
+            LOG.debug("A command in the answer could not be carried out: {}", e.toString());
+        }
     }
 
     public long sent() {
