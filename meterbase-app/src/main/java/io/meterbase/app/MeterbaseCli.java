@@ -172,6 +172,18 @@ public final class MeterbaseCli {
                         System.currentTimeMillis() - interval * 1000L, backfillHours, Duration.ofMinutes(1));
                 o.println("  sent " + n + " readings");
             }
+            DemoControl.setUp(server, zone);
+            o.println("Insight and control (tariff 'demo-tou', feeders 'north' and 'south', program 'heaters'):");
+            o.println("  curl -s -H 'Authorization: Bearer " + keys.get(0) + "' " + base + "/api/v1/cost");
+            o.println("  curl -s -H 'Authorization: Bearer " + keys.get(0) + "' " + base + "/api/v1/community");
+            o.println("  curl -s -H 'Authorization: Bearer " + keys.get(0) + "' -d '{\"type\":\"relay_toggle\"}' "
+                    + base + "/api/v1/devices/plug-1/commands");
+            o.println("  curl -s -H 'Authorization: Bearer " + operator + "' -d '{\"program\":\"heaters\",\"start\":\""
+                    + java.time.Instant.now().plusSeconds(60).truncatedTo(java.time.temporal.ChronoUnit.SECONDS)
+                    + "\",\"end\":\""
+                    + java.time.Instant.now().plusSeconds(960).truncatedTo(java.time.temporal.ChronoUnit.SECONDS)
+                    + "\"}' " + base + "/api/v1/dr/events   # then watch " + base
+                    + "/api/v1/communities/north/grid");
             sim.start(Duration.ofSeconds(interval));
             o.println("Simulator posting every " + interval + " s.");
             Runtime.getRuntime().addShutdownHook(new Thread(sim::close));

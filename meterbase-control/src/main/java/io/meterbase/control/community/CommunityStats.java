@@ -121,6 +121,9 @@ public final class CommunityStats {
         synchronized Comparison compare(String community, long customerId, Metric metric) {
             RankTree tree = trees.get(metric);
             int members = tree.size();
+            if (members == 0) {
+                return Comparison.withheld(community, metric, 0, "no figures yet");
+            }
             if (members < minCustomers) {
                 return Comparison.withheld(
                         community,

@@ -1,0 +1,74 @@
+package io.meterbase.app;
+
+import io.meterbase.control.Control;
+import io.meterbase.control.community.CommunitySettings;
+import io.meterbase.control.dr.Program;
+import io.meterbase.control.tariff.Pricing;
+import io.meterbase.control.tariff.Tariff;
+import io.meterbase.control.tariff.TariffVersion;
+import io.meterbase.control.tariff.TouPeriod;
+import io.meterbase.core.model.Category;
+import io.meterbase.core.model.Customer;
+import io.meterbase.core.model.Device;
+import io.meterbase.core.query.Commodity;
+import java.math.BigDecimal;
+import java.time.LocalDate;
+import java.time.LocalTime;
+import java.time.ZoneId;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * What the demo adds so that insight and control have something to show: a time-of-use tariff, the capacity of
+ * the two demo feeders, and a demand-response program for the north feeder's water heaters with every one of
+ * them enrolled. Left as it is when a previous demo run set it up.
+ */
+final class DemoControl {
+
+    private DemoControl() {}
+
+    static void setUp(Meterbase server, ZoneId zone) {
+        Control control = server.control();
+        if (control.tariffs().get("demo-tou").isEmpty()) {
+            Set<String> weekdays = Set.of("MON", "TUE", "WED", "THU", "FRI");
+            control.tariffs()
+                    .put(new Tariff(
+                            "demo-tou",
+                            "Demo time of use",
+                            Commodity.ELECTRICITY,
+                            null,
+                            "EUR",
+                            List.of(new TariffVersion(
+                                    LocalDate.now(zone).minusYears(1),
+                                    Pricing.TIME_OF_USE,
+                                    new BigDecimal("0.14"),
+                                    List.of(new TouPeriod(
+                                            "peak",
+                                            weekdays,
+                                            LocalTime.of(18, 0),
+                                            LocalTime.of(22, 0),
+                                            new BigDecimal("0.32"))),
+                                    null,
+                                    null,
+                                    null,
+                                    new BigDecimal("0.25")))));
+        }
+        for (String feeder : List.of("north", "south")) {
+            if (control.grid().settings(feeder).isEmpty()) {
+                control.grid().configure(new CommunitySettings(feeder, 60.0, null, null));
+            }
+        }
+        if (control.demandResponse().program("heaters").isEmpty()) {
+            control.demandResponse()
+                    .putProgram(new Program("heaters", "Water heaters", "north", Set.of(Category.WATER_HEATER), 30));
+            for (Customer c : server.registry().customers()) {
+                for (Device d : server.registry().devices(c.id())) {
+                    if (d.category() == Category.WATER_HEATER
+                            && server.registry().defaultSite(c.id()).community().equals("north")) {
+                        control.demandResponse().enroll(c.id(), "heaters", d.ref());
+                    }
+                }
+            }
+        }
+    }
+}
