@@ -451,6 +451,9 @@ class HttpApiTest {
                         "meterbase_ingest_queue_readings");
         JsonNode api = json(send("GET", "/api/v1/openapi.json", null, null));
         assertThat(api.get("openapi").asText()).startsWith("3.");
+        assertThat(api.get("paths").has("/api/v1/dr/events/{id}/reduction")).isTrue();
+        assertThat(api.get("paths").has("/api/v1/devices/{ref}/commands")).isTrue();
+        assertThat(api.get("paths").has("/api/v1/bill")).isTrue();
         assertThat(api.get("paths").has("/api/v1/upload")).isTrue();
     }
 }
