@@ -165,4 +165,40 @@ class CoapTransportTest {
         assertThat(server.store().quarantined("malformed_payload", 10))
                 .anySatisfy(q -> assertThat(q.source()).contains(id.text()));
     }
+
+    @Test
+    void aQueuedCommandRidesOnTheNextCoapAnswer_andTheDeviceAcknowledgesOverCoap() throws Exception {
+        DevicePsk.Identity id = new DevicePsk.Identity(customer.id(), "coap-heater");
+        String reading = "[{\"n\":\"active_power\",\"u\":\"W\",\"v\":1800}]";
+        assertThat(coap("coap-client-openssl", id.text(), psk.key(id), "110", reading, uri()))
+                .contains("\"commands\":[]");
+        var command = server.control()
+                .commands()
+                .submit(new io.meterbase.control.command.CommandService.Request(
+                        customer.id(),
+                        "coap-heater",
+                        io.meterbase.control.command.CommandType.RELAY_OFF,
+                        null,
+                        "customer",
+                        null,
+                        null));
+
+        String answer = coap("coap-client-openssl", id.text(), psk.key(id), "110", reading, uri());
+
+        assertThat(answer).contains("\"id\":\"" + command.id() + "\"").contains("\"relay\":\"off\"");
+        assertThat(server.control().commands().get(command.id()).orElseThrow().via())
+                .isEqualTo("coap");
+        coap(
+                "coap-client-openssl",
+                id.text(),
+                psk.key(id),
+                "50",
+                "{\"id\":\"" + command.id() + "\",\"status\":\"done\",\"relay\":\"off\"}",
+                "coaps://127.0.0.1:" + server.coapDtlsPort() + "/ack");
+        assertThat(server.control().commands().get(command.id()).orElseThrow().status())
+                .isEqualTo(io.meterbase.control.command.CommandStatus.DONE);
+        assertThat(server.control().commands().relay(customer.id(), "coap-heater"))
+                .get()
+                .satisfies(r -> assertThat(r.on()).isFalse());
+    }
 }

@@ -367,4 +367,61 @@ class MqttTransportTest {
                 .get()
                 .satisfies(r -> assertThat(r.on()).isFalse());
     }
+
+    @Test
+    void aNativeGatewayGetsCommandsOnItsDownTopicAndAcknowledgesOnItsAckTopic() throws Exception {
+        String up = "{\"ts\":" + System.currentTimeMillis() + ",\"nodes\":[{\"id\":\"mq-heater\",\"readings\":["
+                + "{\"quantity\":\"active_power\",\"unit\":\"W\",\"value\":2000}]}]}";
+        assertThat(pub("mqttv5", "mq-gw", key, "meterbase/mq-gw/up", up)[0]).isEqualTo(0);
+        Process gateway = new ProcessBuilder(
+                        "mosquitto_sub",
+                        "-h",
+                        "127.0.0.1",
+                        "-p",
+                        String.valueOf(server.mqttPort()),
+                        "-V",
+                        "mqttv5",
+                        "-i",
+                        "mq-gw",
+                        "-u",
+                        "mq-gw",
+                        "-P",
+                        key,
+                        "-q",
+                        "1",
+                        "-t",
+                        "meterbase/mq-gw/down",
+                        "-C",
+                        "1",
+                        "-W",
+                        "20")
+                .redirectErrorStream(true)
+                .start();
+        Thread.sleep(1000); // subscribed
+        var submitted = server.control()
+                .commands()
+                .submit(new io.meterbase.control.command.CommandService.Request(
+                        customer.id(),
+                        "mq-heater",
+                        io.meterbase.control.command.CommandType.SET_INTERVAL,
+                        java.util.Map.of("seconds", 30),
+                        "customer",
+                        null,
+                        null));
+        assertThat(gateway.waitFor(25, TimeUnit.SECONDS)).isTrue();
+        var wire = new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(new String(gateway.getInputStream().readAllBytes()).trim());
+        assertThat(wire.path("id").asText()).isEqualTo(submitted.id());
+        assertThat(wire.path("type").asText()).isEqualTo("set_interval");
+        assertThat(wire.at("/params/seconds").asInt()).isEqualTo(30);
+
+        assertThat(pub(
+                        "mqttv5",
+                        "mq-gw",
+                        key,
+                        "meterbase/mq-gw/ack",
+                        "{\"id\":\"" + submitted.id() + "\",\"status\":\"done\"}")[0])
+                .isEqualTo(0);
+        await(() -> command(submitted.id()).status() == io.meterbase.control.command.CommandStatus.DONE, 10);
+    }
 }

@@ -77,6 +77,13 @@ public final class MeterbaseJsonDecoder implements PayloadDecoder {
             for (PendingNode n : nodes) {
                 reports.add(n.resolve(ts));
             }
+            if (gateway == null && context.deviceRef() != null) {
+                // over MQTT and CoAP the sender is known: a sender reporting for other nodes is their gateway
+                String sender = context.deviceRef();
+                if (reports.stream().anyMatch(r -> !r.ref().equals(sender))) {
+                    gateway = sender;
+                }
+            }
             return new Upload(gateway, reports);
         } catch (JsonParseException e) {
             throw new DecodeException("malformed JSON: " + e.getOriginalMessage() + " at " + location(e));

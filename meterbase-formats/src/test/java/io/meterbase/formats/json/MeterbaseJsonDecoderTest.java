@@ -40,6 +40,20 @@ class MeterbaseJsonDecoderTest {
     }
 
     @Test
+    void decode_withoutGateway_takesTheKnownSenderAsGatewayOfOtherNodes() throws Exception {
+        String forOthers = "{\"ts\":1,\"nodes\":[{\"id\":\"heater\",\"readings\":[]}]}";
+        String forItself = "{\"ts\":1,\"nodes\":[{\"id\":\"gw-9\",\"readings\":[]}]}";
+
+        assertThat(decoder.decode(forOthers.getBytes(StandardCharsets.UTF_8), new DecodeContext("gw-9", 0))
+                        .gatewayRef())
+                .isEqualTo("gw-9");
+        assertThat(decoder.decode(forItself.getBytes(StandardCharsets.UTF_8), new DecodeContext("gw-9", 0))
+                        .gatewayRef())
+                .isNull();
+        assertThat(decode(forOthers).gatewayRef()).isNull();
+    }
+
+    @Test
     void decode_nullOrNaNValue_givesNaNForValidationToRefuse() throws Exception {
         Upload u = decode("{\"ts\":1,\"nodes\":[{\"id\":\"a\",\"readings\":[{\"quantity\":\"voltage\",\"unit\":\"V\","
                 + "\"value\":null},{\"quantity\":\"voltage\",\"unit\":\"V\",\"value\":\"NaN\"}]}]}");
