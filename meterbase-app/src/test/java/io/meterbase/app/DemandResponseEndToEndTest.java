@@ -7,9 +7,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.meterbase.gateway.GatewayAgent;
 import io.meterbase.gateway.GatewaySettings;
 import io.meterbase.gateway.SimulatedNode;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -36,31 +33,15 @@ class DemandResponseEndToEndTest {
     @TempDir
     Path dir;
 
-    private final HttpClient http = HttpClient.newHttpClient();
+    private ApiClient api;
     private String base;
 
     private HttpResponse<String> send(String method, String path, String key, String body) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path))
-                .method(
-                        method,
-                        body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-        if (key != null) {
-            b.header("Authorization", "Bearer " + key);
-        }
-        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        return api.send(method, path, key, body);
     }
 
     private static JsonNode await(Callable<JsonNode> call, Predicate<JsonNode> ok, int seconds) throws Exception {
-        long deadline = System.currentTimeMillis() + seconds * 1000L;
-        JsonNode last = null;
-        while (System.currentTimeMillis() < deadline) {
-            last = call.call();
-            if (ok.test(last)) {
-                return last;
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("not within " + seconds + " s; last: " + last);
+        return ApiClient.await(call, ok, seconds);
     }
 
     /** Readings of the same time window on the 42 previous days (ten weekend days need five weeks): heater at full power, fridge running. */
@@ -101,7 +82,8 @@ class DemandResponseEndToEndTest {
                 Clock.systemUTC());
         List<AutoCloseable> running = new ArrayList<>();
         try {
-            base = "http://127.0.0.1:" + server.httpPort();
+            api = new ApiClient(server.httpPort());
+            base = api.base();
             String operator = server.newOperatorSecret().orElseThrow();
             String[] keys = new String[2];
             for (int i = 0; i < 2; i++) {

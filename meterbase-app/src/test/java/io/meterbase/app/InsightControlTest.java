@@ -6,9 +6,6 @@ import static org.assertj.core.api.Assertions.within;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.meterbase.core.auth.CommandSignature;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -33,7 +30,7 @@ class InsightControlTest {
     static Path dir;
 
     private Meterbase server;
-    private final HttpClient http = HttpClient.newHttpClient();
+    private ApiClient api;
     private String base;
     private String operator;
     private final String[] keys = new String[3];
@@ -51,7 +48,8 @@ class InsightControlTest {
                         .with("community.min-customers", "3")
                         .with("community.energy-refresh", "PT1S"),
                 Clock.systemUTC());
-        base = "http://127.0.0.1:" + server.httpPort();
+        api = new ApiClient(server.httpPort());
+        base = api.base();
         operator = server.newOperatorSecret().orElseThrow();
         for (int i = 0; i < 3; i++) {
             HttpResponse<String> created = send("POST", "/api/v1/customers", operator, """
@@ -73,14 +71,7 @@ class InsightControlTest {
     }
 
     private HttpResponse<String> send(String method, String path, String key, String body) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path))
-                .method(
-                        method,
-                        body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-        if (key != null) {
-            b.header("Authorization", "Bearer " + key);
-        }
-        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        return api.send(method, path, key, body);
     }
 
     /** One gateway upload: the heater's power and energy register. */
@@ -95,18 +86,9 @@ class InsightControlTest {
         return JSON.readTree(r.body());
     }
 
-    private JsonNode await(java.util.concurrent.Callable<JsonNode> call, java.util.function.Predicate<JsonNode> ok)
-            throws Exception {
-        long deadline = System.currentTimeMillis() + 15_000;
-        JsonNode last = null;
-        while (System.currentTimeMillis() < deadline) {
-            last = call.call();
-            if (ok.test(last)) {
-                return last;
-            }
-            Thread.sleep(200);
-        }
-        throw new AssertionError("not within 15 s; last: " + last);
+    private static JsonNode await(
+            java.util.concurrent.Callable<JsonNode> call, java.util.function.Predicate<JsonNode> ok) throws Exception {
+        return ApiClient.await(call, ok, 15);
     }
 
     @Test
