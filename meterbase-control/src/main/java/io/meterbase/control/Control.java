@@ -64,6 +64,7 @@ public final class Control implements AutoCloseable {
     private final DemandResponse demandResponse;
     private final Schedules schedules;
     private static final long COST_CACHE_NANOS = TimeUnit.SECONDS.toNanos(5);
+    private final Map<String, ZoneId> communityZones = new java.util.concurrent.ConcurrentHashMap<>();
     private final Map<Long, CachedCost> costCache = new java.util.concurrent.ConcurrentHashMap<>();
     private final ScheduledExecutorService ticks = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "meterbase-control");
@@ -131,7 +132,12 @@ public final class Control implements AutoCloseable {
         }
     }
 
+    /** A community's time zone (its first site's), looked up once: the gateway answer needs it every time. */
     private ZoneId zoneOf(String communityName) {
+        return communityZones.computeIfAbsent(communityName, this::findZone);
+    }
+
+    private ZoneId findZone(String communityName) {
         for (var c : registry.customers()) {
             for (Site s : registry.sites(c.id())) {
                 if (communityName.equals(s.community())) {

@@ -43,6 +43,9 @@ public final class CommandService {
     private final Duration defaultTtl;
     private final Duration keepFinished;
     private final Map<String, Command> commands = new ConcurrentHashMap<>();
+    /** The ids of the queued commands: what each upload answer and each delivery round looks through. */
+    private final java.util.Set<String> queued = ConcurrentHashMap.newKeySet();
+
     private final Map<String, RelayState> relays = new ConcurrentHashMap<>();
     private final List<CommandChannel> channels = new CopyOnWriteArrayList<>();
     private final List<Consumer<Command>> listeners = new CopyOnWriteArrayList<>();
@@ -63,6 +66,9 @@ public final class CommandService {
         store.documents(KIND).values().forEach(json -> {
             Command c = ControlJson.read(json, Command.class);
             commands.put(c.id(), c);
+            if (c.status() == CommandStatus.QUEUED) {
+                queued.add(c.id());
+            }
         });
         store.documents(RELAY_KIND).forEach((key, json) -> relays.put(key, ControlJson.read(json, RelayState.class)));
     }
@@ -223,8 +229,12 @@ public final class CommandService {
     }
 
     private List<Command> due(Instant now) {
-        return commands.values().stream()
-                .filter(c -> c.status() == CommandStatus.QUEUED)
+        if (queued.isEmpty()) {
+            return List.of();
+        }
+        return queued.stream()
+                .map(commands::get)
+                .filter(c -> c != null && c.status() == CommandStatus.QUEUED)
                 .filter(c -> !c.notBefore().isAfter(now) && c.expiresAt().isAfter(now))
                 .sorted(Comparator.comparing(Command::notBefore).thenComparing(Command::createdAt))
                 .toList();
@@ -345,6 +355,11 @@ public final class CommandService {
     private void save(Command c) {
         store.saveDocument(KIND, c.id(), ControlJson.write(c));
         commands.put(c.id(), c);
+        if (c.status() == CommandStatus.QUEUED) {
+            queued.add(c.id());
+        } else {
+            queued.remove(c.id());
+        }
         for (Consumer<Command> l : listeners) {
             l.accept(c);
         }
