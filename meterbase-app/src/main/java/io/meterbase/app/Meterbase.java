@@ -143,7 +143,15 @@ public final class Meterbase implements AutoCloseable {
                                     config.string("mqtt.host"),
                                     config.integer("mqtt.port", 0, 65535),
                                     config.dataDir().resolve("mqtt")),
-                            new MqttContext(registry, ingest, formats, emoncms, presence, clock, control.commands()))
+                            new MqttContext(
+                                    registry,
+                                    ingest,
+                                    formats,
+                                    emoncms,
+                                    presence,
+                                    clock,
+                                    control.commands(),
+                                    control.alarms()))
                     : null;
             if (mqtt != null) {
                 started.push(mqtt);
@@ -152,7 +160,15 @@ public final class Meterbase implements AutoCloseable {
                     ? null
                     : connectExternal(
                             config,
-                            new MqttContext(registry, ingest, formats, emoncms, presence, clock, control.commands()));
+                            new MqttContext(
+                                    registry,
+                                    ingest,
+                                    formats,
+                                    emoncms,
+                                    presence,
+                                    clock,
+                                    control.commands(),
+                                    control.alarms()));
             if (external != null) {
                 started.push(external);
             }
@@ -278,7 +294,9 @@ public final class Meterbase implements AutoCloseable {
                             config.integer("community.min-customers", 1, 1_000_000),
                             config.duration("commands.ttl"),
                             config.duration("commands.keep-finished"),
-                            config.duration("community.energy-refresh")));
+                            config.duration("community.energy-refresh"),
+                            config.bool("alarms.default-rules"),
+                            config.duration("alarms.webhook-first-retry")));
         } catch (java.io.IOException e) {
             throw new IllegalStateException(
                     "could not read or create the command signing key in " + config.dataDir(), e);

@@ -104,7 +104,15 @@ public final class MeterbaseConfig {
                     "community comparisons are withheld in communities with fewer customers (privacy)"),
             new Setting("community.energy-refresh", "PT60S", "how often energy today/this month is re-ranked"),
             new Setting("commands.ttl", "PT1H", "a command not confirmed within this time expires"),
-            new Setting("commands.keep-finished", "P30D", "finished commands are kept this long"));
+            new Setting("commands.keep-finished", "P30D", "finished commands are kept this long"),
+            new Setting(
+                    "alarms.default-rules",
+                    "true",
+                    "start with over/under-voltage (EN 50160 band) and gas-leak rules when there are none"),
+            new Setting(
+                    "alarms.webhook-first-retry",
+                    "PT1S",
+                    "a failed webhook delivery is retried after this, then doubling, 6 attempts in all"));
 
     private final Map<String, String> values;
 

@@ -1,5 +1,8 @@
 package io.meterbase.control;
 
+import io.meterbase.control.alarm.Alarm;
+import io.meterbase.control.alarm.AlarmService;
+import io.meterbase.control.alarm.Webhooks;
 import io.meterbase.control.command.Command;
 import io.meterbase.control.command.CommandService;
 import io.meterbase.control.command.CommandSigner;
@@ -50,7 +53,12 @@ public final class Control implements AutoCloseable {
 
     /** The settings of the control services. */
     public record Settings(
-            int communityMinCustomers, Duration commandTtl, Duration keepFinishedCommands, Duration energyRefresh) {}
+            int communityMinCustomers,
+            Duration commandTtl,
+            Duration keepFinishedCommands,
+            Duration energyRefresh,
+            boolean defaultAlarmRules,
+            Duration webhookFirstRetry) {}
 
     private final Registry registry;
     private final ConsumptionService consumption;
@@ -63,6 +71,8 @@ public final class Control implements AutoCloseable {
     private final CommandService commands;
     private final DemandResponse demandResponse;
     private final Schedules schedules;
+    private final AlarmService alarms;
+    private final Webhooks webhooks;
     private static final long COST_CACHE_NANOS = TimeUnit.SECONDS.toNanos(5);
     private final Map<String, ZoneId> communityZones = new java.util.concurrent.ConcurrentHashMap<>();
     private final Map<Long, CachedCost> costCache = new java.util.concurrent.ConcurrentHashMap<>();
@@ -92,6 +102,12 @@ public final class Control implements AutoCloseable {
         this.demandResponse = new DemandResponse(registry, store, store, consumption, commands, clock);
         this.grid = new GridMonitor(store, community, biller, demandResponse::activeEvents, this::zoneOf, clock);
         this.schedules = new Schedules(registry, store, commands, clock);
+        this.alarms = new AlarmService(registry, store, live, clock);
+        this.webhooks = new Webhooks(store, settings.webhookFirstRetry());
+        alarms.addListener(webhooks);
+        if (settings.defaultAlarmRules()) {
+            alarms.addDefaultRulesIfNone();
+        }
     }
 
     /** Starts the services; the signing key is kept in {@code dataDir}. */
@@ -110,6 +126,7 @@ public final class Control implements AutoCloseable {
         c.ticks.scheduleWithFixedDelay(c::everySecond, 1, 1, TimeUnit.SECONDS);
         long refresh = Math.max(1, settings.energyRefresh().toSeconds());
         c.ticks.scheduleWithFixedDelay(c::refreshEnergy, refresh, refresh, TimeUnit.SECONDS);
+        c.ticks.scheduleWithFixedDelay(() -> guarded("silent devices", c.alarms::checkSilence), 5, 5, TimeUnit.SECONDS);
         return c;
     }
 
@@ -184,6 +201,14 @@ public final class Control implements AutoCloseable {
         return schedules;
     }
 
+    public AlarmService alarms() {
+        return alarms;
+    }
+
+    public Webhooks webhooks() {
+        return webhooks;
+    }
+
     /** The grid state of the customer's community, if it has one. */
     public Optional<GridState> gridOf(long customerId) {
         return feeder.communityOf(customerId).map(grid::state);
@@ -229,6 +254,19 @@ public final class Control implements AutoCloseable {
             }
         }
         out.put("commands", due);
+        out.put(
+                "alarms",
+                alarms.alarms(customerId, Alarm.State.ACTIVE, 20).stream()
+                        .map(a -> Map.of(
+                                "id",
+                                a.id(),
+                                "type",
+                                a.type(),
+                                "device",
+                                a.deviceRef(),
+                                "severity",
+                                a.severity().name().toLowerCase(java.util.Locale.ROOT)))
+                        .toList());
         return out;
     }
 
@@ -278,6 +316,8 @@ public final class Control implements AutoCloseable {
     @Override
     public void close() {
         ticks.shutdownNow();
+        alarms.close();
+        webhooks.close();
         try {
             ticks.awaitTermination(5, TimeUnit.SECONDS);
         } catch (InterruptedException e) {

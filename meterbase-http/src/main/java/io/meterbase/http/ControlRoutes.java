@@ -7,6 +7,8 @@ import io.javalin.http.Context;
 import io.javalin.http.Handler;
 import io.meterbase.control.Control;
 import io.meterbase.control.ControlJson;
+import io.meterbase.control.alarm.Alarm;
+import io.meterbase.control.alarm.AlarmRule;
 import io.meterbase.control.command.Command;
 import io.meterbase.control.command.CommandService;
 import io.meterbase.control.command.CommandStatus;
@@ -222,6 +224,8 @@ final class ControlRoutes {
             ctx.status(204);
         }));
 
+        registerAlarms(app);
+
         // demand response
         app.get("/api/v1/dr/programs", h(ctx -> {
             Requests.authenticate(ctx, api.registry());
@@ -288,6 +292,112 @@ final class ControlRoutes {
             Requests.operator(ctx, api.registry());
             json(ctx, 200, control().demandResponse().reduction(ctx.pathParam("id")));
         }));
+    }
+
+    private void registerAlarms(Javalin app) {
+        app.get("/api/v1/alarms", h(ctx -> {
+            Alarm.State state = ctx.queryParam("state") == null
+                    ? null
+                    : Alarm.State.valueOf(ctx.queryParam("state").toUpperCase(Locale.ROOT));
+            json(
+                    ctx,
+                    200,
+                    control().alarms().alarms(scope(ctx), state, Requests.integer(ctx, "limit", 100, 1, 10_000)));
+        }));
+        app.get("/api/v1/alarms/{id}", h(ctx -> json(ctx, 200, visibleAlarm(ctx))));
+        app.post("/api/v1/alarms/{id}/acknowledge", h(ctx -> {
+            Principal p = Requests.authenticate(ctx, api.registry());
+            Alarm a = visibleAlarm(ctx);
+            json(
+                    ctx,
+                    200,
+                    control()
+                            .alarms()
+                            .acknowledge(a.id(), p.isOperator() ? "operator" : "customer " + p.customerId())
+                            .orElseThrow());
+        }));
+        app.post(
+                "/api/v1/alarms/{id}/clear",
+                h(ctx -> json(
+                        ctx,
+                        200,
+                        control().alarms().clear(visibleAlarm(ctx).id()).orElseThrow())));
+        app.get(
+                "/api/v1/alarm-rules",
+                h(ctx -> json(ctx, 200, control().alarms().rules(scope(ctx)))));
+        app.post("/api/v1/alarm-rules", h(ctx -> {
+            Principal p = Requests.authenticate(ctx, api.registry());
+            Long owner = p.isOperator() ? (ctx.queryParam("customer") == null ? null : customer(ctx)) : p.customerId();
+            json(ctx, 201, control().alarms().addRule(ControlJson.read(ctx.body(), AlarmRule.class), owner));
+        }));
+        app.delete("/api/v1/alarm-rules/{id}", h(ctx -> {
+            Principal p = Requests.authenticate(ctx, api.registry());
+            if (!control().alarms().removeRule(ctx.pathParam("id"), p.isOperator() ? null : p.customerId())) {
+                throw ApiException.notFound("no rule " + ctx.pathParam("id"));
+            }
+            ctx.status(204);
+        }));
+        app.post("/api/v1/events", h(ctx -> {
+            Principal p = Requests.authenticate(ctx, api.registry());
+            if (p.isOperator()) {
+                throw ApiException.forbidden("devices report events with the customer's key");
+            }
+            JsonNode b = ControlJson.MAPPER.readTree(ctx.body());
+            String device = b.path("device").asText(null);
+            String type = b.path("type").asText(null);
+            if (device == null || type == null) {
+                throw ApiException.badRequest("an event needs device and type");
+            }
+            api.registry()
+                    .device(p.customerId(), device)
+                    .orElseThrow(() -> ApiException.notFound("no device " + device));
+            Instant at = b.hasNonNull("ts") ? instant(b, "ts") : api.clock().instant();
+            json(
+                    ctx,
+                    200,
+                    control()
+                            .alarms()
+                            .event(
+                                    p.customerId(),
+                                    device,
+                                    type,
+                                    b.path("on").asBoolean(true),
+                                    at,
+                                    b.path("detail").asText(null))
+                            .map(Object.class::cast)
+                            .orElse(Map.of("cleared", false)));
+        }));
+        app.get("/api/v1/webhooks", h(ctx -> json(ctx, 200, control().webhooks().of(scope(ctx)))));
+        app.post("/api/v1/webhooks", h(ctx -> {
+            Principal p = Requests.authenticate(ctx, api.registry());
+            String url = ControlJson.MAPPER.readTree(ctx.body()).path("url").asText(null);
+            json(ctx, 201, control().webhooks().add(p.isOperator() ? null : p.customerId(), url));
+        }));
+        app.delete("/api/v1/webhooks/{id}", h(ctx -> {
+            Principal p = Requests.authenticate(ctx, api.registry());
+            if (!control().webhooks().remove(ctx.pathParam("id"), p.isOperator() ? null : p.customerId())) {
+                throw ApiException.notFound("no webhook " + ctx.pathParam("id"));
+            }
+            ctx.status(204);
+        }));
+    }
+
+    /** Whose alarms, rules and webhooks: the caller's own, or for operators one customer's or (null) all. */
+    private Long scope(Context ctx) {
+        Principal p = Requests.authenticate(ctx, api.registry());
+        if (!p.isOperator()) {
+            return p.customerId();
+        }
+        return ctx.queryParam("customer") == null ? null : customer(ctx);
+    }
+
+    private Alarm visibleAlarm(Context ctx) {
+        Long scope = scope(ctx);
+        return control()
+                .alarms()
+                .alarm(ctx.pathParam("id"))
+                .filter(a -> scope == null || a.customerId() == scope)
+                .orElseThrow(() -> ApiException.notFound("no alarm " + ctx.pathParam("id")));
     }
 
     private void submitCommand(Context ctx) throws Exception {

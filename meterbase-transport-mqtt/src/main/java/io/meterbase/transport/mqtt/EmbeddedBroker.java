@@ -64,6 +64,7 @@ public final class EmbeddedBroker implements AutoCloseable {
                     .build();
             hivemq.start().get(60, TimeUnit.SECONDS);
             context.commands().addChannel(new MqttCommandChannel(extension));
+            context.alarms().addListener(new MqttAlarmPublisher());
             LOG.info("MQTT broker listening on {}:{}", settings.host(), port);
             return new EmbeddedBroker(hivemq, port);
         } catch (Exception e) {

@@ -116,6 +116,8 @@ final class MeterbaseMqttExtension implements ExtensionMain {
         for (String filter : MqttRoute.subscribeFilters(user.get())) {
             permissions.add(permission(filter, TopicPermission.MqttActivity.SUBSCRIBE));
         }
+        permissions.add(permission(
+                MqttAlarmPublisher.topicFilter(auth.principal().customerId()), TopicPermission.MqttActivity.SUBSCRIBE));
         permissions.setDefaultBehaviour(DefaultAuthorizationBehaviour.DENY);
         boolean mqtt5 = in.getConnectionInformation().getMqttVersion() == MqttVersion.V_5;
         sessions.put(clientId, new Session(auth.principal().customerId(), user.get(), mqtt5));

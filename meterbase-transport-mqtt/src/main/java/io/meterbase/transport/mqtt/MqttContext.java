@@ -1,5 +1,6 @@
 package io.meterbase.transport.mqtt;
 
+import io.meterbase.control.alarm.AlarmService;
 import io.meterbase.control.command.CommandService;
 import io.meterbase.core.ingest.FormatRegistry;
 import io.meterbase.core.ingest.IngestService;
@@ -16,4 +17,5 @@ public record MqttContext(
         EmoncmsDecoder emoncms,
         Presence presence,
         Clock clock,
-        CommandService commands) {}
+        CommandService commands,
+        AlarmService alarms) {}

@@ -14,6 +14,7 @@ import io.meterbase.core.ingest.RejectReason;
 import io.meterbase.core.ingest.Upload;
 import io.meterbase.core.store.QuarantineEntry;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
@@ -74,6 +75,14 @@ final class MqttIngest {
                 }
                 return new Handled(Kind.TAKEN, null, null, null, null);
             }
+            case DEVICE_EVENT -> {
+                try {
+                    deviceEvent(customerId, r, payload);
+                } catch (DecodeException e) {
+                    return bad(customerId, source, RejectReason.MALFORMED_PAYLOAD, e.getMessage(), payload);
+                }
+                return new Handled(Kind.TAKEN, null, null, null, null);
+            }
             case RELAY_STATE, RPC_RESPONSE, COMMAND_ACK -> {
                 try {
                     confirmation(customerId, r, payload);
@@ -99,6 +108,41 @@ final class MqttIngest {
             stored = CompletableFuture.failedFuture(e);
         }
         return new Handled(Kind.SUBMITTED, stored, null, null, null);
+    }
+
+    /**
+     * A device event: Tasmota's margins ({@code {"MARGINS": {"PowerLow": "ON"}}} → {@code power_low} raised, "OFF"
+     * clears it) or a native event ({@code {"type": "tamper_case_open", "on": true, "detail": "..."}}).
+     */
+    private void deviceEvent(long customerId, MqttRoute r, byte[] payload) throws DecodeException {
+        JsonNode event = json(new String(payload, StandardCharsets.UTF_8));
+        java.time.Instant at = context.clock().instant();
+        if (r.format().equals("tasmota")) {
+            for (Map.Entry<String, JsonNode> e : event.path("MARGINS").properties()) {
+                String type = e.getKey().replaceAll("([a-z])([A-Z])", "$1_$2").toLowerCase(java.util.Locale.ROOT);
+                context.alarms()
+                        .event(
+                                customerId,
+                                r.deviceRef(),
+                                type,
+                                e.getValue().asText().equalsIgnoreCase("ON"),
+                                at,
+                                null);
+            }
+            return;
+        }
+        String type = event.path("type").asText(null);
+        if (type == null) {
+            throw new DecodeException("an event needs a type: {\"type\": \"tamper_case_open\"}");
+        }
+        context.alarms()
+                .event(
+                        customerId,
+                        r.deviceRef(),
+                        type,
+                        event.path("on").asBoolean(true),
+                        at,
+                        event.path("detail").asText(null));
     }
 
     /** A device's answer to a command: the relay state it reports, or the outcome of a command it names. */

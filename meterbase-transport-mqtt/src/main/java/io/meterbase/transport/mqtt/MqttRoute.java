@@ -22,6 +22,8 @@ public record MqttRoute(Kind kind, String format, String deviceRef, String key) 
         RPC_RESPONSE,
         /** A native device's or gateway's answer to a command, on {@code meterbase/<ref>/ack}. */
         COMMAND_ACK,
+        /** A device event: Tasmota's {@code tele|stat/<topic>/MARGINS}, or native {@code meterbase/<ref>/event}. */
+        DEVICE_EVENT,
         IGNORED
     }
 
@@ -39,6 +41,9 @@ public record MqttRoute(Kind kind, String format, String deviceRef, String key) 
      */
     public static Optional<MqttRoute> of(String topic, byte[] payload) {
         String[] p = topic.split("/", -1);
+        if (p.length == 3 && (p[0].equals("tele") || p[0].equals("stat")) && p[2].equals("MARGINS")) {
+            return Optional.of(new MqttRoute(Kind.DEVICE_EVENT, "tasmota", p[1], null));
+        }
         if (p.length == 3 && p[0].equals("meterbase") && p[2].equals("up")) {
             boolean senml = payload.length > 0 && firstNonSpace(payload) == '[';
             return Optional.of(new MqttRoute(Kind.READINGS, senml ? "senml-json" : "meterbase-json", p[1], null));
@@ -49,6 +54,9 @@ public record MqttRoute(Kind kind, String format, String deviceRef, String key) 
                 case "LWT" -> Optional.of(new MqttRoute(Kind.PRESENCE, null, p[1], null));
                 default -> Optional.of(new MqttRoute(Kind.IGNORED, null, p[1], null));
             };
+        }
+        if (p.length == 3 && p[0].equals("meterbase") && p[2].equals("event")) {
+            return Optional.of(new MqttRoute(Kind.DEVICE_EVENT, "meterbase", p[1], null));
         }
         if (p.length == 3 && p[0].equals("meterbase") && p[2].equals("ack")) {
             return Optional.of(new MqttRoute(Kind.COMMAND_ACK, null, p[1], null));
@@ -91,6 +99,7 @@ public record MqttRoute(Kind kind, String format, String deviceRef, String key) 
         return new String[] {
             "meterbase/" + user + "/up",
             "meterbase/" + user + "/ack",
+            "meterbase/" + user + "/event",
             "tele/" + user + "/#",
             "stat/" + user + "/#",
             user + "/status/#",

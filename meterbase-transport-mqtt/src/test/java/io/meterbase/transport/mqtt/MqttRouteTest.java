@@ -23,6 +23,9 @@ class MqttRouteTest {
         assertThat(route("stat/plug/POWER", "ON")).isEqualTo(new MqttRoute(Kind.RELAY_STATE, null, "plug", "POWER"));
         assertThat(route("stat/plug/RESULT", "{}").kind()).isEqualTo(Kind.RELAY_STATE);
         assertThat(route("stat/plug/STATUS8", "{}").kind()).isEqualTo(Kind.IGNORED);
+        assertThat(route("tele/plug/MARGINS", "{}"))
+                .isEqualTo(new MqttRoute(Kind.DEVICE_EVENT, "tasmota", "plug", null));
+        assertThat(route("meterbase/meter/event", "{}").kind()).isEqualTo(Kind.DEVICE_EVENT);
         assertThat(route("meterbase/gw-1/ack", "{}")).isEqualTo(new MqttRoute(Kind.COMMAND_ACK, null, "gw-1", null));
         assertThat(route("shelly1/meterbase/cmd-1/rpc", "{}"))
                 .isEqualTo(new MqttRoute(Kind.RPC_RESPONSE, null, "shelly1", "cmd-1"));
