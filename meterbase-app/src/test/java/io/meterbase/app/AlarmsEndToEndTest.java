@@ -136,18 +136,24 @@ class AlarmsEndToEndTest {
             JsonNode acked =
                     api.json("POST", "/api/v1/alarms/" + alarm.get("id").asText() + "/acknowledge", key, null);
             assertThat(acked.get("state").asText()).isEqualTo("acknowledged");
-            JsonNode answer = ApiClient.JSON.readTree(api.send(
-                            "POST",
-                            "/api/v1/upload",
-                            key,
-                            "{\"gateway\":\"gw\",\"nodes\":[{\"id\":\"meter\",\"readings\":[{\"quantity\":\"voltage\","
-                                    + "\"unit\":\"V\",\"value\":231,\"ts\":" + System.currentTimeMillis() + "}]}]}")
-                    .body());
-            assertThat(answer.get("alarms")).isEmpty(); // back in the band: cleared
-            assertThat(api.json("GET", "/api/v1/alarms/" + alarm.get("id").asText(), key, null)
-                            .get("state")
-                            .asText())
-                    .isEqualTo("cleared");
+            String normal = "{\"gateway\":\"gw\",\"nodes\":[{\"id\":\"meter\",\"readings\":[{\"quantity\":"
+                    + "\"voltage\",\"unit\":\"V\",\"value\":231}]}],\"ts\":";
+            String still = normal.replace("231", "259");
+            JsonNode during = ApiClient.JSON.readTree(
+                    api.send("POST", "/api/v1/upload", key, still + System.currentTimeMillis() + "}")
+                            .body());
+            assertThat(during.get("alarms").toString()) // acknowledged, and still over the limit
+                    .contains("over_voltage")
+                    .contains("acknowledged");
+            api.send("POST", "/api/v1/upload", key, normal + (System.currentTimeMillis() + 1) + "}");
+            ApiClient.await(
+                    () -> api.json("GET", "/api/v1/alarms/" + alarm.get("id").asText(), key, null),
+                    a -> a.get("state").asText().equals("cleared"), // back in the band
+                    10);
+            JsonNode after = ApiClient.JSON.readTree(
+                    api.send("POST", "/api/v1/upload", key, normal + (System.currentTimeMillis() + 1) + "}")
+                            .body());
+            assertThat(after.get("alarms")).isEmpty();
 
             // a Tasmota plug's power-low margin, on and off
             String port = String.valueOf(server.mqttPort());

@@ -254,19 +254,19 @@ public final class Control implements AutoCloseable {
             }
         }
         out.put("commands", due);
-        out.put(
-                "alarms",
-                alarms.alarms(customerId, Alarm.State.ACTIVE, 20).stream()
-                        .map(a -> Map.of(
-                                "id",
-                                a.id(),
-                                "type",
-                                a.type(),
-                                "device",
-                                a.deviceRef(),
-                                "severity",
-                                a.severity().name().toLowerCase(java.util.Locale.ROOT)))
-                        .toList());
+        List<Map<String, Object>> open = new ArrayList<>();
+        for (Alarm a : alarms.alarms(customerId, null, 200)) {
+            if (a.state() != Alarm.State.CLEARED && open.size() < 20) {
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("id", a.id());
+                m.put("type", a.type());
+                m.put("device", a.deviceRef());
+                m.put("severity", a.severity().name().toLowerCase(java.util.Locale.ROOT));
+                m.put("state", a.state().name().toLowerCase(java.util.Locale.ROOT));
+                open.add(m);
+            }
+        }
+        out.put("alarms", open);
         return out;
     }
 
