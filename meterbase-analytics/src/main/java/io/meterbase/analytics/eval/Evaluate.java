@@ -2,6 +2,7 @@ package io.meterbase.analytics.eval;
 
 import io.meterbase.analytics.forecast.Baselines;
 import io.meterbase.analytics.forecast.DirectRegressionForecaster;
+import io.meterbase.analytics.forecast.HourlyForecaster;
 import io.meterbase.analytics.forecast.WeekForecaster;
 import java.nio.file.Path;
 import java.time.LocalDate;
@@ -23,6 +24,7 @@ public final class Evaluate {
         TRIBUO_LOG.setLevel(java.util.logging.Level.WARNING);
         Path data = Path.of(args.length > 0 ? args[0] : "../shared/data");
         uciDaily(data.resolve("uci-household/uci_household_hourly_sums_2006-2010.csv"));
+        hourly(data);
     }
 
     /**
@@ -57,6 +59,86 @@ public final class Evaluate {
         }
         System.out.println("  validation (26 weeks before the test period): " + String.join("; ", tried));
         print(WalkForward.evaluate(best, s, historyStart, testStart, 46));
+    }
+
+    /**
+     * Next hour and next 24 hours, MAE and RMSE in kWh, against the seasonal-naive forecasts (the same hour
+     * yesterday, the same hour last week). UCI: the same 46 test weeks as the daily evaluation; SGSC: the last 56
+     * days of each of the 10 households, pooled. Settings fixed beforehand (α 0.01, L1 ratio 0.5, the last 365
+     * days, retrained every 28 days), not tuned on the test period.
+     */
+    static void hourly(Path data) throws Exception {
+        HourlySeries uci = HourlySeries.uci(data.resolve("uci-household/uci_household_hourly_sums_2006-2010.csv"));
+        int uciTest =
+                (int) java.time.temporal.ChronoUnit.DAYS.between(uci.first().toLocalDate(), LocalDate.of(2010, 1, 3));
+        long t0 = System.nanoTime();
+        boolean uciLog = chooseScale(uci, uciTest);
+        HourlyEvaluation.Result u = HourlyEvaluation.evaluate(uci, uciTest, 322, 28, hourlyModel(uciLog));
+        report(
+                "UCI household, hourly kWh, 322 test days from 2010-01-03 (" + (uciLog ? "log" : "linear")
+                        + " scale chosen on the 56 days before)",
+                u,
+                t0);
+        HourlyEvaluation.Result pooled = new HourlyEvaluation.Result();
+        t0 = System.nanoTime();
+        int filled = 0;
+        int meters = 0;
+        int logChosen = 0;
+        for (HourlySeries s : HourlySeries.sgsc(data.resolve("sgsc-smartmeter/sgsc_smart_meter10.csv.gz"))
+                .values()) {
+            int days = s.values().length / 24;
+            boolean log = chooseScale(s, days - 56);
+            logChosen += log ? 1 : 0;
+            pooled.addAll(HourlyEvaluation.evaluate(s, days - 56, 56, 28, hourlyModel(log)));
+            filled += s.filled();
+            meters++;
+        }
+        report(
+                "SGSC, " + meters + " households, hourly kWh (30-min summed), last 56 days each, pooled (" + filled
+                        + " missing hours filled from the day before; log scale chosen for " + logChosen
+                        + " by the 56 days before their test days)",
+                pooled,
+                t0);
+    }
+
+    private static HourlyForecaster hourlyModel(boolean logScale) {
+        return new HourlyForecaster(0.01, 0.5, 365, logScale);
+    }
+
+    /**
+     * Linear or log scale for a series, by the next-24-hour MAE on the 56 days before its test days (the test
+     * days are not looked at).
+     */
+    private static boolean chooseScale(HourlySeries s, int testStartDay) {
+        double linear = HourlyEvaluation.evaluate(s, testStartDay - 56, 56, 28, hourlyModel(false))
+                .dayModel
+                .mae();
+        double log = HourlyEvaluation.evaluate(s, testStartDay - 56, 56, 28, hourlyModel(true))
+                .dayModel
+                .mae();
+        return log < linear;
+    }
+
+    private static void report(String what, HourlyEvaluation.Result r, long startedNanos) {
+        System.out.println(what + " (" + (System.nanoTime() - startedNanos) / 1_000_000_000 + " s)");
+        line("next hour", "same hour yesterday", r.hourYesterday, r.hourModel);
+        line("next hour", "same hour last week", r.hourLastWeek, r.hourModel);
+        line("next 24 h", "same hour yesterday", r.dayYesterday, r.dayModel);
+        line("next 24 h", "same hour last week", r.dayLastWeek, r.dayModel);
+    }
+
+    private static void line(String task, String baseline, HourlyEvaluation.Errors b, HourlyEvaluation.Errors m) {
+        System.out.printf(
+                Locale.ROOT,
+                "  %-9s %-20s MAE %.4f RMSE %.4f | model MAE %.4f RMSE %.4f | MAE %.1f %% lower (%d forecasts)%n",
+                task,
+                baseline,
+                b.mae(),
+                b.rmse(),
+                m.mae(),
+                m.rmse(),
+                100 * (1 - m.mae() / b.mae()),
+                m.count());
     }
 
     private static void print(WalkForward.Score score) {
