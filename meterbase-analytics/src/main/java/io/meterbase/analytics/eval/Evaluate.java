@@ -25,6 +25,10 @@ public final class Evaluate {
         Path data = Path.of(args.length > 0 ? args[0] : "../shared/data");
         uciDaily(data.resolve("uci-household/uci_household_hourly_sums_2006-2010.csv"));
         hourly(data);
+        LeakEvaluation.run(
+                WaterMeters.read(data.resolve("daiad-water/swm_trialA.zip")),
+                new io.meterbase.analytics.incident.LeakDetector(
+                        io.meterbase.analytics.incident.LeakDetector.Settings.defaults()));
     }
 
     /**
