@@ -25,8 +25,10 @@ public final class Evaluate {
         Path data = Path.of(args.length > 0 ? args[0] : "../shared/data");
         uciDaily(data.resolve("uci-household/uci_household_hourly_sums_2006-2010.csv"));
         hourly(data);
+        List<WaterMeters.Meter> water = WaterMeters.read(data.resolve("daiad-water/swm_trialA.zip"));
+        clusters(data, water);
         LeakEvaluation.run(
-                WaterMeters.read(data.resolve("daiad-water/swm_trialA.zip")),
+                water,
                 new io.meterbase.analytics.incident.LeakDetector(
                         io.meterbase.analytics.incident.LeakDetector.Settings.defaults()));
     }
@@ -103,6 +105,37 @@ public final class Evaluate {
                         + " by the 56 days before their test days)",
                 pooled,
                 t0);
+    }
+
+    /** Clusters of the real meters: the SGSC households and the DAIAD water meters, described in words. */
+    static void clusters(Path data, List<WaterMeters.Meter> water) throws Exception {
+        List<double[]> homes = new ArrayList<>();
+        for (HourlySeries s : HourlySeries.sgsc(data.resolve("sgsc-smartmeter/sgsc_smart_meter10.csv.gz"))
+                .values()) {
+            homes.add(io.meterbase.analytics.cluster.LoadProfile.of(s.values(), s.first()));
+        }
+        printClusters("SGSC households (electricity)", io.meterbase.analytics.cluster.Clusters.cluster(homes, 2, 4, 1));
+        List<double[]> meters = new ArrayList<>();
+        for (WaterMeters.Meter m : water) {
+            double[] p = io.meterbase.analytics.cluster.LoadProfile.of(m.litresPerHour(), m.first());
+            if (p != null) {
+                meters.add(p);
+            }
+        }
+        printClusters("DAIAD water meters", io.meterbase.analytics.cluster.Clusters.cluster(meters, 2, 8, 1));
+    }
+
+    private static void printClusters(String what, io.meterbase.analytics.cluster.Clusters.Result r) {
+        System.out.printf(Locale.ROOT, "%s: k=%d chosen by mean silhouette %.3f (", what, r.k(), r.silhouette());
+        for (int k = 2; k < r.silhouetteByK().length; k++) {
+            if (r.silhouetteByK()[k] != 0) {
+                System.out.printf(Locale.ROOT, "%sk=%d %.3f", k == 2 ? "" : ", ", k, r.silhouetteByK()[k]);
+            }
+        }
+        System.out.println(")");
+        for (var c : r.clusters()) {
+            System.out.printf(Locale.ROOT, "  %d meters: %s%n", c.size(), c.description());
+        }
     }
 
     private static HourlyForecaster hourlyModel(boolean logScale) {
