@@ -255,8 +255,8 @@ public final class Control implements AutoCloseable {
         }
         out.put("commands", due);
         List<Map<String, Object>> open = new ArrayList<>();
-        for (Alarm a : alarms.alarms(customerId, null, 200)) {
-            if (a.state() != Alarm.State.CLEARED && open.size() < 20) {
+        for (Alarm a : alarms.openAlarms(customerId)) {
+            if (open.size() < 20) {
                 Map<String, Object> m = new LinkedHashMap<>();
                 m.put("id", a.id());
                 m.put("type", a.type());

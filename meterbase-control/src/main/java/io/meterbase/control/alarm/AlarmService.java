@@ -177,6 +177,15 @@ public final class AlarmService implements AutoCloseable {
                 .toList();
     }
 
+    /** A customer's alarms that are not cleared, newest first: looks only through the open ones. */
+    public List<Alarm> openAlarms(long customerId) {
+        return open.values().stream()
+                .map(alarms::get)
+                .filter(a -> a != null && a.customerId() == customerId)
+                .sorted(Comparator.comparing(Alarm::raisedAt).reversed().thenComparing(Alarm::id))
+                .toList();
+    }
+
     public Optional<Alarm> alarm(String id) {
         return Optional.ofNullable(alarms.get(id));
     }
