@@ -2,6 +2,7 @@ package io.meterbase.analytics.eval;
 
 import io.meterbase.analytics.forecast.Baselines;
 import io.meterbase.analytics.forecast.DirectRegressionForecaster;
+import io.meterbase.analytics.forecast.FleetForecaster;
 import io.meterbase.analytics.forecast.HourlyForecaster;
 import io.meterbase.analytics.forecast.WeekForecaster;
 import java.nio.file.Path;
@@ -23,6 +24,10 @@ public final class Evaluate {
     public static void main(String[] args) throws Exception {
         TRIBUO_LOG.setLevel(java.util.logging.Level.WARNING);
         Path data = Path.of(args.length > 0 ? args[0] : "../shared/data");
+        if (args.length > 1 && args[1].equals("fleet")) {
+            fleet(HourlySeries.uci(data.resolve("uci-household/uci_household_hourly_sums_2006-2010.csv")), data);
+            return;
+        }
         uciDaily(data.resolve("uci-household/uci_household_hourly_sums_2006-2010.csv"));
         hourly(data);
         List<WaterMeters.Meter> water = WaterMeters.read(data.resolve("daiad-water/swm_trialA.zip"));
@@ -105,6 +110,36 @@ public final class Evaluate {
                         + " by the 56 days before their test days)",
                 pooled,
                 t0);
+        fleet(uci, data);
+    }
+
+    /** The fleet models the server uses (one set for all meters), on the same data. */
+    static void fleet(HourlySeries uci, Path data) throws Exception {
+        long t0 = System.nanoTime();
+        FleetEvaluation.Result u = FleetEvaluation.evaluate(
+                List.of(uci), LocalDate.of(2010, 1, 3), 322, 28, 365, FleetForecaster.standard());
+        report("Fleet models (as served), UCI household, the same 322 test days", u.errors, t0);
+        coverage(u);
+        t0 = System.nanoTime();
+        List<HourlySeries> sgsc =
+                List.copyOf(HourlySeries.sgsc(data.resolve("sgsc-smartmeter/sgsc_smart_meter10.csv.gz"))
+                        .values());
+        FleetEvaluation.Result s =
+                FleetEvaluation.evaluate(sgsc, LocalDate.of(2013, 12, 20), 56, 28, 365, FleetForecaster.standard());
+        report(
+                "Fleet models (as served), SGSC, " + sgsc.size()
+                        + " households trained together, 56 calendar days from 2013-12-20",
+                s.errors,
+                t0);
+        coverage(s);
+    }
+
+    private static void coverage(FleetEvaluation.Result r) {
+        System.out.printf(
+                Locale.ROOT,
+                "  80 %% interval of the next 24 h held the actual value %.1f %% of the time; %d training rows in all%n",
+                100 * r.coverage(),
+                r.trainRows);
     }
 
     /** Clusters of the real meters: the SGSC households and the DAIAD water meters, described in words. */

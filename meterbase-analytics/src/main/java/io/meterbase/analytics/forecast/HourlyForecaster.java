@@ -4,13 +4,6 @@ import java.time.DayOfWeek;
 import java.time.LocalDateTime;
 import java.util.ArrayList;
 import java.util.List;
-import org.tribuo.Model;
-import org.tribuo.MutableDataset;
-import org.tribuo.impl.ArrayExample;
-import org.tribuo.provenance.SimpleDataSourceProvenance;
-import org.tribuo.regression.RegressionFactory;
-import org.tribuo.regression.Regressor;
-import org.tribuo.regression.slm.ElasticNetCDTrainer;
 
 /**
  * Hourly forecasts of a meter: the next hour from any hour, and the 24 hours of the next day from midnight, each
@@ -20,7 +13,6 @@ import org.tribuo.regression.slm.ElasticNetCDTrainer;
  */
 public final class HourlyForecaster {
 
-    private static final RegressionFactory FACTORY = new RegressionFactory();
     /** Hours of history a feature row needs. */
     public static final int NEEDED = 29 * 24;
 
@@ -28,8 +20,8 @@ public final class HourlyForecaster {
     private final double l1Ratio;
     private final int windowDays;
     private final boolean logScale;
-    private Fitted nextHour;
-    private final Fitted[] nextDay = new Fitted[24];
+    private LinearFit nextHour;
+    private final LinearFit[] nextDay = new LinearFit[24];
 
     /**
      * {@code logScale}: models fit {@code log(1 + kWh)} from features on the same scale, and forecasts are turned
@@ -82,7 +74,7 @@ public final class HourlyForecaster {
             xs.add(nextHourFeatures(y, t, first.plusHours(t + 1)));
             ts.add(y[t + 1]);
         }
-        nextHour = Fitted.fit(xs, ts, NEXT_HOUR_NAMES, alpha, l1Ratio);
+        nextHour = LinearFit.fit(xs, ts, NEXT_HOUR_NAMES, alpha, l1Ratio);
         for (int h = 0; h < 24; h++) {
             xs.clear();
             ts.clear();
@@ -90,7 +82,7 @@ public final class HourlyForecaster {
                 xs.add(nextDayFeatures(y, dayStart, h, first.plusHours(dayStart + h)));
                 ts.add(y[dayStart + h]);
             }
-            nextDay[h] = Fitted.fit(xs, ts, NEXT_DAY_NAMES, alpha, l1Ratio);
+            nextDay[h] = LinearFit.fit(xs, ts, NEXT_DAY_NAMES, alpha, l1Ratio);
         }
     }
 
@@ -187,58 +179,5 @@ public final class HourlyForecaster {
             s += y[i];
         }
         return s / (to - from);
-    }
-
-    /** A trained model with its standardization. */
-    private record Fitted(Model<Regressor> model, String[] names, double[] mean, double[] sd, double ym, double ys) {
-
-        static Fitted fit(List<double[]> xs, List<Double> ts, String[] names, double alpha, double l1Ratio) {
-            int n = names.length;
-            double[] m = new double[n];
-            double[] s = new double[n];
-            for (double[] x : xs) {
-                for (int j = 0; j < n; j++) {
-                    m[j] += x[j];
-                }
-            }
-            for (int j = 0; j < n; j++) {
-                m[j] /= xs.size();
-            }
-            for (double[] x : xs) {
-                for (int j = 0; j < n; j++) {
-                    s[j] += (x[j] - m[j]) * (x[j] - m[j]);
-                }
-            }
-            for (int j = 0; j < n; j++) {
-                s[j] = Math.sqrt(s[j] / xs.size());
-                s[j] = s[j] < 1e-12 ? 1 : s[j];
-            }
-            double ym = ts.stream().mapToDouble(Double::doubleValue).average().orElse(0);
-            double ys = Math.sqrt(
-                    ts.stream().mapToDouble(v -> (v - ym) * (v - ym)).average().orElse(1));
-            ys = ys < 1e-12 ? 1 : ys;
-            MutableDataset<Regressor> data =
-                    new MutableDataset<>(new SimpleDataSourceProvenance("history", FACTORY), FACTORY);
-            for (int i = 0; i < xs.size(); i++) {
-                data.add(new ArrayExample<>(new Regressor("load", (ts.get(i) - ym) / ys), names, z(xs.get(i), m, s)));
-            }
-            Model<Regressor> model = new ElasticNetCDTrainer(alpha, l1Ratio, 1e-4, 1000, false, 1).train(data);
-            return new Fitted(model, names, m, s, ym, ys);
-        }
-
-        double predict(double[] x) {
-            double zv = model.predict(new ArrayExample<>(RegressionFactory.UNKNOWN_REGRESSOR, names, z(x, mean, sd)))
-                    .getOutput()
-                    .getValues()[0];
-            return zv * ys + ym;
-        }
-
-        private static double[] z(double[] x, double[] m, double[] s) {
-            double[] out = new double[x.length];
-            for (int j = 0; j < x.length; j++) {
-                out[j] = (x[j] - m[j]) / s[j];
-            }
-            return out;
-        }
     }
 }
