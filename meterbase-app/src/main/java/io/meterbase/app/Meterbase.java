@@ -1,5 +1,6 @@
 package io.meterbase.app;
 
+import io.meterbase.analytics.service.Analytics;
 import io.meterbase.control.Control;
 import io.meterbase.core.auth.DevicePsk;
 import io.meterbase.core.energy.ChannelInfo;
@@ -70,6 +71,7 @@ public final class Meterbase implements AutoCloseable {
     private final IngestService ingest;
     private final Presence presence;
     private final Control control;
+    private final Analytics analytics;
     private final String operatorSecret;
     private final ScheduledExecutorService housekeeping = Executors.newSingleThreadScheduledExecutor(
             r -> Thread.ofPlatform().name("meterbase-housekeeping").daemon(true).unstarted(r));
@@ -115,6 +117,21 @@ public final class Meterbase implements AutoCloseable {
                     new ConsumptionService(registry, store, live, clock, config.duration("live.stale-after"));
             this.control = startControl(config, registry, store, live, consumption, clock);
             started.push(control);
+            this.analytics = Analytics.start(
+                    registry,
+                    store,
+                    consumption,
+                    control.alarms(),
+                    clock,
+                    new Analytics.Settings(
+                            config.bool("analytics.enabled"),
+                            config.positiveDuration("analytics.every"),
+                            config.duration("analytics.first-run"),
+                            config.positiveDuration("analytics.retrain-every"),
+                            config.integer("analytics.sample-meters", 1, 1_000_000),
+                            config.positiveDuration("analytics.cluster-every"),
+                            config.integer("analytics.cluster-days", 14, 3660)));
+            started.push(analytics);
             this.operatorSecret = registry.hasOperatorKey()
                     ? null
                     : registry.createKey(0, Role.OPERATOR, "first operator key").secret();
@@ -131,6 +148,7 @@ public final class Meterbase implements AutoCloseable {
                     presence,
                     psk,
                     control,
+                    analytics,
                     metrics,
                     writer::pending,
                     clock,
@@ -344,6 +362,10 @@ public final class Meterbase implements AutoCloseable {
         return control;
     }
 
+    public Analytics analytics() {
+        return analytics;
+    }
+
     public Registry registry() {
         return registry;
     }
@@ -371,6 +393,7 @@ public final class Meterbase implements AutoCloseable {
             external.close();
         }
         http.close();
+        analytics.close();
         control.close();
         writer.close();
         store.close();

@@ -112,7 +112,14 @@ public final class MeterbaseConfig {
             new Setting(
                     "alarms.webhook-first-retry",
                     "PT1S",
-                    "a failed webhook delivery is retried after this, then doubling, 6 attempts in all"));
+                    "a failed webhook delivery is retried after this, then doubling, 6 attempts in all"),
+            new Setting("analytics.enabled", "true", "run forecasts, incident detection and clustering periodically"),
+            new Setting("analytics.every", "PT1H", "how often meters are forecast and checked for incidents"),
+            new Setting("analytics.first-run", "PT1M", "the first analytics run, this long after the start"),
+            new Setting("analytics.retrain-every", "P1D", "the forecast models are retrained when this old"),
+            new Setting("analytics.sample-meters", "500", "meters (at random) the forecast models are trained on"),
+            new Setting("analytics.cluster-every", "P1D", "how often customers are clustered by load profile"),
+            new Setting("analytics.cluster-days", "365", "days of history a customer's load profile is made of"));
 
     private final Map<String, String> values;
 
@@ -189,6 +196,15 @@ public final class MeterbaseConfig {
         } catch (DateTimeParseException e) {
             throw new IllegalArgumentException(key + ": not an ISO-8601 duration such as PT5M: " + string(key));
         }
+    }
+
+    /** A duration of at least a second. */
+    public Duration positiveDuration(String key) {
+        Duration d = duration(key);
+        if (d.toSeconds() < 1) {
+            throw new IllegalArgumentException(key + ": must be at least a second (PT1S), was " + string(key));
+        }
+        return d;
     }
 
     public boolean bool(String key) {

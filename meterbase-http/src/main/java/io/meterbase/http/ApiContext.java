@@ -1,5 +1,6 @@
 package io.meterbase.http;
 
+import io.meterbase.analytics.service.Analytics;
 import io.meterbase.control.Control;
 import io.meterbase.core.auth.DevicePsk;
 import io.meterbase.core.ingest.FormatRegistry;
@@ -32,6 +33,7 @@ public record ApiContext(
         Presence presence,
         DevicePsk devicePsk,
         Control control,
+        Analytics analytics,
         PrometheusMeterRegistry metrics,
         LongSupplier queueDepth,
         Clock clock,

@@ -464,6 +464,11 @@ final class ControlRoutes {
 
     /** The customer a request is about: the caller's own, or for operators the {@code customer} parameter. */
     private long customer(Context ctx) {
+        return customer(ctx, api);
+    }
+
+    /** The customer a request is about: the caller's own, or for operators the {@code customer} parameter. */
+    static long customer(Context ctx, ApiContext api) {
         Principal p = Requests.authenticate(ctx, api.registry());
         if (!p.isOperator()) {
             return p.customerId();
@@ -476,16 +481,16 @@ final class ControlRoutes {
         return customer;
     }
 
-    private static void json(Context ctx, int status, Object value) {
+    static void json(Context ctx, int status, Object value) {
         ctx.status(status).contentType("application/json").result(ControlJson.write(value));
     }
 
     /** Invalid input from the control services becomes a 400 (or 409 when no tariff applies). */
-    private interface Body {
+    interface Body {
         void handle(Context ctx) throws Exception;
     }
 
-    private static Handler h(Body body) {
+    static Handler h(Body body) {
         return ctx -> {
             try {
                 body.handle(ctx);

@@ -37,6 +37,7 @@ public final class HttpApi implements AutoCloseable {
         new OpsRoutes(api).register(app);
         new EmoncmsRoutes(api).register(app);
         new ControlRoutes(api).register(app);
+        new AnalyticsRoutes(api).register(app);
         app.exception(ApiException.class, (e, ctx) -> ctx.status(e.status()).json(error(e.reason(), e.getMessage())));
         app.exception(HttpResponseException.class, (e, ctx) -> ctx.status(e.getStatus())
                 .json(error(e.getStatus() == 413 ? "payload_too_large" : "http_" + e.getStatus(), e.getMessage())));

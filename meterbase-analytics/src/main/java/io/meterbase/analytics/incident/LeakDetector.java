@@ -116,4 +116,47 @@ public final class LeakDetector {
         out.sort((a, b) -> Integer.compare(a.detectedHour(), b.detectedHour()));
         return out;
     }
+
+    /**
+     * The leaks still going on at the end of the series: a small leak whose nights have leaked up to the last
+     * complete night, a burst whose flow has stayed high up to the last known hour.
+     */
+    public List<Incident> ongoing(double[] flow, LocalDateTime first) {
+        int end = flow.length;
+        while (end > 0 && Double.isNaN(flow[end - 1]) && flow.length - end < 2) {
+            end--;
+        }
+        List<Incident> out = new ArrayList<>();
+        int lastNight = (flow.length - settings.nightTo()) / 24;
+        for (Incident i : detect(flow, first)) {
+            if (i.kind() == Kind.SMALL_LEAK) {
+                boolean continues = lastNight >= 0;
+                for (int day = i.startHour() / 24; continues && day <= lastNight; day++) {
+                    continues = leaks(flow, day);
+                }
+                if (continues) {
+                    out.add(i);
+                }
+            } else if (i.detectedHour() <= end) {
+                boolean continues = true;
+                for (int h = i.startHour(); continues && h < end; h++) {
+                    continues = !Double.isNaN(flow[h]) && flow[h] >= settings.burstFlow();
+                }
+                if (continues) {
+                    out.add(i);
+                }
+            }
+        }
+        return out;
+    }
+
+    private boolean leaks(double[] flow, int day) {
+        for (int h = settings.nightFrom(); h < settings.nightTo(); h++) {
+            double v = flow[day * 24 + h];
+            if (Double.isNaN(v) || v < settings.minNightFlow()) {
+                return false;
+            }
+        }
+        return true;
+    }
 }

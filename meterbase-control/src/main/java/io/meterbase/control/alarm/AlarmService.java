@@ -213,6 +213,12 @@ public final class AlarmService implements AutoCloseable {
      */
     public synchronized Optional<Alarm> event(
             long customerId, String deviceRef, String type, boolean on, Instant at, String detail) {
+        return event(customerId, deviceRef, type, null, on, at, detail);
+    }
+
+    /** As {@link #event(long, String, String, boolean, Instant, String)}, with the severity given (null: by type). */
+    public synchronized Optional<Alarm> event(
+            long customerId, String deviceRef, String type, Severity severity, boolean on, Instant at, String detail) {
         String normalized = type.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "_");
         if (normalized.endsWith("_cleared")) {
             normalized = normalized.substring(0, normalized.length() - "_cleared".length());
@@ -228,7 +234,7 @@ public final class AlarmService implements AutoCloseable {
                 customerId,
                 deviceRef,
                 normalized,
-                severityOf(normalized),
+                severity != null ? severity : severityOf(normalized),
                 detail == null ? deviceRef + " reported " + normalized : detail,
                 null,
                 at));

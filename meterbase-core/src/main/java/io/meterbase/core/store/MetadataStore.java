@@ -43,6 +43,11 @@ public interface MetadataStore {
     /** Saves a document, replacing the one of the same kind and id. */
     void saveDocument(String kind, String id, String json);
 
+    /** Saves many documents of a kind at once (in one transaction where the store has them). */
+    default void saveDocuments(String kind, Map<String, String> jsonById) {
+        jsonById.forEach((id, json) -> saveDocument(kind, id, json));
+    }
+
     /** Removes a document; nothing happens when there is none. */
     void deleteDocument(String kind, String id);
 

@@ -296,4 +296,21 @@ public abstract class StoreContract {
         assertThat(store.documents("nothing")).isEmpty();
         assertThat(store.documentKinds()).containsExactly("command", "tariff");
     }
+
+    @Test
+    void documents_savedManyAtOnce_replaceOldOnes() {
+        store.saveDocument("forecast", "device:a", "{\"v\":1}");
+        java.util.Map<String, String> many = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < 500; i++) {
+            many.put("device:" + (char) ('a' + i % 26) + i, "{\"v\":" + i + "}");
+        }
+        many.put("device:a", "{\"v\":2}");
+
+        store.saveDocuments("forecast", many);
+        store.saveDocuments("forecast", java.util.Map.of());
+        reopen();
+
+        assertThat(store.documents("forecast")).hasSize(501).containsEntry("device:a", "{\"v\":2}");
+        assertThat(store.documents("forecast")).containsEntry("device:c2", "{\"v\":2}");
+    }
 }

@@ -234,6 +234,35 @@ public final class JdbcMetadataStore implements MetadataStore {
     }
 
     @Override
+    public synchronized void saveDocuments(String kind, Map<String, String> jsonById) {
+        if (jsonById.isEmpty()) {
+            return;
+        }
+        String sql = dialect.upsert("documents", COLUMNS.get("documents"));
+        long now = System.currentTimeMillis();
+        writes.with("save documents", c -> {
+            boolean auto = c.getAutoCommit();
+            c.setAutoCommit(false);
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                for (Map.Entry<String, String> e : jsonById.entrySet()) {
+                    ps.setString(1, kind + "/" + e.getKey());
+                    ps.setString(2, kind);
+                    ps.setString(3, e.getValue());
+                    ps.setLong(4, now);
+                    ps.executeUpdate();
+                }
+                c.commit();
+                return jsonById.size();
+            } catch (java.sql.SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            } finally {
+                c.setAutoCommit(auto);
+            }
+        });
+    }
+
+    @Override
     public synchronized void deleteDocument(String kind, String id) {
         writes.with("delete from documents", c -> {
             try (PreparedStatement ps = c.prepareStatement("DELETE FROM documents WHERE id = ?")) {

@@ -1,0 +1,177 @@
+package io.meterbase.analytics.service;
+
+import io.meterbase.analytics.incident.LeakDetector;
+import io.meterbase.control.alarm.AlarmService;
+import io.meterbase.core.query.Commodity;
+import io.meterbase.core.query.ConsumptionService;
+import io.meterbase.core.registry.Registry;
+import io.meterbase.core.store.Store;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The analytics of a running server, on their own thread: every {@code every}, forecasts for all meters and
+ * communities, then incident detection; every {@code clusterEvery}, customer clustering. {@link #runNow} runs them
+ * all at once (operators, tests, the demo).
+ */
+public final class Analytics implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Analytics.class);
+    /** Tribuo reports each fit at INFO through java.util.logging; held so that the quieter level sticks. */
+    private static final java.util.logging.Logger TRIBUO_LOG = java.util.logging.Logger.getLogger("org.tribuo");
+
+    /** The settings of the analytics. */
+    public record Settings(
+            boolean enabled,
+            Duration every,
+            Duration firstRun,
+            Duration retrainEvery,
+            int sampleMeters,
+            Duration clusterEvery,
+            int clusterDays) {}
+
+    /** What one complete run did. */
+    public record Summary(
+            Instant at, ForecastService.Run forecasts, IncidentService.Run incidents, Integer clusters, long millis) {}
+
+    private final HourlyHistory history;
+    private final ForecastService forecasts;
+    private final IncidentService incidents;
+    private final ClusterService clusters;
+    private final Clock clock;
+    private volatile Summary last;
+    private final ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "meterbase-analytics");
+        t.setDaemon(true);
+        t.setPriority(Thread.MIN_PRIORITY);
+        return t;
+    });
+
+    private Analytics(
+            Registry registry,
+            Store store,
+            ConsumptionService consumption,
+            AlarmService alarms,
+            Clock clock,
+            Settings settings) {
+        TRIBUO_LOG.setLevel(java.util.logging.Level.WARNING);
+        this.clock = clock;
+        this.history = new HourlyHistory(registry, store, consumption);
+        this.forecasts = new ForecastService(history, store, clock, settings.retrainEvery(), settings.sampleMeters());
+        this.incidents = new IncidentService(history, store, store, alarms, clock, LeakDetector.Settings.defaults());
+        this.clusters = new ClusterService(history, store, clock, settings.clusterDays());
+    }
+
+    /** Starts the analytics; with {@code enabled} false nothing runs by itself (runNow still works). */
+    public static Analytics start(
+            Registry registry,
+            Store store,
+            ConsumptionService consumption,
+            AlarmService alarms,
+            Clock clock,
+            Settings settings) {
+        Analytics a = new Analytics(registry, store, consumption, alarms, clock, settings);
+        if (settings.enabled()) {
+            long first = Math.max(0, settings.firstRun().toSeconds());
+            a.thread.scheduleWithFixedDelay(
+                    () -> a.guarded(a::forecastsAndIncidents),
+                    first,
+                    settings.every().toSeconds(),
+                    TimeUnit.SECONDS);
+            a.thread.scheduleWithFixedDelay(
+                    () -> a.guarded(a::clustering),
+                    first,
+                    settings.clusterEvery().toSeconds(),
+                    TimeUnit.SECONDS);
+        }
+        return a;
+    }
+
+    private void guarded(Runnable work) {
+        try {
+            work.run();
+        } catch (RuntimeException e) {
+            LOG.warn("Analytics run failed; it runs again at its next time", e);
+        }
+    }
+
+    private ForecastService.Run lastForecasts;
+    private IncidentService.Run lastIncidents;
+    private Integer lastClusters;
+
+    private synchronized void forecastsAndIncidents() {
+        forecastsAndIncidents(false);
+    }
+
+    private synchronized void forecastsAndIncidents(boolean retrain) {
+        List<HourlyHistory.Meter> electricity = history.meters(Commodity.ELECTRICITY);
+        List<HourlyHistory.Meter> water = history.meters(Commodity.WATER);
+        lastForecasts = forecasts.run(electricity, retrain);
+        lastIncidents = incidents.run(electricity, water, forecasts.model());
+        LOG.info(
+                "Analytics: {} meters and {} communities forecast in {} ms{}; incidents open {}",
+                lastForecasts.meters(),
+                lastForecasts.communities(),
+                lastForecasts.millis(),
+                lastForecasts.retrained() ? " (models retrained)" : "",
+                lastIncidents.open());
+    }
+
+    private synchronized void clustering() {
+        lastClusters = clusters.run(history.meters(Commodity.ELECTRICITY))
+                .map(CustomerClusters::k)
+                .orElse(null);
+    }
+
+    /** Runs forecasts, incidents and clustering now, on the caller's thread, and says what they did. */
+    public Summary runNow() {
+        return runNow(false);
+    }
+
+    /**
+     * As {@link #runNow()}; with {@code retrain}, the forecast models are retrained first whatever their age (after
+     * history was imported, say).
+     */
+    public synchronized Summary runNow(boolean retrain) {
+        long started = System.nanoTime();
+        forecastsAndIncidents(retrain);
+        clustering();
+        last = new Summary(
+                clock.instant(), lastForecasts, lastIncidents, lastClusters, (System.nanoTime() - started) / 1_000_000);
+        return last;
+    }
+
+    public Optional<Summary> last() {
+        return Optional.ofNullable(last);
+    }
+
+    public ForecastService forecasts() {
+        return forecasts;
+    }
+
+    public IncidentService incidents() {
+        return incidents;
+    }
+
+    public ClusterService clusters() {
+        return clusters;
+    }
+
+    @Override
+    public void close() {
+        thread.shutdownNow();
+        try {
+            thread.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

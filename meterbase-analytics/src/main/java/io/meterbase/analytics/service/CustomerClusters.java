@@ -1,0 +1,23 @@
+package io.meterbase.analytics.service;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The latest clustering of the customers by load profile: {@code k} chosen by the mean silhouette (the largest
+ * between 2 and 8), each cluster described in words with its average weekday and weekend day (each hour as a share
+ * of the mean hour), and each customer's cluster.
+ */
+public record CustomerClusters(
+        Instant generatedAt,
+        int days,
+        int customers,
+        int k,
+        double silhouette,
+        List<Group> clusters,
+        Map<Long, Integer> assignments) {
+
+    /** One cluster. */
+    public record Group(int id, int size, String description, List<Double> weekday, List<Double> weekend) {}
+}

@@ -1,0 +1,211 @@
+package io.meterbase.analytics.service;
+
+import io.meterbase.analytics.forecast.FleetForecaster;
+import io.meterbase.control.ControlJson;
+import io.meterbase.core.query.Commodity;
+import io.meterbase.core.store.MetadataStore;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Electricity forecasts for every meter and every community's total, next hour and next 24 hours, with 80 %
+ * intervals: {@link FleetForecaster} models trained on a sample of meters (again when older than
+ * {@code retrainEvery}), then every meter forecast with dot products. Forecasts are kept as documents (kind
+ * {@code forecast}), so they are served at once after a restart.
+ */
+public final class ForecastService {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ForecastService.class);
+    static final String KIND = "forecast";
+    /** Days of origins the models are trained on. */
+    static final int TRAIN_DAYS = 28;
+    /** Days of past forecasts a meter's interval is judged by. */
+    static final int BACKTEST_DAYS = 14;
+
+    static final double COVERAGE = 0.8;
+
+    private final HourlyHistory history;
+    private final MetadataStore documents;
+    private final Clock clock;
+    private final Duration retrainEvery;
+    private final int sampleMeters;
+    private final Map<String, MeterForecast> latest = new ConcurrentHashMap<>();
+    private volatile FleetForecaster model;
+    private volatile Instant trainedAt;
+    private volatile String waitingFor;
+
+    public ForecastService(
+            HourlyHistory history, MetadataStore documents, Clock clock, Duration retrainEvery, int sampleMeters) {
+        this.history = history;
+        this.documents = documents;
+        this.clock = clock;
+        this.retrainEvery = retrainEvery;
+        this.sampleMeters = sampleMeters;
+        for (Map.Entry<String, String> e : documents.documents(KIND).entrySet()) {
+            try {
+                latest.put(e.getKey(), ControlJson.read(e.getValue(), MeterForecast.class));
+            } catch (IllegalArgumentException ex) {
+                LOG.warn("Stored forecast {} is unreadable and is skipped: {}", e.getKey(), ex.getMessage());
+            }
+        }
+    }
+
+    /** What one run did. */
+    public record Run(int meters, int communities, boolean retrained, int trainingRows, long millis, String note) {}
+
+    /**
+     * Forecasts every meter and community from what is stored up to the last complete hour, retraining first when
+     * the models are missing or old. Meters with less than four weeks of history get no forecast.
+     */
+    public Run run(List<HourlyHistory.Meter> meters) {
+        return run(meters, false);
+    }
+
+    /** As {@link #run(List)}; with {@code retrain}, the models are retrained whatever their age. */
+    public Run run(List<HourlyHistory.Meter> meters, boolean retrain) {
+        long started = System.nanoTime();
+        Instant now = clock.instant();
+        long end = Math.floorDiv(now.toEpochMilli(), HourlyHistory.HOUR) * HourlyHistory.HOUR;
+        boolean retrained = false;
+        int rows = 0;
+        if (model == null
+                || trainedAt == null
+                || Duration.between(trainedAt, now).compareTo(retrainEvery) >= 0) {
+            try {
+                rows = train(meters, end);
+                retrained = true;
+                waitingFor = null;
+            } catch (IllegalArgumentException e) {
+                waitingFor = e.getMessage();
+                LOG.info("No forecasts yet: {}", e.getMessage());
+            }
+        }
+        FleetForecaster m = model;
+        if (m == null) {
+            return new Run(0, 0, false, 0, (System.nanoTime() - started) / 1_000_000, waitingFor);
+        }
+        int hours = FleetForecaster.NEEDED + BACKTEST_DAYS * 24;
+        List<HourlyHistory.Hourly> series = history.series(meters, end - hours * HourlyHistory.HOUR, end);
+        List<HourlyHistory.Hourly> areas = HourlyHistory.communityTotals(series);
+        Map<String, MeterForecast> fresh = new LinkedHashMap<>();
+        Map<String, String> docs = new LinkedHashMap<>();
+        int meterCount = 0;
+        for (List<HourlyHistory.Hourly> group : List.of(series, areas)) {
+            for (HourlyHistory.Hourly s : group) {
+                MeterForecast f = forecast(m, s, now);
+                if (f != null) {
+                    fresh.put(s.key(), f);
+                    docs.put(s.key(), ControlJson.write(f));
+                    meterCount += s.deviceRef() != null ? 1 : 0;
+                }
+            }
+        }
+        documents.saveDocuments(KIND, docs);
+        latest.putAll(fresh);
+        return new Run(
+                meterCount,
+                fresh.size() - meterCount,
+                retrained,
+                rows,
+                (System.nanoTime() - started) / 1_000_000,
+                null);
+    }
+
+    private int train(List<HourlyHistory.Meter> meters, long end) {
+        List<HourlyHistory.Meter> sample = new ArrayList<>(meters);
+        Collections.shuffle(sample, new Random(17));
+        sample = sample.subList(0, Math.min(sampleMeters, sample.size()));
+        int hours = FleetForecaster.NEEDED + (TRAIN_DAYS + 1) * 24;
+        List<HourlyHistory.Hourly> loaded = history.series(sample, end - hours * HourlyHistory.HOUR, end);
+        List<FleetForecaster.Series> training = new ArrayList<>();
+        for (HourlyHistory.Hourly h : loaded) {
+            training.add(new FleetForecaster.Series(h.values(), h.firstLocal()));
+        }
+        for (HourlyHistory.Hourly h : HourlyHistory.communityTotals(loaded)) {
+            training.add(new FleetForecaster.Series(h.values(), h.firstLocal()));
+        }
+        FleetForecaster fresh = FleetForecaster.standard();
+        int rows = fresh.train(training, TRAIN_DAYS, 7);
+        model = fresh;
+        trainedAt = clock.instant();
+        return rows;
+    }
+
+    private static MeterForecast forecast(FleetForecaster m, HourlyHistory.Hourly s, Instant now) {
+        double[] v = s.values();
+        FleetForecaster.Forecast f =
+                m.forecast(new FleetForecaster.Series(v, s.firstLocal()), v.length - 1, BACKTEST_DAYS, COVERAGE);
+        if (f == null) {
+            return null;
+        }
+        List<MeterForecast.Point> points = new ArrayList<>(FleetForecaster.HORIZON);
+        for (int h = 0; h < FleetForecaster.HORIZON; h++) {
+            points.add(new MeterForecast.Point(
+                    s.hour(v.length + h),
+                    round(f.value()[h]),
+                    f.low() == null ? null : round(f.low()[h]),
+                    f.high() == null ? null : round(f.high()[h])));
+        }
+        return new MeterForecast(
+                s.key(),
+                s.deviceRef() == null ? null : s.customerId(),
+                s.deviceRef(),
+                s.community(),
+                Commodity.ELECTRICITY.unit().symbol(),
+                now,
+                s.hour(v.length),
+                round(f.level()),
+                f.low() == null ? null : COVERAGE,
+                points.get(0),
+                points);
+    }
+
+    private static double round(double v) {
+        return Math.round(v * 1000) / 1000.0;
+    }
+
+    public Optional<MeterForecast> ofDevice(long customerId, String ref) {
+        return Optional.ofNullable(latest.get(HourlyHistory.deviceKey(customerId, ref)));
+    }
+
+    public Optional<MeterForecast> ofCommunity(String name) {
+        return Optional.ofNullable(latest.get("community:" + name));
+    }
+
+    /** The latest forecasts of a customer's meters. */
+    public List<MeterForecast> ofCustomer(long customerId) {
+        List<MeterForecast> out = new ArrayList<>();
+        for (MeterForecast f : latest.values()) {
+            if (f.customer() != null && f.customer() == customerId) {
+                out.add(f);
+            }
+        }
+        out.sort((a, b) -> a.device().compareTo(b.device()));
+        return out;
+    }
+
+    /** Why there are no forecasts yet, if so. */
+    public Optional<String> waitingFor() {
+        return Optional.ofNullable(waitingFor);
+    }
+
+    public Optional<Instant> trainedAt() {
+        return Optional.ofNullable(trainedAt);
+    }
+
+    /** The trained models, for the incident checks that compare use with what was expected. */
+    Optional<FleetForecaster> model() {
+        return Optional.ofNullable(model);
+    }
+}

@@ -1,0 +1,515 @@
+package io.meterbase.analytics.service;
+
+import io.meterbase.analytics.forecast.FleetForecaster;
+import io.meterbase.analytics.incident.LeakDetector;
+import io.meterbase.control.ControlJson;
+import io.meterbase.control.alarm.AlarmService;
+import io.meterbase.control.alarm.Severity;
+import io.meterbase.core.energy.CounterStep;
+import io.meterbase.core.energy.EnergyRules;
+import io.meterbase.core.model.Accumulation;
+import io.meterbase.core.model.Channel;
+import io.meterbase.core.model.Reading;
+import io.meterbase.core.store.MetadataStore;
+import io.meterbase.core.store.ReadingStore;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.LocalTime;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Incident detection over the stored hourly consumption, run with the forecasts:
+ *
+ * <ul>
+ *   <li>water meters: a small leak (flow every night hour for several nights) or a pipe burst (a large flow that does
+ *       not stop), by {@link LeakDetector};
+ *   <li>electricity meters, against what the fleet models expected for the last 72 hours (three day-ahead
+ *       forecasts): <b>zero use</b> (under 2 % of what was expected, on a meter that used something on nearly every
+ *       day of the four weeks before) and a <b>consumption drop</b> (under half of what was expected and below the
+ *       interval); and <b>vacancy</b> (a week under 30 % of the meter's usual use, with no daily rhythm left);
+ *   <li>any cumulative register (electricity, water, gas): a reading <b>lower than the one before</b> that is
+ *       neither a rollover nor a reset to zero.
+ * </ul>
+ *
+ * Each incident is raised once while it lasts (seen again, it is updated), reaches the customer and the operators
+ * as an alarm of the same type (feed, webhooks, MQTT, gateway answer), and is closed, with its alarm cleared, when
+ * a later run no longer finds it. A register going backwards stays open for a week after its last occurrence.
+ */
+public final class IncidentService {
+
+    private static final Logger LOG = LoggerFactory.getLogger(IncidentService.class);
+    static final String KIND = "incident";
+    static final Duration BACKWARDS_KEPT_OPEN = Duration.ofDays(7);
+    private static final int WINDOW = 72;
+    private static final int VACANCY_HOURS = 168;
+    private static final int WATER_DAYS = 15;
+
+    private final HourlyHistory history;
+    private final ReadingStore readings;
+    private final MetadataStore documents;
+    private final AlarmService alarms;
+    private final Clock clock;
+    private final LeakDetector leaks;
+    private final EnergyRules rules = new EnergyRules(Long.MAX_VALUE);
+    private final Map<String, Incident> incidents = new ConcurrentHashMap<>();
+    private long registersScannedTo = -1;
+
+    public IncidentService(
+            HourlyHistory history,
+            ReadingStore readings,
+            MetadataStore documents,
+            AlarmService alarms,
+            Clock clock,
+            LeakDetector.Settings leakSettings) {
+        this.history = history;
+        this.readings = readings;
+        this.documents = documents;
+        this.alarms = alarms;
+        this.clock = clock;
+        this.leaks = new LeakDetector(leakSettings);
+        for (Map.Entry<String, String> e : documents.documents(KIND).entrySet()) {
+            try {
+                Incident i = ControlJson.read(e.getValue(), Incident.class);
+                incidents.put(i.id(), i);
+            } catch (IllegalArgumentException ex) {
+                LOG.warn("Stored incident {} is unreadable and is skipped: {}", e.getKey(), ex.getMessage());
+            }
+        }
+    }
+
+    /** What a run found: the incidents open after it, by type. */
+    public record Run(Map<String, Integer> open, int raised, int closed, long millis) {}
+
+    /** A condition found in this run. */
+    private record Finding(
+            String type,
+            long customer,
+            String device,
+            double confidence,
+            Severity severity,
+            String summary,
+            Incident.Evidence evidence) {
+
+        String key() {
+            return customer + "/" + device + "/" + type;
+        }
+    }
+
+    /** Looks at every meter once; {@code model} is absent until the forecasts have been trained. */
+    public synchronized Run run(
+            List<HourlyHistory.Meter> electricity, List<HourlyHistory.Meter> water, Optional<FleetForecaster> model) {
+        long started = System.nanoTime();
+        Instant now = clock.instant();
+        long end = Math.floorDiv(now.toEpochMilli(), HourlyHistory.HOUR) * HourlyHistory.HOUR;
+        List<Finding> found = new ArrayList<>();
+        Set<String> checkedTypes = new HashSet<>(Set.of("small_leak", "pipe_burst", "vacancy"));
+        if (!electricity.isEmpty()) {
+            // enough for the forecasts of the window and their intervals (judged on the 14 days before)
+            int hours = Math.max(
+                    FleetForecaster.NEEDED + WINDOW + ForecastService.BACKTEST_DAYS * 24, VACANCY_HOURS + 28 * 24);
+            for (HourlyHistory.Hourly s : history.series(electricity, end - hours * HourlyHistory.HOUR, end)) {
+                model.ifPresent(m -> againstForecast(m, s, found));
+                vacancy(s, found);
+            }
+            if (model.isPresent()) {
+                checkedTypes.add("zero_use");
+                checkedTypes.add("consumption_drop");
+            }
+        }
+        if (!water.isEmpty()) {
+            for (HourlyHistory.Hourly s : history.series(water, end - WATER_DAYS * 24 * HourlyHistory.HOUR, end)) {
+                leaks(s, found);
+            }
+        }
+        registers(electricity, water, end, found);
+
+        int raised = 0;
+        int closed = 0;
+        Map<String, Incident> openByKey = new HashMap<>();
+        for (Incident i : incidents.values()) {
+            if (i.open()) {
+                openByKey.put(i.customer() + "/" + i.device() + "/" + i.type(), i);
+            }
+        }
+        Map<String, String> changed = new LinkedHashMap<>();
+        Set<String> stillThere = new HashSet<>();
+        for (Finding f : found) {
+            stillThere.add(f.key());
+            Incident current = openByKey.get(f.key());
+            Incident next;
+            if (current == null) {
+                next = new Incident(
+                        UUID.randomUUID().toString(),
+                        f.type(),
+                        f.customer(),
+                        f.device(),
+                        round(f.confidence()),
+                        f.severity().name().toLowerCase(Locale.ROOT),
+                        Incident.OPEN,
+                        now,
+                        now,
+                        null,
+                        f.summary(),
+                        f.evidence());
+                raised++;
+                alarms.event(f.customer(), f.device(), f.type(), f.severity(), true, now, f.summary());
+            } else {
+                next = current.seenAgain(now, round(f.confidence()), f.summary(), f.evidence());
+            }
+            incidents.put(next.id(), next);
+            openByKey.put(f.key(), next);
+            changed.put(next.id(), ControlJson.write(next));
+        }
+        for (Map.Entry<String, Incident> e : openByKey.entrySet()) {
+            Incident i = e.getValue();
+            boolean gone = i.type().equals("register_backwards")
+                    ? Duration.between(i.lastSeenAt(), now).compareTo(BACKWARDS_KEPT_OPEN) > 0
+                    : checkedTypes.contains(i.type()) && !stillThere.contains(e.getKey());
+            if (gone) {
+                Incident c = i.closed(now);
+                incidents.put(c.id(), c);
+                changed.put(c.id(), ControlJson.write(c));
+                alarms.event(i.customer(), i.device(), i.type(), false, now, null);
+                closed++;
+            }
+        }
+        documents.saveDocuments(KIND, changed);
+        Map<String, Integer> open = new java.util.TreeMap<>();
+        for (Incident i : incidents.values()) {
+            if (i.open()) {
+                open.merge(i.type(), 1, Integer::sum);
+            }
+        }
+        return new Run(open, raised, closed, (System.nanoTime() - started) / 1_000_000);
+    }
+
+    /** Zero use and sustained drops: the last 72 hours against three day-ahead forecasts made before them. */
+    private static void againstForecast(FleetForecaster m, HourlyHistory.Hourly s, List<Finding> found) {
+        double[] y = s.values();
+        int n = y.length;
+        double expected = 0;
+        double lowest = 0;
+        double actual = 0;
+        int known = 0;
+        boolean intervals = true;
+        double[] expectedHourly = new double[WINDOW];
+        // recursive: each day's forecast is written in place of that day, so that the next day is forecast from
+        // what was expected, not from the drop itself (the models would follow a drop within a day)
+        double[] assumed = y.clone();
+        FleetForecaster.Series series = new FleetForecaster.Series(assumed, s.firstLocal());
+        for (int d = 0; d < WINDOW / 24; d++) {
+            int origin = n - WINDOW - 1 + 24 * d;
+            FleetForecaster.Forecast f = m.forecast(series, origin, ForecastService.BACKTEST_DAYS, 0.8);
+            if (f == null) {
+                return;
+            }
+            for (int h = 0; h < 24; h++) {
+                double v = y[origin + 1 + h];
+                expectedHourly[24 * d + h] = f.value()[h];
+                assumed[origin + 1 + h] = f.value()[h];
+                if (Double.isNaN(v)) {
+                    continue;
+                }
+                known++;
+                actual += v;
+                expected += f.value()[h];
+                if (f.low() == null) {
+                    intervals = false;
+                } else {
+                    lowest += f.low()[h];
+                }
+            }
+        }
+        double regularity = regularity(y, n - WINDOW);
+        // at least 60 known hours, and a meter that was expected to use something (2.4 kWh or more in 72 h)
+        if (known < 60 || expected < 2_400 || regularity < 0.85) {
+            return;
+        }
+        double ratio = actual / expected;
+        Map<String, Object> figures = new LinkedHashMap<>();
+        figures.put("expected", round(expected));
+        figures.put("actual", round(actual));
+        figures.put("ratio", round(ratio));
+        figures.put("days_with_use_before", round(regularity));
+        Incident.Evidence evidence = evidence(s, n - WINDOW, n, "Wh", figures);
+        evidence.figures().put("expected_hourly", rounded(expectedHourly));
+        if (ratio < 0.02) {
+            found.add(new Finding(
+                    "zero_use",
+                    s.customerId(),
+                    s.deviceRef(),
+                    regularity * (1 - ratio / 0.02 * 0.5),
+                    Severity.WARNING,
+                    String.format(
+                            Locale.ROOT,
+                            "%s used %.0f Wh in 72 h where %.0f Wh were expected; it used electricity on %.0f %% of"
+                                    + " the days before",
+                            s.deviceRef(),
+                            actual,
+                            expected,
+                            100 * regularity),
+                    evidence));
+        } else if (ratio < 0.5 && intervals && actual < lowest && !lowAndFlat(y, n - WINDOW, n)) {
+            found.add(new Finding(
+                    "consumption_drop",
+                    s.customerId(),
+                    s.deviceRef(),
+                    regularity * Math.min(1, (0.5 - ratio) / 0.4 + 0.5),
+                    Severity.WARNING,
+                    String.format(
+                            Locale.ROOT,
+                            "%s used %.0f Wh in 72 h, %.0f %% of the %.0f Wh forecast and below its interval",
+                            s.deviceRef(),
+                            actual,
+                            100 * ratio,
+                            expected),
+                    evidence));
+        }
+    }
+
+    /** The share of the 28 days before {@code end} on which the meter used at least a fifth of its daily mean. */
+    private static double regularity(double[] y, int end) {
+        double[] daily = new double[28];
+        double total = 0;
+        for (int d = 0; d < 28; d++) {
+            for (int h = 0; h < 24; h++) {
+                int i = end - (28 - d) * 24 + h;
+                if (i >= 0 && !Double.isNaN(y[i])) {
+                    daily[d] += y[i];
+                }
+            }
+            total += daily[d];
+        }
+        double mean = total / 28;
+        if (mean <= 0) {
+            return 0;
+        }
+        int used = 0;
+        for (double v : daily) {
+            used += v >= 0.2 * mean ? 1 : 0;
+        }
+        return used / 28.0;
+    }
+
+    /** Vacancy: the last week under 30 % of the four weeks before, some use left, and no daily rhythm. */
+    private static void vacancy(HourlyHistory.Hourly s, List<Finding> found) {
+        double[] y = s.values();
+        int n = y.length;
+        if (n < VACANCY_HOURS + 28 * 24) {
+            return;
+        }
+        double before = mean(y, n - VACANCY_HOURS - 28 * 24, n - VACANCY_HOURS);
+        double week = mean(y, n - VACANCY_HOURS, n);
+        if (!(before > 0) || Double.isNaN(week) || week <= 0) {
+            return;
+        }
+        double ratio = week / before;
+        if (ratio >= 0.3 || !lowAndFlat(y, n - VACANCY_HOURS, n)) {
+            return;
+        }
+        Map<String, Object> figures = new LinkedHashMap<>();
+        figures.put("mean_per_hour_before", round(before));
+        figures.put("mean_per_hour_last_week", round(week));
+        figures.put("ratio", round(ratio));
+        found.add(new Finding(
+                "vacancy",
+                s.customerId(),
+                s.deviceRef(),
+                Math.min(1, 0.6 + (0.3 - ratio)),
+                Severity.INFO,
+                String.format(
+                        Locale.ROOT,
+                        "%s looks vacant: a week at %.0f %% of its usual use, the same at every hour of the day",
+                        s.deviceRef(),
+                        100 * ratio),
+                evidence(s, n - VACANCY_HOURS, n, "Wh", figures)));
+    }
+
+    /**
+     * No daily rhythm in {@code [from, to)}: the highest hour-of-day mean is under twice the lowest plus a little
+     * (a fridge and standby, nobody cooking in the evening).
+     */
+    private static boolean lowAndFlat(double[] y, int from, int to) {
+        double[] sum = new double[24];
+        int[] count = new int[24];
+        for (int i = from; i < to; i++) {
+            if (!Double.isNaN(y[i])) {
+                sum[(i - from) % 24] += y[i];
+                count[(i - from) % 24]++;
+            }
+        }
+        double max = 0;
+        double min = Double.MAX_VALUE;
+        for (int h = 0; h < 24; h++) {
+            if (count[h] == 0) {
+                return false;
+            }
+            double m = sum[h] / count[h];
+            max = Math.max(max, m);
+            min = Math.min(min, m);
+        }
+        return max <= 2 * min + 20;
+    }
+
+    /** Leaks still going on, from local midnight 14 days back. */
+    private void leaks(HourlyHistory.Hourly s, List<Finding> found) {
+        LocalDateTime first = s.firstLocal();
+        int skip = first.toLocalTime().equals(LocalTime.MIDNIGHT) ? 0 : 24 - first.getHour();
+        double[] flow = Arrays.copyOfRange(s.values(), Math.min(skip, s.values().length), s.values().length);
+        LocalDateTime midnight = first.plusHours(skip);
+        for (LeakDetector.Incident i : leaks.ongoing(flow, midnight)) {
+            boolean burst = i.kind() == LeakDetector.Kind.PIPE_BURST;
+            Map<String, Object> figures = new LinkedHashMap<>();
+            figures.put("started", s.hour(skip + i.startHour()).toString());
+            int from = Math.max(0, skip + i.startHour() - (burst ? 3 : 2));
+            found.add(new Finding(
+                    burst ? "pipe_burst" : "small_leak",
+                    s.customerId(),
+                    s.deviceRef(),
+                    i.confidence(),
+                    burst ? Severity.CRITICAL : Severity.ALARM,
+                    s.deviceRef() + ": " + i.evidence(),
+                    evidence(s, from, s.values().length, "L", figures)));
+        }
+    }
+
+    /**
+     * Cumulative registers that went backwards since the last run (the first run looks one day back): a lower
+     * reading that is neither a rollover nor a reset.
+     */
+    private void registers(
+            List<HourlyHistory.Meter> electricity, List<HourlyHistory.Meter> water, long end, List<Finding> found) {
+        long from = registersScannedTo < 0 ? end - 24 * HourlyHistory.HOUR : registersScannedTo;
+        for (List<HourlyHistory.Meter> meters : List.of(electricity, water)) {
+            for (HourlyHistory.Meter m : meters) {
+                for (Channel c : m.channels()) {
+                    if (c.accumulation() == Accumulation.CUMULATIVE) {
+                        backwards(m, c, from, end, found);
+                    }
+                }
+            }
+        }
+        registersScannedTo = end;
+    }
+
+    private void backwards(HourlyHistory.Meter m, Channel c, long from, long end, List<Finding> found) {
+        Reading previous = readings.readingBefore(c.id(), from).orElse(null);
+        List<Reading> window = readings.readings(c.id(), from, end, 100_000);
+        int count = 0;
+        Reading firstBefore = null;
+        Reading firstAfter = null;
+        double largest = 0;
+        for (Reading r : window) {
+            if (previous != null && r.value() < previous.value()) {
+                CounterStep step =
+                        rules.counterStep(c, previous.timestamp(), previous.value(), r.timestamp(), r.value());
+                if (step.kind() == CounterStep.Kind.BACKWARDS) {
+                    count++;
+                    largest = Math.max(largest, previous.value() - r.value());
+                    if (firstBefore == null) {
+                        firstBefore = previous;
+                        firstAfter = r;
+                    }
+                }
+            }
+            previous = r;
+        }
+        if (count == 0) {
+            return;
+        }
+        Map<String, Object> figures = new LinkedHashMap<>();
+        figures.put("channel", c.name());
+        figures.put("times", count);
+        figures.put("largest_step_back", round(largest));
+        figures.put("reading_before", round(firstBefore.value()));
+        figures.put(
+                "reading_before_at",
+                Instant.ofEpochMilli(firstBefore.timestamp()).toString());
+        figures.put("reading_after", round(firstAfter.value()));
+        figures.put(
+                "reading_after_at", Instant.ofEpochMilli(firstAfter.timestamp()).toString());
+        found.add(new Finding(
+                "register_backwards",
+                m.device().customerId(),
+                m.device().ref(),
+                Math.min(1, 0.7 + 0.1 * count),
+                Severity.ALARM,
+                String.format(
+                        Locale.ROOT,
+                        "%s: register %s went backwards %d time(s), by up to %.1f %s",
+                        m.device().ref(),
+                        c.name(),
+                        count,
+                        largest,
+                        c.unit().symbol()),
+                new Incident.Evidence(
+                        Instant.ofEpochMilli(firstBefore.timestamp()),
+                        Instant.ofEpochMilli(firstAfter.timestamp()),
+                        c.unit().symbol(),
+                        List.of(),
+                        figures)));
+    }
+
+    private static Incident.Evidence evidence(
+            HourlyHistory.Hourly s, int from, int to, String unit, Map<String, Object> figures) {
+        List<Double> hourly = new ArrayList<>(to - from);
+        for (int i = from; i < to; i++) {
+            hourly.add(Double.isNaN(s.values()[i]) ? null : round(s.values()[i]));
+        }
+        return new Incident.Evidence(s.hour(from), s.hour(to), unit, hourly, figures);
+    }
+
+    private static double mean(double[] y, int from, int to) {
+        double sum = 0;
+        int known = 0;
+        for (int i = Math.max(0, from); i < to; i++) {
+            if (!Double.isNaN(y[i])) {
+                sum += y[i];
+                known++;
+            }
+        }
+        return known < (to - from) / 2 ? Double.NaN : sum / known;
+    }
+
+    private static double round(double v) {
+        return Math.round(v * 1000) / 1000.0;
+    }
+
+    private static List<Double> rounded(double[] v) {
+        List<Double> out = new ArrayList<>(v.length);
+        for (double x : v) {
+            out.add(round(x));
+        }
+        return out;
+    }
+
+    /** Incidents, newest first: of one customer (or all for null), open only or all. */
+    public List<Incident> incidents(Long customer, boolean openOnly, int limit) {
+        return incidents.values().stream()
+                .filter(i -> customer == null || i.customer() == customer)
+                .filter(i -> !openOnly || i.open())
+                .sorted(Comparator.comparing(Incident::lastSeenAt).reversed())
+                .limit(limit)
+                .toList();
+    }
+
+    public Optional<Incident> incident(String id) {
+        return Optional.ofNullable(incidents.get(id));
+    }
+}
