@@ -117,23 +117,26 @@ public final class ForecastBenchmark {
                                     365))) {
                 Analytics.Summary trained = analytics.runNow(true);
                 Analytics.Summary kept = analytics.runNow(false);
-                System.out.printf(
-                        Locale.ROOT,
-                        "run with training (500 sampled meters, %,d rows): %d meters and %d communities forecast,"
-                                + " %.1f s for forecasts, %.1f s for incidents, %.1f s with clustering%n",
-                        trained.forecasts().trainingRows(),
-                        trained.forecasts().meters(),
-                        trained.forecasts().communities(),
-                        trained.forecasts().millis() / 1e3,
-                        trained.incidents().millis() / 1e3,
-                        trained.millis() / 1e3);
-                System.out.printf(
-                        Locale.ROOT,
-                        "run with the models kept: %d meters forecast in %.1f s; incidents %.1f s (open: %s)%n",
-                        kept.forecasts().meters(),
-                        kept.forecasts().millis() / 1e3,
-                        kept.incidents().millis() / 1e3,
-                        kept.incidents().open());
+                for (Analytics.Summary run : List.of(trained, kept)) {
+                    var f = run.forecasts();
+                    System.out.printf(
+                            Locale.ROOT,
+                            "%s: %d meters and %d communities forecast (next hour, next 24 h, 80 %% intervals):"
+                                    + " history read %.1f s + training %.1f s + forecasts %.1f s + storing %.1f s"
+                                    + " = %.1f s; then incidents %.1f s (open: %s)%n",
+                            f.retrained()
+                                    ? "with training on 500 sampled meters (" + f.trainingRows() + " rows)"
+                                    : "with the models kept",
+                            f.meters(),
+                            f.communities(),
+                            run.historyMillis() / 1e3,
+                            f.trainMillis() / 1e3,
+                            (f.millis() - f.trainMillis() - f.saveMillis()) / 1e3,
+                            f.saveMillis() / 1e3,
+                            (run.historyMillis() + f.millis()) / 1e3,
+                            run.incidents().millis() / 1e3,
+                            run.incidents().open());
+                }
             }
         } finally {
             try (var files = Files.walk(dir)) {

@@ -104,6 +104,7 @@ public final class FleetForecaster {
             if (!(level > 0)) {
                 continue;
             }
+            Window w = window(y, t, level);
             for (int h = 1; h <= HORIZON; h++) {
                 double target = y[t + h];
                 if (Double.isNaN(target)) {
@@ -111,7 +112,7 @@ public final class FleetForecaster {
                 }
                 LocalDateTime at = s.first().plusHours(t + h);
                 int slot = (h - 1) * 24 + at.getHour();
-                xs.get(slot).add(features(y, t, h, level, at));
+                xs.get(slot).add(features(w, h, at));
                 ts.get(slot).add(scale(target / level));
             }
         }
@@ -171,9 +172,10 @@ public final class FleetForecaster {
         }
         double[] out = new double[HORIZON];
         if (level > 0) {
+            Window w = window(y, t, level);
             for (int h = 1; h <= HORIZON; h++) {
                 LocalDateTime at = s.first().plusHours(t + h);
-                double z = models[h - 1][at.getHour()].predict(features(y, t, h, level, at));
+                double z = models[h - 1][at.getHour()].predict(features(w, h, at));
                 out[h - 1] = Math.max(0, (unscale(z) + shift[h - 1][at.getHour()]) * level);
             }
         }
@@ -190,6 +192,16 @@ public final class FleetForecaster {
         if (point == null) {
             return null;
         }
+        double[] q = errorQuantiles(s, t, backtestDays, coverage);
+        return q == null ? point : withInterval(point, q);
+    }
+
+    /**
+     * The lower and upper quantiles (for {@code coverage}) of the errors, relative to the level, of the forecasts
+     * made from the origins of the {@code backtestDays} days before {@code t}; null when fewer than seven of those
+     * days had a forecast.
+     */
+    public double[] errorQuantiles(Series s, int t, int backtestDays, double coverage) {
         double[] y = s.values();
         double[] errors = new double[backtestDays * HORIZON];
         int n = 0;
@@ -212,19 +224,22 @@ public final class FleetForecaster {
             }
         }
         if (days < 7 || n == 0) {
-            return point;
+            return null;
         }
         double[] sorted = Arrays.copyOf(errors, n);
         Arrays.sort(sorted);
-        double lowQ = quantile(sorted, (1 - coverage) / 2);
-        double highQ = quantile(sorted, 1 - (1 - coverage) / 2);
+        return new double[] {quantile(sorted, (1 - coverage) / 2), quantile(sorted, 1 - (1 - coverage) / 2)};
+    }
+
+    /** A point forecast with the interval of {@link #errorQuantiles}. */
+    public static Forecast withInterval(Forecast point, double[] quantiles) {
         double[] low = new double[HORIZON];
         double[] high = new double[HORIZON];
         for (int h = 0; h < HORIZON; h++) {
-            low[h] = Math.max(0, point.value()[h] + lowQ * point.level());
-            high[h] = Math.max(low[h], point.value()[h] + highQ * point.level());
+            low[h] = Math.max(0, point.value()[h] + quantiles[0] * point.level());
+            high[h] = Math.max(low[h], point.value()[h] + quantiles[1] * point.level());
         }
-        return new Forecast(t, point.level(), point.value(), low, high);
+        return new Forecast(point.origin(), point.level(), point.value(), low, high);
     }
 
     private static double quantile(double[] sorted, double q) {
@@ -266,31 +281,58 @@ public final class FleetForecaster {
     }
 
     /**
-     * Features of target hour {@code t + h} from what is known at origin {@code t}, each value divided by the
+     * What is known at origin {@code t} on the model's scale: the values of hours {@code t - NEEDED + 1 … t}
+     * divided by the level (an unknown one counting as the level), and the last day's and week's means. Made
+     * once per origin and shared by its 24 lead times.
+     */
+    private record Window(int t, double[] z, double meanDay, double meanWeek) {
+
+        double at(int index) {
+            return z[index - (t - NEEDED + 1)];
+        }
+    }
+
+    private Window window(double[] y, int t, double level) {
+        double[] z = new double[NEEDED];
+        int base = t - NEEDED + 1;
+        for (int k = 0; k < NEEDED; k++) {
+            z[k] = at(y, base + k, level);
+        }
+        double day = 0;
+        for (int k = NEEDED - 24; k < NEEDED; k++) {
+            day += z[k];
+        }
+        double week = 0;
+        for (int k = NEEDED - 168; k < NEEDED; k++) {
+            week += z[k];
+        }
+        return new Window(t, z, day / 24, week / 168);
+    }
+
+    /**
+     * Features of target hour {@code t + h} from what is known at origin {@code t} (the window), each value divided by the
      * level; an unknown value counts as the level (1). Nothing after index {@code t} is read.
      */
-    private double[] features(double[] y, int t, int h, double level, LocalDateTime target) {
+    private static double[] features(Window w, int h, LocalDateTime target) {
         double[] f = new double[NAMES.length];
         int k = 0;
+        int t = w.t();
         for (int i = 0; i < 24; i++) {
-            f[k++] = at(y, t - i, level);
+            f[k++] = w.at(t - i);
         }
         int targetIndex = t + h;
         for (int d = 1; d <= 7; d++) {
-            f[k++] = at(y, targetIndex - 24 * d, level);
+            f[k++] = w.at(targetIndex - 24 * d);
         }
-        f[k++] = (at(y, targetIndex - 168, level)
-                        + at(y, targetIndex - 336, level)
-                        + at(y, targetIndex - 504, level)
-                        + at(y, targetIndex - 672, level))
+        f[k++] = (w.at(targetIndex - 168) + w.at(targetIndex - 336) + w.at(targetIndex - 504) + w.at(targetIndex - 672))
                 / 4;
         double sameHour = 0;
         for (int d = 1; d <= 28; d++) {
-            sameHour += at(y, targetIndex - 24 * d, level);
+            sameHour += w.at(targetIndex - 24 * d);
         }
         f[k++] = sameHour / 28;
-        f[k++] = mean(y, t - 23, t, level);
-        f[k++] = mean(y, t - 167, t, level);
+        f[k++] = w.meanDay();
+        f[k++] = w.meanWeek();
         f[k + target.getHour()] = 1;
         k += 24;
         f[k + target.getDayOfWeek().ordinal()] = 1;
@@ -304,13 +346,5 @@ public final class FleetForecaster {
     private double at(double[] y, int i, double level) {
         double v = y[i];
         return scale(Double.isNaN(v) ? 1 : v / level);
-    }
-
-    private double mean(double[] y, int from, int to, double level) {
-        double s = 0;
-        for (int i = from; i <= to; i++) {
-            s += at(y, i, level);
-        }
-        return s / (to - from + 1);
     }
 }

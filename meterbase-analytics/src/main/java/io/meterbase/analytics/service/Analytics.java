@@ -40,7 +40,12 @@ public final class Analytics implements AutoCloseable {
 
     /** What one complete run did. */
     public record Summary(
-            Instant at, ForecastService.Run forecasts, IncidentService.Run incidents, Integer clusters, long millis) {}
+            Instant at,
+            long historyMillis,
+            ForecastService.Run forecasts,
+            IncidentService.Run incidents,
+            Integer clusters,
+            long millis) {}
 
     private final HourlyHistory history;
     private final ForecastService forecasts;
@@ -106,6 +111,7 @@ public final class Analytics implements AutoCloseable {
     private ForecastService.Run lastForecasts;
     private IncidentService.Run lastIncidents;
     private Integer lastClusters;
+    private long lastHistoryMillis;
 
     private synchronized void forecastsAndIncidents() {
         forecastsAndIncidents(false);
@@ -114,8 +120,14 @@ public final class Analytics implements AutoCloseable {
     private synchronized void forecastsAndIncidents(boolean retrain) {
         List<HourlyHistory.Meter> electricity = history.meters(Commodity.ELECTRICITY);
         List<HourlyHistory.Meter> water = history.meters(Commodity.WATER);
-        lastForecasts = forecasts.run(electricity, retrain);
-        lastIncidents = incidents.run(electricity, water, forecasts.model());
+        // the electricity history is read once for both
+        long end = Math.floorDiv(clock.millis(), HourlyHistory.HOUR) * HourlyHistory.HOUR;
+        int hours = Math.max(ForecastService.HOURS, IncidentService.HOURS);
+        long reading = System.nanoTime();
+        List<HourlyHistory.Hourly> series = history.series(electricity, end - hours * HourlyHistory.HOUR, end);
+        lastHistoryMillis = (System.nanoTime() - reading) / 1_000_000;
+        lastForecasts = forecasts.run(electricity, series, retrain);
+        lastIncidents = incidents.run(electricity, series, water, forecasts.model());
         LOG.info(
                 "Analytics: {} meters and {} communities forecast in {} ms{}; incidents open {}",
                 lastForecasts.meters(),
@@ -145,7 +157,12 @@ public final class Analytics implements AutoCloseable {
         forecastsAndIncidents(retrain);
         clustering();
         last = new Summary(
-                clock.instant(), lastForecasts, lastIncidents, lastClusters, (System.nanoTime() - started) / 1_000_000);
+                clock.instant(),
+                lastHistoryMillis,
+                lastForecasts,
+                lastIncidents,
+                lastClusters,
+                (System.nanoTime() - started) / 1_000_000);
         return last;
     }
 

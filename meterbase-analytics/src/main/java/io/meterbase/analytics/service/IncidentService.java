@@ -111,19 +111,29 @@ public final class IncidentService {
         }
     }
 
-    /** Looks at every meter once; {@code model} is absent until the forecasts have been trained. */
+    /**
+     * Hours of electricity history a run needs (up to the last complete hour): the forecasts of the last 72 hours
+     * and their intervals, or five weeks for vacancy.
+     */
+    public static final int HOURS =
+            Math.max(FleetForecaster.NEEDED + WINDOW + ForecastService.BACKTEST_DAYS * 24, VACANCY_HOURS + 28 * 24);
+
+    /**
+     * Looks at every meter once ({@code electricitySeries}: at least {@link #HOURS} of each electricity meter);
+     * {@code model} is absent until the forecasts have been trained.
+     */
     public synchronized Run run(
-            List<HourlyHistory.Meter> electricity, List<HourlyHistory.Meter> water, Optional<FleetForecaster> model) {
+            List<HourlyHistory.Meter> electricity,
+            List<HourlyHistory.Hourly> electricitySeries,
+            List<HourlyHistory.Meter> water,
+            Optional<FleetForecaster> model) {
         long started = System.nanoTime();
         Instant now = clock.instant();
         long end = Math.floorDiv(now.toEpochMilli(), HourlyHistory.HOUR) * HourlyHistory.HOUR;
         List<Finding> found = new ArrayList<>();
         Set<String> checkedTypes = new HashSet<>(Set.of("small_leak", "pipe_burst", "vacancy"));
         if (!electricity.isEmpty()) {
-            // enough for the forecasts of the window and their intervals (judged on the 14 days before)
-            int hours = Math.max(
-                    FleetForecaster.NEEDED + WINDOW + ForecastService.BACKTEST_DAYS * 24, VACANCY_HOURS + 28 * 24);
-            for (HourlyHistory.Hourly s : history.series(electricity, end - hours * HourlyHistory.HOUR, end)) {
+            for (HourlyHistory.Hourly s : electricitySeries) {
                 model.ifPresent(m -> againstForecast(m, s, found));
                 vacancy(s, found);
             }
@@ -213,11 +223,16 @@ public final class IncidentService {
         // what was expected, not from the drop itself (the models would follow a drop within a day)
         double[] assumed = y.clone();
         FleetForecaster.Series series = new FleetForecaster.Series(assumed, s.firstLocal());
+        // the interval: the meter's errors over the 14 days before the window, for all three days
+        double[] quantiles = m.errorQuantiles(series, n - WINDOW - 1, ForecastService.BACKTEST_DAYS, 0.8);
         for (int d = 0; d < WINDOW / 24; d++) {
             int origin = n - WINDOW - 1 + 24 * d;
-            FleetForecaster.Forecast f = m.forecast(series, origin, ForecastService.BACKTEST_DAYS, 0.8);
+            FleetForecaster.Forecast f = m.forecast(series, origin);
             if (f == null) {
                 return;
+            }
+            if (quantiles != null) {
+                f = FleetForecaster.withInterval(f, quantiles);
             }
             for (int h = 0; h < 24; h++) {
                 double v = y[origin + 1 + h];
@@ -396,10 +411,12 @@ public final class IncidentService {
     private void registers(
             List<HourlyHistory.Meter> electricity, List<HourlyHistory.Meter> water, long end, List<Finding> found) {
         long from = registersScannedTo < 0 ? end - 24 * HourlyHistory.HOUR : registersScannedTo;
+        Map<Integer, Long> newest = readings.newestTimestamps();
         for (List<HourlyHistory.Meter> meters : List.of(electricity, water)) {
             for (HourlyHistory.Meter m : meters) {
                 for (Channel c : m.channels()) {
-                    if (c.accumulation() == Accumulation.CUMULATIVE) {
+                    Long last = newest.get(c.id());
+                    if (c.accumulation() == Accumulation.CUMULATIVE && last != null && last >= from) {
                         backwards(m, c, from, end, found);
                     }
                 }
