@@ -128,6 +128,13 @@ public final class MeterbaseCli {
                 description = "hours of past 1-minute data sent at start (default ${DEFAULT-VALUE})")
         int backfillHours;
 
+        @Option(
+                names = "--history-days",
+                defaultValue = "35",
+                description = "days of hourly data sent before that, so that forecasts, incidents and clusters have"
+                        + " history (default ${DEFAULT-VALUE}; forecasts need 30)")
+        int historyDays;
+
         @Override
         public Integer call() throws Exception {
             MeterbaseConfig config = options.load(Map.of("data.dir", ".meterbase/demo"));
@@ -166,11 +173,24 @@ public final class MeterbaseCli {
             o.println("  curl -s -H 'Authorization: Bearer " + operator + "' " + base + "/api/v1/quarantine");
             o.println("  curl -s " + base + "/metrics | grep meterbase_ingest");
             o.println("  API description: " + base + "/api/v1/openapi.json");
+            if (historyDays > 0) {
+                o.println("Sending " + historyDays + " days of hourly history from " + homes + " homes...");
+                long n = sim.backfill(
+                        System.currentTimeMillis() - (interval + backfillHours * 3600L) * 1000L,
+                        historyDays * 24,
+                        Duration.ofHours(1));
+                o.println("  sent " + n + " readings");
+            }
             if (backfillHours > 0) {
                 o.println("Sending the last " + backfillHours + " h of 1-minute data from " + homes + " homes...");
                 long n = sim.backfill(
                         System.currentTimeMillis() - interval * 1000L, backfillHours, Duration.ofMinutes(1));
                 o.println("  sent " + n + " readings");
+            }
+            if (historyDays > 0) {
+                // the history just sent is there now: train on it rather than wait for the daily retraining
+                Thread.ofPlatform().daemon().name("demo-analytics").start(() -> server.analytics()
+                        .runNow(true));
             }
             DemoControl.setUp(server, zone);
             o.println("Insight and control (tariff 'demo-tou', feeders 'north' and 'south', program 'heaters'):");
@@ -184,6 +204,11 @@ public final class MeterbaseCli {
                     + java.time.Instant.now().plusSeconds(960).truncatedTo(java.time.temporal.ChronoUnit.SECONDS)
                     + "\"}' " + base + "/api/v1/dr/events   # then watch " + base
                     + "/api/v1/communities/north/grid");
+            o.println(
+                    "Analytics (first run a minute after the start, then hourly; forecasts need 30 days of history):");
+            o.println("  curl -s -H 'Authorization: Bearer " + keys.get(0) + "' " + base + "/api/v1/forecasts");
+            o.println("  curl -s -H 'Authorization: Bearer " + keys.get(0) + "' " + base + "/api/v1/incidents");
+            o.println("  curl -s -H 'Authorization: Bearer " + operator + "' " + base + "/api/v1/clusters");
             sim.start(Duration.ofSeconds(interval));
             o.println("Simulator posting every " + interval + " s.");
             Runtime.getRuntime().addShutdownHook(new Thread(sim::close));
