@@ -11,7 +11,7 @@ import io.meterbase.core.query.ConsumptionService;
 import io.meterbase.core.query.HistoryService;
 import io.meterbase.core.registry.Registry;
 import io.meterbase.core.store.ParquetEncoder;
-import io.meterbase.core.store.ReadingStore;
+import io.meterbase.core.store.Store;
 import io.meterbase.formats.emoncms.EmoncmsDecoder;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
@@ -24,7 +24,7 @@ public record ApiContext(
         Registry registry,
         IngestService ingest,
         FormatRegistry formats,
-        ReadingStore store,
+        Store store,
         LiveState live,
         ConsumptionService consumption,
         HistoryService history,

@@ -31,6 +31,7 @@ public final class HttpApi implements AutoCloseable {
             config.http.maxRequestSize = api.maxBodyBytes() + 1L;
             config.jsonMapper(new JavalinJackson(mapper, true));
         });
+        new SessionRoutes(api).register(app);
         new UploadRoutes(api).register(app);
         new AccountRoutes(api, mapper).register(app);
         new QueryRoutes(api).register(app);

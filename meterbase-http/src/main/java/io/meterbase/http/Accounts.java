@@ -1,0 +1,110 @@
+package io.meterbase.http;
+
+import io.meterbase.control.ControlJson;
+import io.meterbase.core.auth.Principal;
+import io.meterbase.core.model.Role;
+import io.meterbase.core.store.MetadataStore;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Sign-in accounts of people (customers and operators), kept as documents (kind {@code account}) with Argon2id
+ * password hashes. After {@link #FREE_FAILURES} wrong passwords in a row an account is locked, for 30 s and then
+ * twice as long after each further failure (at most 15 min); a right password resets the count.
+ */
+final class Accounts {
+
+    static final String KIND = "account";
+    static final int FREE_FAILURES = 5;
+    static final int MIN_PASSWORD = 10;
+    private static final Duration FIRST_LOCK = Duration.ofSeconds(30);
+    private static final Duration LONGEST_LOCK = Duration.ofMinutes(15);
+
+    /** A stored account. {@code customer} is 0 for operators. */
+    record Account(
+            String username, String role, long customer, String passwordHash, int failures, Instant lockedUntil) {
+
+        Principal principal() {
+            return new Principal(
+                    "operator".equals(role) ? Role.OPERATOR : Role.CUSTOMER, "operator".equals(role) ? 0 : customer, 0);
+        }
+    }
+
+    /** The outcome of a sign-in: the principal, or why not (and until when, when locked). */
+    record SignIn(Principal principal, String refusal, Instant lockedUntil) {}
+
+    private final MetadataStore store;
+    private final Clock clock;
+    private final Map<String, Account> accounts = new ConcurrentHashMap<>();
+
+    Accounts(MetadataStore store, Clock clock) {
+        this.store = store;
+        this.clock = clock;
+        store.documents(KIND).forEach((id, json) -> accounts.put(id, ControlJson.read(json, Account.class)));
+    }
+
+    /** Creates (or replaces the password of) an account; {@code customer} 0 makes an operator. */
+    synchronized Account put(String username, String password, long customer) {
+        String name = normalize(username);
+        if (!name.matches("[a-z0-9._@-]{3,64}")) {
+            throw new IllegalArgumentException(
+                    "username: 3 to 64 of a-z, 0-9 and . _ @ - (case does not matter), was '" + username + "'");
+        }
+        if (password == null || password.length() < MIN_PASSWORD) {
+            throw new IllegalArgumentException("password: at least " + MIN_PASSWORD + " characters");
+        }
+        Account a =
+                new Account(name, customer == 0 ? "operator" : "customer", customer, Passwords.hash(password), 0, null);
+        save(a);
+        return a;
+    }
+
+    synchronized SignIn signIn(String username, String password) {
+        Instant now = clock.instant();
+        Account a = accounts.get(normalize(username));
+        if (a == null) {
+            // as slow as a wrong password, so that names cannot be probed by timing
+            Passwords.verify(password == null ? "" : password, DUMMY);
+            return new SignIn(null, "wrong username or password", null);
+        }
+        if (a.lockedUntil() != null && now.isBefore(a.lockedUntil())) {
+            return new SignIn(null, "too many wrong passwords: locked", a.lockedUntil());
+        }
+        if (password != null && Passwords.verify(password, a.passwordHash())) {
+            if (a.failures() > 0 || a.lockedUntil() != null) {
+                save(new Account(a.username(), a.role(), a.customer(), a.passwordHash(), 0, null));
+            }
+            return new SignIn(a.principal(), null, null);
+        }
+        int failures = a.failures() + 1;
+        Instant locked = null;
+        if (failures >= FREE_FAILURES) {
+            long seconds = FIRST_LOCK.toSeconds() << Math.min(10, failures - FREE_FAILURES);
+            locked = now.plusSeconds(Math.min(seconds, LONGEST_LOCK.toSeconds()));
+        }
+        save(new Account(a.username(), a.role(), a.customer(), a.passwordHash(), failures, locked));
+        return locked == null
+                ? new SignIn(null, "wrong username or password", null)
+                : new SignIn(null, "too many wrong passwords: locked", locked);
+    }
+
+    Optional<Account> get(String username) {
+        return Optional.ofNullable(accounts.get(normalize(username)));
+    }
+
+    private void save(Account a) {
+        store.saveDocument(KIND, a.username(), ControlJson.write(a));
+        accounts.put(a.username(), a);
+    }
+
+    private static String normalize(String username) {
+        return username == null ? "" : username.trim().toLowerCase(Locale.ROOT);
+    }
+
+    private static final String DUMMY = Passwords.hash("not a password of anyone");
+}

@@ -1,0 +1,130 @@
+package io.meterbase.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.meterbase.control.ControlJson;
+import io.meterbase.core.auth.Principal;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Sign-in for people: accounts with passwords (operators create them), a session cookie for the browser, CSRF
+ * protection of every change made with that cookie, sign-out. API keys keep working as before; a request that
+ * carries a key is never looked at as a browser request.
+ */
+final class SessionRoutes {
+
+    private static final Set<String> UNSAFE = Set.of("POST", "PUT", "PATCH", "DELETE");
+
+    private final ApiContext api;
+    private final Accounts accounts;
+    private final Sessions sessions;
+
+    SessionRoutes(ApiContext api) {
+        this.api = api;
+        this.accounts = new Accounts(api.store(), api.clock());
+        this.sessions = new Sessions(api.clock());
+    }
+
+    void register(Javalin app) {
+        app.before("/api/*", this::fromCookie);
+        app.post("/api/v1/accounts", ctx -> {
+            Requests.operator(ctx, api.registry());
+            JsonNode b = body(ctx);
+            long customer = b.path("customer").asLong(0);
+            if (customer != 0) {
+                api.registry().customer(customer).orElseThrow(() -> ApiException.notFound("no customer " + customer));
+            }
+            try {
+                Accounts.Account a = accounts.put(
+                        b.path("username").asText(null), b.path("password").asText(null), customer);
+                ctx.status(201).json(Map.of("username", a.username(), "role", a.role(), "customer", a.customer()));
+            } catch (IllegalArgumentException e) {
+                throw ApiException.badRequest(e.getMessage());
+            }
+        });
+        app.post("/api/v1/session", ctx -> {
+            JsonNode b = body(ctx);
+            String username = b.path("username").asText("");
+            Accounts.SignIn in = accounts.signIn(username, b.path("password").asText(null));
+            if (in.principal() == null) {
+                if (in.lockedUntil() != null) {
+                    long wait = Math.max(
+                            1,
+                            Duration.between(api.clock().instant(), in.lockedUntil())
+                                    .toSeconds());
+                    ctx.header("Retry-After", String.valueOf(wait));
+                    throw new ApiException(429, "locked", in.refusal() + " for " + wait + " s more");
+                }
+                throw new ApiException(401, "unauthorized", in.refusal());
+            }
+            Sessions.Session s = sessions.start(in.principal(), username.trim().toLowerCase(java.util.Locale.ROOT));
+            ctx.header(
+                    "Set-Cookie",
+                    Sessions.COOKIE + "=" + s.id() + "; Path=/; Max-Age=" + Sessions.LONGEST.toSeconds()
+                            + "; HttpOnly; Secure; SameSite=Strict");
+            ctx.json(describe(s));
+        });
+        app.get("/api/v1/session", ctx -> {
+            Sessions.Session s = sessions.use(ctx.cookie(Sessions.COOKIE))
+                    .orElseThrow(() -> new ApiException(401, "unauthorized", "not signed in"));
+            ctx.json(describe(s));
+        });
+        app.delete("/api/v1/session", ctx -> {
+            sessions.end(ctx.cookie(Sessions.COOKIE));
+            ctx.header("Set-Cookie", Sessions.COOKIE + "=; Path=/; Max-Age=0; HttpOnly; Secure; SameSite=Strict");
+            ctx.status(204);
+        });
+    }
+
+    /**
+     * A request without a key but with a session cookie acts as the signed-in person; a change (POST, PUT, PATCH,
+     * DELETE) must carry the session's CSRF token, except signing in.
+     */
+    private void fromCookie(Context ctx) {
+        if (ctx.header("Authorization") != null || ctx.header("X-API-Key") != null) {
+            return;
+        }
+        String id = ctx.cookie(Sessions.COOKIE);
+        if (id == null) {
+            return;
+        }
+        boolean signingIn = ctx.method().name().equals("POST") && ctx.path().equals("/api/v1/session");
+        if (signingIn) {
+            return;
+        }
+        Sessions.Session s = sessions.use(id).orElse(null);
+        if (s == null) {
+            return;
+        }
+        if (UNSAFE.contains(ctx.method().name())
+                && !java.security.MessageDigest.isEqual(
+                        s.csrf().getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                        String.valueOf(ctx.header(Sessions.CSRF_HEADER))
+                                .getBytes(java.nio.charset.StandardCharsets.UTF_8))) {
+            throw ApiException.forbidden("a change made with a session needs its " + Sessions.CSRF_HEADER + " header");
+        }
+        ctx.attribute(Requests.PRINCIPAL, s.principal());
+    }
+
+    private static Map<String, Object> describe(Sessions.Session s) {
+        Principal p = s.principal();
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("username", s.username());
+        out.put("role", p.isOperator() ? "operator" : "customer");
+        out.put("customer", p.customerId());
+        out.put("csrf_token", s.csrf());
+        return out;
+    }
+
+    private static JsonNode body(Context ctx) {
+        try {
+            return ControlJson.MAPPER.readTree(ctx.body());
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw ApiException.badRequest("malformed JSON: " + e.getOriginalMessage());
+        }
+    }
+}
