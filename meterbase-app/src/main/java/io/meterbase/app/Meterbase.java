@@ -27,6 +27,7 @@ import io.meterbase.formats.emoncms.EmoncmsDecoder;
 import io.meterbase.formats.emoncms.EmoncmsInputs;
 import io.meterbase.http.ApiContext;
 import io.meterbase.http.HttpApi;
+import io.meterbase.http.Tls;
 import io.meterbase.store.duckdb.DuckDbOptions;
 import io.meterbase.store.duckdb.DuckDbParquetEncoder;
 import io.meterbase.store.duckdb.DuckDbStore;
@@ -42,6 +43,7 @@ import io.meterbase.transport.mqtt.MqttContext;
 import io.meterbase.transport.mqtt.MqttSettings;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.YearMonth;
 import java.time.ZoneId;
@@ -153,7 +155,8 @@ public final class Meterbase implements AutoCloseable {
                     writer::pending,
                     clock,
                     config.integer("http.max-body-bytes", 1024, Integer.MAX_VALUE));
-            this.http = HttpApi.start(api, config.string("http.host"), config.integer("http.port", 0, 65535));
+            this.http =
+                    HttpApi.start(api, config.string("http.host"), config.integer("http.port", 0, 65535), tls(config));
             started.push(http);
             this.mqtt = config.bool("mqtt.enabled")
                     ? EmbeddedBroker.start(
@@ -342,6 +345,31 @@ public final class Meterbase implements AutoCloseable {
     /** The MQTT port, or -1 when the broker is off. */
     public int mqttPort() {
         return mqtt == null ? -1 : mqtt.port();
+    }
+
+    /** HTTPS settings: a configured keystore, a self-signed one when asked, or none. */
+    private static Tls tls(MeterbaseConfig config) {
+        String keystore = config.string("http.tls.keystore");
+        String password = config.string("http.tls.keystore-password");
+        int port = config.integer("http.tls.port", 0, 65535);
+        if (!keystore.isBlank()) {
+            return new Tls(Path.of(keystore), password, port);
+        }
+        if (config.bool("http.tls.self-signed")) {
+            String pw = password.isBlank() ? "meterbase-self-signed" : password;
+            return new Tls(Tls.selfSigned(config.dataDir().resolve("tls/self-signed.p12"), pw), pw, port);
+        }
+        return null;
+    }
+
+    /** Every HTTP route, as {@code "GET /api/v1/latest"}. */
+    public java.util.List<String> httpRoutes() {
+        return http.routes();
+    }
+
+    /** The HTTPS port, or -1 when HTTPS is off. */
+    public int httpsPort() {
+        return http.tlsPort();
     }
 
     public int httpPort() {

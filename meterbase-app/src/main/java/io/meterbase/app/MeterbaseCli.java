@@ -137,7 +137,8 @@ public final class MeterbaseCli {
 
         @Override
         public Integer call() throws Exception {
-            MeterbaseConfig config = options.load(Map.of("data.dir", ".meterbase/demo"));
+            MeterbaseConfig config =
+                    options.load(Map.of("data.dir", ".meterbase/demo", "http.tls.self-signed", "true"));
             Meterbase server = Meterbase.start(config, Clock.systemUTC());
             Registry registry = server.registry();
             String operator = server.newOperatorSecret()
@@ -162,8 +163,17 @@ public final class MeterbaseCli {
             String base = "http://127.0.0.1:" + server.httpPort();
             Simulator sim = new Simulator(URI.create(base), keys, zone);
             PrintStream o = out();
+            String operatorPassword = DemoAccounts.password();
+            String customerPassword = DemoAccounts.password();
+            DemoAccounts.put(base, operator, "operator", operatorPassword, 0);
+            DemoAccounts.put(base, operator, "home01", customerPassword, existingOrFirst(registry));
+            String web = server.httpsPort() > 0 ? "https://localhost:" + server.httpsPort() : base;
             o.println();
             o.println("Meterbase demo is running at " + base + "  (Ctrl-C stops it; data in " + config.dataDir() + ")");
+            o.println("  web pages:           " + web + "/  (self-signed certificate: the browser warns once;"
+                    + " also at " + base + "/)");
+            o.println("    sign in as customer  home01   / " + customerPassword);
+            o.println("    sign in as operator  operator / " + operatorPassword + "   (new passwords each start)");
             o.println("  operator key:        " + operator);
             o.println("  customer 'Home 01':  " + keys.get(0));
             o.println("Try:");
@@ -215,6 +225,10 @@ public final class MeterbaseCli {
             awaitShutdown(server);
             return 0;
         }
+    }
+
+    private static long existingOrFirst(Registry registry) {
+        return registry.customers().get(0).id();
     }
 
     @Command(name = "migrate", description = "Bring the PostgreSQL schema up to date (store=postgres).")

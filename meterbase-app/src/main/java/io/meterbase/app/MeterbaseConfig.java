@@ -23,6 +23,16 @@ public final class MeterbaseConfig {
     public static final List<Setting> SETTINGS = List.of(
             new Setting("http.host", "127.0.0.1", "address the HTTP API binds to; 0.0.0.0 for all interfaces"),
             new Setting("http.port", "8080", "HTTP API port, 0 picks a free one"),
+            new Setting("http.tls.port", "8443", "HTTPS port of the API and the web pages, 0 picks a free one"),
+            new Setting(
+                    "http.tls.keystore",
+                    "",
+                    "PKCS#12 keystore with the server's key and certificate; empty: no HTTPS unless self-signed"),
+            new Setting("http.tls.keystore-password", "", "its password (prefer MB_HTTP_TLS_KEYSTORE_PASSWORD)"),
+            new Setting(
+                    "http.tls.self-signed",
+                    "false",
+                    "without a keystore, make a self-signed one in data.dir/tls (for a demo; browsers warn)"),
             new Setting("http.max-body-bytes", "16777216", "largest accepted request body in bytes (16 MiB)"),
             new Setting("store", "duckdb", "duckdb (embedded, in data.dir) or postgres (store.postgres.*)"),
             new Setting("data.dir", "data", "directory of the embedded store and the MQTT broker's sessions"),

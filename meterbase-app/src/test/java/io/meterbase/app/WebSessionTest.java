@@ -45,14 +45,7 @@ class WebSessionTest {
 
     @Test
     void signInWithCookieAndCsrf_signOut_lockout() throws Exception {
-        Meterbase server = Meterbase.start(
-                MeterbaseConfig.defaults()
-                        .with("data.dir", dir.resolve("server").toString())
-                        .with("http.port", "0")
-                        .with("mqtt.enabled", "false")
-                        .with("coap.enabled", "false")
-                        .with("analytics.enabled", "false"),
-                Clock.systemUTC());
+        Meterbase server = Meterbase.start(TestConfigs.httpOnly(dir), Clock.systemUTC());
         try {
             port = server.httpPort();
             ApiClient api = new ApiClient(port);

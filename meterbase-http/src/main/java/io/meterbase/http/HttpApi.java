@@ -3,9 +3,19 @@ package io.meterbase.http;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.Javalin;
 import io.javalin.http.HttpResponseException;
+import io.javalin.http.staticfiles.Location;
 import io.javalin.json.JavalinJackson;
+import java.security.KeyStore;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.eclipse.jetty.http.HttpVersion;
+import org.eclipse.jetty.server.Connector;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.SslConnectionFactory;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,16 +32,65 @@ public final class HttpApi implements AutoCloseable {
         this.app = app;
     }
 
-    /** Starts the API on {@code host:port} (port 0 picks a free one). */
+    /** Starts the API on {@code host:port} (port 0 picks a free one), over plain HTTP only. */
     public static HttpApi start(ApiContext api, String host, int port) {
+        return start(api, host, port, null);
+    }
+
+    /**
+     * Starts the API and the web pages on {@code host:port} (plain HTTP) and, when
+     * {@code tls} is given, over HTTPS on its port.
+     */
+    public static HttpApi start(ApiContext api, String host, int port, Tls tls) {
         ObjectMapper mapper = new ObjectMapper();
+        KeyStore keys = tls == null ? null : tls.load();
         Javalin app = Javalin.create(config -> {
             config.showJavalinBanner = false;
             config.useVirtualThreads = true;
             config.http.maxRequestSize = api.maxBodyBytes() + 1L;
             config.jsonMapper(new JavalinJackson(mapper, true));
+            config.staticFiles.enableWebjars();
+            config.staticFiles.add(files -> {
+                files.hostedPath = "/";
+                files.directory = "/io/meterbase/http/web";
+                files.location = Location.CLASSPATH;
+                files.headers = Map.of(
+                        "Cache-Control", "no-cache",
+                        "Content-Security-Policy", WebPages.CSP,
+                        "X-Content-Type-Options", "nosniff",
+                        "Referrer-Policy", "no-referrer");
+            });
+            // both connectors are made here: with one added, Javalin makes no plain one of its own
+            config.jetty.addConnector((server, httpConfig) -> {
+                ServerConnector c = new ServerConnector(server, new HttpConnectionFactory(httpConfig));
+                c.setHost(host);
+                c.setPort(port);
+                c.setName("http");
+                return c;
+            });
+            if (tls != null) {
+                config.jetty.addConnector((server, httpConfig) -> {
+                    SslContextFactory.Server ssl = new SslContextFactory.Server();
+                    ssl.setKeyStore(keys);
+                    ssl.setKeyStorePassword(tls.password());
+                    HttpConfiguration https = new HttpConfiguration(httpConfig);
+                    https.addCustomizer(new SecureRequestCustomizer(false));
+                    ServerConnector c = new ServerConnector(
+                            server,
+                            new SslConnectionFactory(ssl, HttpVersion.HTTP_1_1.asString()),
+                            new HttpConnectionFactory(https));
+                    c.setHost(host);
+                    c.setPort(tls.port());
+                    c.setName("https");
+                    return c;
+                });
+            }
         });
+        new GrantRoutes(api).register(app);
         new SessionRoutes(api).register(app);
+        new WebPages(api).register(app);
+        new GatewayRoutes(api).register(app);
+        new TrendRoutes(api).register(app);
         new UploadRoutes(api).register(app);
         new AccountRoutes(api, mapper).register(app);
         new QueryRoutes(api).register(app);
@@ -51,9 +110,14 @@ public final class HttpApi implements AutoCloseable {
                 ctx.json(error("not_found", "no such resource: " + ctx.path()));
             }
         });
-        app.start(host, port);
-        LOG.info("HTTP API listening on {}:{}", host, app.port());
-        return new HttpApi(app);
+        app.start();
+        HttpApi started = new HttpApi(app);
+        LOG.info(
+                "HTTP API and web pages on http://{}:{}{}",
+                host,
+                app.port(),
+                tls == null ? "" : " and https://" + host + ":" + started.tlsPort());
+        return started;
     }
 
     static Map<String, Object> error(String reason, String message) {
@@ -65,6 +129,26 @@ public final class HttpApi implements AutoCloseable {
 
     public int port() {
         return app.port();
+    }
+
+    /** Every route the server answers, as {@code "GET /api/v1/latest"}, in registration order. */
+    public java.util.List<String> routes() {
+        return app.unsafeConfig().pvt.internalRouter.allHttpHandlers().stream()
+                .map(e -> e.getEndpoint())
+                .filter(e -> e.getMethod().isHttpMethod())
+                .map(e -> e.getMethod().name() + " " + e.getPath())
+                .distinct()
+                .toList();
+    }
+
+    /** The HTTPS port, or -1 without TLS. */
+    public int tlsPort() {
+        for (Connector c : app.jettyServer().server().getConnectors()) {
+            if ("https".equals(c.getName()) && c instanceof ServerConnector sc) {
+                return sc.getLocalPort();
+            }
+        }
+        return -1;
     }
 
     @Override

@@ -27,6 +27,11 @@ final class Requests {
                         400, "key_in_url", "API keys are never accepted in URLs; send 'Authorization: Bearer <key>'");
             }
         }
+        return bearer(ctx);
+    }
+
+    /** The bearer token of the request, without looking at query parameters; null when there is none. */
+    static String bearer(Context ctx) {
         String auth = ctx.header("Authorization");
         if (auth != null && auth.regionMatches(true, 0, "Bearer ", 0, 7)) {
             return auth.substring(7).trim();

@@ -58,6 +58,11 @@ public final class Home {
         return name;
     }
 
+    /** Whether a plug's relay is closed (the appliance has power). */
+    public synchronized boolean relayOn(int plug) {
+        return !relayOff[plug];
+    }
+
     /** Switches a plug's relay ({@code on}, {@code off} or {@code toggle}); returns whether it is on now. */
     public synchronized boolean switchRelay(int plug, String state) {
         if (plug < 0 || plug >= relayOff.length) {

@@ -1,0 +1,224 @@
+package io.meterbase.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Every route the server answers × every kind of caller (no credentials, a customer, an operator, a third-party
+ * application with a grant token) → allowed, 401 or 403. The table below is the specification: a route that is
+ * added without a line here fails the test, and so does any route whose gate differs from its line. "Allowed"
+ * means the request got past authentication and authorization (any other answer: 2xx, 400, 404, 409...).
+ */
+class AuthorizationMatrixTest {
+
+    /** Expected answers in the order none, customer, operator, third party: A allowed, U 401, F 403. */
+    private static final Map<String, String> MATRIX = new TreeMap<>(Map.ofEntries(
+            // a grant token is refused everywhere but /api/v1/shared and the API description (403)
+            // operations: open to all, except the quarantine and rate-limit counters
+            Map.entry("GET /health", "AAAA"),
+            Map.entry("GET /metrics", "AAAA"),
+            Map.entry("GET /api/v1/openapi.json", "AAAA"),
+            Map.entry("GET /api/v1/quarantine", "UFAF"),
+            Map.entry("GET /api/v1/rate-limits", "UFAF"),
+            // people's sign-in: the form is open; a session needs a cookie; accounts are made by operators
+            Map.entry("POST /api/v1/session", "UUUF"),
+            Map.entry("GET /api/v1/session", "UUUF"),
+            Map.entry("DELETE /api/v1/session", "AAAF"),
+            Map.entry("POST /api/v1/accounts", "UFAF"),
+            // customers and keys
+            Map.entry("POST /api/v1/customers", "UFAF"),
+            Map.entry("GET /api/v1/customers", "UFAF"),
+            Map.entry("GET /api/v1/me", "UAAF"),
+            Map.entry("POST /api/v1/keys", "UAAF"),
+            Map.entry("GET /api/v1/keys", "UAAF"),
+            Map.entry("DELETE /api/v1/keys/{id}", "UAAF"),
+            // gateways and devices
+            Map.entry("POST /api/v1/gateways", "UFAF"),
+            Map.entry("GET /api/v1/gateways", "UAAF"),
+            Map.entry("PATCH /api/v1/devices/{ref}", "UAAF"),
+            Map.entry("GET /api/v1/devices", "UAAF"),
+            Map.entry("POST /api/v1/devices/{ref}/psk", "UAFF"),
+            Map.entry("GET /api/v1/devices/pending", "UAAF"),
+            Map.entry("POST /api/v1/devices/{ref}/approve", "UAAF"),
+            // uploads, device events and command acknowledgements come from a customer's devices, not operators
+            Map.entry("POST /api/v1/upload", "UAFF"),
+            Map.entry("GET /input/post", "UAUU"),
+            Map.entry("POST /input/post", "UAUU"),
+            Map.entry("GET /input/bulk", "UAUU"),
+            Map.entry("POST /input/bulk", "UAUU"),
+            Map.entry("GET /input/post.json", "UAUU"),
+            Map.entry("POST /input/post.json", "UAUU"),
+            Map.entry("GET /input/bulk.json", "UAUU"),
+            Map.entry("POST /input/bulk.json", "UAUU"),
+            // reading data
+            Map.entry("GET /api/v1/latest", "UAAF"),
+            Map.entry("GET /api/v1/live", "UAAF"),
+            Map.entry("GET /api/v1/summary", "UAAF"),
+            Map.entry("GET /api/v1/channels/{id}/history", "UAAF"),
+            Map.entry("GET /api/v1/energy", "UAAF"),
+            Map.entry("GET /api/v1/export.csv", "UAAF"),
+            Map.entry("GET /api/v1/export.parquet", "UAAF"),
+            // tariffs, cost, community, grid
+            Map.entry("GET /api/v1/tariffs", "UAAF"),
+            Map.entry("POST /api/v1/tariffs", "UFAF"),
+            Map.entry("GET /api/v1/tariffs/{id}", "UAAF"),
+            Map.entry("POST /api/v1/tariffs/{id}/versions", "UFAF"),
+            Map.entry("POST /api/v1/tariffs/{id}/prices", "UFAF"),
+            Map.entry("GET /api/v1/tariffs/{id}/prices", "UAAF"),
+            Map.entry("PUT /api/v1/customers/{id}/group", "UFAF"),
+            Map.entry("GET /api/v1/cost", "UAAF"),
+            Map.entry("GET /api/v1/bill", "UAAF"),
+            Map.entry("GET /api/v1/community", "UAAF"),
+            Map.entry("GET /api/v1/community/trend", "UAAF"),
+            Map.entry("GET /api/v1/grid", "UAAF"),
+            Map.entry("GET /api/v1/communities/{name}/grid", "UFAF"),
+            Map.entry("PUT /api/v1/communities/{name}", "UFAF"),
+            // commands and schedules
+            Map.entry("GET /api/v1/commands/signing-key", "AAAF"),
+            Map.entry("POST /api/v1/devices/{ref}/commands", "UAAF"),
+            Map.entry("GET /api/v1/commands", "UAAF"),
+            Map.entry("GET /api/v1/commands/{id}", "UAAF"),
+            Map.entry("POST /api/v1/commands/{id}/ack", "UAFF"),
+            Map.entry("GET /api/v1/devices/{ref}/relay", "UAAF"),
+            Map.entry("GET /api/v1/schedules", "UAAF"),
+            Map.entry("POST /api/v1/schedules", "UAAF"),
+            Map.entry("DELETE /api/v1/schedules/{id}", "UAAF"),
+            // demand response
+            Map.entry("GET /api/v1/dr/programs", "UAAF"),
+            Map.entry("POST /api/v1/dr/programs", "UFAF"),
+            Map.entry("POST /api/v1/dr/programs/{id}/enrolments", "UAAF"),
+            Map.entry("DELETE /api/v1/dr/programs/{id}/enrolments/{device}", "UAAF"),
+            Map.entry("GET /api/v1/dr/enrolments", "UAAF"),
+            Map.entry("GET /api/v1/dr/events", "UAAF"),
+            Map.entry("POST /api/v1/dr/events", "UFAF"),
+            Map.entry("GET /api/v1/dr/events/{id}", "UAAF"),
+            Map.entry("POST /api/v1/dr/events/{id}/cancel", "UFAF"),
+            Map.entry("POST /api/v1/dr/events/{id}/override", "UAAF"),
+            Map.entry("GET /api/v1/dr/events/{id}/reduction", "UFAF"),
+            // alarms, rules, events, webhooks
+            Map.entry("GET /api/v1/alarms", "UAAF"),
+            Map.entry("GET /api/v1/alarms/{id}", "UAAF"),
+            Map.entry("POST /api/v1/alarms/{id}/acknowledge", "UAAF"),
+            Map.entry("POST /api/v1/alarms/{id}/clear", "UAAF"),
+            Map.entry("GET /api/v1/alarm-rules", "UAAF"),
+            Map.entry("POST /api/v1/alarm-rules", "UAAF"),
+            Map.entry("DELETE /api/v1/alarm-rules/{id}", "UAAF"),
+            Map.entry("POST /api/v1/events", "UAFF"),
+            Map.entry("GET /api/v1/webhooks", "UAAF"),
+            Map.entry("POST /api/v1/webhooks", "UAAF"),
+            Map.entry("DELETE /api/v1/webhooks/{id}", "UAAF"),
+            // analytics
+            Map.entry("GET /api/v1/forecasts", "UAAF"),
+            Map.entry("GET /api/v1/devices/{ref}/forecast", "UAAF"),
+            Map.entry("GET /api/v1/communities/{name}/forecast", "UFAF"),
+            Map.entry("GET /api/v1/incidents", "UAAF"),
+            Map.entry("GET /api/v1/incidents/{id}", "UAAF"),
+            Map.entry("GET /api/v1/clusters", "UFAF"),
+            Map.entry("GET /api/v1/cluster", "UAAF"),
+            Map.entry("POST /api/v1/analytics/run", "UFAF"),
+            Map.entry("GET /api/v1/analytics", "UFAF"),
+            // third-party grants: given by owners, read with the grant's token only
+            Map.entry("POST /api/v1/grants", "UAFF"),
+            Map.entry("GET /api/v1/grants", "UAAF"),
+            Map.entry("DELETE /api/v1/grants/{id}", "UAAF"),
+            Map.entry("GET /api/v1/grants/{id}/accesses", "UAAF"),
+            Map.entry("GET /api/v1/shared", "UFFA"),
+            Map.entry("GET /api/v1/shared/latest", "UFFA"),
+            Map.entry("GET /api/v1/shared/channels/{id}/history", "UFFA")));
+
+    private static final String[] CALLERS = {"none", "customer", "operator", "third party"};
+
+    @TempDir
+    Path dir;
+
+    /** The channel the grant shares, for the route that reads it. */
+    private String sharedChannel;
+
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    @Test
+    void everyRoute_everyCaller_isAllowedOrRefusedAsSpecified() throws Exception {
+        try (Meterbase server = Meterbase.start(TestConfigs.httpOnly(dir), Clock.systemUTC())) {
+            ApiClient api = new ApiClient(server.httpPort());
+            String operator = server.newOperatorSecret().orElseThrow();
+            JsonNode ana = api.json("POST", "/api/v1/customers", operator, """
+                    {"name":"Ana","site":{"name":"Home","community":"north","zone":"UTC"}}""");
+            String customer = ana.at("/api_key/secret").asText();
+            assertThat(api.send("POST", "/api/v1/upload", customer, """
+                            {"gateway":"gw","ts":%d,"nodes":[{"id":"plug-1","type":"smart_plug","readings":[
+                              {"quantity":"active_power","unit":"W","value":50}]}]}""".formatted(System.currentTimeMillis()))
+                            .statusCode())
+                    .isEqualTo(200);
+            String thirdParty = api.json("POST", "/api/v1/grants", customer, """
+                            {"application":"coach","devices":["plug-1"],"quantities":["active_power"]}""")
+                    .get("token")
+                    .asText();
+            String[] credentials = {null, customer, operator, thirdParty};
+            sharedChannel = api.json("GET", "/api/v1/shared", thirdParty, null)
+                    .at("/channels/0/id")
+                    .asText();
+
+            List<String> routes = server.httpRoutes();
+            assertThat(new TreeMap<>(MATRIX).keySet())
+                    .as("every route has a line in the matrix, and every line a route")
+                    .containsExactlyInAnyOrderElementsOf(routes);
+
+            Map<String, String> observed = new LinkedHashMap<>();
+            List<String> wrong = new ArrayList<>();
+            for (String route : routes) {
+                StringBuilder row = new StringBuilder();
+                for (int i = 0; i < credentials.length; i++) {
+                    int status = call(server.httpPort(), route, credentials[i]);
+                    char got = status == 401 ? 'U' : status == 403 ? 'F' : 'A';
+                    row.append(got);
+                    if (got != MATRIX.get(route).charAt(i)) {
+                        wrong.add(route + " as " + CALLERS[i] + ": " + status + ", expected "
+                                + MATRIX.get(route).charAt(i));
+                    }
+                }
+                observed.put(route, row.toString());
+            }
+            assertThat(wrong).as("observed matrix: " + observed).isEmpty();
+        }
+    }
+
+    /** One request with concrete path values and a small body; only the status is read (streams are closed). */
+    private int call(int port, String route, String key) throws Exception {
+        String method = route.substring(0, route.indexOf(' '));
+        String path = route.substring(route.indexOf(' ') + 1)
+                .replace("{ref}", "plug-1")
+                .replace("{device}", "plug-1")
+                .replace("{name}", "north")
+                .replace("{id}", route.contains("/shared/") ? sharedChannel : "999999");
+        boolean body = method.equals("POST") || method.equals("PUT") || method.equals("PATCH");
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .timeout(Duration.ofSeconds(20))
+                .method(method, body ? HttpRequest.BodyPublishers.ofString("{}") : HttpRequest.BodyPublishers.noBody());
+        if (body) {
+            b.header("Content-Type", "application/json");
+        }
+        if (key != null) {
+            b.header("Authorization", "Bearer " + key);
+        }
+        HttpResponse<InputStream> r = http.send(b.build(), HttpResponse.BodyHandlers.ofInputStream());
+        r.body().close();
+        return r.statusCode();
+    }
+}

@@ -1,0 +1,396 @@
+package io.meterbase.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.meterbase.core.model.Customer;
+import io.meterbase.core.model.GeoPosition;
+import io.meterbase.core.model.Role;
+import io.meterbase.simulator.Simulator;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.logging.Level;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.interactions.Actions;
+import org.openqa.selenium.logging.LogEntry;
+import org.openqa.selenium.logging.LogType;
+import org.openqa.selenium.logging.LoggingPreferences;
+import org.openqa.selenium.support.ui.Select;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * The web pages in a real browser: Debian's headless Chromium driven by Selenium through Debian's chromedriver
+ * (explicit paths; nothing downloads a browser), over HTTPS with the self-signed certificate, against a server fed
+ * by the home simulator. Screenshots are kept in {@code target/screenshots}. Skipped only where Chromium is not
+ * installed (CI installs it).
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class BrowserTest {
+
+    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+    private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+    private static final Path SHOTS = Path.of("target/screenshots");
+    private static final String CUSTOMER_PASSWORD = "ana's long password";
+    private static final String OPERATOR_PASSWORD = "operator's long password";
+
+    private static Path dir;
+    private static Meterbase server;
+    private static Simulator simulator;
+    private static WebDriver browser;
+    private static String base;
+    private static ApiClient api;
+    private static String operatorKey;
+    private static long firstCustomer;
+
+    @BeforeAll
+    static void start() throws Exception {
+        assumeTrue(
+                Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
+                "Debian's chromium and chromium-driver are not installed");
+        dir = Files.createTempDirectory("meterbase-browser");
+        server = Meterbase.start(
+                TestConfigs.httpOnly(dir).with("http.tls.port", "0").with("http.tls.self-signed", "true"),
+                Clock.systemUTC());
+        operatorKey = server.newOperatorSecret().orElseThrow();
+        api = new ApiClient(server.httpPort());
+        List<String> keys = new ArrayList<>();
+        ZoneId zone = ZoneId.of("Europe/Madrid");
+        for (int i = 1; i <= 5; i++) {
+            Customer c = server.registry()
+                    .createCustomer(
+                            "Home " + i, "Home", i + " Test Street", new GeoPosition(40.4, -3.7), "north", zone);
+            keys.add(server.registry()
+                    .createKey(c.id(), Role.CUSTOMER, "gateway")
+                    .secret());
+            if (i == 1) {
+                firstCustomer = c.id();
+            }
+        }
+        simulator = new Simulator(URI_OF(server.httpPort()), keys, zone);
+        long now = System.currentTimeMillis();
+        simulator.backfill(now - 3 * 3_600_000L, 72, Duration.ofHours(1));
+        simulator.backfill(now - 2_000L, 3, Duration.ofMinutes(1));
+        simulator.start(Duration.ofSeconds(2));
+        assertThat(api.send(
+                                "POST",
+                                "/api/v1/accounts",
+                                operatorKey,
+                                "{\"username\":\"ana\",\"password\":\"" + CUSTOMER_PASSWORD + "\",\"customer\":"
+                                        + firstCustomer + "}")
+                        .statusCode())
+                .isEqualTo(201);
+        assertThat(api.send(
+                                "POST",
+                                "/api/v1/accounts",
+                                operatorKey,
+                                "{\"username\":\"olga\",\"password\":\"" + OPERATOR_PASSWORD + "\",\"customer\":0}")
+                        .statusCode())
+                .isEqualTo(201);
+        base = "https://localhost:" + server.httpsPort();
+
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary(CHROMIUM.toFile());
+        options.addArguments(
+                "--headless=new",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-dev-shm-usage",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--user-data-dir=" + dir.resolve("chromium"),
+                "--window-size=1280,1000");
+        options.setAcceptInsecureCerts(true); // the demo's self-signed certificate
+        LoggingPreferences logs = new LoggingPreferences();
+        logs.enable(LogType.BROWSER, Level.ALL);
+        options.setCapability("goog:loggingPrefs", logs);
+        ChromeDriverService service = new ChromeDriverService.Builder()
+                .usingDriverExecutable(CHROMEDRIVER.toFile())
+                .usingAnyFreePort()
+                .build();
+        browser = new ChromeDriver(service, options);
+        Files.createDirectories(SHOTS);
+    }
+
+    private static java.net.URI URI_OF(int port) {
+        return java.net.URI.create("http://127.0.0.1:" + port);
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (browser != null) {
+            browser.quit();
+        }
+        if (simulator != null) {
+            simulator.close();
+        }
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    private static WebDriverWait waitUpTo(int seconds) {
+        return new WebDriverWait(browser, Duration.ofSeconds(seconds));
+    }
+
+    private static void shot(String name) throws Exception {
+        Files.write(SHOTS.resolve(name + ".png"), ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
+    }
+
+    private static Object js(String script, Object... args) {
+        return ((JavascriptExecutor) browser).executeScript(script, args);
+    }
+
+    private static WebElement id(String id) {
+        return browser.findElement(By.id(id));
+    }
+
+    private static void signIn(String username, String password) {
+        browser.get(base + "/");
+        waitUpTo(10).until(d -> !d.findElements(By.id("username")).isEmpty());
+        id("username").sendKeys(username);
+        id("password").sendKeys(password);
+        id("signin-button").click();
+    }
+
+    /** Nothing the page loaded came from another server, and the browser reported no errors (CSP included). */
+    private static void assertSelfContained() {
+        Object foreign = js("return performance.getEntriesByType('resource').map(e => e.name)"
+                + ".filter(n => !n.startsWith(location.origin))");
+        assertThat((List<?>) foreign).as("requests that left the server").isEmpty();
+        List<LogEntry> errors = browser.manage().logs().get(LogType.BROWSER).getAll().stream()
+                .filter(e -> e.getLevel().intValue() >= Level.SEVERE.intValue())
+                // API answers such as 401 (no session yet) or 404 (no relay state yet) are handled by the page;
+                // script errors, CSP refusals and missing files are not
+                .filter(e -> !e.getMessage()
+                        .matches("(?s)https://localhost:\\d+/api/v1/\\S+ - Failed to load resource: the server"
+                                + " responded with a status of 4\\d\\d.*"))
+                .toList();
+        assertThat(errors).as("browser errors").isEmpty();
+    }
+
+    @Test
+    @Order(1)
+    void wrongPassword_isRefused_thenCustomerSignsIn() throws Exception {
+        signIn("ana", "not the password");
+        waitUpTo(10).until(d -> id("signin-status").getText().contains("wrong username or password"));
+        id("password").clear();
+        id("password").sendKeys(CUSTOMER_PASSWORD);
+        id("signin-button").click();
+        waitUpTo(15).until(d -> d.getCurrentUrl().endsWith("/customer.html"));
+        waitUpTo(15).until(d -> id("who").getText().equals("ana"));
+        // the session cookie is HttpOnly: the page's script cannot read it
+        assertThat((String) js("return document.cookie")).doesNotContain("mb_session");
+        waitUpTo(15).until(d -> !id("energy-today").getText().equals("–"));
+        shot("01-customer-dashboard");
+    }
+
+    @Test
+    @Order(2)
+    void liveValuesChange() throws Exception {
+        WebElement badge = id("live-state");
+        waitUpTo(20).until(d -> badge.getAttribute("data-updates") != null);
+        int first = Integer.parseInt(badge.getAttribute("data-updates"));
+        String before = id("live-plug-1-active_power").getAttribute("title");
+        waitUpTo(20).until(d -> Integer.parseInt(badge.getAttribute("data-updates")) >= first + 2);
+        waitUpTo(20)
+                .until(d ->
+                        !id("live-plug-1-active_power").getAttribute("title").equals(before));
+        assertThat(id("live-plug-1-voltage").getText()).endsWith(" V");
+        assertThat(id("total-power").getText()).matches(".*\\d.*(W|kW)");
+        shot("02-live-values");
+    }
+
+    @Test
+    @Order(3)
+    void chartZoomsByDragging_andFetchesFinerData() throws Exception {
+        WebElement canvas = id("history-chart");
+        js("arguments[0].scrollIntoView({block: 'center'})", canvas);
+        browser.findElement(By.cssSelector("#ranges button[data-range='86400000']"))
+                .click();
+        waitUpTo(15)
+                .until(d -> canvas.getAttribute("data-points") != null
+                        && Long.parseLong(canvas.getAttribute("data-to"))
+                                        - Long.parseLong(canvas.getAttribute("data-from"))
+                                == 86_400_000L);
+        long span = Long.parseLong(canvas.getAttribute("data-to")) - Long.parseLong(canvas.getAttribute("data-from"));
+        double bucket = Double.parseDouble(canvas.getAttribute("data-bucket-seconds"));
+        int w = canvas.getSize().getWidth();
+        new Actions(browser)
+                .moveToElement(canvas, (int) (w * 0.25) - w / 2, 0)
+                .clickAndHold()
+                .moveByOffset((int) (w * 0.3), 0)
+                .release()
+                .perform();
+        waitUpTo(15)
+                .until(d -> Long.parseLong(canvas.getAttribute("data-to"))
+                                - Long.parseLong(canvas.getAttribute("data-from"))
+                        < span / 2);
+        long zoomed = Long.parseLong(canvas.getAttribute("data-to")) - Long.parseLong(canvas.getAttribute("data-from"));
+        assertThat(zoomed).isLessThan(span / 2);
+        assertThat(Double.parseDouble(canvas.getAttribute("data-bucket-seconds")))
+                .isLessThan(bucket);
+        assertThat(Integer.parseInt(canvas.getAttribute("data-points"))).isPositive();
+        shot("03-history-zoomed");
+        id("zoom-out").click();
+        waitUpTo(15)
+                .until(d -> Long.parseLong(canvas.getAttribute("data-to"))
+                                - Long.parseLong(canvas.getAttribute("data-from"))
+                        > zoomed);
+    }
+
+    @Test
+    @Order(4)
+    void relaySwitch_roundTrip_showsCommandStatus() throws Exception {
+        WebElement relay = id("relay-plug-1");
+        js("arguments[0].scrollIntoView({block: 'center'})", relay);
+        waitUpTo(10).until(d -> relay.isEnabled());
+        String was = relay.getAttribute("aria-pressed");
+        relay.click();
+        waitUpTo(40).until(d -> id("relay-status-plug-1").getText().startsWith("done"));
+        String now = relay.getAttribute("aria-pressed");
+        assertThat(now).isNotEqualTo(was);
+        JsonNode state = api.json("GET", "/api/v1/devices/plug-1/relay?customer=" + firstCustomer, operatorKey, null);
+        assertThat(state.get("on").asBoolean()).isEqualTo(now.equals("true"));
+        assertThat(simulator.homes().get(0).relayOn(0)).isEqualTo(now.equals("true"));
+        shot("04-relay-switched");
+    }
+
+    @Test
+    @Order(5)
+    void apiKey_createdShownOnce_thenRevoked() throws Exception {
+        WebElement label = id("key-label");
+        js("arguments[0].scrollIntoView({block: 'center'})", label);
+        label.sendKeys("browser test");
+        id("key-create").click();
+        waitUpTo(10).until(d -> !d.findElements(By.id("new-key-secret")).isEmpty());
+        String secret = id("new-key-secret").getText();
+        assertThat(secret).startsWith("mbk_");
+        assertThat(api.send("GET", "/api/v1/me", secret, null).statusCode()).isEqualTo(200);
+        shot("05-api-key-created");
+        WebElement revoke =
+                waitUpTo(10).until(d -> d.findElement(By.cssSelector("button[aria-label='Revoke key browser test']")));
+        revoke.click();
+        browser.switchTo().alert().accept();
+        waitUpTo(10).until(d -> id("key-status").getText().contains("revoked"));
+        assertThat(api.send("GET", "/api/v1/me", secret, null).statusCode()).isEqualTo(401);
+        // the secret is not shown again after a reload
+        browser.navigate().refresh();
+        waitUpTo(10).until(d -> id("who").getText().equals("ana"));
+        assertThat(browser.getPageSource()).doesNotContain(secret);
+    }
+
+    @Test
+    @Order(6)
+    void thirdPartyGrant_readsOnlyWhatWasGranted() throws Exception {
+        waitUpTo(10).until(d -> !d.findElements(By.cssSelector("#grant-devices input[value='plug-1']"))
+                .isEmpty());
+        id("grant-app").sendKeys("Energy coach");
+        browser.findElement(By.cssSelector("#grant-devices input[value='plug-1']"))
+                .click();
+        browser.findElement(By.cssSelector("#grant-quantities input[value='active_power']"))
+                .click();
+        WebElement create = id("grant-create");
+        js("arguments[0].scrollIntoView({block: 'center'})", create);
+        create.click();
+        waitUpTo(10).until(d -> !d.findElements(By.id("new-grant-token")).isEmpty());
+        String token = id("new-grant-token").getText();
+        assertThat(token).startsWith("mbg_");
+        JsonNode shared = api.json("GET", "/api/v1/shared", token, null);
+        assertThat(shared.get("channels")).hasSize(1);
+        assertThat(api.send("GET", "/api/v1/latest", token, null).statusCode()).isEqualTo(403);
+        shot("06-grant");
+    }
+
+    @Test
+    @Order(7)
+    void onAPhone_thePageFitsTheScreen() throws Exception {
+        browser.manage().window().setSize(new Dimension(390, 844));
+        browser.navigate().refresh();
+        waitUpTo(10).until(d -> id("who").getText().equals("ana"));
+        waitUpTo(15).until(d -> !id("energy-today").getText().equals("–"));
+        long overflow = (Long) js("return document.documentElement.scrollWidth - window.innerWidth");
+        assertThat(overflow).as("horizontal overflow on a phone").isLessThanOrEqualTo(0);
+        // every form control has a label
+        Object unlabelled = js(
+                "return [...document.querySelectorAll('input, select')]"
+                        + ".filter(e => !(e.labels && e.labels.length) && !e.getAttribute('aria-label')).map(e => e.id || e.name)");
+        assertThat((List<?>) unlabelled).isEmpty();
+        shot("07-phone");
+        browser.manage().window().setSize(new Dimension(1280, 1000));
+        assertSelfContained();
+    }
+
+    @Test
+    @Order(8)
+    void operatorRegistersAGateway() throws Exception {
+        id("signout").click();
+        waitUpTo(10).until(d -> !d.findElements(By.id("username")).isEmpty());
+        signIn("olga", OPERATOR_PASSWORD);
+        waitUpTo(15).until(d -> d.getCurrentUrl().endsWith("/operator.html"));
+        waitUpTo(15).until(d -> !d.findElements(By.cssSelector("#gw-customer option"))
+                .isEmpty());
+        new Select(id("gw-customer")).selectByValue(String.valueOf(firstCustomer));
+        id("gw-name").sendKeys("Garage gateway");
+        id("gw-address").sendKeys("192.168.1.40");
+        id("gw-port").clear();
+        id("gw-port").sendKeys("8081");
+        id("gw-register").click();
+        waitUpTo(10).until(d -> !d.findElements(By.id("gateway-key-secret")).isEmpty());
+        String key = id("gateway-key-secret").getText();
+        assertThat(key).startsWith("mbk_");
+        waitUpTo(10).until(d -> id("gateway-list").getText().contains("garage-gateway"));
+        // the key shown once works for the gateway's uploads
+        long t = System.currentTimeMillis();
+        assertThat(api.send(
+                                "POST",
+                                "/api/v1/upload",
+                                key,
+                                "{\"gateway\":\"garage-gateway\",\"nodes\":[{\"id\":"
+                                        + "\"garage-plug\",\"readings\":[{\"quantity\":\"active_power\",\"unit\":\"W\",\"value\":12,\"ts\":"
+                                        + t + "}]}]}")
+                        .statusCode())
+                .isEqualTo(200);
+        JsonNode gateways = api.json("GET", "/api/v1/gateways?customer=" + firstCustomer, operatorKey, null);
+        assertThat(gateways.findValuesAsText("ref")).contains("garage-gateway");
+        assertThat(id("quarantine-list").getText()).isNotNull();
+        shot("08-operator-gateway");
+        assertSelfContained();
+    }
+
+    @Test
+    @Order(9)
+    void customerPageIsNotForOperators_andSignedOutPagesGoToSignIn() {
+        browser.get(base + "/customer.html");
+        waitUpTo(10).until(d -> d.getCurrentUrl().endsWith("/operator.html"));
+        id("signout").click();
+        waitUpTo(10).until(d -> !d.findElements(By.id("username")).isEmpty());
+        browser.get(base + "/operator.html");
+        waitUpTo(10).until(d -> !d.findElements(By.id("username")).isEmpty());
+        assertThat(Map.of("url", browser.getCurrentUrl()).get("url")).doesNotEndWith("/operator.html");
+    }
+}

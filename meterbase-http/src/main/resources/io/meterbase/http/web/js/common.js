@@ -1,0 +1,127 @@
+// Shared by the Meterbase pages: the session, API calls with the CSRF token, safe DOM building, formatting.
+export const session = { csrf: null, me: null };
+
+/** The signed-in person, or null. */
+export async function current() {
+  const r = await fetch('/api/v1/session', { credentials: 'same-origin' });
+  if (!r.ok) return null;
+  const s = await r.json();
+  session.csrf = s.csrf_token;
+  session.me = s;
+  return s;
+}
+
+/** Sends people to the sign-in page, or to their own page when they have the other role. */
+export async function requireRole(role) {
+  const s = await current();
+  if (!s) { location.replace('/'); return null; }
+  if (s.role !== role) { location.replace(s.role === 'operator' ? '/operator.html' : '/customer.html'); return null; }
+  return s;
+}
+
+export class ApiError extends Error {
+  constructor(status, reason, message) { super(message); this.status = status; this.reason = reason; }
+}
+
+/** Calls the API as the signed-in person; a change carries the CSRF token. */
+export async function api(method, path, body) {
+  const init = { method, credentials: 'same-origin', headers: { Accept: 'application/json' } };
+  if (body !== undefined) {
+    init.headers['Content-Type'] = 'application/json';
+    init.body = JSON.stringify(body);
+  }
+  if (method !== 'GET') init.headers['X-CSRF-Token'] = session.csrf;
+  const r = await fetch(path, init);
+  if (r.status === 401 && path !== '/api/v1/session') {
+    location.replace('/');
+    throw new ApiError(401, 'unauthorized', 'signed out');
+  }
+  const text = await r.text();
+  let data = null;
+  try { data = text ? JSON.parse(text) : null; } catch (e) { data = text; }
+  if (!r.ok) throw new ApiError(r.status, data && data.error, (data && data.message) || r.statusText);
+  return data;
+}
+
+/** Builds an element; children are nodes or text (never parsed as HTML). */
+export function el(tag, attrs = {}, ...children) {
+  const e = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs || {})) {
+    if (v === null || v === undefined || v === false) continue;
+    if (k.startsWith('on')) e.addEventListener(k.slice(2), v);
+    else if (k === 'text') e.textContent = v;
+    else e.setAttribute(k, v === true ? '' : v);
+  }
+  for (const c of children.flat()) {
+    if (c === null || c === undefined) continue;
+    e.append(c instanceof Node ? c : document.createTextNode(String(c)));
+  }
+  return e;
+}
+
+export function replace(target, ...children) {
+  const t = typeof target === 'string' ? document.getElementById(target) : target;
+  t.replaceChildren(...children.flat().filter((c) => c !== null && c !== undefined));
+  return t;
+}
+
+/** A table with a caption for screen readers; rows are arrays of cells (text or nodes). */
+export function table(caption, headers, rows, numeric = []) {
+  return el('div', { class: 'scroll' }, el('table', {},
+    el('caption', { class: 'visually-hidden' }, caption),
+    el('thead', {}, el('tr', {}, headers.map((h, i) => el('th', { scope: 'col', class: numeric.includes(i) ? 'num' : null }, h)))),
+    el('tbody', {}, rows.length === 0
+      ? el('tr', {}, el('td', { colspan: headers.length, class: 'muted' }, 'Nothing yet.'))
+      : rows.map((r) => el('tr', {}, r.map((c, i) => el('td', { class: numeric.includes(i) ? 'num' : null }, c)))))));
+}
+
+/** Shows a message in a page's polite live region. */
+export function say(id, message, error = false) {
+  const s = document.getElementById(id);
+  if (!s) return;
+  s.textContent = message;
+  s.classList.toggle('error', error);
+}
+
+export function number(v, digits = 0) {
+  if (v === null || v === undefined || Number.isNaN(v)) return '–';
+  return Number(v).toLocaleString(undefined, { maximumFractionDigits: digits, minimumFractionDigits: digits });
+}
+
+export function power(w) {
+  if (w === null || w === undefined) return '–';
+  return Math.abs(w) >= 1000 ? number(w / 1000, 2) + ' kW' : number(w, 0) + ' W';
+}
+
+export function energy(wh) {
+  if (wh === null || wh === undefined) return '–';
+  return Math.abs(wh) >= 1000 ? number(wh / 1000, 2) + ' kWh' : number(wh, 0) + ' Wh';
+}
+
+export function time(t) {
+  if (!t) return '–';
+  return new Date(t).toLocaleString();
+}
+
+/** Wires the sign-out button of a page. */
+export function signOut(button) {
+  button.addEventListener('click', async () => {
+    try { await api('DELETE', '/api/v1/session'); } finally { location.replace('/'); }
+  });
+}
+
+/** Runs a form's handler on submit and reports errors in the given live region. */
+export function onSubmit(form, status, handler) {
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    const button = form.querySelector('button[type=submit]');
+    if (button) button.disabled = true;
+    try {
+      await handler(new FormData(form));
+    } catch (e) {
+      say(status, e.message, true);
+    } finally {
+      if (button) button.disabled = false;
+    }
+  });
+}

@@ -1,0 +1,367 @@
+// The customer dashboard: live values (Server-Sent Events), today, community, history with zoom, categories,
+// relays with command status, alarms, API keys and third-party grants.
+import { api, requireRole, el, replace, table, say, power, energy, number, time, signOut, onSubmit } from './common.js';
+
+const me = await requireRole('customer');
+if (me) start();
+
+const devices = new Map(); // ref -> { device, cells: { quantity: td }, relay: button }
+let liveEvents = 0;
+
+async function start() {
+  document.getElementById('who').textContent = me.username;
+  signOut(document.getElementById('signout'));
+  if (window.Chart && window.ChartZoom) window.Chart.register(window.ChartZoom);
+  await loadAppliances();
+  connectLive();
+  refreshToday();
+  setInterval(refreshToday, 60000);
+  loadCommunity();
+  setUpHistory();
+  loadCategories();
+  loadAlarms();
+  setInterval(loadAlarms, 30000);
+  setUpKeys();
+  setUpGrants();
+}
+
+// ---- now
+
+const LIVE = ['active_power', 'voltage', 'power_factor'];
+
+async function loadAppliances() {
+  const latest = await api('GET', '/api/v1/latest');
+  const rows = [];
+  for (const d of latest) {
+    const cells = {};
+    for (const q of LIVE) cells[q] = el('span', { id: `live-${d.ref}-${q}`, 'data-quantity': q }, '–');
+    const entry = { device: d, cells, values: {} };
+    devices.set(d.ref, entry);
+    for (const r of d.readings) show(d.ref, r.quantity, r.value, Date.parse(r.ts));
+    let relayCell = el('span', { class: 'muted' }, '–');
+    if (d.type === 'smart_plug') {
+      entry.relay = el('button', { type: 'button', class: 'relay', id: `relay-${d.ref}`, 'aria-pressed': 'true',
+        'aria-label': `Switch ${d.name}`, onclick: () => switchRelay(entry) }, 'On');
+      entry.relayStatus = el('span', { id: `relay-status-${d.ref}`, class: 'muted' }, '');
+      relayCell = el('span', {}, entry.relay, ' ', entry.relayStatus);
+      api('GET', `/api/v1/devices/${encodeURIComponent(d.ref)}/relay`).then((s) => setRelay(entry, s.on)).catch(() => {});
+    }
+    rows.push([el('span', {}, d.name, el('br'), el('span', { class: 'muted' }, `${d.ref} · ${d.category}`)),
+      cells.active_power, cells.voltage, cells.power_factor, relayCell]);
+  }
+  replace('appliances', table('Appliances and their live values', ['Appliance', 'Power', 'Voltage', 'Power factor', 'Relay'], rows, [1, 2, 3]));
+  updateTotal();
+}
+
+function show(ref, quantity, value, ts) {
+  const entry = devices.get(ref);
+  if (!entry || !(quantity in entry.cells)) return;
+  entry.values[quantity] = value;
+  const text = quantity === 'active_power' ? power(value) : quantity === 'voltage' ? number(value, 1) + ' V' : number(value, 2);
+  entry.cells[quantity].textContent = text;
+  entry.cells[quantity].setAttribute('title', 'at ' + time(ts));
+}
+
+function updateTotal() {
+  const all = [...devices.values()];
+  const mains = all.filter((e) => e.device.category === 'main');
+  const counted = mains.length ? mains : all;
+  const sum = counted.reduce((s, e) => s + (e.values.active_power || 0), 0);
+  document.getElementById('total-power').textContent = power(sum);
+}
+
+function connectLive() {
+  const badge = document.getElementById('live-state');
+  const source = new EventSource('/api/v1/live');
+  source.addEventListener('hello', () => { badge.textContent = 'live'; badge.className = 'badge ok'; });
+  source.addEventListener('readings', (ev) => {
+    for (const r of JSON.parse(ev.data)) show(r.device, r.quantity, r.value, r.ts);
+    updateTotal();
+    liveEvents++;
+    badge.textContent = 'live · updated ' + new Date().toLocaleTimeString();
+    badge.dataset.updates = String(liveEvents);
+  });
+  source.onerror = () => { badge.textContent = 'reconnecting…'; badge.className = 'badge warn'; };
+}
+
+async function refreshToday() {
+  try {
+    const s = await api('GET', '/api/v1/summary');
+    document.getElementById('energy-today').textContent = energy(s.energy_today_wh);
+  } catch (e) { /* shown as – */ }
+  try {
+    const c = await api('GET', '/api/v1/cost?period=today');
+    document.getElementById('cost-today').textContent = number(c.total, 2) + ' ' + c.currency;
+  } catch (e) {
+    document.getElementById('cost-today').textContent = 'no tariff';
+  }
+  try {
+    const g = await api('GET', '/api/v1/grid');
+    document.getElementById('grid-state').textContent = g.state;
+  } catch (e) { /* no community */ }
+}
+
+// ---- relays
+
+function setRelay(entry, on) {
+  entry.relay.setAttribute('aria-pressed', on ? 'true' : 'false');
+  entry.relay.textContent = on ? 'On' : 'Off';
+}
+
+async function switchRelay(entry) {
+  const on = entry.relay.getAttribute('aria-pressed') === 'true';
+  const ref = entry.device.ref;
+  entry.relay.disabled = true;
+  try {
+    let c = await api('POST', `/api/v1/devices/${encodeURIComponent(ref)}/commands`, { type: on ? 'relay_off' : 'relay_on' });
+    entry.relayStatus.textContent = c.status;
+    const until = Date.now() + 120000;
+    while (!['done', 'failed', 'expired', 'cancelled'].includes(c.status) && Date.now() < until) {
+      await new Promise((r) => setTimeout(r, 1000));
+      c = await api('GET', `/api/v1/commands/${c.id}`);
+      entry.relayStatus.textContent = c.status + (c.via ? ' via ' + c.via : '');
+    }
+    if (c.status === 'done') {
+      const s = await api('GET', `/api/v1/devices/${encodeURIComponent(ref)}/relay`);
+      setRelay(entry, s.on);
+    }
+    say('relay-status', `${entry.device.name}: ${c.status}${c.detail ? ' (' + c.detail + ')' : ''}`, c.status !== 'done');
+  } catch (e) {
+    entry.relayStatus.textContent = 'failed';
+    say('relay-status', e.message, true);
+  } finally {
+    entry.relay.disabled = false;
+  }
+}
+
+// ---- community
+
+async function loadCommunity() {
+  const [c, t] = await Promise.all([api('GET', '/api/v1/community'), api('GET', '/api/v1/community/trend?days=14')]);
+  const p = c.power || {};
+  document.getElementById('community-text').textContent = p.withheld
+    ? `Community '${c.community}': ${p.withheld}.`
+    : `Community '${c.community}': ${p.customers} customers; your power ranks ${p.rank} (${number(p.percentile * 100, 0)} % use less).`;
+  const labels = t.days.map((d) => new Date(d.day).toLocaleDateString());
+  const series = (key) => t.days.map((d) => (d[key] === null || d[key] === undefined ? null : d[key] / 1000));
+  new window.Chart(document.getElementById('trend-chart'), {
+    type: 'line',
+    data: { labels, datasets: [
+      { label: 'You', data: series('you'), borderColor: '#0b5cad', backgroundColor: '#0b5cad', borderWidth: 3 },
+      { label: 'Community average', data: series('average'), borderColor: '#1d6b2f', borderDash: [6, 4] },
+      { label: 'Community minimum', data: series('min'), borderColor: '#8a8a8a', borderDash: [2, 3] },
+      { label: 'Community maximum', data: series('max'), borderColor: '#a4161a', borderDash: [2, 3] },
+    ] },
+    options: { maintainAspectRatio: false, animation: false, scales: { y: { title: { display: true, text: 'kWh per day' } } } },
+  });
+  replace('trend-table', table('Daily energy, you and the community', ['Day', 'You', 'Min', 'Average', 'Max'],
+    t.days.map((d) => [new Date(d.day).toLocaleDateString(), energy(d.you), energy(d.min), energy(d.average), energy(d.max)]), [1, 2, 3, 4]));
+}
+
+// ---- history
+
+let historyChart = null;
+let range = { from: 0, to: 0 };
+let reloadTimer = null;
+
+async function setUpHistory() {
+  const devicesList = await api('GET', '/api/v1/devices');
+  const select = document.getElementById('history-channel');
+  for (const d of devicesList) {
+    for (const c of d.channels) {
+      select.append(el('option', { value: String(c.id) }, `${d.name} — ${c.quantity} (${c.unit})`));
+    }
+  }
+  const firstPower = [...select.options].find((o) => o.textContent.includes('active_power'));
+  if (firstPower) select.value = firstPower.value;
+  select.addEventListener('change', () => loadHistory(range.from, range.to));
+  document.querySelectorAll('#ranges button').forEach((b) => b.addEventListener('click', () => {
+    const to = Date.now();
+    loadHistory(to - Number(b.dataset.range), to);
+  }));
+  document.getElementById('zoom-out').addEventListener('click', () => {
+    const mid = (range.from + range.to) / 2;
+    const half = (range.to - range.from);
+    loadHistory(Math.round(mid - half), Math.min(Date.now(), Math.round(mid + half)));
+  });
+  const canvas = document.getElementById('history-chart');
+  historyChart = new window.Chart(canvas, {
+    type: 'line',
+    data: { datasets: [
+      { label: 'average', data: [], borderColor: '#0b5cad', backgroundColor: '#0b5cad', pointRadius: 0, borderWidth: 2 },
+      { label: 'minimum', data: [], borderColor: '#9bb8d6', pointRadius: 0, borderWidth: 1, fill: false },
+      { label: 'maximum', data: [], borderColor: '#9bb8d6', pointRadius: 0, borderWidth: 1, fill: '-1', backgroundColor: 'rgba(11,92,173,0.12)' },
+    ] },
+    options: {
+      maintainAspectRatio: false, animation: false, parsing: false, normalized: true, spanGaps: false,
+      interaction: { mode: 'nearest', axis: 'x', intersect: false },
+      scales: { x: { type: 'linear', ticks: { maxTicksLimit: 8, callback: (v) => tick(v) } } },
+      plugins: {
+        tooltip: { callbacks: { title: (items) => items.length ? new Date(items[0].parsed.x).toLocaleString() : '' } },
+        zoom: {
+          zoom: { drag: { enabled: true }, wheel: { enabled: true }, pinch: { enabled: true }, mode: 'x',
+            onZoomComplete: ({ chart }) => scheduleReload(chart) },
+          pan: { enabled: true, mode: 'x', modifierKey: 'shift', onPanComplete: ({ chart }) => scheduleReload(chart) },
+        },
+      },
+    },
+  });
+  const to = Date.now();
+  await loadHistory(to - 86400000, to);
+}
+
+function tick(v) {
+  const span = range.to - range.from;
+  const d = new Date(v);
+  if (span <= 2 * 86400000) return d.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+  if (span <= 400 * 86400000) return d.toLocaleDateString([], { month: 'short', day: 'numeric' });
+  return d.toLocaleDateString([], { year: 'numeric', month: 'short' });
+}
+
+function scheduleReload(chart) {
+  clearTimeout(reloadTimer);
+  reloadTimer = setTimeout(() => loadHistory(Math.round(chart.scales.x.min), Math.round(chart.scales.x.max)), 250);
+}
+
+async function loadHistory(from, to) {
+  const channel = document.getElementById('history-channel').value;
+  if (!channel) { say('history-status', 'No measurements yet.'); return; }
+  if (to - from < 60000) to = from + 60000;
+  range = { from, to };
+  const canvas = document.getElementById('history-chart');
+  say('history-status', 'Loading…');
+  try {
+    const h = await api('GET', `/api/v1/channels/${channel}/history?from=${from}&to=${to}&points=600`);
+    const pts = h.points;
+    historyChart.data.datasets[0].data = pts.map((p) => ({ x: p[0], y: p[1] }));
+    historyChart.data.datasets[1].data = pts.map((p) => ({ x: p[0], y: p[2] }));
+    historyChart.data.datasets[2].data = pts.map((p) => ({ x: p[0], y: p[3] }));
+    historyChart.options.scales.x.min = from;
+    historyChart.options.scales.x.max = to;
+    historyChart.options.scales.y = { title: { display: true, text: `${h.channel.quantity} (${h.channel.unit})` } };
+    historyChart.update('none');
+    canvas.dataset.from = String(from);
+    canvas.dataset.to = String(to);
+    canvas.dataset.bucketSeconds = String(h.bucket_seconds);
+    canvas.dataset.points = String(pts.length);
+    say('history-status', `${new Date(from).toLocaleString()} – ${new Date(to).toLocaleString()}: ${pts.length} points of ${h.bucket_seconds} s (${h.source}).`);
+  } catch (e) {
+    say('history-status', e.message, true);
+  }
+}
+
+// ---- categories
+
+async function loadCategories() {
+  const to = Date.now();
+  const e = await api('GET', `/api/v1/energy?commodity=electricity&interval=day&group=category&from=${to - 7 * 86400000}&to=${to}`);
+  const sums = new Map();
+  for (const p of e.points) sums.set(p.group, (sums.get(p.group) || 0) + p.amount);
+  const sorted = [...sums.entries()].sort((a, b) => b[1] - a[1]);
+  const total = sorted.reduce((s, [, v]) => s + v, 0);
+  new window.Chart(document.getElementById('category-chart'), {
+    type: 'bar',
+    data: { labels: sorted.map(([k]) => k), datasets: [{ label: 'kWh', data: sorted.map(([, v]) => v / 1000), backgroundColor: '#0b5cad' }] },
+    options: { maintainAspectRatio: false, animation: false, indexAxis: 'y', plugins: { legend: { display: false } } },
+  });
+  replace('category-table', table('Energy per category, last 7 days', ['Category', 'Energy', 'Share'],
+    sorted.map(([k, v]) => [k, energy(v), total > 0 ? number((100 * v) / total, 1) + ' %' : '–']), [1, 2]));
+}
+
+// ---- alarms
+
+async function loadAlarms() {
+  const alarms = await api('GET', '/api/v1/alarms');
+  replace('alarm-list', table('Alarms', ['Raised', 'Device', 'Type', 'Severity', 'State', 'Message', ''],
+    alarms.map((a) => [time(a.raised_at), a.device_ref || '–', a.type,
+      el('span', { class: 'badge ' + (a.severity === 'critical' ? 'bad' : 'warn') }, a.severity), a.state, a.message || '',
+      a.state === 'active' ? el('button', { type: 'button', class: 'secondary', onclick: () => acknowledge(a.id) }, 'Acknowledge') : '']), []));
+}
+
+async function acknowledge(id) {
+  try {
+    await api('POST', `/api/v1/alarms/${id}/acknowledge`, {});
+    say('alarm-status', 'Acknowledged.');
+    loadAlarms();
+  } catch (e) { say('alarm-status', e.message, true); }
+}
+
+// ---- API keys
+
+function setUpKeys() {
+  onSubmit(document.getElementById('key-form'), 'key-status', async (f) => {
+    const k = await api('POST', '/api/v1/keys', { label: f.get('label') || 'web' });
+    replace('key-secret', el('p', {}, 'Your new key (copy it now; it is not shown again):'),
+      el('code', { class: 'secret', id: 'new-key-secret' }, k.secret));
+    say('key-status', `Key ${k.prefix}… created.`);
+    document.getElementById('key-form').reset();
+    loadKeys();
+  });
+  loadKeys();
+}
+
+async function loadKeys() {
+  const keys = await api('GET', '/api/v1/keys');
+  replace('key-list', table('Your API keys', ['Label', 'Starts with', 'Created', 'State', ''],
+    keys.map((k) => [k.label, el('code', {}, k.prefix + '…'), time(k.created_at),
+      k.revoked_at ? el('span', { class: 'badge bad' }, 'revoked') : el('span', { class: 'badge ok' }, 'active'),
+      k.revoked_at ? '' : el('button', { type: 'button', class: 'danger', 'data-key': String(k.id),
+        'aria-label': `Revoke key ${k.label}`, onclick: () => revokeKey(k) }, 'Revoke')])));
+}
+
+async function revokeKey(k) {
+  if (!confirm(`Revoke the key '${k.label}'? Programs using it stop working.`)) return;
+  try {
+    await api('DELETE', `/api/v1/keys/${k.id}`);
+    say('key-status', `Key ${k.prefix}… revoked.`);
+    loadKeys();
+  } catch (e) { say('key-status', e.message, true); }
+}
+
+// ---- third-party grants
+
+function setUpGrants() {
+  const quantities = new Set();
+  for (const { device } of devices.values()) for (const r of device.readings) quantities.add(r.quantity);
+  replace('grant-devices', [...devices.values()].map(({ device: d }) =>
+    el('label', {}, el('input', { type: 'checkbox', name: 'devices', value: d.ref }), ` ${d.name} (${d.ref})`)));
+  replace('grant-quantities', [...quantities].sort().map((q) =>
+    el('label', {}, el('input', { type: 'checkbox', name: 'quantities', value: q }), ' ' + q)));
+  onSubmit(document.getElementById('grant-form'), 'grant-status', async (f) => {
+    const day = (v) => (v ? new Date(v + 'T00:00:00').toISOString() : null);
+    const g = await api('POST', '/api/v1/grants', {
+      application: f.get('application'), devices: f.getAll('devices'), quantities: f.getAll('quantities'),
+      from: day(f.get('from')), to: day(f.get('to')), aggregated_only: f.get('aggregated_only') === 'on',
+    });
+    replace('grant-token', el('p', {}, `Token for ${g.application} (give it to the application now; it is not shown again):`),
+      el('code', { class: 'secret', id: 'new-grant-token' }, g.token));
+    say('grant-status', 'Access granted.');
+    document.getElementById('grant-form').reset();
+    loadGrants();
+  });
+  loadGrants();
+}
+
+async function loadGrants() {
+  const grants = await api('GET', '/api/v1/grants');
+  const rows = [];
+  for (const g of grants) {
+    let reads = '–';
+    try { reads = String((await api('GET', `/api/v1/grants/${g.id}/accesses`)).total); } catch (e) { /* keep – */ }
+    rows.push([g.application, g.devices.join(', '), g.quantities.join(', ') + (g.aggregated_only ? ' (hourly only)' : ''),
+      (g.from ? time(g.from) : 'any') + ' – ' + (g.to ? time(g.to) : 'any'), reads,
+      g.revoked_at ? el('span', { class: 'badge bad' }, 'revoked')
+        : el('button', { type: 'button', class: 'danger', 'aria-label': `Revoke access of ${g.application}`,
+          onclick: () => revokeGrant(g) }, 'Revoke')]);
+  }
+  replace('grant-list', table('Applications with access', ['Application', 'Devices', 'Quantities', 'Period', 'Reads', ''], rows, [4]));
+}
+
+async function revokeGrant(g) {
+  if (!confirm(`Revoke the access of ${g.application}?`)) return;
+  try {
+    await api('DELETE', `/api/v1/grants/${g.id}`);
+    say('grant-status', `${g.application} has no access any more.`);
+    loadGrants();
+  } catch (e) { say('grant-status', e.message, true); }
+}
