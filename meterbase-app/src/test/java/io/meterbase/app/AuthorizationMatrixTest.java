@@ -21,7 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Every route the server answers × every kind of caller (no credentials, a customer, an operator, a third-party
- * application with a grant token) → allowed, 401 or 403. The table below is the specification: a route that is
+ * application with a grant token, a customer signed in with a session cookie) → allowed, 401 or 403. The table below is the specification: a route that is
  * added without a line here fails the test, and so does any route whose gate differs from its line. "Allowed"
  * means the request got past authentication and authorization (any other answer: 2xx, 400, 404, 409...).
  */
@@ -142,7 +142,7 @@ class AuthorizationMatrixTest {
             Map.entry("GET /api/v1/shared/latest", "UFFA"),
             Map.entry("GET /api/v1/shared/channels/{id}/history", "UFFA")));
 
-    private static final String[] CALLERS = {"none", "customer", "operator", "third party"};
+    private static final String[] CALLERS = {"none", "customer", "operator", "third party", "customer session"};
 
     @TempDir
     Path dir;
@@ -170,7 +170,12 @@ class AuthorizationMatrixTest {
                             {"application":"coach","devices":["plug-1"],"quantities":["active_power"]}""")
                     .get("token")
                     .asText();
-            String[] credentials = {null, customer, operator, thirdParty};
+            assertThat(api.send("POST", "/api/v1/accounts", operator, """
+                            {"username":"ana","password":"ana's long password","customer":%d}""".formatted(
+                                            ana.get("id").asLong()))
+                            .statusCode())
+                    .isEqualTo(201);
+            String[] credentials = {null, customer, operator, thirdParty, signIn(server.httpPort())};
             sharedChannel = api.json("GET", "/api/v1/shared", thirdParty, null)
                     .at("/channels/0/id")
                     .asText();
@@ -187,16 +192,51 @@ class AuthorizationMatrixTest {
                 for (int i = 0; i < credentials.length; i++) {
                     int status = call(server.httpPort(), route, credentials[i]);
                     char got = status == 401 ? 'U' : status == 403 ? 'F' : 'A';
+                    char expected = i < 4 ? MATRIX.get(route).charAt(i) : sessionExpectation(route);
                     row.append(got);
-                    if (got != MATRIX.get(route).charAt(i)) {
-                        wrong.add(route + " as " + CALLERS[i] + ": " + status + ", expected "
-                                + MATRIX.get(route).charAt(i));
+                    if (got != expected) {
+                        wrong.add(route + " as " + CALLERS[i] + ": " + status + ", expected " + expected);
                     }
+                }
+                if (route.equals("DELETE /api/v1/session")) {
+                    credentials[4] = signIn(server.httpPort()); // that request signed the session out
                 }
                 observed.put(route, row.toString());
             }
             assertThat(wrong).as("observed matrix: " + observed).isEmpty();
         }
+    }
+
+    /**
+     * A signed-in customer (session cookie, with the CSRF token on changes) may do what the customer's key may, and
+     * also read and end its session; uploads (API v1 and the emoncms input API) take keys only: they come from devices
+     * and gateways, not browsers.
+     */
+    private static char sessionExpectation(String route) {
+        if (route.equals("GET /api/v1/session") || route.equals("DELETE /api/v1/session")) {
+            return 'A';
+        }
+        if (route.contains(" /input/") || route.equals("POST /api/v1/upload")) {
+            return 'U';
+        }
+        return MATRIX.get(route).charAt(1);
+    }
+
+    /** Signs Ana in; the credential is "session:" + cookie + "|" + CSRF token. */
+    private String signIn(int port) throws Exception {
+        HttpResponse<String> r = http.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/v1/session"))
+                        .POST(HttpRequest.BodyPublishers.ofString(
+                                "{\"username\":\"ana\",\"password\":\"ana's long password\"}"))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).isEqualTo(200);
+        String cookie = r.headers().firstValue("Set-Cookie").orElseThrow();
+        String csrf = new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(r.body())
+                .get("csrf_token")
+                .asText();
+        return "session:" + cookie.substring(0, cookie.indexOf(';')) + "|" + csrf;
     }
 
     /** One request with concrete path values and a small body; only the status is read (streams are closed). */
@@ -214,7 +254,12 @@ class AuthorizationMatrixTest {
         if (body) {
             b.header("Content-Type", "application/json");
         }
-        if (key != null) {
+        if (key != null && key.startsWith("session:")) {
+            b.header("Cookie", key.substring(8, key.indexOf('|')));
+            if (!method.equals("GET")) {
+                b.header("X-CSRF-Token", key.substring(key.indexOf('|') + 1));
+            }
+        } else if (key != null) {
             b.header("Authorization", "Bearer " + key);
         }
         HttpResponse<InputStream> r = http.send(b.build(), HttpResponse.BodyHandlers.ofInputStream());
