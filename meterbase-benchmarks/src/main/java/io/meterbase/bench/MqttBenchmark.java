@@ -72,6 +72,39 @@ public final class MqttBenchmark {
             }
         }
 
+        for (String mode : List.of("plain", "async")) {
+            int hport = freePort();
+            Process hivemq = new ProcessBuilder(
+                            ProcessHandle.current().info().command().orElse("java"),
+                            "-Xmx2g",
+                            "-XX:+UseParallelGC",
+                            "-cp",
+                            System.getProperty("java.class.path"),
+                            HiveMqAlone.class.getName(),
+                            String.valueOf(hport),
+                            work.resolve("hivemq-" + mode).toString(),
+                            mode)
+                    .redirectError(ProcessBuilder.Redirect.DISCARD)
+                    .start();
+            try {
+                awaitLine(hivemq, "READY");
+                try (Load load = Load.start(hport, "-", devices, inflight, seconds)) {
+                    load.awaitConnected();
+                    load.go();
+                    System.out.println((mode.equals("plain")
+                                    ? "HiveMQ CE alone (no extension, PUBACK on receipt): "
+                                    : "HiveMQ CE + asynchronous interceptor resumed at once: ")
+                            + load.awaitResult());
+                    load.awaitDone();
+                }
+            } finally {
+                hivemq.getOutputStream().close();
+                if (!hivemq.waitFor(30, TimeUnit.SECONDS)) {
+                    hivemq.destroyForcibly();
+                }
+            }
+        }
+
         int port = freePort();
         Path conf = work.resolve("mosquitto.conf");
         Files.writeString(
@@ -127,6 +160,17 @@ public final class MqttBenchmark {
                 count == 0 ? 0 : 1000 * sum / count,
                 p50,
                 p99);
+    }
+
+    private static void awaitLine(Process p, String line) throws IOException {
+        BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+        String l;
+        while ((l = r.readLine()) != null) {
+            if (l.startsWith(line)) {
+                return;
+            }
+        }
+        throw new IOException("the process ended before " + line);
     }
 
     private static long heapUsed() throws InterruptedException {

@@ -19,7 +19,8 @@ import org.HdrHistogram.Recorder;
 
 /**
  * The MQTT load generator, run as its own process by {@link MqttBenchmark}: connects N MQTT 5 clients, reports
- * CONNECTED, waits for GO on stdin, then each client keeps a fixed number of QoS 1 messages of 3 readings in
+ * CONNECTED, waits for GO on stdin, has each client send one message and waits for all their PUBACKs (this
+ * registers the devices, which is provisioning rather than ingest), then each client keeps a fixed number of QoS 1 messages of 3 readings in
  * flight for the given seconds (after a warm-up), and prints RESULT with acknowledged messages per second,
  * publish-to-PUBACK latency and failures. Only ever connects to the given host (loopback).
  *
@@ -73,9 +74,22 @@ public final class MqttLoad {
         AtomicBoolean stop = new AtomicBoolean(seconds <= 0);
         AtomicLong outstanding = new AtomicLong();
         long base = System.currentTimeMillis() - 86_400_000L;
+        List<Sender> senders = new ArrayList<>(devices);
         for (int i = 0; i < devices; i++) {
-            Sender s =
-                    new Sender(clients.get(i), "dev-" + i, base, latency, acked, failed, measuring, stop, outstanding);
+            senders.add(
+                    new Sender(clients.get(i), "dev-" + i, base, latency, acked, failed, measuring, stop, outstanding));
+        }
+        if (inflight > 0) {
+            // provisioning, not ingest: each device's first message registers it and its channels; wait for all
+            List<CompletableFuture<?>> first = new ArrayList<>(devices);
+            for (Sender s : senders) {
+                first.add(s.first());
+            }
+            CompletableFuture.allOf(first.toArray(CompletableFuture[]::new)).get(300, TimeUnit.SECONDS);
+            acked.set(0);
+            failed.set(0);
+        }
+        for (Sender s : senders) {
             for (int k = 0; k < inflight; k++) {
                 s.next();
             }
@@ -142,18 +156,18 @@ public final class MqttLoad {
             this(client, name, base, latency, acked, failed, measuring, stop, outstanding, new AtomicLong());
         }
 
-        /** Sends one message and, while {@code once} holds, nothing after it. */
-        void first(AtomicBoolean once) {
-            send(once);
+        /** Sends one message and nothing after it; completes when it is acknowledged. */
+        CompletableFuture<?> first() {
+            return send(false);
         }
 
         void next() {
-            send(null);
+            send(true);
         }
 
-        private void send(AtomicBoolean once) {
+        private CompletableFuture<?> send(boolean more) {
             if (stop.get()) {
-                return;
+                return CompletableFuture.completedFuture(null);
             }
             long ts = base + seq.getAndIncrement() * 1000;
             String payload = "{\"ts\":" + ts + ",\"nodes\":[{\"id\":\"" + name + "\",\"readings\":["
@@ -162,7 +176,7 @@ public final class MqttLoad {
                     + "{\"quantity\":\"current\",\"unit\":\"A\",\"value\":0.43}]}]}";
             long sent = System.nanoTime();
             outstanding.incrementAndGet();
-            client.publishWith()
+            return client.publishWith()
                     .topic("meterbase/" + name + "/up")
                     .qos(MqttQos.AT_LEAST_ONCE)
                     .payload(payload.getBytes(StandardCharsets.UTF_8))
@@ -177,7 +191,7 @@ public final class MqttLoad {
                                 latency.recordValue((System.nanoTime() - sent) / 1000);
                             }
                         }
-                        if (once == null) {
+                        if (more) {
                             next();
                         }
                     });
