@@ -74,13 +74,8 @@ public final class MqttBenchmark {
 
         for (String mode : List.of("plain", "async")) {
             int hport = freePort();
-            Process hivemq = new ProcessBuilder(
-                            ProcessHandle.current().info().command().orElse("java"),
-                            "-Xmx2g",
-                            "-XX:+UseParallelGC",
-                            "-cp",
-                            System.getProperty("java.class.path"),
-                            HiveMqAlone.class.getName(),
+            Process hivemq = java(
+                            HiveMqAlone.class,
                             String.valueOf(hport),
                             work.resolve("hivemq-" + mode).toString(),
                             mode)
@@ -162,6 +157,19 @@ public final class MqttBenchmark {
                 p99);
     }
 
+    /** A Java process of this benchmark's own classes, on the same JDK, heap 2 GB. */
+    private static ProcessBuilder java(Class<?> main, String... args) {
+        List<String> cmd = new ArrayList<>(List.of(
+                ProcessHandle.current().info().command().orElse("java"),
+                "-Xmx2g",
+                "-XX:+UseParallelGC",
+                "-cp",
+                System.getProperty("java.class.path"),
+                main.getName()));
+        cmd.addAll(List.of(args));
+        return new ProcessBuilder(cmd);
+    }
+
     private static void awaitLine(Process p, String line) throws IOException {
         BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
         String l;
@@ -200,21 +208,14 @@ public final class MqttBenchmark {
         }
 
         static Load start(int port, String password, int devices, int inflight, int seconds) throws IOException {
-            String java = ProcessHandle.current().info().command().orElse("java");
-            List<String> cmd = new ArrayList<>(List.of(
-                    java,
-                    "-Xmx2g",
-                    "-XX:+UseParallelGC",
-                    "-cp",
-                    System.getProperty("java.class.path"),
-                    MqttLoad.class.getName(),
-                    "127.0.0.1",
-                    String.valueOf(port),
-                    password,
-                    String.valueOf(devices),
-                    String.valueOf(inflight),
-                    String.valueOf(seconds)));
-            return new Load(new ProcessBuilder(cmd)
+            return new Load(java(
+                            MqttLoad.class,
+                            "127.0.0.1",
+                            String.valueOf(port),
+                            password,
+                            String.valueOf(devices),
+                            String.valueOf(inflight),
+                            String.valueOf(seconds))
                     .redirectError(ProcessBuilder.Redirect.INHERIT)
                     .start());
         }

@@ -20,9 +20,9 @@ import org.HdrHistogram.Recorder;
 /**
  * The MQTT load generator, run as its own process by {@link MqttBenchmark}: connects N MQTT 5 clients, reports
  * CONNECTED, waits for GO on stdin, has each client send one message and waits for all their PUBACKs (this
- * registers the devices, which is provisioning rather than ingest), then each client keeps a fixed number of QoS 1 messages of 3 readings in
- * flight for the given seconds (after a warm-up), and prints RESULT with acknowledged messages per second,
- * publish-to-PUBACK latency and failures. Only ever connects to the given host (loopback).
+ * registers the devices, which is provisioning rather than ingest), then each client keeps a fixed number of
+ * QoS 1 messages of 3 readings in flight for the given seconds (after a warm-up), and prints RESULT with
+ * acknowledged messages per second, publish-to-PUBACK latency and failures. Only ever connects to the given host (loopback).
  *
  * <p>Arguments: host port password(or - for none) devices inflight seconds
  */
