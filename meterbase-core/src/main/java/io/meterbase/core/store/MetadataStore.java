@@ -28,6 +28,16 @@ public interface MetadataStore {
 
     void save(ApiKey key);
 
+    /**
+     * Saves gateways, devices and channels together: all of them or, when it fails, none (one transaction where the
+     * store has them).
+     */
+    default void saveAll(MetadataBatch batch) {
+        batch.gateways().forEach(this::save);
+        batch.devices().forEach(this::save);
+        batch.channels().forEach(this::save);
+    }
+
     List<Customer> customers();
 
     List<Site> sites();

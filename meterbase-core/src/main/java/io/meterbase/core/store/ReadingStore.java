@@ -85,6 +85,15 @@ public interface ReadingStore extends AutoCloseable {
     /** Appends rejected inputs outside of a reading batch (for example a payload refused before decoding). */
     void quarantine(List<QuarantineEntry> entries);
 
+    /**
+     * Removes rejected inputs received before {@code olderThan}, and the oldest beyond the newest
+     * {@code keepAtMost}; returns how many were removed.
+     */
+    long pruneQuarantine(java.time.Instant olderThan, long keepAtMost);
+
+    /** How many rejected inputs are kept. */
+    long quarantineSize();
+
     /** The newest rejected inputs, newest first; {@code reason} null for all reasons. */
     List<QuarantineEntry> quarantined(String reason, int limit);
 

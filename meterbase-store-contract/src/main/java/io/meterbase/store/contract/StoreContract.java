@@ -248,6 +248,49 @@ public abstract class StoreContract {
     }
 
     @Test
+    void pruneQuarantine_removesTheOldAndKeepsAtMostTheNewest() {
+        List<QuarantineEntry> entries = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            entries.add(new QuarantineEntry(Instant.ofEpochMilli(T0 + i * 1000L), "http", 1, "unauthorized", "x", ""));
+        }
+        store.quarantine(entries);
+
+        long removed = store.pruneQuarantine(Instant.ofEpochMilli(T0 + 2000), 5);
+
+        assertThat(removed).isEqualTo(5);
+        assertThat(store.quarantineSize()).isEqualTo(5);
+        assertThat(store.quarantined(null, 100))
+                .extracting(e -> e.receivedAt().toEpochMilli())
+                .containsExactly(T0 + 9000, T0 + 8000, T0 + 7000, T0 + 6000, T0 + 5000);
+    }
+
+    @Test
+    void saveAll_savesManyRegistrationsAtOnce() {
+        Instant at = Instant.parse("2026-11-01T00:00:00Z");
+        store.save(new Customer(1, "Ana", at));
+        store.save(new Site(2, 1, "Home", null, null, "north", ZoneId.of("UTC")));
+        List<Device> devices = new ArrayList<>();
+        List<Channel> channels = new ArrayList<>();
+        for (int i = 0; i < 1200; i++) {
+            devices.add(new Device(
+                    10 + i,
+                    1,
+                    2,
+                    0,
+                    "meter-" + i,
+                    "Meter " + i + " 'quoted'",
+                    DeviceType.ELECTRICITY_METER,
+                    Category.OTHER));
+            channels.add(new Channel(i + 1, 10 + i, "energy", Quantity.ENERGY_IMPORT, Accumulation.CUMULATIVE));
+        }
+
+        store.saveAll(new io.meterbase.core.store.MetadataBatch(List.of(), devices, channels));
+
+        assertThat(store.devices()).hasSize(1200).contains(devices.get(1199));
+        assertThat(store.channels()).hasSize(1200).contains(channels.get(0));
+    }
+
+    @Test
     void stats_countReadingsAndBytes() {
         store.append(readings(List.of(new Reading(1, T0, 1), new Reading(1, T0 + 1, 2))));
 

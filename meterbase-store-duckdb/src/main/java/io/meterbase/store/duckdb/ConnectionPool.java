@@ -10,16 +10,19 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.duckdb.DuckDBConnection;
 
-/** A fixed set of read connections duplicated from the database's first connection. Thread-safe. */
+/**
+ * A fixed set of read connections duplicated from the database's first connection. Thread-safe; {@link #refill} and
+ * {@link #close} expect no connection to be lent out (the store holds its exclusive lock then).
+ */
 final class ConnectionPool implements ConnectionSource, AutoCloseable {
 
     private final BlockingQueue<Connection> idle;
+    private final int size;
 
     ConnectionPool(DuckDBConnection origin, int size) throws SQLException {
-        idle = new ArrayBlockingQueue<>(size);
-        for (int i = 0; i < size; i++) {
-            idle.add(duplicate(origin));
-        }
+        this.size = size;
+        this.idle = new ArrayBlockingQueue<>(size);
+        refill(origin);
     }
 
     /** A new connection to the same database, using the attached store file as its default catalog. */
@@ -29,6 +32,14 @@ final class ConnectionPool implements ConnectionSource, AutoCloseable {
             s.execute("USE " + DuckDbStore.CATALOG);
         }
         return c;
+    }
+
+    /** Replaces every connection by one to {@code origin}'s database (after the store was attached again). */
+    void refill(DuckDBConnection origin) throws SQLException {
+        close();
+        for (int i = 0; i < size; i++) {
+            idle.add(duplicate(origin));
+        }
     }
 
     @Override

@@ -11,10 +11,10 @@ import io.meterbase.core.store.StorageStats;
 import io.meterbase.core.store.Store;
 import io.meterbase.core.store.StoreException;
 import io.meterbase.core.store.WriteBatch;
+import io.meterbase.store.jdbc.ConnectionSource;
 import io.meterbase.store.jdbc.Dialect;
 import io.meterbase.store.jdbc.JdbcMetadataStore;
 import io.meterbase.store.jdbc.MetadataDelegate;
-import io.meterbase.store.jdbc.SingleConnection;
 import java.io.IOException;
 import java.io.Writer;
 import java.nio.file.Files;
@@ -39,6 +39,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentSkipListSet;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.duckdb.DuckDBAppender;
 import org.duckdb.DuckDBConnection;
 import org.slf4j.Logger;
@@ -46,9 +47,16 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The embedded store: one DuckDB file, readings in one table per month (UTC), hourly and daily rollups, metadata
- * and quarantine. Every write goes through one connection under a lock: readings are staged with DuckDB's
- * appender into a temporary table and moved into their month tables inside one transaction together with the
- * batch's quarantine rows and stale-hour marks, so a batch is kept whole or not at all. Reads use a small pool.
+ * and quarantine. Every write goes through one connection under a lock. A batch of readings is kept whole or not
+ * at all: small batches of one month go straight into their month table with DuckDB's appender (one chunk, one
+ * commit); others are staged with the appender into a temporary table and moved into their month tables in one
+ * SQL transaction together with the batch's quarantine rows and stale-hour marks. Reads use a small pool.
+ *
+ * <p>Every appender is flushed explicitly: DuckDB's JDBC appender ignores a failed final flush in {@code close()},
+ * which would turn a write refused by a full disk into a silent loss. Transactions are driven with SQL
+ * ({@link Dialect#inTransaction}). When DuckDB invalidates the database (a checkpoint failed, e.g. on a full disk),
+ * the next use of the store attaches the file again, replaying its write-ahead log; until that succeeds every call
+ * fails with a {@link StoreException}.
  */
 public final class DuckDbStore implements Store, MetadataDelegate {
 
@@ -63,35 +71,36 @@ public final class DuckDbStore implements Store, MetadataDelegate {
      */
     static final int ROW_GROUP_SIZE = 1_966_080;
     /**
-     * Most readings appended straight into a month table: below the appender's own automatic flush (204,800 rows
-     * in DuckDB), so that a batch is one transaction.
+     * Most readings appended straight into a month table: one chunk of DuckDB's appender (its vector size), which
+     * it commits at once. A larger batch would be committed chunk by chunk, so it is staged instead.
      */
-    static final int DIRECT_APPEND_MAX = 100_000;
+    static final int DIRECT_APPEND_MAX = 2048;
+    /** How long after a failed attempt the store tries to attach its file again. */
+    private static final long REATTACH_EVERY_NANOS = 1_000_000_000L;
 
     private static final Comparator<Reading> TIME_MAJOR =
             Comparator.comparingLong(Reading::timestamp).thenComparingInt(Reading::channelId);
 
     private final DuckDbOptions options;
-    private final DuckDBConnection writer;
-    private final ConnectionPool reads;
-    private final SingleConnection metadataConnection;
+    private final ReentrantReadWriteLock life = new ReentrantReadWriteLock(true);
+    private final ConnectionPool pool;
+    private final ConnectionSource reads;
     private final JdbcMetadataStore metadata;
     private final ReadQueries queries;
     private final NavigableSet<YearMonth> months = new ConcurrentSkipListSet<>();
     private final Object writeLock = new Object();
+    private final Object metadataLock = new Object();
+    private DuckDBConnection writer;
+    private Connection metadataConnection;
+    private volatile String invalidated;
+    private long lastAttach;
 
     private DuckDbStore(DuckDbOptions options, DuckDBConnection writer) throws SQLException {
         this.options = options;
         this.writer = writer;
+        prepare(writer);
         try (Statement s = writer.createStatement()) {
-            s.execute("SET memory_limit = '" + options.memoryLimit().replace("'", "") + "'");
-            s.execute("SET threads = " + options.threads());
-            s.execute("SET checkpoint_threshold = '"
-                    + options.checkpointThreshold().replace("'", "") + "'");
             for (String ddl : Schema.TABLES) {
-                s.execute(ddl);
-            }
-            for (String ddl : Schema.STAGING) {
                 s.execute(ddl);
             }
             try (ResultSet rs = s.executeQuery("SELECT table_name FROM duckdb_tables() WHERE database_name = '"
@@ -103,9 +112,10 @@ public final class DuckDbStore implements Store, MetadataDelegate {
                 }
             }
         }
-        this.reads = new ConnectionPool(writer, options.readConnections());
-        this.metadataConnection = new SingleConnection(ConnectionPool.duplicate(writer));
-        this.metadata = new JdbcMetadataStore(metadataConnection, reads, Dialect.DUCKDB);
+        this.pool = new ConnectionPool(writer, options.readConnections());
+        this.reads = guarded(pool);
+        this.metadataConnection = ConnectionPool.duplicate(writer);
+        this.metadata = new JdbcMetadataStore(guarded(this::withMetadataConnection), reads, Dialect.DUCKDB);
         this.queries = new ReadQueries(reads, months);
     }
 
@@ -113,21 +123,159 @@ public final class DuckDbStore implements Store, MetadataDelegate {
     public static DuckDbStore open(DuckDbOptions options) {
         try {
             Files.createDirectories(options.dataDir());
-            Connection c = DriverManager.getConnection("jdbc:duckdb:");
-            try (Statement s = c.createStatement()) {
-                s.execute("ATTACH '" + options.databaseFile().toString().replace("'", "''") + "' AS " + CATALOG
-                        + " (ROW_GROUP_SIZE " + ROW_GROUP_SIZE + ", STORAGE_VERSION 'v1.2.0')");
-                s.execute("USE " + CATALOG);
-            } catch (SQLException e) {
-                c.close();
-                throw e;
-            }
-            DuckDbStore store = new DuckDbStore(options, (DuckDBConnection) c);
+            DuckDbStore store = new DuckDbStore(options, attach(options));
             LOG.info("Embedded store open at {} ({} months of readings)", options.databaseFile(), store.months.size());
             return store;
         } catch (IOException | SQLException e) {
             throw new StoreException(
                     "could not open the store at " + options.databaseFile() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** A new in-process DuckDB with the store's file attached as its default catalog. */
+    private static DuckDBConnection attach(DuckDbOptions options) throws SQLException {
+        Connection c = DriverManager.getConnection("jdbc:duckdb:");
+        try (Statement s = c.createStatement()) {
+            s.execute("ATTACH '" + options.databaseFile().toString().replace("'", "''") + "' AS " + CATALOG
+                    + " (ROW_GROUP_SIZE " + ROW_GROUP_SIZE + ", STORAGE_VERSION 'v1.2.0')");
+            s.execute("USE " + CATALOG);
+        } catch (SQLException e) {
+            c.close();
+            throw e;
+        }
+        return (DuckDBConnection) c;
+    }
+
+    /** The writer connection's settings and its staging tables (both live as long as the in-process database). */
+    private void prepare(DuckDBConnection c) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            s.execute("SET memory_limit = '" + options.memoryLimit().replace("'", "") + "'");
+            s.execute("SET threads = " + options.threads());
+            s.execute("SET checkpoint_threshold = '"
+                    + options.checkpointThreshold().replace("'", "") + "'");
+            for (String ddl : Schema.STAGING) {
+                s.execute(ddl);
+            }
+        }
+    }
+
+    // ---- keeping the database attached
+
+    /** Work on the store's connections: shared with other work, exclusive of attaching the file again. */
+    private ConnectionSource guarded(ConnectionSource inner) {
+        return new ConnectionSource() {
+            @Override
+            public <T> T with(String what, Work<T> work) {
+                reattachIfInvalidated();
+                life.readLock().lock();
+                try {
+                    return inner.with(what, work);
+                } catch (StoreException e) {
+                    noteInvalidation(e);
+                    throw e;
+                } finally {
+                    life.readLock().unlock();
+                }
+            }
+        };
+    }
+
+    private <T> T withMetadataConnection(String what, ConnectionSource.Work<T> work) {
+        synchronized (metadataLock) {
+            try {
+                return work.run(metadataConnection);
+            } catch (SQLException e) {
+                throw new StoreException("could not " + what + ": " + e.getMessage(), e);
+            }
+        }
+    }
+
+    /** Work done with the writer connection. */
+    private interface WriterWork<T> {
+        T run(DuckDBConnection writer) throws SQLException;
+    }
+
+    /** Runs one write on the writer connection. */
+    private <T> T write(String what, WriterWork<T> work) {
+        reattachIfInvalidated();
+        life.readLock().lock();
+        try {
+            synchronized (writeLock) {
+                return work.run(writer);
+            }
+        } catch (SQLException e) {
+            StoreException failure = new StoreException("could not " + what + ": " + e.getMessage(), e);
+            noteInvalidation(failure);
+            throw failure;
+        } finally {
+            life.readLock().unlock();
+        }
+    }
+
+    /** Remembers that DuckDB invalidated the database, so that the next call attaches it again. */
+    private void noteInvalidation(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            String m = t.getMessage();
+            if (m != null && m.contains("invalidated")) {
+                if (invalidated == null) {
+                    LOG.warn(
+                            "The embedded store was invalidated by DuckDB; it is attached again at its next use: {}",
+                            m);
+                }
+                invalidated = m;
+                return;
+            }
+        }
+    }
+
+    /**
+     * Attaches the database file again after DuckDB invalidated it: closes every connection of the old
+     * in-process database (under the exclusive lock, so none is in use) and opens a new one, which replays the
+     * write-ahead log. Tried at most once a second; fails with the reason while it cannot be done (a disk still
+     * full).
+     */
+    private void reattachIfInvalidated() {
+        if (invalidated == null) {
+            return;
+        }
+        life.writeLock().lock();
+        try {
+            if (invalidated == null) {
+                return;
+            }
+            long now = System.nanoTime();
+            if (lastAttach != 0 && now - lastAttach < REATTACH_EVERY_NANOS) {
+                throw new StoreException("the embedded store is unusable until it is attached again: " + invalidated);
+            }
+            lastAttach = now;
+            closeConnections();
+            try {
+                DuckDBConnection fresh = attach(options);
+                prepare(fresh);
+                writer = fresh;
+                pool.refill(fresh);
+                metadataConnection = ConnectionPool.duplicate(fresh);
+            } catch (SQLException e) {
+                closeConnections();
+                throw new StoreException("could not attach the embedded store again: " + e.getMessage(), e);
+            }
+            LOG.info("Embedded store attached again at {}", options.databaseFile());
+            invalidated = null;
+        } finally {
+            life.writeLock().unlock();
+        }
+    }
+
+    private void closeConnections() {
+        pool.close();
+        for (Connection c : new Connection[] {metadataConnection, writer}) {
+            try {
+                if (c != null) {
+                    c.close();
+                }
+            } catch (SQLException e) {
+                LOG.debug("Closing a connection of the invalidated store: {}", e.getMessage());
+            }
         }
     }
 
@@ -138,55 +286,28 @@ public final class DuckDbStore implements Store, MetadataDelegate {
         if (batch.isEmpty()) {
             return;
         }
-        synchronized (writeLock) {
-            YearMonth single =
-                    batch.rejected().isEmpty() && batch.staleHours().isEmpty() ? singleMonth(batch.readings()) : null;
-            if (single != null) {
-                appendToMonth(single, batch.readings());
-                return;
-            }
-            try {
-                Set<YearMonth> touched = stage(batch.readings());
-                writer.setAutoCommit(false);
-                try {
-                    try (Statement s = writer.createStatement()) {
-                        // time-major order within a commit: timestamps compress to runs (see ROW_GROUP_SIZE)
-                        for (YearMonth m : touched) {
-                            String range = touched.size() == 1
-                                    ? ""
-                                    : " WHERE ts >= " + monthStart(m) + " AND ts < " + monthStart(m.plusMonths(1));
-                            s.execute("INSERT INTO " + Schema.monthTable(m) + " SELECT * FROM stage_readings" + range
-                                    + " ORDER BY ts, channel_id");
-                        }
-                    }
-                    insertQuarantine(batch.rejected());
-                    insertStale(batch.staleHours());
-                    writer.commit();
-                } catch (SQLException | RuntimeException e) {
-                    writer.rollback();
-                    throw e;
-                } finally {
-                    writer.setAutoCommit(true);
-                }
-            } catch (SQLException e) {
-                throw new StoreException(
-                        "could not write a batch of " + batch.readings().size() + " readings: " + e.getMessage(), e);
-            } finally {
-                clearStage("stage_readings");
-            }
+        String what = "write a batch of " + batch.readings().size() + " readings";
+        YearMonth single =
+                batch.rejected().isEmpty() && batch.staleHours().isEmpty() ? singleMonth(batch.readings()) : null;
+        if (single != null) {
+            ensureMonth(single);
+            write(what, w -> appendToMonth(w, single, batch.readings()));
+            return;
         }
+        Set<YearMonth> touched = monthsOf(batch.readings());
+        touched.forEach(this::ensureMonth);
+        write(what, w -> staged(w, batch, touched));
     }
 
     /**
      * The month all the readings belong to, or null when they span several (or there are none, or too many for
-     * one appender flush).
+     * one appender chunk).
      */
     private static YearMonth singleMonth(List<Reading> readings) {
         if (readings.isEmpty() || readings.size() > DIRECT_APPEND_MAX) {
             return null;
         }
-        YearMonth m =
-                YearMonth.from(Instant.ofEpochMilli(readings.get(0).timestamp()).atOffset(ZoneOffset.UTC));
+        YearMonth m = monthOf(readings.get(0).timestamp());
         long from = monthStart(m);
         long to = monthStart(m.plusMonths(1));
         for (Reading r : readings) {
@@ -197,58 +318,87 @@ public final class DuckDbStore implements Store, MetadataDelegate {
         return m;
     }
 
-    /**
-     * The common batch (readings of one month, nothing else): straight into the month's table with one appender,
-     * whose single flush on close is one transaction. Sorted here as the staged path's {@code ORDER BY} would.
-     */
-    private void appendToMonth(YearMonth m, List<Reading> readings) {
-        ensureMonth(m);
-        Reading[] sorted = readings.toArray(Reading[]::new);
-        Arrays.sort(sorted, TIME_MAJOR);
-        try (DuckDBAppender a = writer.createAppender(CATALOG, "main", Schema.monthTable(m))) {
-            for (Reading r : sorted) {
-                a.beginRow();
-                a.append(r.channelId());
-                a.append(r.timestamp());
-                a.append(r.value());
-                a.append((byte) r.quality().ordinal());
-                a.endRow();
-            }
-        } catch (SQLException e) {
-            throw new StoreException(
-                    "could not write a batch of " + readings.size() + " readings: " + e.getMessage(), e);
-        }
+    private static YearMonth monthOf(long timestamp) {
+        return YearMonth.from(Instant.ofEpochMilli(timestamp).atOffset(ZoneOffset.UTC));
     }
 
-    /** Appends readings to the staging table; returns the months they belong to, creating their tables. */
-    private Set<YearMonth> stage(List<Reading> readings) throws SQLException {
+    private static Set<YearMonth> monthsOf(List<Reading> readings) {
         Set<YearMonth> touched = new TreeSet<>();
-        if (readings.isEmpty()) {
-            return touched;
-        }
-        long monthFrom = Long.MAX_VALUE;
-        long monthTo = Long.MIN_VALUE;
-        try (DuckDBAppender a = writer.createAppender("temp", "main", "stage_readings")) {
-            for (Reading r : readings) {
-                long ts = r.timestamp();
-                if (ts < monthFrom || ts >= monthTo) {
-                    YearMonth m = YearMonth.from(Instant.ofEpochMilli(ts).atOffset(ZoneOffset.UTC));
-                    touched.add(m);
-                    monthFrom = monthStart(m);
-                    monthTo = monthStart(m.plusMonths(1));
-                }
-                a.beginRow();
-                a.append(r.channelId());
-                a.append(ts);
-                a.append(r.value());
-                a.append((byte) r.quality().ordinal());
-                a.endRow();
+        long from = Long.MAX_VALUE;
+        long to = Long.MIN_VALUE;
+        for (Reading r : readings) {
+            if (r.timestamp() < from || r.timestamp() >= to) {
+                YearMonth m = monthOf(r.timestamp());
+                touched.add(m);
+                from = monthStart(m);
+                to = monthStart(m.plusMonths(1));
             }
         }
-        for (YearMonth m : touched) {
-            ensureMonth(m);
-        }
         return touched;
+    }
+
+    /**
+     * The common small batch (readings of one month, nothing else, one appender chunk): straight into the month's
+     * table, sorted as the staged path's {@code ORDER BY} would; the explicit flush is its one commit.
+     */
+    private Void appendToMonth(DuckDBConnection w, YearMonth m, List<Reading> readings) throws SQLException {
+        Reading[] sorted = readings.toArray(Reading[]::new);
+        Arrays.sort(sorted, TIME_MAJOR);
+        try (DuckDBAppender a = w.createAppender(CATALOG, "main", Schema.monthTable(m))) {
+            appendReadings(a, Arrays.asList(sorted));
+        }
+        return null;
+    }
+
+    /** Appends readings and flushes them, so that a failure is thrown rather than lost in the appender's close. */
+    private static void appendReadings(DuckDBAppender a, List<Reading> readings) throws SQLException {
+        for (Reading r : readings) {
+            a.beginRow();
+            a.append(r.channelId());
+            a.append(r.timestamp());
+            a.append(r.value());
+            a.append((byte) r.quality().ordinal());
+            a.endRow();
+        }
+        a.flush();
+    }
+
+    /**
+     * Stages the readings in a temporary table, then moves them into their month tables (time-major: timestamps
+     * compress to runs, see {@link #ROW_GROUP_SIZE}) with the quarantine rows and stale marks in one transaction.
+     * The rows moved are counted against the batch, so a staging that lost rows fails the batch.
+     */
+    private Void staged(DuckDBConnection w, WriteBatch batch, Set<YearMonth> touched) throws SQLException {
+        try {
+            clear(w, "stage_readings"); // what a failed batch left must never join this one
+            if (!batch.readings().isEmpty()) {
+                try (DuckDBAppender a = w.createAppender("temp", "main", "stage_readings")) {
+                    appendReadings(a, batch.readings());
+                }
+            }
+            Dialect.DUCKDB.inTransaction(w, tx -> {
+                long moved = 0;
+                try (Statement s = tx.createStatement()) {
+                    for (YearMonth m : touched) {
+                        String range = touched.size() == 1
+                                ? ""
+                                : " WHERE ts >= " + monthStart(m) + " AND ts < " + monthStart(m.plusMonths(1));
+                        moved += s.executeUpdate("INSERT INTO " + Schema.monthTable(m) + " SELECT * FROM stage_readings"
+                                + range + " ORDER BY ts, channel_id");
+                    }
+                }
+                if (moved != batch.readings().size()) {
+                    throw new SQLException(
+                            "staged " + moved + " of " + batch.readings().size() + " readings; nothing kept");
+                }
+                insertQuarantine(tx, batch.rejected());
+                insertStale(tx, batch.staleHours());
+                return null;
+            });
+            return null;
+        } finally {
+            clearQuietly(w, "stage_readings");
+        }
     }
 
     @Override
@@ -256,15 +406,14 @@ public final class DuckDbStore implements Store, MetadataDelegate {
         if (months.contains(m)) {
             return;
         }
-        synchronized (writeLock) {
-            try (Statement s = writer.createStatement()) {
+        write("create the table of " + m, w -> {
+            try (Statement s = w.createStatement()) {
                 s.execute(Schema.createMonth(m));
                 months.add(m);
                 refreshView(s);
-            } catch (SQLException e) {
-                throw new StoreException("could not create the table of " + m + ": " + e.getMessage(), e);
             }
-        }
+            return null;
+        });
     }
 
     /** The {@code readings} view over all month tables, with real timestamps, for people and SQL tools. */
@@ -288,55 +437,85 @@ public final class DuckDbStore implements Store, MetadataDelegate {
         return m.atDay(1).atStartOfDay().toInstant(ZoneOffset.UTC).toEpochMilli();
     }
 
-    private void insertQuarantine(List<QuarantineEntry> entries) throws SQLException {
-        if (entries.isEmpty()) {
-            return;
-        }
-        try (PreparedStatement ps = writer.prepareStatement("INSERT INTO quarantine VALUES (?, ?, ?, ?, ?, ?)")) {
-            for (QuarantineEntry e : entries) {
-                ps.setLong(1, e.receivedAt().toEpochMilli());
-                ps.setString(2, e.source());
-                ps.setLong(3, e.customerId());
-                ps.setString(4, e.reason());
-                ps.setString(5, e.detail());
-                ps.setString(6, e.payload());
-                ps.addBatch();
-            }
-            ps.executeBatch();
-        }
+    private static final List<String> QUARANTINE_COLUMNS =
+            List.of("received_at", "source", "customer_id", "reason", "detail", "payload");
+
+    /** Inside a transaction: multi-row inserts, since the driver's batches open a transaction of their own. */
+    private static void insertQuarantine(Connection c, List<QuarantineEntry> entries) throws SQLException {
+        Dialect.DUCKDB.insertAll(
+                c,
+                "quarantine",
+                QUARANTINE_COLUMNS,
+                entries.stream()
+                        .map(e -> new Object[] {
+                            e.receivedAt().toEpochMilli(),
+                            e.source(),
+                            e.customerId(),
+                            e.reason(),
+                            e.detail(),
+                            e.payload()
+                        })
+                        .toList());
     }
 
-    private void insertStale(List<ReadingKey> hours) throws SQLException {
-        if (hours.isEmpty()) {
-            return;
-        }
-        try (PreparedStatement ps = writer.prepareStatement("INSERT INTO stale_hours VALUES (?, ?)")) {
-            for (ReadingKey k : hours) {
-                ps.setInt(1, k.channelId());
-                ps.setLong(2, k.timestamp());
-                ps.addBatch();
-            }
-            ps.executeBatch();
-        }
+    private static void insertStale(Connection c, List<ReadingKey> hours) throws SQLException {
+        Dialect.DUCKDB.insertAll(
+                c,
+                "stale_hours",
+                List.of("channel_id", "hour"),
+                hours.stream()
+                        .map(k -> new Object[] {k.channelId(), k.timestamp()})
+                        .toList());
     }
 
-    private void clearStage(String table) {
-        try (Statement s = writer.createStatement()) {
+    private static void clear(Connection c, String table) throws SQLException {
+        try (Statement s = c.createStatement()) {
             s.execute("DELETE FROM " + table);
+        }
+    }
+
+    private static void clearQuietly(Connection c, String table) {
+        try {
+            clear(c, table);
         } catch (SQLException e) {
-            LOG.warn("Could not clear {}: {}", table, e.getMessage());
+            LOG.warn("Could not clear {} (it is cleared again before its next use): {}", table, e.getMessage());
         }
     }
 
     @Override
     public void quarantine(List<QuarantineEntry> entries) {
-        synchronized (writeLock) {
-            try {
-                insertQuarantine(entries);
-            } catch (SQLException e) {
-                throw new StoreException("could not record rejected inputs: " + e.getMessage(), e);
-            }
+        if (entries.isEmpty()) {
+            return;
         }
+        write(
+                "record rejected inputs",
+                w -> Dialect.DUCKDB.inTransaction(w, tx -> {
+                    insertQuarantine(tx, entries);
+                    return null;
+                }));
+    }
+
+    @Override
+    public long pruneQuarantine(Instant olderThan, long keepAtMost) {
+        return write("prune the quarantine", w -> {
+            long removed;
+            try (PreparedStatement ps = w.prepareStatement("DELETE FROM quarantine WHERE received_at < ?")) {
+                ps.setLong(1, olderThan.toEpochMilli());
+                removed = ps.executeUpdate();
+            }
+            try (PreparedStatement ps = w.prepareStatement(
+                    "DELETE FROM quarantine WHERE received_at < (SELECT"
+                            + " min(received_at) FROM (SELECT received_at FROM quarantine ORDER BY received_at DESC LIMIT ?))")) {
+                ps.setLong(1, keepAtMost);
+                removed += ps.executeUpdate();
+            }
+            return removed;
+        });
+    }
+
+    @Override
+    public long quarantineSize() {
+        return queries.countQuarantined();
     }
 
     @Override
@@ -344,9 +523,10 @@ public final class DuckDbStore implements Store, MetadataDelegate {
         if (rollups.isEmpty()) {
             return;
         }
-        synchronized (writeLock) {
+        write("write hourly rollups", w -> {
             try {
-                try (DuckDBAppender a = writer.createAppender("temp", "main", "stage_rollups")) {
+                clear(w, "stage_rollups");
+                try (DuckDBAppender a = w.createAppender("temp", "main", "stage_rollups")) {
                     for (Rollup r : rollups) {
                         a.beginRow();
                         a.append(r.channelId());
@@ -362,16 +542,16 @@ public final class DuckDbStore implements Store, MetadataDelegate {
                         }
                         a.endRow();
                     }
+                    a.flush();
                 }
-                try (Statement s = writer.createStatement()) {
+                try (Statement s = w.createStatement()) {
                     s.execute("INSERT OR REPLACE INTO rollup_hourly SELECT * FROM stage_rollups");
                 }
-            } catch (SQLException e) {
-                throw new StoreException("could not write hourly rollups: " + e.getMessage(), e);
+                return null;
             } finally {
-                clearStage("stage_rollups");
+                clearQuietly(w, "stage_rollups");
             }
-        }
+        });
     }
 
     @Override
@@ -379,9 +559,10 @@ public final class DuckDbStore implements Store, MetadataDelegate {
         if (days.isEmpty()) {
             return;
         }
-        synchronized (writeLock) {
+        write("rebuild daily rollups", w -> {
             try {
-                try (DuckDBAppender a = writer.createAppender("temp", "main", "stage_days")) {
+                clear(w, "stage_days");
+                try (DuckDBAppender a = w.createAppender("temp", "main", "stage_days")) {
                     for (DayKey d : days) {
                         a.beginRow();
                         a.append(d.channelId());
@@ -389,61 +570,62 @@ public final class DuckDbStore implements Store, MetadataDelegate {
                         a.append(d.end());
                         a.endRow();
                     }
+                    a.flush();
                 }
-                try (Statement s = writer.createStatement()) {
+                try (Statement s = w.createStatement()) {
                     s.execute("INSERT OR REPLACE INTO rollup_daily SELECT d.channel_id, d.start, sum(h.count),"
                             + " sum(h.sum), min(h.min), max(h.max), sum(h.energy) FROM stage_days d"
                             + " JOIN rollup_hourly h ON h.channel_id = d.channel_id AND h.start >= d.start"
                             + " AND h.start < d.finish GROUP BY d.channel_id, d.start");
                 }
-            } catch (SQLException e) {
-                throw new StoreException("could not rebuild daily rollups: " + e.getMessage(), e);
+                return null;
             } finally {
-                clearStage("stage_days");
+                clearQuietly(w, "stage_days");
             }
-        }
+        });
     }
 
     @Override
     public void clearStaleHours(Collection<ReadingKey> hours) {
-        synchronized (writeLock) {
-            try (PreparedStatement ps =
-                    writer.prepareStatement("DELETE FROM stale_hours WHERE channel_id = ? AND hour = ?")) {
-                for (ReadingKey k : hours) {
-                    ps.setInt(1, k.channelId());
-                    ps.setLong(2, k.timestamp());
-                    ps.addBatch();
-                }
-                ps.executeBatch();
-            } catch (SQLException e) {
-                throw new StoreException("could not clear stale hours: " + e.getMessage(), e);
-            }
+        if (hours.isEmpty()) {
+            return;
         }
+        write(
+                "clear stale hours",
+                w -> Dialect.DUCKDB.inTransaction(w, tx -> {
+                    try (PreparedStatement ps =
+                            tx.prepareStatement("DELETE FROM stale_hours WHERE channel_id = ? AND hour = ?")) {
+                        for (ReadingKey k : hours) {
+                            ps.setInt(1, k.channelId());
+                            ps.setLong(2, k.timestamp());
+                            ps.executeUpdate(); // no batch: the driver would open a transaction of its own
+                        }
+                    }
+                    return null;
+                }));
     }
 
     @Override
     public void dropMonth(YearMonth month) {
-        synchronized (writeLock) {
-            try (Statement s = writer.createStatement()) {
+        write("drop " + month, w -> {
+            try (Statement s = w.createStatement()) {
                 s.execute("DROP TABLE IF EXISTS " + Schema.monthTable(month));
                 months.remove(month);
                 refreshView(s);
-                LOG.info("Dropped the readings of {}", month);
-            } catch (SQLException e) {
-                throw new StoreException("could not drop " + month + ": " + e.getMessage(), e);
             }
-        }
+            return null;
+        });
+        LOG.info("Dropped the readings of {}", month);
     }
 
     /** Writes everything to the database file and empties the write-ahead log. */
     public void checkpoint() {
-        synchronized (writeLock) {
-            try (Statement s = writer.createStatement()) {
+        write("checkpoint", w -> {
+            try (Statement s = w.createStatement()) {
                 s.execute("CHECKPOINT");
-            } catch (SQLException e) {
-                throw new StoreException("could not checkpoint: " + e.getMessage(), e);
             }
-        }
+            return null;
+        });
     }
 
     /** DuckDB's own account of its file: block size, used and free blocks, WAL size. */
@@ -565,14 +747,13 @@ public final class DuckDbStore implements Store, MetadataDelegate {
 
     @Override
     public void close() {
-        synchronized (writeLock) {
-            reads.close();
-            try {
-                metadataConnection.close();
-                writer.close();
-            } catch (SQLException e) {
-                LOG.warn("Closing the store: {}", e.getMessage());
+        life.writeLock().lock();
+        try {
+            synchronized (writeLock) {
+                closeConnections();
             }
+        } finally {
+            life.writeLock().unlock();
         }
         LOG.info("Embedded store closed");
     }

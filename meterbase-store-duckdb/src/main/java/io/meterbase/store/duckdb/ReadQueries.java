@@ -7,6 +7,7 @@ import io.meterbase.core.store.CsvExport;
 import io.meterbase.core.store.QuarantineEntry;
 import io.meterbase.core.store.ReadingKey;
 import io.meterbase.core.store.Rollup;
+import io.meterbase.store.jdbc.ConnectionSource;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.io.Writer;
@@ -29,10 +30,10 @@ import java.util.stream.Collectors;
 /** The read side of the embedded store; every query runs on a pooled connection. Thread-safe. */
 final class ReadQueries {
 
-    private final ConnectionPool pool;
+    private final ConnectionSource pool;
     private final NavigableSet<YearMonth> months;
 
-    ReadQueries(ConnectionPool pool, NavigableSet<YearMonth> months) {
+    ReadQueries(ConnectionSource pool, NavigableSet<YearMonth> months) {
         this.pool = pool;
         this.months = months;
     }
@@ -307,6 +308,14 @@ final class ReadQueries {
                 }
             }
             return out;
+        });
+    }
+
+    long countQuarantined() {
+        return pool.with("count the quarantine", c -> {
+            try (ResultSet rs = c.createStatement().executeQuery("SELECT count(*) FROM quarantine")) {
+                return rs.next() ? rs.getLong(1) : 0L;
+            }
         });
     }
 

@@ -12,6 +12,7 @@ import io.meterbase.core.model.GeoPosition;
 import io.meterbase.core.model.Quantity;
 import io.meterbase.core.model.Role;
 import io.meterbase.core.model.Site;
+import io.meterbase.core.store.MetadataBatch;
 import io.meterbase.core.store.MetadataStore;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -71,32 +72,44 @@ public final class JdbcMetadataStore implements MetadataStore {
 
     @Override
     public void save(Gateway g) {
-        upsert("gateways", g.id(), g.customerId(), g.siteId(), g.ref(), g.name(), g.address(), g.port());
+        upsert("gateways", values(g));
     }
 
     @Override
     public void save(Device d) {
-        upsert(
-                "devices",
-                d.id(),
-                d.customerId(),
-                d.siteId(),
-                d.gatewayId(),
-                d.ref(),
-                d.name(),
-                d.type().name(),
-                d.category().name());
+        upsert("devices", values(d));
     }
 
     @Override
     public void save(Channel c) {
-        upsert(
-                "channels",
-                c.id(),
-                c.deviceId(),
-                c.name(),
-                c.quantity().name(),
-                c.accumulation().name());
+        upsert("channels", values(c));
+    }
+
+    private static Object[] values(Gateway g) {
+        return new Object[] {g.id(), g.customerId(), g.siteId(), g.ref(), g.name(), g.address(), g.port()};
+    }
+
+    private static Object[] values(Device d) {
+        return new Object[] {
+            d.id(),
+            d.customerId(),
+            d.siteId(),
+            d.gatewayId(),
+            d.ref(),
+            d.name(),
+            d.type().name(),
+            d.category().name()
+        };
+    }
+
+    private static Object[] values(Channel c) {
+        return new Object[] {
+            c.id(),
+            c.deviceId(),
+            c.name(),
+            c.quantity().name(),
+            c.accumulation().name()
+        };
     }
 
     @Override
@@ -117,16 +130,20 @@ public final class JdbcMetadataStore implements MetadataStore {
         String sql = dialect.upsert(table, COLUMNS.get(table));
         writes.with("save to " + table, c -> {
             try (PreparedStatement ps = c.prepareStatement(sql)) {
-                for (int i = 0; i < values.length; i++) {
-                    if (values[i] == null) {
-                        ps.setNull(i + 1, Types.NULL);
-                    } else {
-                        ps.setObject(i + 1, values[i]);
-                    }
-                }
+                bind(ps, values);
                 return ps.executeUpdate();
             }
         });
+    }
+
+    private static void bind(PreparedStatement ps, Object... values) throws SQLException {
+        for (int i = 0; i < values.length; i++) {
+            if (values[i] == null) {
+                ps.setNull(i + 1, Types.NULL);
+            } else {
+                ps.setObject(i + 1, values[i]);
+            }
+        }
     }
 
     /** Maps one row. */
@@ -240,26 +257,39 @@ public final class JdbcMetadataStore implements MetadataStore {
         }
         String sql = dialect.upsert("documents", COLUMNS.get("documents"));
         long now = System.currentTimeMillis();
-        writes.with("save documents", c -> {
-            boolean auto = c.getAutoCommit();
-            c.setAutoCommit(false);
-            try (PreparedStatement ps = c.prepareStatement(sql)) {
-                for (Map.Entry<String, String> e : jsonById.entrySet()) {
-                    ps.setString(1, kind + "/" + e.getKey());
-                    ps.setString(2, kind);
-                    ps.setString(3, e.getValue());
-                    ps.setLong(4, now);
-                    ps.executeUpdate();
-                }
-                c.commit();
-                return jsonById.size();
-            } catch (java.sql.SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
-            } finally {
-                c.setAutoCommit(auto);
-            }
-        });
+        writes.with(
+                "save documents",
+                c -> dialect.inTransaction(c, tx -> {
+                    try (PreparedStatement ps = tx.prepareStatement(sql)) {
+                        for (Map.Entry<String, String> e : jsonById.entrySet()) {
+                            bind(ps, kind + "/" + e.getKey(), kind, e.getValue(), now);
+                            ps.executeUpdate();
+                        }
+                    }
+                    return jsonById.size();
+                }));
+    }
+
+    @Override
+    public synchronized void saveAll(MetadataBatch batch) {
+        if (batch.isEmpty()) {
+            return;
+        }
+        writes.with(
+                "save " + batch.size() + " registrations",
+                c -> dialect.inTransaction(c, tx -> {
+                    upsertAll(tx, "gateways", batch.gateways(), JdbcMetadataStore::values);
+                    upsertAll(tx, "devices", batch.devices(), JdbcMetadataStore::values);
+                    upsertAll(tx, "channels", batch.channels(), JdbcMetadataStore::values);
+                    return batch.size();
+                }));
+    }
+
+    private <T> void upsertAll(
+            java.sql.Connection c, String table, List<T> rows, java.util.function.Function<T, Object[]> values)
+            throws SQLException {
+        dialect.upsertAll(
+                c, table, COLUMNS.get(table), rows.stream().map(values).toList());
     }
 
     @Override

@@ -6,6 +6,7 @@ import io.meterbase.core.model.Customer;
 import io.meterbase.core.model.Device;
 import io.meterbase.core.model.Gateway;
 import io.meterbase.core.model.Site;
+import io.meterbase.core.store.MetadataBatch;
 import io.meterbase.core.store.MetadataStore;
 import java.util.List;
 import java.util.Map;
@@ -46,6 +47,11 @@ public interface MetadataDelegate extends MetadataStore {
     }
 
     @Override
+    default void saveAll(MetadataBatch batch) {
+        metadata().saveAll(batch);
+    }
+
+    @Override
     default List<Customer> customers() {
         return metadata().customers();
     }
@@ -78,6 +84,11 @@ public interface MetadataDelegate extends MetadataStore {
     @Override
     default void saveDocument(String kind, String id, String json) {
         metadata().saveDocument(kind, id, json);
+    }
+
+    @Override
+    default void saveDocuments(String kind, Map<String, String> jsonById) {
+        metadata().saveDocuments(kind, jsonById);
     }
 
     @Override

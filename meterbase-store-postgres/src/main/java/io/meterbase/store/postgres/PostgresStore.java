@@ -308,6 +308,33 @@ public final class PostgresStore implements Store, MetadataDelegate {
     }
 
     @Override
+    public long pruneQuarantine(Instant olderThan, long keepAtMost) {
+        return connections.with("prune the quarantine", c -> {
+            long removed;
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM quarantine WHERE received_at < ?")) {
+                ps.setObject(1, olderThan.atOffset(ZoneOffset.UTC));
+                removed = ps.executeUpdate();
+            }
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM quarantine WHERE received_at < (SELECT"
+                    + " min(received_at) FROM (SELECT received_at FROM quarantine ORDER BY received_at DESC"
+                    + " LIMIT ?) newest)")) {
+                ps.setLong(1, keepAtMost);
+                removed += ps.executeUpdate();
+            }
+            return removed;
+        });
+    }
+
+    @Override
+    public long quarantineSize() {
+        return connections.with("count the quarantine", c -> {
+            try (ResultSet rs = c.createStatement().executeQuery("SELECT count(*) FROM quarantine")) {
+                return rs.next() ? rs.getLong(1) : 0L;
+            }
+        });
+    }
+
+    @Override
     public void upsertHourly(Collection<Rollup> rollups) {
         if (rollups.isEmpty()) {
             return;
