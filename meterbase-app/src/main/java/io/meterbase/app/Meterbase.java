@@ -6,20 +6,25 @@ import io.meterbase.core.auth.DevicePsk;
 import io.meterbase.core.energy.ChannelInfo;
 import io.meterbase.core.energy.EnergyRules;
 import io.meterbase.core.energy.RollupTracker;
+import io.meterbase.core.health.Health;
+import io.meterbase.core.ingest.DiskGuard;
 import io.meterbase.core.ingest.DurableWriter;
 import io.meterbase.core.ingest.FormatRegistry;
+import io.meterbase.core.ingest.IngestLimits;
 import io.meterbase.core.ingest.IngestService;
 import io.meterbase.core.ingest.IngestSettings;
 import io.meterbase.core.ingest.LiveState;
 import io.meterbase.core.ingest.Normalizer;
 import io.meterbase.core.ingest.Presence;
-import io.meterbase.core.ingest.RateLimiter;
+import io.meterbase.core.ingest.QuarantineQuota;
+import io.meterbase.core.ingest.WriterStatus;
 import io.meterbase.core.model.Channel;
 import io.meterbase.core.model.Role;
 import io.meterbase.core.model.Site;
 import io.meterbase.core.query.ConsumptionService;
 import io.meterbase.core.query.HistoryService;
 import io.meterbase.core.registry.Registry;
+import io.meterbase.core.store.QuarantineRetention;
 import io.meterbase.core.store.RetentionJob;
 import io.meterbase.core.store.Store;
 import io.meterbase.formats.Formats;
@@ -27,6 +32,7 @@ import io.meterbase.formats.emoncms.EmoncmsDecoder;
 import io.meterbase.formats.emoncms.EmoncmsInputs;
 import io.meterbase.http.ApiContext;
 import io.meterbase.http.HttpApi;
+import io.meterbase.http.HttpLimits;
 import io.meterbase.http.Tls;
 import io.meterbase.store.duckdb.DuckDbOptions;
 import io.meterbase.store.duckdb.DuckDbParquetEncoder;
@@ -45,9 +51,13 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.YearMonth;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -71,6 +81,8 @@ public final class Meterbase implements AutoCloseable {
     private final CoapTransport coap;
     private final ExternalBroker external;
     private final IngestService ingest;
+    private final DiskGuard disk;
+    private java.util.function.LongSupplier quarantineEntries = () -> -1;
     private final Presence presence;
     private final Control control;
     private final Analytics analytics;
@@ -95,22 +107,20 @@ public final class Meterbase implements AutoCloseable {
                     channelInfo(registry),
                     new EnergyRules(settings.maxIntegrationGap().toMillis()));
             this.writer = new DurableWriter(
-                    store,
-                    rollups,
-                    live::onDurable,
-                    ingestMetrics,
-                    settings.queueCapacity(),
-                    settings.maxBatch(),
-                    settings.rollupInterval());
+                            store, rollups, live::onDurable, ingestMetrics, DurableWriter.Settings.of(settings), clock)
+                    .start();
             started.push(writer);
-            double rate = Double.parseDouble(config.string("ingest.rate-limit.readings-per-second"));
-            double burst = Double.parseDouble(config.string("ingest.rate-limit.burst"));
+            IngestLimits limits = new IngestLimits(limits(config), clock);
+            this.disk = new DiskGuard(List.of(config.dataDir()), config.bytes("storage.min-free"));
             this.ingest = new IngestService(
-                    new Normalizer(registry, settings),
+                    new Normalizer(registry, settings, limits::allowRegistrations),
                     writer,
                     ingestMetrics,
                     clock,
-                    new RateLimiter(rate, burst > 0 ? burst : rate * 10, clock));
+                    limits,
+                    disk,
+                    new QuarantineQuota(
+                            config.integer("quarantine.full-per-hour", 1, 1_000_000), Duration.ofHours(1), clock));
             this.presence = new Presence();
             EmoncmsDecoder emoncms = new EmoncmsDecoder(new EmoncmsInputs(config.emoncmsLayouts()));
             FormatRegistry formats = Formats.builtIn();
@@ -152,18 +162,27 @@ public final class Meterbase implements AutoCloseable {
                     control,
                     analytics,
                     metrics,
-                    writer::pending,
+                    this::health,
                     clock,
                     config.integer("http.max-body-bytes", 1024, Integer.MAX_VALUE));
-            this.http =
-                    HttpApi.start(api, config.string("http.host"), config.integer("http.port", 0, 65535), tls(config));
+            this.http = HttpApi.start(
+                    api,
+                    config.string("http.host"),
+                    config.integer("http.port", 0, 65535),
+                    tls(config),
+                    new HttpLimits(
+                            config.positiveMillis("http.idle-timeout"),
+                            config.positiveMillis("http.header-timeout"),
+                            config.integer("http.min-body-bytes-per-second", 0, Integer.MAX_VALUE)));
             started.push(http);
             this.mqtt = config.bool("mqtt.enabled")
                     ? EmbeddedBroker.start(
                             new MqttSettings(
                                     config.string("mqtt.host"),
                                     config.integer("mqtt.port", 0, 65535),
-                                    config.dataDir().resolve("mqtt")),
+                                    config.dataDir().resolve("mqtt"),
+                                    (int) Math.min(Integer.MAX_VALUE - 8, config.bytes("mqtt.max-packet-bytes")),
+                                    mqttInMemory(config)),
                             new MqttContext(
                                     registry,
                                     ingest,
@@ -203,6 +222,13 @@ public final class Meterbase implements AutoCloseable {
                     : null;
             housekeeping.scheduleWithFixedDelay(
                     new RetentionJob(store, clock, settings.retention()), 1, 3600, TimeUnit.SECONDS);
+            housekeeping.scheduleWithFixedDelay(disk::check, 1, 1, TimeUnit.SECONDS);
+            housekeeping.scheduleWithFixedDelay(ingest::storeQuotaSummaries, 60, 60, TimeUnit.SECONDS);
+            QuarantineRetention quarantine = new QuarantineRetention(
+                    store, clock, config.duration("quarantine.retention"), config.bytes("quarantine.max-entries"));
+            housekeeping.scheduleWithFixedDelay(quarantine, 5, 3600, TimeUnit.SECONDS);
+            this.quarantineEntries = quarantine::entries;
+            registerHealthMetrics(metrics);
             housekeeping.scheduleWithFixedDelay(monthsAhead(store, clock), 3600, 3600, TimeUnit.SECONDS);
         } catch (RuntimeException e) {
             while (!started.isEmpty()) {
@@ -293,7 +319,8 @@ public final class Meterbase implements AutoCloseable {
                         config.string("mqtt.external.share-group"),
                         ExternalBrokerSettings.DEFAULT_TOPICS),
                 context,
-                auth.principal().customerId());
+                auth.principal().customerId(),
+                auth.principal().keyId());
     }
 
     private static Control startControl(
@@ -407,6 +434,11 @@ public final class Meterbase implements AutoCloseable {
         return Optional.ofNullable(operatorSecret);
     }
 
+    /**
+     * Stops in order: no new requests on any transport, then what is queued is written (within
+     * {@code ingest.shutdown-drain}; the rest is refused so that senders send it again), then the services that
+     * live off durable readings, then the store.
+     */
     @Override
     public void close() {
         LOG.info("Stopping: no new requests; writing what is queued");
@@ -421,9 +453,84 @@ public final class Meterbase implements AutoCloseable {
             external.close();
         }
         http.close();
+        writer.close();
         analytics.close();
         control.close();
-        writer.close();
         store.close();
+        LOG.info("Stopped");
+    }
+
+    /** The state of each part, for {@code /health}. */
+    public Health health() {
+        List<Health.Check> checks = new ArrayList<>();
+        WriterStatus w = writer.status();
+        Map<String, Object> storeFigures =
+                Map.of("queue_readings", w.pending(), "readings_per_second", Math.round(w.readingsPerSecond()));
+        checks.add(
+                w.failing()
+                        ? new Health.Check(
+                                "store", Health.Status.DOWN, "the store cannot write: " + w.lastError(), storeFigures)
+                        : new Health.Check("store", Health.Status.UP, "writing", storeFigures));
+        Map<String, Object> diskFigures = Map.of("free_bytes", disk.freeBytes(), "min_free_bytes", disk.minFreeBytes());
+        checks.add(disk.refusal()
+                .map(why -> new Health.Check("disk", Health.Status.DEGRADED, why, diskFigures))
+                .orElseGet(() -> new Health.Check("disk", Health.Status.UP, "enough free space", diskFigures)));
+        if (mqtt != null) {
+            checks.add(
+                    mqtt.listening()
+                            ? new Health.Check("mqtt", Health.Status.UP, "listening on port " + mqtt.port(), Map.of())
+                            : new Health.Check(
+                                    "mqtt",
+                                    Health.Status.DEGRADED,
+                                    "the broker does not accept connections on port " + mqtt.port(),
+                                    Map.of()));
+        }
+        return Health.of(checks);
+    }
+
+    private void registerHealthMetrics(io.micrometer.core.instrument.MeterRegistry metrics) {
+        io.micrometer.core.instrument.Gauge.builder("meterbase.disk.free.bytes", disk, DiskGuard::freeBytes)
+                .description("least free space of the disks holding data.dir")
+                .register(metrics);
+        io.micrometer.core.instrument.Gauge.builder("meterbase.disk.min.free.bytes", disk, DiskGuard::minFreeBytes)
+                .description("free space below which new readings are refused")
+                .register(metrics);
+        io.micrometer.core.instrument.Gauge.builder(
+                        "meterbase.ingest.paused", disk, d -> d.refusal().isPresent() ? 1 : 0)
+                .description("1 while new readings are refused for lack of disk space")
+                .register(metrics);
+        io.micrometer.core.instrument.Gauge.builder(
+                        "meterbase.store.failing", writer, w -> w.status().failing() ? 1 : 0)
+                .description("1 while the store's writes fail (nothing is acknowledged)")
+                .register(metrics);
+        io.micrometer.core.instrument.Gauge.builder(
+                        "meterbase.quarantine.entries", this, m -> m.quarantineEntries.getAsLong())
+                .description("refused inputs kept (counted at each retention run)")
+                .register(metrics);
+    }
+
+    /** The readings limits from the {@code ingest.rate-limit.*} keys; bursts of 0 mean ten seconds' worth. */
+    static IngestLimits.Settings limits(MeterbaseConfig config) {
+        double perKey = Double.parseDouble(config.string("ingest.rate-limit.readings-per-second"));
+        double keyBurst = Double.parseDouble(config.string("ingest.rate-limit.burst"));
+        double perCustomer = Double.parseDouble(config.string("ingest.rate-limit.customer-readings-per-second"));
+        double customerBurst = Double.parseDouble(config.string("ingest.rate-limit.customer-burst"));
+        return new IngestLimits.Settings(
+                perKey,
+                keyBurst > 0 ? keyBurst : perKey * 10,
+                perCustomer,
+                customerBurst > 0 ? customerBurst : perCustomer * 10,
+                config.integer("ingest.rate-limit.new-devices-per-minute", 0, Integer.MAX_VALUE),
+                config.integer("ingest.rate-limit.unauthenticated-per-minute", 0, Integer.MAX_VALUE));
+    }
+
+    private static boolean mqttInMemory(MeterbaseConfig config) {
+        return switch (config.string("mqtt.persistence")) {
+            case "file" -> false;
+            case "in-memory" -> true;
+            default ->
+                throw new IllegalArgumentException(
+                        "mqtt.persistence: must be file or in-memory, was " + config.string("mqtt.persistence"));
+        };
     }
 }

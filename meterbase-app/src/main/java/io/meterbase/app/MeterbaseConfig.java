@@ -34,11 +34,32 @@ public final class MeterbaseConfig {
                     "false",
                     "without a keystore, make a self-signed one in data.dir/tls (for a demo; browsers warn)"),
             new Setting("http.max-body-bytes", "16777216", "largest accepted request body in bytes (16 MiB)"),
+            new Setting(
+                    "http.idle-timeout",
+                    "PT30S",
+                    "a connection idle this long (no byte of a request, or between requests) is closed"),
+            new Setting(
+                    "http.header-timeout",
+                    "PT10S",
+                    "a request whose headers are not complete this long after they began is closed"),
+            new Setting(
+                    "http.min-body-bytes-per-second",
+                    "1024",
+                    "a request body sent slower than this on average is refused (408); 0 turns the check off"),
             new Setting("store", "duckdb", "duckdb (embedded, in data.dir) or postgres (store.postgres.*)"),
             new Setting("data.dir", "data", "directory of the embedded store and the MQTT broker's sessions"),
             new Setting("mqtt.enabled", "true", "run the embedded MQTT broker (MQTT 3.1.1 and 5)"),
             new Setting("mqtt.host", "127.0.0.1", "address the MQTT broker binds to; 0.0.0.0 for all interfaces"),
             new Setting("mqtt.port", "1883", "MQTT port, 0 picks a free one"),
+            new Setting(
+                    "mqtt.max-packet-bytes",
+                    "16MB",
+                    "largest MQTT packet accepted (larger ones close the connection, MQTT 5: reason 0x95); KB, MB"),
+            new Setting(
+                    "mqtt.persistence",
+                    "file",
+                    "where the embedded broker keeps sessions and queued messages: file (in data.dir/mqtt, a few"
+                            + " hundred KB) or in-memory (lost at restart)"),
             new Setting(
                     "mqtt.external.url",
                     "",
@@ -86,15 +107,54 @@ public final class MeterbaseConfig {
                     "2000000",
                     "readings waiting for durability before uploads are refused with 503"),
             new Setting("ingest.max-batch", "200000", "most readings in one group commit"),
+            new Setting(
+                    "ingest.answer-within",
+                    "PT2S",
+                    "an upload is answered within this time: refused at once (503, Retry-After) when the queue ahead"
+                            + " of it would take more than half of it, and refused if not stored in time"),
+            new Setting(
+                    "ingest.shutdown-drain",
+                    "PT20S",
+                    "at shutdown, how long queued readings are still written; the rest are refused (senders resend)"),
             new Setting("ingest.rollup-interval", "PT1S", "how often rollups are brought up to date"),
             new Setting(
                     "ingest.rate-limit.readings-per-second",
-                    "0",
-                    "readings a second allowed to each gateway or directly reporting device; 0 turns limits off"),
+                    "20000",
+                    "readings a second allowed to each credential (API key, device key); 0 turns the limit off"),
             new Setting(
                     "ingest.rate-limit.burst",
                     "0",
-                    "readings a sender may send at once above its rate (0: ten seconds' worth)"),
+                    "readings a credential may send at once above its rate (0: ten seconds' worth)"),
+            new Setting(
+                    "ingest.rate-limit.customer-readings-per-second",
+                    "50000",
+                    "readings a second allowed to each customer, all its credentials together; 0 turns it off"),
+            new Setting(
+                    "ingest.rate-limit.customer-burst",
+                    "0",
+                    "readings a customer may send at once above its rate (0: ten seconds' worth)"),
+            new Setting(
+                    "ingest.rate-limit.new-devices-per-minute",
+                    "30000",
+                    "devices and gateways each customer may register a minute (readings of the others are refused"
+                            + " with registration_limited and accepted when sent again); 0 turns it off"),
+            new Setting(
+                    "ingest.rate-limit.unauthenticated-per-minute",
+                    "600",
+                    "requests a minute from one address that fail to authenticate; beyond them they are refused"
+                            + " (429) unread; 0 turns it off"),
+            new Setting(
+                    "quarantine.full-per-hour",
+                    "100",
+                    "refused inputs kept in full per source (customer or address) and reason an hour; the rest are"
+                            + " counted in one summary entry"),
+            new Setting("quarantine.retention", "P30D", "refused inputs are kept this long"),
+            new Setting("quarantine.max-entries", "1000000", "refused inputs kept at most (the oldest go first)"),
+            new Setting(
+                    "storage.min-free",
+                    "512MB",
+                    "free space kept on the disk of data.dir: below it new readings are refused (503) until space"
+                            + " is freed; KB, MB or GB"),
             new Setting(
                     "ingest.max-integration-gap",
                     "PT15M",
@@ -208,6 +268,37 @@ public final class MeterbaseConfig {
         }
     }
 
+    /** A size in bytes, written as a number of bytes or with KB, MB or GB (powers of 1024). */
+    public long bytes(String key) {
+        String v = string(key).trim().toUpperCase(java.util.Locale.ROOT);
+        long unit = 1;
+        for (String[] suffix : new String[][] {{"KB", "1024"}, {"MB", "1048576"}, {"GB", "1073741824"}, {"B", "1"}}) {
+            if (v.endsWith(suffix[0])) {
+                unit = Long.parseLong(suffix[1]);
+                v = v.substring(0, v.length() - suffix[0].length()).trim();
+                break;
+            }
+        }
+        try {
+            long n = Long.parseLong(v);
+            if (n < 0) {
+                throw new NumberFormatException();
+            }
+            return Math.multiplyExact(n, unit);
+        } catch (NumberFormatException | ArithmeticException e) {
+            throw new IllegalArgumentException(key + ": not a size such as 512MB: " + string(key));
+        }
+    }
+
+    /** A duration of at least a millisecond. */
+    public Duration positiveMillis(String key) {
+        Duration d = duration(key);
+        if (d.toMillis() < 1) {
+            throw new IllegalArgumentException(key + ": must be positive, was " + string(key));
+        }
+        return d;
+    }
+
     /** A duration of at least a second. */
     public Duration positiveDuration(String key) {
         Duration d = duration(key);
@@ -259,7 +350,9 @@ public final class MeterbaseConfig {
                 integer("ingest.queue-capacity", 1, Integer.MAX_VALUE),
                 integer("ingest.max-batch", 1, 10_000_000),
                 duration("ingest.rollup-interval"),
-                duration("ingest.max-integration-gap"));
+                duration("ingest.max-integration-gap"),
+                positiveMillis("ingest.answer-within"),
+                duration("ingest.shutdown-drain"));
         for (Quantity q : Quantity.values()) {
             String range = values.get("ingest.range." + q.key());
             if (range != null) {

@@ -1,6 +1,7 @@
 package io.meterbase.app;
 
 import io.meterbase.core.ingest.IngestMetrics;
+import io.meterbase.core.ingest.IngestMetrics.Refusal;
 import io.meterbase.core.ingest.RejectReason;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -13,7 +14,8 @@ import java.util.function.Supplier;
 
 /**
  * Pipeline metrics in Prometheus form: {@code meterbase_ingest_readings_total{result}},
- * {@code meterbase_ingest_rejected_total{reason}}, {@code meterbase_ingest_refused_total},
+ * {@code meterbase_ingest_rejected_total{reason}}, {@code meterbase_ingest_refused_total{why}},
+ * {@code meterbase_quarantine_counted_total},
  * {@code meterbase_store_write_seconds} (per group commit), {@code meterbase_ingest_queue_readings}.
  */
 final class MicrometerIngestMetrics implements IngestMetrics {
@@ -23,7 +25,8 @@ final class MicrometerIngestMetrics implements IngestMetrics {
     private final Counter duplicates;
     private final Counter written;
     private final Counter writeFailures;
-    private final Counter refused;
+    private final Map<Refusal, Counter> refused = new EnumMap<>(Refusal.class);
+    private final Counter quarantineCounted;
     private final Timer writeTime;
     private final Map<RejectReason, Counter> rejected = new EnumMap<>(RejectReason.class);
 
@@ -37,8 +40,16 @@ final class MicrometerIngestMetrics implements IngestMetrics {
                 .register(registry);
         written = Counter.builder("meterbase.store.readings.written").register(registry);
         writeFailures = Counter.builder("meterbase.store.write.failures").register(registry);
-        refused = Counter.builder("meterbase.ingest.refused")
-                .description("submissions refused because the pipeline was full")
+        for (Refusal why : Refusal.values()) {
+            refused.put(
+                    why,
+                    Counter.builder("meterbase.ingest.refused")
+                            .description("submissions refused as a whole; their senders were told to retry")
+                            .tag("why", why.key())
+                            .register(registry));
+        }
+        quarantineCounted = Counter.builder("meterbase.quarantine.counted")
+                .description("refused inputs counted but not kept (over their quota, or while the disk is low)")
                 .register(registry);
         writeTime = Timer.builder("meterbase.store.write")
                 .description("time of one durable group commit")
@@ -82,7 +93,12 @@ final class MicrometerIngestMetrics implements IngestMetrics {
     }
 
     @Override
-    public void refused() {
-        refused.increment();
+    public void refused(Refusal why) {
+        refused.get(why).increment();
+    }
+
+    @Override
+    public void quarantineCounted(int count) {
+        quarantineCounted.increment(count);
     }
 }

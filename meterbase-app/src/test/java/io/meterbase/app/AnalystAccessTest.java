@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.meterbase.core.ingest.NodeReport;
+import io.meterbase.core.ingest.Origin;
 import io.meterbase.core.ingest.RawReading;
 import io.meterbase.core.ingest.Upload;
 import io.meterbase.core.model.Channel;
@@ -113,7 +114,9 @@ class AnalystAccessTest {
         }
         // through the real pipeline, as an upload of the customer's gateway
         var ingest = server.ingestForTests();
-        ingest.ingest(customer, "test", new Upload("gw", List.of(new NodeReport(node, node, null, "fridge", rs))))
+        ingest.ingest(
+                        Origin.local(customer, "test"),
+                        new Upload("gw", List.of(new NodeReport(node, node, null, "fridge", rs))))
                 .get(30, TimeUnit.SECONDS);
     }
 

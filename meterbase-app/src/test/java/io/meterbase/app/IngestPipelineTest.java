@@ -10,6 +10,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import io.meterbase.core.ingest.IngestReport;
 import io.meterbase.core.ingest.NodeReport;
+import io.meterbase.core.ingest.Origin;
 import io.meterbase.core.ingest.OverloadedException;
 import io.meterbase.core.ingest.RawReading;
 import io.meterbase.core.ingest.RejectReason;
@@ -233,8 +234,7 @@ class IngestPipelineTest {
                 }
                 try {
                     accepted.add(f.ingest.ingest(
-                            f.customer.id(),
-                            "test",
+                            Origin.local(f.customer.id(), "test"),
                             new Upload("gw-1", List.of(new NodeReport("plug-1", null, null, null, batch)))));
                 } catch (OverloadedException e) {
                     refused++;
@@ -252,7 +252,7 @@ class IngestPipelineTest {
         PipelineFixture f = new PipelineFixture(dir, PipelineFixture.settings());
         f.close();
 
-        assertThatThrownBy(() -> f.ingest.ingest(f.customer.id(), "t", new Upload(null, List.of())))
+        assertThatThrownBy(() -> f.ingest.ingest(Origin.local(f.customer.id(), "t"), new Upload(null, List.of())))
                 .isInstanceOf(OverloadedException.class);
     }
 

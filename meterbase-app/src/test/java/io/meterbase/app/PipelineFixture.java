@@ -11,6 +11,7 @@ import io.meterbase.core.ingest.IngestSettings;
 import io.meterbase.core.ingest.LiveState;
 import io.meterbase.core.ingest.NodeReport;
 import io.meterbase.core.ingest.Normalizer;
+import io.meterbase.core.ingest.Origin;
 import io.meterbase.core.ingest.RawReading;
 import io.meterbase.core.ingest.Upload;
 import io.meterbase.core.model.Channel;
@@ -64,13 +65,18 @@ final class PipelineFixture implements AutoCloseable {
         };
         RollupTracker rollups = new RollupTracker(store, info, new EnergyRules(15 * 60_000));
         writer = new DurableWriter(
-                store,
-                rollups,
-                live::onDurable,
-                IngestMetrics.NONE,
-                settings.queueCapacity(),
-                settings.maxBatch(),
-                Duration.ofMillis(50));
+                        store,
+                        rollups,
+                        live::onDurable,
+                        IngestMetrics.NONE,
+                        new DurableWriter.Settings(
+                                settings.queueCapacity(),
+                                settings.maxBatch(),
+                                Duration.ofMillis(50),
+                                settings.answerWithin(),
+                                settings.drainOnClose()),
+                        clock)
+                .start();
         ingest = new IngestService(new Normalizer(registry, settings), writer, IngestMetrics.NONE, clock);
     }
 
@@ -83,7 +89,7 @@ final class PipelineFixture implements AutoCloseable {
     }
 
     IngestReport send(Upload upload) throws Exception {
-        return ingest.ingest(customer.id(), "test", upload).get(30, TimeUnit.SECONDS);
+        return ingest.ingest(Origin.local(customer.id(), "test"), upload).get(30, TimeUnit.SECONDS);
     }
 
     static RawReading power(long ts, double watts) {

@@ -13,7 +13,10 @@ import java.time.ZoneId;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Seed 002's denial-of-service resistance: a sender over its limit is refused clearly and counted. */
+/**
+ * Seed 002's denial-of-service resistance: a sender over its limit is refused clearly and counted, by its credential,
+ * whatever gateway names it uses.
+ */
 class RateLimitTest {
 
     @TempDir
@@ -54,6 +57,13 @@ class RateLimitTest {
 
             HttpResponse<String> first = http.send(upload, HttpResponse.BodyHandlers.ofString());
             HttpResponse<String> second = http.send(upload, HttpResponse.BodyHandlers.ofString());
+            // a new gateway name per upload gets no new allowance: the limit is the key's
+            HttpResponse<String> renamed = http.send(
+                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.httpPort() + "/api/v1/upload"))
+                            .header("Authorization", "Bearer " + key)
+                            .POST(HttpRequest.BodyPublishers.ofString(body.replace("noisy-gw", "fresh-gw-1")))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
             HttpResponse<String> limits = http.send(
                     HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.httpPort() + "/api/v1/rate-limits"))
                             .header("Authorization", "Bearer " + operator)
@@ -64,7 +74,10 @@ class RateLimitTest {
             assertThat(second.statusCode()).isEqualTo(429);
             assertThat(second.body()).contains("rate_limited", "exceeds 10 readings/s");
             assertThat(second.headers().firstValue("Retry-After")).isPresent();
-            assertThat(limits.body()).contains("\"" + customer + "/noisy-gw\":1");
+            assertThat(renamed.statusCode()).isEqualTo(429);
+            assertThat(server.registry().gateway(customer, "fresh-gw-1")).isEmpty();
+            long keyId = server.registry().keys(customer).get(0).id();
+            assertThat(limits.body()).contains("\"key/" + keyId + "\":2");
         }
     }
 }

@@ -3,6 +3,7 @@ package io.meterbase.http;
 import io.meterbase.analytics.service.Analytics;
 import io.meterbase.control.Control;
 import io.meterbase.core.auth.DevicePsk;
+import io.meterbase.core.health.Health;
 import io.meterbase.core.ingest.FormatRegistry;
 import io.meterbase.core.ingest.IngestService;
 import io.meterbase.core.ingest.LiveState;
@@ -15,7 +16,7 @@ import io.meterbase.core.store.Store;
 import io.meterbase.formats.emoncms.EmoncmsDecoder;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
-import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 
 /**
  * Everything the HTTP API needs, handed over as one toolbox: services, the store for reads, metrics, and limits.
@@ -35,6 +36,6 @@ public record ApiContext(
         Control control,
         Analytics analytics,
         PrometheusMeterRegistry metrics,
-        LongSupplier queueDepth,
+        Supplier<Health> health,
         Clock clock,
         int maxBodyBytes) {}

@@ -4,14 +4,13 @@ import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.meterbase.core.auth.AuthResult;
 import io.meterbase.core.ingest.DecodeException;
+import io.meterbase.core.ingest.IngestAnswer;
 import io.meterbase.core.ingest.IngestReport;
-import io.meterbase.core.ingest.OverloadedException;
+import io.meterbase.core.ingest.Origin;
 import io.meterbase.core.ingest.RateLimitedException;
 import io.meterbase.core.ingest.RejectReason;
 import io.meterbase.core.ingest.Upload;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * The emoncms input API, answered as emoncms answers ({@code ok} in plain text), so emonhub and other emoncms
@@ -45,7 +44,7 @@ final class EmoncmsRoutes {
     }
 
     private void handle(Context ctx) throws Exception {
-        String source = Requests.source(ctx);
+        Origin origin = Requests.origin(ctx);
         if (ctx.queryParam("apikey") != null) {
             ctx.status(400)
                     .result("API keys are never accepted in URLs: send 'Authorization: Bearer <key>' or a POST"
@@ -56,11 +55,18 @@ final class EmoncmsRoutes {
         AuthResult auth = api.registry().authenticate(presented);
         if (auth.principal() == null || auth.principal().isOperator()) {
             String why = auth.principal() == null ? auth.refusal() : "an operator key cannot post inputs";
-            api.ingest().reject(source, 0, RejectReason.UNAUTHORIZED, why, null).get(10, TimeUnit.SECONDS);
+            try {
+                api.ingest().admitUnauthenticated(origin);
+            } catch (RateLimitedException e) {
+                ctx.header("Retry-After", String.valueOf(e.retryAfterSeconds()));
+                ctx.status(429).result("Error: too many requests without a valid key from this address");
+                return;
+            }
+            api.ingest().reject(origin, RejectReason.UNAUTHORIZED, why, null).get(10, TimeUnit.SECONDS);
             ctx.status(401).result("Error: " + why);
             return;
         }
-        long customer = auth.principal().customerId();
+        Origin sender = Requests.origin(ctx, auth.principal());
         long now = api.clock().millis();
         Upload upload;
         try {
@@ -82,22 +88,19 @@ final class EmoncmsRoutes {
                                     now);
         } catch (DecodeException e) {
             api.ingest()
-                    .reject(source, customer, RejectReason.MALFORMED_PAYLOAD, e.getMessage(), ctx.queryString())
+                    .reject(sender, RejectReason.MALFORMED_PAYLOAD, e.getMessage(), ctx.queryString())
                     .get(10, TimeUnit.SECONDS);
             ctx.status(400).result("Error: " + e.getMessage());
             return;
         }
         IngestReport report;
-        try {
-            report = api.ingest().ingest(customer, source, upload).get(60, TimeUnit.SECONDS);
-        } catch (RateLimitedException e) {
-            ctx.header("Retry-After", String.valueOf(e.retryAfterSeconds()));
-            ctx.status(429).result("Error: " + e.getMessage());
-            return;
-        } catch (OverloadedException | ExecutionException | TimeoutException e) {
-            ctx.header("Retry-After", "1");
-            ctx.status(503).result("Error: not stored, retry later");
-            return;
+        switch (IngestAnswer.await(api.ingest(), sender, upload)) {
+            case IngestAnswer.Stored stored -> report = stored.report();
+            case IngestAnswer.NotStored refused -> {
+                ctx.header("Retry-After", String.valueOf(refused.retryAfterSeconds()));
+                ctx.status(refused.rateLimited() ? 429 : 503).result("Error: not stored: " + refused.reason());
+                return;
+            }
         }
         if (report.accepted() == 0 && report.rejected() > 0) {
             ctx.status(422)

@@ -8,6 +8,7 @@ import io.javalin.json.JavalinJackson;
 import java.security.KeyStore;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.eclipse.jetty.http.BadMessageException;
 import org.eclipse.jetty.http.HttpVersion;
 import org.eclipse.jetty.server.Connector;
 import org.eclipse.jetty.server.HttpConfiguration;
@@ -42,6 +43,14 @@ public final class HttpApi implements AutoCloseable {
      * {@code tls} is given, over HTTPS on its port.
      */
     public static HttpApi start(ApiContext api, String host, int port, Tls tls) {
+        return start(api, host, port, tls, HttpLimits.defaults());
+    }
+
+    /**
+     * Starts the API and the web pages on {@code host:port} (plain HTTP) and, when {@code tls} is given, over HTTPS
+     * on its port, closing connections of clients slower than {@code limits}.
+     */
+    public static HttpApi start(ApiContext api, String host, int port, Tls tls, HttpLimits limits) {
         ObjectMapper mapper = new ObjectMapper();
         KeyStore keys = tls == null ? null : tls.load();
         Javalin app = Javalin.create(config -> {
@@ -49,6 +58,12 @@ public final class HttpApi implements AutoCloseable {
             config.useVirtualThreads = true;
             config.http.maxRequestSize = api.maxBodyBytes() + 1L;
             config.jsonMapper(new JavalinJackson(mapper, true));
+            // a body that stops coming: 408 (Javalin's default for a read timeout is 500)
+            config.jetty.timeoutStatus = 408;
+            config.jetty.modifyHttpConfiguration(h -> {
+                h.setIdleTimeout(limits.idleTimeout().toMillis()); // while a request is handled: body reads, writes
+                h.setMinRequestDataRate(limits.minBodyBytesPerSecond());
+            });
             config.staticFiles.enableWebjars();
             config.staticFiles.add(files -> {
                 files.hostedPath = "/";
@@ -63,6 +78,7 @@ public final class HttpApi implements AutoCloseable {
             // both connectors are made here: with one added, Javalin makes no plain one of its own
             config.jetty.addConnector((server, httpConfig) -> {
                 ServerConnector c = new ServerConnector(server, new HttpConnectionFactory(httpConfig));
+                guard(c, limits);
                 c.setHost(host);
                 c.setPort(port);
                 c.setName("http");
@@ -79,6 +95,7 @@ public final class HttpApi implements AutoCloseable {
                             server,
                             new SslConnectionFactory(ssl, HttpVersion.HTTP_1_1.asString()),
                             new HttpConnectionFactory(https));
+                    guard(c, limits);
                     c.setHost(host);
                     c.setPort(tls.port());
                     c.setName("https");
@@ -98,6 +115,8 @@ public final class HttpApi implements AutoCloseable {
         new EmoncmsRoutes(api).register(app);
         new ControlRoutes(api).register(app);
         new AnalyticsRoutes(api).register(app);
+        app.exception(BadMessageException.class, (e, ctx) -> ctx.status(e.getCode())
+                .json(error(e.getCode() == 408 ? "request_timeout" : "bad_request", e.getReason())));
         app.exception(ApiException.class, (e, ctx) -> ctx.status(e.status()).json(error(e.reason(), e.getMessage())));
         app.exception(HttpResponseException.class, (e, ctx) -> ctx.status(e.getStatus())
                 .json(error(e.getStatus() == 413 ? "payload_too_large" : "http_" + e.getStatus(), e.getMessage())));
@@ -118,6 +137,12 @@ public final class HttpApi implements AutoCloseable {
                 app.port(),
                 tls == null ? "" : " and https://" + host + ":" + started.tlsPort());
         return started;
+    }
+
+    /** Idle connections and headers that never finish are closed (see {@link HttpLimits}). */
+    private static void guard(ServerConnector c, HttpLimits limits) {
+        c.setIdleTimeout(limits.idleTimeout().toMillis());
+        c.addBean(new HeaderDeadline(limits.headerTimeout().toMillis(), c.getScheduler()));
     }
 
     static Map<String, Object> error(String reason, String message) {

@@ -2,6 +2,7 @@ package io.meterbase.http;
 
 import io.javalin.Javalin;
 import io.javalin.http.Context;
+import io.meterbase.core.health.Health;
 import io.meterbase.core.store.QuarantineEntry;
 import io.meterbase.core.store.StorageStats;
 import java.io.IOException;
@@ -26,17 +27,29 @@ final class OpsRoutes {
         app.get("/api/v1/quarantine", this::quarantine);
         app.get("/api/v1/rate-limits", ctx -> {
             Requests.operator(ctx, api.registry());
-            ctx.json(Map.of(
-                    "enabled", api.ingest().limits().enabled(),
-                    "refused_by_sender", api.ingest().limits().refusedCounts()));
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put("enabled", api.ingest().limits().enabled());
+            out.put("refused", api.ingest().limits().refusedCounts());
+            ctx.json(out);
         });
     }
 
+    /** 200 while the server keeps readings (UP or DEGRADED), 503 when it cannot (DOWN); the checks say why. */
     private void health(Context ctx) {
+        Health health = api.health().get();
         Map<String, Object> out = new LinkedHashMap<>();
-        out.put("status", "UP");
-        out.put("queue_readings", api.queueDepth().getAsLong());
+        out.put("status", health.status().name());
+        Map<String, Object> checks = new LinkedHashMap<>();
+        for (Health.Check c : health.checks()) {
+            Map<String, Object> check = new LinkedHashMap<>();
+            check.put("status", c.status().name());
+            check.put("detail", c.detail());
+            check.putAll(new java.util.TreeMap<>(c.figures()));
+            checks.put(c.name(), check);
+        }
+        out.put("checks", checks);
         out.put("time", api.clock().instant().toString());
+        ctx.status(health.status() == Health.Status.DOWN ? 503 : 200);
         if ("true".equals(ctx.queryParam("storage"))) {
             StorageStats s = api.store().stats();
             out.put("readings", s.readings());

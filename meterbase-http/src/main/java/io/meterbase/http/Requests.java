@@ -1,8 +1,11 @@
 package io.meterbase.http;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
+
 import io.javalin.http.Context;
 import io.meterbase.core.auth.AuthResult;
 import io.meterbase.core.auth.Principal;
+import io.meterbase.core.ingest.Origin;
 import io.meterbase.core.registry.Registry;
 import java.io.IOException;
 import java.io.InputStream;
@@ -77,7 +80,14 @@ final class Requests {
 
     /** The first {@code max} bytes of a body that was too large, for the quarantine. */
     static String head(byte[] body, int max) {
-        return body == null ? "" : new String(Arrays.copyOf(body, Math.min(body.length, max)));
+        return body == null ? "" : new String(Arrays.copyOf(body, Math.min(body.length, max)), UTF_8);
+    }
+
+    /** Reads at most {@code max} bytes of the body and no more (the rest is never read), as text. */
+    static String readHead(Context ctx, int max) throws IOException {
+        try (InputStream in = ctx.req().getInputStream()) {
+            return new String(in.readNBytes(max), UTF_8);
+        }
     }
 
     /** A time from an ISO-8601 instant or epoch milliseconds, or the default. */
@@ -131,8 +141,13 @@ final class Requests {
         }
     }
 
-    /** Where a request came from, for the quarantine. */
-    static String source(Context ctx) {
-        return "http " + ctx.ip() + " " + ctx.method() + " " + ctx.path();
+    /** Where a request came from, before its sender is known. */
+    static Origin origin(Context ctx) {
+        return Origin.anonymous("http", ctx.ip(), ctx.method() + " " + ctx.path());
+    }
+
+    /** The origin of a request whose key authenticated it. */
+    static Origin origin(Context ctx, Principal principal) {
+        return origin(ctx).authenticated(principal.customerId(), "key/" + principal.keyId());
     }
 }

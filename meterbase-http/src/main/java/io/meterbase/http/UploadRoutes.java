@@ -6,8 +6,9 @@ import io.meterbase.core.auth.AuthResult;
 import io.meterbase.core.auth.Principal;
 import io.meterbase.core.ingest.DecodeContext;
 import io.meterbase.core.ingest.DecodeException;
+import io.meterbase.core.ingest.IngestAnswer;
 import io.meterbase.core.ingest.IngestReport;
-import io.meterbase.core.ingest.OverloadedException;
+import io.meterbase.core.ingest.Origin;
 import io.meterbase.core.ingest.PayloadDecoder;
 import io.meterbase.core.ingest.RateLimitedException;
 import io.meterbase.core.ingest.RejectReason;
@@ -30,6 +31,9 @@ import java.util.concurrent.TimeoutException;
  */
 final class UploadRoutes {
 
+    /** Bytes of a refused body kept in the quarantine. */
+    private static final int MAX_KEPT = QuarantineEntry.MAX_PAYLOAD_CHARS;
+
     private final ApiContext api;
 
     UploadRoutes(ApiContext api) {
@@ -41,26 +45,19 @@ final class UploadRoutes {
     }
 
     private void upload(Context ctx) throws Exception {
-        String source = Requests.source(ctx);
+        Origin origin = Requests.origin(ctx);
         AuthResult auth = api.registry().authenticate(Requests.presentedKey(ctx));
-        byte[] body = Requests.boundedBody(ctx, api.maxBodyBytes());
         if (auth.principal() == null) {
-            boolean revoked = auth.refusal().contains("revoked");
-            keep(source, 0, revoked ? RejectReason.KEY_REVOKED : RejectReason.UNAUTHORIZED, auth.refusal(), body);
-            ctx.header("WWW-Authenticate", "Bearer");
-            throw new ApiException(401, revoked ? "key_revoked" : "unauthorized", auth.refusal());
+            refuseUnauthenticated(ctx, origin, auth.refusal());
         }
         Principal principal = auth.principal();
         if (principal.isOperator()) {
             throw ApiException.forbidden("uploads are sent with the customer's key, not an operator key");
         }
+        Origin sender = Requests.origin(ctx, principal);
+        byte[] body = Requests.boundedBody(ctx, api.maxBodyBytes());
         if (body == null) {
-            keep(
-                    source,
-                    principal.customerId(),
-                    RejectReason.PAYLOAD_TOO_LARGE,
-                    "over " + api.maxBodyBytes() + " bytes",
-                    null);
+            keep(sender, RejectReason.PAYLOAD_TOO_LARGE, "over " + api.maxBodyBytes() + " bytes", null);
             throw new ApiException(
                     413, RejectReason.PAYLOAD_TOO_LARGE.key(), "the body exceeds " + api.maxBodyBytes() + " bytes");
         }
@@ -78,23 +75,43 @@ final class UploadRoutes {
                     body,
                     new DecodeContext(ctx.queryParam("device"), api.clock().millis()));
         } catch (DecodeException e) {
-            keep(source, principal.customerId(), RejectReason.MALFORMED_PAYLOAD, e.getMessage(), body);
+            keep(sender, RejectReason.MALFORMED_PAYLOAD, e.getMessage(), Requests.head(body, MAX_KEPT));
             throw new ApiException(400, RejectReason.MALFORMED_PAYLOAD.key(), e.getMessage());
         }
-        IngestReport report;
+        switch (IngestAnswer.await(api.ingest(), sender, upload)) {
+            case IngestAnswer.Stored stored -> {
+                IngestReport report = stored.report();
+                ctx.status(report.accepted() == 0 && report.rejected() > 0 ? 422 : 200);
+                ctx.json(answer(principal.customerId(), sender(upload), report));
+            }
+            case IngestAnswer.NotStored refused -> {
+                ctx.header("Retry-After", String.valueOf(refused.retryAfterSeconds()));
+                throw refused.rateLimited()
+                        ? new ApiException(429, "rate_limited", refused.reason())
+                        : new ApiException(503, "unavailable", refused.reason());
+            }
+        }
+    }
+
+    /**
+     * Answers a request whose key did not authenticate: 401 with the first part of its body kept in the quarantine
+     * (within its quota), or 429 without reading anything when its address has failed too often.
+     */
+    private void refuseUnauthenticated(Context ctx, Origin origin, String refusal) throws Exception {
         try {
-            report = api.ingest().ingest(principal.customerId(), source, upload).get(60, TimeUnit.SECONDS);
-        } catch (OverloadedException e) {
-            throw overloaded(ctx, e.getMessage());
+            api.ingest().admitUnauthenticated(origin);
         } catch (RateLimitedException e) {
             ctx.header("Retry-After", String.valueOf(e.retryAfterSeconds()));
-            throw new ApiException(429, "rate_limited", e.getMessage());
-        } catch (ExecutionException | TimeoutException e) {
-            throw overloaded(
-                    ctx, "the store could not make the readings durable; nothing was acknowledged, retry later");
+            throw new ApiException(429, "rate_limited", "too many requests without a valid key from this address");
         }
-        ctx.status(report.accepted() == 0 && report.rejected() > 0 ? 422 : 200);
-        ctx.json(answer(principal.customerId(), sender(upload), report));
+        boolean revoked = refusal.contains("revoked");
+        keep(
+                origin,
+                revoked ? RejectReason.KEY_REVOKED : RejectReason.UNAUTHORIZED,
+                refusal,
+                Requests.readHead(ctx, MAX_KEPT));
+        ctx.header("WWW-Authenticate", "Bearer");
+        throw new ApiException(401, revoked ? "key_revoked" : "unauthorized", refusal);
     }
 
     /** Who sent the upload: the gateway it names, else its single device; commands for it ride on the answer. */
@@ -105,19 +122,10 @@ final class UploadRoutes {
         return upload.nodes().size() == 1 ? upload.nodes().get(0).ref() : null;
     }
 
-    private static ApiException overloaded(Context ctx, String message) {
-        ctx.header("Retry-After", "1");
-        return new ApiException(503, "unavailable", message);
-    }
-
-    /** Keeps a refused input; waits until the record is durable, but never fails the answer because of it. */
-    private void keep(String source, long customerId, RejectReason reason, String detail, byte[] body) {
+    /** Keeps a refused input within its quota; waits until the record is durable, never failing the answer. */
+    private void keep(Origin origin, RejectReason reason, String detail, String payload) throws InterruptedException {
         try {
-            api.ingest()
-                    .reject(source, customerId, reason, detail, Requests.head(body, QuarantineEntry.MAX_PAYLOAD_CHARS))
-                    .get(10, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            api.ingest().reject(origin, reason, detail, payload).get(10, TimeUnit.SECONDS);
         } catch (ExecutionException | TimeoutException e) {
             // the sender still gets the refusal; the quarantine record may be missing and the log says why
         }

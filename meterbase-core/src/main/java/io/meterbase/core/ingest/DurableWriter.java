@@ -6,7 +6,9 @@ import io.meterbase.core.store.QuarantineEntry;
 import io.meterbase.core.store.ReadingKey;
 import io.meterbase.core.store.ReadingStore;
 import io.meterbase.core.store.WriteBatch;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -27,71 +29,159 @@ import org.slf4j.LoggerFactory;
  * The single writer of readings: takes submissions from any thread, groups whatever is queued into one store
  * transaction (group commit), and completes each submission's future only once that transaction is durable.
  *
+ * <p>Every submission's future completes, whatever happens: with its outcome once durable; with the store's error
+ * when the commit failed (nothing of it may be acknowledged); with {@link OverloadedException} when it was not taken
+ * into a commit within {@link Settings#answerWithin()} or the writer stopped first. A submission is admitted only if
+ * the queue ahead of it is expected to drain in half that time, at the rate measured over recent commits; otherwise
+ * {@link #submit} refuses it at once, so senders are told to retry instead of waiting for an answer that comes late.
+ *
  * <p>Re-sent readings (same channel and timestamp) are stored once: a reading newer than everything stored of its
- * channel is new by construction; an older one is checked against the store and the batch. Late readings mark
- * their hours stale for the rollups. The queue is bounded in readings; a submission that does not fit is refused
- * at once with {@link OverloadedException}, so senders are told to retry instead of being acknowledged for
- * something that is not yet safe.
+ * channel is new by construction; an older one is checked against the store and the batch. Late readings mark their
+ * hours stale for the rollups. After a failed commit the store may hold more than the writer believes (an error can
+ * come after the data landed): the newest timestamps are read again and the rollups recomputed before the next
+ * commit.
+ *
+ * <p>Lifecycle: {@link #start()} reads the store and starts the writer thread; {@link #close()} stops taking
+ * submissions, writes what is queued within {@link Settings#drainOnClose()}, refuses the rest and returns.
  */
 public final class DurableWriter implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(DurableWriter.class);
 
+    /**
+     * Sizes and times of the writer.
+     *
+     * @param capacity readings queued at most
+     * @param maxBatch readings in one commit at most
+     * @param rollupInterval how often rollups are brought up to date
+     * @param answerWithin a submission not taken into a commit within this time is refused (and admission keeps the
+     *     expected wait below half of it)
+     * @param drainOnClose how long {@link #close()} keeps writing what is queued
+     */
+    public record Settings(
+            long capacity, int maxBatch, Duration rollupInterval, Duration answerWithin, Duration drainOnClose) {
+
+        public Settings {
+            if (capacity < 1 || maxBatch < 1) {
+                throw new IllegalArgumentException("capacity, maxBatch: must be positive");
+            }
+            if (answerWithin.isNegative() || answerWithin.isZero()) {
+                throw new IllegalArgumentException("answerWithin: must be positive, was " + answerWithin);
+            }
+        }
+
+        /** The writer's settings from the ingest settings. */
+        public static Settings of(IngestSettings s) {
+            return new Settings(
+                    s.queueCapacity(), s.maxBatch(), s.rollupInterval(), s.answerWithin(), s.drainOnClose());
+        }
+    }
+
+    private enum State {
+        NEW,
+        RUNNING,
+        CLOSING,
+        CLOSED
+    }
+
     private final ReadingStore store;
     private final RollupTracker rollups;
     private final Consumer<List<Reading>> onDurable;
     private final IngestMetrics metrics;
-    private final long capacity;
-    private final int maxBatch;
-    private final long rollupIntervalNanos;
+    private final Settings settings;
+    private final Clock clock;
     private final BlockingQueue<Submission> queue = new LinkedBlockingQueue<>();
     private final AtomicLong pending = new AtomicLong();
+    private final DrainRate rate = new DrainRate(100_000);
     private final Map<Integer, Long> newest = new HashMap<>();
-    private final Thread thread;
-    private volatile boolean running = true;
+    private volatile State state = State.NEW;
+    private volatile long drainDeadline;
+    private volatile String lastError = "";
+    private volatile Instant lastFailureAt;
+    private volatile boolean failing;
+    private Thread thread;
     private boolean uncertain;
+    private boolean recoveryPending;
 
     public DurableWriter(
             ReadingStore store,
             RollupTracker rollups,
             Consumer<List<Reading>> onDurable,
             IngestMetrics metrics,
-            long capacity,
-            int maxBatch,
-            Duration rollupInterval) {
+            Settings settings,
+            Clock clock) {
         this.store = store;
         this.rollups = rollups;
         this.onDurable = onDurable;
         this.metrics = metrics;
-        this.capacity = capacity;
-        this.maxBatch = maxBatch;
-        this.rollupIntervalNanos = rollupInterval.toNanos();
+        this.settings = settings;
+        this.clock = clock;
+    }
+
+    /**
+     * Reads the newest stored timestamps, recovers the rollups a crash may have left behind (retried later when the
+     * store cannot write now) and starts the writer thread.
+     *
+     * @throws io.meterbase.core.store.StoreException when the store cannot be read
+     */
+    public synchronized DurableWriter start() {
+        if (state != State.NEW) {
+            throw new IllegalStateException("the writer was started already");
+        }
         newest.putAll(store.newestTimestamps());
-        rollups.recover();
+        recoveryPending = true;
+        recoverRollups();
         metrics.queueDepth(pending::get);
-        this.thread = Thread.ofPlatform().name("meterbase-writer").daemon(false).unstarted(this::run);
+        thread = Thread.ofPlatform().name("meterbase-writer").daemon(true).unstarted(this::run);
+        state = State.RUNNING;
         thread.start();
+        return this;
     }
 
     /**
      * Queues readings and rejected inputs for the next group commit. The future completes when they are durable,
-     * or fails with the store's error.
+     * or fails with the store's error, or with {@link OverloadedException} when they could not be written in time.
      *
-     * @throws OverloadedException when the queue is full or the writer is closing
+     * @throws OverloadedException when the queue cannot take them now (full, or too slow to answer in time) or the
+     *     writer is not running; nothing of them was kept
      */
     public CompletableFuture<WriteOutcome> submit(List<Reading> readings, List<QuarantineEntry> rejected) {
+        if (state != State.RUNNING) {
+            throw new OverloadedException(
+                    state == State.NEW ? "the server is starting" : "the server is shutting down", 5);
+        }
         int n = readings.size();
-        if (!running) {
-            throw new OverloadedException("the server is shutting down");
+        long queued = pending.get();
+        double wait = rate.secondsFor(queued + n);
+        if (queued > 0 && wait > admitSeconds()) {
+            throw new OverloadedException(
+                    String.format(
+                            "ingest is busy: %,d readings are waiting (about %.1f s at %,.0f readings/s); retry later",
+                            queued, wait, rate.perSecond()),
+                    (long) Math.ceil(wait));
         }
         long after = pending.addAndGet(n);
-        if (after > capacity && after != n) {
+        if (after > settings.capacity() && after != n) {
             pending.addAndGet(-n);
-            throw new OverloadedException("ingest queue full (" + capacity + " readings); retry later");
+            throw new OverloadedException(
+                    "ingest queue full (" + settings.capacity() + " readings); retry later", (long) Math.ceil(wait));
         }
-        Submission submission = new Submission(readings, rejected, new CompletableFuture<>());
+        Submission submission = new Submission(
+                readings,
+                rejected,
+                new CompletableFuture<>(),
+                System.nanoTime() + settings.answerWithin().toNanos());
         queue.add(submission);
+        if (state != State.RUNNING && queue.remove(submission)) {
+            pending.addAndGet(-n);
+            throw new OverloadedException("the server is shutting down", 5);
+        }
         return submission.future;
+    }
+
+    /** The expected wait above which a submission is refused: half the time it has to be answered in. */
+    private double admitSeconds() {
+        return settings.answerWithin().toNanos() / 2e9;
     }
 
     /** Readings waiting for their group commit. */
@@ -99,93 +189,164 @@ public final class DurableWriter implements AutoCloseable {
         return pending.get();
     }
 
+    /** Whether the writer can write, for health checks. */
+    public WriterStatus status() {
+        return new WriterStatus(failing, lastError, lastFailureAt, pending.get(), rate.perSecond());
+    }
+
     private void run() {
         long lastFlush = System.nanoTime();
+        long pollNanos = Math.max(1_000_000, settings.rollupInterval().toNanos() / 2);
         List<Submission> batch = new ArrayList<>();
-        while (running || !queue.isEmpty()) {
+        while (true) {
+            if (state != State.RUNNING && (queue.isEmpty() || System.nanoTime() > drainDeadline)) {
+                break;
+            }
             try {
-                Submission first = queue.poll(Math.max(1, rollupIntervalNanos / 2), TimeUnit.NANOSECONDS);
+                Submission first = queue.poll(pollNanos, TimeUnit.NANOSECONDS);
                 if (first != null) {
-                    batch.add(first);
-                    int count = first.readings.size();
+                    int count = take(first, batch, 0);
                     Submission next;
-                    while (count < maxBatch && (next = queue.poll()) != null) {
-                        batch.add(next);
-                        count += next.readings.size();
+                    while (count < settings.maxBatch() && (next = queue.poll()) != null) {
+                        count = take(next, batch, count);
                     }
-                    write(batch, count);
+                    if (!batch.isEmpty()) {
+                        write(batch, count);
+                    }
                     batch.clear();
                 }
-                if (System.nanoTime() - lastFlush >= rollupIntervalNanos) {
+                if (System.nanoTime() - lastFlush >= settings.rollupInterval().toNanos()) {
                     flushRollups();
                     lastFlush = System.nanoTime();
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 break;
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | Error e) {
                 LOG.error("Writer loop failed; continuing", e);
+                fail(batch, e instanceof RuntimeException re ? re : new IllegalStateException(e));
+                batch.clear();
             }
         }
+        int refused = refuseQueued("the server stopped before these readings were stored; send them again");
+        if (refused > 0) {
+            LOG.warn(
+                    "Stopped with {} submissions not written in {}; their senders were told to send again",
+                    refused,
+                    settings.drainOnClose());
+        }
         flushRollups();
+        state = State.CLOSED;
+    }
+
+    /** Adds a submission to the batch unless its time is up (then it is refused); returns the batch's readings. */
+    private int take(Submission s, List<Submission> batch, int count) {
+        if (System.nanoTime() > s.deadline) {
+            pending.addAndGet(-s.readings.size());
+            metrics.refused(IngestMetrics.Refusal.LATE);
+            s.future.completeExceptionally(new OverloadedException(
+                    "not stored within " + settings.answerWithin().toMillis() + " ms (ingest is busy); send again", 1));
+            return count;
+        }
+        batch.add(s);
+        return count + s.readings.size();
+    }
+
+    private int refuseQueued(String why) {
+        int n = 0;
+        Submission s;
+        while ((s = queue.poll()) != null) {
+            pending.addAndGet(-s.readings.size());
+            s.future.completeExceptionally(new OverloadedException(why, 5));
+            n++;
+        }
+        return n;
     }
 
     private void flushRollups() {
         try {
+            if (recoveryPending) {
+                recoverRollups();
+            }
             rollups.flush();
         } catch (RuntimeException e) {
+            noteFailure(e);
             LOG.warn("Rollup update failed; it is retried at the next flush: {}", e.toString());
         }
     }
 
+    /** Recomputes the rollups from the store; left pending (and retried at each flush) while the store fails. */
+    private void recoverRollups() {
+        try {
+            rollups.recover();
+            recoveryPending = false;
+        } catch (RuntimeException e) {
+            noteFailure(e);
+            LOG.warn("Rollup recovery failed; it is retried at the next flush: {}", e.toString());
+        }
+    }
+
+    private void noteFailure(RuntimeException e) {
+        failing = true;
+        lastError = String.valueOf(e.getMessage());
+        lastFailureAt = clock.instant();
+    }
+
     private void write(List<Submission> batch, int count) {
         long started = System.nanoTime();
-        if (uncertain && !reloadNewest(batch, count)) {
-            return;
-        }
+        List<Reading> all;
+        List<Reading> fresh;
+        Set<ReadingKey> staleHours;
         Map<Integer, Long> advanced = new HashMap<>();
-        List<Reading> fresh = new ArrayList<>(count);
-        List<Reading> lateCandidates = new ArrayList<>();
-        List<Integer> lateOwner = new ArrayList<>();
-        List<QuarantineEntry> rejected = new ArrayList<>();
-        for (int i = 0; i < batch.size(); i++) {
-            Submission s = batch.get(i);
-            rejected.addAll(s.rejected);
-            for (Reading r : s.readings) {
-                Long known = advanced.get(r.channelId());
-                if (known == null) {
-                    known = newest.get(r.channelId());
-                }
-                if (known == null || r.timestamp() > known) {
-                    fresh.add(r);
-                    advanced.put(r.channelId(), r.timestamp());
-                } else {
-                    lateCandidates.add(r);
-                    lateOwner.add(i);
+        int[] duplicates = new int[batch.size()];
+        try {
+            if (uncertain) {
+                reloadNewest();
+            }
+            fresh = new ArrayList<>(count);
+            List<Reading> lateCandidates = new ArrayList<>();
+            List<Integer> lateOwner = new ArrayList<>();
+            List<QuarantineEntry> rejected = new ArrayList<>();
+            for (int i = 0; i < batch.size(); i++) {
+                Submission s = batch.get(i);
+                rejected.addAll(s.rejected);
+                for (Reading r : s.readings) {
+                    Long known = advanced.get(r.channelId());
+                    if (known == null) {
+                        known = newest.get(r.channelId());
+                    }
+                    if (known == null || r.timestamp() > known) {
+                        fresh.add(r);
+                        advanced.put(r.channelId(), r.timestamp());
+                    } else {
+                        lateCandidates.add(r);
+                        lateOwner.add(i);
+                    }
                 }
             }
-        }
-        int[] duplicates = new int[batch.size()];
-        List<Reading> late =
-                lateCandidates.isEmpty() ? List.of() : keepNew(fresh, lateCandidates, lateOwner, duplicates);
-        Set<ReadingKey> staleHours = new LinkedHashSet<>();
-        for (Reading r : late) {
-            staleHours.add(new ReadingKey(r.channelId(), RollupTracker.hourOf(r.timestamp())));
-        }
-        List<Reading> all = late.isEmpty() ? fresh : concat(fresh, late);
-        try {
+            List<Reading> late =
+                    lateCandidates.isEmpty() ? List.of() : keepNew(fresh, lateCandidates, lateOwner, duplicates);
+            staleHours = new LinkedHashSet<>();
+            for (Reading r : late) {
+                staleHours.add(new ReadingKey(r.channelId(), RollupTracker.hourOf(r.timestamp())));
+            }
+            all = late.isEmpty() ? fresh : concat(fresh, late);
             store.append(new WriteBatch(all, rejected, List.copyOf(staleHours)));
         } catch (RuntimeException e) {
             pending.addAndGet(-count);
             metrics.writeFailed();
-            LOG.warn("Group commit of {} readings failed: {}", all.size(), e.toString());
+            noteFailure(e);
+            LOG.warn("Group commit of {} readings failed; none of it was acknowledged: {}", count, e.toString());
             fail(batch, e);
             uncertain = true;
             return;
         }
         newest.putAll(advanced);
         pending.addAndGet(-count);
-        metrics.written(all.size(), System.nanoTime() - started);
+        long elapsed = System.nanoTime() - started;
+        rate.record(all.size(), elapsed);
+        metrics.written(all.size(), elapsed);
+        failing = false;
         try {
             // live state first, so that an acknowledgement's answer already reflects its own readings
             onDurable.accept(all);
@@ -206,19 +367,15 @@ public final class DurableWriter implements AutoCloseable {
 
     /**
      * After a failed commit the store may hold more than the writer believes (an error can come after the data
-     * landed): the newest timestamps are read again so that a resend cannot be stored twice.
+     * landed): the newest timestamps are read again, so that a resend cannot be stored twice, and the rollups are
+     * recomputed from the store, so that readings that landed are counted.
      */
-    private boolean reloadNewest(List<Submission> batch, int count) {
-        try {
-            newest.clear();
-            newest.putAll(store.newestTimestamps());
-            uncertain = false;
-            return true;
-        } catch (RuntimeException e) {
-            pending.addAndGet(-count);
-            fail(batch, e);
-            return false;
-        }
+    private void reloadNewest() {
+        Map<Integer, Long> stored = store.newestTimestamps();
+        newest.clear();
+        newest.putAll(stored);
+        uncertain = false;
+        recoveryPending = true;
     }
 
     private static void fail(List<Submission> batch, RuntimeException e) {
@@ -263,17 +420,40 @@ public final class DurableWriter implements AutoCloseable {
         return all;
     }
 
-    /** Stops taking submissions, writes everything queued, flushes rollups and waits for the thread. */
+    /**
+     * Stops taking submissions, writes what is queued for at most {@link Settings#drainOnClose()} (refusing the
+     * rest, so that their senders send again), flushes the rollups and waits for the thread. Returns after at most
+     * the drain time plus the answer time even when the store hangs: the writer thread is a daemon and cannot keep
+     * the process alive, and the commit it is stuck in stays unacknowledged.
+     */
     @Override
     public void close() {
-        running = false;
+        synchronized (this) {
+            if (state == State.NEW) {
+                state = State.CLOSED;
+                return;
+            }
+            if (state != State.RUNNING) {
+                return;
+            }
+            drainDeadline = System.nanoTime() + settings.drainOnClose().toNanos();
+            state = State.CLOSING;
+        }
+        Duration bound = settings.drainOnClose().plus(settings.answerWithin());
         try {
-            thread.join(Duration.ofSeconds(60));
+            thread.join(bound);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+        if (thread.isAlive()) {
+            LOG.warn("The store did not finish its last write within {}; stopping without it", bound);
+            refuseQueued("the server stopped before these readings were stored; send them again");
         }
     }
 
     private record Submission(
-            List<Reading> readings, List<QuarantineEntry> rejected, CompletableFuture<WriteOutcome> future) {}
+            List<Reading> readings,
+            List<QuarantineEntry> rejected,
+            CompletableFuture<WriteOutcome> future,
+            long deadline) {}
 }

@@ -19,8 +19,29 @@ public interface IngestMetrics {
 
     void rejected(RejectReason reason, int count);
 
-    /** A submission was refused because the pipeline was full. */
-    void refused();
+    /** Why a submission was refused as a whole. */
+    enum Refusal {
+        /** The queue ahead of it would not drain in time. */
+        BUSY,
+        /** It waited longer than its answer time and was not written. */
+        LATE,
+        /** Its credential or customer was over its rate limit. */
+        RATE_LIMITED,
+        /** The disk was below its free-space watermark. */
+        DISK_LOW,
+        /** An address failed to authenticate too often. */
+        UNAUTHENTICATED;
+
+        public String key() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+
+    /** A submission was refused as a whole; its sender was told to retry. */
+    void refused(Refusal why);
+
+    /** Refused inputs counted but not kept (over their quarantine quota, or while the disk is low). */
+    void quarantineCounted(int count);
 
     /** Metrics that go nowhere, for tests and tools. */
     IngestMetrics NONE = new IngestMetrics() {
@@ -40,6 +61,9 @@ public interface IngestMetrics {
         public void rejected(RejectReason reason, int count) {}
 
         @Override
-        public void refused() {}
+        public void refused(Refusal why) {}
+
+        @Override
+        public void quarantineCounted(int count) {}
     };
 }

@@ -2,68 +2,102 @@ package io.meterbase.core.ingest;
 
 import io.meterbase.core.store.QuarantineEntry;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * The entry of every transport into the pipeline: normalizes and validates an upload on the caller's thread, then
- * hands accepted readings and refused ones to the durable writer. The returned future completes when both are
- * durable; only then may the transport acknowledge. Thread-safe.
+ * The entry of every transport into the pipeline: checks that there is room (disk) and allowance (rate limits),
+ * normalizes and validates an upload on the caller's thread, then hands accepted readings and refused ones to the
+ * durable writer. The returned future completes when both are durable; only then may the transport acknowledge.
+ * Refused input is kept within a quota per source and reason (the rest is counted). Thread-safe.
  */
 public final class IngestService {
+
+    private static final Logger LOG = LoggerFactory.getLogger(IngestService.class);
 
     private final Normalizer normalizer;
     private final DurableWriter writer;
     private final IngestMetrics metrics;
     private final Clock clock;
-    private final RateLimiter limits;
+    private final IngestLimits limits;
+    private final DiskGuard disk;
+    private final QuarantineQuota quota;
 
+    /** A pipeline without limits, disk watch or quarantine quota (tools and tests). */
     public IngestService(Normalizer normalizer, DurableWriter writer, IngestMetrics metrics, Clock clock) {
-        this(normalizer, writer, metrics, clock, new RateLimiter(0, 0, clock));
+        this(
+                normalizer,
+                writer,
+                metrics,
+                clock,
+                IngestLimits.off(clock),
+                DiskGuard.off(),
+                QuarantineQuota.unlimited(clock));
     }
 
     public IngestService(
-            Normalizer normalizer, DurableWriter writer, IngestMetrics metrics, Clock clock, RateLimiter limits) {
+            Normalizer normalizer,
+            DurableWriter writer,
+            IngestMetrics metrics,
+            Clock clock,
+            IngestLimits limits,
+            DiskGuard disk,
+            QuarantineQuota quota) {
         this.normalizer = normalizer;
         this.writer = writer;
         this.metrics = metrics;
         this.clock = clock;
         this.limits = limits;
+        this.disk = disk;
+        this.quota = quota;
     }
 
-    public RateLimiter limits() {
+    public IngestLimits limits() {
         return limits;
     }
 
-    /** The sender an upload is limited as: its gateway, or the device that reports directly. */
-    static String sender(long customerId, Upload upload) {
-        String ref = upload.gatewayRef() != null
-                ? upload.gatewayRef()
-                : upload.nodes().isEmpty() ? "-" : upload.nodes().get(0).ref();
-        return customerId + "/" + ref;
+    public DiskGuard disk() {
+        return disk;
+    }
+
+    public QuarantineQuota quota() {
+        return quota;
     }
 
     /**
-     * Takes an upload of an authenticated customer.
+     * Takes an upload of an authenticated sender.
      *
-     * @throws OverloadedException when the pipeline cannot take it now; nothing of it was kept
-     * @throws RateLimitedException when its sender exceeds its rate limit; nothing of it was kept
+     * @throws OverloadedException when the pipeline cannot take it now (busy, disk low, stopping); nothing of it
+     *     was kept
+     * @throws RateLimitedException when its credential or customer exceeds its rate limit; nothing of it was kept
      */
-    public CompletableFuture<IngestReport> ingest(long customerId, String source, Upload upload) {
+    public CompletableFuture<IngestReport> ingest(Origin origin, Upload upload) {
+        if (!origin.isAuthenticated()) {
+            throw new IllegalArgumentException("origin: uploads come from authenticated senders, was " + origin);
+        }
+        Optional<String> low = disk.refusal();
+        if (low.isPresent()) {
+            metrics.refused(IngestMetrics.Refusal.DISK_LOW);
+            throw new OverloadedException(low.get(), 30);
+        }
         try {
-            limits.acquire(sender(customerId, upload), upload.readingCount());
+            limits.acquireReadings(origin, upload.readingCount());
         } catch (RateLimitedException e) {
-            metrics.refused();
+            metrics.refused(IngestMetrics.Refusal.RATE_LIMITED);
             throw e;
         }
-        Normalized normalized = normalizer.normalize(customerId, source, upload);
+        Normalized normalized = normalizer.normalize(origin.customerId(), origin.describe(), upload);
         CompletableFuture<WriteOutcome> written;
         try {
-            written = writer.submit(normalized.readings(), normalized.quarantine());
+            written = writer.submit(normalized.readings(), withinQuota(origin, normalized.quarantine()));
         } catch (OverloadedException e) {
-            metrics.refused();
+            metrics.refused(IngestMetrics.Refusal.BUSY);
             throw e;
         }
         return written.thenApply(outcome -> {
@@ -75,19 +109,83 @@ public final class IngestService {
     }
 
     /**
-     * Keeps an input refused as a whole (malformed, oversized, wrong key) in the quarantine. The future
-     * completes when the record is durable.
+     * Checks that a sender that failed to authenticate may be answered at all: each address has an allowance of
+     * such requests; beyond it they are refused before anything of them is read or kept.
+     *
+     * @throws RateLimitedException when the address is over its allowance
      */
-    public CompletableFuture<Void> reject(
-            String source, long customerId, RejectReason reason, String detail, String payload) {
-        metrics.rejected(reason, 1);
-        QuarantineEntry entry = new QuarantineEntry(clock.instant(), source, customerId, reason.key(), detail, payload);
+    public void admitUnauthenticated(Origin origin) {
         try {
-            return writer.submit(List.of(), List.of(entry)).thenApply(o -> null);
-        } catch (OverloadedException e) {
-            metrics.refused();
-            return CompletableFuture.failedFuture(e);
+            limits.admitUnauthenticated(origin);
+        } catch (RateLimitedException e) {
+            metrics.refused(IngestMetrics.Refusal.UNAUTHENTICATED);
+            throw e;
         }
+    }
+
+    /**
+     * Keeps an input refused as a whole (malformed, oversized, wrong key) in the quarantine, within the quota of its
+     * source and reason (beyond it, and while the disk is low, it is only counted). The future completes when the
+     * record is durable or was not to be kept; it never fails: the refusal is answered either way.
+     */
+    public CompletableFuture<Void> reject(Origin origin, RejectReason reason, String detail, String payload) {
+        metrics.rejected(reason, 1);
+        if (!quota.admit(origin, reason.key())) {
+            metrics.quarantineCounted(1);
+            return CompletableFuture.completedFuture(null);
+        }
+        if (disk.refusal().isPresent()) {
+            metrics.quarantineCounted(1);
+            return CompletableFuture.completedFuture(null);
+        }
+        QuarantineEntry entry = new QuarantineEntry(
+                clock.instant(), origin.describe(), origin.customerId(), reason.key(), detail, payload);
+        try {
+            return writer.submit(List.of(), List.of(entry)).handle((o, error) -> {
+                if (error != null) {
+                    LOG.debug("A refused input was not kept: {}", error.toString());
+                }
+                return null;
+            });
+        } catch (OverloadedException e) {
+            metrics.quarantineCounted(1);
+            return CompletableFuture.completedFuture(null);
+        }
+    }
+
+    /**
+     * Stores the summaries of quarantine windows that closed (refusals counted beyond the quota). Called
+     * periodically; nothing happens when there are none.
+     */
+    public void storeQuotaSummaries() {
+        List<QuarantineEntry> summaries = quota.closedWindows();
+        if (summaries.isEmpty() || disk.refusal().isPresent()) {
+            return;
+        }
+        try {
+            writer.submit(List.of(), summaries).exceptionally(error -> {
+                LOG.warn("Could not keep {} quarantine summaries: {}", summaries.size(), error.toString());
+                return null;
+            });
+        } catch (OverloadedException e) {
+            LOG.warn("Could not keep {} quarantine summaries: {}", summaries.size(), e.getMessage());
+        }
+    }
+
+    private List<QuarantineEntry> withinQuota(Origin origin, List<QuarantineEntry> entries) {
+        if (entries.isEmpty()) {
+            return entries;
+        }
+        List<QuarantineEntry> kept = new ArrayList<>(entries.size());
+        for (QuarantineEntry e : entries) {
+            if (quota.admit(origin, e.reason())) {
+                kept.add(e);
+            }
+        }
+        if (kept.size() < entries.size()) {
+            metrics.quarantineCounted(entries.size() - kept.size());
+        }
+        return kept;
     }
 
     private void countRejections(List<Rejection> rejections) {

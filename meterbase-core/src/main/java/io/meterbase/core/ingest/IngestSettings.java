@@ -17,7 +17,9 @@ public record IngestSettings(
         int queueCapacity,
         int maxBatch,
         Duration rollupInterval,
-        Duration maxIntegrationGap) {
+        Duration maxIntegrationGap,
+        Duration answerWithin,
+        Duration drainOnClose) {
 
     public IngestSettings {
         ranges = Map.copyOf(ranges);
@@ -53,7 +55,9 @@ public record IngestSettings(
                 2_000_000,
                 200_000,
                 Duration.ofSeconds(1),
-                Duration.ofMinutes(15));
+                Duration.ofMinutes(15),
+                Duration.ofSeconds(2),
+                Duration.ofSeconds(20));
     }
 
     public double min(Quantity q) {
@@ -71,7 +75,16 @@ public record IngestSettings(
         copy.putAll(ranges);
         copy.put(q, new double[] {min, max});
         return new IngestSettings(
-                maxFuture, retention, copy, unknownDevices, queueCapacity, maxBatch, rollupInterval, maxIntegrationGap);
+                maxFuture,
+                retention,
+                copy,
+                unknownDevices,
+                queueCapacity,
+                maxBatch,
+                rollupInterval,
+                maxIntegrationGap,
+                answerWithin,
+                drainOnClose);
     }
 
     public IngestSettings withAutoRegisterDevices(boolean on) {
@@ -80,11 +93,29 @@ public record IngestSettings(
 
     public IngestSettings withUnknownDevices(UnknownDevices mode) {
         return new IngestSettings(
-                maxFuture, retention, ranges, mode, queueCapacity, maxBatch, rollupInterval, maxIntegrationGap);
+                maxFuture,
+                retention,
+                ranges,
+                mode,
+                queueCapacity,
+                maxBatch,
+                rollupInterval,
+                maxIntegrationGap,
+                answerWithin,
+                drainOnClose);
     }
 
     public IngestSettings withQueueCapacity(int capacity) {
         return new IngestSettings(
-                maxFuture, retention, ranges, unknownDevices, capacity, maxBatch, rollupInterval, maxIntegrationGap);
+                maxFuture,
+                retention,
+                ranges,
+                unknownDevices,
+                capacity,
+                maxBatch,
+                rollupInterval,
+                maxIntegrationGap,
+                answerWithin,
+                drainOnClose);
     }
 }

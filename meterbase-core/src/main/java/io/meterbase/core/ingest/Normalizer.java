@@ -15,92 +15,172 @@ import io.meterbase.core.store.QuarantineEntry;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Resolves the identity of every reading of an upload (device, channel), converts it to the canonical unit of its
- * quantity and validates it. Each refused reading gets a reason and a quarantine entry. Thread-safe.
+ * quantity and validates it. Each refused reading gets a reason and a quarantine entry. New devices and channels of
+ * an upload are registered together, in one commit (shared with other uploads registering at the same time), within
+ * the customer's allowance of new devices. Thread-safe.
  */
 public final class Normalizer {
 
+    /** Whether a customer may register this many new devices and gateways now (and takes them if so). */
+    public interface RegistrationBudget {
+        boolean allow(long customerId, int count);
+
+        RegistrationBudget UNLIMITED = (customer, count) -> true;
+    }
+
+    /** Channels a device may have at most. */
+    public static final int MAX_CHANNELS_PER_DEVICE = 1000;
+
     private final Registry registry;
     private final IngestSettings settings;
+    private final RegistrationBudget budget;
 
     public Normalizer(Registry registry, IngestSettings settings) {
+        this(registry, settings, RegistrationBudget.UNLIMITED);
+    }
+
+    public Normalizer(Registry registry, IngestSettings settings, RegistrationBudget budget) {
         this.registry = registry;
         this.settings = settings;
+        this.budget = budget;
     }
 
     public Normalized normalize(long customerId, String source, Upload upload) {
         Instant now = registry.clock().instant();
+        List<NodeReport> nodes = upload.nodes();
+        Device[] devices = new Device[nodes.size()];
+        Outcome[] nodeRefusals = resolveDevices(customerId, upload, devices);
+
         long newestAllowed = now.plus(settings.maxFuture()).toEpochMilli();
         long oldestAllowed = now.minus(settings.retention()).toEpochMilli();
-        List<Reading> accepted = new ArrayList<>(upload.readingCount());
-        List<Rejection> rejections = new ArrayList<>();
-        List<QuarantineEntry> quarantine = new ArrayList<>();
-        Gateway gateway = null;
-        for (NodeReport node : upload.nodes()) {
-            Optional<Device> device = registry.device(customerId, node.ref());
-            if (device.isEmpty()
-                    && settings.autoRegisterDevices()
-                    && node.ref() != null
-                    && !node.ref().isBlank()) {
-                if (gateway == null && upload.gatewayRef() != null) {
-                    gateway = registry.gatewayOrRegister(customerId, upload.gatewayRef());
-                }
-                long siteId = gateway != null
-                        ? gateway.siteId()
-                        : registry.defaultSite(customerId).id();
-                device = Optional.of(registry.registerDevice(
-                        customerId,
-                        siteId,
-                        gateway == null ? 0 : gateway.id(),
-                        node.ref(),
-                        node.name(),
-                        DeviceType.parse(node.type()),
-                        Category.parse(node.category())));
-            } else if (device.isPresent()) {
-                device = Optional.of(applyNodeChanges(device.get(), node));
-            }
+        List<Slot> slots = new ArrayList<>(upload.readingCount());
+        Map<String, List<Plan>> missingChannels = new LinkedHashMap<>();
+        for (int n = 0; n < nodes.size(); n++) {
+            NodeReport node = nodes.get(n);
             Map<PlanKey, Plan> plans = new HashMap<>();
             for (int i = 0; i < node.readings().size(); i++) {
                 RawReading raw = node.readings().get(i);
-                String problem;
-                RejectReason reason;
-                if (device.isEmpty()) {
-                    if (settings.unknownDevices() == IngestSettings.UnknownDevices.HOLD) {
-                        registry.holdForApproval(
-                                customerId,
-                                node.ref(),
-                                node.name(),
-                                DeviceType.parse(node.type()),
-                                Category.parse(node.category()),
-                                upload.gatewayRef());
-                        reason = RejectReason.DEVICE_PENDING_APPROVAL;
-                        problem = "device '" + node.ref() + "' waits for approval (POST /api/v1/devices/" + node.ref()
-                                + "/approve)";
-                    } else {
-                        reason = RejectReason.UNKNOWN_DEVICE;
-                        problem = "unknown device '" + node.ref() + "'";
-                    }
-                } else {
-                    Outcome outcome = check(device.get(), raw, newestAllowed, oldestAllowed, plans);
-                    if (outcome.reading != null) {
-                        accepted.add(outcome.reading);
-                        continue;
-                    }
-                    reason = outcome.reason;
-                    problem = outcome.detail;
+                Slot slot = new Slot(n, i, raw);
+                slots.add(slot);
+                if (nodeRefusals[n] != null) {
+                    slot.outcome = nodeRefusals[n];
+                    continue;
                 }
-                rejections.add(new Rejection(node.ref(), i, reason, problem));
-                quarantine.add(new QuarantineEntry(
-                        now, source, customerId, reason.key(), problem, node.ref() + " " + raw.describe()));
+                check(devices[n], raw, newestAllowed, oldestAllowed, plans, slot, missingChannels);
             }
         }
+        createChannels(missingChannels);
+
+        List<Reading> accepted = new ArrayList<>(slots.size());
+        List<Rejection> rejections = new ArrayList<>();
+        List<QuarantineEntry> quarantine = new ArrayList<>();
+        for (Slot s : slots) {
+            Outcome refusal = s.outcome != null ? s.outcome : s.plan.refusal;
+            if (refusal == null) {
+                accepted.add(new Reading(s.plan.channel.id(), s.raw.timestamp(), s.value, Quality.GOOD));
+                continue;
+            }
+            String ref = nodes.get(s.node).ref();
+            rejections.add(new Rejection(ref, s.index, refusal.reason, refusal.detail));
+            quarantine.add(new QuarantineEntry(
+                    now, source, customerId, refusal.reason.key(), refusal.detail, ref + " " + s.raw.describe()));
+        }
         return new Normalized(accepted, rejections, quarantine);
+    }
+
+    /**
+     * Finds each node's device, registering the unknown ones (with the upload's gateway) in one commit when the
+     * customer may; returns, per node, why all its readings are refused, or null.
+     */
+    private Outcome[] resolveDevices(long customerId, Upload upload, Device[] devices) {
+        List<NodeReport> nodes = upload.nodes();
+        Outcome[] refusals = new Outcome[nodes.size()];
+        String gatewayProblem = upload.gatewayRef() == null ? null : References.problem("gateway", upload.gatewayRef());
+        List<Integer> unknown = new ArrayList<>();
+        for (int n = 0; n < nodes.size(); n++) {
+            NodeReport node = nodes.get(n);
+            String problem = References.problem("device", node.ref());
+            if (problem == null) {
+                problem = References.nameProblem(node.name());
+            }
+            if (problem != null) {
+                refusals[n] = new Outcome(RejectReason.INVALID_REFERENCE, problem);
+                continue;
+            }
+            Optional<Device> known = registry.device(customerId, node.ref());
+            if (known.isPresent()) {
+                devices[n] = applyNodeChanges(known.get(), node);
+            } else if (settings.autoRegisterDevices()) {
+                if (gatewayProblem != null) {
+                    refusals[n] = new Outcome(RejectReason.INVALID_REFERENCE, gatewayProblem);
+                } else {
+                    unknown.add(n);
+                }
+            } else if (settings.unknownDevices() == IngestSettings.UnknownDevices.HOLD) {
+                registry.holdForApproval(
+                        customerId,
+                        node.ref(),
+                        node.name(),
+                        DeviceType.parse(node.type()),
+                        Category.parse(node.category()),
+                        upload.gatewayRef());
+                refusals[n] = new Outcome(
+                        RejectReason.DEVICE_PENDING_APPROVAL,
+                        "device '" + node.ref() + "' waits for approval (POST /api/v1/devices/" + node.ref()
+                                + "/approve)");
+            } else {
+                refusals[n] = new Outcome(RejectReason.UNKNOWN_DEVICE, "unknown device '" + node.ref() + "'");
+            }
+        }
+        if (!unknown.isEmpty()) {
+            register(customerId, upload, unknown, devices, refusals);
+        }
+        return refusals;
+    }
+
+    private void register(long customerId, Upload upload, List<Integer> unknown, Device[] devices, Outcome[] out) {
+        List<NodeReport> nodes = upload.nodes();
+        Set<String> refs = new LinkedHashSet<>();
+        for (int n : unknown) {
+            refs.add(nodes.get(n).ref());
+        }
+        boolean newGateway = upload.gatewayRef() != null
+                && registry.gateway(customerId, upload.gatewayRef()).isEmpty();
+        if (!budget.allow(customerId, refs.size() + (newGateway ? 1 : 0))) {
+            for (int n : unknown) {
+                out[n] = new Outcome(
+                        RejectReason.REGISTRATION_LIMITED,
+                        "too many new devices for this customer now; device '"
+                                + nodes.get(n).ref() + "' is registered when its readings are sent again later");
+            }
+            return;
+        }
+        Gateway gateway =
+                upload.gatewayRef() == null ? null : registry.gatewayOrRegister(customerId, upload.gatewayRef());
+        long siteId = gateway != null
+                ? gateway.siteId()
+                : registry.defaultSite(customerId).id();
+        List<Registry.NewDevice> wanted = new ArrayList<>(unknown.size());
+        for (int n : unknown) {
+            NodeReport node = nodes.get(n);
+            wanted.add(new Registry.NewDevice(
+                    node.ref(), node.name(), DeviceType.parse(node.type()), Category.parse(node.category())));
+        }
+        List<Device> registered =
+                registry.devicesOrRegister(customerId, siteId, gateway == null ? 0 : gateway.id(), wanted);
+        for (int k = 0; k < unknown.size(); k++) {
+            devices[unknown.get(k)] = registered.get(k);
+        }
     }
 
     private Device applyNodeChanges(Device device, NodeReport node) {
@@ -112,88 +192,178 @@ public final class Normalizer {
         return registry.updateDevice(device.withNameAndCategory(name, category));
     }
 
-    private Outcome check(
-            Device device, RawReading raw, long newestAllowed, long oldestAllowed, Map<PlanKey, Plan> plans) {
+    /**
+     * Validates one reading into its slot: a refusal, or its value and plan; a plan whose channel does not exist yet
+     * is noted in {@code missing} (one per device and channel name) to be created with the others.
+     */
+    private void check(
+            Device device,
+            RawReading raw,
+            long newestAllowed,
+            long oldestAllowed,
+            Map<PlanKey, Plan> plans,
+            Slot slot,
+            Map<String, List<Plan>> missing) {
         PlanKey key = new PlanKey(raw.channelName(), raw.quantity(), raw.unit(), raw.accumulation());
         Plan plan = plans.get(key);
         if (plan == null) {
-            plan = plan(raw);
+            plan = plan(device, raw);
             plans.put(key, plan);
         }
+        slot.plan = plan;
         if (plan.refusal != null) {
-            return plan.refusal;
+            return;
         }
         Quantity quantity = plan.quantity;
         if (!Double.isFinite(raw.value())) {
-            return Outcome.refused(RejectReason.NOT_FINITE, "value is " + raw.value());
+            slot.outcome = new Outcome(RejectReason.NOT_FINITE, "value is " + raw.value());
+            return;
         }
         if (raw.timestamp() > newestAllowed) {
-            return Outcome.refused(
+            slot.outcome = new Outcome(
                     RejectReason.TIMESTAMP_IN_FUTURE,
                     "timestamp " + Instant.ofEpochMilli(raw.timestamp()) + " is more than "
                             + settings.maxFuture().toMinutes() + " min in the future");
+            return;
         }
         if (raw.timestamp() < oldestAllowed) {
-            return Outcome.refused(
+            slot.outcome = new Outcome(
                     RejectReason.TIMESTAMP_TOO_OLD,
                     "timestamp " + Instant.ofEpochMilli(raw.timestamp()) + " is older than the retention of "
                             + settings.retention().toDays() + " days");
+            return;
         }
         double value = plan.unit == quantity.canonicalUnit()
                 ? raw.value()
                 : plan.unit.convert(raw.value(), quantity.canonicalUnit());
         if (value < plan.min || value > plan.max) {
-            return Outcome.refused(
+            slot.outcome = new Outcome(
                     RejectReason.OUT_OF_RANGE,
                     quantity.key() + " " + value + " "
                             + quantity.canonicalUnit().symbol() + " is outside [" + plan.min + ", " + plan.max + "]");
+            return;
         }
+        slot.value = value;
         if (plan.channel == null) {
-            Channel channel = registry.channelOrCreate(device.id(), raw.channelName(), quantity, plan.accumulation);
-            if (channel.quantity() != quantity || channel.accumulation() != plan.accumulation) {
-                plan.refusal = Outcome.refused(
-                        RejectReason.CHANNEL_CONFLICT,
-                        "channel '" + channel.name() + "' holds "
-                                + channel.quantity().key() + " ("
-                                + channel.accumulation().name().toLowerCase(Locale.ROOT) + "), not "
-                                + quantity.key() + " ("
-                                + plan.accumulation.name().toLowerCase(Locale.ROOT) + ")");
-                return plan.refusal;
+            List<Plan> sharing = missing.computeIfAbsent(device.id() + "/" + plan.channelName, k -> new ArrayList<>());
+            if (!sharing.contains(plan)) {
+                sharing.add(plan);
             }
-            plan.channel = channel;
         }
-        return new Outcome(new Reading(plan.channel.id(), raw.timestamp(), value, Quality.GOOD), null, null);
     }
 
-    /** What every reading with the same channel, quantity, unit and kind resolves to. */
-    private Plan plan(RawReading raw) {
+    /**
+     * Creates the missing channels of the upload in one commit, within each device's channel limit. Plans that name
+     * the same channel (another unit, say) share it; the first plan's quantity creates it.
+     */
+    private void createChannels(Map<String, List<Plan>> missing) {
+        if (missing.isEmpty()) {
+            return;
+        }
+        Map<Long, Integer> added = new HashMap<>();
+        List<List<Plan>> creating = new ArrayList<>();
+        List<Registry.NewChannel> wanted = new ArrayList<>();
+        for (List<Plan> sharing : missing.values()) {
+            Plan first = sharing.get(0);
+            int count = registry.channelCount(first.deviceId) + added.merge(first.deviceId, 1, Integer::sum);
+            if (count > MAX_CHANNELS_PER_DEVICE) {
+                for (Plan plan : sharing) {
+                    plan.refusal = new Outcome(
+                            RejectReason.CHANNEL_LIMIT,
+                            "device has " + MAX_CHANNELS_PER_DEVICE + " channels, the most allowed; '"
+                                    + plan.channelName + "' is not created");
+                }
+                continue;
+            }
+            creating.add(sharing);
+            wanted.add(new Registry.NewChannel(first.deviceId, first.channelName, first.quantity, first.accumulation));
+        }
+        List<Channel> channels = registry.channelsOrCreate(wanted);
+        for (int i = 0; i < creating.size(); i++) {
+            for (Plan plan : creating.get(i)) {
+                adopt(plan, channels.get(i));
+            }
+        }
+    }
+
+    /** Takes the channel for the plan, or refuses the plan when the channel holds another quantity or kind. */
+    private static void adopt(Plan plan, Channel channel) {
+        if (channel.quantity() != plan.quantity || channel.accumulation() != plan.accumulation) {
+            plan.refusal = new Outcome(
+                    RejectReason.CHANNEL_CONFLICT,
+                    "channel '" + channel.name() + "' holds "
+                            + channel.quantity().key() + " ("
+                            + channel.accumulation().name().toLowerCase(Locale.ROOT) + "), not "
+                            + plan.quantity.key() + " ("
+                            + plan.accumulation.name().toLowerCase(Locale.ROOT) + ")");
+            return;
+        }
+        plan.channel = channel;
+    }
+
+    /** What every reading of the device with the same channel, quantity, unit and kind resolves to. */
+    private Plan plan(Device device, RawReading raw) {
+        String channelProblem = References.channelProblem(raw.channelName());
+        if (channelProblem != null) {
+            return Plan.refused(new Outcome(RejectReason.INVALID_REFERENCE, channelProblem));
+        }
         Optional<Quantity> q = Quantity.ofKey(raw.quantity());
         if (q.isEmpty()) {
             return Plan.refused(
-                    Outcome.refused(RejectReason.UNKNOWN_QUANTITY, "unknown quantity '" + raw.quantity() + "'"));
+                    new Outcome(RejectReason.UNKNOWN_QUANTITY, "unknown quantity '" + raw.quantity() + "'"));
         }
         Quantity quantity = q.get();
         Optional<Unit> unit = quantity.unit(raw.unit());
         if (unit.isEmpty()) {
-            return Plan.refused(Outcome.refused(
+            return Plan.refused(new Outcome(
                     RejectReason.UNIT_MISMATCH,
                     "unit '" + raw.unit() + "' does not fit " + quantity.key() + " (expected "
                             + quantity.canonicalUnit().symbol() + " or a multiple)"));
         }
         Accumulation accumulation = accumulation(raw.accumulation(), quantity);
         if (accumulation == null || !quantity.allows(accumulation)) {
-            return Plan.refused(Outcome.refused(
+            return Plan.refused(new Outcome(
                     RejectReason.ACCUMULATION_MISMATCH,
                     "'" + raw.accumulation() + "' is no kind of " + quantity.key()
                             + " (instant, register or interval)"));
         }
-        return new Plan(quantity, unit.get(), accumulation, settings.min(quantity), settings.max(quantity));
+        Plan plan = new Plan(
+                device.id(),
+                raw.channelName(),
+                quantity,
+                unit.get(),
+                accumulation,
+                settings.min(quantity),
+                settings.max(quantity));
+        registry.channel(device.id(), raw.channelName()).ifPresent(existing -> adopt(plan, existing));
+        return plan;
     }
 
     private record PlanKey(String channel, String quantity, String unit, String accumulation) {}
 
-    /** A resolved combination; the channel is found on the first valid value so refused input creates none. */
+    /** A refusal: why and in words. */
+    private record Outcome(RejectReason reason, String detail) {}
+
+    /** One reading of the upload on its way: its plan and value, or why it is refused. */
+    private static final class Slot {
+        final int node;
+        final int index;
+        final RawReading raw;
+        Plan plan;
+        double value;
+        Outcome outcome;
+
+        Slot(int node, int index, RawReading raw) {
+            this.node = node;
+            this.index = index;
+            this.raw = raw;
+        }
+    }
+
+    /** A resolved combination; its channel is created only for valid values, so refused input creates none. */
     private static final class Plan {
+        final long deviceId;
+        final String channelName;
         final Quantity quantity;
         final Unit unit;
         final Accumulation accumulation;
@@ -202,7 +372,16 @@ public final class Normalizer {
         Channel channel;
         Outcome refusal;
 
-        Plan(Quantity quantity, Unit unit, Accumulation accumulation, double min, double max) {
+        Plan(
+                long deviceId,
+                String channelName,
+                Quantity quantity,
+                Unit unit,
+                Accumulation accumulation,
+                double min,
+                double max) {
+            this.deviceId = deviceId;
+            this.channelName = channelName;
             this.quantity = quantity;
             this.unit = unit;
             this.accumulation = accumulation;
@@ -211,7 +390,7 @@ public final class Normalizer {
         }
 
         static Plan refused(Outcome refusal) {
-            Plan p = new Plan(null, null, null, 0, 0);
+            Plan p = new Plan(0, null, null, null, null, 0, 0);
             p.refusal = refusal;
             return p;
         }
@@ -228,11 +407,5 @@ public final class Normalizer {
             case "interval", "delta" -> Accumulation.INTERVAL;
             default -> null;
         };
-    }
-
-    private record Outcome(Reading reading, RejectReason reason, String detail) {
-        static Outcome refused(RejectReason reason, String detail) {
-            return new Outcome(null, reason, detail);
-        }
     }
 }

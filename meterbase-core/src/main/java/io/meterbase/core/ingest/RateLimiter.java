@@ -7,21 +7,32 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Readings per second allowed to each sender (a gateway, or a device reporting directly), as a token bucket:
- * {@code perSecond} readings a second on average, bursts up to {@code burst}. A limit of 0 turns limiting off.
- * Refusals are counted per sender so that the operator sees who is refused. Thread-safe.
+ * An allowance per key (a credential, a customer, an address) as a token bucket: {@code perSecond} units a second
+ * on average, bursts up to {@code burst}. A rate of 0 turns limiting off. Refusals are counted per key so that the
+ * operator sees who is refused. Buckets that have refilled completely are forgotten, so keys that come and go (the
+ * addresses of anonymous senders) cost no memory for long. Thread-safe.
  */
 public final class RateLimiter {
 
+    /** Buckets kept at most before full ones are swept out. */
+    private static final int SWEEP_ABOVE = 10_000;
+
     private final double perSecond;
     private final double burst;
+    private final String unit;
     private final Clock clock;
     private final Map<String, Bucket> buckets = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> refused = new ConcurrentHashMap<>();
 
     public RateLimiter(double perSecond, double burst, Clock clock) {
+        this(perSecond, burst, "readings", clock);
+    }
+
+    /** A limiter of {@code perSecond} {@code unit} (as the refusal names them, e.g. "readings") a second. */
+    public RateLimiter(double perSecond, double burst, String unit, Clock clock) {
         this.perSecond = perSecond;
         this.burst = Math.max(burst, perSecond);
+        this.unit = unit;
         this.clock = clock;
     }
 
@@ -30,41 +41,80 @@ public final class RateLimiter {
     }
 
     /**
-     * Takes {@code readings} from the sender's allowance.
+     * Takes {@code amount} from the key's allowance.
      *
      * @throws RateLimitedException when the allowance is used up; nothing is taken then
      */
-    public void acquire(String sender, int readings) {
-        if (!enabled() || readings == 0) {
+    public void acquire(String key, int amount) {
+        if (!enabled() || amount == 0) {
             return;
         }
-        Bucket b = buckets.computeIfAbsent(sender, s -> new Bucket(burst, clock.millis()));
+        if (buckets.size() > SWEEP_ABOVE) {
+            sweep();
+        }
+        Bucket b = buckets.computeIfAbsent(key, s -> new Bucket(burst, clock.millis()));
         synchronized (b) {
-            long now = clock.millis();
-            b.tokens = Math.min(burst, b.tokens + (now - b.at) * perSecond / 1000.0);
-            b.at = now;
-            if (readings > burst) {
-                count(sender);
+            refill(b);
+            if (amount > burst) {
+                count(key);
                 throw new RateLimitedException(
-                        "an upload of " + readings + " readings is larger than the allowed burst of " + (long) burst,
+                        "an upload of " + amount + " " + unit + " is larger than the allowed burst of " + (long) burst,
                         1);
             }
-            if (b.tokens < readings) {
-                long wait = (long) Math.ceil((readings - b.tokens) / perSecond);
-                count(sender);
+            if (b.tokens < amount) {
+                long wait = (long) Math.ceil((amount - b.tokens) / perSecond);
+                count(key);
                 throw new RateLimitedException(
-                        sender + " exceeds " + (long) perSecond + " readings/s; retry in " + wait + " s",
-                        Math.max(1, wait));
+                        key + " exceeds " + rate() + "; retry in " + Math.max(1, wait) + " s", Math.max(1, wait));
             }
-            b.tokens -= readings;
+            b.tokens -= amount;
         }
     }
 
-    private void count(String sender) {
-        refused.computeIfAbsent(sender, s -> new AtomicLong()).incrementAndGet();
+    /** Whether {@code amount} could be taken now, without taking it. */
+    public boolean allows(String key, int amount) {
+        if (!enabled() || amount == 0) {
+            return true;
+        }
+        Bucket b = buckets.get(key);
+        if (b == null) {
+            return amount <= burst;
+        }
+        synchronized (b) {
+            refill(b);
+            return b.tokens >= amount;
+        }
     }
 
-    /** Refused submissions per sender, by name. */
+    private String rate() {
+        return perSecond >= 1 ? (long) perSecond + " " + unit + "/s" : Math.round(perSecond * 60) + " " + unit + "/min";
+    }
+
+    private void refill(Bucket b) {
+        long now = clock.millis();
+        b.tokens = Math.min(burst, b.tokens + (now - b.at) * perSecond / 1000.0);
+        b.at = now;
+    }
+
+    /** Forgets the buckets that are full again: their keys behave as new ones. */
+    private void sweep() {
+        buckets.entrySet().removeIf(e -> {
+            synchronized (e.getValue()) {
+                refill(e.getValue());
+                return e.getValue().tokens >= burst;
+            }
+        });
+    }
+
+    private void count(String key) {
+        if (refused.size() < SWEEP_ABOVE || refused.containsKey(key)) {
+            refused.computeIfAbsent(key, s -> new AtomicLong()).incrementAndGet();
+        } else {
+            refused.computeIfAbsent("(others)", s -> new AtomicLong()).incrementAndGet();
+        }
+    }
+
+    /** Refused attempts per key. */
     public Map<String, Long> refusedCounts() {
         Map<String, Long> out = new TreeMap<>();
         refused.forEach((k, v) -> out.put(k, v.get()));

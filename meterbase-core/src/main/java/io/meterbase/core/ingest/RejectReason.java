@@ -18,7 +18,13 @@ public enum RejectReason {
     NOT_FINITE,
     OUT_OF_RANGE,
     TIMESTAMP_IN_FUTURE,
-    TIMESTAMP_TOO_OLD;
+    TIMESTAMP_TOO_OLD,
+    /** A gateway, device or channel reference (or a display name) that is not allowed. */
+    INVALID_REFERENCE,
+    /** The customer registered more new devices than its limit allows; they are registered later. */
+    REGISTRATION_LIMITED,
+    /** The device has as many channels as allowed. */
+    CHANNEL_LIMIT;
 
     /** The lower-case form used in JSON answers and metric tags, e.g. {@code unit_mismatch}. */
     public String key() {

@@ -15,10 +15,13 @@ import io.meterbase.core.model.GeoPosition;
 import io.meterbase.core.model.Quantity;
 import io.meterbase.core.model.Role;
 import io.meterbase.core.model.Site;
+import io.meterbase.core.store.MetadataBatch;
 import io.meterbase.core.store.MetadataStore;
 import java.time.Clock;
 import java.time.ZoneId;
+import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -50,10 +53,16 @@ public final class Registry {
     private final Index<Site> sitesByCustomer = new Index<>();
     private final Index<Device> devicesByCustomer = new Index<>();
     private final Index<Channel> channelsByDevice = new Index<>();
+    private final RegistrationCommit commit;
+    // registered but not yet durable, guarded by this: found by the next registrations, visible to reads once durable
+    private final Map<String, Gateway> pendingGateways = new HashMap<>();
+    private final Map<String, Device> pendingDevices = new HashMap<>();
+    private final Map<String, Channel> pendingChannels = new HashMap<>();
 
     public Registry(MetadataStore store, Clock clock) {
         this.store = store;
         this.clock = clock;
+        this.commit = new RegistrationCommit(store);
         long maxId = 0;
         for (Customer c : store.customers()) {
             customers.put(c.id(), c);
@@ -166,17 +175,40 @@ public final class Registry {
                 : registerGateway(customerId, defaultSite(customerId).id(), ref, ref, null, 0);
     }
 
-    public synchronized Gateway registerGateway(
-            long customerId, long siteId, String ref, String name, String address, int port) {
-        requireCustomer(customerId);
-        Gateway existing = gatewaysByRef.get(customerId + "/" + ref);
-        if (existing != null) {
-            return existing;
+    public Gateway registerGateway(long customerId, long siteId, String ref, String name, String address, int port) {
+        String key = customerId + "/" + ref;
+        Gateway gateway;
+        RegistrationCommit.Ticket ticket;
+        synchronized (this) {
+            requireCustomer(customerId);
+            Gateway existing = gatewaysByRef.get(key);
+            if (existing != null) {
+                return existing;
+            }
+            gateway = pendingGateways.get(key);
+            if (gateway != null) {
+                ticket = commit.enqueue(MetadataBatch.EMPTY, () -> {}, () -> {});
+            } else {
+                Gateway created = new Gateway(nextId.getAndIncrement(), customerId, siteId, ref, name, address, port);
+                gateway = created;
+                pendingGateways.put(key, created);
+                ticket = commit.enqueue(
+                        new MetadataBatch(List.of(created), List.of(), List.of()),
+                        () -> {
+                            synchronized (this) {
+                                indexGateway(created);
+                                pendingGateways.remove(key);
+                            }
+                        },
+                        () -> forget(pendingGateways, key));
+            }
         }
-        Gateway gateway = new Gateway(nextId.getAndIncrement(), customerId, siteId, ref, name, address, port);
-        store.save(gateway);
-        indexGateway(gateway);
+        commit.await(ticket);
         return gateway;
+    }
+
+    private synchronized <T> void forget(Map<String, T> pendingMap, String key) {
+        pendingMap.remove(key);
     }
 
     // ---- devices and channels
@@ -199,25 +231,70 @@ public final class Registry {
                 .toList();
     }
 
-    public synchronized Device registerDevice(
+    public Device registerDevice(
             long customerId, long siteId, long gatewayId, String ref, String name, DeviceType type, Category category) {
-        requireCustomer(customerId);
-        Device existing = devicesByRef.get(customerId + "/" + ref);
-        if (existing != null) {
-            return existing;
+        return devicesOrRegister(customerId, siteId, gatewayId, List.of(new NewDevice(ref, name, type, category)))
+                .get(0);
+    }
+
+    /** A node to register as a device of a customer. */
+    public record NewDevice(String ref, String name, DeviceType type, Category category) {}
+
+    /**
+     * The customer's devices with these refs, in the same order; the unknown ones are registered at the site (and
+     * behind the gateway, or 0) together, in one commit shared with other threads registering at the same time.
+     *
+     * @throws io.meterbase.core.store.StoreException when the registration could not be made durable
+     */
+    public List<Device> devicesOrRegister(long customerId, long siteId, long gatewayId, List<NewDevice> nodes) {
+        List<Device> out = new ArrayList<>(nodes.size());
+        RegistrationCommit.Ticket ticket = null;
+        synchronized (this) {
+            requireCustomer(customerId);
+            List<Device> created = new ArrayList<>();
+            boolean waitForOthers = false;
+            for (NewDevice n : nodes) {
+                String key = customerId + "/" + n.ref();
+                Device d = devicesByRef.get(key);
+                if (d == null) {
+                    d = pendingDevices.get(key);
+                    waitForOthers |= d != null;
+                }
+                if (d == null) {
+                    d = new Device(
+                            nextId.getAndIncrement(),
+                            customerId,
+                            siteId,
+                            gatewayId,
+                            n.ref(),
+                            n.name() == null || n.name().isBlank() ? n.ref() : n.name(),
+                            n.type(),
+                            n.category());
+                    pendingDevices.put(key, d);
+                    created.add(d);
+                }
+                out.add(d);
+            }
+            if (!created.isEmpty() || waitForOthers) {
+                ticket = commit.enqueue(
+                        new MetadataBatch(List.of(), created, List.of()),
+                        () -> {
+                            synchronized (this) {
+                                indexDevices(created);
+                                created.forEach(d -> pendingDevices.remove(d.customerId() + "/" + d.ref()));
+                            }
+                        },
+                        () -> {
+                            synchronized (this) {
+                                created.forEach(d -> pendingDevices.remove(d.customerId() + "/" + d.ref()));
+                            }
+                        });
+            }
         }
-        Device device = new Device(
-                nextId.getAndIncrement(),
-                customerId,
-                siteId,
-                gatewayId,
-                ref,
-                name == null || name.isBlank() ? ref : name,
-                type,
-                category);
-        store.save(device);
-        indexDevice(device);
-        return device;
+        if (ticket != null) {
+            commit.await(ticket);
+        }
+        return out;
     }
 
     /** Renames or recategorises a device, as a gateway may when its user edits a node. */
@@ -248,20 +325,71 @@ public final class Registry {
     /** The device's channel named {@code name}, created with this quantity if it does not exist yet. */
     public Channel channelOrCreate(long deviceId, String name, Quantity quantity, Accumulation accumulation) {
         Channel known = channelsByName.get(deviceId + "/" + name);
-        if (known != null) {
-            return known;
-        }
+        return known != null
+                ? known
+                : channelsOrCreate(List.of(new NewChannel(deviceId, name, quantity, accumulation)))
+                        .get(0);
+    }
+
+    /** A channel a device's readings need. */
+    public record NewChannel(long deviceId, String name, Quantity quantity, Accumulation accumulation) {}
+
+    /**
+     * The channels with these devices and names, in the same order; the missing ones are created with the quantity
+     * asked for, together, in one commit shared with other threads (an existing channel keeps its own quantity).
+     *
+     * @throws io.meterbase.core.store.StoreException when the channels could not be made durable
+     */
+    public List<Channel> channelsOrCreate(List<NewChannel> wanted) {
+        List<Channel> out = new ArrayList<>(wanted.size());
+        RegistrationCommit.Ticket ticket = null;
         synchronized (this) {
-            known = channelsByName.get(deviceId + "/" + name);
-            if (known != null) {
-                return known;
+            List<Channel> created = new ArrayList<>();
+            boolean waitForOthers = false;
+            for (NewChannel w : wanted) {
+                String key = w.deviceId() + "/" + w.name();
+                Channel ch = channelsByName.get(key);
+                if (ch == null) {
+                    ch = pendingChannels.get(key);
+                    waitForOthers |= ch != null;
+                }
+                if (ch == null) {
+                    ch = new Channel(
+                            (int) nextChannelId.getAndIncrement(),
+                            w.deviceId(),
+                            w.name(),
+                            w.quantity(),
+                            w.accumulation());
+                    pendingChannels.put(key, ch);
+                    created.add(ch);
+                }
+                out.add(ch);
             }
-            Channel channel =
-                    new Channel((int) nextChannelId.getAndIncrement(), deviceId, name, quantity, accumulation);
-            store.save(channel);
-            indexChannel(channel);
-            return channel;
+            if (!created.isEmpty() || waitForOthers) {
+                ticket = commit.enqueue(
+                        new MetadataBatch(List.of(), List.of(), created),
+                        () -> {
+                            synchronized (this) {
+                                created.forEach(this::indexChannel);
+                                created.forEach(c -> pendingChannels.remove(c.deviceId() + "/" + c.name()));
+                            }
+                        },
+                        () -> {
+                            synchronized (this) {
+                                created.forEach(c -> pendingChannels.remove(c.deviceId() + "/" + c.name()));
+                            }
+                        });
+            }
         }
+        if (ticket != null) {
+            commit.await(ticket);
+        }
+        return out;
+    }
+
+    /** How many channels the device has. */
+    public int channelCount(long deviceId) {
+        return channelsByDevice.get(deviceId).size();
     }
 
     // ---- devices waiting for approval
@@ -399,6 +527,16 @@ public final class Registry {
         devicesByCustomer.put(d.customerId(), d.id(), d);
     }
 
+    private void indexDevices(List<Device> batch) {
+        Map<Long, List<Device>> byCustomer = new HashMap<>();
+        for (Device d : batch) {
+            devices.put(d.id(), d);
+            devicesByRef.put(d.customerId() + "/" + d.ref(), d);
+            byCustomer.computeIfAbsent(d.customerId(), k -> new ArrayList<>()).add(d);
+        }
+        byCustomer.forEach((customer, list) -> devicesByCustomer.putAll(customer, list, Device::id));
+    }
+
     private void indexChannel(Channel ch) {
         channels.put(ch.id(), ch);
         channelsByName.put(ch.deviceId() + "/" + ch.name(), ch);
@@ -416,6 +554,14 @@ public final class Registry {
         void put(long owner, long id, T value) {
             Map<Long, T> group = byOwner.computeIfAbsent(owner, k -> new java.util.TreeMap<>());
             group.put(id, value);
+            lists.put(owner, List.copyOf(group.values()));
+        }
+
+        void putAll(long owner, List<T> values, java.util.function.ToLongFunction<T> id) {
+            Map<Long, T> group = byOwner.computeIfAbsent(owner, k -> new java.util.TreeMap<>());
+            for (T v : values) {
+                group.put(id.applyAsLong(v), v);
+            }
             lists.put(owner, List.copyOf(group.values()));
         }
 

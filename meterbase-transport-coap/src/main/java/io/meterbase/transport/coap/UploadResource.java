@@ -4,7 +4,9 @@ import io.meterbase.control.command.Command;
 import io.meterbase.core.auth.DevicePsk;
 import io.meterbase.core.ingest.DecodeContext;
 import io.meterbase.core.ingest.DecodeException;
+import io.meterbase.core.ingest.IngestAnswer;
 import io.meterbase.core.ingest.IngestReport;
+import io.meterbase.core.ingest.Origin;
 import io.meterbase.core.ingest.OverloadedException;
 import io.meterbase.core.ingest.PayloadDecoder;
 import io.meterbase.core.ingest.RateLimitedException;
@@ -22,6 +24,7 @@ import java.util.concurrent.CompletableFuture;
 import org.eclipse.californium.core.CoapResource;
 import org.eclipse.californium.core.coap.CoAP.ResponseCode;
 import org.eclipse.californium.core.coap.MediaTypeRegistry;
+import org.eclipse.californium.core.coap.Response;
 import org.eclipse.californium.core.server.resources.CoapExchange;
 import org.eclipse.californium.elements.auth.PreSharedKeyIdentity;
 
@@ -44,19 +47,26 @@ final class UploadResource extends CoapResource {
     @Override
     public void handlePOST(CoapExchange exchange) {
         Principal peer = exchange.advanced().getRequest().getSourceContext().getPeerIdentity();
-        String source = "coap " + exchange.getSourceSocketAddress();
+        Origin origin = Origin.anonymous(
+                "coap", exchange.getSourceAddress().getHostAddress(), "port " + exchange.getSourcePort());
         Optional<DevicePsk.Identity> identity =
                 peer instanceof PreSharedKeyIdentity psk ? DevicePsk.parse(psk.getIdentity()) : Optional.empty();
         if (identity.isEmpty()) {
+            try {
+                context.ingest().admitUnauthenticated(origin);
+            } catch (RateLimitedException e) {
+                exchange.respond(ResponseCode.TOO_MANY_REQUESTS, "too many requests without DTLS from this address");
+                return;
+            }
             exchange.accept();
             context.ingest()
-                    .reject(source, 0, RejectReason.UNAUTHORIZED, "CoAP without DTLS pre-shared key", null)
+                    .reject(origin, RejectReason.UNAUTHORIZED, "CoAP without DTLS pre-shared key", null)
                     .whenComplete((done, error) -> exchange.respond(
                             ResponseCode.UNAUTHORIZED, "use coaps:// with the device's pre-shared key"));
             return;
         }
         DevicePsk.Identity id = identity.get();
-        source = source + " device " + id.text();
+        Origin sender = origin.authenticated(id.customerId(), "psk/" + id.text());
         byte[] payload = exchange.getRequestPayload();
         String format = formatOf(exchange.getRequestOptions().getContentFormat(), payload);
         if (format == null) {
@@ -75,23 +85,25 @@ final class UploadResource extends CoapResource {
                     payload, 0, Math.min(payload.length, QuarantineEntry.MAX_PAYLOAD_CHARS), StandardCharsets.UTF_8);
             exchange.accept();
             context.ingest()
-                    .reject(source, id.customerId(), RejectReason.MALFORMED_PAYLOAD, e.getMessage(), text)
+                    .reject(sender, RejectReason.MALFORMED_PAYLOAD, e.getMessage(), text)
                     .whenComplete((done, error) -> exchange.respond(ResponseCode.BAD_REQUEST, e.getMessage()));
             return;
         }
         exchange.accept();
         CompletableFuture<IngestReport> stored;
         try {
-            stored = context.ingest().ingest(id.customerId(), source, upload);
-        } catch (RateLimitedException e) {
-            exchange.respond(ResponseCode.TOO_MANY_REQUESTS, e.getMessage());
-            return;
-        } catch (OverloadedException e) {
+            stored = context.ingest().ingest(sender, upload);
+        } catch (OverloadedException | RateLimitedException e) {
             stored = CompletableFuture.failedFuture(e);
         }
         stored.whenComplete((report, error) -> {
             if (error != null) {
-                exchange.respond(ResponseCode.SERVICE_UNAVAILABLE, "not stored; send again later");
+                IngestAnswer.NotStored refused = IngestAnswer.of(error);
+                Response response = new Response(
+                        refused.rateLimited() ? ResponseCode.TOO_MANY_REQUESTS : ResponseCode.SERVICE_UNAVAILABLE);
+                response.setPayload("not stored: " + refused.reason());
+                response.getOptions().setMaxAge(refused.retryAfterSeconds());
+                exchange.respond(response);
                 return;
             }
             Map<String, Object> answer = new LinkedHashMap<>();

@@ -6,6 +6,7 @@ import com.hivemq.client.mqtt.mqtt5.Mqtt5Client;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5ClientBuilder;
 import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5Publish;
 import com.hivemq.client.mqtt.mqtt5.message.subscribe.Mqtt5Subscribe;
+import io.meterbase.core.ingest.Origin;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -27,23 +28,24 @@ public final class ExternalBroker implements AutoCloseable {
 
     private final Mqtt5AsyncClient client;
     private final MqttIngest ingest;
-    private final long customerId;
-    private final String source;
+    private final Origin origin;
     private final ScheduledExecutorService retries = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "meterbase-mqtt-retry");
         t.setDaemon(true);
         return t;
     });
 
-    private ExternalBroker(Mqtt5AsyncClient client, MqttIngest ingest, long customerId, String source) {
+    private ExternalBroker(Mqtt5AsyncClient client, MqttIngest ingest, Origin origin) {
         this.client = client;
         this.ingest = ingest;
-        this.customerId = customerId;
-        this.source = source;
+        this.origin = origin;
     }
 
-    /** Connects and subscribes; fails with the broker's reason. */
-    public static ExternalBroker connect(ExternalBrokerSettings s, MqttContext context, long customerId) {
+    /**
+     * Connects and subscribes; fails with the broker's reason. Readings belong to the customer of the configured
+     * key, and are limited as that key's.
+     */
+    public static ExternalBroker connect(ExternalBrokerSettings s, MqttContext context, long customerId, long keyId) {
         Mqtt5ClientBuilder b = Mqtt5Client.builder()
                 .identifier(s.clientId())
                 .serverHost(s.url().getHost())
@@ -59,7 +61,10 @@ public final class ExternalBroker implements AutoCloseable {
                     .applySimpleAuth();
         }
         Mqtt5AsyncClient client = b.buildAsync();
-        ExternalBroker broker = new ExternalBroker(client, new MqttIngest(context), customerId, "mqtt " + s.url());
+        ExternalBroker broker = new ExternalBroker(
+                client,
+                new MqttIngest(context),
+                new Origin("mqtt", s.url().getHost(), customerId, "key/" + keyId, "broker " + s.url()));
         try {
             client.connectWith()
                     .cleanStart(false)
@@ -84,8 +89,10 @@ public final class ExternalBroker implements AutoCloseable {
 
     private void onMessage(Mqtt5Publish publish) {
         String topic = publish.getTopic().toString();
-        MqttIngest.Handled handled =
-                ingest.handle(customerId, source + " topic " + topic, topic, publish.getPayloadAsBytes());
+        MqttIngest.Handled handled = ingest.handle(
+                origin.withDetail("broker " + client.getConfig().getServerHost() + " topic " + topic),
+                topic,
+                publish.getPayloadAsBytes());
         if (handled.kind() == MqttIngest.Kind.TAKEN) {
             publish.acknowledge();
             return;

@@ -25,7 +25,11 @@ import com.hivemq.extension.sdk.api.parameter.ExtensionStopOutput;
 import com.hivemq.extension.sdk.api.services.Services;
 import com.hivemq.extension.sdk.api.services.builder.Builders;
 import io.meterbase.core.auth.AuthResult;
+import io.meterbase.core.ingest.IngestAnswer;
+import io.meterbase.core.ingest.Origin;
+import io.meterbase.core.ingest.RateLimitedException;
 import io.meterbase.core.ingest.RejectReason;
+import java.net.InetAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -49,8 +53,15 @@ final class MeterbaseMqttExtension implements ExtensionMain {
     private static final Logger LOG = LoggerFactory.getLogger(MeterbaseMqttExtension.class);
     private static final Pattern USER = Pattern.compile("[A-Za-z0-9._:@-]{1,64}");
 
-    /** Who a connected client is. */
-    private record Session(long customerId, String user, boolean mqtt5) {}
+    /** Who a connected client is, and from where. */
+    private record Session(long customerId, long keyId, String user, String address, boolean mqtt5) {
+        Origin origin(String clientId, String topic) {
+            return new Origin("mqtt", address, customerId, "key/" + keyId, "client " + clientId + " topic " + topic);
+        }
+    }
+
+    /** Characters of a reason string sent to MQTT 5 clients at most (the rest is cut). */
+    static final int MAX_REASON_CHARS = 256;
 
     private final MqttContext context;
     private final Map<String, Session> sessions = new ConcurrentHashMap<>();
@@ -88,25 +99,25 @@ final class MeterbaseMqttExtension implements ExtensionMain {
         String clientId = in.getClientInformation().getClientId();
         Optional<String> user = in.getConnectPacket().getUserName();
         Optional<ByteBuffer> password = in.getConnectPacket().getPassword();
-        String source = "mqtt "
-                + in.getConnectionInformation()
-                        .getInetAddress()
-                        .map(Object::toString)
-                        .orElse("?") + " client " + clientId;
+        String address = in.getConnectionInformation()
+                .getInetAddress()
+                .map(InetAddress::getHostAddress)
+                .orElse("-");
+        Origin origin = Origin.anonymous("mqtt", address, "client " + bounded(clientId));
         if (user.isEmpty() || password.isEmpty()) {
-            refuse(out, source, "a username (the device) and a password (an API key) are required");
+            refuse(out, origin, "a username (the device) and a password (an API key) are required");
             return;
         }
         if (!USER.matcher(user.get()).matches()) {
-            refuse(out, source, "the username must be 1-64 letters, digits or . _ : @ -");
+            refuse(out, origin, "the username must be 1-64 letters, digits or . _ : @ -");
             return;
         }
         ByteBuffer pw = password.get().asReadOnlyBuffer();
-        byte[] bytes = new byte[pw.remaining()];
+        byte[] bytes = new byte[Math.min(pw.remaining(), 1024)];
         pw.get(bytes);
         AuthResult auth = context.registry().authenticate(new String(bytes, StandardCharsets.UTF_8));
         if (auth.principal() == null || auth.principal().isOperator()) {
-            refuse(out, source, auth.principal() == null ? auth.refusal() : "an operator key cannot connect devices");
+            refuse(out, origin, auth.principal() == null ? auth.refusal() : "an operator key cannot connect devices");
             return;
         }
         var permissions = out.getDefaultPermissions();
@@ -120,7 +131,9 @@ final class MeterbaseMqttExtension implements ExtensionMain {
                 MqttAlarmPublisher.topicFilter(auth.principal().customerId()), TopicPermission.MqttActivity.SUBSCRIBE));
         permissions.setDefaultBehaviour(DefaultAuthorizationBehaviour.DENY);
         boolean mqtt5 = in.getConnectionInformation().getMqttVersion() == MqttVersion.V_5;
-        sessions.put(clientId, new Session(auth.principal().customerId(), user.get(), mqtt5));
+        sessions.put(
+                clientId,
+                new Session(auth.principal().customerId(), auth.principal().keyId(), user.get(), address, mqtt5));
         out.authenticateSuccessfully();
     }
 
@@ -132,13 +145,34 @@ final class MeterbaseMqttExtension implements ExtensionMain {
                 .build();
     }
 
-    /** Refuses the connection once the refusal is recorded. */
-    private void refuse(SimpleAuthOutput out, String source, String why) {
+    /**
+     * Refuses the connection once the refusal is recorded (within its quota); an address that failed too often is
+     * refused at once, unrecorded.
+     */
+    private void refuse(SimpleAuthOutput out, Origin origin, String why) {
+        try {
+            context.ingest().admitUnauthenticated(origin);
+        } catch (RateLimitedException e) {
+            out.failAuthentication(ConnackReasonCode.QUOTA_EXCEEDED, "too many failed connections from this address");
+            return;
+        }
         Async<SimpleAuthOutput> async = out.async(Duration.ofSeconds(30), TimeoutFallback.FAILURE);
-        context.ingest().reject(source, 0, RejectReason.UNAUTHORIZED, why, null).whenComplete((done, error) -> {
-            async.getOutput().failAuthentication(ConnackReasonCode.NOT_AUTHORIZED, why);
+        context.ingest().reject(origin, RejectReason.UNAUTHORIZED, why, null).whenComplete((done, error) -> {
+            async.getOutput().failAuthentication(ConnackReasonCode.NOT_AUTHORIZED, bounded(why));
             async.resume();
         });
+    }
+
+    /** A reason string short enough for any client (MQTT 5 allows 64 KiB, which breaks some). */
+    static String bounded(String reason) {
+        if (reason == null || reason.length() <= MAX_REASON_CHARS) {
+            return reason;
+        }
+        int end = MAX_REASON_CHARS - 1;
+        if (Character.isHighSurrogate(reason.charAt(end - 1))) {
+            end--;
+        }
+        return reason.substring(0, end) + "…";
     }
 
     private void onPublish(PublishInboundInput in, PublishInboundOutput out) {
@@ -157,15 +191,14 @@ final class MeterbaseMqttExtension implements ExtensionMain {
                     return a;
                 })
                 .orElse(new byte[0]);
-        String source = "mqtt client " + clientId + " topic " + topic;
+        Origin origin = session.origin(clientId, topic);
         if (!MqttRoute.mayPublish(session.user(), topic)) {
             // interceptors run before the broker's own permission check, so the check is made here
             context.ingest()
                     .reject(
-                            source,
-                            session.customerId(),
+                            origin,
                             RejectReason.UNAUTHORIZED,
-                            session.user() + " may not publish on " + topic,
+                            session.user() + " may not publish on " + bounded(topic),
                             null);
             if (session.mqtt5()) {
                 out.preventPublishDelivery(AckReasonCode.NOT_AUTHORIZED, "not your topic");
@@ -177,7 +210,7 @@ final class MeterbaseMqttExtension implements ExtensionMain {
         }
         boolean atMostOnce = in.getPublishPacket().getQos() == Qos.AT_MOST_ONCE;
         if (atMostOnce) {
-            work.execute(() -> ingest.handle(session.customerId(), source, topic, payload));
+            work.execute(() -> ingest.handle(origin, topic, payload));
             return;
         }
         // the broker runs interceptors on a few threads in per-client order: answer asynchronously and do the
@@ -188,37 +221,48 @@ final class MeterbaseMqttExtension implements ExtensionMain {
                 AckReasonCode.IMPLEMENTATION_SPECIFIC_ERROR,
                 "not stored in time; send again");
         work.execute(() -> {
-            MqttIngest.Handled handled = ingest.handle(session.customerId(), source, topic, payload);
-            switch (handled.kind()) {
-                case TAKEN -> async.resume();
-                case BAD_INPUT ->
-                    handled.recorded().whenComplete((done, error) -> {
-                        if (session.mqtt5()) {
-                            async.getOutput()
-                                    .preventPublishDelivery(
-                                            handled.reason() == RejectReason.UNKNOWN_FORMAT
-                                                    ? AckReasonCode.TOPIC_NAME_INVALID
-                                                    : AckReasonCode.PAYLOAD_FORMAT_INVALID,
-                                            handled.detail());
-                        }
-                        async.resume();
-                    });
-                default ->
-                    handled.stored().whenComplete((report, error) -> {
-                        if (error == null) {
-                            async.resume();
-                        } else {
-                            notStored(clientId, session, async);
-                        }
-                    });
+            try {
+                answer(clientId, session, async, ingest.handle(origin, topic, payload));
+            } catch (RuntimeException e) {
+                LOG.warn("Answering a publish of {} failed", clientId, e);
+                notStored(clientId, session, async, "not stored: " + e.getMessage());
             }
         });
     }
 
+    /** Answers a QoS 1/2 publish once its outcome is known: PUBACK only when durable or deliberately taken. */
+    private void answer(
+            String clientId, Session session, Async<PublishInboundOutput> async, MqttIngest.Handled handled) {
+        switch (handled.kind()) {
+            case TAKEN -> async.resume();
+            case BAD_INPUT ->
+                handled.recorded().whenComplete((done, error) -> {
+                    if (session.mqtt5()) {
+                        async.getOutput()
+                                .preventPublishDelivery(
+                                        handled.reason() == RejectReason.UNKNOWN_FORMAT
+                                                ? AckReasonCode.TOPIC_NAME_INVALID
+                                                : AckReasonCode.PAYLOAD_FORMAT_INVALID,
+                                        bounded(handled.detail()));
+                    }
+                    async.resume();
+                });
+            default ->
+                handled.stored().whenComplete((report, error) -> {
+                    if (error == null) {
+                        async.resume();
+                    } else {
+                        IngestAnswer.NotStored refused = IngestAnswer.of(error);
+                        notStored(clientId, session, async, refused.reason());
+                    }
+                });
+        }
+    }
+
     /** Not durable: no positive acknowledgement, so the client sends the message again. */
-    private void notStored(String clientId, Session session, Async<PublishInboundOutput> async) {
+    private void notStored(String clientId, Session session, Async<PublishInboundOutput> async, String why) {
         if (session.mqtt5()) {
-            async.getOutput().preventPublishDelivery(AckReasonCode.QUOTA_EXCEEDED, "not stored; send again later");
+            async.getOutput().preventPublishDelivery(AckReasonCode.QUOTA_EXCEEDED, bounded("not stored: " + why));
             async.resume();
             return;
         }

@@ -7,6 +7,7 @@ import io.meterbase.control.command.CommandStatus;
 import io.meterbase.core.ingest.DecodeContext;
 import io.meterbase.core.ingest.DecodeException;
 import io.meterbase.core.ingest.IngestReport;
+import io.meterbase.core.ingest.Origin;
 import io.meterbase.core.ingest.OverloadedException;
 import io.meterbase.core.ingest.PayloadDecoder;
 import io.meterbase.core.ingest.RateLimitedException;
@@ -53,11 +54,24 @@ final class MqttIngest {
         this.context = context;
     }
 
-    Handled handle(long customerId, String source, String topic, byte[] payload) {
+    /**
+     * Handles one message of an authenticated sender. Total: whatever the topic and payload, it returns an outcome
+     * (an unexpected failure becomes bad input with its reason), so the sender is always answered.
+     */
+    Handled handle(Origin origin, String topic, byte[] payload) {
+        try {
+            return route(origin, topic, payload);
+        } catch (RuntimeException | StackOverflowError e) {
+            return bad(origin, RejectReason.MALFORMED_PAYLOAD, "the message could not be handled: " + e, payload);
+        }
+    }
+
+    private Handled route(Origin origin, String topic, byte[] payload) {
+        long customerId = origin.customerId();
         long now = context.clock().millis();
         Optional<MqttRoute> route = MqttRoute.of(topic, payload);
         if (route.isEmpty()) {
-            return bad(customerId, source, RejectReason.UNKNOWN_FORMAT, "no topic scheme knows " + topic, payload);
+            return bad(origin, RejectReason.UNKNOWN_FORMAT, "no topic scheme knows " + topic, payload);
         }
         MqttRoute r = route.get();
         switch (r.kind()) {
@@ -79,7 +93,7 @@ final class MqttIngest {
                 try {
                     deviceEvent(customerId, r, payload);
                 } catch (DecodeException e) {
-                    return bad(customerId, source, RejectReason.MALFORMED_PAYLOAD, e.getMessage(), payload);
+                    return bad(origin, RejectReason.MALFORMED_PAYLOAD, e.getMessage(), payload);
                 }
                 return new Handled(Kind.TAKEN, null, null, null, null);
             }
@@ -87,7 +101,7 @@ final class MqttIngest {
                 try {
                     confirmation(customerId, r, payload);
                 } catch (DecodeException e) {
-                    return bad(customerId, source, RejectReason.MALFORMED_PAYLOAD, e.getMessage(), payload);
+                    return bad(origin, RejectReason.MALFORMED_PAYLOAD, e.getMessage(), payload);
                 }
                 return new Handled(Kind.TAKEN, null, null, null, null);
             }
@@ -99,11 +113,11 @@ final class MqttIngest {
         try {
             upload = decode(r, payload, now);
         } catch (DecodeException e) {
-            return bad(customerId, source, RejectReason.MALFORMED_PAYLOAD, e.getMessage(), payload);
+            return bad(origin, RejectReason.MALFORMED_PAYLOAD, e.getMessage(), payload);
         }
         CompletableFuture<IngestReport> stored;
         try {
-            stored = context.ingest().ingest(customerId, source, upload);
+            stored = context.ingest().ingest(origin, upload);
         } catch (OverloadedException | RateLimitedException e) {
             stored = CompletableFuture.failedFuture(e);
         }
@@ -208,10 +222,10 @@ final class MqttIngest {
         }
     }
 
-    private Handled bad(long customerId, String source, RejectReason reason, String detail, byte[] payload) {
+    private Handled bad(Origin origin, RejectReason reason, String detail, byte[] payload) {
         String text = new String(
                 payload, 0, Math.min(payload.length, QuarantineEntry.MAX_PAYLOAD_CHARS), StandardCharsets.UTF_8);
-        CompletableFuture<Void> recorded = context.ingest().reject(source, customerId, reason, detail, text);
+        CompletableFuture<Void> recorded = context.ingest().reject(origin, reason, detail, text);
         return new Handled(Kind.BAD_INPUT, null, recorded, reason, detail);
     }
 
@@ -222,7 +236,9 @@ final class MqttIngest {
                 context.emoncms()
                         .post(
                                 r.deviceRef(),
-                                "{\"" + r.key().replace("\"", "") + "\":" + number(text) + "}",
+                                JSON.createObjectNode()
+                                        .put(r.key(), number(text))
+                                        .toString(),
                                 null,
                                 null,
                                 null,
@@ -237,9 +253,9 @@ final class MqttIngest {
         };
     }
 
-    private static String number(String text) throws DecodeException {
+    private static double number(String text) throws DecodeException {
         try {
-            return String.valueOf(Double.parseDouble(text.trim()));
+            return Double.parseDouble(text.trim());
         } catch (NumberFormatException e) {
             throw new DecodeException("'" + text.trim() + "' is not a number");
         }

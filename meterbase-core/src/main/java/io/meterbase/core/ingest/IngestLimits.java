@@ -1,0 +1,111 @@
+package io.meterbase.core.ingest;
+
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * What each sender may send: readings per second per credential and per customer, new devices and gateways per
+ * customer, and refused requests per address for senders that did not authenticate. All are keyed by what the
+ * server knows of the sender (its credential, its customer, its address), never by names the sender chooses, so
+ * a new gateway name per upload gets no new allowance. Thread-safe.
+ */
+public final class IngestLimits {
+
+    /**
+     * The limits; a rate of 0 turns that limit off.
+     *
+     * @param readingsPerCredential readings a second per credential (API key, device key)
+     * @param credentialBurst readings a credential may send at once above its rate
+     * @param readingsPerCustomer readings a second per customer, all its credentials together
+     * @param customerBurst readings a customer may send at once above its rate
+     * @param newDevicesPerMinute devices and gateways a customer may register a minute (also the burst)
+     * @param refusalsPerMinute requests a minute from one address that fail to authenticate (also the burst)
+     */
+    public record Settings(
+            double readingsPerCredential,
+            double credentialBurst,
+            double readingsPerCustomer,
+            double customerBurst,
+            int newDevicesPerMinute,
+            int refusalsPerMinute) {
+
+        /** Generous limits that a household, a building or a gateway of a few thousand meters never reaches. */
+        public static Settings defaults() {
+            return new Settings(20_000, 200_000, 50_000, 500_000, 30_000, 600);
+        }
+
+        /** No limits, for tools and tests. */
+        public static Settings off() {
+            return new Settings(0, 0, 0, 0, 0, 0);
+        }
+    }
+
+    private final RateLimiter credentials;
+    private final RateLimiter customers;
+    private final RateLimiter registrations;
+    private final RateLimiter anonymous;
+
+    public IngestLimits(Settings s, Clock clock) {
+        this.credentials = new RateLimiter(s.readingsPerCredential(), s.credentialBurst(), "readings", clock);
+        this.customers = new RateLimiter(s.readingsPerCustomer(), s.customerBurst(), "readings", clock);
+        this.registrations =
+                new RateLimiter(s.newDevicesPerMinute() / 60.0, s.newDevicesPerMinute(), "new devices", clock);
+        this.anonymous =
+                new RateLimiter(s.refusalsPerMinute() / 60.0, s.refusalsPerMinute(), "unauthenticated requests", clock);
+    }
+
+    public static IngestLimits off(Clock clock) {
+        return new IngestLimits(Settings.off(), clock);
+    }
+
+    public boolean enabled() {
+        return credentials.enabled() || customers.enabled();
+    }
+
+    /**
+     * Takes {@code readings} from the sender's credential and customer allowances.
+     *
+     * @throws RateLimitedException when either is used up; nothing is taken then
+     */
+    public void acquireReadings(Origin origin, int readings) {
+        if (!customers.allows(customerKey(origin.customerId()), readings)) {
+            customers.acquire(customerKey(origin.customerId()), readings); // throws, counting the refusal
+        }
+        credentials.acquire(origin.credentialKey(), readings);
+        customers.acquire(customerKey(origin.customerId()), readings);
+    }
+
+    /** Takes {@code count} new devices or gateways from the customer's allowance; false when it is used up. */
+    public boolean allowRegistrations(long customerId, int count) {
+        try {
+            registrations.acquire(customerKey(customerId), count);
+            return true;
+        } catch (RateLimitedException e) {
+            return false;
+        }
+    }
+
+    /**
+     * Counts a request that failed to authenticate against its address.
+     *
+     * @throws RateLimitedException when the address has failed too often: it is refused without being read
+     */
+    public void admitUnauthenticated(Origin origin) {
+        anonymous.acquire(origin.transport() + " " + origin.address(), 1);
+    }
+
+    private static String customerKey(long customerId) {
+        return "customer " + customerId;
+    }
+
+    /** Refusals so far, per limit and key, for the operator. */
+    public Map<String, Map<String, Long>> refusedCounts() {
+        Map<String, Map<String, Long>> out = new LinkedHashMap<>();
+        out.put("readings_per_credential", credentials.refusedCounts());
+        out.put("readings_per_customer", customers.refusedCounts());
+        out.put("new_devices_per_customer", registrations.refusedCounts());
+        out.put("unauthenticated_per_address", anonymous.refusedCounts());
+        return out;
+    }
+}

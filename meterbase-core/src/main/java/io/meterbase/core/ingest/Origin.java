@@ -1,0 +1,54 @@
+package io.meterbase.core.ingest;
+
+/**
+ * Where an input came from: its transport, the sender's address, and the customer and credential it authenticated
+ * as ({@code 0} and {@code null} when it did not). Limits and quarantine quotas are kept by credential, customer or
+ * address, never by names the sender chooses.
+ *
+ * @param transport {@code http}, {@code mqtt}, {@code coap}, ...
+ * @param address the peer's address, or {@code -} when the transport does not know it
+ * @param customerId the authenticated customer, or 0
+ * @param credential what authenticated it, e.g. {@code key/12} or {@code psk/3:plug-1}; null when nothing did
+ * @param detail what else identifies the input, e.g. {@code POST /api/v1/upload} or an MQTT topic
+ */
+public record Origin(String transport, String address, long customerId, String credential, String detail) {
+
+    /** An input whose sender did not authenticate. */
+    public static Origin anonymous(String transport, String address, String detail) {
+        return new Origin(transport, address, 0, null, detail);
+    }
+
+    /** Input submitted by a tool or test in the server's own process, for a customer. */
+    public static Origin local(long customerId, String tool) {
+        return new Origin("local", "-", customerId, "local/" + tool, tool);
+    }
+
+    /** The same origin once its sender authenticated. */
+    public Origin authenticated(long customer, String credentialId) {
+        return new Origin(transport, address, customer, credentialId, detail);
+    }
+
+    public Origin withDetail(String more) {
+        return new Origin(transport, address, customerId, credential, more);
+    }
+
+    public boolean isAuthenticated() {
+        return credential != null;
+    }
+
+    /** The text kept with a quarantine entry, e.g. {@code http 127.0.0.1 POST /api/v1/upload key/12}. */
+    public String describe() {
+        return transport + " " + address + (detail == null || detail.isEmpty() ? "" : " " + detail)
+                + (credential == null ? "" : " " + credential);
+    }
+
+    /** Whose quota a refusal counts against: the customer, else the address. */
+    public String quotaKey() {
+        return customerId != 0 ? "customer " + customerId : transport + " " + address;
+    }
+
+    /** The credential as a rate-limit key. */
+    public String credentialKey() {
+        return credential == null ? transport + " " + address : credential;
+    }
+}
