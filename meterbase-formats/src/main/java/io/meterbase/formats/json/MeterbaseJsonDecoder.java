@@ -34,7 +34,6 @@ import java.util.List;
 public final class MeterbaseJsonDecoder implements PayloadDecoder {
 
     public static final String FORMAT = "meterbase-json";
-    private static final long NO_TIME = Long.MIN_VALUE;
 
     private final JsonFactory factory = JsonFactory.builder()
             .streamReadConstraints(StreamReadConstraints.builder()
@@ -55,7 +54,7 @@ public final class MeterbaseJsonDecoder implements PayloadDecoder {
                 throw new DecodeException("payload is not a JSON object");
             }
             String gateway = null;
-            long ts = NO_TIME;
+            Long ts = null;
             List<PendingNode> nodes = null;
             while (p.nextToken() == JsonToken.FIELD_NAME) {
                 String field = p.currentName();
@@ -139,7 +138,7 @@ public final class MeterbaseJsonDecoder implements PayloadDecoder {
             String unit = null;
             String kind = null;
             double value = Double.NaN;
-            long ts = NO_TIME;
+            Long ts = null;
             while (p.nextToken() == JsonToken.FIELD_NAME) {
                 String field = p.currentName();
                 JsonToken t = p.nextToken();
@@ -201,16 +200,25 @@ public final class MeterbaseJsonDecoder implements PayloadDecoder {
     private static long timestamp(JsonParser p, String where) throws IOException, DecodeException {
         JsonToken t = p.currentToken();
         if (t == JsonToken.VALUE_NUMBER_INT) {
+            if (p.getNumberType() == JsonParser.NumberType.BIG_INTEGER) {
+                throw new DecodeException(where + " is out of range: " + p.getText());
+            }
             return p.getLongValue();
         }
         if (t == JsonToken.VALUE_NUMBER_FLOAT) {
-            return (long) p.getDoubleValue();
+            double ms = p.getDoubleValue();
+            if (!(Math.abs(ms) < 9.2e18)) {
+                throw new DecodeException(where + " is out of range: " + p.getText());
+            }
+            return (long) ms;
         }
         if (t == JsonToken.VALUE_STRING) {
             try {
                 return Instant.parse(p.getText()).toEpochMilli();
             } catch (DateTimeParseException e) {
                 throw new DecodeException(where + " is not an ISO-8601 instant: '" + p.getText() + "'");
+            } catch (ArithmeticException e) {
+                throw new DecodeException(where + " is out of range: '" + p.getText() + "'");
             }
         }
         throw new DecodeException(where + " must be an ISO-8601 string or epoch milliseconds");
@@ -228,14 +236,14 @@ public final class MeterbaseJsonDecoder implements PayloadDecoder {
         String name;
         String type;
         String category;
-        long ts = NO_TIME;
+        Long ts;
         final List<PendingReading> readings = new ArrayList<>();
 
-        NodeReport resolve(long uploadTs) throws DecodeException {
+        NodeReport resolve(Long uploadTs) throws DecodeException {
             List<RawReading> out = new ArrayList<>(readings.size());
             for (PendingReading r : readings) {
-                long at = r.ts != NO_TIME ? r.ts : ts != NO_TIME ? ts : uploadTs;
-                if (at == NO_TIME) {
+                Long at = r.ts != null ? r.ts : ts != null ? ts : uploadTs;
+                if (at == null) {
                     throw new DecodeException(
                             where(r.node, r.index, null) + " has no 'ts', and neither has its node nor the upload");
                 }
@@ -246,5 +254,5 @@ public final class MeterbaseJsonDecoder implements PayloadDecoder {
     }
 
     private record PendingReading(
-            String channel, String quantity, String unit, double value, long ts, String kind, int node, int index) {}
+            String channel, String quantity, String unit, double value, Long ts, String kind, int node, int index) {}
 }

@@ -1,0 +1,130 @@
+package io.meterbase.core.ingest;
+
+import io.meterbase.core.model.ApiKey;
+import io.meterbase.core.model.Channel;
+import io.meterbase.core.model.Customer;
+import io.meterbase.core.model.Device;
+import io.meterbase.core.model.Gateway;
+import io.meterbase.core.model.Site;
+import io.meterbase.core.store.MetadataStore;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** Metadata in memory, for tests of the registry and the normalizer; counts its commits. Thread-safe. */
+final class MemoryMetadataStore implements MetadataStore {
+
+    private final Map<Long, Customer> customers = new ConcurrentHashMap<>();
+    private final Map<Long, Site> sites = new ConcurrentHashMap<>();
+    private final Map<Long, Gateway> gateways = new ConcurrentHashMap<>();
+    private final Map<Long, Device> devices = new ConcurrentHashMap<>();
+    private final Map<Integer, Channel> channels = new ConcurrentHashMap<>();
+    private final Map<Long, ApiKey> keys = new ConcurrentHashMap<>();
+    private final Map<String, String> documents = new ConcurrentHashMap<>();
+    final AtomicInteger commits = new AtomicInteger();
+
+    @Override
+    public void save(Customer c) {
+        customers.put(c.id(), c);
+        commits.incrementAndGet();
+    }
+
+    @Override
+    public void save(Site s) {
+        sites.put(s.id(), s);
+        commits.incrementAndGet();
+    }
+
+    @Override
+    public void save(Gateway g) {
+        gateways.put(g.id(), g);
+        commits.incrementAndGet();
+    }
+
+    @Override
+    public void save(Device d) {
+        devices.put(d.id(), d);
+        commits.incrementAndGet();
+    }
+
+    @Override
+    public void save(Channel c) {
+        channels.put(c.id(), c);
+        commits.incrementAndGet();
+    }
+
+    @Override
+    public void save(ApiKey k) {
+        keys.put(k.id(), k);
+        commits.incrementAndGet();
+    }
+
+    @Override
+    public void saveAll(io.meterbase.core.store.MetadataBatch batch) {
+        batch.gateways().forEach(g -> gateways.put(g.id(), g));
+        batch.devices().forEach(d -> devices.put(d.id(), d));
+        batch.channels().forEach(c -> channels.put(c.id(), c));
+        commits.incrementAndGet();
+    }
+
+    @Override
+    public List<Customer> customers() {
+        return List.copyOf(customers.values());
+    }
+
+    @Override
+    public List<Site> sites() {
+        return List.copyOf(sites.values());
+    }
+
+    @Override
+    public List<Gateway> gateways() {
+        return List.copyOf(gateways.values());
+    }
+
+    @Override
+    public List<Device> devices() {
+        return List.copyOf(devices.values());
+    }
+
+    @Override
+    public List<Channel> channels() {
+        return List.copyOf(channels.values());
+    }
+
+    @Override
+    public List<ApiKey> apiKeys() {
+        return List.copyOf(keys.values());
+    }
+
+    @Override
+    public void saveDocument(String kind, String id, String json) {
+        documents.put(kind + "/" + id, json);
+    }
+
+    @Override
+    public void deleteDocument(String kind, String id) {
+        documents.remove(kind + "/" + id);
+    }
+
+    @Override
+    public Map<String, String> documents(String kind) {
+        Map<String, String> out = new TreeMap<>();
+        documents.forEach((k, v) -> {
+            if (k.startsWith(kind + "/")) {
+                out.put(k.substring(kind.length() + 1), v);
+            }
+        });
+        return out;
+    }
+
+    @Override
+    public List<String> documentKinds() {
+        return documents.keySet().stream()
+                .map(k -> k.substring(0, k.indexOf('/')))
+                .distinct()
+                .toList();
+    }
+}
