@@ -435,14 +435,16 @@ public final class Meterbase implements AutoCloseable {
     }
 
     /**
-     * Stops in order: no new requests on any transport, then what is queued is written (within
-     * {@code ingest.shutdown-drain}; the rest is refused so that senders send it again), then the services that
-     * live off durable readings, then the store.
+     * Stops in order: no new HTTP connections; what is queued is written (within {@code ingest.shutdown-drain}), so
+     * that uploads and publishes in progress get their answer, while new ones are refused (503, negative PUBACK) and
+     * sent again by their senders; then the transports, the services that live off durable readings, and the store.
      */
     @Override
     public void close() {
         LOG.info("Stopping: no new requests; writing what is queued");
         housekeeping.shutdownNow();
+        http.stopAccepting();
+        writer.close();
         if (mqtt != null) {
             mqtt.close();
         }
@@ -453,7 +455,6 @@ public final class Meterbase implements AutoCloseable {
             external.close();
         }
         http.close();
-        writer.close();
         analytics.close();
         control.close();
         store.close();

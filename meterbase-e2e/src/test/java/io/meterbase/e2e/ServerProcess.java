@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,11 +22,13 @@ final class ServerProcess implements AutoCloseable {
     final Process process;
     final int port;
     final String operatorKey;
+    private final Path logFile;
 
-    private ServerProcess(Process process, int port, String operatorKey) {
+    private ServerProcess(Process process, int port, String operatorKey, Path logFile) {
         this.process = process;
         this.port = port;
         this.operatorKey = operatorKey;
+        this.logFile = logFile;
     }
 
     static int freePort() throws IOException {
@@ -36,6 +39,14 @@ final class ServerProcess implements AutoCloseable {
 
     /** Starts a server on {@code dataDir} and waits until it serves; returns the operator key it printed, if any. */
     static ServerProcess start(Path dataDir, int port) throws Exception {
+        return start(dataDir, port, java.util.Map.of());
+    }
+
+    /**
+     * The same, with settings as {@code MB_*} environment variables (they win over the defaults). Rate limits are off
+     * unless a test sets them: these tests send as fast as they can on purpose.
+     */
+    static ServerProcess start(Path dataDir, int port, java.util.Map<String, String> env) throws Exception {
         String java = ProcessHandle.current().info().command().orElse("java");
         List<String> cmd = new ArrayList<>(List.of(
                 java,
@@ -53,7 +64,12 @@ final class ServerProcess implements AutoCloseable {
         pb.environment().put("MB_MQTT_PORT", "0");
         pb.environment().put("MB_COAP_PORT", "0");
         pb.environment().put("MB_COAP_DTLS_PORT", "0");
-        pb.redirectError(dataDir.resolveSibling(dataDir.getFileName() + ".log").toFile());
+        pb.environment().put("MB_ANALYTICS_ENABLED", "false");
+        pb.environment().put("MB_INGEST_RATE_LIMIT_READINGS_PER_SECOND", "0");
+        pb.environment().put("MB_INGEST_RATE_LIMIT_CUSTOMER_READINGS_PER_SECOND", "0");
+        pb.environment().putAll(env);
+        Path logFile = dataDir.resolveSibling(dataDir.getFileName() + "-" + System.nanoTime() + ".log");
+        pb.redirectError(logFile.toFile());
         Process p = pb.start();
         CompletableFuture<String> key = new CompletableFuture<>();
         CompletableFuture<Boolean> serving = new CompletableFuture<>();
@@ -78,16 +94,21 @@ final class ServerProcess implements AutoCloseable {
         reader.setDaemon(true);
         reader.start();
         if (!serving.get(60, TimeUnit.SECONDS)) {
-            throw new IllegalStateException("the server did not start; see " + dataDir + ".log");
+            throw new IllegalStateException("the server did not start: " + Files.readString(logFile));
         }
         // the key line comes before the serving line when a key was created
-        return new ServerProcess(p, port, key.getNow(null));
+        return new ServerProcess(p, port, key.getNow(null), logFile);
     }
 
     /** SIGKILL: no shutdown hook runs, nothing is flushed. */
     void kill() throws InterruptedException {
         process.destroyForcibly();
         process.waitFor(30, TimeUnit.SECONDS);
+    }
+
+    /** The server's log (its standard error). */
+    Path log() {
+        return logFile;
     }
 
     /** SIGTERM: the server stops taking requests and makes what is queued durable. */

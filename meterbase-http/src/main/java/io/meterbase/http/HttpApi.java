@@ -176,6 +176,18 @@ public final class HttpApi implements AutoCloseable {
         return -1;
     }
 
+    /**
+     * Stops accepting new connections; requests already in progress (and on open connections) are still served, so
+     * that uploads waiting for their commit get their answer. Part of an orderly stop, before {@link #close()}.
+     */
+    public void stopAccepting() {
+        for (Connector c : app.jettyServer().server().getConnectors()) {
+            if (c instanceof ServerConnector sc) {
+                sc.close();
+            }
+        }
+    }
+
     @Override
     public void close() {
         app.stop();

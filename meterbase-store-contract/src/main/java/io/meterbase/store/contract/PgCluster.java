@@ -30,12 +30,14 @@ public final class PgCluster implements AutoCloseable {
     private final Path dir;
     private final int port;
     private final boolean asPostgres;
+    private final List<String> settings;
 
-    private PgCluster(Path bin, Path dir, int port, boolean asPostgres) {
+    private PgCluster(Path bin, Path dir, int port, boolean asPostgres, List<String> settings) {
         this.bin = bin;
         this.dir = dir;
         this.port = port;
         this.asPostgres = asPostgres;
+        this.settings = List.copyOf(settings);
     }
 
     /** The newest installed server binaries, e.g. /usr/lib/postgresql/15/bin. */
@@ -59,6 +61,14 @@ public final class PgCluster implements AutoCloseable {
      * ({@code CI=true}), where it fails: CI installs PostgreSQL, so its absence there is a defect.
      */
     public static PgCluster start() throws IOException, InterruptedException {
+        return start(Files.createTempDirectory("meterbase-pg"), List.of());
+    }
+
+    /**
+     * Starts a cluster in {@code dir} (which must be empty, e.g. a small disk of a test) with extra server
+     * settings such as {@code max_wal_size=32MB}.
+     */
+    public static PgCluster start(Path dir, List<String> settings) throws IOException, InterruptedException {
         Optional<Path> bin = binaries();
         if (bin.isEmpty()) {
             String why = "PostgreSQL is not installed (apt-get install postgresql); scripts/test installs it";
@@ -68,7 +78,6 @@ public final class PgCluster implements AutoCloseable {
             Assumptions.abort(why);
         }
         boolean root = "root".equals(System.getProperty("user.name"));
-        Path dir = Files.createTempDirectory("meterbase-pg");
         Path pw = dir.resolve("pw");
         Files.writeString(pw, PASSWORD + "\n");
         if (root) {
@@ -78,7 +87,7 @@ public final class PgCluster implements AutoCloseable {
         try (ServerSocket s = new ServerSocket(0)) {
             port = s.getLocalPort();
         }
-        PgCluster cluster = new PgCluster(bin.get(), dir, port, root);
+        PgCluster cluster = new PgCluster(bin.get(), dir, port, root, settings);
         cluster.run(List.of(
                 bin.get().resolve("initdb").toString(),
                 "-D",
@@ -105,7 +114,8 @@ public final class PgCluster implements AutoCloseable {
                     dir.resolve("server.log").toString(),
                     "-o",
                     "-p " + port + " -c listen_addresses=127.0.0.1 -c unix_socket_directories=" + dir
-                            + " -c max_connections=100 -c shared_buffers=256MB"));
+                            + " -c max_connections=100 -c shared_buffers=256MB"
+                            + settings.stream().map(x -> " -c " + x).reduce("", String::concat)));
         }
         cmd.addAll(List.of("-m", "fast", action));
         run(cmd);
@@ -122,6 +132,25 @@ public final class PgCluster implements AutoCloseable {
 
     public void startAgain() throws IOException, InterruptedException {
         pgctl("start");
+    }
+
+    /** Whether the server is running (PostgreSQL stops itself when it cannot write its log). */
+    public boolean running() {
+        try {
+            run(List.of(
+                    bin.resolve("pg_ctl").toString(), "-D", dir.resolve("data").toString(), "status"));
+            return true;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    /** The server's own log. */
+    public Path log() {
+        return dir.resolve("server.log");
     }
 
     public void createDatabase(String name) {
