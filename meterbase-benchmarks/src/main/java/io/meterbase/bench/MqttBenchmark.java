@@ -6,16 +6,12 @@ import io.meterbase.core.model.Role;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.io.OutputStreamWriter;
-import java.io.Writer;
 import java.lang.management.ManagementFactory;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.ZoneId;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -24,6 +20,8 @@ import java.util.concurrent.TimeUnit;
  * (messages of 3 readings, durable before PUBACK) from M devices, for Meterbase and, with the same load, for
  * Mosquitto alone (no subscriber: its PUBACK rate is the ceiling of what a broker acknowledges here). The load
  * generator runs as a separate process on the same cores; all traffic stays on 127.0.0.1.
+ *
+ * <p>Rate limits are off: one key sends for all benchmark devices, and their limits would be the figure measured.
  *
  * <p>Arguments: devices(1000) inflight(4) seconds(20) heapDevices(10000)
  */
@@ -43,7 +41,10 @@ public final class MqttBenchmark {
                         .with("data.dir", work.resolve("server").toString())
                         .with("http.port", "0")
                         .with("mqtt.port", "0")
-                        .with("coap.enabled", "false"),
+                        .with("coap.enabled", "false")
+                        // one key sends for every benchmark device: its rate limits would be the figure measured
+                        .with("ingest.rate-limit.readings-per-second", "0")
+                        .with("ingest.rate-limit.customer-readings-per-second", "0"),
                 Clock.systemUTC())) {
             long customer = server.registry()
                     .createCustomer("bench", "bench", null, null, "bench", ZoneId.of("UTC"))
@@ -53,28 +54,29 @@ public final class MqttBenchmark {
                     .secret();
 
             long before = heapUsed();
-            try (Load idle = Load.start(server.mqttPort(), key, heapDevices, 0, 0)) {
-                idle.awaitConnected();
+            try (Child idle = load(server.mqttPort(), key, heapDevices, 0, 0)) {
+                idle.await("CONNECTED");
                 long after = heapUsed();
                 System.out.printf(
                         "heap: %d connected devices take %.1f MB of the server's heap: %.1f KB per device%n",
                         heapDevices, (after - before) / 1e6, (after - before) / 1024.0 / heapDevices);
-                idle.go();
-                idle.awaitDone();
+                idle.send("GO");
+                idle.await("DONE");
             }
 
-            try (Load load = Load.start(server.mqttPort(), key, devices, inflight, seconds)) {
-                load.awaitConnected();
-                load.go();
-                System.out.println("Meterbase (durable before PUBACK): " + load.awaitResult());
-                load.awaitDone();
+            try (Child load = load(server.mqttPort(), key, devices, inflight, seconds)) {
+                load.await("CONNECTED");
+                load.send("GO");
+                System.out.println("Meterbase (durable before PUBACK): "
+                        + load.await("RESULT").substring("RESULT ".length()));
+                load.await("DONE");
                 System.out.println("  group commits (whole run, from /metrics): " + commits(server.httpPort()));
             }
         }
 
         for (String mode : List.of("plain", "async")) {
-            int hport = freePort();
-            Process hivemq = java(
+            int hport = Child.freePort();
+            Process hivemq = Child.java(
                             HiveMqAlone.class,
                             String.valueOf(hport),
                             work.resolve("hivemq-" + mode).toString(),
@@ -83,14 +85,14 @@ public final class MqttBenchmark {
                     .start();
             try {
                 awaitLine(hivemq, "READY");
-                try (Load load = Load.start(hport, "-", devices, inflight, seconds)) {
-                    load.awaitConnected();
-                    load.go();
+                try (Child load = load(hport, "-", devices, inflight, seconds)) {
+                    load.await("CONNECTED");
+                    load.send("GO");
                     System.out.println((mode.equals("plain")
                                     ? "HiveMQ CE alone (no extension, PUBACK on receipt): "
                                     : "HiveMQ CE + asynchronous interceptor resumed at once: ")
-                            + load.awaitResult());
-                    load.awaitDone();
+                            + load.await("RESULT").substring("RESULT ".length()));
+                    load.await("DONE");
                 }
             } finally {
                 hivemq.getOutputStream().close();
@@ -100,7 +102,7 @@ public final class MqttBenchmark {
             }
         }
 
-        int port = freePort();
+        int port = Child.freePort();
         Path conf = work.resolve("mosquitto.conf");
         Files.writeString(
                 conf,
@@ -111,11 +113,12 @@ public final class MqttBenchmark {
                 .start();
         try {
             Thread.sleep(500);
-            try (Load load = Load.start(port, "-", devices, inflight, seconds)) {
-                load.awaitConnected();
-                load.go();
-                System.out.println("Mosquitto alone (in memory, PUBACK on receipt): " + load.awaitResult());
-                load.awaitDone();
+            try (Child load = load(port, "-", devices, inflight, seconds)) {
+                load.await("CONNECTED");
+                load.send("GO");
+                System.out.println("Mosquitto alone (in memory, PUBACK on receipt): "
+                        + load.await("RESULT").substring("RESULT ".length()));
+                load.await("DONE");
             }
         } finally {
             mosquitto.destroy();
@@ -157,19 +160,6 @@ public final class MqttBenchmark {
                 p99);
     }
 
-    /** A Java process of this benchmark's own classes, on the same JDK, heap 2 GB. */
-    private static ProcessBuilder java(Class<?> main, String... args) {
-        List<String> cmd = new ArrayList<>(List.of(
-                ProcessHandle.current().info().command().orElse("java"),
-                "-Xmx2g",
-                "-XX:+UseParallelGC",
-                "-cp",
-                System.getProperty("java.class.path"),
-                main.getName()));
-        cmd.addAll(List.of(args));
-        return new ProcessBuilder(cmd);
-    }
-
     private static void awaitLine(Process p, String line) throws IOException {
         BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
         String l;
@@ -189,74 +179,15 @@ public final class MqttBenchmark {
         return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
-
-    /** The load generator process. */
-    private static final class Load implements AutoCloseable {
-        private final Process process;
-        private final BufferedReader out;
-        private final Writer in;
-
-        private Load(Process process) {
-            this.process = process;
-            this.out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
-            this.in = new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
-        }
-
-        static Load start(int port, String password, int devices, int inflight, int seconds) throws IOException {
-            return new Load(java(
-                            MqttLoad.class,
-                            "127.0.0.1",
-                            String.valueOf(port),
-                            password,
-                            String.valueOf(devices),
-                            String.valueOf(inflight),
-                            String.valueOf(seconds))
-                    .redirectError(ProcessBuilder.Redirect.INHERIT)
-                    .start());
-        }
-
-        private String await(String prefix) throws IOException {
-            String line;
-            while ((line = out.readLine()) != null) {
-                if (line.startsWith(prefix)) {
-                    return line;
-                }
-            }
-            throw new IOException("the load generator ended before " + prefix);
-        }
-
-        void awaitConnected() throws IOException {
-            await("CONNECTED");
-        }
-
-        void go() throws IOException {
-            in.write("GO\n");
-            in.flush();
-        }
-
-        String awaitResult() throws IOException {
-            return await("RESULT").substring("RESULT ".length());
-        }
-
-        void awaitDone() throws IOException {
-            await("DONE");
-        }
-
-        @Override
-        public void close() {
-            try {
-                if (!process.waitFor(60, TimeUnit.SECONDS)) {
-                    process.destroyForcibly();
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                process.destroyForcibly();
-            }
-        }
+    /** The MQTT load generator in its own process. */
+    private static Child load(int port, String password, int devices, int inflight, int seconds) throws IOException {
+        return Child.start(
+                MqttLoad.class,
+                "127.0.0.1",
+                String.valueOf(port),
+                password,
+                String.valueOf(devices),
+                String.valueOf(inflight),
+                String.valueOf(seconds));
     }
 }

@@ -156,9 +156,30 @@ public final class MqttLoad {
             this(client, name, base, latency, acked, failed, measuring, stop, outstanding, new AtomicLong());
         }
 
-        /** Sends one message and nothing after it; completes when it is acknowledged. */
+        /**
+         * Sends one message and nothing after it; completes when it is acknowledged, sending it again (after a
+         * second) while it is refused, as a device does.
+         */
         CompletableFuture<?> first() {
-            return send(false);
+            CompletableFuture<Void> done = new CompletableFuture<>();
+            firstTry(done);
+            return done;
+        }
+
+        private void firstTry(CompletableFuture<Void> done) {
+            client.publishWith()
+                    .topic("meterbase/" + name + "/up")
+                    .qos(MqttQos.AT_LEAST_ONCE)
+                    .payload(Payloads.plug(name, base - 1000))
+                    .send()
+                    .whenComplete((result, error) -> {
+                        if (error == null && !failedAck(result)) {
+                            done.complete(null);
+                        } else {
+                            CompletableFuture.delayedExecutor(1, TimeUnit.SECONDS)
+                                    .execute(() -> firstTry(done));
+                        }
+                    });
         }
 
         void next() {
@@ -170,16 +191,13 @@ public final class MqttLoad {
                 return CompletableFuture.completedFuture(null);
             }
             long ts = base + seq.getAndIncrement() * 1000;
-            String payload = "{\"ts\":" + ts + ",\"nodes\":[{\"id\":\"" + name + "\",\"readings\":["
-                    + "{\"quantity\":\"active_power\",\"unit\":\"W\",\"value\":" + (100 + ts % 50) + "},"
-                    + "{\"quantity\":\"voltage\",\"unit\":\"V\",\"value\":230.1},"
-                    + "{\"quantity\":\"current\",\"unit\":\"A\",\"value\":0.43}]}]}";
+            byte[] payload = Payloads.plug(name, ts);
             long sent = System.nanoTime();
             outstanding.incrementAndGet();
             return client.publishWith()
                     .topic("meterbase/" + name + "/up")
                     .qos(MqttQos.AT_LEAST_ONCE)
-                    .payload(payload.getBytes(StandardCharsets.UTF_8))
+                    .payload(payload)
                     .send()
                     .whenComplete((result, error) -> {
                         outstanding.decrementAndGet();

@@ -9,6 +9,7 @@ import io.meterbase.core.ingest.DecodeException;
 import io.meterbase.core.ingest.IngestAnswer;
 import io.meterbase.core.ingest.IngestReport;
 import io.meterbase.core.ingest.Origin;
+import io.meterbase.core.ingest.OverloadedException;
 import io.meterbase.core.ingest.PayloadDecoder;
 import io.meterbase.core.ingest.RateLimitedException;
 import io.meterbase.core.ingest.RejectReason;
@@ -55,6 +56,12 @@ final class UploadRoutes {
             throw ApiException.forbidden("uploads are sent with the customer's key, not an operator key");
         }
         Origin sender = Requests.origin(ctx, principal);
+        try {
+            api.ingest().admitNow(); // a busy server refuses before reading the body
+        } catch (OverloadedException e) {
+            ctx.header("Retry-After", String.valueOf(e.retryAfterSeconds()));
+            throw new ApiException(503, "unavailable", e.getMessage());
+        }
         byte[] body = Requests.boundedBody(ctx, api.maxBodyBytes());
         if (body == null) {
             keep(sender, RejectReason.PAYLOAD_TOO_LARGE, "over " + api.maxBodyBytes() + " bytes", null);

@@ -35,6 +35,8 @@ public final class RollupTracker {
     public static final long HOUR = 3_600_000L;
     private static final Logger LOG = LoggerFactory.getLogger(RollupTracker.class);
     private static final int PAGE = 100_000;
+    /** Time a flush spends at most on recomputing stale hours (at least one is done). */
+    static final long STALE_BUDGET_NANOS = 200_000_000L;
 
     private final ReadingStore store;
     private final ChannelInfo info;
@@ -101,7 +103,11 @@ public final class RollupTracker {
         stale.addAll(hours);
     }
 
-    /** Writes every changed hour and the days they belong to; recomputes stale hours from stored readings. */
+    /**
+     * Writes every changed hour and the days they belong to; recomputes stale hours from stored readings, as many as
+     * fit in {@link #STALE_BUDGET_NANOS} (the rest at the next flushes: the flush runs on the writer's thread, and a
+     * gateway that sends a day of buffered readings for thousands of channels must not hold up ingest).
+     */
     public void flush() {
         List<Rollup> pendingClosed = new ArrayList<>(closed);
         List<Rollup> rollups = new ArrayList<>(closed);
@@ -112,13 +118,19 @@ public final class RollupTracker {
             }
         }
         Set<Integer> pendingChanged = new HashSet<>(changed);
-        List<ReadingKey> done = new ArrayList<>(stale);
+        List<ReadingKey> done = new ArrayList<>();
         closed.clear();
         changed.clear();
-        stale.clear();
         try {
-            for (ReadingKey hour : done) {
+            long deadline = System.nanoTime() + STALE_BUDGET_NANOS;
+            for (java.util.Iterator<ReadingKey> it = stale.iterator(); it.hasNext(); ) {
+                ReadingKey hour = it.next();
                 recomputeStale(hour.channelId(), hour.timestamp(), rollups);
+                done.add(hour);
+                it.remove();
+                if (System.nanoTime() > deadline) {
+                    break;
+                }
             }
             upsert(rollups);
             if (!done.isEmpty()) {

@@ -1,38 +1,52 @@
 package io.meterbase.core.ingest;
 
 /**
- * How fast the writer makes readings durable, measured over its recent commits: readings per second of commit time
- * and the time of one commit. From it, how long a queue of readings will take to drain. Thread-safe.
+ * How fast the writer drains its queue, learned from its recent work (commits and the rollup work between them) as
+ * a fixed cost per commit plus a cost per reading: small commits (a few MQTT messages) tell the fixed cost, large
+ * ones the cost per reading. A queue of readings drains in as many commits as it fills, each taking everything
+ * queued; so a burst queued at once costs one commit and its readings, not the rate of small commits. Thread-safe.
  */
 final class DrainRate {
 
-    /** Weight of the past at each new commit: the estimate follows the last few dozen commits. */
-    private static final double DECAY = 0.9;
+    /** Commits below this many readings cost mostly their fixed part. */
+    private static final int SMALL = 1_000;
+    /** Weight of the past at each small commit (there are many) and at each large one (fewer). */
+    private static final double SMALL_DECAY = 0.97;
 
-    private double readings;
-    private double nanos;
-    private volatile double perSecond;
-    private volatile double commitSeconds = 0.005;
+    private static final double LARGE_DECAY = 0.5;
 
-    /** Starts from an assumed rate until commits are measured. */
-    DrainRate(double initialPerSecond) {
-        this.perSecond = initialPerSecond;
+    private final int maxBatch;
+    private volatile double perCommit = 0.002;
+    private volatile double perReading;
+
+    /** Starts from {@code priorPerSecond} readings a second until large commits are measured. */
+    DrainRate(double priorPerSecond, int maxBatch) {
+        this.perReading = 1 / priorPerSecond;
+        this.maxBatch = maxBatch;
     }
 
-    /** A commit made {@code count} readings durable in {@code elapsedNanos}. */
-    synchronized void record(int count, long elapsedNanos) {
-        readings = readings * DECAY + count;
-        nanos = nanos * DECAY + Math.max(1, elapsedNanos);
-        perSecond = readings / (nanos / 1e9);
-        commitSeconds = commitSeconds * DECAY + (1 - DECAY) * (elapsedNanos / 1e9);
+    /** The writer made {@code count} readings durable in {@code busyNanos} of work. */
+    synchronized void record(int count, long busyNanos) {
+        double t = busyNanos / 1e9;
+        if (count < SMALL) {
+            perCommit = perCommit * SMALL_DECAY + (1 - SMALL_DECAY) * t;
+        } else {
+            double each = Math.max(1e-9, (t - perCommit) / count);
+            perReading = perReading * LARGE_DECAY + (1 - LARGE_DECAY) * each;
+        }
     }
 
-    /** Seconds until {@code queued} readings are durable, at the measured rate. */
+    /** Seconds until {@code queued} readings ahead are taken: the commits they fill and their readings. */
     double secondsFor(long queued) {
-        return queued / perSecond + commitSeconds;
+        if (queued <= 0) {
+            return 0;
+        }
+        long commits = 1 + (queued - 1) / Math.max(1, maxBatch);
+        return commits * perCommit + queued * perReading;
     }
 
+    /** Readings a second at full commits. */
     double perSecond() {
-        return perSecond;
+        return maxBatch / (perCommit + maxBatch * perReading);
     }
 }

@@ -92,7 +92,7 @@ public final class DurableWriter implements AutoCloseable {
     private final Clock clock;
     private final BlockingQueue<Submission> queue = new LinkedBlockingQueue<>();
     private final AtomicLong pending = new AtomicLong();
-    private final DrainRate rate = new DrainRate(100_000);
+    private final DrainRate rate;
     private final Map<Integer, Long> newest = new HashMap<>();
     private volatile State state = State.NEW;
     private volatile long drainDeadline;
@@ -102,6 +102,7 @@ public final class DurableWriter implements AutoCloseable {
     private Thread thread;
     private boolean uncertain;
     private boolean recoveryPending;
+    private long flushNanos;
 
     public DurableWriter(
             ReadingStore store,
@@ -116,6 +117,7 @@ public final class DurableWriter implements AutoCloseable {
         this.metrics = metrics;
         this.settings = settings;
         this.clock = clock;
+        this.rate = new DrainRate(1_000_000, settings.maxBatch());
     }
 
     /**
@@ -146,20 +148,8 @@ public final class DurableWriter implements AutoCloseable {
      *     writer is not running; nothing of them was kept
      */
     public CompletableFuture<WriteOutcome> submit(List<Reading> readings, List<QuarantineEntry> rejected) {
-        if (state != State.RUNNING) {
-            throw new OverloadedException(
-                    state == State.NEW ? "the server is starting" : "the server is shutting down", 5);
-        }
         int n = readings.size();
-        long queued = pending.get();
-        double wait = rate.secondsFor(queued + n);
-        if (queued > 0 && wait > admitSeconds()) {
-            throw new OverloadedException(
-                    String.format(
-                            "ingest is busy: %,d readings are waiting (about %.1f s at %,.0f readings/s); retry later",
-                            queued, wait, rate.perSecond()),
-                    (long) Math.ceil(wait));
-        }
+        double wait = admit(n);
         long after = pending.addAndGet(n);
         if (after > settings.capacity() && after != n) {
             pending.addAndGet(-n);
@@ -177,6 +167,31 @@ public final class DurableWriter implements AutoCloseable {
             throw new OverloadedException("the server is shutting down", 5);
         }
         return submission.future;
+    }
+
+    /**
+     * Checks that {@code readings} more can be taken now: the writer runs and the queue ahead of them is expected to
+     * be taken into commits within half their answer time (at the rate measured over the writer's recent work). Called before the work of preparing them (a
+     * transport may call it early); {@link #submit} checks again.
+     *
+     * @return the expected wait in seconds
+     * @throws OverloadedException when they cannot be taken now; nothing of them was kept
+     */
+    public double admit(int readings) {
+        if (state != State.RUNNING) {
+            throw new OverloadedException(
+                    state == State.NEW ? "the server is starting" : "the server is shutting down", 5);
+        }
+        long queued = pending.get();
+        double wait = rate.secondsFor(queued);
+        if (queued > 0 && wait > admitSeconds()) {
+            throw new OverloadedException(
+                    String.format(
+                            "ingest is busy: %,d readings are waiting (about %.1f s at %,.0f readings/s); retry later",
+                            queued, wait, rate.perSecond()),
+                    (long) Math.ceil(wait));
+        }
+        return wait;
     }
 
     /** The expected wait above which a submission is refused: half the time it has to be answered in. */
@@ -264,6 +279,7 @@ public final class DurableWriter implements AutoCloseable {
     }
 
     private void flushRollups() {
+        long started = System.nanoTime();
         try {
             if (recoveryPending) {
                 recoverRollups();
@@ -272,6 +288,9 @@ public final class DurableWriter implements AutoCloseable {
         } catch (RuntimeException e) {
             noteFailure(e);
             LOG.warn("Rollup update failed; it is retried at the next flush: {}", e.toString());
+        } finally {
+            // the writer's busy time: the next commit's readings are drained at the rate of both
+            flushNanos += System.nanoTime() - started;
         }
     }
 
@@ -344,7 +363,8 @@ public final class DurableWriter implements AutoCloseable {
         newest.putAll(advanced);
         pending.addAndGet(-count);
         long elapsed = System.nanoTime() - started;
-        rate.record(all.size(), elapsed);
+        rate.record(count, elapsed + flushNanos);
+        flushNanos = 0;
         metrics.written(all.size(), elapsed);
         failing = false;
         try {

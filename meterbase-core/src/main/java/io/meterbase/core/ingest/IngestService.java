@@ -1,6 +1,7 @@
 package io.meterbase.core.ingest;
 
 import io.meterbase.core.store.QuarantineEntry;
+import io.meterbase.core.store.StoreException;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -87,12 +88,25 @@ public final class IngestService {
             throw new OverloadedException(low.get(), 30);
         }
         try {
+            // before the work of registering and validating: a busy pipeline refuses at once
+            writer.admit(upload.readingCount());
+        } catch (OverloadedException e) {
+            metrics.refused(IngestMetrics.Refusal.BUSY);
+            throw e;
+        }
+        try {
             limits.acquireReadings(origin, upload.readingCount());
         } catch (RateLimitedException e) {
             metrics.refused(IngestMetrics.Refusal.RATE_LIMITED);
             throw e;
         }
-        Normalized normalized = normalizer.normalize(origin.customerId(), origin.describe(), upload);
+        Normalized normalized;
+        try {
+            normalized = normalizer.normalize(origin.customerId(), origin.describe(), upload);
+        } catch (StoreException e) {
+            metrics.writeFailed();
+            throw new OverloadedException("new devices could not be registered now: " + e.getMessage(), 5);
+        }
         CompletableFuture<WriteOutcome> written;
         try {
             written = writer.submit(normalized.readings(), withinQuota(origin, normalized.quarantine()));
@@ -106,6 +120,26 @@ public final class IngestService {
             return new IngestReport(
                     outcome.stored() + outcome.duplicates(), outcome.duplicates(), normalized.rejections());
         });
+    }
+
+    /**
+     * Refuses at once, before an upload is read, when the queue ahead of it would not drain in time (or the disk is
+     * low): a busy server spends nothing on uploads it cannot take.
+     *
+     * @throws OverloadedException when new readings cannot be taken now
+     */
+    public void admitNow() {
+        Optional<String> low = disk.refusal();
+        if (low.isPresent()) {
+            metrics.refused(IngestMetrics.Refusal.DISK_LOW);
+            throw new OverloadedException(low.get(), 30);
+        }
+        try {
+            writer.admit(0);
+        } catch (OverloadedException e) {
+            metrics.refused(IngestMetrics.Refusal.BUSY);
+            throw e;
+        }
     }
 
     /**

@@ -59,7 +59,9 @@ public final class Normalizer {
         Instant now = registry.clock().instant();
         List<NodeReport> nodes = upload.nodes();
         Device[] devices = new Device[nodes.size()];
-        Outcome[] nodeRefusals = resolveDevices(customerId, upload, devices);
+        // new devices and the channels of their readings are made durable together, in one commit
+        Registry.Registration registration = registry.registration();
+        Outcome[] nodeRefusals = resolveDevices(customerId, upload, devices, registration);
 
         long newestAllowed = now.plus(settings.maxFuture()).toEpochMilli();
         long oldestAllowed = now.minus(settings.retention()).toEpochMilli();
@@ -79,7 +81,8 @@ public final class Normalizer {
                 check(devices[n], raw, newestAllowed, oldestAllowed, plans, slot, missingChannels);
             }
         }
-        createChannels(missingChannels);
+        createChannels(missingChannels, registration);
+        registration.await();
 
         List<Reading> accepted = new ArrayList<>(slots.size());
         List<Rejection> rejections = new ArrayList<>();
@@ -102,7 +105,8 @@ public final class Normalizer {
      * Finds each node's device, registering the unknown ones (with the upload's gateway) in one commit when the
      * customer may; returns, per node, why all its readings are refused, or null.
      */
-    private Outcome[] resolveDevices(long customerId, Upload upload, Device[] devices) {
+    private Outcome[] resolveDevices(
+            long customerId, Upload upload, Device[] devices, Registry.Registration registration) {
         List<NodeReport> nodes = upload.nodes();
         Outcome[] refusals = new Outcome[nodes.size()];
         String gatewayProblem = upload.gatewayRef() == null ? null : References.problem("gateway", upload.gatewayRef());
@@ -143,12 +147,18 @@ public final class Normalizer {
             }
         }
         if (!unknown.isEmpty()) {
-            register(customerId, upload, unknown, devices, refusals);
+            register(customerId, upload, unknown, devices, refusals, registration);
         }
         return refusals;
     }
 
-    private void register(long customerId, Upload upload, List<Integer> unknown, Device[] devices, Outcome[] out) {
+    private void register(
+            long customerId,
+            Upload upload,
+            List<Integer> unknown,
+            Device[] devices,
+            Outcome[] out,
+            Registry.Registration registration) {
         List<NodeReport> nodes = upload.nodes();
         Set<String> refs = new LinkedHashSet<>();
         for (int n : unknown) {
@@ -176,8 +186,8 @@ public final class Normalizer {
             wanted.add(new Registry.NewDevice(
                     node.ref(), node.name(), DeviceType.parse(node.type()), Category.parse(node.category())));
         }
-        List<Device> registered =
-                registry.devicesOrRegister(customerId, siteId, gateway == null ? 0 : gateway.id(), wanted);
+        List<Device> registered = registry.devicesOrRegister(
+                customerId, siteId, gateway == null ? 0 : gateway.id(), wanted, registration);
         for (int k = 0; k < unknown.size(); k++) {
             devices[unknown.get(k)] = registered.get(k);
         }
@@ -256,7 +266,7 @@ public final class Normalizer {
      * Creates the missing channels of the upload in one commit, within each device's channel limit. Plans that name
      * the same channel (another unit, say) share it; the first plan's quantity creates it.
      */
-    private void createChannels(Map<String, List<Plan>> missing) {
+    private void createChannels(Map<String, List<Plan>> missing, Registry.Registration registration) {
         if (missing.isEmpty()) {
             return;
         }
@@ -278,7 +288,7 @@ public final class Normalizer {
             creating.add(sharing);
             wanted.add(new Registry.NewChannel(first.deviceId, first.channelName, first.quantity, first.accumulation));
         }
-        List<Channel> channels = registry.channelsOrCreate(wanted);
+        List<Channel> channels = registry.channelsOrCreate(wanted, registration);
         for (int i = 0; i < creating.size(); i++) {
             for (Plan plan : creating.get(i)) {
                 adopt(plan, channels.get(i));

@@ -8,6 +8,8 @@ import io.meterbase.core.store.MetadataStore;
 import io.meterbase.core.store.StoreException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Group commit of registrations: every thread that registers gateways, devices or channels queues them and the
@@ -22,8 +24,7 @@ final class RegistrationCommit {
         final MetadataBatch batch;
         final Runnable onDurable;
         final Runnable onFailure;
-        boolean done;
-        RuntimeException failure;
+        final CompletableFuture<Void> done = new CompletableFuture<>();
 
         Ticket(MetadataBatch batch, Runnable onDurable, Runnable onFailure) {
             this.batch = batch;
@@ -33,7 +34,7 @@ final class RegistrationCommit {
     }
 
     private final MetadataStore store;
-    private final Object commitLock = new Object();
+    private final ReentrantLock commitLock = new ReentrantLock();
     private final List<Ticket> queue = new ArrayList<>();
 
     RegistrationCommit(MetadataStore store) {
@@ -50,25 +51,49 @@ final class RegistrationCommit {
     }
 
     /**
-     * Returns once the ticket's batch is durable, committing everything queued when no other thread is doing so;
-     * the batch's {@code onDurable} (or {@code onFailure}) has run by then, under the commit lock, so batches become
-     * visible in commit order.
+     * Returns once the ticket's batch is durable. A waiting thread that gets the commit lock commits everything
+     * queued, for itself and the others (a few rounds while more comes), and after letting the lock go looks once
+     * more: a batch queued while it held the lock, whose owner found the lock taken, is then committed by it. The
+     * others wait for their ticket without spinning. The batch's {@code onDurable} (or {@code onFailure}) has run
+     * by then, under the commit lock, so batches become visible in commit order.
      *
      * @throws StoreException when the commit failed; nothing of the batch was kept
      */
     void await(Ticket mine) {
-        synchronized (commitLock) {
-            if (!mine.done) {
-                List<Ticket> taken;
-                synchronized (queue) {
-                    taken = new ArrayList<>(queue);
-                    queue.clear();
+        while (!mine.done.isDone()) {
+            if (commitLock.tryLock()) {
+                try {
+                    List<Ticket> taken;
+                    for (int round = 0; round < 8 && !(taken = drain()).isEmpty(); round++) {
+                        commit(taken);
+                    }
+                } finally {
+                    commitLock.unlock();
                 }
-                commit(taken);
+                if (!queueEmpty()) {
+                    continue;
+                }
+            } else {
+                // the lock holder commits our batch, or finds it queued after letting the lock go
+                mine.done.exceptionally(e -> null).join();
             }
-            if (mine.failure != null) {
-                throw mine.failure;
-            }
+        }
+        if (mine.done.isCompletedExceptionally()) {
+            throw (RuntimeException) mine.done.exceptionNow();
+        }
+    }
+
+    private boolean queueEmpty() {
+        synchronized (queue) {
+            return queue.isEmpty();
+        }
+    }
+
+    private List<Ticket> drain() {
+        synchronized (queue) {
+            List<Ticket> taken = new ArrayList<>(queue);
+            queue.clear();
+            return taken;
         }
     }
 
@@ -87,15 +112,14 @@ final class RegistrationCommit {
             }
         } catch (RuntimeException e) {
             for (Ticket t : tickets) {
-                t.failure = e;
-                t.done = true;
                 t.onFailure.run();
+                t.done.completeExceptionally(e);
             }
             return;
         }
         for (Ticket t : tickets) {
-            t.done = true;
             t.onDurable.run();
+            t.done.complete(null);
         }
     }
 }

@@ -30,8 +30,9 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The metadata of every customer, site, gateway, device, channel and key, held in memory for the ingest hot path
- * and written through to the {@link MetadataStore} before any change becomes visible. Reads are lock-free;
- * changes are serialised.
+ * and written through to the {@link MetadataStore} before any change becomes visible. Lookups by id or reference
+ * are lock-free; lists per owner lock their group briefly; changes are serialised. New gateways, devices and
+ * channels are saved in group commits shared by the threads registering at the same time.
  */
 public final class Registry {
 
@@ -247,6 +248,43 @@ public final class Registry {
      * @throws io.meterbase.core.store.StoreException when the registration could not be made durable
      */
     public List<Device> devicesOrRegister(long customerId, long siteId, long gatewayId, List<NewDevice> nodes) {
+        Registration registration = new Registration();
+        List<Device> out = devicesOrRegister(customerId, siteId, gatewayId, nodes, registration);
+        registration.await();
+        return out;
+    }
+
+    /**
+     * Registrations made together and made durable together by {@link #await()}: devices and the channels of their
+     * first readings cost one commit. Until then, what they registered is not visible to others.
+     */
+    public final class Registration {
+        private final List<RegistrationCommit.Ticket> tickets = new ArrayList<>();
+
+        /**
+         * Returns once everything registered is durable and visible.
+         *
+         * @throws io.meterbase.core.store.StoreException when it could not be made durable; nothing was kept
+         */
+        public void await() {
+            for (RegistrationCommit.Ticket t : tickets) {
+                commit.await(t);
+            }
+            tickets.clear();
+        }
+    }
+
+    /** A new set of registrations to be made durable together. */
+    public Registration registration() {
+        return new Registration();
+    }
+
+    /**
+     * As {@link #devicesOrRegister(long, long, long, List)}, the commit left to {@code registration}: the devices
+     * returned (new ones with their ids) may be given channels before it is awaited.
+     */
+    public List<Device> devicesOrRegister(
+            long customerId, long siteId, long gatewayId, List<NewDevice> nodes, Registration registration) {
         List<Device> out = new ArrayList<>(nodes.size());
         RegistrationCommit.Ticket ticket = null;
         synchronized (this) {
@@ -292,7 +330,7 @@ public final class Registry {
             }
         }
         if (ticket != null) {
-            commit.await(ticket);
+            registration.tickets.add(ticket);
         }
         return out;
     }
@@ -341,6 +379,14 @@ public final class Registry {
      * @throws io.meterbase.core.store.StoreException when the channels could not be made durable
      */
     public List<Channel> channelsOrCreate(List<NewChannel> wanted) {
+        Registration registration = new Registration();
+        List<Channel> out = channelsOrCreate(wanted, registration);
+        registration.await();
+        return out;
+    }
+
+    /** As {@link #channelsOrCreate(List)}, the commit left to {@code registration}. */
+    public List<Channel> channelsOrCreate(List<NewChannel> wanted, Registration registration) {
         List<Channel> out = new ArrayList<>(wanted.size());
         RegistrationCommit.Ticket ticket = null;
         synchronized (this) {
@@ -382,14 +428,14 @@ public final class Registry {
             }
         }
         if (ticket != null) {
-            commit.await(ticket);
+            registration.tickets.add(ticket);
         }
         return out;
     }
 
     /** How many channels the device has. */
     public int channelCount(long deviceId) {
-        return channelsByDevice.get(deviceId).size();
+        return channelsByDevice.size(deviceId);
     }
 
     // ---- devices waiting for approval
@@ -544,29 +590,59 @@ public final class Registry {
     }
 
     /**
-     * Entities grouped by owner, each group an immutable list in id order, replaced as a whole on change so
-     * readers never lock. Writers are serialised by the registry.
+     * Entities grouped by owner, each group read as an immutable list in id order. Writers (serialised by the
+     * registry) change the group and drop its list; the next reader builds it again, so registering thousands of
+     * devices of one customer costs no copy of its whole list each time.
      */
     private static final class Index<T> {
-        private final Map<Long, Map<Long, T>> byOwner = new ConcurrentHashMap<>();
-        private final Map<Long, List<T>> lists = new ConcurrentHashMap<>();
+        private final Map<Long, Group<T>> byOwner = new ConcurrentHashMap<>();
+
+        private static final class Group<T> {
+            final java.util.TreeMap<Long, T> members = new java.util.TreeMap<>();
+            List<T> list = List.of();
+            boolean stale;
+        }
 
         void put(long owner, long id, T value) {
-            Map<Long, T> group = byOwner.computeIfAbsent(owner, k -> new java.util.TreeMap<>());
-            group.put(id, value);
-            lists.put(owner, List.copyOf(group.values()));
+            Group<T> group = byOwner.computeIfAbsent(owner, k -> new Group<>());
+            synchronized (group) {
+                group.members.put(id, value);
+                group.stale = true;
+            }
         }
 
         void putAll(long owner, List<T> values, java.util.function.ToLongFunction<T> id) {
-            Map<Long, T> group = byOwner.computeIfAbsent(owner, k -> new java.util.TreeMap<>());
-            for (T v : values) {
-                group.put(id.applyAsLong(v), v);
+            Group<T> group = byOwner.computeIfAbsent(owner, k -> new Group<>());
+            synchronized (group) {
+                for (T v : values) {
+                    group.members.put(id.applyAsLong(v), v);
+                }
+                group.stale = true;
             }
-            lists.put(owner, List.copyOf(group.values()));
         }
 
         List<T> get(long owner) {
-            return lists.getOrDefault(owner, List.of());
+            Group<T> group = byOwner.get(owner);
+            if (group == null) {
+                return List.of();
+            }
+            synchronized (group) {
+                if (group.stale) {
+                    group.list = List.copyOf(group.members.values());
+                    group.stale = false;
+                }
+                return group.list;
+            }
+        }
+
+        int size(long owner) {
+            Group<T> group = byOwner.get(owner);
+            if (group == null) {
+                return 0;
+            }
+            synchronized (group) {
+                return group.members.size();
+            }
         }
     }
 

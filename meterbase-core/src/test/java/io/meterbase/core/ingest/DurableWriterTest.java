@@ -146,10 +146,12 @@ class DurableWriterTest {
 
     @Test
     void queueSlowerThanTheAnswerTime_refusesAtOnce_withARetryTime() throws Exception {
-        // GIVEN a store that takes 300 ms a commit, its rate measured, and a commit in progress
-        start(Duration.ofMillis(500), Duration.ofSeconds(5));
+        // GIVEN a store that takes 300 ms a commit of 10,000 readings, its rate measured, and a commit in progress
+        start(Duration.ofMillis(400), Duration.ofSeconds(5));
         store.appendDelay(300);
-        writer.submit(readings(1, T0, 10_000), List.of()).get(10, TimeUnit.SECONDS);
+        for (int i = 0; i < 3; i++) {
+            writer.submit(readings(1, T0 + i * 100_000_000L, 10_000), List.of()).get(10, TimeUnit.SECONDS);
+        }
         store.hold();
         CompletableFuture<WriteOutcome> inProgress = writer.submit(readings(2, T0, 10_000), List.of());
         Thread.sleep(50);

@@ -40,6 +40,15 @@ final class Schema {
                     + " sum DOUBLE, min DOUBLE, max DOUBLE, energy DOUBLE)",
             "CREATE TEMP TABLE IF NOT EXISTS stage_days (channel_id INTEGER, start BIGINT, finish BIGINT)");
 
+    /** Staging of registrations on the metadata connection, appended then moved in one transaction. */
+    static final List<String> METADATA_STAGING = List.of(
+            "CREATE TEMP TABLE IF NOT EXISTS stage_gateways (id BIGINT, customer_id BIGINT, site_id BIGINT,"
+                    + " ref VARCHAR, name VARCHAR, address VARCHAR, port INTEGER)",
+            "CREATE TEMP TABLE IF NOT EXISTS stage_devices (id BIGINT, customer_id BIGINT, site_id BIGINT,"
+                    + " gateway_id BIGINT, ref VARCHAR, name VARCHAR, type VARCHAR, category VARCHAR)",
+            "CREATE TEMP TABLE IF NOT EXISTS stage_channels (id INTEGER, device_id BIGINT, name VARCHAR,"
+                    + " quantity VARCHAR, accumulation VARCHAR)");
+
     private Schema() {}
 
     static String monthTable(YearMonth month) {
