@@ -39,4 +39,29 @@ class StartupFailureTest {
         assertThat(Thread.getAllStackTraces().keySet())
                 .noneMatch(t -> t.getName().equals("meterbase-writer") && t.isAlive());
     }
+
+    @Test
+    void mqttPortTaken_failsTheStart_withTheReason() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+            MeterbaseConfig config = MeterbaseConfig.defaults()
+                    .with("data.dir", dir.toString())
+                    .with("http.port", "0")
+                    .with("mqtt.port", String.valueOf(taken.getLocalPort()))
+                    .with("coap.enabled", "false")
+                    .with("analytics.enabled", "false");
+
+            assertThatThrownBy(() -> Meterbase.start(config, Clock.systemUTC()))
+                    .hasMessageContaining("could not start the MQTT broker on 127.0.0.1:" + taken.getLocalPort());
+        }
+        // everything started before the broker was stopped again: the store opens at once
+        try (Meterbase again = Meterbase.start(
+                MeterbaseConfig.defaults()
+                        .with("data.dir", dir.toString())
+                        .with("http.port", "0")
+                        .with("mqtt.enabled", "false")
+                        .with("coap.enabled", "false"),
+                Clock.systemUTC())) {
+            assertThat(again.httpPort()).isPositive();
+        }
+    }
 }
