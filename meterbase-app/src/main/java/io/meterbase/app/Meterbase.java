@@ -457,7 +457,12 @@ public final class Meterbase implements AutoCloseable {
         http.close();
         analytics.close();
         control.close();
-        store.close();
+        if (writer.stopped()) {
+            store.close();
+        } else {
+            // closing the store under a write that hangs could break the store's files; they are safe as they are
+            LOG.warn("The store's last write did not end; stopping without closing the store");
+        }
         LOG.info("Stopped");
     }
 

@@ -32,7 +32,8 @@ import org.slf4j.LoggerFactory;
  * <p>Every submission's future completes, whatever happens: with its outcome once durable; with the store's error
  * when the commit failed (nothing of it may be acknowledged); with {@link OverloadedException} when it was not taken
  * into a commit within {@link Settings#answerWithin()} or the writer stopped first. A submission is admitted only if
- * the queue ahead of it is expected to drain in half that time, at the rate measured over recent commits; otherwise
+ * the queue ahead of it is expected to drain in two fifths of that time, at the rate measured over recent commits
+ * (the rest is for its own commit and for misjudgement); otherwise
  * {@link #submit} refuses it at once, so senders are told to retry instead of waiting for an answer that comes late.
  *
  * <p>Re-sent readings (same channel and timestamp) are stored once: a reading newer than everything stored of its
@@ -55,7 +56,7 @@ public final class DurableWriter implements AutoCloseable {
      * @param maxBatch readings in one commit at most
      * @param rollupInterval how often rollups are brought up to date
      * @param answerWithin a submission not taken into a commit within this time is refused (and admission keeps the
-     *     expected wait below half of it)
+     *     expected wait below two fifths of it)
      * @param drainOnClose how long {@link #close()} keeps writing what is queued
      */
     public record Settings(
@@ -98,7 +99,8 @@ public final class DurableWriter implements AutoCloseable {
     private volatile long drainDeadline;
     private volatile String lastError = "";
     private volatile Instant lastFailureAt;
-    private volatile boolean failing;
+    private volatile boolean commitFailing;
+    private volatile boolean rollupFailing;
     private Thread thread;
     private boolean uncertain;
     private boolean recoveryPending;
@@ -171,8 +173,8 @@ public final class DurableWriter implements AutoCloseable {
 
     /**
      * Checks that {@code readings} more can be taken now: the writer runs and the queue ahead of them is expected to
-     * be taken into commits within half their answer time (at the rate measured over the writer's recent work). Called before the work of preparing them (a
-     * transport may call it early); {@link #submit} checks again.
+     * be taken into commits within two fifths of their answer time (at the rate measured over the writer's recent
+     * work). Called before the work of preparing them (a transport may call it early); {@link #submit} checks again.
      *
      * @return the expected wait in seconds
      * @throws OverloadedException when they cannot be taken now; nothing of them was kept
@@ -194,9 +196,14 @@ public final class DurableWriter implements AutoCloseable {
         return wait;
     }
 
-    /** The expected wait above which a submission is refused: half the time it has to be answered in. */
+    /** The expected wait above which a submission is refused: two fifths of the time it has to be answered in. */
     private double admitSeconds() {
-        return settings.answerWithin().toNanos() / 2e9;
+        return settings.answerWithin().toNanos() * 0.4 / 1e9;
+    }
+
+    /** Whether the writer thread has ended (after {@link #close()}; false while a store call still runs). */
+    public boolean stopped() {
+        return thread == null || !thread.isAlive();
     }
 
     /** Readings waiting for their group commit. */
@@ -206,7 +213,8 @@ public final class DurableWriter implements AutoCloseable {
 
     /** Whether the writer can write, for health checks. */
     public WriterStatus status() {
-        return new WriterStatus(failing, lastError, lastFailureAt, pending.get(), rate.perSecond());
+        return new WriterStatus(
+                commitFailing || rollupFailing, lastError, lastFailureAt, pending.get(), rate.perSecond());
     }
 
     private void run() {
@@ -285,7 +293,9 @@ public final class DurableWriter implements AutoCloseable {
                 recoverRollups();
             }
             rollups.flush();
+            rollupFailing = recoveryPending;
         } catch (RuntimeException e) {
+            rollupFailing = true;
             noteFailure(e);
             LOG.warn("Rollup update failed; it is retried at the next flush: {}", e.toString());
         } finally {
@@ -300,13 +310,13 @@ public final class DurableWriter implements AutoCloseable {
             rollups.recover();
             recoveryPending = false;
         } catch (RuntimeException e) {
+            rollupFailing = true;
             noteFailure(e);
             LOG.warn("Rollup recovery failed; it is retried at the next flush: {}", e.toString());
         }
     }
 
-    private void noteFailure(RuntimeException e) {
-        failing = true;
+    private void noteFailure(Throwable e) {
         lastError = String.valueOf(e.getMessage());
         lastFailureAt = clock.instant();
     }
@@ -351,13 +361,14 @@ public final class DurableWriter implements AutoCloseable {
             }
             all = late.isEmpty() ? fresh : concat(fresh, late);
             store.append(new WriteBatch(all, rejected, List.copyOf(staleHours)));
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
             pending.addAndGet(-count);
-            metrics.writeFailed();
-            noteFailure(e);
-            LOG.warn("Group commit of {} readings failed; none of it was acknowledged: {}", count, e.toString());
-            fail(batch, e);
             uncertain = true;
+            commitFailing = true;
+            noteFailure(e);
+            fail(batch, e instanceof RuntimeException re ? re : new IllegalStateException("the store failed: " + e, e));
+            metrics.writeFailed();
+            LOG.warn("Group commit of {} readings failed; none of it was acknowledged: {}", count, e.toString());
             return;
         }
         newest.putAll(advanced);
@@ -366,7 +377,7 @@ public final class DurableWriter implements AutoCloseable {
         rate.record(count, elapsed + flushNanos);
         flushNanos = 0;
         metrics.written(all.size(), elapsed);
-        failing = false;
+        commitFailing = false;
         try {
             // live state first, so that an acknowledgement's answer already reflects its own readings
             onDurable.accept(all);

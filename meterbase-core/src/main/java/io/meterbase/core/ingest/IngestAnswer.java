@@ -1,8 +1,11 @@
 package io.meterbase.core.ingest;
 
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * The outcome of a submission as a transport answers it: the report once durable, or why nothing was acknowledged
@@ -33,8 +36,16 @@ public sealed interface IngestAnswer {
     }
 
     /**
-     * Submits an upload and waits for its outcome. The writer completes every submission within its answer time
-     * (or with the store's failure), so this does not wait on a timer of its own.
+     * How long a transport waits for a commit that was taken but does not end (a store that stopped answering).
+     * Longer than any commit takes when the store works: the writer refuses what it cannot take within
+     * {@code ingest.answer-within}, and a store that fails makes the commit fail.
+     */
+    Duration STORE_HANGS_AFTER = Duration.ofMinutes(6);
+
+    /**
+     * Submits an upload and waits for its outcome: stored; refused (busy, limited, not taken in time); or the
+     * store's failure. Only when the store hangs in the commit for {@link #STORE_HANGS_AFTER} is the sender told
+     * that nothing was acknowledged while the outcome is unknown (sending again is safe: readings are stored once).
      */
     static IngestAnswer await(IngestService ingest, Origin origin, Upload upload) throws InterruptedException {
         CompletableFuture<IngestReport> future;
@@ -44,9 +55,15 @@ public sealed interface IngestAnswer {
             return of(e);
         }
         try {
-            return new Stored(future.get());
+            return new Stored(future.get(STORE_HANGS_AFTER.toSeconds(), TimeUnit.SECONDS));
         } catch (ExecutionException e) {
             return of(e);
+        } catch (TimeoutException e) {
+            return new NotStored(
+                    "the store did not finish within " + STORE_HANGS_AFTER.toMinutes() + " min; nothing was"
+                            + " acknowledged, and sending again is safe (readings are stored once)",
+                    30,
+                    false);
         }
     }
 }

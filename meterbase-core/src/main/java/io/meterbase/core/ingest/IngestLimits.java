@@ -69,11 +69,13 @@ public final class IngestLimits {
      * @throws RateLimitedException when either is used up; nothing is taken then
      */
     public void acquireReadings(Origin origin, int readings) {
-        if (!customers.allows(customerKey(origin.customerId()), readings)) {
-            customers.acquire(customerKey(origin.customerId()), readings); // throws, counting the refusal
-        }
         credentials.acquire(origin.credentialKey(), readings);
-        customers.acquire(customerKey(origin.customerId()), readings);
+        try {
+            customers.acquire(customerKey(origin.customerId()), readings);
+        } catch (RateLimitedException e) {
+            credentials.refund(origin.credentialKey(), readings);
+            throw e;
+        }
     }
 
     /** Takes {@code count} new devices or gateways from the customer's allowance; false when it is used up. */

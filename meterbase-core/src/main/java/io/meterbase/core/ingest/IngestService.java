@@ -193,16 +193,21 @@ public final class IngestService {
      */
     public void storeQuotaSummaries() {
         List<QuarantineEntry> summaries = quota.closedWindows();
-        if (summaries.isEmpty() || disk.refusal().isPresent()) {
+        if (summaries.isEmpty()) {
+            return;
+        }
+        if (disk.refusal().isPresent()) {
+            quota.putBack(summaries); // kept in memory until there is room
             return;
         }
         try {
             writer.submit(List.of(), summaries).exceptionally(error -> {
-                LOG.warn("Could not keep {} quarantine summaries: {}", summaries.size(), error.toString());
+                LOG.warn("Could not keep {} quarantine summaries yet: {}", summaries.size(), error.toString());
+                quota.putBack(summaries);
                 return null;
             });
         } catch (OverloadedException e) {
-            LOG.warn("Could not keep {} quarantine summaries: {}", summaries.size(), e.getMessage());
+            quota.putBack(summaries);
         }
     }
 

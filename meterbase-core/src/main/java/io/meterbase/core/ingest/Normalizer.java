@@ -102,8 +102,9 @@ public final class Normalizer {
     }
 
     /**
-     * Finds each node's device, registering the unknown ones (with the upload's gateway) in one commit when the
-     * customer may; returns, per node, why all its readings are refused, or null.
+     * Finds each node's device, registering the unknown ones (behind the upload's gateway, which is registered on
+     * its own first when it is new) when the customer may, their commit left to {@code registration}; returns, per
+     * node, why all its readings are refused, or null.
      */
     private Outcome[] resolveDevices(
             long customerId, Upload upload, Device[] devices, Registry.Registration registration) {
@@ -263,8 +264,10 @@ public final class Normalizer {
     }
 
     /**
-     * Creates the missing channels of the upload in one commit, within each device's channel limit. Plans that name
-     * the same channel (another unit, say) share it; the first plan's quantity creates it.
+     * Creates the missing channels of the upload, their commit left to {@code registration}, within each device's
+     * channel limit (counted among the channels saved: uploads adding channels to one device at the same moment may
+     * pass it by a few). Plans that name the same channel (another unit, say) share it; the first plan's quantity
+     * creates it.
      */
     private void createChannels(Map<String, List<Plan>> missing, Registry.Registration registration) {
         if (missing.isEmpty()) {

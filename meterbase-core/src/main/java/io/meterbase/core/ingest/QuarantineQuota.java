@@ -44,24 +44,31 @@ public final class QuarantineQuota {
         String source = counters.size() < MAX_KEYS ? origin.quotaKey() : "(other sources)";
         long customer = origin.customerId();
         long window = Math.floorDiv(clock.millis(), windowMillis);
-        Counter c = counters.computeIfAbsent(source + "|" + reason, k -> new Counter(source, customer, reason, window));
-        synchronized (c) {
-            if (c.window != window) {
-                close(c);
-                c.window = window;
-                c.kept = 0;
-                c.counted = 0;
+        while (true) {
+            Counter c =
+                    counters.computeIfAbsent(source + "|" + reason, k -> new Counter(source, customer, reason, window));
+            synchronized (c) {
+                if (c.retired) {
+                    continue; // closed and removed meanwhile: count in its successor
+                }
+                if (c.window != window) {
+                    close(c);
+                    c.window = window;
+                    c.kept = 0;
+                }
+                if (c.kept < fullPerWindow) {
+                    c.kept++;
+                    return true;
+                }
+                c.counted++;
             }
-            if (c.kept < fullPerWindow) {
-                c.kept++;
-                return true;
-            }
-            c.counted++;
+            break;
         }
         countedOnly.incrementAndGet();
         return false;
     }
 
+    /** Turns a counter's window into a summary entry (once: its count starts again at 0). */
     private void close(Counter c) {
         if (c.counted == 0) {
             return;
@@ -78,6 +85,7 @@ public final class QuarantineQuota {
                             + fullPerWindow + " of each window are kept in full)",
                     null));
         }
+        c.counted = 0;
     }
 
     /**
@@ -92,6 +100,7 @@ public final class QuarantineQuota {
                     return false;
                 }
                 close(c);
+                c.retired = true;
                 return true;
             }
         });
@@ -99,6 +108,13 @@ public final class QuarantineQuota {
             List<QuarantineEntry> out = new ArrayList<>(closed);
             closed.clear();
             return out;
+        }
+    }
+
+    /** Summaries that could not be stored now, kept for the next attempt. */
+    public void putBack(List<QuarantineEntry> summaries) {
+        synchronized (closed) {
+            closed.addAll(0, summaries);
         }
     }
 
@@ -114,6 +130,7 @@ public final class QuarantineQuota {
         long window;
         int kept;
         long counted;
+        boolean retired;
 
         Counter(String source, long customer, String reason, long window) {
             this.source = source;

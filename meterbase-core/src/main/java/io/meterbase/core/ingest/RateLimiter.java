@@ -8,14 +8,20 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * An allowance per key (a credential, a customer, an address) as a token bucket: {@code perSecond} units a second
- * on average, bursts up to {@code burst}. A rate of 0 turns limiting off. Refusals are counted per key so that the
- * operator sees who is refused. Buckets that have refilled completely are forgotten, so keys that come and go (the
- * addresses of anonymous senders) cost no memory for long. Thread-safe.
+ * on average, bursts up to {@code burst}. An amount larger than the burst is allowed when the bucket is full and
+ * leaves it in debt, so a large upload waits for its turn instead of being refused forever. A rate of 0 turns
+ * limiting off. Refusals are counted per key so that the operator sees who is refused. Buckets that have refilled
+ * completely are forgotten (looked for at most once a second); beyond {@value #MAX_KEYS} keys, new keys share one
+ * bucket, so keys that come and go (the addresses of anonymous senders) cost bounded memory. Thread-safe.
  */
 public final class RateLimiter {
 
-    /** Buckets kept at most before full ones are swept out. */
+    /** Buckets kept before full ones are swept out. */
     private static final int SWEEP_ABOVE = 10_000;
+    /** Keys with buckets of their own at most. */
+    static final int MAX_KEYS = 100_000;
+
+    private static final String OTHERS = "(other keys)";
 
     private final double perSecond;
     private final double burst;
@@ -23,6 +29,7 @@ public final class RateLimiter {
     private final Clock clock;
     private final Map<String, Bucket> buckets = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> refused = new ConcurrentHashMap<>();
+    private final AtomicLong lastSweep = new AtomicLong();
 
     public RateLimiter(double perSecond, double burst, Clock clock) {
         this(perSecond, burst, "readings", clock);
@@ -52,22 +59,31 @@ public final class RateLimiter {
         if (buckets.size() > SWEEP_ABOVE) {
             sweep();
         }
-        Bucket b = buckets.computeIfAbsent(key, s -> new Bucket(burst, clock.millis()));
+        String owner = buckets.size() < MAX_KEYS || buckets.containsKey(key) ? key : OTHERS;
+        Bucket b = buckets.computeIfAbsent(owner, s -> new Bucket(burst, clock.millis()));
         synchronized (b) {
             refill(b);
-            if (amount > burst) {
-                count(key);
-                throw new RateLimitedException(
-                        "an upload of " + amount + " " + unit + " is larger than the allowed burst of " + (long) burst,
-                        1);
-            }
-            if (b.tokens < amount) {
-                long wait = (long) Math.ceil((amount - b.tokens) / perSecond);
+            double needed = Math.min(amount, burst);
+            if (b.tokens < needed) {
+                long wait = (long) Math.ceil((needed - b.tokens) / perSecond);
                 count(key);
                 throw new RateLimitedException(
                         key + " exceeds " + rate() + "; retry in " + Math.max(1, wait) + " s", Math.max(1, wait));
             }
             b.tokens -= amount;
+        }
+    }
+
+    /** Gives back what {@link #acquire} took (a submission refused by another limit after this one). */
+    public void refund(String key, int amount) {
+        if (!enabled() || amount == 0) {
+            return;
+        }
+        Bucket b = buckets.get(buckets.containsKey(key) ? key : OTHERS);
+        if (b != null) {
+            synchronized (b) {
+                b.tokens = Math.min(burst, b.tokens + amount);
+            }
         }
     }
 
@@ -78,11 +94,11 @@ public final class RateLimiter {
         }
         Bucket b = buckets.get(key);
         if (b == null) {
-            return amount <= burst;
+            return true;
         }
         synchronized (b) {
             refill(b);
-            return b.tokens >= amount;
+            return b.tokens >= Math.min(amount, burst);
         }
     }
 
@@ -96,8 +112,13 @@ public final class RateLimiter {
         b.at = now;
     }
 
-    /** Forgets the buckets that are full again: their keys behave as new ones. */
+    /** Forgets the buckets that are full again (their keys behave as new ones); at most once a second. */
     private void sweep() {
+        long now = clock.millis();
+        long last = lastSweep.get();
+        if (now - last < 1000 || !lastSweep.compareAndSet(last, now)) {
+            return;
+        }
         buckets.entrySet().removeIf(e -> {
             synchronized (e.getValue()) {
                 refill(e.getValue());

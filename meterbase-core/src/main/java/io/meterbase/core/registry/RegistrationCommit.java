@@ -52,15 +52,16 @@ final class RegistrationCommit {
 
     /**
      * Returns once the ticket's batch is durable. A waiting thread that gets the commit lock commits everything
-     * queued, for itself and the others (a few rounds while more comes), and after letting the lock go looks once
-     * more: a batch queued while it held the lock, whose owner found the lock taken, is then committed by it. The
-     * others wait for their ticket without spinning. The batch's {@code onDurable} (or {@code onFailure}) has run
-     * by then, under the commit lock, so batches become visible in commit order.
+     * queued, for itself and the others (a few rounds while more comes), and after letting the lock go looks at the
+     * queue again and goes on committing while it is not empty, whether or not its own batch is done: a batch queued
+     * while the lock was held, whose owner found the lock taken and waits, is committed by the thread that held
+     * it. The others wait for their ticket without spinning. The batch's {@code onDurable} (or
+     * {@code onFailure}) has run by then, under the commit lock, so batches become visible in commit order.
      *
      * @throws StoreException when the commit failed; nothing of the batch was kept
      */
     void await(Ticket mine) {
-        while (!mine.done.isDone()) {
+        while (true) {
             if (commitLock.tryLock()) {
                 try {
                     List<Ticket> taken;
@@ -71,10 +72,15 @@ final class RegistrationCommit {
                     commitLock.unlock();
                 }
                 if (!queueEmpty()) {
-                    continue;
+                    continue; // queued while we held the lock: its owner may be waiting on us
                 }
+                if (mine.done.isDone()) {
+                    break;
+                }
+            } else if (mine.done.isDone()) {
+                break;
             } else {
-                // the lock holder commits our batch, or finds it queued after letting the lock go
+                // the lock holder commits our batch, or finds it queued when it lets the lock go
                 mine.done.exceptionally(e -> null).join();
             }
         }
@@ -106,20 +112,27 @@ final class RegistrationCommit {
             devices.addAll(t.batch.devices());
             channels.addAll(t.batch.channels());
         }
+        RuntimeException failure = null;
         try {
             if (!gateways.isEmpty() || !devices.isEmpty() || !channels.isEmpty()) {
                 store.saveAll(new MetadataBatch(gateways, devices, channels));
             }
         } catch (RuntimeException e) {
-            for (Ticket t : tickets) {
-                t.onFailure.run();
-                t.done.completeExceptionally(e);
-            }
-            return;
+            failure = e;
+        } catch (Error e) {
+            failure = new StoreException("registrations could not be saved: " + e, e);
         }
+        // every ticket is completed, whatever its callbacks do
         for (Ticket t : tickets) {
-            t.onDurable.run();
-            t.done.complete(null);
+            try {
+                (failure == null ? t.onDurable : t.onFailure).run();
+            } finally {
+                if (failure == null) {
+                    t.done.complete(null);
+                } else {
+                    t.done.completeExceptionally(failure);
+                }
+            }
         }
     }
 }

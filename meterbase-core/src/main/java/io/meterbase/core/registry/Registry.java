@@ -56,9 +56,15 @@ public final class Registry {
     private final Index<Channel> channelsByDevice = new Index<>();
     private final RegistrationCommit commit;
     // registered but not yet durable, guarded by this: found by the next registrations, visible to reads once durable
-    private final Map<String, Gateway> pendingGateways = new HashMap<>();
-    private final Map<String, Device> pendingDevices = new HashMap<>();
-    private final Map<String, Channel> pendingChannels = new HashMap<>();
+    private final Map<String, Pending<Gateway>> pendingGateways = new HashMap<>();
+    private final Map<String, Pending<Device>> pendingDevices = new HashMap<>();
+    private final Map<String, Pending<Channel>> pendingChannels = new HashMap<>();
+
+    /**
+     * A registration on its way to the store, with the ticket of its commit: a thread that uses it waits for that
+     * ticket, and fails with it.
+     */
+    private record Pending<T>(T value, RegistrationCommit.Ticket ticket) {}
 
     public Registry(MetadataStore store, Clock clock) {
         this.store = store;
@@ -186,13 +192,13 @@ public final class Registry {
             if (existing != null) {
                 return existing;
             }
-            gateway = pendingGateways.get(key);
-            if (gateway != null) {
-                ticket = commit.enqueue(MetadataBatch.EMPTY, () -> {}, () -> {});
+            Pending<Gateway> pending = pendingGateways.get(key);
+            if (pending != null) {
+                gateway = pending.value();
+                ticket = pending.ticket();
             } else {
                 Gateway created = new Gateway(nextId.getAndIncrement(), customerId, siteId, ref, name, address, port);
                 gateway = created;
-                pendingGateways.put(key, created);
                 ticket = commit.enqueue(
                         new MetadataBatch(List.of(created), List.of(), List.of()),
                         () -> {
@@ -202,13 +208,14 @@ public final class Registry {
                             }
                         },
                         () -> forget(pendingGateways, key));
+                pendingGateways.put(key, new Pending<>(created, ticket));
             }
         }
         commit.await(ticket);
         return gateway;
     }
 
-    private synchronized <T> void forget(Map<String, T> pendingMap, String key) {
+    private synchronized <T> void forget(Map<String, Pending<T>> pendingMap, String key) {
         pendingMap.remove(key);
     }
 
@@ -259,12 +266,17 @@ public final class Registry {
      * first readings cost one commit. Until then, what they registered is not visible to others.
      */
     public final class Registration {
-        private final List<RegistrationCommit.Ticket> tickets = new ArrayList<>();
+        private final java.util.Set<RegistrationCommit.Ticket> tickets = new java.util.LinkedHashSet<>();
+
+        /** Waits for this commit too (its own, or another thread's whose registrations this one uses). */
+        private void waitFor(RegistrationCommit.Ticket ticket) {
+            tickets.add(ticket);
+        }
 
         /**
-         * Returns once everything registered is durable and visible.
+         * Returns once everything registered (and every registration of other threads used) is durable and visible.
          *
-         * @throws io.meterbase.core.store.StoreException when it could not be made durable; nothing was kept
+         * @throws io.meterbase.core.store.StoreException when one of them could not be made durable
          */
         public void await() {
             for (RegistrationCommit.Ticket t : tickets) {
@@ -286,17 +298,18 @@ public final class Registry {
     public List<Device> devicesOrRegister(
             long customerId, long siteId, long gatewayId, List<NewDevice> nodes, Registration registration) {
         List<Device> out = new ArrayList<>(nodes.size());
-        RegistrationCommit.Ticket ticket = null;
         synchronized (this) {
             requireCustomer(customerId);
             List<Device> created = new ArrayList<>();
-            boolean waitForOthers = false;
             for (NewDevice n : nodes) {
                 String key = customerId + "/" + n.ref();
                 Device d = devicesByRef.get(key);
                 if (d == null) {
-                    d = pendingDevices.get(key);
-                    waitForOthers |= d != null;
+                    Pending<Device> pending = pendingDevices.get(key);
+                    if (pending != null) {
+                        d = pending.value();
+                        registration.waitFor(pending.ticket());
+                    }
                 }
                 if (d == null) {
                     d = new Device(
@@ -308,13 +321,12 @@ public final class Registry {
                             n.name() == null || n.name().isBlank() ? n.ref() : n.name(),
                             n.type(),
                             n.category());
-                    pendingDevices.put(key, d);
                     created.add(d);
                 }
                 out.add(d);
             }
-            if (!created.isEmpty() || waitForOthers) {
-                ticket = commit.enqueue(
+            if (!created.isEmpty()) {
+                RegistrationCommit.Ticket ticket = commit.enqueue(
                         new MetadataBatch(List.of(), created, List.of()),
                         () -> {
                             synchronized (this) {
@@ -327,10 +339,9 @@ public final class Registry {
                                 created.forEach(d -> pendingDevices.remove(d.customerId() + "/" + d.ref()));
                             }
                         });
+                created.forEach(d -> pendingDevices.put(d.customerId() + "/" + d.ref(), new Pending<>(d, ticket)));
+                registration.waitFor(ticket);
             }
-        }
-        if (ticket != null) {
-            registration.tickets.add(ticket);
         }
         return out;
     }
@@ -388,16 +399,17 @@ public final class Registry {
     /** As {@link #channelsOrCreate(List)}, the commit left to {@code registration}. */
     public List<Channel> channelsOrCreate(List<NewChannel> wanted, Registration registration) {
         List<Channel> out = new ArrayList<>(wanted.size());
-        RegistrationCommit.Ticket ticket = null;
         synchronized (this) {
             List<Channel> created = new ArrayList<>();
-            boolean waitForOthers = false;
             for (NewChannel w : wanted) {
                 String key = w.deviceId() + "/" + w.name();
                 Channel ch = channelsByName.get(key);
                 if (ch == null) {
-                    ch = pendingChannels.get(key);
-                    waitForOthers |= ch != null;
+                    Pending<Channel> pending = pendingChannels.get(key);
+                    if (pending != null) {
+                        ch = pending.value();
+                        registration.waitFor(pending.ticket());
+                    }
                 }
                 if (ch == null) {
                     ch = new Channel(
@@ -406,13 +418,12 @@ public final class Registry {
                             w.name(),
                             w.quantity(),
                             w.accumulation());
-                    pendingChannels.put(key, ch);
                     created.add(ch);
                 }
                 out.add(ch);
             }
-            if (!created.isEmpty() || waitForOthers) {
-                ticket = commit.enqueue(
+            if (!created.isEmpty()) {
+                RegistrationCommit.Ticket ticket = commit.enqueue(
                         new MetadataBatch(List.of(), List.of(), created),
                         () -> {
                             synchronized (this) {
@@ -425,10 +436,9 @@ public final class Registry {
                                 created.forEach(c -> pendingChannels.remove(c.deviceId() + "/" + c.name()));
                             }
                         });
+                created.forEach(c -> pendingChannels.put(c.deviceId() + "/" + c.name(), new Pending<>(c, ticket)));
+                registration.waitFor(ticket);
             }
-        }
-        if (ticket != null) {
-            registration.tickets.add(ticket);
         }
         return out;
     }

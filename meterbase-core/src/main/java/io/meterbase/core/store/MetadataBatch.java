@@ -11,9 +11,6 @@ import java.util.List;
  */
 public record MetadataBatch(List<Gateway> gateways, List<Device> devices, List<Channel> channels) {
 
-    /** Nothing to save. */
-    public static final MetadataBatch EMPTY = new MetadataBatch(List.of(), List.of(), List.of());
-
     public MetadataBatch {
         gateways = List.copyOf(gateways);
         devices = List.copyOf(devices);

@@ -51,10 +51,16 @@ class RateLimiterTest {
     }
 
     @Test
-    void uploadLargerThanBurst_isRefusedWithTheReason() {
-        RateLimiter limiter = new RateLimiter(10, 50, Clock.systemUTC());
+    void uploadLargerThanBurst_passesWhenTheBucketIsFull_andLeavesItInDebt() {
+        Manual clock = new Manual();
+        RateLimiter limiter = new RateLimiter(10, 50, clock);
 
-        assertThatThrownBy(() -> limiter.acquire("1/gw", 51)).hasMessageContaining("larger than the allowed burst");
+        limiter.acquire("1/gw", 120); // a backfill larger than the burst: taken, 70 in debt
+        assertThatThrownBy(() -> limiter.acquire("1/gw", 1))
+                .isInstanceOfSatisfying(RateLimitedException.class, e -> assertThat(e.retryAfterSeconds())
+                        .isEqualTo(8));
+        clock.millis += 8_000;
+        limiter.acquire("1/gw", 1); // the debt is paid: the average rate holds
     }
 
     @Test

@@ -40,6 +40,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentSkipListSet;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.duckdb.DuckDBAppender;
 import org.duckdb.DuckDBConnection;
@@ -83,7 +84,7 @@ public final class DuckDbStore implements Store, MetadataDelegate {
             Comparator.comparingLong(Reading::timestamp).thenComparingInt(Reading::channelId);
 
     private final DuckDbOptions options;
-    private final ReentrantReadWriteLock life = new ReentrantReadWriteLock(true);
+    private final ReentrantReadWriteLock life = new ReentrantReadWriteLock();
     private final ConnectionPool pool;
     private final ConnectionSource reads;
     private final JdbcMetadataStore metadata;
@@ -94,7 +95,7 @@ public final class DuckDbStore implements Store, MetadataDelegate {
     private DuckDBConnection writer;
     private Connection metadataConnection;
     private volatile String invalidated;
-    private long lastAttach;
+    private volatile long lastAttach;
 
     private DuckDbStore(DuckDbOptions options, DuckDBConnection writer) throws SQLException {
         this.options = options;
@@ -250,31 +251,54 @@ public final class DuckDbStore implements Store, MetadataDelegate {
         if (invalidated == null) {
             return;
         }
-        life.writeLock().lock();
+        long now = System.nanoTime();
+        if (lastAttach != 0 && now - lastAttach < REATTACH_EVERY_NANOS) {
+            throw new StoreException("the embedded store is unusable until it is attached again: " + invalidated);
+        }
+        lastAttach = now;
+        boolean locked;
+        try {
+            // readers in progress (an export streaming to a slow client) are not waited for long: new work queued
+            // behind this lock would stall ingest; the next use tries again
+            locked = life.writeLock().tryLock(200, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            locked = false;
+        }
+        if (!locked) {
+            throw new StoreException("the embedded store is unusable until it is attached again: " + invalidated);
+        }
         try {
             if (invalidated == null) {
                 return;
             }
-            long now = System.nanoTime();
-            if (lastAttach != 0 && now - lastAttach < REATTACH_EVERY_NANOS) {
-                throw new StoreException("the embedded store is unusable until it is attached again: " + invalidated);
-            }
-            lastAttach = now;
             closeConnections();
+            DuckDBConnection fresh = null;
             try {
-                DuckDBConnection fresh = attach(options);
+                fresh = attach(options);
                 prepare(fresh);
-                writer = fresh;
                 pool.refill(fresh);
                 metadataConnection = metadataConnection(fresh);
+                writer = fresh;
             } catch (SQLException e) {
-                closeConnections();
+                pool.close();
+                closeQuietly(fresh);
                 throw new StoreException("could not attach the embedded store again: " + e.getMessage(), e);
             }
             LOG.info("Embedded store attached again at {}", options.databaseFile());
             invalidated = null;
         } finally {
             life.writeLock().unlock();
+        }
+    }
+
+    private static void closeQuietly(Connection c) {
+        try {
+            if (c != null) {
+                c.close();
+            }
+        } catch (SQLException e) {
+            LOG.debug("Closing a connection: {}", e.getMessage());
         }
     }
 
@@ -855,15 +879,27 @@ public final class DuckDbStore implements Store, MetadataDelegate {
         }
     }
 
+    /**
+     * Closes every connection, once the work in progress has ended (waited for up to 10 s; a write still running
+     * after that is left to fail).
+     */
     @Override
     public void close() {
-        life.writeLock().lock();
+        boolean locked = false;
         try {
-            synchronized (writeLock) {
-                closeConnections();
+            locked = life.writeLock().tryLock(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        try {
+            if (!locked) {
+                LOG.warn("Closing the embedded store while work is still running on it");
             }
+            closeConnections();
         } finally {
-            life.writeLock().unlock();
+            if (locked) {
+                life.writeLock().unlock();
+            }
         }
         LOG.info("Embedded store closed");
     }

@@ -313,7 +313,8 @@ final class ReadQueries {
 
     long countQuarantined() {
         return pool.with("count the quarantine", c -> {
-            try (ResultSet rs = c.createStatement().executeQuery("SELECT count(*) FROM quarantine")) {
+            try (java.sql.Statement s = c.createStatement();
+                    ResultSet rs = s.executeQuery("SELECT count(*) FROM quarantine")) {
                 return rs.next() ? rs.getLong(1) : 0L;
             }
         });

@@ -79,6 +79,10 @@ public final class PostgresStore implements Store, MetadataDelegate {
         config.setPassword(options.password());
         config.setMaximumPoolSize(options.poolSize());
         config.setConnectionTimeout(5_000);
+        // a server that stops answering (a network partition) fails a statement after 5 min instead of hanging it:
+        // the writer's commit, and so the senders waiting for it, get an answer
+        config.addDataSourceProperty("socketTimeout", "300");
+        config.addDataSourceProperty("tcpKeepAlive", "true");
         config.setPoolName("meterbase-postgres");
         config.setInitializationFailTimeout(-1);
         HikariDataSource pool = new HikariDataSource(config);
@@ -328,7 +332,8 @@ public final class PostgresStore implements Store, MetadataDelegate {
     @Override
     public long quarantineSize() {
         return connections.with("count the quarantine", c -> {
-            try (ResultSet rs = c.createStatement().executeQuery("SELECT count(*) FROM quarantine")) {
+            try (java.sql.Statement s = c.createStatement();
+                    ResultSet rs = s.executeQuery("SELECT count(*) FROM quarantine")) {
                 return rs.next() ? rs.getLong(1) : 0L;
             }
         });

@@ -7,7 +7,6 @@ import io.meterbase.core.ingest.DecodeException;
 import io.meterbase.core.ingest.IngestAnswer;
 import io.meterbase.core.ingest.IngestReport;
 import io.meterbase.core.ingest.Origin;
-import io.meterbase.core.ingest.OverloadedException;
 import io.meterbase.core.ingest.PayloadDecoder;
 import io.meterbase.core.ingest.RateLimitedException;
 import io.meterbase.core.ingest.RejectReason;
@@ -93,7 +92,8 @@ final class UploadResource extends CoapResource {
         CompletableFuture<IngestReport> stored;
         try {
             stored = context.ingest().ingest(sender, upload);
-        } catch (OverloadedException | RateLimitedException e) {
+        } catch (RuntimeException e) {
+            // refused (busy, limited) or failed (the registry, the store): not stored, and answered so
             stored = CompletableFuture.failedFuture(e);
         }
         stored.whenComplete((report, error) -> {

@@ -54,7 +54,7 @@ final class MeterbaseMqttExtension implements ExtensionMain {
     private static final Pattern USER = Pattern.compile("[A-Za-z0-9._:@-]{1,64}");
 
     /** Who a connected client is, and from where. */
-    private record Session(long customerId, long keyId, String user, String address, boolean mqtt5) {
+    private record Session(long customerId, long keyId, String user, String address, boolean mqtt5, String token) {
         Origin origin(String clientId, String topic) {
             return new Origin("mqtt", address, customerId, "key/" + keyId, "client " + clientId + " topic " + topic);
         }
@@ -65,6 +65,14 @@ final class MeterbaseMqttExtension implements ExtensionMain {
 
     private final MqttContext context;
     private final Map<String, Session> sessions = new ConcurrentHashMap<>();
+    /**
+     * Sessions by the token kept in their connection's attributes: a connection always finds its own session, also
+     * when a newer connection has taken its client id over (the map by client id then holds the newer one).
+     */
+    private final Map<String, Session> sessionsByToken = new ConcurrentHashMap<>();
+
+    private final java.util.concurrent.atomic.AtomicLong tokens = new java.util.concurrent.atomic.AtomicLong();
+    private static final String TOKEN = "meterbase.session";
     private final MqttIngest ingest;
     private final java.util.concurrent.ExecutorService work =
             java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor();
@@ -131,9 +139,12 @@ final class MeterbaseMqttExtension implements ExtensionMain {
                 MqttAlarmPublisher.topicFilter(auth.principal().customerId()), TopicPermission.MqttActivity.SUBSCRIBE));
         permissions.setDefaultBehaviour(DefaultAuthorizationBehaviour.DENY);
         boolean mqtt5 = in.getConnectionInformation().getMqttVersion() == MqttVersion.V_5;
-        sessions.put(
-                clientId,
-                new Session(auth.principal().customerId(), auth.principal().keyId(), user.get(), address, mqtt5));
+        String token = Long.toString(tokens.incrementAndGet());
+        Session session =
+                new Session(auth.principal().customerId(), auth.principal().keyId(), user.get(), address, mqtt5, token);
+        in.getConnectionInformation().getConnectionAttributeStore().putAsString(TOKEN, token);
+        sessionsByToken.put(token, session);
+        sessions.put(clientId, session);
         out.authenticateSuccessfully();
     }
 
@@ -177,8 +188,19 @@ final class MeterbaseMqttExtension implements ExtensionMain {
 
     private void onPublish(PublishInboundInput in, PublishInboundOutput out) {
         String clientId = in.getClientInformation().getClientId();
-        Session session = sessions.get(clientId);
+        Session session = in.getConnectionInformation()
+                .getConnectionAttributeStore()
+                .getAsString(TOKEN)
+                .map(sessionsByToken::get)
+                .orElse(null);
         if (session == null) {
+            // never passed through unhandled: that would acknowledge a message nobody stored
+            if (in.getConnectionInformation().getMqttVersion() == MqttVersion.V_5) {
+                out.preventPublishDelivery(AckReasonCode.NOT_AUTHORIZED, "no session; connect again");
+            } else {
+                out.preventPublishDelivery();
+                Services.clientService().disconnectClient(clientId);
+            }
             return;
         }
         String topic = in.getPublishPacket().getTopic();
@@ -285,8 +307,13 @@ final class MeterbaseMqttExtension implements ExtensionMain {
 
         @Override
         public void onDisconnect(DisconnectEventInput input) {
-            Session s = sessions.remove(input.getClientInformation().getClientId());
-            if (s != null) {
+            Session s = input.getConnectionInformation()
+                    .getConnectionAttributeStore()
+                    .getAsString(TOKEN)
+                    .map(sessionsByToken::remove)
+                    .orElse(null);
+            // the client id may belong to a newer connection by now: only this connection's session goes
+            if (s != null && sessions.remove(input.getClientInformation().getClientId(), s)) {
                 context.presence()
                         .offline(s.customerId(), s.user(), context.clock().instant());
             }

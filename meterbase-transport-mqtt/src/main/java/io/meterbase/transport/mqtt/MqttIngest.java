@@ -26,6 +26,7 @@ import java.util.concurrent.CompletableFuture;
 final class MqttIngest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(MqttIngest.class);
 
     /** What became of a message. */
     enum Kind {
@@ -55,14 +56,24 @@ final class MqttIngest {
     }
 
     /**
-     * Handles one message of an authenticated sender. Total: whatever the topic and payload, it returns an outcome
-     * (an unexpected failure becomes bad input with its reason), so the sender is always answered.
+     * Handles one message of an authenticated sender. Total: whatever the topic and payload, it returns an outcome,
+     * so the sender is always answered. Bad input is decided by the decoders and the pipeline; anything else that
+     * fails (the registry, the store) is "not stored", never an acknowledgement.
      */
     Handled handle(Origin origin, String topic, byte[] payload) {
         try {
             return route(origin, topic, payload);
         } catch (RuntimeException | StackOverflowError e) {
-            return bad(origin, RejectReason.MALFORMED_PAYLOAD, "the message could not be handled: " + e, payload);
+            LOG.warn(
+                    "A message of {} could not be handled; it is not acknowledged: {}",
+                    origin.describe(),
+                    e.toString());
+            return new Handled(
+                    Kind.SUBMITTED,
+                    CompletableFuture.failedFuture(new OverloadedException("not stored: " + e.getMessage(), 5)),
+                    null,
+                    null,
+                    null);
         }
     }
 
