@@ -102,7 +102,7 @@ public final class IngestService {
         }
         Normalized normalized;
         try {
-            normalized = normalizer.normalize(origin.customerId(), origin.describe(), upload);
+            normalized = normalizer.normalize(origin.customerId(), origin::describe, upload);
         } catch (StoreException e) {
             metrics.writeFailed();
             throw new OverloadedException("new devices could not be registered now: " + e.getMessage(), 5);

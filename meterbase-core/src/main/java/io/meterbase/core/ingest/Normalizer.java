@@ -56,6 +56,11 @@ public final class Normalizer {
     }
 
     public Normalized normalize(long customerId, String source, Upload upload) {
+        return normalize(customerId, () -> source, upload);
+    }
+
+    /** As {@link #normalize(long, String, Upload)}, the source described only when a reading is refused. */
+    public Normalized normalize(long customerId, java.util.function.Supplier<String> source, Upload upload) {
         Instant now = registry.clock().instant();
         List<NodeReport> nodes = upload.nodes();
         Device[] devices = new Device[nodes.size()];
@@ -87,6 +92,7 @@ public final class Normalizer {
         List<Reading> accepted = new ArrayList<>(slots.size());
         List<Rejection> rejections = new ArrayList<>();
         List<QuarantineEntry> quarantine = new ArrayList<>();
+        String described = null;
         for (Slot s : slots) {
             Outcome refusal = s.outcome != null ? s.outcome : s.plan.refusal;
             if (refusal == null) {
@@ -95,8 +101,11 @@ public final class Normalizer {
             }
             String ref = nodes.get(s.node).ref();
             rejections.add(new Rejection(ref, s.index, refusal.reason, refusal.detail));
+            if (described == null) {
+                described = source.get();
+            }
             quarantine.add(new QuarantineEntry(
-                    now, source, customerId, refusal.reason.key(), refusal.detail, ref + " " + s.raw.describe()));
+                    now, described, customerId, refusal.reason.key(), refusal.detail, ref + " " + s.raw.describe()));
         }
         return new Normalized(accepted, rejections, quarantine);
     }

@@ -266,10 +266,13 @@ public final class Registry {
      * first readings cost one commit. Until then, what they registered is not visible to others.
      */
     public final class Registration {
-        private final java.util.Set<RegistrationCommit.Ticket> tickets = new java.util.LinkedHashSet<>();
+        private java.util.Set<RegistrationCommit.Ticket> tickets;
 
         /** Waits for this commit too (its own, or another thread's whose registrations this one uses). */
         private void waitFor(RegistrationCommit.Ticket ticket) {
+            if (tickets == null) {
+                tickets = new java.util.LinkedHashSet<>();
+            }
             tickets.add(ticket);
         }
 
@@ -279,10 +282,13 @@ public final class Registry {
          * @throws io.meterbase.core.store.StoreException when one of them could not be made durable
          */
         public void await() {
+            if (tickets == null) {
+                return;
+            }
             for (RegistrationCommit.Ticket t : tickets) {
                 commit.await(t);
             }
-            tickets.clear();
+            tickets = null;
         }
     }
 

@@ -14,12 +14,17 @@ import java.util.Set;
  * Stores readings by month, their hourly and daily rollups, and the quarantine of rejected inputs.
  *
  * <p>Threading: {@link #append} is called by one writer thread only; every other method may be called from any
- * thread at the same time. All methods block. Failures are {@link StoreException}s; a failed {@link #append} keeps
- * nothing of its batch.
+ * thread at the same time. All methods block. Failures are {@link StoreException}s. A failed {@link #append} keeps
+ * nothing of a batch with rejected inputs or stale-hour marks; of a batch of new readings only it may have kept a
+ * part (a store may write those in pieces) — which is why nothing of a failed batch is acknowledged and the writer
+ * reads the store's state again before its next commit.
  */
 public interface ReadingStore extends AutoCloseable {
 
-    /** Makes the whole batch durable in one transaction; returns only once it would survive a crash. */
+    /**
+     * Makes the batch durable; returns only once all of it would survive a crash. Rejected inputs and stale-hour
+     * marks are kept in the same transaction as the readings.
+     */
     void append(WriteBatch batch);
 
     /** The keys among {@code channels} x {@code [from, to]} that are stored already. */

@@ -130,6 +130,29 @@ class DurableWriterTest {
     }
 
     @Test
+    void commitThatLeftAPart_resendStoresTheRestOnce_andTheRollupCountsAll() throws Exception {
+        // GIVEN a commit that keeps the first half of its readings and then fails
+        start();
+        store.fault(MemoryReadingStore.Fault.FAIL_AFTER_HALF);
+        assertThat(failure(writer.submit(readings(1, T0, 40), List.of()))).isInstanceOf(StoreException.class);
+        store.fault(MemoryReadingStore.Fault.NONE);
+
+        // WHEN the sender sends the same readings again
+        WriteOutcome again = writer.submit(readings(1, T0, 40), List.of()).get(10, TimeUnit.SECONDS);
+
+        // THEN the missing half is stored, the kept half counted as duplicates, none twice, and the hour counts 40
+        assertThat(again).isEqualTo(new WriteOutcome(20, 20));
+        assertThat(store.count()).isEqualTo(40);
+        assertThat(store.doubles()).isZero();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (store.hour(1, T0).map(r -> r.count()).orElse(0L) != 40 && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertThat(store.hour(1, T0))
+                .hasValueSatisfying(r -> assertThat(r.count()).isEqualTo(40));
+    }
+
+    @Test
     void failedLookupOfLateReadings_failsTheSubmission_insteadOfLeavingItUnanswered() {
         // GIVEN a stored reading, and a store whose duplicate lookup fails
         start();

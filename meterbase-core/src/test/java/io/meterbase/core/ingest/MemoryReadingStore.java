@@ -38,7 +38,9 @@ final class MemoryReadingStore implements ReadingStore {
         /** Fails and keeps nothing. */
         FAIL,
         /** Keeps the batch, then fails: the writer cannot know it landed. */
-        FAIL_AFTER_LANDING
+        FAIL_AFTER_LANDING,
+        /** Keeps the first half of the batch's readings (in time order), then fails. */
+        FAIL_AFTER_HALF
     }
 
     private final Map<Integer, TreeMap<Long, Reading>> readings = new HashMap<>();
@@ -118,7 +120,14 @@ final class MemoryReadingStore implements ReadingStore {
             if (fault == Fault.FAIL) {
                 throw new StoreException("disk full (test)");
             }
-            for (Reading r : batch.readings()) {
+            List<Reading> kept = batch.readings();
+            if (fault == Fault.FAIL_AFTER_HALF) {
+                kept = kept.stream()
+                        .sorted(java.util.Comparator.comparingLong(Reading::timestamp))
+                        .limit(kept.size() / 2)
+                        .toList();
+            }
+            for (Reading r : kept) {
                 if (readings.computeIfAbsent(r.channelId(), c -> new TreeMap<>())
                                 .put(r.timestamp(), r)
                         != null) {
@@ -127,7 +136,7 @@ final class MemoryReadingStore implements ReadingStore {
             }
             quarantine.addAll(batch.rejected());
             stale.addAll(batch.staleHours());
-            if (fault == Fault.FAIL_AFTER_LANDING) {
+            if (fault == Fault.FAIL_AFTER_LANDING || fault == Fault.FAIL_AFTER_HALF) {
                 throw new StoreException("commit outcome unknown (test)");
             }
         }

@@ -49,10 +49,12 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The embedded store: one DuckDB file, readings in one table per month (UTC), hourly and daily rollups, metadata
- * and quarantine. Every write goes through one connection under a lock. A batch of readings is kept whole or not
- * at all: small batches of one month go straight into their month table with DuckDB's appender (one chunk, one
- * commit); others are staged with the appender into a temporary table and moved into their month tables in one
- * SQL transaction together with the batch's quarantine rows and stale-hour marks. Reads use a small pool.
+ * and quarantine. Every write goes through one connection under a lock. A batch of new readings of one month, and
+ * nothing else, goes straight into its month table with DuckDB's appender, which commits each chunk of 2,048 rows on
+ * its own: a failure can leave a part of it, which is never acknowledged (the writer reads the store again and
+ * resent readings are stored once). Every other batch (several months, rejected inputs, stale-hour marks of late
+ * readings) is staged with the appender into a temporary table and moved into its month tables in one SQL
+ * transaction with the rest, whole or not at all. Reads use a small pool.
  *
  * <p>Every appender is flushed explicitly: DuckDB's JDBC appender ignores a failed final flush in {@code close()},
  * which would turn a write refused by a full disk into a silent loss. Transactions are driven with SQL
@@ -73,10 +75,10 @@ public final class DuckDbStore implements Store, MetadataDelegate {
      */
     static final int ROW_GROUP_SIZE = 1_966_080;
     /**
-     * Most readings appended straight into a month table: one chunk of DuckDB's appender (its vector size), which
-     * it commits at once. A larger batch would be committed chunk by chunk, so it is staged instead.
+     * Most readings appended straight into a month table (the writer's largest batch by default); the appender
+     * commits them 2,048 rows (its vector size) at a time.
      */
-    static final int DIRECT_APPEND_MAX = 2048;
+    static final int DIRECT_APPEND_MAX = 200_000;
     /** How long after a failed attempt the store tries to attach its file again. */
     private static final long REATTACH_EVERY_NANOS = 1_000_000_000L;
 
@@ -335,10 +337,7 @@ public final class DuckDbStore implements Store, MetadataDelegate {
         write(what, w -> staged(w, batch, touched));
     }
 
-    /**
-     * The month all the readings belong to, or null when they span several (or there are none, or too many for
-     * one appender chunk).
-     */
+    /** The month all the readings belong to, or null when they span several (or there are none, or too many). */
     private static YearMonth singleMonth(List<Reading> readings) {
         if (readings.isEmpty() || readings.size() > DIRECT_APPEND_MAX) {
             return null;
@@ -374,8 +373,9 @@ public final class DuckDbStore implements Store, MetadataDelegate {
     }
 
     /**
-     * The common small batch (readings of one month, nothing else, one appender chunk): straight into the month's
-     * table, sorted as the staged path's {@code ORDER BY} would; the explicit flush is its one commit.
+     * The common batch (new readings of one month, nothing else): straight into the month's table, sorted as the
+     * staged path's {@code ORDER BY} would, flushed explicitly so that a failure is thrown. The appender commits
+     * every 2,048 rows: a failure may leave the first chunks, in time order.
      */
     private Void appendToMonth(DuckDBConnection w, YearMonth m, List<Reading> readings) throws SQLException {
         Reading[] sorted = readings.toArray(Reading[]::new);

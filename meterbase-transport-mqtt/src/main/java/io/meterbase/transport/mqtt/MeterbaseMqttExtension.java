@@ -66,8 +66,8 @@ final class MeterbaseMqttExtension implements ExtensionMain {
     private final MqttContext context;
     private final Map<String, Session> sessions = new ConcurrentHashMap<>();
     /**
-     * Sessions by the token kept in their connection's attributes: a connection always finds its own session, also
-     * when a newer connection has taken its client id over (the map by client id then holds the newer one).
+     * Sessions by the token kept in their connection's attributes: when a newer connection has taken a client id
+     * over, the older one's disconnect removes only its own session, not the newer one's.
      */
     private final Map<String, Session> sessionsByToken = new ConcurrentHashMap<>();
 
@@ -188,11 +188,8 @@ final class MeterbaseMqttExtension implements ExtensionMain {
 
     private void onPublish(PublishInboundInput in, PublishInboundOutput out) {
         String clientId = in.getClientInformation().getClientId();
-        Session session = in.getConnectionInformation()
-                .getConnectionAttributeStore()
-                .getAsString(TOKEN)
-                .map(sessionsByToken::get)
-                .orElse(null);
+        // a connection's client id maps to its own session: a newer connection with the same id closes this one
+        Session session = sessions.get(clientId);
         if (session == null) {
             // never passed through unhandled: that would acknowledge a message nobody stored
             if (in.getConnectionInformation().getMqttVersion() == MqttVersion.V_5) {
