@@ -21,6 +21,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,8 +31,10 @@ import org.slf4j.LoggerFactory;
  * transaction (group commit), and completes each submission's future only once that transaction is durable.
  *
  * <p>Every submission's future completes, whatever happens: with its outcome once durable; with the store's error
- * when the commit failed (nothing of it may be acknowledged); with {@link OverloadedException} when it was not taken
- * into a commit within {@link Settings#answerWithin()} or the writer stopped first. A submission is admitted only if
+ * when the commit failed (nothing of it may be acknowledged); with {@link OverloadedException} when it could not be
+ * taken into a commit expected to end within {@link Settings#answerWithin()} or the writer stopped first. A commit
+ * takes a submission only if it is expected (at the measured rate) to end before the deadline of every submission in
+ * it; one that would make it late for the others waits for the next commit. A submission is admitted only if
  * the queue ahead of it is expected to drain in two fifths of that time, at the rate measured over recent commits
  * (the rest is for its own commit and for misjudgement); otherwise
  * {@link #submit} refuses it at once, so senders are told to retry instead of waiting for an answer that comes late.
@@ -55,8 +58,8 @@ public final class DurableWriter implements AutoCloseable {
      * @param capacity readings queued at most
      * @param maxBatch readings in one commit at most
      * @param rollupInterval how often rollups are brought up to date
-     * @param answerWithin a submission not taken into a commit within this time is refused (and admission keeps the
-     *     expected wait below two fifths of it)
+     * @param answerWithin a submission that cannot be taken into a commit expected to end within this time is refused
+     *     (and admission keeps the expected wait below two fifths of it)
      * @param drainOnClose how long {@link #close()} keeps writing what is queued
      */
     public record Settings(
@@ -92,6 +95,11 @@ public final class DurableWriter implements AutoCloseable {
     private final Settings settings;
     private final Clock clock;
     private final BlockingQueue<Submission> queue = new LinkedBlockingQueue<>();
+    /** A submission taken from the queue that waits for the next commit (set by the writer thread only). */
+    private final AtomicReference<Submission> carried = new AtomicReference<>();
+    /** The earliest deadline among the submissions of the batch being gathered (writer thread only). */
+    private long batchDeadline;
+
     private final AtomicLong pending = new AtomicLong();
     private final DrainRate rate;
     private final Map<Integer, Long> newest = new HashMap<>();
@@ -222,15 +230,19 @@ public final class DurableWriter implements AutoCloseable {
         long pollNanos = Math.max(1_000_000, settings.rollupInterval().toNanos() / 2);
         List<Submission> batch = new ArrayList<>();
         while (true) {
-            if (state != State.RUNNING && (queue.isEmpty() || System.nanoTime() > drainDeadline)) {
+            if (state != State.RUNNING
+                    && ((queue.isEmpty() && carried.get() == null) || System.nanoTime() > drainDeadline)) {
                 break;
             }
             try {
-                Submission first = queue.poll(pollNanos, TimeUnit.NANOSECONDS);
+                Submission first = carried.getAndSet(null);
+                if (first == null) {
+                    first = queue.poll(pollNanos, TimeUnit.NANOSECONDS);
+                }
                 if (first != null) {
                     int count = take(first, batch, 0);
                     Submission next;
-                    while (count < settings.maxBatch() && (next = queue.poll()) != null) {
+                    while (count < settings.maxBatch() && carried.get() == null && (next = queue.poll()) != null) {
                         count = take(next, batch, count);
                     }
                     if (!batch.isEmpty()) {
@@ -262,23 +274,54 @@ public final class DurableWriter implements AutoCloseable {
         state = State.CLOSED;
     }
 
-    /** Adds a submission to the batch unless its time is up (then it is refused); returns the batch's readings. */
+    /**
+     * Adds a submission to the batch if the commit is expected to end before its deadline and before the deadline of
+     * every submission already in it (at the measured drain rate); one that would make the batch late for the others
+     * is carried to the next commit; one whose time is up, or that cannot be stored in time, is refused. The first
+     * submission of a commit is taken whenever its time is not up, however large. Returns the batch's readings.
+     */
     private int take(Submission s, List<Submission> batch, int count) {
-        if (System.nanoTime() > s.deadline) {
-            pending.addAndGet(-s.readings.size());
-            metrics.refused(IngestMetrics.Refusal.LATE);
-            s.future.completeExceptionally(new OverloadedException(
-                    "not stored within " + settings.answerWithin().toMillis() + " ms (ingest is busy); send again", 1));
-            return count;
+        long now = System.nanoTime();
+        if (now > s.deadline) {
+            return late(s, count);
+        }
+        if (count == 0) {
+            batchDeadline = s.deadline;
+        } else {
+            long done = now + (long) (rate.secondsFor(count + s.readings.size()) * 1e9);
+            if (done > batchDeadline) {
+                // in time for the next commit (it starts after this one)?
+                long next = now + (long) ((rate.secondsFor(count) + rate.secondsFor(s.readings.size())) * 1e9);
+                if (next > s.deadline) {
+                    return late(s, count);
+                }
+                carried.set(s);
+                return count;
+            }
+            if (done > s.deadline) {
+                return late(s, count);
+            }
+            batchDeadline = Math.min(batchDeadline, s.deadline);
         }
         batch.add(s);
         return count + s.readings.size();
     }
 
+    private int late(Submission s, int count) {
+        pending.addAndGet(-s.readings.size());
+        metrics.refused(IngestMetrics.Refusal.LATE);
+        s.future.completeExceptionally(new OverloadedException(
+                "not stored within " + settings.answerWithin().toMillis() + " ms (ingest is busy); send again", 1));
+        return count;
+    }
+
     private int refuseQueued(String why) {
         int n = 0;
-        Submission s;
-        while ((s = queue.poll()) != null) {
+        Submission s = carried.getAndSet(null);
+        if (s == null) {
+            s = queue.poll();
+        }
+        for (; s != null; s = queue.poll()) {
             pending.addAndGet(-s.readings.size());
             s.future.completeExceptionally(new OverloadedException(why, 5));
             n++;

@@ -21,6 +21,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -210,6 +211,74 @@ class DurableWriterTest {
         assertThat(first.get(10, TimeUnit.SECONDS).stored()).isEqualTo(1);
         Thread.sleep(100);
         assertThat(store.has(2, T0)).isFalse();
+    }
+
+    /** A store that takes 100 µs a reading, measured by the writer over five commits of 10,000 readings. */
+    private void slowStoreMeasured(Duration answerWithin) throws Exception {
+        start(answerWithin, Duration.ofSeconds(5));
+        store.appendDelayPerReading(100);
+        for (int i = 0; i < 5; i++) {
+            writer.submit(readings(100 + i, T0, 10_000), List.of()).get(10, TimeUnit.SECONDS);
+        }
+    }
+
+    /** Submits readings and records how long their answer took, in milliseconds, in {@code took}. */
+    private CompletableFuture<WriteOutcome> timed(List<Reading> readings, AtomicLong took) {
+        long from = System.nanoTime();
+        return writer.submit(readings, List.of())
+                .whenComplete((o, e) -> took.set((System.nanoTime() - from) / 1_000_000));
+    }
+
+    @Test
+    void commitThatWouldBeLateForItsFirstSubmission_doesNotTakeMore_andRefusesWhatCannotBeInTime() throws Exception {
+        // GIVEN a store at 100 µs a reading, answers due within 4 s, and two uploads of 10,000 readings (1 s of
+        // commit each) queued behind a commit that hangs until 1.6 s of their time is left
+        slowStoreMeasured(Duration.ofSeconds(4));
+        store.hold();
+        writer.submit(readings(1, T0, 1), List.of());
+        Thread.sleep(50);
+        AtomicLong firstTook = new AtomicLong();
+        CompletableFuture<WriteOutcome> first = timed(readings(2, T0, 10_000), firstTook);
+        CompletableFuture<WriteOutcome> second = writer.submit(readings(3, T0, 10_000), List.of());
+
+        // WHEN the store goes on
+        Thread.sleep(2_400);
+        store.release();
+
+        // THEN the first is stored in time (one commit of 1 s, not both in 2 s), and the second, which could not be
+        // stored in time in either commit, is refused and not stored
+        assertThat(first.get(10, TimeUnit.SECONDS).stored()).isEqualTo(10_000);
+        assertThat(firstTook.get()).isLessThan(4_000);
+        assertThat(failure(second)).isInstanceOf(OverloadedException.class).hasMessageContaining("not stored");
+        Thread.sleep(100);
+        assertThat(store.has(3, T0)).isFalse();
+    }
+
+    @Test
+    void submissionThatWouldMakeACommitLate_waitsForTheNextCommit_andAllAreAnsweredInTime() throws Exception {
+        // GIVEN a store at 100 µs a reading, answers due within 4 s; one upload of 6,000 readings, then two more
+        // a second later, queued behind a commit that hangs until the first has 1.6 s left
+        slowStoreMeasured(Duration.ofSeconds(4));
+        store.hold();
+        writer.submit(readings(1, T0, 1), List.of());
+        Thread.sleep(50);
+        AtomicLong[] took = {new AtomicLong(), new AtomicLong(), new AtomicLong()};
+        List<CompletableFuture<WriteOutcome>> all = new ArrayList<>();
+        all.add(timed(readings(2, T0, 6_000), took[0]));
+        Thread.sleep(1_000);
+        all.add(timed(readings(3, T0, 6_000), took[1]));
+        all.add(timed(readings(4, T0, 6_000), took[2]));
+
+        // WHEN the store goes on
+        Thread.sleep(1_400);
+        store.release();
+
+        // THEN the first two are one commit (1.2 s) and the third the next one: each is stored and answered within
+        // 4 s of its submission (all three in one commit of 1.8 s would answer the first after 4.2 s)
+        for (int i = 0; i < 3; i++) {
+            assertThat(all.get(i).get(10, TimeUnit.SECONDS).stored()).isEqualTo(6_000);
+            assertThat(took[i].get()).as("answer time of upload %d", i + 1).isLessThan(4_000);
+        }
     }
 
     @Test

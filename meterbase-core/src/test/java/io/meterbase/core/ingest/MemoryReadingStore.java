@@ -49,6 +49,7 @@ final class MemoryReadingStore implements ReadingStore {
     private final Set<ReadingKey> stale = new HashSet<>();
     private volatile Fault fault = Fault.NONE;
     private volatile long appendDelayMillis;
+    private volatile long appendMicrosPerReading;
     private volatile CountDownLatch hold;
     private volatile boolean failExisting;
     private int doubles;
@@ -60,6 +61,11 @@ final class MemoryReadingStore implements ReadingStore {
 
     void appendDelay(long millis) {
         appendDelayMillis = millis;
+    }
+
+    /** Every append takes this long per reading (after any fixed delay). */
+    void appendDelayPerReading(long micros) {
+        appendMicrosPerReading = micros;
     }
 
     /** Every append waits until {@link #release()}. */
@@ -108,9 +114,10 @@ final class MemoryReadingStore implements ReadingStore {
                 Thread.currentThread().interrupt();
             }
         }
-        if (appendDelayMillis > 0) {
+        long delay = appendDelayMillis + batch.readings().size() * appendMicrosPerReading / 1000;
+        if (delay > 0) {
             try {
-                Thread.sleep(appendDelayMillis);
+                Thread.sleep(delay);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
