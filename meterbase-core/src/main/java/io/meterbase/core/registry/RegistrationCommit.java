@@ -34,11 +34,18 @@ final class RegistrationCommit {
     }
 
     private final MetadataStore store;
+    private final Object callbackLock;
     private final ReentrantLock commitLock = new ReentrantLock();
     private final List<Ticket> queue = new ArrayList<>();
 
-    RegistrationCommit(MetadataStore store) {
+    /**
+     * @param callbackLock held while the batches' callbacks run, once for the whole commit: the callbacks take it
+     *     too (the registry's monitor), and taking it once instead of once per batch keeps a commit of thousands of
+     *     batches from queueing thousands of times behind the threads that register
+     */
+    RegistrationCommit(MetadataStore store, Object callbackLock) {
         this.store = store;
+        this.callbackLock = callbackLock;
     }
 
     /** A batch queued for the next commit. */
@@ -122,17 +129,28 @@ final class RegistrationCommit {
         } catch (Error e) {
             failure = new StoreException("registrations could not be saved: " + e, e);
         }
-        // every ticket is completed, whatever its callbacks do
-        for (Ticket t : tickets) {
-            try {
-                (failure == null ? t.onDurable : t.onFailure).run();
-            } finally {
-                if (failure == null) {
-                    t.done.complete(null);
-                } else {
-                    t.done.completeExceptionally(failure);
+        // every ticket is completed, whatever its callbacks do; a callback's failure is thrown once all are
+        RuntimeException callbackFailure = null;
+        synchronized (callbackLock) {
+            for (Ticket t : tickets) {
+                try {
+                    (failure == null ? t.onDurable : t.onFailure).run();
+                } catch (RuntimeException e) {
+                    if (callbackFailure == null) {
+                        callbackFailure = e;
+                    }
                 }
             }
+        }
+        for (Ticket t : tickets) {
+            if (failure == null) {
+                t.done.complete(null);
+            } else {
+                t.done.completeExceptionally(failure);
+            }
+        }
+        if (callbackFailure != null) {
+            throw callbackFailure;
         }
     }
 }

@@ -69,7 +69,7 @@ public final class Registry {
     public Registry(MetadataStore store, Clock clock) {
         this.store = store;
         this.clock = clock;
-        this.commit = new RegistrationCommit(store);
+        this.commit = new RegistrationCommit(store, this);
         long maxId = 0;
         for (Customer c : store.customers()) {
             customers.put(c.id(), c);

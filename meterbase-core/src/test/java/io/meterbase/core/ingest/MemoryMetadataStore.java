@@ -14,7 +14,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /** Metadata in memory, for tests of the registry and the normalizer; counts its commits. Thread-safe. */
-final class MemoryMetadataStore implements MetadataStore {
+public final class MemoryMetadataStore implements MetadataStore {
 
     private final Map<Long, Customer> customers = new ConcurrentHashMap<>();
     private final Map<Long, Site> sites = new ConcurrentHashMap<>();
@@ -24,6 +24,23 @@ final class MemoryMetadataStore implements MetadataStore {
     private final Map<Long, ApiKey> keys = new ConcurrentHashMap<>();
     private final Map<String, String> documents = new ConcurrentHashMap<>();
     final AtomicInteger commits = new AtomicInteger();
+    private volatile long saveAllMillis;
+    private volatile boolean failSaveAll;
+
+    /** Commits of this store so far. */
+    public int commits() {
+        return commits.get();
+    }
+
+    /** Every {@link #saveAll} takes this long. */
+    public void saveAllDelay(long millis) {
+        saveAllMillis = millis;
+    }
+
+    /** Every {@link #saveAll} fails, keeping nothing, while on. */
+    public void failSaveAll(boolean on) {
+        failSaveAll = on;
+    }
 
     @Override
     public void save(Customer c) {
@@ -63,6 +80,16 @@ final class MemoryMetadataStore implements MetadataStore {
 
     @Override
     public void saveAll(io.meterbase.core.store.MetadataBatch batch) {
+        if (saveAllMillis > 0) {
+            try {
+                Thread.sleep(saveAllMillis);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        if (failSaveAll) {
+            throw new io.meterbase.core.store.StoreException("disk full (test)");
+        }
         batch.gateways().forEach(g -> gateways.put(g.id(), g));
         batch.devices().forEach(d -> devices.put(d.id(), d));
         batch.channels().forEach(c -> channels.put(c.id(), c));
