@@ -108,9 +108,18 @@ public final class MqttBenchmark {
                 conf,
                 "listener " + port + " 127.0.0.1\nallow_anonymous true\nmax_inflight_messages 0\n"
                         + "max_queued_messages 0\npersistence false\nlog_type error\n");
-        Process mosquitto = new ProcessBuilder("mosquitto", "-c", conf.toString())
-                .redirectErrorStream(true)
-                .start();
+        Process mosquitto;
+        try {
+            mosquitto = new ProcessBuilder("mosquitto", "-c", conf.toString())
+                    .redirectErrorStream(true)
+                    .start();
+        } catch (IOException e) {
+            System.out.println(
+                    "Mosquitto alone: not measured, mosquitto cannot be started (apt-get install mosquitto): "
+                            + e.getMessage());
+            IngestBenchmark.deleteTree(work);
+            return;
+        }
         try {
             Thread.sleep(500);
             try (Child load = load(port, "-", devices, inflight, seconds)) {
