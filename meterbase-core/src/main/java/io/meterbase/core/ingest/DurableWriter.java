@@ -32,8 +32,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Every submission's future completes, whatever happens: with its outcome once durable; with the store's error
  * when the commit failed (nothing of it may be acknowledged); with {@link OverloadedException} when it could not be
- * taken into a commit expected to end within {@link Settings#answerWithin()} or the writer stopped first. A commit
- * takes a submission only if it is expected (at the measured rate) to end before the deadline of every submission in
+ * taken into a commit before {@link Settings#answerWithin()} is up or the writer stopped first. A commit takes a
+ * submission only if it is expected (at the measured rate) to end before the deadline of every submission already in
  * it; one that would make it late for the others waits for the next commit. A submission is admitted only if
  * the queue ahead of it is expected to drain in two fifths of that time, at the rate measured over recent commits
  * (the rest is for its own commit and for misjudgement); otherwise
@@ -58,8 +58,9 @@ public final class DurableWriter implements AutoCloseable {
      * @param capacity readings queued at most
      * @param maxBatch readings in one commit at most
      * @param rollupInterval how often rollups are brought up to date
-     * @param answerWithin a submission that cannot be taken into a commit expected to end within this time is refused
-     *     (and admission keeps the expected wait below two fifths of it)
+     * @param answerWithin a submission not taken into a commit within this time is refused (and admission keeps the
+     *     expected wait below two fifths of it, and a commit takes no more than it can store before the earliest
+     *     deadline in it)
      * @param drainOnClose how long {@link #close()} keeps writing what is queued
      */
     public record Settings(
@@ -275,31 +276,27 @@ public final class DurableWriter implements AutoCloseable {
     }
 
     /**
-     * Adds a submission to the batch if the commit is expected to end before its deadline and before the deadline of
-     * every submission already in it (at the measured drain rate); one that would make the batch late for the others
-     * is carried to the next commit; one whose time is up, or that cannot be stored in time, is refused. The first
-     * submission of a commit is taken whenever its time is not up, however large. Returns the batch's readings.
+     * Adds a submission to the batch unless that would make the commit end, at the measured rate, after the deadline
+     * of a submission already in it: then it is carried to the next commit, where it is first. A submission whose
+     * time is up, or whose next commit would start only after it, is refused. The first submission of a commit is
+     * taken whenever its time is not up, however large (it may be answered late, never refused for its size).
+     * Returns the batch's readings.
      */
     private int take(Submission s, List<Submission> batch, int count) {
         long now = System.nanoTime();
         if (now > s.deadline) {
             return late(s, count);
         }
-        if (count == 0) {
+        if (batch.isEmpty()) {
             batchDeadline = s.deadline;
         } else {
             long done = now + (long) (rate.secondsFor(count + s.readings.size()) * 1e9);
             if (done > batchDeadline) {
-                // in time for the next commit (it starts after this one)?
-                long next = now + (long) ((rate.secondsFor(count) + rate.secondsFor(s.readings.size())) * 1e9);
-                if (next > s.deadline) {
-                    return late(s, count);
+                if (now + (long) (rate.secondsFor(count) * 1e9) > s.deadline) {
+                    return late(s, count); // the next commit would start after its time is up
                 }
                 carried.set(s);
                 return count;
-            }
-            if (done > s.deadline) {
-                return late(s, count);
             }
             batchDeadline = Math.min(batchDeadline, s.deadline);
         }
@@ -309,9 +306,9 @@ public final class DurableWriter implements AutoCloseable {
 
     private int late(Submission s, int count) {
         pending.addAndGet(-s.readings.size());
-        metrics.refused(IngestMetrics.Refusal.LATE);
         s.future.completeExceptionally(new OverloadedException(
                 "not stored within " + settings.answerWithin().toMillis() + " ms (ingest is busy); send again", 1));
+        metrics.refused(IngestMetrics.Refusal.LATE);
         return count;
     }
 

@@ -25,6 +25,8 @@ final class RegistrationCommit {
         final Runnable onDurable;
         final Runnable onFailure;
         final CompletableFuture<Void> done = new CompletableFuture<>();
+        /** What its callback threw, if anything (set under the commit lock). */
+        private RuntimeException callbackFailure;
 
         Ticket(MetadataBatch batch, Runnable onDurable, Runnable onFailure) {
             this.batch = batch;
@@ -68,6 +70,7 @@ final class RegistrationCommit {
      * @throws StoreException when the commit failed; nothing of the batch was kept
      */
     void await(Ticket mine) {
+        assert !Thread.holdsLock(callbackLock) : "await a registration outside the registry's monitor";
         while (true) {
             if (commitLock.tryLock()) {
                 try {
@@ -129,28 +132,27 @@ final class RegistrationCommit {
         } catch (Error e) {
             failure = new StoreException("registrations could not be saved: " + e, e);
         }
-        // every ticket is completed, whatever its callbacks do; a callback's failure is thrown once all are
-        RuntimeException callbackFailure = null;
+        // every ticket is completed, whatever its callbacks do: a callback's failure goes to its own ticket, and
+        // nothing is thrown here, so the committer always goes on to what was queued meanwhile
         synchronized (callbackLock) {
             for (Ticket t : tickets) {
                 try {
                     (failure == null ? t.onDurable : t.onFailure).run();
                 } catch (RuntimeException e) {
-                    if (callbackFailure == null) {
-                        callbackFailure = e;
-                    }
+                    t.callbackFailure = e;
+                } catch (Error e) {
+                    t.callbackFailure = new IllegalStateException("a registration callback failed: " + e, e);
                 }
             }
         }
         for (Ticket t : tickets) {
-            if (failure == null) {
-                t.done.complete(null);
-            } else {
+            if (failure != null) {
                 t.done.completeExceptionally(failure);
+            } else if (t.callbackFailure != null) {
+                t.done.completeExceptionally(t.callbackFailure);
+            } else {
+                t.done.complete(null);
             }
-        }
-        if (callbackFailure != null) {
-            throw callbackFailure;
         }
     }
 }

@@ -18,6 +18,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -213,13 +214,20 @@ class DurableWriterTest {
         assertThat(store.has(2, T0)).isFalse();
     }
 
-    /** A store that takes 100 µs a reading, measured by the writer over five commits of 10,000 readings. */
-    private void slowStoreMeasured(Duration answerWithin) throws Exception {
-        start(answerWithin, Duration.ofSeconds(5));
+    /**
+     * A store that takes 100 µs a reading, measured by the writer over three commits of 10,000 readings, with
+     * answers due within 8 s (so admission takes up to 3.2 s of queue); then a commit of one reading that hangs.
+     */
+    private void slowStoreMeasured_thenAHangingCommit() throws Exception {
+        start(Duration.ofSeconds(8), Duration.ofSeconds(5));
         store.appendDelayPerReading(100);
-        for (int i = 0; i < 5; i++) {
+        for (int i = 0; i < 3; i++) {
             writer.submit(readings(100 + i, T0, 10_000), List.of()).get(10, TimeUnit.SECONDS);
         }
+        store.takeAppendLog();
+        store.hold();
+        writer.submit(readings(1, T0, 1), List.of());
+        store.awaitHeld();
     }
 
     /** Submits readings and records how long their answer took, in milliseconds, in {@code took}. */
@@ -230,54 +238,50 @@ class DurableWriterTest {
     }
 
     @Test
-    void commitThatWouldBeLateForItsFirstSubmission_doesNotTakeMore_andRefusesWhatCannotBeInTime() throws Exception {
-        // GIVEN a store at 100 µs a reading, answers due within 4 s, and two uploads of 10,000 readings (1 s of
-        // commit each) queued behind a commit that hangs until 1.6 s of their time is left
-        slowStoreMeasured(Duration.ofSeconds(4));
-        store.hold();
-        writer.submit(readings(1, T0, 1), List.of());
-        Thread.sleep(50);
+    void commitThatWouldBeLateForItsFirstSubmission_takesNoMore_andTheNextCommitTakesTheRest() throws Exception {
+        // GIVEN two uploads of 20,000 readings (2 s of commit each) queued behind a commit that hangs until the
+        // first has 3 s of its 8 s left: both in one commit (4 s) would answer it late
+        slowStoreMeasured_thenAHangingCommit();
         AtomicLong firstTook = new AtomicLong();
-        CompletableFuture<WriteOutcome> first = timed(readings(2, T0, 10_000), firstTook);
-        CompletableFuture<WriteOutcome> second = writer.submit(readings(3, T0, 10_000), List.of());
+        CompletableFuture<WriteOutcome> first = timed(readings(2, T0, 20_000), firstTook);
+        CompletableFuture<WriteOutcome> second = writer.submit(readings(3, T0, 20_000), List.of());
 
         // WHEN the store goes on
-        Thread.sleep(2_400);
+        Thread.sleep(5_000);
         store.release();
 
-        // THEN the first is stored in time (one commit of 1 s, not both in 2 s), and the second, which could not be
-        // stored in time in either commit, is refused and not stored
-        assertThat(first.get(10, TimeUnit.SECONDS).stored()).isEqualTo(10_000);
-        assertThat(firstTook.get()).isLessThan(4_000);
-        assertThat(failure(second)).isInstanceOf(OverloadedException.class).hasMessageContaining("not stored");
-        Thread.sleep(100);
-        assertThat(store.has(3, T0)).isFalse();
+        // THEN the first is a commit of its own, stored in time, and the second is stored by the next commit
+        assertThat(first.get(10, TimeUnit.SECONDS).stored()).isEqualTo(20_000);
+        assertThat(second.get(10, TimeUnit.SECONDS).stored()).isEqualTo(20_000);
+        assertThat(store.takeAppendLog()).containsExactly(Set.of(1), Set.of(2), Set.of(3));
+        assertThat(firstTook.get()).isLessThan(8_000);
     }
 
     @Test
     void submissionThatWouldMakeACommitLate_waitsForTheNextCommit_andAllAreAnsweredInTime() throws Exception {
-        // GIVEN a store at 100 µs a reading, answers due within 4 s; one upload of 6,000 readings, then two more
-        // a second later, queued behind a commit that hangs until the first has 1.6 s left
-        slowStoreMeasured(Duration.ofSeconds(4));
-        store.hold();
-        writer.submit(readings(1, T0, 1), List.of());
-        Thread.sleep(50);
+        // GIVEN an upload of 20,000 readings (2 s of commit), then 3 s later two more of 5,000 and 30,000 (0.5 and
+        // 3 s), queued behind a commit that hangs until the first has 4 s of its 8 s left
+        slowStoreMeasured_thenAHangingCommit();
         AtomicLong[] took = {new AtomicLong(), new AtomicLong(), new AtomicLong()};
         List<CompletableFuture<WriteOutcome>> all = new ArrayList<>();
-        all.add(timed(readings(2, T0, 6_000), took[0]));
-        Thread.sleep(1_000);
-        all.add(timed(readings(3, T0, 6_000), took[1]));
-        all.add(timed(readings(4, T0, 6_000), took[2]));
+        all.add(timed(readings(2, T0, 20_000), took[0]));
+        Thread.sleep(3_000);
+        all.add(timed(readings(3, T0, 5_000), took[1]));
+        all.add(timed(readings(4, T0, 30_000), took[2]));
 
         // WHEN the store goes on
-        Thread.sleep(1_400);
+        Thread.sleep(1_000);
         store.release();
 
-        // THEN the first two are one commit (1.2 s) and the third the next one: each is stored and answered within
-        // 4 s of its submission (all three in one commit of 1.8 s would answer the first after 4.2 s)
+        // THEN the first two are one commit (2.5 s) and the third the next one (3 s): each is stored and answered
+        // within 8 s of its submission (all three in one commit of 5.5 s would answer the first after 9.5 s)
+        int[] sizes = {20_000, 5_000, 30_000};
         for (int i = 0; i < 3; i++) {
-            assertThat(all.get(i).get(10, TimeUnit.SECONDS).stored()).isEqualTo(6_000);
-            assertThat(took[i].get()).as("answer time of upload %d", i + 1).isLessThan(4_000);
+            assertThat(all.get(i).get(15, TimeUnit.SECONDS).stored()).isEqualTo(sizes[i]);
+        }
+        assertThat(store.takeAppendLog()).containsExactly(Set.of(1), Set.of(2, 3), Set.of(4));
+        for (int i = 0; i < 3; i++) {
+            assertThat(took[i].get()).as("answer time of upload %d", i + 1).isLessThan(8_000);
         }
     }
 

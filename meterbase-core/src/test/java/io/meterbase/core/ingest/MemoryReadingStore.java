@@ -51,6 +51,8 @@ final class MemoryReadingStore implements ReadingStore {
     private volatile long appendDelayMillis;
     private volatile long appendMicrosPerReading;
     private volatile CountDownLatch hold;
+    private volatile CountDownLatch held = new CountDownLatch(1);
+    private final List<Set<Integer>> appendLog = new ArrayList<>();
     private volatile boolean failExisting;
     private int doubles;
     private int appends;
@@ -70,7 +72,22 @@ final class MemoryReadingStore implements ReadingStore {
 
     /** Every append waits until {@link #release()}. */
     void hold() {
+        held = new CountDownLatch(1);
         hold = new CountDownLatch(1);
+    }
+
+    /** Waits until an append is held by {@link #hold()}. */
+    void awaitHeld() throws InterruptedException {
+        if (!held.await(10, TimeUnit.SECONDS)) {
+            throw new AssertionError("no append reached the store within 10 s");
+        }
+    }
+
+    /** The channels of each append made since the last call, in order. */
+    synchronized List<Set<Integer>> takeAppendLog() {
+        List<Set<Integer>> out = List.copyOf(appendLog);
+        appendLog.clear();
+        return out;
     }
 
     void release() {
@@ -108,6 +125,7 @@ final class MemoryReadingStore implements ReadingStore {
     public void append(WriteBatch batch) {
         CountDownLatch h = hold;
         if (h != null) {
+            held.countDown();
             try {
                 h.await(60, TimeUnit.SECONDS);
             } catch (InterruptedException e) {
@@ -124,6 +142,9 @@ final class MemoryReadingStore implements ReadingStore {
         }
         synchronized (this) {
             appends++;
+            Set<Integer> channels = new java.util.TreeSet<>();
+            batch.readings().forEach(r -> channels.add(r.channelId()));
+            appendLog.add(channels);
             if (fault == Fault.FAIL) {
                 throw new StoreException("disk full (test)");
             }
