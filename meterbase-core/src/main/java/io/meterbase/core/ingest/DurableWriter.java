@@ -277,9 +277,10 @@ public final class DurableWriter implements AutoCloseable {
 
     /**
      * Adds a submission to the batch unless that would make the commit end, at the measured rate, after the deadline
-     * of a submission already in it: then it is carried to the next commit, where it is first. A submission whose
-     * time is up, or whose next commit would start only after it, is refused. The first submission of a commit is
-     * taken whenever its time is not up, however large (it may be answered late, never refused for its size).
+     * of a submission already in it: then it is carried to the next commit, where it is first, if it can be stored
+     * in time there; otherwise it is refused at once. A submission whose time is up is refused. The first submission
+     * of a commit is taken whenever its time is not up, however large, and a {@link #large} one is carried even when
+     * it will be late: it may be answered late, never refused for its size.
      * Returns the batch's readings.
      */
     private int take(Submission s, List<Submission> batch, int count) {
@@ -292,8 +293,10 @@ public final class DurableWriter implements AutoCloseable {
         } else {
             long done = now + (long) (rate.secondsFor(count + s.readings.size()) * 1e9);
             if (done > batchDeadline) {
-                if (now + (long) (rate.secondsFor(count) * 1e9) > s.deadline) {
-                    return late(s, count); // the next commit would start after its time is up
+                long start = now + (long) (rate.secondsFor(count) * 1e9);
+                long end = start + (long) (rate.secondsFor(s.readings.size()) * 1e9);
+                if (start > s.deadline || (end > s.deadline && !large(s))) {
+                    return late(s, count); // the next commit would start, or end, after its time is up
                 }
                 carried.set(s);
                 return count;
@@ -302,6 +305,15 @@ public final class DurableWriter implements AutoCloseable {
         }
         batch.add(s);
         return count + s.readings.size();
+    }
+
+    /**
+     * Whether a submission's own commit takes more than the three fifths of the answer time that admission leaves
+     * it: such an upload cannot be in time behind any queue, so it is carried and answered late rather than refused
+     * again at every retry.
+     */
+    private boolean large(Submission s) {
+        return rate.secondsFor(s.readings.size()) > settings.answerWithin().toNanos() * 0.6 / 1e9;
     }
 
     private int late(Submission s, int count) {

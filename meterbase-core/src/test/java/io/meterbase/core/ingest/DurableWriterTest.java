@@ -238,9 +238,10 @@ class DurableWriterTest {
     }
 
     @Test
-    void commitThatWouldBeLateForItsFirstSubmission_takesNoMore_andTheNextCommitTakesTheRest() throws Exception {
+    void commitThatWouldBeLateForItsFirstSubmission_takesNoMore_andRefusesWhatCannotBeInTimeNext() throws Exception {
         // GIVEN two uploads of 20,000 readings (2 s of commit each) queued behind a commit that hangs until the
-        // first has 3 s of its 8 s left: both in one commit (4 s) would answer it late
+        // first has 3 s of its 8 s left: both in one commit (4 s) would answer the first late, and the second
+        // would end after its deadline in the next commit too
         slowStoreMeasured_thenAHangingCommit();
         AtomicLong firstTook = new AtomicLong();
         CompletableFuture<WriteOutcome> first = timed(readings(2, T0, 20_000), firstTook);
@@ -250,11 +251,32 @@ class DurableWriterTest {
         Thread.sleep(5_000);
         store.release();
 
-        // THEN the first is a commit of its own, stored in time, and the second is stored by the next commit
+        // THEN the first is a commit of its own, stored in time; the second is refused at once and not stored
         assertThat(first.get(10, TimeUnit.SECONDS).stored()).isEqualTo(20_000);
-        assertThat(second.get(10, TimeUnit.SECONDS).stored()).isEqualTo(20_000);
-        assertThat(store.takeAppendLog()).containsExactly(Set.of(1), Set.of(2), Set.of(3));
+        assertThat(failure(second)).isInstanceOf(OverloadedException.class).hasMessageContaining("not stored");
+        assertThat(store.takeAppendLog()).containsExactly(Set.of(1), Set.of(2));
         assertThat(firstTook.get()).isLessThan(8_000);
+        assertThat(store.has(3, T0)).isFalse();
+    }
+
+    @Test
+    void uploadTooLargeToBeInTimeBehindOthers_isCarriedToTheNextCommit_notRefused() throws Exception {
+        // GIVEN an upload of 20,000 readings (2 s of commit), and behind it one of 60,000 (6 s: more than the
+        // three fifths of 8 s that admission leaves an upload), queued behind a commit that hangs until the first
+        // has 3 s left
+        slowStoreMeasured_thenAHangingCommit();
+        CompletableFuture<WriteOutcome> first = writer.submit(readings(2, T0, 20_000), List.of());
+        CompletableFuture<WriteOutcome> large = writer.submit(readings(3, T0, 60_000), List.of());
+
+        // WHEN the store goes on
+        Thread.sleep(5_000);
+        store.release();
+
+        // THEN the first is a commit of its own, and the large one, which could be in time behind nothing, is the
+        // next commit: stored (answered late), not refused at every retry
+        assertThat(first.get(10, TimeUnit.SECONDS).stored()).isEqualTo(20_000);
+        assertThat(large.get(15, TimeUnit.SECONDS).stored()).isEqualTo(60_000);
+        assertThat(store.takeAppendLog()).containsExactly(Set.of(1), Set.of(2), Set.of(3));
     }
 
     @Test
