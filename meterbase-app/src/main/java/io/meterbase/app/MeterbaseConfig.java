@@ -111,7 +111,7 @@ public final class MeterbaseConfig {
                     "ingest.answer-within",
                     "PT2S",
                     "an upload is answered within this time: refused at once (503, Retry-After) when the queue ahead"
-                            + " of it would take more than two fifths of it, and refused if not stored in time"),
+                            + " of it would take more than three tenths of it, and refused if not stored in time"),
             new Setting(
                     "ingest.shutdown-drain",
                     "PT20S",

@@ -35,7 +35,7 @@ import org.slf4j.LoggerFactory;
  * taken into a commit before {@link Settings#answerWithin()} is up or the writer stopped first. A commit takes a
  * submission only if it is expected (at the measured rate) to end before the deadline of every submission already in
  * it; one that would make it late for the others waits for the next commit. A submission is admitted only if
- * the queue ahead of it is expected to drain in two fifths of that time, at the rate measured over recent commits
+ * the queue ahead of it is expected to drain in three tenths of that time, at the rate measured over recent commits
  * (the rest is for its own commit and for misjudgement); otherwise
  * {@link #submit} refuses it at once, so senders are told to retry instead of waiting for an answer that comes late.
  *
@@ -53,13 +53,19 @@ public final class DurableWriter implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(DurableWriter.class);
 
     /**
+     * The share of the answer time the queue ahead of a submission may take (expected) for it to be admitted; the
+     * rest is for its own commit and for misjudging the rate under load.
+     */
+    private static final double ADMIT_SHARE = 0.3;
+
+    /**
      * Sizes and times of the writer.
      *
      * @param capacity readings queued at most
      * @param maxBatch readings in one commit at most
      * @param rollupInterval how often rollups are brought up to date
      * @param answerWithin a submission not taken into a commit within this time is refused (and admission keeps the
-     *     expected wait below two fifths of it, and a commit takes no more than it can store before the earliest
+     *     expected wait below three tenths of it, and a commit takes no more than it can store before the earliest
      *     deadline in it)
      * @param drainOnClose how long {@link #close()} keeps writing what is queued
      */
@@ -182,7 +188,7 @@ public final class DurableWriter implements AutoCloseable {
 
     /**
      * Checks that {@code readings} more can be taken now: the writer runs and the queue ahead of them is expected to
-     * be taken into commits within two fifths of their answer time (at the rate measured over the writer's recent
+     * be taken into commits within three tenths of their answer time (at the rate measured over the writer's recent
      * work). Called before the work of preparing them (a transport may call it early); {@link #submit} checks again.
      *
      * @return the expected wait in seconds
@@ -205,9 +211,9 @@ public final class DurableWriter implements AutoCloseable {
         return wait;
     }
 
-    /** The expected wait above which a submission is refused: two fifths of the time it has to be answered in. */
+    /** The expected wait above which a submission is refused: three tenths of the time it has to be answered in. */
     private double admitSeconds() {
-        return settings.answerWithin().toNanos() * 0.4 / 1e9;
+        return settings.answerWithin().toNanos() * ADMIT_SHARE / 1e9;
     }
 
     /** Whether the writer thread has ended (after {@link #close()}; false while a store call still runs). */
@@ -308,12 +314,12 @@ public final class DurableWriter implements AutoCloseable {
     }
 
     /**
-     * Whether a submission's own commit takes more than the three fifths of the answer time that admission leaves
+     * Whether a submission's own commit takes more than the seven tenths of the answer time that admission leaves
      * it: such an upload cannot be in time behind any queue, so it is carried and answered late rather than refused
      * again at every retry.
      */
     private boolean large(Submission s) {
-        return rate.secondsFor(s.readings.size()) > settings.answerWithin().toNanos() * 0.6 / 1e9;
+        return rate.secondsFor(s.readings.size()) > settings.answerWithin().toNanos() * (1 - ADMIT_SHARE) / 1e9;
     }
 
     private int late(Submission s, int count) {
