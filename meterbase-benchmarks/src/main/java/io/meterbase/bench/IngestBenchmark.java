@@ -113,11 +113,7 @@ public final class IngestBenchmark {
                 for (int i = 0; i < READINGS_PER_NODE; i++) {
                     long ts = t0 + i * 1000L;
                     double watts = 150 + 100 * Math.sin((ts / 1000 + node * 37) / 300.0) + (i % 7) * 0.1;
-                    readings.addObject()
-                            .put("ts", ts)
-                            .put("quantity", "active_power")
-                            .put("unit", "W")
-                            .put("value", Math.round(watts * 10) / 10.0);
+                    Payloads.power(readings, ts, watts);
                 }
             }
             out.add(Payloads.bytes(upload));
@@ -257,11 +253,7 @@ public final class IngestBenchmark {
                         body.putArray("nodes").addObject().put("id", "meter").putArray("readings");
                 for (long ts = t; ts < Math.min(end, t + 10_000L * 60_000); ts += 60_000) {
                     double w = 400 + 300 * Math.sin(ts / 3_600_000.0 * Math.PI / 12) + (ts / 60_000 % 13);
-                    readings.addObject()
-                            .put("ts", ts)
-                            .put("quantity", "active_power")
-                            .put("unit", "W")
-                            .put("value", Math.round(w * 10) / 10.0);
+                    Payloads.power(readings, ts, w);
                 }
                 year.add(Payloads.bytes(body));
             }

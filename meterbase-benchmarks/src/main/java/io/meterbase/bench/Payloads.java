@@ -23,6 +23,15 @@ final class Payloads {
         return bytes(upload);
     }
 
+    /** Adds a power reading in watts at {@code ts}, rounded to 0.1 W, to a node's readings. */
+    static void power(ArrayNode readings, long ts, double watts) {
+        readings.addObject()
+                .put("ts", ts)
+                .put("quantity", "active_power")
+                .put("unit", "W")
+                .put("value", Math.round(watts * 10) / 10.0);
+    }
+
     static byte[] bytes(Object tree) {
         try {
             return JSON.writeValueAsString(tree).getBytes(StandardCharsets.UTF_8);

@@ -297,10 +297,10 @@ public final class DurableWriter implements AutoCloseable {
         if (batch.isEmpty()) {
             batchDeadline = s.deadline;
         } else {
-            long done = now + (long) (rate.secondsFor(count + s.readings.size()) * 1e9);
+            long done = now + nanosFor(count + s.readings.size());
             if (done > batchDeadline) {
-                long start = now + (long) (rate.secondsFor(count) * 1e9);
-                long end = start + (long) (rate.secondsFor(s.readings.size()) * 1e9);
+                long start = now + nanosFor(count);
+                long end = start + nanosFor(s.readings.size());
                 if (start > s.deadline || (end > s.deadline && !large(s))) {
                     return late(s, count); // the next commit would start, or end, after its time is up
                 }
@@ -320,6 +320,11 @@ public final class DurableWriter implements AutoCloseable {
      */
     private boolean large(Submission s) {
         return rate.secondsFor(s.readings.size()) > settings.answerWithin().toNanos() * (1 - ADMIT_SHARE) / 1e9;
+    }
+
+    /** Nanoseconds the writer is expected to take for this many readings, at the measured rate. */
+    private long nanosFor(long readings) {
+        return (long) (rate.secondsFor(readings) * 1e9);
     }
 
     private int late(Submission s, int count) {
