@@ -13,6 +13,7 @@ import io.meterbase.core.ingest.FormatRegistry;
 import io.meterbase.core.ingest.IngestLimits;
 import io.meterbase.core.ingest.IngestService;
 import io.meterbase.core.ingest.IngestSettings;
+import io.meterbase.core.ingest.Intake;
 import io.meterbase.core.ingest.LiveState;
 import io.meterbase.core.ingest.Normalizer;
 import io.meterbase.core.ingest.Presence;
@@ -28,7 +29,6 @@ import io.meterbase.core.store.QuarantineRetention;
 import io.meterbase.core.store.RetentionJob;
 import io.meterbase.core.store.Store;
 import io.meterbase.formats.Formats;
-import io.meterbase.formats.emoncms.EmoncmsDecoder;
 import io.meterbase.formats.emoncms.EmoncmsInputs;
 import io.meterbase.http.ApiContext;
 import io.meterbase.http.HttpApi;
@@ -90,7 +90,7 @@ public final class Meterbase implements AutoCloseable {
     private final ScheduledExecutorService housekeeping = Executors.newSingleThreadScheduledExecutor(
             r -> Thread.ofPlatform().name("meterbase-housekeeping").daemon(true).unstarted(r));
 
-    private Meterbase(MeterbaseConfig config, Clock clock) {
+    private Meterbase(MeterbaseConfig config, Clock clock, FormatRegistry formats) {
         this.store = openStore(config);
         // what has started, stopped again (newest first) if a later part cannot start
         java.util.Deque<AutoCloseable> started = new java.util.ArrayDeque<>();
@@ -122,13 +122,13 @@ public final class Meterbase implements AutoCloseable {
                     new QuarantineQuota(
                             config.integer("quarantine.full-per-hour", 1, 1_000_000), Duration.ofHours(1), clock));
             this.presence = new Presence();
-            EmoncmsDecoder emoncms = new EmoncmsDecoder(new EmoncmsInputs(config.emoncmsLayouts()));
-            FormatRegistry formats = Formats.builtIn();
             DevicePsk psk = devicePsk(config);
             ConsumptionService consumption =
                     new ConsumptionService(registry, store, live, clock, config.duration("live.stale-after"));
             this.control = startControl(config, registry, store, live, consumption, clock);
             started.push(control);
+            Intake intake = new Intake(
+                    ingest, formats, new ServiceDeviceReports(presence, control.alarms(), control.commands()), clock);
             this.analytics = Analytics.start(
                     registry,
                     store,
@@ -149,14 +149,12 @@ public final class Meterbase implements AutoCloseable {
                     : registry.createKey(0, Role.OPERATOR, "first operator key").secret();
             ApiContext api = new ApiContext(
                     registry,
-                    ingest,
-                    formats,
+                    intake,
                     store,
                     live,
                     consumption,
                     new HistoryService(store),
                     new DuckDbParquetEncoder(),
-                    emoncms,
                     presence,
                     psk,
                     control,
@@ -183,15 +181,7 @@ public final class Meterbase implements AutoCloseable {
                                     config.dataDir().resolve("mqtt"),
                                     (int) Math.min(Integer.MAX_VALUE - 8, config.bytes("mqtt.max-packet-bytes")),
                                     mqttInMemory(config)),
-                            new MqttContext(
-                                    registry,
-                                    ingest,
-                                    formats,
-                                    emoncms,
-                                    presence,
-                                    clock,
-                                    control.commands(),
-                                    control.alarms()))
+                            new MqttContext(registry, intake, presence, clock, control.commands(), control.alarms()))
                     : null;
             if (mqtt != null) {
                 started.push(mqtt);
@@ -200,15 +190,7 @@ public final class Meterbase implements AutoCloseable {
                     ? null
                     : connectExternal(
                             config,
-                            new MqttContext(
-                                    registry,
-                                    ingest,
-                                    formats,
-                                    emoncms,
-                                    presence,
-                                    clock,
-                                    control.commands(),
-                                    control.alarms()));
+                            new MqttContext(registry, intake, presence, clock, control.commands(), control.alarms()));
             if (external != null) {
                 started.push(external);
             }
@@ -218,7 +200,7 @@ public final class Meterbase implements AutoCloseable {
                                     config.string("coap.host"),
                                     config.integer("coap.port", 0, 65535),
                                     config.integer("coap.dtls-port", 0, 65535)),
-                            new CoapContext(registry, ingest, formats, psk, clock, control.commands()))
+                            new CoapContext(registry, intake, psk, control.commands()))
                     : null;
             housekeeping.scheduleWithFixedDelay(
                     new RetentionJob(store, clock, settings.retention()), 1, 3600, TimeUnit.SECONDS);
@@ -283,7 +265,20 @@ public final class Meterbase implements AutoCloseable {
 
     /** Starts a server; fails with the reason when the configuration or the store is unusable. */
     public static Meterbase start(MeterbaseConfig config, Clock clock) {
-        return new Meterbase(config, clock);
+        return new Meterbase(config, clock, formats(config));
+    }
+
+    /**
+     * Starts a server that understands the given formats (the built-in ones with more registered, see
+     * {@link #formats}); each format is taken over HTTP, MQTT and CoAP alike.
+     */
+    public static Meterbase start(MeterbaseConfig config, Clock clock, FormatRegistry formats) {
+        return new Meterbase(config, clock, formats);
+    }
+
+    /** The built-in formats as the configuration sets them up (emoncms node layouts). */
+    public static FormatRegistry formats(MeterbaseConfig config) {
+        return Formats.builtIn(new EmoncmsInputs(config.emoncmsLayouts()));
     }
 
     private static ChannelInfo channelInfo(Registry registry) {

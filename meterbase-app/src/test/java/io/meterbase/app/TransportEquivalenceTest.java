@@ -22,7 +22,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * One SenML pack, sent with the real client of each transport (curl over HTTP, mosquitto_pub over MQTT 5,
- * coap-client over DTLS-PSK), arrives identically: same channels, quantities, units, times and values.
+ * coap-client over DTLS-PSK), arrives identically: same channels, quantities, units, times and values. And a format
+ * that only this test registers, with one line, is taken over all three transports alike.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class TransportEquivalenceTest {
@@ -47,14 +48,14 @@ class TransportEquivalenceTest {
                 Assumptions.abort(tool + " is not installed");
             }
         }
+        MeterbaseConfig config = MeterbaseConfig.defaults()
+                .with("data.dir", dir.toString())
+                .with("http.port", "0")
+                .with("mqtt.port", "0")
+                .with("coap.port", "0")
+                .with("coap.dtls-port", "0");
         server = Meterbase.start(
-                MeterbaseConfig.defaults()
-                        .with("data.dir", dir.toString())
-                        .with("http.port", "0")
-                        .with("mqtt.port", "0")
-                        .with("coap.port", "0")
-                        .with("coap.dtls-port", "0"),
-                Clock.systemUTC());
+                config, Clock.systemUTC(), Meterbase.formats(config).register(new PlainWattsDecoder()));
         customer = server.registry().createCustomer("Ana", "Flat", null, null, "north", ZoneId.of("UTC"));
         key = server.registry()
                 .createKey(customer.id(), Role.CUSTOMER, "devices")
@@ -143,6 +144,65 @@ class TransportEquivalenceTest {
         }
     }
 
+    /** Sends {@code watts} in the test-only format for a device, with each transport's real client. */
+    private void sendPlainWatts(String transport, String device, String watts) throws Exception {
+        switch (transport) {
+            case "http" ->
+                assertThat(run(List.of(
+                                "curl",
+                                "-s",
+                                "-X",
+                                "POST",
+                                "-H",
+                                "Authorization: Bearer " + key,
+                                "--data-binary",
+                                watts,
+                                "http://127.0.0.1:" + server.httpPort() + "/api/v1/upload?format=plain-watts&device="
+                                        + device)))
+                        .contains("\"accepted\":1");
+            case "mqtt" ->
+                assertThat(run(List.of(
+                                "mosquitto_pub",
+                                "-h",
+                                "127.0.0.1",
+                                "-p",
+                                String.valueOf(server.mqttPort()),
+                                "-V",
+                                "mqttv5",
+                                "-q",
+                                "1",
+                                "-u",
+                                device,
+                                "-P",
+                                key,
+                                "-t",
+                                "plainwatts/" + device + "/power",
+                                "-m",
+                                watts)))
+                        .isEmpty();
+            case "coap" -> {
+                DevicePsk.Identity id = new DevicePsk.Identity(customer.id(), device);
+                assertThat(run(List.of(
+                                "coap-client-openssl",
+                                "-m",
+                                "post",
+                                "-B",
+                                "5",
+                                "-u",
+                                id.text(),
+                                "-k",
+                                psk.key(id),
+                                "-t",
+                                "0",
+                                "-e",
+                                watts,
+                                "coaps://127.0.0.1:" + server.coapDtlsPort() + "/up")))
+                        .contains("\"accepted\":1");
+            }
+            default -> throw new IllegalArgumentException(transport);
+        }
+    }
+
     /** What is stored for a device, independent of its name: channel, quantity, unit, time, value. */
     private List<String> stored(String device) {
         List<String> out = new ArrayList<>();
@@ -169,5 +229,17 @@ class TransportEquivalenceTest {
                         "voltage_l1 voltage V INSTANT " + (T + 1) * 1000 + " 231.2",
                         "humidity humidity %RH INSTANT " + (T + 2) * 1000 + " 45.0",
                         "energy energy_import Wh CUMULATIVE " + (T + 3) * 1000 + " 1234500.0");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"http", "mqtt", "coap"})
+    void aFormatRegisteredOnce_isTakenOverEveryTransport(String transport) throws Exception {
+        String device = "watts-" + transport;
+
+        sendPlainWatts(transport, device, "42.5");
+
+        List<String> stored = stored(device);
+        assertThat(stored).hasSize(1);
+        assertThat(stored.get(0)).startsWith("power active_power W INSTANT ").endsWith(" 42.5");
     }
 }

@@ -10,11 +10,14 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.cbor.CBORFactory;
 import io.meterbase.core.ingest.DecodeContext;
 import io.meterbase.core.ingest.DecodeException;
+import io.meterbase.core.ingest.DeviceMessage;
 import io.meterbase.core.ingest.FormatRegistry;
+import io.meterbase.core.ingest.MessageDecoder;
 import io.meterbase.core.ingest.NodeReport;
 import io.meterbase.core.ingest.PayloadDecoder;
 import io.meterbase.core.ingest.RawReading;
 import io.meterbase.core.ingest.Upload;
+import io.meterbase.core.ingest.Via;
 import io.meterbase.formats.emoncms.EmoncmsDecoder;
 import io.meterbase.formats.emoncms.EmoncmsInputs;
 import java.nio.charset.StandardCharsets;
@@ -243,7 +246,7 @@ class DecoderFuzzTest {
 
     @net.jqwik.api.Example
     void epochZeroAndTheSmallestLong_areTimestamps_notMissingOnes() throws Exception {
-        PayloadDecoder json = FORMATS.decoder("meterbase-json").orElseThrow();
+        PayloadDecoder json = (PayloadDecoder) FORMATS.decoder("meterbase-json").orElseThrow();
         for (long ts : new long[] {0L, Long.MIN_VALUE}) {
             Upload u = json.decode(
                     bytes("{\"nodes\":[{\"id\":\"p\",\"readings\":[{\"ts\":" + ts
@@ -253,11 +256,63 @@ class DecoderFuzzTest {
         }
     }
 
+    /**
+     * Any MQTT topic (the schemes' own words, wildcards, {@code $SYS}, control characters, empty and long levels)
+     * with any payload finds a format or none, and that format decodes it or says why, without an exception.
+     */
+    @Property
+    void anyTopic_routesAndDecodes_withoutException(@ForAll("topics") String topic, @ForAll byte[] payload) {
+        java.util.Optional<FormatRegistry.Routed> routed =
+                FORMATS.route(Via.topic(topic), payload, DecodeContext.at(1_700_000_000_000L));
+        routed.ifPresent(r -> assertTotal(r.decoder(), payload, r.context()));
+    }
+
+    @Provide
+    Arbitrary<String> topics() {
+        Arbitrary<String> level = Arbitraries.oneOf(
+                Arbitraries.of(
+                        "tele",
+                        "stat",
+                        "cmnd",
+                        "tasmota",
+                        "shellies",
+                        "shellyplus1pm-a8",
+                        "events",
+                        "rpc",
+                        "status",
+                        "switch:0",
+                        "switch:",
+                        "emon",
+                        "emontx",
+                        "meterbase",
+                        "up",
+                        "ack",
+                        "event",
+                        "SENSOR",
+                        "STATE",
+                        "RESULT",
+                        "POWER",
+                        "LWT",
+                        "MARGINS",
+                        "plug-1",
+                        "gw-1",
+                        "+",
+                        "#",
+                        "$SYS",
+                        "",
+                        "..",
+                        "\u0000",
+                        "\u202e",
+                        "x".repeat(300)),
+                Arbitraries.strings().ofMaxLength(12));
+        return level.list().ofMinSize(1).ofMaxSize(6).map(levels -> String.join("/", levels));
+    }
+
     /** The decoder returns a well-formed upload or a {@link DecodeException} with a reason; nothing else. */
-    private static void assertTotal(PayloadDecoder decoder, byte[] payload, DecodeContext ctx) {
-        Upload upload;
+    private static void assertTotal(MessageDecoder decoder, byte[] payload, DecodeContext ctx) {
+        DeviceMessage message;
         try {
-            upload = decoder.decode(payload, ctx);
+            message = decoder.decode(payload, ctx);
         } catch (DecodeException e) {
             assertThat(e.getMessage()).as(decoder.format() + " refusal reason").isNotBlank();
             return;
@@ -265,7 +320,10 @@ class DecoderFuzzTest {
             throw new AssertionError(
                     decoder.format() + " threw " + e + " on " + new String(payload, StandardCharsets.UTF_8), e);
         }
-        check(upload);
+        assertThat(message).isNotNull();
+        if (message instanceof Upload upload) {
+            check(upload);
+        }
     }
 
     private static void check(Upload upload) {

@@ -4,8 +4,7 @@ import io.meterbase.analytics.service.Analytics;
 import io.meterbase.control.Control;
 import io.meterbase.core.auth.DevicePsk;
 import io.meterbase.core.health.Health;
-import io.meterbase.core.ingest.FormatRegistry;
-import io.meterbase.core.ingest.IngestService;
+import io.meterbase.core.ingest.Intake;
 import io.meterbase.core.ingest.LiveState;
 import io.meterbase.core.ingest.Presence;
 import io.meterbase.core.query.ConsumptionService;
@@ -13,7 +12,6 @@ import io.meterbase.core.query.HistoryService;
 import io.meterbase.core.registry.Registry;
 import io.meterbase.core.store.ParquetEncoder;
 import io.meterbase.core.store.Store;
-import io.meterbase.formats.emoncms.EmoncmsDecoder;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
 import java.util.function.Supplier;
@@ -23,14 +21,12 @@ import java.util.function.Supplier;
  */
 public record ApiContext(
         Registry registry,
-        IngestService ingest,
-        FormatRegistry formats,
+        Intake intake,
         Store store,
         LiveState live,
         ConsumptionService consumption,
         HistoryService history,
         ParquetEncoder parquet,
-        EmoncmsDecoder emoncms,
         Presence presence,
         DevicePsk devicePsk,
         Control control,

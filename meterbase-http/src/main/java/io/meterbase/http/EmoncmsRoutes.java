@@ -3,14 +3,16 @@ package io.meterbase.http;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.meterbase.core.auth.AuthResult;
-import io.meterbase.core.ingest.DecodeException;
-import io.meterbase.core.ingest.IngestAnswer;
 import io.meterbase.core.ingest.IngestReport;
+import io.meterbase.core.ingest.IntakeResult;
 import io.meterbase.core.ingest.Origin;
-import io.meterbase.core.ingest.RateLimitedException;
 import io.meterbase.core.ingest.RejectReason;
-import io.meterbase.core.ingest.Upload;
-import java.util.concurrent.TimeUnit;
+import io.meterbase.core.ingest.Via;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 
 /**
  * The emoncms input API, answered as emoncms answers ({@code ok} in plain text), so emonhub and other emoncms
@@ -20,6 +22,15 @@ import java.util.concurrent.TimeUnit;
  * {@code POST /api/v1/keys {"format": "emoncms"}}.
  */
 final class EmoncmsRoutes {
+
+    /** The format that reads these requests, and the field that says which request it is. */
+    private static final String EMONCMS = "emoncms";
+
+    private static final String EMONCMS_REQUEST = "request";
+
+    /** The fields of the emoncms input API's requests. */
+    private static final List<String> FIELDS =
+            List.of("node", "fulljson", "json", "csv", "data", "sentat", "offset", "time");
 
     private final ApiContext api;
 
@@ -55,60 +66,56 @@ final class EmoncmsRoutes {
         AuthResult auth = api.registry().authenticate(presented);
         if (auth.principal() == null || auth.principal().isOperator()) {
             String why = auth.principal() == null ? auth.refusal() : "an operator key cannot post inputs";
-            try {
-                api.ingest().admitUnauthenticated(origin);
-            } catch (RateLimitedException e) {
-                ctx.header("Retry-After", String.valueOf(e.retryAfterSeconds()));
+            IntakeResult refused = api.intake()
+                    .refuseUnauthenticated(origin, RejectReason.UNAUTHORIZED, why, () -> null)
+                    .get();
+            if (refused instanceof IntakeResult.NotStored limited) {
+                ctx.header("Retry-After", String.valueOf(limited.retryAfterSeconds()));
                 ctx.status(429).result("Error: too many requests without a valid key from this address");
                 return;
             }
-            api.ingest().reject(origin, RejectReason.UNAUTHORIZED, why, null).get(10, TimeUnit.SECONDS);
             ctx.status(401).result("Error: " + why);
             return;
         }
-        Origin sender = Requests.origin(ctx, auth.principal());
-        long now = api.clock().millis();
-        Upload upload;
-        try {
-            upload = ctx.path().startsWith("/input/bulk")
-                    ? api.emoncms()
-                            .bulk(
-                                    param(ctx, "data"),
-                                    param(ctx, "sentat"),
-                                    param(ctx, "offset"),
-                                    param(ctx, "time"),
-                                    now)
-                    : api.emoncms()
-                            .post(
-                                    param(ctx, "node"),
-                                    param(ctx, "fulljson"),
-                                    param(ctx, "json"),
-                                    param(ctx, "csv"),
-                                    param(ctx, "time"),
-                                    now);
-        } catch (DecodeException e) {
-            api.ingest()
-                    .reject(sender, RejectReason.MALFORMED_PAYLOAD, e.getMessage(), ctx.queryString())
-                    .get(10, TimeUnit.SECONDS);
-            ctx.status(400).result("Error: " + e.getMessage());
-            return;
-        }
-        IngestReport report;
-        switch (IngestAnswer.await(api.ingest(), sender, upload)) {
-            case IngestAnswer.Stored stored -> report = stored.report();
-            case IngestAnswer.NotStored refused -> {
+        Map<String, String> fields = new HashMap<>();
+        fields.put(EMONCMS_REQUEST, ctx.path().startsWith("/input/bulk") ? "bulk" : "post");
+        IntakeResult result = api.intake()
+                .submit(Requests.origin(ctx, auth.principal()), Via.format(EMONCMS), request(ctx), fields)
+                .get();
+        switch (result) {
+            case IntakeResult.Stored stored
+            when stored.report().accepted() == 0 && stored.report().rejected() > 0 -> {
+                IngestReport report = stored.report();
+                ctx.status(422)
+                        .result("Error: no input stored: "
+                                + report.rejections().get(0).detail()
+                                + (report.rejected() > 1 ? " (and " + (report.rejected() - 1) + " more)" : ""));
+            }
+            case IntakeResult.Stored stored -> ctx.contentType("text/plain").result("ok");
+            case IntakeResult.Taken taken -> ctx.contentType("text/plain").result("ok");
+            case IntakeResult.Refused refused -> ctx.status(400).result("Error: " + refused.detail());
+            case IntakeResult.NotStored refused -> {
                 ctx.header("Retry-After", String.valueOf(refused.retryAfterSeconds()));
                 ctx.status(refused.rateLimited() ? 429 : 503).result("Error: not stored: " + refused.reason());
-                return;
             }
         }
-        if (report.accepted() == 0 && report.rejected() > 0) {
-            ctx.status(422)
-                    .result("Error: no input stored: "
-                            + report.rejections().get(0).detail()
-                            + (report.rejected() > 1 ? " (and " + (report.rejected() - 1) + " more)" : ""));
-            return;
+    }
+
+    /**
+     * The request's input fields, wherever they came (URL, form body, multipart), form-encoded as the emoncms
+     * format takes them.
+     */
+    private static byte[] request(Context ctx) {
+        StringBuilder form = new StringBuilder();
+        for (String name : FIELDS) {
+            String value = param(ctx, name);
+            if (value != null) {
+                if (!form.isEmpty()) {
+                    form.append('&');
+                }
+                form.append(name).append('=').append(URLEncoder.encode(value, StandardCharsets.UTF_8));
+            }
         }
-        ctx.contentType("text/plain").result("ok");
+        return form.toString().getBytes(StandardCharsets.UTF_8);
     }
 }

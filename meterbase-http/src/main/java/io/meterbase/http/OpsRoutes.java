@@ -28,8 +28,8 @@ final class OpsRoutes {
         app.get("/api/v1/rate-limits", ctx -> {
             Requests.operator(ctx, api.registry());
             Map<String, Object> out = new LinkedHashMap<>();
-            out.put("enabled", api.ingest().limits().enabled());
-            out.put("refused", api.ingest().limits().refusedCounts());
+            out.put("enabled", api.intake().ingest().limits().enabled());
+            out.put("refused", api.intake().ingest().limits().refusedCounts());
             ctx.json(out);
         });
     }

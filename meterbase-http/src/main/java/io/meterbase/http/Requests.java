@@ -1,7 +1,5 @@
 package io.meterbase.http;
 
-import static java.nio.charset.StandardCharsets.UTF_8;
-
 import io.javalin.http.Context;
 import io.meterbase.core.auth.AuthResult;
 import io.meterbase.core.auth.Principal;
@@ -11,7 +9,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
-import java.util.Arrays;
 import java.util.Set;
 
 /** Helpers for reading requests: credentials, bounded bodies, times and numbers from query parameters. */
@@ -78,15 +75,12 @@ final class Requests {
         }
     }
 
-    /** The first {@code max} bytes of a body that was too large, for the quarantine. */
-    static String head(byte[] body, int max) {
-        return body == null ? "" : new String(Arrays.copyOf(body, Math.min(body.length, max)), UTF_8);
-    }
-
-    /** Reads at most {@code max} bytes of the body and no more (the rest is never read), as text. */
-    static String readHead(Context ctx, int max) throws IOException {
+    /** Reads at most {@code max} bytes of the body and no more (the rest is never read); empty when unreadable. */
+    static byte[] readHead(Context ctx, int max) {
         try (InputStream in = ctx.req().getInputStream()) {
-            return new String(in.readNBytes(max), UTF_8);
+            return in.readNBytes(max);
+        } catch (IOException e) {
+            return new byte[0];
         }
     }
 

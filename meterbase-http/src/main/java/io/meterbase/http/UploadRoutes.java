@@ -4,26 +4,19 @@ import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.meterbase.core.auth.AuthResult;
 import io.meterbase.core.auth.Principal;
-import io.meterbase.core.ingest.DecodeContext;
-import io.meterbase.core.ingest.DecodeException;
-import io.meterbase.core.ingest.IngestAnswer;
 import io.meterbase.core.ingest.IngestReport;
+import io.meterbase.core.ingest.Intake;
+import io.meterbase.core.ingest.IntakeResult;
 import io.meterbase.core.ingest.Origin;
-import io.meterbase.core.ingest.OverloadedException;
-import io.meterbase.core.ingest.PayloadDecoder;
-import io.meterbase.core.ingest.RateLimitedException;
 import io.meterbase.core.ingest.RejectReason;
 import io.meterbase.core.ingest.Rejection;
-import io.meterbase.core.ingest.Upload;
+import io.meterbase.core.ingest.Via;
 import io.meterbase.core.store.QuarantineEntry;
-import io.meterbase.formats.json.MeterbaseJsonDecoder;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
+import java.util.Optional;
 
 /**
  * {@code POST /api/v1/upload}: a gateway sends all its nodes' readings in one message, authenticated by the
@@ -32,8 +25,8 @@ import java.util.concurrent.TimeoutException;
  */
 final class UploadRoutes {
 
-    /** Bytes of a refused body kept in the quarantine. */
-    private static final int MAX_KEPT = QuarantineEntry.MAX_PAYLOAD_CHARS;
+    /** The format of a body sent without {@code ?format=}. */
+    static final String DEFAULT_FORMAT = "meterbase-json";
 
     private final ApiContext api;
 
@@ -49,93 +42,61 @@ final class UploadRoutes {
         Origin origin = Requests.origin(ctx);
         AuthResult auth = api.registry().authenticate(Requests.presentedKey(ctx));
         if (auth.principal() == null) {
-            refuseUnauthenticated(ctx, origin, auth.refusal());
+            boolean revoked = auth.refusal().contains("revoked");
+            IntakeResult refused = api.intake()
+                    .refuseUnauthenticated(
+                            origin,
+                            revoked ? RejectReason.KEY_REVOKED : RejectReason.UNAUTHORIZED,
+                            auth.refusal(),
+                            () -> Requests.readHead(ctx, QuarantineEntry.MAX_PAYLOAD_CHARS))
+                    .get();
+            if (refused instanceof IntakeResult.NotStored limited) {
+                ctx.header("Retry-After", String.valueOf(limited.retryAfterSeconds()));
+                throw new ApiException(429, "rate_limited", "too many requests without a valid key from this address");
+            }
+            ctx.header("WWW-Authenticate", "Bearer");
+            throw new ApiException(401, revoked ? "key_revoked" : "unauthorized", auth.refusal());
         }
         Principal principal = auth.principal();
         if (principal.isOperator()) {
             throw ApiException.forbidden("uploads are sent with the customer's key, not an operator key");
         }
         Origin sender = Requests.origin(ctx, principal);
-        try {
-            api.ingest().admitNow(); // a busy server refuses before reading the body
-        } catch (OverloadedException e) {
-            ctx.header("Retry-After", String.valueOf(e.retryAfterSeconds()));
-            throw new ApiException(503, "unavailable", e.getMessage());
+        Optional<IntakeResult.NotStored> busy = api.intake().busy(); // a busy server refuses before reading the body
+        if (busy.isPresent()) {
+            throw notStored(ctx, busy.get());
         }
         byte[] body = Requests.boundedBody(ctx, api.maxBodyBytes());
         if (body == null) {
-            keep(sender, RejectReason.PAYLOAD_TOO_LARGE, "over " + api.maxBodyBytes() + " bytes", null);
-            throw new ApiException(
-                    413, RejectReason.PAYLOAD_TOO_LARGE.key(), "the body exceeds " + api.maxBodyBytes() + " bytes");
+            String detail = "the body exceeds " + api.maxBodyBytes() + " bytes";
+            api.intake()
+                    .refuse(sender, RejectReason.PAYLOAD_TOO_LARGE, detail, null)
+                    .get();
+            throw new ApiException(413, RejectReason.PAYLOAD_TOO_LARGE.key(), detail);
         }
-        String format = ctx.queryParam("format") == null ? MeterbaseJsonDecoder.FORMAT : ctx.queryParam("format");
-        PayloadDecoder decoder = api.formats()
-                .decoder(format)
-                .orElseThrow(() -> new ApiException(
-                        400,
-                        RejectReason.UNKNOWN_FORMAT.key(),
-                        "unknown format '" + format + "'; known: "
-                                + api.formats().formats()));
-        Upload upload;
-        try {
-            upload = decoder.decode(
-                    body,
-                    new DecodeContext(ctx.queryParam("device"), api.clock().millis()));
-        } catch (DecodeException e) {
-            keep(sender, RejectReason.MALFORMED_PAYLOAD, e.getMessage(), Requests.head(body, MAX_KEPT));
-            throw new ApiException(400, RejectReason.MALFORMED_PAYLOAD.key(), e.getMessage());
-        }
-        switch (IngestAnswer.await(api.ingest(), sender, upload)) {
-            case IngestAnswer.Stored stored -> {
+        String format = ctx.queryParam("format") == null ? DEFAULT_FORMAT : ctx.queryParam("format");
+        IntakeResult result = api.intake()
+                .submit(sender, Via.format(format), body, Intake.device(ctx.queryParam("device")))
+                .get();
+        switch (result) {
+            case IntakeResult.Stored stored -> {
                 IngestReport report = stored.report();
                 ctx.status(report.accepted() == 0 && report.rejected() > 0 ? 422 : 200);
-                ctx.json(answer(principal.customerId(), sender(upload), report));
+                ctx.json(answer(principal.customerId(), stored.sender().orElse(null), report));
             }
-            case IngestAnswer.NotStored refused -> {
-                ctx.header("Retry-After", String.valueOf(refused.retryAfterSeconds()));
-                throw refused.rateLimited()
-                        ? new ApiException(429, "rate_limited", refused.reason())
-                        : new ApiException(503, "unavailable", refused.reason());
-            }
+            case IntakeResult.Taken taken -> ctx.json(answer(principal.customerId(), null, IngestReport.EMPTY));
+            case IntakeResult.Refused refused ->
+                throw new ApiException(400, refused.reason().key(), refused.detail());
+            case IntakeResult.NotStored refused -> throw notStored(ctx, refused);
         }
     }
 
-    /**
-     * Answers a request whose key did not authenticate: 401 with the first part of its body kept in the quarantine
-     * (within its quota), or 429 without reading anything when its address has failed too often.
-     */
-    private void refuseUnauthenticated(Context ctx, Origin origin, String refusal) throws Exception {
-        try {
-            api.ingest().admitUnauthenticated(origin);
-        } catch (RateLimitedException e) {
-            ctx.header("Retry-After", String.valueOf(e.retryAfterSeconds()));
-            throw new ApiException(429, "rate_limited", "too many requests without a valid key from this address");
-        }
-        boolean revoked = refusal.contains("revoked");
-        keep(
-                origin,
-                revoked ? RejectReason.KEY_REVOKED : RejectReason.UNAUTHORIZED,
-                refusal,
-                Requests.readHead(ctx, MAX_KEPT));
-        ctx.header("WWW-Authenticate", "Bearer");
-        throw new ApiException(401, revoked ? "key_revoked" : "unauthorized", refusal);
-    }
-
-    /** Who sent the upload: the gateway it names, else its single device; commands for it ride on the answer. */
-    static String sender(Upload upload) {
-        if (upload.gatewayRef() != null) {
-            return upload.gatewayRef();
-        }
-        return upload.nodes().size() == 1 ? upload.nodes().get(0).ref() : null;
-    }
-
-    /** Keeps a refused input within its quota; waits until the record is durable, never failing the answer. */
-    private void keep(Origin origin, RejectReason reason, String detail, String payload) throws InterruptedException {
-        try {
-            api.ingest().reject(origin, reason, detail, payload).get(10, TimeUnit.SECONDS);
-        } catch (ExecutionException | TimeoutException e) {
-            // the sender still gets the refusal; the quarantine record may be missing and the log says why
-        }
+    /** 429 when a limit refused it, else 503; both with Retry-After. */
+    static ApiException notStored(Context ctx, IntakeResult.NotStored refused) {
+        ctx.header("Retry-After", String.valueOf(refused.retryAfterSeconds()));
+        return refused.rateLimited()
+                ? new ApiException(429, "rate_limited", refused.reason())
+                : new ApiException(503, "unavailable", refused.reason());
     }
 
     private Map<String, Object> answer(long customerId, String sender, IngestReport report) {

@@ -8,6 +8,13 @@ import java.util.List;
  */
 public record IngestReport(int accepted, int duplicates, List<Rejection> rejections) {
 
+    /** Nothing stored, nothing refused: the report of a message without readings. */
+    public static final IngestReport EMPTY = new IngestReport(0, 0, List.of());
+
+    public IngestReport {
+        rejections = List.copyOf(rejections);
+    }
+
     public int rejected() {
         return rejections.size();
     }

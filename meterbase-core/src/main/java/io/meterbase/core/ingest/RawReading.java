@@ -1,5 +1,11 @@
 package io.meterbase.core.ingest;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+
 /**
  * A reading as a payload wrote it, before units are converted and identity resolved. {@code channel} may be null
  * (the quantity names the channel); {@code accumulation} may be null (the quantity's default applies).
@@ -12,9 +18,26 @@ public record RawReading(
         return channel == null || channel.isBlank() ? quantity : channel;
     }
 
-    /** A short text form for quarantine records. */
+    /** The reading as a JSON object, for quarantine records; total whatever the names and value hold. */
     public String describe() {
-        return "{\"channel\":\"" + channelName() + "\",\"quantity\":\"" + quantity + "\",\"unit\":\"" + unit
-                + "\",\"value\":" + value + ",\"ts\":" + timestamp + "}";
+        StringWriter out = new StringWriter();
+        try (JsonGenerator json = JSON.createGenerator(out)) {
+            json.writeStartObject();
+            json.writeStringField("channel", channelName());
+            json.writeStringField("quantity", quantity);
+            json.writeStringField("unit", unit);
+            if (Double.isFinite(value)) {
+                json.writeNumberField("value", value);
+            } else {
+                json.writeStringField("value", Double.toString(value));
+            }
+            json.writeNumberField("ts", timestamp);
+            json.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // a StringWriter does not fail
+        }
+        return out.toString();
     }
+
+    private static final JsonFactory JSON = new JsonFactory();
 }

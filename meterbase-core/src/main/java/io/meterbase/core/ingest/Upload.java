@@ -1,9 +1,10 @@
 package io.meterbase.core.ingest;
 
 import java.util.List;
+import java.util.Optional;
 
 /** A decoded payload: the readings of all nodes behind one gateway (or of one device), sent in one message. */
-public record Upload(String gatewayRef, List<NodeReport> nodes) {
+public record Upload(String gatewayRef, List<NodeReport> nodes) implements DeviceMessage {
 
     public Upload {
         nodes = List.copyOf(nodes);
@@ -15,5 +16,13 @@ public record Upload(String gatewayRef, List<NodeReport> nodes) {
             n += node.readings().size();
         }
         return n;
+    }
+
+    /** Who sent the upload: the gateway it names, else its single device; commands for it ride on the answer. */
+    public Optional<String> sender() {
+        if (gatewayRef != null) {
+            return Optional.of(gatewayRef);
+        }
+        return nodes.size() == 1 ? Optional.of(nodes.get(0).ref()) : Optional.empty();
     }
 }

@@ -5,11 +5,15 @@ import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import io.meterbase.core.ingest.DecodeContext;
 import io.meterbase.core.ingest.DecodeException;
 import io.meterbase.core.ingest.NodeReport;
+import io.meterbase.core.ingest.PayloadDecoder;
 import io.meterbase.core.ingest.RawReading;
 import io.meterbase.core.ingest.Upload;
 import java.io.IOException;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -21,9 +25,19 @@ import java.util.Optional;
  * {@code json} in emoncms' loose syntax, or {@code csv}; optional {@code time}) and {@code input/bulk}
  * ({@code data=[[time, node, v1, v2, ...], ...]}, values by position or as an object of named values; item times
  * are added to {@code time}, or to now minus {@code offset}, or to now minus {@code sentat} — which corrects the
- * sender's clock — or are absolute). Node ids become devices.
+ * sender's clock — or are absolute). Node ids become devices. emonhub's MQTT messages are the same values:
+ * {@code emon/<node>/<input>} carries one number, {@code emon/<node>} a JSON object of named values.
  */
-public final class EmoncmsDecoder {
+public final class EmoncmsDecoder implements PayloadDecoder {
+
+    public static final String FORMAT = "emoncms";
+
+    /**
+     * The field that says which emoncms API request a payload is: {@code post} or {@code bulk}, with the request's
+     * fields form-encoded as the payload ({@code node=5&fulljson=...}). Without it the payload is an emonhub MQTT
+     * message: one value on {@code emon/<node>/<input>}, or an object of named values on {@code emon/<node>}.
+     */
+    public static final String REQUEST = "request";
 
     private static final ObjectMapper STRICT = new ObjectMapper();
     private static final ObjectMapper LOOSE = JsonMapper.builder()
@@ -37,10 +51,70 @@ public final class EmoncmsDecoder {
         this.inputs = inputs;
     }
 
+    @Override
+    public String format() {
+        return FORMAT;
+    }
+
+    /** emonhub's topics name its nodes, not the client that publishes them: any client of the customer may. */
+    @Override
+    public List<String> topics() {
+        return List.of("emon/{node}/{input}", "emon/{node}");
+    }
+
+    @Override
+    public Upload decode(byte[] payload, DecodeContext context) throws DecodeException {
+        String request = context.field(REQUEST);
+        long now = context.receivedAt();
+        if (request == null) {
+            String text = new String(payload, StandardCharsets.UTF_8);
+            String input = context.field("input");
+            String node = context.field("node");
+            if (input == null) {
+                return post(node, text, null, null, null, now);
+            }
+            Map<String, Double> values = new LinkedHashMap<>();
+            values.put(input, number(text.trim()));
+            return new Upload(null, List.of(node(nodeId(node), values, now)));
+        }
+        Map<String, String> f = form(payload);
+        return switch (request) {
+            case "post" -> post(f.get("node"), f.get("fulljson"), f.get("json"), f.get("csv"), f.get("time"), now);
+            case "bulk" -> bulk(f.get("data"), f.get("sentat"), f.get("offset"), f.get("time"), now);
+            default -> throw new DecodeException("emoncms requests are post or bulk, not '" + request + "'");
+        };
+    }
+
+    /** The fields of a form-encoded emoncms request ({@code application/x-www-form-urlencoded}). */
+    private static Map<String, String> form(byte[] payload) throws DecodeException {
+        Map<String, String> fields = new LinkedHashMap<>();
+        String text = new String(payload, StandardCharsets.UTF_8);
+        if (text.isEmpty()) {
+            return fields;
+        }
+        for (String pair : text.split("&")) {
+            int eq = pair.indexOf('=');
+            String name = eq < 0 ? pair : pair.substring(0, eq);
+            String value = eq < 0 ? "" : pair.substring(eq + 1);
+            try {
+                fields.putIfAbsent(
+                        URLDecoder.decode(name, StandardCharsets.UTF_8),
+                        URLDecoder.decode(value, StandardCharsets.UTF_8));
+            } catch (IllegalArgumentException e) {
+                throw new DecodeException("the request is not form-encoded: " + e.getMessage());
+            }
+        }
+        return fields;
+    }
+
+    private static String nodeId(String node) {
+        return node == null || node.isBlank() ? "0" : node.trim();
+    }
+
     /** {@code input/post}: one node's values at {@code time} (seconds) or now. */
     public Upload post(String node, String fulljson, String json, String csv, String time, long now)
             throws DecodeException {
-        String nodeId = node == null || node.isBlank() ? "0" : node.trim();
+        String nodeId = nodeId(node);
         long ts = seconds(time, now);
         Map<String, Double> values = new LinkedHashMap<>();
         if (fulljson != null) {

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import io.meterbase.core.ingest.DecodeContext;
 import io.meterbase.core.ingest.DecodeException;
+import io.meterbase.core.ingest.MessageDecoder;
 import io.meterbase.core.ingest.NodeReport;
 import io.meterbase.core.ingest.PayloadDecoder;
 import io.meterbase.core.ingest.RawReading;
@@ -45,6 +46,25 @@ public final class MeterbaseJsonDecoder implements PayloadDecoder {
     @Override
     public String format() {
         return FORMAT;
+    }
+
+    /** Topic of native devices and gateways (shared with SenML JSON, told apart by the payload). */
+    public static final String TOPIC = "meterbase/{device}/up";
+
+    @Override
+    public List<String> topics() {
+        return List.of(TOPIC);
+    }
+
+    @Override
+    public List<String> mediaTypes() {
+        return List.of("application/json");
+    }
+
+    /** A Meterbase JSON upload is an object. */
+    @Override
+    public boolean recognises(byte[] payload) {
+        return MessageDecoder.firstNonSpace(payload) == '{';
     }
 
     @Override

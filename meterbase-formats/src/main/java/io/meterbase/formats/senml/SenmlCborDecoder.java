@@ -6,6 +6,7 @@ import io.meterbase.core.ingest.DecodeException;
 import io.meterbase.core.ingest.PayloadDecoder;
 import io.meterbase.core.ingest.Upload;
 import java.io.IOException;
+import java.util.List;
 
 /** SenML in CBOR ({@code application/senml+cbor}, RFC 8428 section 6, integer labels). */
 public final class SenmlCborDecoder implements PayloadDecoder {
@@ -16,6 +17,11 @@ public final class SenmlCborDecoder implements PayloadDecoder {
     @Override
     public String format() {
         return FORMAT;
+    }
+
+    @Override
+    public List<String> mediaTypes() {
+        return List.of("application/senml+cbor");
     }
 
     @Override

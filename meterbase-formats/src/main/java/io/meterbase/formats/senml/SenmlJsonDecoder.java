@@ -3,9 +3,12 @@ package io.meterbase.formats.senml;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.meterbase.core.ingest.DecodeContext;
 import io.meterbase.core.ingest.DecodeException;
+import io.meterbase.core.ingest.MessageDecoder;
 import io.meterbase.core.ingest.PayloadDecoder;
 import io.meterbase.core.ingest.Upload;
 import io.meterbase.formats.JsonPayloads;
+import io.meterbase.formats.json.MeterbaseJsonDecoder;
+import java.util.List;
 
 /** SenML in JSON ({@code application/senml+json}, RFC 8428). */
 public final class SenmlJsonDecoder implements PayloadDecoder {
@@ -16,6 +19,23 @@ public final class SenmlJsonDecoder implements PayloadDecoder {
     @Override
     public String format() {
         return FORMAT;
+    }
+
+    @Override
+    public List<String> topics() {
+        return List.of(MeterbaseJsonDecoder.TOPIC);
+    }
+
+    /** Also sent as plain {@code application/json}, told apart from Meterbase JSON by being an array. */
+    @Override
+    public List<String> mediaTypes() {
+        return List.of("application/senml+json", "application/json");
+    }
+
+    /** A SenML pack is an array. */
+    @Override
+    public boolean recognises(byte[] payload) {
+        return MessageDecoder.firstNonSpace(payload) == '[';
     }
 
     @Override

@@ -32,6 +32,11 @@ public final class ShellyGen2Decoder implements PayloadDecoder {
     }
 
     @Override
+    public List<String> topics() {
+        return List.of("{device}/status/switch:{switch}", "{device}/events/rpc");
+    }
+
+    @Override
     public Upload decode(byte[] payload, DecodeContext context) throws DecodeException {
         JsonNode root = JsonPayloads.tree(mapper, payload, "Shelly");
         if (root == null || !root.isObject()) {

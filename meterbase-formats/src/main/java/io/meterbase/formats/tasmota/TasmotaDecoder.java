@@ -51,6 +51,11 @@ public final class TasmotaDecoder implements PayloadDecoder {
     }
 
     @Override
+    public List<String> topics() {
+        return List.of("tele/{device}/SENSOR");
+    }
+
+    @Override
     public Upload decode(byte[] payload, DecodeContext context) throws DecodeException {
         if (context.deviceRef() == null || context.deviceRef().isBlank()) {
             throw new DecodeException(

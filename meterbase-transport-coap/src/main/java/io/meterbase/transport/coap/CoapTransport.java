@@ -54,8 +54,8 @@ public final class CoapTransport implements AutoCloseable {
                 .build();
         server.addEndpoint(udp);
         server.addEndpoint(dtls);
-        server.add(new UploadResource(context));
-        server.add(new AckResource(context));
+        server.add(IntakeResource.uploads(context));
+        server.add(IntakeResource.acks(context));
         server.start();
         LOG.info(
                 "CoAP listening on {}:{} (UDP) and {}:{} (DTLS)",

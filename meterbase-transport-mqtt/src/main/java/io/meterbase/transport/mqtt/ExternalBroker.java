@@ -6,8 +6,12 @@ import com.hivemq.client.mqtt.mqtt5.Mqtt5Client;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5ClientBuilder;
 import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5Publish;
 import com.hivemq.client.mqtt.mqtt5.message.subscribe.Mqtt5Subscribe;
+import io.meterbase.core.ingest.Intake;
+import io.meterbase.core.ingest.IntakeResult;
 import io.meterbase.core.ingest.Origin;
+import io.meterbase.core.ingest.Via;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -27,7 +31,7 @@ public final class ExternalBroker implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ExternalBroker.class);
 
     private final Mqtt5AsyncClient client;
-    private final MqttIngest ingest;
+    private final Intake intake;
     private final Origin origin;
     private final ScheduledExecutorService retries = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "meterbase-mqtt-retry");
@@ -35,9 +39,9 @@ public final class ExternalBroker implements AutoCloseable {
         return t;
     });
 
-    private ExternalBroker(Mqtt5AsyncClient client, MqttIngest ingest, Origin origin) {
+    private ExternalBroker(Mqtt5AsyncClient client, Intake intake, Origin origin) {
         this.client = client;
-        this.ingest = ingest;
+        this.intake = intake;
         this.origin = origin;
     }
 
@@ -63,7 +67,7 @@ public final class ExternalBroker implements AutoCloseable {
         Mqtt5AsyncClient client = b.buildAsync();
         ExternalBroker broker = new ExternalBroker(
                 client,
-                new MqttIngest(context),
+                context.intake(),
                 new Origin("mqtt", s.url().getHost(), customerId, "key/" + keyId, "broker " + s.url()));
         try {
             client.connectWith()
@@ -89,26 +93,19 @@ public final class ExternalBroker implements AutoCloseable {
 
     private void onMessage(Mqtt5Publish publish) {
         String topic = publish.getTopic().toString();
-        MqttIngest.Handled handled = ingest.handle(
-                origin.withDetail("broker " + client.getConfig().getServerHost() + " topic " + topic),
-                topic,
-                publish.getPayloadAsBytes());
-        if (handled.kind() == MqttIngest.Kind.TAKEN) {
-            publish.acknowledge();
-            return;
-        }
-        if (handled.kind() == MqttIngest.Kind.BAD_INPUT) {
-            handled.recorded().whenComplete((done, error) -> publish.acknowledge()); // quarantined with its reason
-            return;
-        }
-        handled.stored().whenComplete((report, error) -> {
-            if (error == null) {
-                publish.acknowledge();
-            } else {
-                LOG.debug("Not stored yet, trying again in 1 s: {}", error.toString());
-                retries.schedule(() -> onMessage(publish), 1, TimeUnit.SECONDS);
-            }
-        });
+        intake.submit(
+                        origin.withDetail("broker " + client.getConfig().getServerHost() + " topic " + topic),
+                        Via.topic(topic),
+                        publish.getPayloadAsBytes(),
+                        Map.of())
+                .thenAccept(result -> {
+                    if (result instanceof IntakeResult.NotStored refused) {
+                        LOG.debug("Not stored yet, trying again in 1 s: {}", refused.reason());
+                        retries.schedule(() -> onMessage(publish), 1, TimeUnit.SECONDS);
+                    } else {
+                        publish.acknowledge(); // stored, taken, or refused and quarantined with its reason
+                    }
+                });
     }
 
     @Override

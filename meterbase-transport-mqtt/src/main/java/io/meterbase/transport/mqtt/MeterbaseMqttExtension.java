@@ -25,10 +25,10 @@ import com.hivemq.extension.sdk.api.parameter.ExtensionStopOutput;
 import com.hivemq.extension.sdk.api.services.Services;
 import com.hivemq.extension.sdk.api.services.builder.Builders;
 import io.meterbase.core.auth.AuthResult;
-import io.meterbase.core.ingest.IngestAnswer;
+import io.meterbase.core.ingest.IntakeResult;
 import io.meterbase.core.ingest.Origin;
-import io.meterbase.core.ingest.RateLimitedException;
 import io.meterbase.core.ingest.RejectReason;
+import io.meterbase.core.ingest.Via;
 import java.net.InetAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -43,7 +43,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Meterbase inside the broker: authenticates every connection with a customer's API key as password (the
  * username names the device or gateway and fixes its topics), allows publishing only on the client's own topics
- * and subscribing only to its own command topics, and turns every publish into an upload whose QoS 1/2
+ * and on emonhub's {@code emon/#} (whose levels name emonhub's nodes, all of the client's customer), subscribing
+ * only to its own command topics and its customer's alarms, and hands every publish to the intake, whose QoS 1/2
  * acknowledgement waits until the readings are durable. Bad payloads are quarantined and never cost the
  * connection; when the pipeline cannot take a message, an MQTT 5 client gets a negative PUBACK and an MQTT 3
  * client is disconnected without PUBACK, so it sends the message again.
@@ -64,6 +65,7 @@ final class MeterbaseMqttExtension implements ExtensionMain {
     static final int MAX_REASON_CHARS = 256;
 
     private final MqttContext context;
+    private final MqttPermissions permissions;
     private final Map<String, Session> sessions = new ConcurrentHashMap<>();
     /**
      * Sessions by the token kept in their connection's attributes: when a newer connection has taken a client id
@@ -73,13 +75,12 @@ final class MeterbaseMqttExtension implements ExtensionMain {
 
     private final java.util.concurrent.atomic.AtomicLong tokens = new java.util.concurrent.atomic.AtomicLong();
     private static final String TOKEN = "meterbase.session";
-    private final MqttIngest ingest;
     private final java.util.concurrent.ExecutorService work =
             java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor();
 
     MeterbaseMqttExtension(MqttContext context) {
         this.context = context;
-        this.ingest = new MqttIngest(context);
+        this.permissions = new MqttPermissions(context.intake().formats());
     }
 
     @Override
@@ -128,16 +129,16 @@ final class MeterbaseMqttExtension implements ExtensionMain {
             refuse(out, origin, auth.principal() == null ? auth.refusal() : "an operator key cannot connect devices");
             return;
         }
-        var permissions = out.getDefaultPermissions();
-        for (String filter : MqttRoute.publishFilters(user.get())) {
-            permissions.add(permission(filter, TopicPermission.MqttActivity.PUBLISH));
+        var granted = out.getDefaultPermissions();
+        for (String filter : permissions.publishFilters(user.get())) {
+            granted.add(permission(filter, TopicPermission.MqttActivity.PUBLISH));
         }
-        for (String filter : MqttRoute.subscribeFilters(user.get())) {
-            permissions.add(permission(filter, TopicPermission.MqttActivity.SUBSCRIBE));
+        for (String filter : MqttPermissions.subscribeFilters(user.get())) {
+            granted.add(permission(filter, TopicPermission.MqttActivity.SUBSCRIBE));
         }
-        permissions.add(permission(
+        granted.add(permission(
                 MqttAlarmPublisher.topicFilter(auth.principal().customerId()), TopicPermission.MqttActivity.SUBSCRIBE));
-        permissions.setDefaultBehaviour(DefaultAuthorizationBehaviour.DENY);
+        granted.setDefaultBehaviour(DefaultAuthorizationBehaviour.DENY);
         boolean mqtt5 = in.getConnectionInformation().getMqttVersion() == MqttVersion.V_5;
         String token = Long.toString(tokens.incrementAndGet());
         Session session =
@@ -161,17 +162,20 @@ final class MeterbaseMqttExtension implements ExtensionMain {
      * refused at once, unrecorded.
      */
     private void refuse(SimpleAuthOutput out, Origin origin, String why) {
-        try {
-            context.ingest().admitUnauthenticated(origin);
-        } catch (RateLimitedException e) {
-            out.failAuthentication(ConnackReasonCode.QUOTA_EXCEEDED, "too many failed connections from this address");
-            return;
-        }
         Async<SimpleAuthOutput> async = out.async(Duration.ofSeconds(30), TimeoutFallback.FAILURE);
-        context.ingest().reject(origin, RejectReason.UNAUTHORIZED, why, null).whenComplete((done, error) -> {
-            async.getOutput().failAuthentication(ConnackReasonCode.NOT_AUTHORIZED, bounded(why));
-            async.resume();
-        });
+        context.intake()
+                .refuseUnauthenticated(origin, RejectReason.UNAUTHORIZED, why, () -> null)
+                .thenAccept(result -> {
+                    if (result instanceof IntakeResult.NotStored) {
+                        async.getOutput()
+                                .failAuthentication(
+                                        ConnackReasonCode.QUOTA_EXCEEDED,
+                                        "too many failed connections from this address");
+                    } else {
+                        async.getOutput().failAuthentication(ConnackReasonCode.NOT_AUTHORIZED, bounded(why));
+                    }
+                    async.resume();
+                });
     }
 
     /** A reason string short enough for any client (MQTT 5 allows 64 KiB, which breaks some). */
@@ -211,10 +215,10 @@ final class MeterbaseMqttExtension implements ExtensionMain {
                 })
                 .orElse(new byte[0]);
         Origin origin = session.origin(clientId, topic);
-        if (!MqttRoute.mayPublish(session.user(), topic)) {
+        if (!permissions.mayPublish(session.user(), topic)) {
             // interceptors run before the broker's own permission check, so the check is made here
-            context.ingest()
-                    .reject(
+            context.intake()
+                    .refuse(
                             origin,
                             RejectReason.UNAUTHORIZED,
                             session.user() + " may not publish on " + bounded(topic),
@@ -229,7 +233,7 @@ final class MeterbaseMqttExtension implements ExtensionMain {
         }
         boolean atMostOnce = in.getPublishPacket().getQos() == Qos.AT_MOST_ONCE;
         if (atMostOnce) {
-            work.execute(() -> ingest.handle(origin, topic, payload));
+            work.execute(() -> context.intake().submit(origin, Via.topic(topic), payload, Map.of()));
             return;
         }
         // the broker runs interceptors on a few threads in per-client order: answer asynchronously and do the
@@ -239,42 +243,34 @@ final class MeterbaseMqttExtension implements ExtensionMain {
                 TimeoutFallback.FAILURE,
                 AckReasonCode.IMPLEMENTATION_SPECIFIC_ERROR,
                 "not stored in time; send again");
-        work.execute(() -> {
-            try {
-                answer(clientId, session, async, ingest.handle(origin, topic, payload));
-            } catch (RuntimeException e) {
-                LOG.warn("Answering a publish of {} failed", clientId, e);
-                notStored(clientId, session, async, "not stored: " + e.getMessage());
-            }
-        });
+        work.execute(() -> context.intake()
+                .submit(origin, Via.topic(topic), payload, Map.of())
+                .thenAccept(result -> answer(clientId, session, async, result))
+                .exceptionally(e -> {
+                    LOG.warn("Answering a publish of {} failed", clientId, e);
+                    notStored(clientId, session, async, "not stored: " + e.getMessage());
+                    return null;
+                }));
     }
 
     /** Answers a QoS 1/2 publish once its outcome is known: PUBACK only when durable or deliberately taken. */
-    private void answer(
-            String clientId, Session session, Async<PublishInboundOutput> async, MqttIngest.Handled handled) {
-        switch (handled.kind()) {
-            case TAKEN -> async.resume();
-            case BAD_INPUT ->
-                handled.recorded().whenComplete((done, error) -> {
-                    if (session.mqtt5()) {
-                        async.getOutput()
-                                .preventPublishDelivery(
-                                        handled.reason() == RejectReason.UNKNOWN_FORMAT
-                                                ? AckReasonCode.TOPIC_NAME_INVALID
-                                                : AckReasonCode.PAYLOAD_FORMAT_INVALID,
-                                        bounded(handled.detail()));
-                    }
-                    async.resume();
-                });
-            default ->
-                handled.stored().whenComplete((report, error) -> {
-                    if (error == null) {
-                        async.resume();
-                    } else {
-                        IngestAnswer.NotStored refused = IngestAnswer.of(error);
-                        notStored(clientId, session, async, refused.reason());
-                    }
-                });
+    private void answer(String clientId, Session session, Async<PublishInboundOutput> async, IntakeResult result) {
+        switch (result) {
+            case IntakeResult.Stored stored -> async.resume();
+            case IntakeResult.Taken taken -> async.resume();
+            case IntakeResult.Refused refused -> {
+                // quarantined with its reason: sending it again would not help, so an MQTT 3 client gets its PUBACK
+                if (session.mqtt5()) {
+                    async.getOutput()
+                            .preventPublishDelivery(
+                                    refused.reason() == RejectReason.UNKNOWN_FORMAT
+                                            ? AckReasonCode.TOPIC_NAME_INVALID
+                                            : AckReasonCode.PAYLOAD_FORMAT_INVALID,
+                                    bounded(refused.detail()));
+                }
+                async.resume();
+            }
+            case IntakeResult.NotStored refused -> notStored(clientId, session, async, refused.reason());
         }
     }
 

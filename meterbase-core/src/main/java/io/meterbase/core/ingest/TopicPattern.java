@@ -1,0 +1,117 @@
+package io.meterbase.core.ingest;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * An MQTT topic pattern that binds levels to names: its levels, separated by {@code /}, are literal
+ * ({@code tele}), a name in braces that binds the whole level ({@code {device}}), a literal prefix and a name
+ * ({@code switch:{id}}), or a final {@code #} that matches any further levels. A bound level is never empty.
+ * Patterns with more literal text are more specific, so {@code tele/{device}/SENSOR} wins over
+ * {@code tele/{device}/{message}}.
+ */
+public final class TopicPattern {
+
+    private final String text;
+    private final String[] prefixes;
+    private final String[] names;
+    private final boolean rest;
+    private final int specificity;
+
+    private TopicPattern(String text, String[] prefixes, String[] names, boolean rest, int specificity) {
+        this.text = text;
+        this.prefixes = prefixes;
+        this.names = names;
+        this.rest = rest;
+        this.specificity = specificity;
+    }
+
+    /** Parses a pattern; throws {@link IllegalArgumentException} for one that is not well formed. */
+    public static TopicPattern parse(String pattern) {
+        String[] levels = pattern.split("/", -1);
+        boolean rest = levels[levels.length - 1].equals("#");
+        int n = rest ? levels.length - 1 : levels.length;
+        String[] prefixes = new String[n];
+        String[] names = new String[n];
+        int specificity = 0;
+        for (int i = 0; i < n; i++) {
+            String level = levels[i];
+            int open = level.indexOf('{');
+            if (open < 0) {
+                if (level.isEmpty() || level.contains("}") || level.contains("+") || level.contains("#")) {
+                    throw new IllegalArgumentException("pattern: level " + i + " of '" + pattern + "' is not allowed");
+                }
+                prefixes[i] = level;
+                specificity += 2 * level.length();
+            } else {
+                if (!level.endsWith("}") || open + 2 >= level.length() || level.indexOf('{', open + 1) >= 0) {
+                    throw new IllegalArgumentException(
+                            "pattern: level " + i + " of '" + pattern + "' must be literal, {name} or prefix{name}");
+                }
+                prefixes[i] = level.substring(0, open);
+                names[i] = level.substring(open + 1, level.length() - 1);
+                specificity += prefixes[i].length();
+            }
+        }
+        return new TopicPattern(pattern, prefixes, names, rest, specificity);
+    }
+
+    /** The levels a topic binds, when it matches. */
+    public Optional<Map<String, String>> match(String topic) {
+        String[] levels = topic.split("/", -1);
+        if (levels.length < prefixes.length || !rest && levels.length != prefixes.length) {
+            return Optional.empty();
+        }
+        Map<String, String> bound = new HashMap<>();
+        for (int i = 0; i < prefixes.length; i++) {
+            String level = levels[i];
+            if (names[i] == null) {
+                if (!level.equals(prefixes[i])) {
+                    return Optional.empty();
+                }
+            } else {
+                if (!level.startsWith(prefixes[i]) || level.length() == prefixes[i].length()) {
+                    return Optional.empty();
+                }
+                bound.put(names[i], level.substring(prefixes[i].length()));
+            }
+        }
+        return Optional.of(bound);
+    }
+
+    /** Whether the pattern names the device that sends on it ({@code {device}}). */
+    public boolean namesDevice() {
+        for (String name : names) {
+            if ("device".equals(name)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * The MQTT topic filter of the topics this pattern matches for one device: {@code {device}} replaced by it, other
+     * bound levels by {@code +}; e.g. {@code tele/{device}/{message}} for {@code plug} is {@code tele/plug/+}.
+     */
+    public String filter(String device) {
+        StringBuilder out = new StringBuilder();
+        for (int i = 0; i < prefixes.length; i++) {
+            if (i > 0) {
+                out.append('/');
+            }
+            out.append(names[i] == null ? prefixes[i] : "device".equals(names[i]) ? prefixes[i] + device : "+");
+        }
+        return rest ? out.append("/#").toString() : out.toString();
+    }
+
+    /** How much literal text the pattern has: the more, the more specific. */
+    public int specificity() {
+        return specificity;
+    }
+
+    @Override
+    public String toString() {
+        return text;
+    }
+}

@@ -1,0 +1,54 @@
+package io.meterbase.formats.shelly;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.meterbase.core.ingest.DecodeContext;
+import io.meterbase.core.ingest.DecodeException;
+import io.meterbase.core.ingest.DeviceMessage;
+import io.meterbase.core.ingest.MessageDecoder;
+import io.meterbase.formats.JsonPayloads;
+import java.util.List;
+
+/**
+ * A Shelly Gen2's other messages: its answer to a command Meterbase sent as an RPC with
+ * {@code src: "<id>/meterbase/<command>"}, on {@code <id>/meterbase/<command>/rpc} (an {@code error} object means the
+ * device refused it), and the status of components other than switches ({@code <id>/status/sys}, {@code wifi},
+ * ...), taken without acting on it. Switch status is {@link ShellyGen2Decoder}'s.
+ */
+public final class ShellyMessagesDecoder implements MessageDecoder {
+
+    public static final String FORMAT = "shelly-gen2-messages";
+
+    private final ObjectMapper mapper = new ObjectMapper();
+
+    @Override
+    public String format() {
+        return FORMAT;
+    }
+
+    @Override
+    public List<String> topics() {
+        return List.of("{device}/meterbase/{command}/rpc", "{device}/status/{component}");
+    }
+
+    @Override
+    public DeviceMessage decode(byte[] payload, DecodeContext context) throws DecodeException {
+        if (context.field("component") != null) {
+            return new DeviceMessage.Ignored("Shelly status of " + context.field("component"));
+        }
+        String command = context.field("command");
+        if (command == null) {
+            throw new DecodeException("a Shelly RPC reply comes on <id>/meterbase/<command>/rpc");
+        }
+        JsonNode answer = JsonPayloads.tree(mapper, payload, "Shelly");
+        if (answer == null || !answer.isObject()) {
+            throw new DecodeException("a Shelly RPC reply is a JSON object");
+        }
+        boolean failed = answer.has("error");
+        return new DeviceMessage.CommandReport(
+                command,
+                failed ? DeviceMessage.CommandOutcome.FAILED : DeviceMessage.CommandOutcome.DONE,
+                failed ? answer.path("error").path("message").asText("the device refused") : null,
+                DeviceMessage.Relay.UNSAID);
+    }
+}
