@@ -1,5 +1,6 @@
 package io.meterbase.app;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -27,8 +28,12 @@ final class DemoAccounts {
     /** Creates (or resets) an account; {@code customer} 0 makes an operator. */
     static void put(String base, String operatorKey, String username, String password, long customer)
             throws IOException, InterruptedException {
-        String body =
-                "{\"username\":\"" + username + "\",\"password\":\"" + password + "\",\"customer\":" + customer + "}";
+        String body = new ObjectMapper()
+                .createObjectNode()
+                .put("username", username)
+                .put("password", password)
+                .put("customer", customer)
+                .toString();
         HttpResponse<String> r = HttpClient.newHttpClient()
                 .send(
                         HttpRequest.newBuilder(URI.create(base + "/api/v1/accounts"))

@@ -12,7 +12,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -230,12 +229,12 @@ public final class GatewayAgent implements AutoCloseable {
                     b.path("category").asText(null));
             nodes.put(node.name(), node);
             saveRegisteredNodes();
-            byte[] ok = ("{\"registered\":\"" + node.name() + "\"}").getBytes(StandardCharsets.UTF_8);
+            byte[] ok = JSON.writeValueAsBytes(JSON.createObjectNode().put("registered", node.name()));
             ex.sendResponseHeaders(201, ok.length);
             ex.getResponseBody().write(ok);
             LOG.info("Node {} registered at {}", node.name(), node.address());
         } catch (IllegalArgumentException | IOException e) {
-            byte[] msg = ("{\"error\":\"" + e.getMessage().replace("\"", "'") + "\"}").getBytes(StandardCharsets.UTF_8);
+            byte[] msg = JSON.writeValueAsBytes(JSON.createObjectNode().put("error", e.getMessage()));
             ex.sendResponseHeaders(400, msg.length);
             ex.getResponseBody().write(msg);
         }

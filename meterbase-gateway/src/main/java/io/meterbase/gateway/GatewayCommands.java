@@ -138,7 +138,8 @@ final class GatewayCommands {
         HttpResponse<String> r = http.send(
                 HttpRequest.newBuilder(URI.create(node.address() + "/relay"))
                         .timeout(Duration.ofSeconds(5))
-                        .POST(HttpRequest.BodyPublishers.ofString("{\"state\":\"" + wanted + "\"}"))
+                        .POST(HttpRequest.BodyPublishers.ofString(
+                                JSON.createObjectNode().put("state", wanted).toString()))
                         .build(),
                 HttpResponse.BodyHandlers.ofString());
         if (r.statusCode() != 200) {

@@ -1,5 +1,6 @@
 package io.meterbase.gateway;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
@@ -9,7 +10,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.util.Locale;
 import java.util.Random;
 
 /**
@@ -19,6 +19,8 @@ import java.util.Random;
  * its gateway by POSTing its name and address, as seed 000's nodes do.
  */
 public final class SimulatedNode implements AutoCloseable {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final String name;
     private final double ratedWatts;
@@ -54,7 +56,11 @@ public final class SimulatedNode implements AutoCloseable {
 
     /** Registers with the gateway at {@code gateway} (e.g. http://127.0.0.1:8181). */
     public void register(String gateway, String category) throws IOException, InterruptedException {
-        String body = "{\"name\":\"" + name + "\",\"address\":\"" + address() + "\",\"category\":\"" + category + "\"}";
+        String body = JSON.createObjectNode()
+                .put("name", name)
+                .put("address", address())
+                .put("category", category)
+                .toString();
         HttpResponse<String> r = HttpClient.newHttpClient()
                 .send(
                         HttpRequest.newBuilder(URI.create(gateway + "/nodes"))
@@ -73,27 +79,34 @@ public final class SimulatedNode implements AutoCloseable {
         last = now;
         double voltage = 230 + random.nextGaussian();
         double pf = relayOn ? 0.92 : 0.5;
-        String json = String.format(
-                Locale.ROOT,
-                "{\"power\":%.1f,\"voltage\":%.1f,\"current\":%.3f,\"power_factor\":%.2f,\"energy\":%.1f,"
-                        + "\"temperature\":%.1f,\"humidity\":%.1f,\"light\":%.0f,\"gas\":%.0f,\"relay\":\"%s\"}",
-                power,
-                voltage,
-                power / (voltage * pf),
-                pf,
-                energyWh,
-                21 + random.nextGaussian(),
-                45 + random.nextGaussian(),
-                300 + 10 * random.nextGaussian(),
-                400.0 + random.nextInt(20),
-                relayOn ? "on" : "off");
+        String json = JSON.createObjectNode()
+                .put("power", round(power, 1))
+                .put("voltage", round(voltage, 1))
+                .put("current", round(power / (voltage * pf), 3))
+                .put("power_factor", round(pf, 2))
+                .put("energy", round(energyWh, 1))
+                .put("temperature", round(21 + random.nextGaussian(), 1))
+                .put("humidity", round(45 + random.nextGaussian(), 1))
+                .put("light", Math.round(300 + 10 * random.nextGaussian()))
+                .put("gas", 400 + random.nextInt(20))
+                .put("relay", relayOn ? "on" : "off")
+                .toString();
         respond(ex, 200, json);
     }
 
     private void relay(HttpExchange ex) throws IOException {
         String body = new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
         relayOn = body.contains("\"on\"");
-        respond(ex, 200, "{\"relay\":\"" + (relayOn ? "on" : "off") + "\"}");
+        respond(
+                ex,
+                200,
+                JSON.createObjectNode().put("relay", relayOn ? "on" : "off").toString());
+    }
+
+    /** A value to {@code digits} decimals, as the node's display shows it. */
+    private static double round(double value, int digits) {
+        double scale = Math.pow(10, digits);
+        return Math.round(value * scale) / scale;
     }
 
     private static void respond(HttpExchange ex, int status, String body) throws IOException {

@@ -79,7 +79,12 @@ final class WebPages {
         client.onClose(() -> listeners.remove(listener));
         Thread.ofVirtual().name("live-" + customer).start(() -> {
             try {
-                client.sendEvent("hello", "{\"customer\":" + customer + "}");
+                client.sendEvent(
+                        "hello",
+                        ControlJson.MAPPER
+                                .createObjectNode()
+                                .put("customer", customer)
+                                .toString());
                 while (!client.terminated()) {
                     Reading first = listener.queue().poll(15, TimeUnit.SECONDS);
                     if (first == null) {

@@ -1,5 +1,10 @@
 package io.meterbase.simulator;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.time.LocalTime;
 import java.time.ZoneId;
@@ -86,25 +91,20 @@ public final class Home {
         return upload(ts, 1, stepMillis);
     }
 
+    /** One reading of a plug, its value already at the plug's resolution. */
+    private record Point(long ts, String quantity, String unit, String value, String kind) {}
+
     /** One upload with every plug's readings at {@code count} moments from {@code from}, {@code stepMillis} apart. */
     public synchronized String upload(long from, int count, long stepMillis) {
-        StringBuilder[] nodes = new StringBuilder[appliances.size()];
-        for (int i = 0; i < nodes.length; i++) {
-            Appliance a = appliances.get(i);
-            nodes[i] = new StringBuilder(count * 420)
-                    .append("{\"id\":\"plug-")
-                    .append(i + 1)
-                    .append("\",\"name\":\"")
-                    .append(a.kind().category.replace('_', ' '))
-                    .append("\",\"type\":\"smart_plug\",\"category\":\"")
-                    .append(a.kind().category)
-                    .append("\",\"readings\":[");
+        List<List<Point>> points = new ArrayList<>(appliances.size());
+        for (int i = 0; i < appliances.size(); i++) {
+            points.add(new ArrayList<>(count * 5));
         }
         for (int m = 0; m < count; m++) {
             long ts = from + m * stepMillis;
             LocalTime time = Instant.ofEpochMilli(ts).atZone(zone).toLocalTime();
             double voltage = 230 + 3 * Math.sin(ts / 3_600_000.0) + random.nextGaussian() * 0.8;
-            for (int i = 0; i < nodes.length; i++) {
+            for (int i = 0; i < appliances.size(); i++) {
                 Appliance a = appliances.get(i);
                 double power = relayOff[i] ? STANDBY_W : a.power(ts, time, stepMillis);
                 if (lastTs[i] != 0) {
@@ -112,39 +112,55 @@ public final class Home {
                 }
                 lastTs[i] = ts;
                 double pf = power < 5 ? 0.5 : a.powerFactor();
-                StringBuilder sb = nodes[i];
-                if (m > 0) {
-                    sb.append(',');
-                }
+                List<Point> p = points.get(i);
                 // the resolutions a smart plug reports: 0.1 W, 0.1 V, 1 mA, 0.01, 1 Wh
-                reading(sb, ts, "active_power", "W", power, 1, null);
-                reading(sb.append(','), ts, "voltage", "V", voltage, 1, null);
-                reading(sb.append(','), ts, "current", "A", power / (voltage * pf), 3, null);
-                reading(sb.append(','), ts, "power_factor", "/", pf, 2, null);
-                reading(sb.append(','), ts, "energy_import", "Wh", Math.floor(registersWh[i]), 0, "register");
+                p.add(new Point(ts, "active_power", "W", decimals(power, 1), null));
+                p.add(new Point(ts, "voltage", "V", decimals(voltage, 1), null));
+                p.add(new Point(ts, "current", "A", decimals(power / (voltage * pf), 3), null));
+                p.add(new Point(ts, "power_factor", "/", decimals(pf, 2), null));
+                p.add(new Point(ts, "energy_import", "Wh", decimals(Math.floor(registersWh[i]), 0), "register"));
             }
         }
-        StringBuilder out =
-                new StringBuilder().append("{\"gateway\":\"").append(name).append("-gw\",\"nodes\":[");
-        for (int i = 0; i < nodes.length; i++) {
-            out.append(i == 0 ? "" : ",").append(nodes[i]).append("]}");
+        StringWriter out = new StringWriter(count * appliances.size() * 420);
+        try (JsonGenerator json = JSON.createGenerator(out)) {
+            json.writeStartObject();
+            json.writeStringField("gateway", name + "-gw");
+            json.writeArrayFieldStart("nodes");
+            for (int i = 0; i < appliances.size(); i++) {
+                Appliance a = appliances.get(i);
+                json.writeStartObject();
+                json.writeStringField("id", "plug-" + (i + 1));
+                json.writeStringField("name", a.kind().category.replace('_', ' '));
+                json.writeStringField("type", "smart_plug");
+                json.writeStringField("category", a.kind().category);
+                json.writeArrayFieldStart("readings");
+                for (Point r : points.get(i)) {
+                    json.writeStartObject();
+                    json.writeNumberField("ts", r.ts());
+                    json.writeStringField("quantity", r.quantity());
+                    json.writeStringField("unit", r.unit());
+                    json.writeFieldName("value");
+                    json.writeNumber(r.value());
+                    if (r.kind() != null) {
+                        json.writeStringField("kind", r.kind());
+                    }
+                    json.writeEndObject();
+                }
+                json.writeEndArray();
+                json.writeEndObject();
+            }
+            json.writeEndArray();
+            json.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // a StringWriter does not fail
         }
-        return out.append("]}").toString();
+        return out.toString();
     }
 
-    private static void reading(
-            StringBuilder sb, long ts, String quantity, String unit, double value, int decimals, String kind) {
-        sb.append("{\"ts\":")
-                .append(ts)
-                .append(",\"quantity\":\"")
-                .append(quantity)
-                .append("\",\"unit\":\"")
-                .append(unit)
-                .append("\",\"value\":")
-                .append(String.format(Locale.ROOT, "%." + decimals + "f", value));
-        if (kind != null) {
-            sb.append(",\"kind\":\"").append(kind).append('"');
-        }
-        sb.append('}');
+    private static final JsonFactory JSON = new JsonFactory();
+
+    /** A value with a fixed number of decimals, as the plug reports it. */
+    private static String decimals(double value, int decimals) {
+        return String.format(Locale.ROOT, "%." + decimals + "f", value);
     }
 }

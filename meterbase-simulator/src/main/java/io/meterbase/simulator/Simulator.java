@@ -134,9 +134,14 @@ public final class Simulator implements AutoCloseable {
                     on = homes.get(home).switchRelay(plug, relay);
                 }
                 if (id != null) {
-                    String ack = on == null
-                            ? "{\"status\":\"failed\",\"detail\":\"the simulated home only switches relays\"}"
-                            : "{\"status\":\"done\",\"relay\":\"" + (on ? "on" : "off") + "\"}";
+                    String ack = (on == null
+                                    ? JSON.createObjectNode()
+                                            .put("status", "failed")
+                                            .put("detail", "the simulated home only switches relays")
+                                    : JSON.createObjectNode()
+                                            .put("status", "done")
+                                            .put("relay", on ? "on" : "off"))
+                            .toString();
                     http.send(
                             HttpRequest.newBuilder(uploadUri.resolve("/api/v1/commands/" + id + "/ack"))
                                     .header("Authorization", "Bearer " + keys.get(home))
