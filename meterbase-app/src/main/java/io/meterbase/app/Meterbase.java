@@ -2,7 +2,10 @@ package io.meterbase.app;
 
 import io.meterbase.analytics.service.Analytics;
 import io.meterbase.control.Control;
+import io.meterbase.control.ControlJson;
 import io.meterbase.core.auth.DevicePsk;
+import io.meterbase.core.device.AlarmFeed;
+import io.meterbase.core.device.CommandOutbox;
 import io.meterbase.core.energy.ChannelInfo;
 import io.meterbase.core.energy.EnergyRules;
 import io.meterbase.core.energy.RollupTracker;
@@ -129,6 +132,10 @@ public final class Meterbase implements AutoCloseable {
             started.push(control);
             Intake intake = new Intake(
                     ingest, formats, new ServiceDeviceReports(presence, control.alarms(), control.commands()), clock);
+            CommandOutbox outbox = new ServiceCommandOutbox(control.commands());
+            AlarmFeed alarmFeed = subscriber -> control.alarms()
+                    .addListener(alarm -> subscriber.accept(
+                            new AlarmFeed.Change(alarm.customerId(), alarm.deviceRef(), ControlJson.write(alarm))));
             this.analytics = Analytics.start(
                     registry,
                     store,
@@ -181,7 +188,7 @@ public final class Meterbase implements AutoCloseable {
                                     config.dataDir().resolve("mqtt"),
                                     (int) Math.min(Integer.MAX_VALUE - 8, config.bytes("mqtt.max-packet-bytes")),
                                     mqttInMemory(config)),
-                            new MqttContext(registry, intake, presence, clock, control.commands(), control.alarms()))
+                            new MqttContext(registry, intake, presence, clock, outbox, alarmFeed))
                     : null;
             if (mqtt != null) {
                 started.push(mqtt);
@@ -190,7 +197,7 @@ public final class Meterbase implements AutoCloseable {
                     ? null
                     : connectExternal(
                             config,
-                            new MqttContext(registry, intake, presence, clock, control.commands(), control.alarms()));
+                            new MqttContext(registry, intake, presence, clock, outbox, alarmFeed));
             if (external != null) {
                 started.push(external);
             }
@@ -200,7 +207,7 @@ public final class Meterbase implements AutoCloseable {
                                     config.string("coap.host"),
                                     config.integer("coap.port", 0, 65535),
                                     config.integer("coap.dtls-port", 0, 65535)),
-                            new CoapContext(registry, intake, psk, control.commands()))
+                            new CoapContext(registry, intake, psk, outbox))
                     : null;
             housekeeping.scheduleWithFixedDelay(
                     new RetentionJob(store, clock, settings.retention()), 1, 3600, TimeUnit.SECONDS);

@@ -1,5 +1,6 @@
 package io.meterbase.control.command;
 
+import io.meterbase.core.device.OutboundCommand;
 import java.time.Instant;
 import java.util.Map;
 
@@ -77,6 +78,11 @@ public record Command(
                 why == null ? detail : why,
                 nonce,
                 signature);
+    }
+
+    /** The command as a channel that pushes it to a device takes it. */
+    public OutboundCommand outbound() {
+        return new OutboundCommand(id, customerId, deviceRef, gatewayRef, type.key(), type.signed(), params, wire());
     }
 
     /** The command as a device or gateway receives it. */

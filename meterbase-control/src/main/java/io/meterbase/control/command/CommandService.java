@@ -2,6 +2,8 @@ package io.meterbase.control.command;
 
 import io.meterbase.control.ControlJson;
 import io.meterbase.core.auth.CommandSignature;
+import io.meterbase.core.device.CommandPush;
+import io.meterbase.core.device.UnsupportedCommandException;
 import io.meterbase.core.model.Device;
 import io.meterbase.core.registry.Registry;
 import io.meterbase.core.store.MetadataStore;
@@ -25,7 +27,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Commands and their lifecycle. A command is stored before anything else happens, so none is lost on a restart;
  * it then waits (queued) until its {@code notBefore} and until the device can be reached: pushed at once on a
- * {@link CommandChannel} where the device is connected (MQTT), or handed to its gateway in the answer to the next
+ * {@link CommandPush} where the device is connected (MQTT), or handed to its gateway in the answer to the next
  * upload (HTTP, CoAP). The device's confirmation moves it to done or failed and updates the relay state; a command
  * not confirmed in time expires. Thread-safe.
  */
@@ -47,7 +49,7 @@ public final class CommandService {
     private final java.util.Set<String> queued = ConcurrentHashMap.newKeySet();
 
     private final Map<String, RelayState> relays = new ConcurrentHashMap<>();
-    private final List<CommandChannel> channels = new CopyOnWriteArrayList<>();
+    private final List<CommandPush> channels = new CopyOnWriteArrayList<>();
     private final List<Consumer<Command>> listeners = new CopyOnWriteArrayList<>();
 
     public CommandService(
@@ -73,7 +75,7 @@ public final class CommandService {
         store.documents(RELAY_KIND).forEach((key, json) -> relays.put(key, ControlJson.read(json, RelayState.class)));
     }
 
-    public void addChannel(CommandChannel channel) {
+    public void addChannel(CommandPush channel) {
         channels.add(channel);
     }
 
@@ -329,7 +331,7 @@ public final class CommandService {
     }
 
     private void offer(Command c) {
-        for (CommandChannel channel : channels) {
+        for (CommandPush channel : channels) {
             try {
                 synchronized (this) {
                     Command current = commands.get(c.id());
@@ -337,7 +339,7 @@ public final class CommandService {
                         return;
                     }
                     try {
-                        if (channel.offer(current)) {
+                        if (channel.offer(current.outbound())) {
                             save(current.sent(clock.instant(), channel.name()));
                             return;
                         }

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.meterbase.core.auth.CommandSignature;
+import io.meterbase.core.device.CommandPush;
+import io.meterbase.core.device.OutboundCommand;
 import io.meterbase.core.model.Category;
 import io.meterbase.core.model.Customer;
 import io.meterbase.core.model.DeviceType;
@@ -195,9 +197,9 @@ class CommandServiceTest {
     }
 
     /** A channel on which the device is connected or not. */
-    private static final class TestChannel implements CommandChannel {
+    private static final class TestChannel implements CommandPush {
         boolean connected;
-        final List<Command> offered = new ArrayList<>();
+        final List<OutboundCommand> offered = new ArrayList<>();
 
         @Override
         public String name() {
@@ -205,7 +207,7 @@ class CommandServiceTest {
         }
 
         @Override
-        public boolean offer(Command command) {
+        public boolean offer(OutboundCommand command) {
             offered.add(command);
             return connected;
         }

@@ -1,6 +1,5 @@
 package io.meterbase.transport.coap;
 
-import io.meterbase.control.command.Command;
 import io.meterbase.core.auth.DevicePsk;
 import io.meterbase.core.ingest.Intake;
 import io.meterbase.core.ingest.IntakeResult;
@@ -8,9 +7,7 @@ import io.meterbase.core.ingest.Origin;
 import io.meterbase.core.ingest.RejectReason;
 import io.meterbase.core.ingest.Via;
 import java.security.Principal;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.eclipse.californium.core.CoapResource;
@@ -102,11 +99,7 @@ final class IntakeResource extends CoapResource {
                 answer.put("accepted", stored.report().accepted());
                 answer.put("duplicates", stored.report().duplicates());
                 answer.put("rejected", stored.report().rejected());
-                List<Map<String, Object>> due = new ArrayList<>();
-                for (Command c : context.commands().collect(id.customerId(), id.deviceRef(), "coap")) {
-                    due.add(c.wire());
-                }
-                answer.put("commands", due);
+                answer.put("commands", context.commands().collect(id.customerId(), id.deviceRef(), "coap"));
                 exchange.respond(ResponseCode.CHANGED, CoapJson.write(answer), MediaTypeRegistry.APPLICATION_JSON);
             }
             case IntakeResult.Taken taken ->

@@ -108,8 +108,8 @@ public final class EmbeddedBroker implements AutoCloseable {
             if (!broker.listening()) {
                 throw new IllegalStateException("it started but does not accept connections");
             }
-            context.commands().addChannel(new MqttCommandChannel(extension));
-            context.alarms().addListener(new MqttAlarmPublisher());
+            context.commands().addPush(new MqttCommandChannel(extension));
+            context.alarms().subscribe(new MqttAlarmPublisher());
             LOG.info("MQTT broker listening on {}:{}", settings.host(), port);
             return broker;
         } catch (Exception e) {

@@ -5,10 +5,9 @@ import com.hivemq.extension.sdk.api.packets.general.Qos;
 import com.hivemq.extension.sdk.api.services.Services;
 import com.hivemq.extension.sdk.api.services.builder.Builders;
 import com.hivemq.extension.sdk.api.services.subscription.TopicSubscription;
-import io.meterbase.control.command.Command;
-import io.meterbase.control.command.CommandChannel;
-import io.meterbase.control.command.CommandType;
-import io.meterbase.control.command.UnsupportedCommandException;
+import io.meterbase.core.device.CommandPush;
+import io.meterbase.core.device.OutboundCommand;
+import io.meterbase.core.device.UnsupportedCommandException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
@@ -26,7 +25,7 @@ import java.util.concurrent.TimeUnit;
  * answered on {@code meterbase/<ref>/ack}). A device that is not connected and subscribed keeps its commands
  * queued.
  */
-final class MqttCommandChannel implements CommandChannel {
+final class MqttCommandChannel implements CommandPush {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -43,7 +42,7 @@ final class MqttCommandChannel implements CommandChannel {
     }
 
     @Override
-    public boolean offer(Command c) {
+    public boolean offer(OutboundCommand c) {
         for (String user : new String[] {c.deviceRef(), c.gatewayRef()}) {
             if (user == null) {
                 continue;
@@ -95,7 +94,7 @@ final class MqttCommandChannel implements CommandChannel {
         return f.length == t.length;
     }
 
-    private void tasmota(Command c, String topic) {
+    private void tasmota(OutboundCommand c, String topic) {
         switch (c.type()) {
             case RELAY_ON -> publish("cmnd/" + topic + "/POWER", "ON");
             case RELAY_OFF -> publish("cmnd/" + topic + "/POWER", "OFF");
@@ -106,24 +105,28 @@ final class MqttCommandChannel implements CommandChannel {
                         String.valueOf(((Number) c.params().get("seconds")).intValue()));
             default ->
                 throw new UnsupportedCommandException("a Tasmota device takes relay and interval commands, not "
-                        + c.type().key() + (c.type().signed() ? " (it cannot verify signed commands)" : ""));
+                        + c.type() + (c.signed() ? " (it cannot verify signed commands)" : ""));
         }
     }
 
-    private void shelly(Command c, String prefix) {
+    private static final String RELAY_ON = "relay_on";
+    private static final String RELAY_OFF = "relay_off";
+    private static final String RELAY_TOGGLE = "relay_toggle";
+    private static final String SET_INTERVAL = "set_interval";
+
+    private void shelly(OutboundCommand c, String prefix) {
         Map<String, Object> rpc = new LinkedHashMap<>();
         rpc.put("id", rpcIds.merge(prefix, 1, Integer::sum));
         rpc.put("src", prefix + "/meterbase/" + c.id());
         Map<String, Object> params = new LinkedHashMap<>();
         params.put("id", 0);
-        if (c.type() == CommandType.RELAY_TOGGLE) {
+        if (c.type().equals(RELAY_TOGGLE)) {
             rpc.put("method", "Switch.Toggle");
-        } else if (c.type() == CommandType.RELAY_ON || c.type() == CommandType.RELAY_OFF) {
+        } else if (c.type().equals(RELAY_ON) || c.type().equals(RELAY_OFF)) {
             rpc.put("method", "Switch.Set");
-            params.put("on", c.type() == CommandType.RELAY_ON);
+            params.put("on", c.type().equals(RELAY_ON));
         } else {
-            throw new UnsupportedCommandException(
-                    "a Shelly takes relay commands, not " + c.type().key());
+            throw new UnsupportedCommandException("a Shelly takes relay commands, not " + c.type());
         }
         rpc.put("params", params);
         publish(prefix + "/rpc", write(rpc));

@@ -1,7 +1,7 @@
 package io.meterbase.transport.mqtt;
 
-import io.meterbase.control.alarm.AlarmService;
-import io.meterbase.control.command.CommandService;
+import io.meterbase.core.device.AlarmFeed;
+import io.meterbase.core.device.CommandOutbox;
 import io.meterbase.core.ingest.Intake;
 import io.meterbase.core.ingest.Presence;
 import io.meterbase.core.registry.Registry;
@@ -9,9 +9,4 @@ import java.time.Clock;
 
 /** What the MQTT transport needs from the rest of Meterbase, handed over as one toolbox. */
 public record MqttContext(
-        Registry registry,
-        Intake intake,
-        Presence presence,
-        Clock clock,
-        CommandService commands,
-        AlarmService alarms) {}
+        Registry registry, Intake intake, Presence presence, Clock clock, CommandOutbox commands, AlarmFeed alarms) {}

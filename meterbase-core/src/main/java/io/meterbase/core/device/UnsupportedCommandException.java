@@ -1,4 +1,4 @@
-package io.meterbase.control.command;
+package io.meterbase.core.device;
 
 /** A channel reached the device, but the device cannot carry out this kind of command: the command fails. */
 public final class UnsupportedCommandException extends RuntimeException {
