@@ -2,7 +2,7 @@ package io.meterbase.app;
 
 import io.meterbase.analytics.service.Analytics;
 import io.meterbase.control.Control;
-import io.meterbase.control.ControlJson;
+import io.meterbase.control.json.ControlJson;
 import io.meterbase.core.auth.DevicePsk;
 import io.meterbase.core.device.AlarmFeed;
 import io.meterbase.core.device.CommandOutbox;
@@ -195,9 +195,7 @@ public final class Meterbase implements AutoCloseable {
             }
             this.external = config.string("mqtt.external.url").isBlank()
                     ? null
-                    : connectExternal(
-                            config,
-                            new MqttContext(registry, intake, presence, clock, outbox, alarmFeed));
+                    : connectExternal(config, new MqttContext(registry, intake, presence, clock, outbox, alarmFeed));
             if (external != null) {
                 started.push(external);
             }

@@ -237,6 +237,14 @@ class AlarmsEndToEndTest {
                     .contains("freezer_warm");
             assertThat(api.json("GET", "/api/v1/alarm-rules", keys[1], null).toString())
                     .doesNotContain("freezer_warm");
+
+            // an operator's rule without a customer is everyone's (it used to fail unboxing a null owner)
+            HttpResponse<String> global = api.send("POST", "/api/v1/alarm-rules", operator, """
+                    {"type":"fridge_warm","kind":"threshold","quantity":"temperature","direction":"above",
+                     "value":8,"for_seconds":600,"category":"fridge","severity":"warning"}""");
+            assertThat(global.statusCode()).as(global.body()).isEqualTo(201);
+            assertThat(api.json("GET", "/api/v1/alarm-rules", keys[1], null).toString())
+                    .contains("fridge_warm");
         } finally {
             receiver.stop(0);
             server.close();

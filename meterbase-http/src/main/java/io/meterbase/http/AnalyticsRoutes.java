@@ -49,7 +49,9 @@ final class AnalyticsRoutes {
         app.get("/api/v1/devices/{ref}/forecast", h(ctx -> {
             long customer = ControlRoutes.customer(ctx, api);
             String ref = ctx.pathParam("ref");
-            api.registry().device(customer, ref).orElseThrow(() -> ApiException.notFound("no device " + ref));
+            if (api.registry().device(customer, ref).isEmpty()) {
+                throw ApiException.notFound("no device " + ref);
+            }
             json(ctx, 200, analytics().forecasts().ofDevice(customer, ref).orElseThrow(() -> notYet(ref)));
         }));
         app.get("/api/v1/communities/{name}/forecast", h(ctx -> {

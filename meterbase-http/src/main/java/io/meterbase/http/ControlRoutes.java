@@ -6,7 +6,6 @@ import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
 import io.meterbase.control.Control;
-import io.meterbase.control.ControlJson;
 import io.meterbase.control.alarm.Alarm;
 import io.meterbase.control.alarm.AlarmRule;
 import io.meterbase.control.command.Command;
@@ -18,6 +17,7 @@ import io.meterbase.control.community.Metric;
 import io.meterbase.control.dr.Event;
 import io.meterbase.control.dr.Program;
 import io.meterbase.control.dr.Schedule;
+import io.meterbase.control.json.ControlJson;
 import io.meterbase.control.tariff.Biller;
 import io.meterbase.control.tariff.NoTariffException;
 import io.meterbase.control.tariff.PricePoint;
@@ -95,7 +95,9 @@ final class ControlRoutes {
         app.put("/api/v1/customers/{id}/group", h(ctx -> {
             Requests.operator(ctx, api.registry());
             long customer = Requests.pathLong(ctx, "id");
-            api.registry().customer(customer).orElseThrow(() -> ApiException.notFound("no customer " + customer));
+            if (api.registry().customer(customer).isEmpty()) {
+                throw ApiException.notFound("no customer " + customer);
+            }
             String group = ControlJson.MAPPER.readTree(ctx.body()).path("group").asText(null);
             control().groups().assign(customer, group);
             json(ctx, 200, Map.of("customer", customer, "group", group));
@@ -327,7 +329,10 @@ final class ControlRoutes {
                 h(ctx -> json(ctx, 200, control().alarms().rules(scope(ctx)))));
         app.post("/api/v1/alarm-rules", h(ctx -> {
             Principal p = Requests.authenticate(ctx, api.registry());
-            Long owner = p.isOperator() ? (ctx.queryParam("customer") == null ? null : customer(ctx)) : p.customerId();
+            // an operator's rule is everyone's unless it names a customer
+            Long owner = !p.isOperator()
+                    ? Long.valueOf(p.customerId())
+                    : ctx.queryParam("customer") == null ? null : Long.valueOf(customer(ctx));
             json(ctx, 201, control().alarms().addRule(ControlJson.read(ctx.body(), AlarmRule.class), owner));
         }));
         app.delete("/api/v1/alarm-rules/{id}", h(ctx -> {
@@ -348,9 +353,9 @@ final class ControlRoutes {
             if (device == null || type == null) {
                 throw ApiException.badRequest("an event needs device and type");
             }
-            api.registry()
-                    .device(p.customerId(), device)
-                    .orElseThrow(() -> ApiException.notFound("no device " + device));
+            if (api.registry().device(p.customerId(), device).isEmpty()) {
+                throw ApiException.notFound("no device " + device);
+            }
             Instant at = b.hasNonNull("ts") ? instant(b, "ts") : api.clock().instant();
             json(
                     ctx,
@@ -477,7 +482,9 @@ final class ControlRoutes {
         if (customer == 0) {
             throw ApiException.badRequest("operators name the customer: ?customer=<id>");
         }
-        api.registry().customer(customer).orElseThrow(() -> ApiException.notFound("no customer " + customer));
+        if (api.registry().customer(customer).isEmpty()) {
+            throw ApiException.notFound("no customer " + customer);
+        }
         return customer;
     }
 

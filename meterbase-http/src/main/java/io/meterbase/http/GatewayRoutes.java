@@ -6,7 +6,7 @@ import static io.meterbase.http.ControlRoutes.json;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
-import io.meterbase.control.ControlJson;
+import io.meterbase.control.json.ControlJson;
 import io.meterbase.core.auth.Principal;
 import io.meterbase.core.model.Category;
 import io.meterbase.core.model.Device;
@@ -63,7 +63,9 @@ final class GatewayRoutes {
         JsonNode b = ControlJson.MAPPER.readTree(ctx.body());
         Registry registry = api.registry();
         long customer = b.path("customer").asLong(0);
-        registry.customer(customer).orElseThrow(() -> ApiException.badRequest("customer: no customer " + customer));
+        if (registry.customer(customer).isEmpty()) {
+            throw ApiException.badRequest("customer: no customer " + customer);
+        }
         String name = b.path("name").asText("").trim();
         if (name.isEmpty() || name.length() > 100) {
             throw ApiException.badRequest("name: 1-100 characters");

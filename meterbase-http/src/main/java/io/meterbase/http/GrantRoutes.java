@@ -6,7 +6,7 @@ import static io.meterbase.http.ControlRoutes.json;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
-import io.meterbase.control.ControlJson;
+import io.meterbase.control.json.ControlJson;
 import io.meterbase.core.auth.Principal;
 import io.meterbase.core.model.Channel;
 import io.meterbase.core.model.Device;

@@ -1,6 +1,6 @@
 package io.meterbase.http;
 
-import io.meterbase.control.ControlJson;
+import io.meterbase.control.json.ControlJson;
 import io.meterbase.core.auth.ApiKeys;
 import io.meterbase.core.store.MetadataStore;
 import java.security.SecureRandom;

@@ -3,7 +3,7 @@ package io.meterbase.http;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
-import io.meterbase.control.ControlJson;
+import io.meterbase.control.json.ControlJson;
 import io.meterbase.core.auth.Principal;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -35,8 +35,8 @@ final class SessionRoutes {
             Requests.operator(ctx, api.registry());
             JsonNode b = body(ctx);
             long customer = b.path("customer").asLong(0);
-            if (customer != 0) {
-                api.registry().customer(customer).orElseThrow(() -> ApiException.notFound("no customer " + customer));
+            if (customer != 0 && api.registry().customer(customer).isEmpty()) {
+                throw ApiException.notFound("no customer " + customer);
             }
             try {
                 Accounts.Account a = accounts.put(

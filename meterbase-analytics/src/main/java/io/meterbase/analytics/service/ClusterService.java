@@ -2,7 +2,7 @@ package io.meterbase.analytics.service;
 
 import io.meterbase.analytics.cluster.Clusters;
 import io.meterbase.analytics.cluster.LoadProfile;
-import io.meterbase.control.ControlJson;
+import io.meterbase.control.json.ControlJson;
 import io.meterbase.core.store.MetadataStore;
 import java.time.Clock;
 import java.time.Instant;

@@ -1,7 +1,7 @@
 package io.meterbase.analytics.service;
 
 import io.meterbase.analytics.forecast.FleetForecaster;
-import io.meterbase.control.ControlJson;
+import io.meterbase.control.json.ControlJson;
 import io.meterbase.core.query.Commodity;
 import io.meterbase.core.store.MetadataStore;
 import java.time.Clock;

@@ -2,9 +2,9 @@ package io.meterbase.analytics.service;
 
 import io.meterbase.analytics.forecast.FleetForecaster;
 import io.meterbase.analytics.incident.LeakDetector;
-import io.meterbase.control.ControlJson;
 import io.meterbase.control.alarm.AlarmService;
 import io.meterbase.control.alarm.Severity;
+import io.meterbase.control.json.ControlJson;
 import io.meterbase.core.energy.CounterStep;
 import io.meterbase.core.energy.EnergyRules;
 import io.meterbase.core.model.Accumulation;

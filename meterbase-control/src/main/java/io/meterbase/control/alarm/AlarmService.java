@@ -1,6 +1,6 @@
 package io.meterbase.control.alarm;
 
-import io.meterbase.control.ControlJson;
+import io.meterbase.control.json.ControlJson;
 import io.meterbase.core.ingest.LiveState;
 import io.meterbase.core.model.Channel;
 import io.meterbase.core.model.Device;

@@ -1,6 +1,6 @@
 package io.meterbase.control.alarm;
 
-import io.meterbase.control.ControlJson;
+import io.meterbase.control.json.ControlJson;
 import io.meterbase.core.store.MetadataStore;
 import java.net.URI;
 import java.net.http.HttpClient;

@@ -1,6 +1,6 @@
 package io.meterbase.control.command;
 
-import io.meterbase.control.ControlJson;
+import io.meterbase.control.json.ControlJson;
 import io.meterbase.core.auth.CommandSignature;
 import io.meterbase.core.device.CommandPush;
 import io.meterbase.core.device.UnsupportedCommandException;

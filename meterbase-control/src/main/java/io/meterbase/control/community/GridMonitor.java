@@ -1,6 +1,6 @@
 package io.meterbase.control.community;
 
-import io.meterbase.control.ControlJson;
+import io.meterbase.control.json.ControlJson;
 import io.meterbase.control.tariff.Biller;
 import io.meterbase.control.tariff.CustomerGroups;
 import io.meterbase.core.query.Commodity;

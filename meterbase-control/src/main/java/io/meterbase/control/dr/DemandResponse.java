@@ -1,8 +1,8 @@
 package io.meterbase.control.dr;
 
-import io.meterbase.control.ControlJson;
 import io.meterbase.control.command.CommandService;
 import io.meterbase.control.command.CommandType;
+import io.meterbase.control.json.ControlJson;
 import io.meterbase.core.model.Device;
 import io.meterbase.core.model.Site;
 import io.meterbase.core.query.ConsumptionService;
@@ -142,7 +142,9 @@ public final class DemandResponse {
     // ---- events
 
     public Event createEvent(String programId, Instant start, Instant end, Double targetReductionKw) {
-        program(programId).orElseThrow(() -> new IllegalArgumentException("no program " + programId));
+        if (program(programId).isEmpty()) {
+            throw new IllegalArgumentException("no program " + programId);
+        }
         if (!end.isAfter(clock.instant())) {
             throw new IllegalArgumentException("the event would already be over");
         }

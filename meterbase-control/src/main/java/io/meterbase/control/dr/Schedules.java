@@ -1,8 +1,8 @@
 package io.meterbase.control.dr;
 
-import io.meterbase.control.ControlJson;
 import io.meterbase.control.command.CommandService;
 import io.meterbase.control.command.CommandType;
+import io.meterbase.control.json.ControlJson;
 import io.meterbase.core.model.Category;
 import io.meterbase.core.model.Device;
 import io.meterbase.core.model.Site;

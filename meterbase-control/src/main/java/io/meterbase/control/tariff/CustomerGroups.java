@@ -1,6 +1,6 @@
 package io.meterbase.control.tariff;
 
-import io.meterbase.control.ControlJson;
+import io.meterbase.control.json.ControlJson;
 import io.meterbase.core.store.MetadataStore;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;

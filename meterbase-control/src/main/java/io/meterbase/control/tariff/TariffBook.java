@@ -1,7 +1,7 @@
 package io.meterbase.control.tariff;
 
 import com.fasterxml.jackson.core.type.TypeReference;
-import io.meterbase.control.ControlJson;
+import io.meterbase.control.json.ControlJson;
 import io.meterbase.core.query.Commodity;
 import io.meterbase.core.store.MetadataStore;
 import java.math.BigDecimal;
@@ -99,7 +99,9 @@ public final class TariffBook {
 
     /** Posts dynamic prices; a price at the same time as an earlier one replaces it. */
     public synchronized int postPrices(String tariffId, List<PricePoint> points) {
-        get(tariffId).orElseThrow(() -> new IllegalArgumentException("no tariff " + tariffId));
+        if (get(tariffId).isEmpty()) {
+            throw new IllegalArgumentException("no tariff " + tariffId);
+        }
         NavigableMap<Long, BigDecimal> series = prices.computeIfAbsent(tariffId, k -> new TreeMap<>());
         Map<LocalDate, List<PricePoint>> byDay = new TreeMap<>();
         for (PricePoint p : points) {

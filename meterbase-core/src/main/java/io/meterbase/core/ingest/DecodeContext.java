@@ -1,6 +1,7 @@
 package io.meterbase.core.ingest;
 
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What a transport knows about a payload besides its bytes: the device it came from when the channel says so (an
@@ -8,13 +9,13 @@ import java.util.Map;
  * ms), which gives relative and missing times their meaning, and other named fields (the levels a topic pattern
  * binds, such as emonhub's input name, and the topic itself as {@code topic}).
  */
-public record DecodeContext(String deviceRef, long receivedAt, Map<String, String> fields) {
+public record DecodeContext(@Nullable String deviceRef, long receivedAt, Map<String, String> fields) {
 
     public DecodeContext {
         fields = Map.copyOf(fields);
     }
 
-    public DecodeContext(String deviceRef, long receivedAt) {
+    public DecodeContext(@Nullable String deviceRef, long receivedAt) {
         this(deviceRef, receivedAt, Map.of());
     }
 
@@ -23,7 +24,7 @@ public record DecodeContext(String deviceRef, long receivedAt, Map<String, Strin
     }
 
     /** A field the transport supplied, or null. */
-    public String field(String name) {
+    public @Nullable String field(String name) {
         return fields.get(name);
     }
 }

@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,7 +22,7 @@ public final class DiskGuard {
     private final List<Path> paths;
     private final long minFreeBytes;
     private final long resumeBytes;
-    private volatile String refusal;
+    private volatile @Nullable String refusal;
     private volatile long freeBytes = Long.MAX_VALUE;
 
     public DiskGuard(List<Path> paths, long minFreeBytes) {

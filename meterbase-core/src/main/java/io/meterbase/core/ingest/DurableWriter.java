@@ -15,6 +15,7 @@ import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -23,6 +24,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -103,7 +105,7 @@ public final class DurableWriter implements AutoCloseable {
     private final Clock clock;
     private final BlockingQueue<Submission> queue = new LinkedBlockingQueue<>();
     /** A submission taken from the queue that waits for the next commit (set by the writer thread only). */
-    private final AtomicReference<Submission> carried = new AtomicReference<>();
+    private final AtomicReference<@Nullable Submission> carried = new AtomicReference<>();
     /** The earliest deadline among the submissions of the batch being gathered (writer thread only). */
     private long batchDeadline;
 
@@ -113,10 +115,10 @@ public final class DurableWriter implements AutoCloseable {
     private volatile State state = State.NEW;
     private volatile long drainDeadline;
     private volatile String lastError = "";
-    private volatile Instant lastFailureAt;
+    private volatile @Nullable Instant lastFailureAt;
     private volatile boolean commitFailing;
     private volatile boolean rollupFailing;
-    private Thread thread;
+    private @Nullable Thread thread;
     private boolean uncertain;
     private boolean recoveryPending;
     private long flushNanos;
@@ -534,12 +536,13 @@ public final class DurableWriter implements AutoCloseable {
             state = State.CLOSING;
         }
         Duration bound = settings.drainOnClose().plus(settings.answerWithin());
+        Thread running = Objects.requireNonNull(thread, "a started writer has its thread");
         try {
-            thread.join(bound);
+            running.join(bound);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        if (thread.isAlive()) {
+        if (running.isAlive()) {
             LOG.warn("The store did not finish its last write within {}; stopping without it", bound);
             refuseQueued("the server stopped before these readings were stored; send them again");
         }

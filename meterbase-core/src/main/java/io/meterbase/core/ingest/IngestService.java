@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -162,7 +163,7 @@ public final class IngestService {
      * source and reason (beyond it, and while the disk is low, it is only counted). The future completes when the
      * record is durable or was not to be kept; it never fails: the refusal is answered either way.
      */
-    public CompletableFuture<Void> reject(Origin origin, RejectReason reason, String detail, String payload) {
+    public CompletableFuture<Void> reject(Origin origin, RejectReason reason, String detail, @Nullable String payload) {
         metrics.rejected(reason, 1);
         if (!quota.admit(origin, reason.key())) {
             metrics.quarantineCounted(1);

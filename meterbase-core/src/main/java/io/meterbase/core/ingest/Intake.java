@@ -13,6 +13,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -81,8 +82,7 @@ public final class Intake {
             // the registry or the store failed: never an acknowledgement
             LOG.warn(
                     "An input of {} could not be handled; it is not acknowledged: {}", origin.describe(), e.toString());
-            return CompletableFuture.completedFuture(
-                    new IntakeResult.NotStored("not stored: " + e.getMessage(), 5, false));
+            return CompletableFuture.completedFuture(new IntakeResult.NotStored("not stored: " + e, 5, false));
         }
     }
 
@@ -96,7 +96,7 @@ public final class Intake {
         try {
             message = routed.get().decoder().decode(payload, routed.get().context());
         } catch (DecodeException e) {
-            return refuse(origin, RejectReason.MALFORMED_PAYLOAD, e.getMessage(), payload);
+            return refuse(origin, RejectReason.MALFORMED_PAYLOAD, String.valueOf(e.getMessage()), payload);
         }
         long customer = origin.customerId();
         Instant now = clock.instant();
@@ -152,7 +152,8 @@ public final class Intake {
      *
      * @param payload the input's bytes as far as they were read, or null
      */
-    public CompletableFuture<IntakeResult> refuse(Origin origin, RejectReason reason, String detail, byte[] payload) {
+    public CompletableFuture<IntakeResult> refuse(
+            Origin origin, RejectReason reason, String detail, byte @Nullable [] payload) {
         IntakeResult refused = new IntakeResult.Refused(reason, detail);
         return ingest.reject(origin, reason, detail, quarantined(payload)).handle((done, error) -> refused);
     }
@@ -163,7 +164,7 @@ public final class Intake {
      * does, with the first part of the payload read from {@code head} (null when nothing is to be kept).
      */
     public CompletableFuture<IntakeResult> refuseUnauthenticated(
-            Origin origin, RejectReason reason, String detail, Supplier<byte[]> head) {
+            Origin origin, RejectReason reason, String detail, Supplier<byte @Nullable []> head) {
         try {
             ingest.admitUnauthenticated(origin);
         } catch (RateLimitedException e) {
@@ -173,7 +174,7 @@ public final class Intake {
     }
 
     /** The text kept of a refused payload: its first {@link QuarantineEntry#MAX_PAYLOAD_CHARS} bytes. */
-    static String quarantined(byte[] payload) {
+    static @Nullable String quarantined(byte @Nullable [] payload) {
         if (payload == null) {
             return null;
         }
@@ -191,7 +192,7 @@ public final class Intake {
     }
 
     /** The fields of a submission that names its device, e.g. a CoAP upload under a device's DTLS identity. */
-    public static Map<String, String> device(String deviceRef) {
+    public static Map<String, String> device(@Nullable String deviceRef) {
         Map<String, String> fields = new HashMap<>();
         if (deviceRef != null) {
             fields.put("device", deviceRef);

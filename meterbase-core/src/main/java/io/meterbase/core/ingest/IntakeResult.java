@@ -37,10 +37,10 @@ public sealed interface IntakeResult {
             e = e.getCause();
         }
         if (e instanceof OverloadedException o) {
-            return new NotStored(o.getMessage(), o.retryAfterSeconds(), false);
+            return new NotStored(String.valueOf(o.getMessage()), o.retryAfterSeconds(), false);
         }
         if (e instanceof RateLimitedException r) {
-            return new NotStored(r.getMessage(), r.retryAfterSeconds(), true);
+            return new NotStored(String.valueOf(r.getMessage()), r.retryAfterSeconds(), true);
         }
         return new NotStored(
                 "the store could not make the readings durable; nothing was acknowledged, send them again", 5, false);

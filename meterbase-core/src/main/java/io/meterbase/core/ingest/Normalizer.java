@@ -1,5 +1,7 @@
 package io.meterbase.core.ingest;
 
+import static java.util.Objects.requireNonNull;
+
 import io.meterbase.core.model.Accumulation;
 import io.meterbase.core.model.Category;
 import io.meterbase.core.model.Channel;
@@ -22,6 +24,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Resolves the identity of every reading of an upload (device, channel), converts it to the canonical unit of its
@@ -94,9 +97,11 @@ public final class Normalizer {
         List<QuarantineEntry> quarantine = new ArrayList<>();
         String described = null;
         for (Slot s : slots) {
-            Outcome refusal = s.outcome != null ? s.outcome : s.plan.refusal;
+            // a reading without an outcome of its own has a plan; a plan without a refusal has its channel
+            Outcome refusal = s.outcome != null ? s.outcome : requireNonNull(s.plan).refusal;
             if (refusal == null) {
-                accepted.add(new Reading(s.plan.channel.id(), s.raw.timestamp(), s.value, Quality.GOOD));
+                Channel channel = requireNonNull(requireNonNull(s.plan).channel);
+                accepted.add(new Reading(channel.id(), s.raw.timestamp(), s.value, Quality.GOOD));
                 continue;
             }
             String ref = nodes.get(s.node).ref();
@@ -234,7 +239,9 @@ public final class Normalizer {
         if (plan.refusal != null) {
             return;
         }
-        Quantity quantity = plan.quantity;
+        // a plan that is not refused is resolved: its quantity, unit and kind are known
+        Quantity quantity = requireNonNull(plan.quantity);
+        Unit unit = requireNonNull(plan.unit);
         if (!Double.isFinite(raw.value())) {
             slot.outcome = new Outcome(RejectReason.NOT_FINITE, "value is " + raw.value());
             return;
@@ -253,9 +260,8 @@ public final class Normalizer {
                             + settings.retention().toDays() + " days");
             return;
         }
-        double value = plan.unit == quantity.canonicalUnit()
-                ? raw.value()
-                : plan.unit.convert(raw.value(), quantity.canonicalUnit());
+        double value =
+                unit == quantity.canonicalUnit() ? raw.value() : unit.convert(raw.value(), quantity.canonicalUnit());
         if (value < plan.min || value > plan.max) {
             slot.outcome = new Outcome(
                     RejectReason.OUT_OF_RANGE,
@@ -316,8 +322,8 @@ public final class Normalizer {
                     "channel '" + channel.name() + "' holds "
                             + channel.quantity().key() + " ("
                             + channel.accumulation().name().toLowerCase(Locale.ROOT) + "), not "
-                            + plan.quantity.key() + " ("
-                            + plan.accumulation.name().toLowerCase(Locale.ROOT) + ")");
+                            + requireNonNull(plan.quantity).key() + " ("
+                            + requireNonNull(plan.accumulation).name().toLowerCase(Locale.ROOT) + ")");
             return;
         }
         plan.channel = channel;
@@ -371,8 +377,13 @@ public final class Normalizer {
         final int node;
         final int index;
         final RawReading raw;
+
+        @Nullable
         Plan plan;
+
         double value;
+
+        @Nullable
         Outcome outcome;
 
         Slot(int node, int index, RawReading raw) {
@@ -385,21 +396,25 @@ public final class Normalizer {
     /** A resolved combination; its channel is created only for valid values, so refused input creates none. */
     private static final class Plan {
         final long deviceId;
-        final String channelName;
-        final Quantity quantity;
-        final Unit unit;
-        final Accumulation accumulation;
+        final @Nullable String channelName;
+        final @Nullable Quantity quantity;
+        final @Nullable Unit unit;
+        final @Nullable Accumulation accumulation;
         final double min;
         final double max;
+
+        @Nullable
         Channel channel;
+
+        @Nullable
         Outcome refusal;
 
         Plan(
                 long deviceId,
-                String channelName,
-                Quantity quantity,
-                Unit unit,
-                Accumulation accumulation,
+                @Nullable String channelName,
+                @Nullable Quantity quantity,
+                @Nullable Unit unit,
+                @Nullable Accumulation accumulation,
                 double min,
                 double max) {
             this.deviceId = deviceId;
@@ -419,7 +434,7 @@ public final class Normalizer {
     }
 
     /** Parses a payload's accumulation word; null text gives the quantity's default, an unknown word null. */
-    static Accumulation accumulation(String text, Quantity quantity) {
+    static @Nullable Accumulation accumulation(@Nullable String text, Quantity quantity) {
         if (text == null || text.isBlank()) {
             return quantity.defaultAccumulation();
         }

@@ -1,5 +1,7 @@
 package io.meterbase.core.ingest;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Where an input came from: its transport, the sender's address, and the customer and credential it authenticated
  * as ({@code 0} and {@code null} when it did not). Limits and quarantine quotas are kept by credential, customer or
@@ -11,7 +13,12 @@ package io.meterbase.core.ingest;
  * @param credential what authenticated it, e.g. {@code key/12} or {@code psk/3:plug-1}; null when nothing did
  * @param detail what else identifies the input, e.g. {@code POST /api/v1/upload} or an MQTT topic
  */
-public record Origin(String transport, String address, long customerId, String credential, String detail) {
+public record Origin(
+        String transport,
+        String address,
+        long customerId,
+        @Nullable String credential,
+        @Nullable String detail) {
 
     /** An input whose sender did not authenticate. */
     public static Origin anonymous(String transport, String address, String detail) {

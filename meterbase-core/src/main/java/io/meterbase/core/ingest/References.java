@@ -1,5 +1,7 @@
 package io.meterbase.core.ingest;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * What senders may call their gateways, devices and channels, and what display names may hold. References end up
  * in MQTT topics, URLs, file names of exports and the pages, so they are kept to letters, digits and
@@ -16,17 +18,17 @@ public final class References {
     private References() {}
 
     /** Why {@code ref} cannot name a gateway or device ({@code what} says which), or null when it can. */
-    public static String problem(String what, String ref) {
+    public static @Nullable String problem(String what, @Nullable String ref) {
         return check(what, ref, false);
     }
 
     /** Why {@code name} cannot name a channel, or null when it can. */
-    public static String channelProblem(String name) {
+    public static @Nullable String channelProblem(@Nullable String name) {
         return check("channel", name, true);
     }
 
     /** Why {@code name} cannot be shown as a device's name, or null when it can (null names are fine). */
-    public static String nameProblem(String name) {
+    public static @Nullable String nameProblem(@Nullable String name) {
         if (name == null) {
             return null;
         }
@@ -44,7 +46,7 @@ public final class References {
         return null;
     }
 
-    private static String check(String what, String ref, boolean channel) {
+    private static @Nullable String check(String what, @Nullable String ref, boolean channel) {
         if (ref == null || ref.isBlank()) {
             return what + " reference is empty";
         }

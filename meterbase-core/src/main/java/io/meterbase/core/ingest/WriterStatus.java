@@ -1,6 +1,7 @@
 package io.meterbase.core.ingest;
 
 import java.time.Instant;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The durable writer as health checks see it: whether its last attempt to write failed (and why), readings waiting,
@@ -14,4 +15,4 @@ import java.time.Instant;
  * @param readingsPerSecond the measured drain rate
  */
 public record WriterStatus(
-        boolean failing, String lastError, Instant lastFailureAt, long pending, double readingsPerSecond) {}
+        boolean failing, String lastError, @Nullable Instant lastFailureAt, long pending, double readingsPerSecond) {}

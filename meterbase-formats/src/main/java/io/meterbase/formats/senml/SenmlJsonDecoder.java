@@ -6,8 +6,8 @@ import io.meterbase.core.ingest.DecodeException;
 import io.meterbase.core.ingest.MessageDecoder;
 import io.meterbase.core.ingest.PayloadDecoder;
 import io.meterbase.core.ingest.Upload;
-import io.meterbase.formats.JsonPayloads;
 import io.meterbase.formats.json.MeterbaseJsonDecoder;
+import io.meterbase.formats.support.JsonPayloads;
 import java.util.List;
 
 /** SenML in JSON ({@code application/senml+json}, RFC 8428). */

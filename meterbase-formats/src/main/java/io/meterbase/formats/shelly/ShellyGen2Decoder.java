@@ -8,7 +8,7 @@ import io.meterbase.core.ingest.NodeReport;
 import io.meterbase.core.ingest.PayloadDecoder;
 import io.meterbase.core.ingest.RawReading;
 import io.meterbase.core.ingest.Upload;
-import io.meterbase.formats.JsonPayloads;
+import io.meterbase.formats.support.JsonPayloads;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

@@ -6,7 +6,7 @@ import io.meterbase.core.ingest.DecodeContext;
 import io.meterbase.core.ingest.DecodeException;
 import io.meterbase.core.ingest.DeviceMessage;
 import io.meterbase.core.ingest.MessageDecoder;
-import io.meterbase.formats.JsonPayloads;
+import io.meterbase.formats.support.JsonPayloads;
 import java.util.List;
 
 /**

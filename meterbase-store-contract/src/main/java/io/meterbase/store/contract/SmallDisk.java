@@ -7,6 +7,8 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A small tmpfs mounted for a disk-full test, with a filler file that takes its free space away and gives it back.
@@ -16,6 +18,8 @@ public final class SmallDisk implements AutoCloseable {
 
     private final Path mount;
     private final Path filler;
+
+    private static final Logger LOG = LoggerFactory.getLogger(SmallDisk.class);
 
     private SmallDisk(Path mount) {
         this.mount = mount;
@@ -28,7 +32,7 @@ public final class SmallDisk implements AutoCloseable {
         String refusal =
                 run(List.of("mount", "-t", "tmpfs", "-o", "size=" + megabytes + "m", "tmpfs", mount.toString()));
         if (refusal != null) {
-            System.err.println("disk-full test skipped: mounting a tmpfs was refused: " + refusal);
+            LOG.warn("disk-full test skipped: mounting a tmpfs was refused: {}", refusal);
             Assumptions.abort("mounting a tmpfs was refused (needs root): " + refusal);
         }
         return new SmallDisk(mount);
@@ -70,7 +74,7 @@ public final class SmallDisk implements AutoCloseable {
             refusal = "interrupted";
         }
         if (refusal != null) {
-            System.err.println("could not unmount " + mount + ": " + refusal);
+            LOG.warn("could not unmount {}: {}", mount, refusal);
         }
     }
 

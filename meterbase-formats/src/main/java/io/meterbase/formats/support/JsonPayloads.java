@@ -1,4 +1,4 @@
-package io.meterbase.formats;
+package io.meterbase.formats.support;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;

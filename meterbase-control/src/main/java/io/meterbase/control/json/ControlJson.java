@@ -1,4 +1,4 @@
-package io.meterbase.control;
+package io.meterbase.control.json;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
