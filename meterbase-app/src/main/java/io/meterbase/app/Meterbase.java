@@ -3,7 +3,9 @@ package io.meterbase.app;
 import io.meterbase.analytics.service.Analytics;
 import io.meterbase.control.Control;
 import io.meterbase.control.json.ControlJson;
+import io.meterbase.core.auth.AuthResult;
 import io.meterbase.core.auth.DevicePsk;
+import io.meterbase.core.auth.Principal;
 import io.meterbase.core.device.AlarmFeed;
 import io.meterbase.core.device.CommandOutbox;
 import io.meterbase.core.energy.ChannelInfo;
@@ -305,11 +307,16 @@ public final class Meterbase implements AutoCloseable {
     }
 
     private ExternalBroker connectExternal(MeterbaseConfig config, MqttContext context) {
-        var auth = registry.authenticate(config.string("mqtt.external.customer-key"));
-        if (auth.principal() == null || auth.principal().isOperator()) {
-            throw new IllegalArgumentException(
-                    "mqtt.external.customer-key: must be a customer's API key (" + auth.refusal() + ")");
-        }
+        Principal principal =
+                switch (registry.authenticate(config.string("mqtt.external.customer-key"))) {
+                    case AuthResult.Accepted a when !a.principal().isOperator() -> a.principal();
+                    case AuthResult.Accepted a ->
+                        throw new IllegalArgumentException(
+                                "mqtt.external.customer-key: must be a customer's API key, not an operator's");
+                    case AuthResult.Refused r ->
+                        throw new IllegalArgumentException(
+                                "mqtt.external.customer-key: must be a customer's API key (" + r.reason() + ")");
+                };
         return ExternalBroker.connect(
                 new ExternalBrokerSettings(
                         java.net.URI.create(config.string("mqtt.external.url")),
@@ -319,8 +326,8 @@ public final class Meterbase implements AutoCloseable {
                         config.string("mqtt.external.share-group"),
                         ExternalBrokerSettings.DEFAULT_TOPICS),
                 context,
-                auth.principal().customerId(),
-                auth.principal().keyId());
+                principal.customerId(),
+                principal.keyId());
     }
 
     private static Control startControl(

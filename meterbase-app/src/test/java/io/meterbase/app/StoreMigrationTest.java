@@ -87,7 +87,7 @@ class StoreMigrationTest {
                         .extracting(QuarantineEntry::reason)
                         .containsExactly("unit_mismatch");
                 AuthResult auth = new Registry(target, clock).authenticate(secret);
-                assertThat(auth.principal()).isNotNull();
+                assertThat(auth).isInstanceOf(AuthResult.Accepted.class);
 
                 assertThatThrownBy(() -> new StoreMigration(source, target, line -> {}).run())
                         .hasMessageContaining("not empty");

@@ -35,8 +35,14 @@ final class Accounts {
         }
     }
 
-    /** The outcome of a sign-in: the principal, or why not (and until when, when locked). */
-    record SignIn(Principal principal, String refusal, Instant lockedUntil) {}
+    /** The outcome of a sign-in: the principal, or why not, or until when the account is locked. */
+    sealed interface SignIn {
+        record SignedIn(Principal principal) implements SignIn {}
+
+        record Refused(String reason) implements SignIn {}
+
+        record Locked(String reason, Instant until) implements SignIn {}
+    }
 
     private final MetadataStore store;
     private final Clock clock;
@@ -70,16 +76,16 @@ final class Accounts {
         if (a == null) {
             // as slow as a wrong password, so that names cannot be probed by timing
             Passwords.verify(password == null ? "" : password, DUMMY);
-            return new SignIn(null, "wrong username or password", null);
+            return new SignIn.Refused("wrong username or password");
         }
         if (a.lockedUntil() != null && now.isBefore(a.lockedUntil())) {
-            return new SignIn(null, "too many wrong passwords: locked", a.lockedUntil());
+            return new SignIn.Locked("too many wrong passwords: locked", a.lockedUntil());
         }
         if (password != null && Passwords.verify(password, a.passwordHash())) {
             if (a.failures() > 0 || a.lockedUntil() != null) {
                 save(new Account(a.username(), a.role(), a.customer(), a.passwordHash(), 0, null));
             }
-            return new SignIn(a.principal(), null, null);
+            return new SignIn.SignedIn(a.principal());
         }
         int failures = a.failures() + 1;
         Instant locked = null;
@@ -89,8 +95,8 @@ final class Accounts {
         }
         save(new Account(a.username(), a.role(), a.customer(), a.passwordHash(), failures, locked));
         return locked == null
-                ? new SignIn(null, "wrong username or password", null)
-                : new SignIn(null, "too many wrong passwords: locked", locked);
+                ? new SignIn.Refused("wrong username or password")
+                : new SignIn.Locked("too many wrong passwords: locked", locked);
     }
 
     Optional<Account> get(String username) {

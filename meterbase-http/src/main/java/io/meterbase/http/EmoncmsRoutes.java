@@ -64,8 +64,9 @@ final class EmoncmsRoutes {
         }
         String presented = ctx.header("Authorization") != null ? Requests.presentedKey(ctx) : param(ctx, "apikey");
         AuthResult auth = api.registry().authenticate(presented);
-        if (auth.principal() == null || auth.principal().isOperator()) {
-            String why = auth.principal() == null ? auth.refusal() : "an operator key cannot post inputs";
+        if (!(auth instanceof AuthResult.Accepted accepted)
+                || accepted.principal().isOperator()) {
+            String why = auth instanceof AuthResult.Refused r ? r.reason() : "an operator key cannot post inputs";
             IntakeResult refused = api.intake()
                     .refuseUnauthenticated(origin, RejectReason.UNAUTHORIZED, why, () -> null)
                     .get();
@@ -80,7 +81,7 @@ final class EmoncmsRoutes {
         Map<String, String> fields = new HashMap<>();
         fields.put(EMONCMS_REQUEST, ctx.path().startsWith("/input/bulk") ? "bulk" : "post");
         IntakeResult result = api.intake()
-                .submit(Requests.origin(ctx, auth.principal()), Via.format(EMONCMS), request(ctx), fields)
+                .submit(Requests.origin(ctx, accepted.principal()), Via.format(EMONCMS), request(ctx), fields)
                 .get();
         switch (result) {
             case IntakeResult.Stored stored

@@ -45,14 +45,16 @@ final class Requests {
         if (known != null) {
             return known;
         }
-        AuthResult result = registry.authenticate(presentedKey(ctx));
-        if (result.principal() == null) {
-            ctx.header("WWW-Authenticate", "Bearer");
-            throw new ApiException(
-                    401, result.refusal().contains("revoked") ? "key_revoked" : "unauthorized", result.refusal());
+        switch (registry.authenticate(presentedKey(ctx))) {
+            case AuthResult.Accepted a -> {
+                ctx.attribute(PRINCIPAL, a.principal());
+                return a.principal();
+            }
+            case AuthResult.Refused r -> {
+                ctx.header("WWW-Authenticate", "Bearer");
+                throw new ApiException(401, r.revoked() ? "key_revoked" : "unauthorized", r.reason());
+            }
         }
-        ctx.attribute(PRINCIPAL, result.principal());
-        return result.principal();
     }
 
     static Principal operator(Context ctx, Registry registry) {

@@ -49,19 +49,20 @@ final class SessionRoutes {
         app.post("/api/v1/session", ctx -> {
             JsonNode b = body(ctx);
             String username = b.path("username").asText("");
-            Accounts.SignIn in = accounts.signIn(username, b.path("password").asText(null));
-            if (in.principal() == null) {
-                if (in.lockedUntil() != null) {
-                    long wait = Math.max(
-                            1,
-                            Duration.between(api.clock().instant(), in.lockedUntil())
-                                    .toSeconds());
-                    ctx.header("Retry-After", String.valueOf(wait));
-                    throw new ApiException(429, "locked", in.refusal() + " for " + wait + " s more");
-                }
-                throw new ApiException(401, "unauthorized", in.refusal());
-            }
-            Sessions.Session s = sessions.start(in.principal(), username.trim().toLowerCase(java.util.Locale.ROOT));
+            Principal principal =
+                    switch (accounts.signIn(username, b.path("password").asText(null))) {
+                        case Accounts.SignIn.SignedIn in -> in.principal();
+                        case Accounts.SignIn.Refused in -> throw new ApiException(401, "unauthorized", in.reason());
+                        case Accounts.SignIn.Locked in -> {
+                            long wait = Math.max(
+                                    1,
+                                    Duration.between(api.clock().instant(), in.until())
+                                            .toSeconds());
+                            ctx.header("Retry-After", String.valueOf(wait));
+                            throw new ApiException(429, "locked", in.reason() + " for " + wait + " s more");
+                        }
+                    };
+            Sessions.Session s = sessions.start(principal, username.trim().toLowerCase(java.util.Locale.ROOT));
             ctx.header(
                     "Set-Cookie",
                     Sessions.COOKIE + "=" + s.id() + "; Path=/; Max-Age=" + Sessions.LONGEST.toSeconds()

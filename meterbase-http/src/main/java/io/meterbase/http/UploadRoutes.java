@@ -41,13 +41,12 @@ final class UploadRoutes {
     private void upload(Context ctx) throws Exception {
         Origin origin = Requests.origin(ctx);
         AuthResult auth = api.registry().authenticate(Requests.presentedKey(ctx));
-        if (auth.principal() == null) {
-            boolean revoked = auth.refusal().contains("revoked");
+        if (auth instanceof AuthResult.Refused r) {
             IntakeResult refused = api.intake()
                     .refuseUnauthenticated(
                             origin,
-                            revoked ? RejectReason.KEY_REVOKED : RejectReason.UNAUTHORIZED,
-                            auth.refusal(),
+                            r.revoked() ? RejectReason.KEY_REVOKED : RejectReason.UNAUTHORIZED,
+                            r.reason(),
                             () -> Requests.readHead(ctx, QuarantineEntry.MAX_PAYLOAD_CHARS))
                     .get();
             if (refused instanceof IntakeResult.NotStored limited) {
@@ -55,9 +54,9 @@ final class UploadRoutes {
                 throw new ApiException(429, "rate_limited", "too many requests without a valid key from this address");
             }
             ctx.header("WWW-Authenticate", "Bearer");
-            throw new ApiException(401, revoked ? "key_revoked" : "unauthorized", auth.refusal());
+            throw new ApiException(401, r.revoked() ? "key_revoked" : "unauthorized", r.reason());
         }
-        Principal principal = auth.principal();
+        Principal principal = ((AuthResult.Accepted) auth).principal();
         if (principal.isOperator()) {
             throw ApiException.forbidden("uploads are sent with the customer's key, not an operator key");
         }

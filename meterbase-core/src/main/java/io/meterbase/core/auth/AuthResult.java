@@ -1,19 +1,23 @@
 package io.meterbase.core.auth;
 
-import java.util.Optional;
+/** The outcome of checking a presented key: who it authenticates, or why it was refused. */
+public sealed interface AuthResult {
 
-/** The outcome of checking a presented key: the principal, or why it was refused. */
-public record AuthResult(Principal principal, String refusal) {
+    /** The key is valid: it acts as {@code principal}. */
+    record Accepted(Principal principal) implements AuthResult {}
 
-    public static AuthResult ok(Principal principal) {
-        return new AuthResult(principal, null);
+    /** The key is missing, unknown or revoked ({@code revoked} says which refusals a new key would fix). */
+    record Refused(String reason, boolean revoked) implements AuthResult {}
+
+    static AuthResult accepted(Principal principal) {
+        return new Accepted(principal);
     }
 
-    public static AuthResult refused(String reason) {
-        return new AuthResult(null, reason);
+    static AuthResult refused(String reason) {
+        return new Refused(reason, false);
     }
 
-    public Optional<Principal> asOptional() {
-        return Optional.ofNullable(principal);
+    static AuthResult revoked(String reason) {
+        return new Refused(reason, true);
     }
 }

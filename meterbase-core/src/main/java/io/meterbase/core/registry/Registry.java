@@ -559,9 +559,9 @@ public final class Registry {
             return AuthResult.refused("unknown API key");
         }
         if (key.revoked()) {
-            return AuthResult.refused("API key revoked");
+            return AuthResult.revoked("API key revoked");
         }
-        return AuthResult.ok(new Principal(key.role(), key.customerId(), key.id()));
+        return AuthResult.accepted(new Principal(key.role(), key.customerId(), key.id()));
     }
 
     /** A key with its secret, as returned once at creation. */

@@ -25,6 +25,7 @@ import com.hivemq.extension.sdk.api.parameter.ExtensionStopOutput;
 import com.hivemq.extension.sdk.api.services.Services;
 import com.hivemq.extension.sdk.api.services.builder.Builders;
 import io.meterbase.core.auth.AuthResult;
+import io.meterbase.core.auth.Principal;
 import io.meterbase.core.ingest.IntakeResult;
 import io.meterbase.core.ingest.Origin;
 import io.meterbase.core.ingest.RejectReason;
@@ -125,10 +126,15 @@ final class MeterbaseMqttExtension implements ExtensionMain {
         byte[] bytes = new byte[Math.min(pw.remaining(), 1024)];
         pw.get(bytes);
         AuthResult auth = context.registry().authenticate(new String(bytes, StandardCharsets.UTF_8));
-        if (auth.principal() == null || auth.principal().isOperator()) {
-            refuse(out, origin, auth.principal() == null ? auth.refusal() : "an operator key cannot connect devices");
+        if (!(auth instanceof AuthResult.Accepted accepted)
+                || accepted.principal().isOperator()) {
+            refuse(
+                    out,
+                    origin,
+                    auth instanceof AuthResult.Refused r ? r.reason() : "an operator key cannot connect devices");
             return;
         }
+        Principal principal = accepted.principal();
         var granted = out.getDefaultPermissions();
         for (String filter : permissions.publishFilters(user.get())) {
             granted.add(permission(filter, TopicPermission.MqttActivity.PUBLISH));
@@ -137,12 +143,11 @@ final class MeterbaseMqttExtension implements ExtensionMain {
             granted.add(permission(filter, TopicPermission.MqttActivity.SUBSCRIBE));
         }
         granted.add(permission(
-                MqttAlarmPublisher.topicFilter(auth.principal().customerId()), TopicPermission.MqttActivity.SUBSCRIBE));
+                MqttAlarmPublisher.topicFilter(principal.customerId()), TopicPermission.MqttActivity.SUBSCRIBE));
         granted.setDefaultBehaviour(DefaultAuthorizationBehaviour.DENY);
         boolean mqtt5 = in.getConnectionInformation().getMqttVersion() == MqttVersion.V_5;
         String token = Long.toString(tokens.incrementAndGet());
-        Session session =
-                new Session(auth.principal().customerId(), auth.principal().keyId(), user.get(), address, mqtt5, token);
+        Session session = new Session(principal.customerId(), principal.keyId(), user.get(), address, mqtt5, token);
         in.getConnectionInformation().getConnectionAttributeStore().putAsString(TOKEN, token);
         sessionsByToken.put(token, session);
         sessions.put(clientId, session);
