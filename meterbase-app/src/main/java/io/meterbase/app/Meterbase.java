@@ -64,9 +64,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -232,20 +234,26 @@ public final class Meterbase implements AutoCloseable {
         }
     }
 
+    /** The stores Meterbase can run on, by the name {@code store} gives; adding one is one entry. */
+    private static final Map<String, Function<MeterbaseConfig, Store>> STORES = new TreeMap<>(Map.of(
+            "duckdb",
+            config -> DuckDbStore.open(new DuckDbOptions(
+                    config.dataDir(),
+                    config.string("store.duckdb.memory-limit"),
+                    config.integer("store.duckdb.threads", 1, 64),
+                    4,
+                    config.string("store.duckdb.checkpoint-threshold"))),
+            "postgres",
+            config -> PostgresStore.open(postgresOptions(config))));
+
     /** The store the configuration names: the embedded DuckDB store or PostgreSQL. */
     static Store openStore(MeterbaseConfig config) {
-        return switch (config.string("store")) {
-            case "duckdb" ->
-                DuckDbStore.open(new DuckDbOptions(
-                        config.dataDir(),
-                        config.string("store.duckdb.memory-limit"),
-                        config.integer("store.duckdb.threads", 1, 64),
-                        4,
-                        config.string("store.duckdb.checkpoint-threshold")));
-            case "postgres" -> PostgresStore.open(postgresOptions(config));
-            default ->
-                throw new IllegalArgumentException("store: must be duckdb or postgres, was " + config.string("store"));
-        };
+        Function<MeterbaseConfig, Store> open = STORES.get(config.string("store"));
+        if (open == null) {
+            throw new IllegalArgumentException(
+                    "store: must be one of " + STORES.keySet() + ", was " + config.string("store"));
+        }
+        return open.apply(config);
     }
 
     static PostgresOptions postgresOptions(MeterbaseConfig config) {
