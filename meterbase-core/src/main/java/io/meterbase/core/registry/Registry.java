@@ -307,6 +307,8 @@ public final class Registry {
         synchronized (this) {
             requireCustomer(customerId);
             List<Device> created = new ArrayList<>();
+            // a ref named twice in one call is one device: the first mention creates it
+            Map<String, Device> createdByKey = new HashMap<>();
             for (NewDevice n : nodes) {
                 String key = customerId + "/" + n.ref();
                 Device d = devicesByRef.get(key);
@@ -316,6 +318,9 @@ public final class Registry {
                         d = pending.value();
                         registration.waitFor(pending.ticket());
                     }
+                }
+                if (d == null) {
+                    d = createdByKey.get(key);
                 }
                 if (d == null) {
                     d = new Device(
@@ -328,6 +333,7 @@ public final class Registry {
                             n.type(),
                             n.category());
                     created.add(d);
+                    createdByKey.put(key, d);
                 }
                 out.add(d);
             }
