@@ -4,6 +4,7 @@ import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.meterbase.core.auth.AuthResult;
 import io.meterbase.core.ingest.IngestReport;
+import io.meterbase.core.ingest.Intake;
 import io.meterbase.core.ingest.IntakeResult;
 import io.meterbase.core.ingest.Origin;
 import io.meterbase.core.ingest.RejectReason;
@@ -67,9 +68,8 @@ final class EmoncmsRoutes {
         if (!(auth instanceof AuthResult.Accepted accepted)
                 || accepted.principal().isOperator()) {
             String why = auth instanceof AuthResult.Refused r ? r.reason() : "an operator key cannot post inputs";
-            IntakeResult refused = api.intake()
-                    .refuseUnauthenticated(origin, RejectReason.UNAUTHORIZED, why, () -> null)
-                    .get();
+            IntakeResult refused = Intake.await(
+                    api.intake().refuseUnauthenticated(origin, RejectReason.UNAUTHORIZED, why, () -> null));
             if (refused instanceof IntakeResult.NotStored limited) {
                 ctx.header("Retry-After", String.valueOf(limited.retryAfterSeconds()));
                 ctx.status(429).result("Error: too many requests without a valid key from this address");
@@ -80,9 +80,8 @@ final class EmoncmsRoutes {
         }
         Map<String, String> fields = new HashMap<>();
         fields.put(EMONCMS_REQUEST, ctx.path().startsWith("/input/bulk") ? "bulk" : "post");
-        IntakeResult result = api.intake()
-                .submit(Requests.origin(ctx, accepted.principal()), Via.format(EMONCMS), request(ctx), fields)
-                .get();
+        IntakeResult result = Intake.await(api.intake()
+                .submit(Requests.origin(ctx, accepted.principal()), Via.format(EMONCMS), request(ctx), fields));
         switch (result) {
             case IntakeResult.Stored stored
             when stored.report().accepted() == 0 && stored.report().rejected() > 0 -> {

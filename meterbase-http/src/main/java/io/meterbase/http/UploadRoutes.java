@@ -42,13 +42,12 @@ final class UploadRoutes {
         Origin origin = Requests.origin(ctx);
         AuthResult auth = api.registry().authenticate(Requests.presentedKey(ctx));
         if (auth instanceof AuthResult.Refused r) {
-            IntakeResult refused = api.intake()
+            IntakeResult refused = Intake.await(api.intake()
                     .refuseUnauthenticated(
                             origin,
                             r.revoked() ? RejectReason.KEY_REVOKED : RejectReason.UNAUTHORIZED,
                             r.reason(),
-                            () -> Requests.readHead(ctx, QuarantineEntry.MAX_PAYLOAD_CHARS))
-                    .get();
+                            () -> Requests.readHead(ctx, QuarantineEntry.MAX_PAYLOAD_CHARS)));
             if (refused instanceof IntakeResult.NotStored limited) {
                 ctx.header("Retry-After", String.valueOf(limited.retryAfterSeconds()));
                 throw new ApiException(429, "rate_limited", "too many requests without a valid key from this address");
@@ -68,15 +67,12 @@ final class UploadRoutes {
         byte[] body = Requests.boundedBody(ctx, api.maxBodyBytes());
         if (body == null) {
             String detail = "the body exceeds " + api.maxBodyBytes() + " bytes";
-            api.intake()
-                    .refuse(sender, RejectReason.PAYLOAD_TOO_LARGE, detail, null)
-                    .get();
+            Intake.await(api.intake().refuse(sender, RejectReason.PAYLOAD_TOO_LARGE, detail, null));
             throw new ApiException(413, RejectReason.PAYLOAD_TOO_LARGE.key(), detail);
         }
         String format = ctx.queryParam("format") == null ? DEFAULT_FORMAT : ctx.queryParam("format");
-        IntakeResult result = api.intake()
-                .submit(sender, Via.format(format), body, Intake.device(ctx.queryParam("device")))
-                .get();
+        IntakeResult result = Intake.await(
+                api.intake().submit(sender, Via.format(format), body, Intake.device(ctx.queryParam("device"))));
         switch (result) {
             case IntakeResult.Stored stored -> {
                 IngestReport report = stored.report();

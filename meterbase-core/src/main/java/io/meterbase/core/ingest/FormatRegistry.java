@@ -82,8 +82,9 @@ public final class FormatRegistry {
         int best = -1;
         List<MessageDecoder> candidates = new ArrayList<>();
         Map<MessageDecoder, Map<String, String>> bindings = new HashMap<>();
+        String[] levels = TopicPattern.levels(topic);
         for (TopicEntry e : topics) {
-            Optional<Map<String, String>> bound = e.pattern().match(topic);
+            Optional<Map<String, String>> bound = e.pattern().match(levels);
             if (bound.isEmpty() || e.pattern().specificity() < best) {
                 continue;
             }

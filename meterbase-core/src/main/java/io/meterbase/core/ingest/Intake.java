@@ -10,6 +10,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
@@ -130,19 +131,29 @@ public final class Intake {
         } catch (OverloadedException | RateLimitedException e) {
             return CompletableFuture.completedFuture(IntakeResult.notStored(e));
         }
-        return stored.orTimeout(STORE_HANGS_AFTER.toSeconds(), TimeUnit.SECONDS).handle((report, error) -> {
-            if (error == null) {
-                return new IntakeResult.Stored(report, upload.sender());
-            }
-            if (error instanceof TimeoutException) {
-                return new IntakeResult.NotStored(
-                        "the store did not finish within " + STORE_HANGS_AFTER.toMinutes() + " min; nothing"
-                                + " was acknowledged, and sending again is safe (readings are stored once)",
-                        30,
-                        false);
-            }
-            return IntakeResult.notStored(error);
-        });
+        return stored.handle((report, error) ->
+                error == null ? new IntakeResult.Stored(report, upload.sender()) : IntakeResult.notStored(error));
+    }
+
+    /**
+     * Waits for a result, for transports that answer on the thread that asked. Only when the store hangs in the
+     * commit for {@link #STORE_HANGS_AFTER} is the sender told that nothing was acknowledged while the outcome is
+     * unknown (sending again is safe: readings are stored once). Transports that answer asynchronously have their
+     * own bound (the MQTT broker's) or none (a commit always ends, or the store fails it). No timer is set per
+     * submission.
+     */
+    public static IntakeResult await(CompletableFuture<IntakeResult> result) throws InterruptedException {
+        try {
+            return result.get(STORE_HANGS_AFTER.toSeconds(), TimeUnit.SECONDS);
+        } catch (TimeoutException e) {
+            return new IntakeResult.NotStored(
+                    "the store did not finish within " + STORE_HANGS_AFTER.toMinutes() + " min; nothing was"
+                            + " acknowledged, and sending again is safe (readings are stored once)",
+                    30,
+                    false);
+        } catch (ExecutionException e) {
+            return IntakeResult.notStored(e); // the intake's futures do not fail; kept total all the same
+        }
     }
 
     /**

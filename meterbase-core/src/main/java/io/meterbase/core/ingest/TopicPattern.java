@@ -59,7 +59,16 @@ public final class TopicPattern {
 
     /** The levels a topic binds, when it matches. */
     public Optional<Map<String, String>> match(String topic) {
-        String[] levels = topic.split("/", -1);
+        return match(levels(topic));
+    }
+
+    /** A topic's levels, split once for matching it against many patterns. */
+    public static String[] levels(String topic) {
+        return topic.split("/", -1);
+    }
+
+    /** The levels a topic (given as its {@link #levels}) binds, when it matches. */
+    public Optional<Map<String, String>> match(String[] levels) {
         if (levels.length < prefixes.length || !rest && levels.length != prefixes.length) {
             return Optional.empty();
         }

@@ -34,8 +34,9 @@ final class MqttPermissions {
 
     /** Whether a client named {@code user} may publish on {@code topic}. */
     boolean mayPublish(String user, String topic) {
+        String[] levels = TopicPattern.levels(topic);
         for (TopicPattern p : patterns) {
-            Optional<Map<String, String>> bound = p.match(topic);
+            Optional<Map<String, String>> bound = p.match(levels);
             if (bound.isPresent()
                     && (!p.namesDevice() || user.equals(bound.get().get("device")))) {
                 return true;
