@@ -24,6 +24,9 @@ public final class FormatRegistry {
 
     private final Map<String, MessageDecoder> decoders = new LinkedHashMap<>();
     private final List<TopicEntry> topics = new ArrayList<>();
+    /** The topic entries by their literal first level; those whose first level binds a name under "". */
+    private final Map<String, List<TopicEntry>> topicsByFirst = new HashMap<>();
+
     private final Map<String, List<MessageDecoder>> mediaTypes = new HashMap<>();
 
     public FormatRegistry register(MessageDecoder decoder) {
@@ -31,7 +34,12 @@ public final class FormatRegistry {
             throw new IllegalArgumentException("decoder: format " + decoder.format() + " is registered already");
         }
         for (String pattern : decoder.topics()) {
-            topics.add(new TopicEntry(TopicPattern.parse(pattern), decoder));
+            TopicEntry entry = new TopicEntry(TopicPattern.parse(pattern), decoder);
+            topics.add(entry);
+            String first = entry.pattern().firstLiteral();
+            topicsByFirst
+                    .computeIfAbsent(first == null ? "" : first, k -> new ArrayList<>())
+                    .add(entry);
         }
         for (String type : decoder.mediaTypes()) {
             mediaTypes.computeIfAbsent(mediaType(type), t -> new ArrayList<>()).add(decoder);
@@ -79,33 +87,68 @@ public final class FormatRegistry {
     }
 
     private Optional<Routed> byTopic(String topic, byte[] payload, DecodeContext context) {
-        int best = -1;
-        List<MessageDecoder> candidates = new ArrayList<>();
-        Map<MessageDecoder, Map<String, String>> bindings = new HashMap<>();
         String[] levels = TopicPattern.levels(topic);
-        for (TopicEntry e : topics) {
-            Optional<Map<String, String>> bound = e.pattern().match(levels);
-            if (bound.isEmpty() || e.pattern().specificity() < best) {
-                continue;
+        int best = -1;
+        List<TopicEntry> found = new ArrayList<>(2);
+        for (List<TopicEntry> entries :
+                List.of(topicsByFirst.getOrDefault(levels[0], List.of()), topicsByFirst.getOrDefault("", List.of()))) {
+            for (TopicEntry e : entries) {
+                int specificity = e.pattern().specificity();
+                if (specificity < best || !e.pattern().matches(levels)) {
+                    continue;
+                }
+                if (specificity > best) {
+                    best = specificity;
+                    found.clear();
+                }
+                found.add(e);
             }
-            if (e.pattern().specificity() > best) {
-                best = e.pattern().specificity();
-                candidates.clear();
-                bindings.clear();
-            }
-            if (bindings.putIfAbsent(e.decoder(), bound.get()) == null) {
+        }
+        if (found.isEmpty()) {
+            return Optional.empty();
+        }
+        List<MessageDecoder> candidates = new ArrayList<>(found.size());
+        for (TopicEntry e : registrationOrder(found)) {
+            if (!candidates.contains(e.decoder())) {
                 candidates.add(e.decoder());
             }
         }
-        if (candidates.isEmpty()) {
-            return Optional.empty();
-        }
         MessageDecoder chosen = pick(candidates, payload);
+        TopicPattern pattern = null;
+        for (TopicEntry e : found) {
+            if (e.decoder() == chosen) {
+                pattern = e.pattern();
+                break;
+            }
+        }
         Map<String, String> fields = new HashMap<>(context.fields());
-        fields.putAll(bindings.get(chosen));
+        fields.putAll(java.util.Objects.requireNonNull(pattern).match(levels).orElseThrow());
         fields.put("topic", topic);
         String device = fields.getOrDefault("device", context.deviceRef());
         return Optional.of(new Routed(chosen, new DecodeContext(device, context.receivedAt(), fields)));
+    }
+
+    /** Entries in the order their decoders were registered (the first registered decodes what none recognises). */
+    private List<TopicEntry> registrationOrder(List<TopicEntry> entries) {
+        if (entries.size() > 1) {
+            entries.sort(java.util.Comparator.comparingInt(e -> topics.indexOf(e)));
+        }
+        return entries;
+    }
+
+    /**
+     * The topic patterns that may match a topic (given as its {@link TopicPattern#levels}): those whose literal
+     * first level is the topic's, and those whose first level binds a name.
+     */
+    public List<TopicPattern> topicPatterns(String[] levels) {
+        List<TopicPattern> out = new ArrayList<>();
+        for (TopicEntry e : topicsByFirst.getOrDefault(levels[0], List.of())) {
+            out.add(e.pattern());
+        }
+        for (TopicEntry e : topicsByFirst.getOrDefault("", List.of())) {
+            out.add(e.pattern());
+        }
+        return out;
     }
 
     private static MessageDecoder pick(List<MessageDecoder> candidates, byte[] payload) {

@@ -3,6 +3,7 @@ package io.meterbase.core.ingest;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * An MQTT topic pattern that binds levels to names: its levels, separated by {@code /}, are literal
@@ -69,24 +70,49 @@ public final class TopicPattern {
 
     /** The levels a topic (given as its {@link #levels}) binds, when it matches. */
     public Optional<Map<String, String>> match(String[] levels) {
-        if (levels.length < prefixes.length || !rest && levels.length != prefixes.length) {
+        if (!matches(levels)) {
             return Optional.empty();
         }
         Map<String, String> bound = new HashMap<>();
         for (int i = 0; i < prefixes.length; i++) {
-            String level = levels[i];
-            if (names[i] == null) {
-                if (!level.equals(prefixes[i])) {
-                    return Optional.empty();
-                }
-            } else {
-                if (!level.startsWith(prefixes[i]) || level.length() == prefixes[i].length()) {
-                    return Optional.empty();
-                }
-                bound.put(names[i], level.substring(prefixes[i].length()));
+            if (names[i] != null) {
+                bound.put(names[i], levels[i].substring(prefixes[i].length()));
             }
         }
         return Optional.of(bound);
+    }
+
+    /** Whether a topic (given as its {@link #levels}) matches; allocates nothing. */
+    public boolean matches(String[] levels) {
+        if (levels.length < prefixes.length || !rest && levels.length != prefixes.length) {
+            return false;
+        }
+        for (int i = 0; i < prefixes.length; i++) {
+            String level = levels[i];
+            if (names[i] == null) {
+                if (!level.equals(prefixes[i])) {
+                    return false;
+                }
+            } else if (!level.startsWith(prefixes[i]) || level.length() == prefixes[i].length()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The literal first level, or null when the first level binds a name: what an index of patterns keys on. */
+    public @Nullable String firstLiteral() {
+        return names.length > 0 && names[0] == null ? prefixes[0] : null;
+    }
+
+    /** The device a matching topic names ({@code {device}}), or null when the pattern names none. */
+    public @Nullable String device(String[] levels) {
+        for (int i = 0; i < names.length; i++) {
+            if ("device".equals(names[i])) {
+                return levels[i].substring(prefixes[i].length());
+            }
+        }
+        return null;
     }
 
     /** Whether the pattern names the device that sends on it ({@code {device}}). */

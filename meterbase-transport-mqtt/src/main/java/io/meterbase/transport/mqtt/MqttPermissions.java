@@ -5,8 +5,6 @@ import io.meterbase.core.ingest.TopicPattern;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -17,9 +15,11 @@ import java.util.Set;
  */
 final class MqttPermissions {
 
+    private final FormatRegistry formats;
     private final List<TopicPattern> patterns;
 
     MqttPermissions(FormatRegistry formats) {
+        this.formats = formats;
         this.patterns = formats.topicPatterns();
     }
 
@@ -35,10 +35,8 @@ final class MqttPermissions {
     /** Whether a client named {@code user} may publish on {@code topic}. */
     boolean mayPublish(String user, String topic) {
         String[] levels = TopicPattern.levels(topic);
-        for (TopicPattern p : patterns) {
-            Optional<Map<String, String>> bound = p.match(levels);
-            if (bound.isPresent()
-                    && (!p.namesDevice() || user.equals(bound.get().get("device")))) {
+        for (TopicPattern p : formats.topicPatterns(levels)) {
+            if (p.matches(levels) && (!p.namesDevice() || user.equals(p.device(levels)))) {
                 return true;
             }
         }
