@@ -74,6 +74,22 @@ class ArchitectureTest {
             .because("HTTP takes input through the intake and reads through core's store interfaces");
 
     @ArchTest
+    static final ArchRule identityKnowsNoWebFrameworkOrTransport = noClasses()
+            .that()
+            .resideInAPackage("io.meterbase.identity..")
+            .should()
+            .dependOnClassesThat()
+            .resideInAnyPackage(
+                    "io.javalin..",
+                    "org.eclipse.jetty..",
+                    "jakarta.servlet..",
+                    "io.meterbase.http..",
+                    "io.meterbase.transport..",
+                    "io.meterbase.store..",
+                    "io.meterbase.app..")
+            .because("accounts, sessions and grants are kept below the edges that use them");
+
+    @ArchTest
     static final ArchRule noPackageCycles = slices().matching("io.meterbase.(**)")
             .should()
             .beFreeOfCycles()

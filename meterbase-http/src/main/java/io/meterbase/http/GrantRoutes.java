@@ -12,6 +12,7 @@ import io.meterbase.core.model.Channel;
 import io.meterbase.core.model.Device;
 import io.meterbase.core.model.Reading;
 import io.meterbase.core.query.History;
+import io.meterbase.identity.Grants;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;

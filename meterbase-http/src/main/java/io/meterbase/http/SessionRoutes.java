@@ -5,6 +5,8 @@ import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.meterbase.control.json.ControlJson;
 import io.meterbase.core.auth.Principal;
+import io.meterbase.identity.Accounts;
+import io.meterbase.identity.Sessions;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;

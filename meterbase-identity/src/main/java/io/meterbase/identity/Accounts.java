@@ -1,4 +1,4 @@
-package io.meterbase.http;
+package io.meterbase.identity;
 
 import io.meterbase.control.json.ControlJson;
 import io.meterbase.core.auth.Principal;
@@ -17,26 +17,26 @@ import java.util.concurrent.ConcurrentHashMap;
  * password hashes. After {@link #FREE_FAILURES} wrong passwords in a row an account is locked, for 30 s and then
  * twice as long after each further failure (at most 15 min); a right password resets the count.
  */
-final class Accounts {
+public final class Accounts {
 
-    static final String KIND = "account";
-    static final int FREE_FAILURES = 5;
-    static final int MIN_PASSWORD = 10;
+    public static final String KIND = "account";
+    public static final int FREE_FAILURES = 5;
+    public static final int MIN_PASSWORD = 10;
     private static final Duration FIRST_LOCK = Duration.ofSeconds(30);
     private static final Duration LONGEST_LOCK = Duration.ofMinutes(15);
 
     /** A stored account. {@code customer} is 0 for operators. */
-    record Account(
+    public record Account(
             String username, String role, long customer, String passwordHash, int failures, Instant lockedUntil) {
 
-        Principal principal() {
+        public Principal principal() {
             return new Principal(
                     "operator".equals(role) ? Role.OPERATOR : Role.CUSTOMER, "operator".equals(role) ? 0 : customer, 0);
         }
     }
 
     /** The outcome of a sign-in: the principal, or why not, or until when the account is locked. */
-    sealed interface SignIn {
+    public sealed interface SignIn {
         record SignedIn(Principal principal) implements SignIn {}
 
         record Refused(String reason) implements SignIn {}
@@ -48,14 +48,14 @@ final class Accounts {
     private final Clock clock;
     private final Map<String, Account> accounts = new ConcurrentHashMap<>();
 
-    Accounts(MetadataStore store, Clock clock) {
+    public Accounts(MetadataStore store, Clock clock) {
         this.store = store;
         this.clock = clock;
         store.documents(KIND).forEach((id, json) -> accounts.put(id, ControlJson.read(json, Account.class)));
     }
 
     /** Creates (or replaces the password of) an account; {@code customer} 0 makes an operator. */
-    synchronized Account put(String username, String password, long customer) {
+    public synchronized Account put(String username, String password, long customer) {
         String name = normalize(username);
         if (!name.matches("[a-z0-9._@-]{3,64}")) {
             throw new IllegalArgumentException(
@@ -70,7 +70,7 @@ final class Accounts {
         return a;
     }
 
-    synchronized SignIn signIn(String username, String password) {
+    public synchronized SignIn signIn(String username, String password) {
         Instant now = clock.instant();
         Account a = accounts.get(normalize(username));
         if (a == null) {
@@ -99,7 +99,7 @@ final class Accounts {
                 : new SignIn.Locked("too many wrong passwords: locked", locked);
     }
 
-    Optional<Account> get(String username) {
+    public Optional<Account> get(String username) {
         return Optional.ofNullable(accounts.get(normalize(username)));
     }
 

@@ -1,4 +1,4 @@
-package io.meterbase.http;
+package io.meterbase.identity;
 
 import io.meterbase.control.json.ControlJson;
 import io.meterbase.core.auth.ApiKeys;
@@ -25,17 +25,17 @@ import org.slf4j.LoggerFactory;
  * meterbase.access} log, and in the grant's access log (its newest {@link #KEPT_ACCESSES} entries and a count), which
  * the owner reads. Kept as documents (kind {@code grant}, access logs kind {@code grant-access}).
  */
-final class Grants {
+public final class Grants {
 
-    static final String TOKEN_PREFIX = "mbg_";
-    static final int KEPT_ACCESSES = 500;
+    public static final String TOKEN_PREFIX = "mbg_";
+    public static final int KEPT_ACCESSES = 500;
     private static final Logger ACCESS = LoggerFactory.getLogger("meterbase.access");
     private static final String KIND = "grant";
     private static final String LOG_KIND = "grant-access";
     private static final SecureRandom RANDOM = new SecureRandom();
 
     /** One grant; {@code devices} and {@code quantities} empty mean none (a grant names what it shares). */
-    record Grant(
+    public record Grant(
             String id,
             long customer,
             String application,
@@ -49,23 +49,23 @@ final class Grants {
             Instant createdAt,
             Instant revokedAt) {
 
-        boolean revoked() {
+        public boolean revoked() {
             return revokedAt != null;
         }
 
-        boolean covers(String device, String quantity) {
+        public boolean covers(String device, String quantity) {
             return devices.contains(device) && quantities.contains(quantity);
         }
     }
 
     /** One logged access. */
-    record Access(Instant at, String method, String path, int status, String ip) {}
+    public record Access(Instant at, String method, String path, int status, String ip) {}
 
     /** The access log of a grant: how many in all, and the newest first. */
-    record AccessLog(long total, List<Access> newest) {}
+    public record AccessLog(long total, List<Access> newest) {}
 
     /** A new grant and its token, shown once. */
-    record Created(Grant grant, String token) {}
+    public record Created(Grant grant, String token) {}
 
     private final MetadataStore store;
     private final Clock clock;
@@ -73,7 +73,7 @@ final class Grants {
     private final Map<String, Grant> byHash = new ConcurrentHashMap<>();
     private final Map<String, AccessLog> logs = new ConcurrentHashMap<>();
 
-    Grants(MetadataStore store, Clock clock) {
+    public Grants(MetadataStore store, Clock clock) {
         this.store = store;
         this.clock = clock;
         store.documents(KIND).values().forEach(json -> index(ControlJson.read(json, Grant.class)));
@@ -85,7 +85,7 @@ final class Grants {
         byHash.put(g.tokenHash(), g);
     }
 
-    synchronized Created create(
+    public synchronized Created create(
             long customer,
             String application,
             List<String> devices,
@@ -126,19 +126,19 @@ final class Grants {
         return new Created(g, token);
     }
 
-    Optional<Grant> get(String id) {
+    public Optional<Grant> get(String id) {
         return Optional.ofNullable(byId.get(id));
     }
 
     /** The grants of a customer (0: all), newest first. */
-    List<Grant> of(long customer) {
+    public List<Grant> of(long customer) {
         return byId.values().stream()
                 .filter(g -> customer == 0 || g.customer() == customer)
                 .sorted(Comparator.comparing(Grant::createdAt).reversed())
                 .toList();
     }
 
-    synchronized Grant revoke(String id) {
+    public synchronized Grant revoke(String id) {
         Grant g = byId.get(id);
         if (g == null || g.revoked()) {
             return g;
@@ -162,14 +162,14 @@ final class Grants {
     }
 
     /** The grant of a presented token; empty when unknown. Revoked grants are returned (the caller refuses them). */
-    Optional<Grant> byToken(String token) {
+    public Optional<Grant> byToken(String token) {
         return token == null || !token.startsWith(TOKEN_PREFIX)
                 ? Optional.empty()
                 : Optional.ofNullable(byHash.get(ApiKeys.hash(token.trim())));
     }
 
     /** Records one access by the grant's application, refused ones included. */
-    void logged(Grant g, String method, String path, int status, String ip) {
+    public void logged(Grant g, String method, String path, int status, String ip) {
         Access a = new Access(clock.instant(), method, path, status, ip);
         ACCESS.info(
                 "grant={} customer={} application=\"{}\" {} {} -> {} from {}",
@@ -191,7 +191,7 @@ final class Grants {
         store.saveDocument(LOG_KIND, g.id(), ControlJson.write(updated));
     }
 
-    AccessLog log(String id) {
+    public AccessLog log(String id) {
         return logs.getOrDefault(id, new AccessLog(0, List.of()));
     }
 }

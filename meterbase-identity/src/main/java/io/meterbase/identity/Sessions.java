@@ -1,4 +1,4 @@
-package io.meterbase.http;
+package io.meterbase.identity;
 
 import io.meterbase.core.auth.Principal;
 import java.security.SecureRandom;
@@ -15,25 +15,26 @@ import java.util.concurrent.ConcurrentHashMap;
  * CSRF token the page sends back in {@code X-CSRF-Token} with every change. Kept in memory: a restart signs
  * everyone out. A session ends after {@link #IDLE} without use, after {@link #LONGEST} in all, or at sign-out.
  */
-final class Sessions {
+public final class Sessions {
 
-    static final String COOKIE = "mb_session";
-    static final String CSRF_HEADER = "X-CSRF-Token";
-    static final Duration IDLE = Duration.ofMinutes(30);
-    static final Duration LONGEST = Duration.ofHours(12);
+    public static final String COOKIE = "mb_session";
+    public static final String CSRF_HEADER = "X-CSRF-Token";
+    public static final Duration IDLE = Duration.ofMinutes(30);
+    public static final Duration LONGEST = Duration.ofHours(12);
     private static final SecureRandom RANDOM = new SecureRandom();
 
     /** One session. */
-    record Session(String id, String csrf, Principal principal, String username, Instant started, Instant lastUsed) {}
+    public record Session(
+            String id, String csrf, Principal principal, String username, Instant started, Instant lastUsed) {}
 
     private final Clock clock;
     private final Map<String, Session> sessions = new ConcurrentHashMap<>();
 
-    Sessions(Clock clock) {
+    public Sessions(Clock clock) {
         this.clock = clock;
     }
 
-    Session start(Principal principal, String username) {
+    public Session start(Principal principal, String username) {
         Instant now = clock.instant();
         Session s = new Session(token(), token(), principal, username, now, now);
         sessions.put(s.id(), s);
@@ -41,7 +42,7 @@ final class Sessions {
     }
 
     /** The live session of this id, its idle time restarted; empty when unknown or over. */
-    Optional<Session> use(String id) {
+    public Optional<Session> use(String id) {
         if (id == null) {
             return Optional.empty();
         }
@@ -59,7 +60,7 @@ final class Sessions {
         return Optional.of(used);
     }
 
-    void end(String id) {
+    public void end(String id) {
         if (id != null) {
             sessions.remove(id);
         }

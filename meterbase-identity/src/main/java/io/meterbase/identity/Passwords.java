@@ -1,4 +1,4 @@
-package io.meterbase.http;
+package io.meterbase.identity;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -11,7 +11,7 @@ import org.bouncycastle.crypto.params.Argon2Parameters;
  * Password hashes: Argon2id (Bouncy Castle) with the OWASP minimum for Argon2id (19 MiB, 2 passes, 1 lane), a
  * 16-byte random salt, kept in the usual encoded form {@code $argon2id$v=19$m=19456,t=2,p=1$<salt>$<hash>}.
  */
-final class Passwords {
+public final class Passwords {
 
     private static final int MEMORY_KIB = 19_456;
     private static final int ITERATIONS = 2;
@@ -23,7 +23,7 @@ final class Passwords {
 
     private Passwords() {}
 
-    static String hash(String password) {
+    public static String hash(String password) {
         byte[] salt = new byte[16];
         RANDOM.nextBytes(salt);
         byte[] h = argon2(password, salt, MEMORY_KIB, ITERATIONS, LANES, HASH_BYTES);
@@ -32,7 +32,7 @@ final class Passwords {
     }
 
     /** Whether {@code password} matches {@code encoded}; false for anything that is not an Argon2id hash. */
-    static boolean verify(String password, String encoded) {
+    public static boolean verify(String password, String encoded) {
         String[] parts = encoded == null ? new String[0] : encoded.split("\\$");
         if (parts.length != 6 || !parts[1].equals("argon2id")) {
             return false;
