@@ -1,16 +1,16 @@
 package io.meterbase.app;
 
-import io.meterbase.control.Control;
-import io.meterbase.control.community.CommunitySettings;
-import io.meterbase.control.dr.Program;
-import io.meterbase.control.tariff.Pricing;
-import io.meterbase.control.tariff.Tariff;
-import io.meterbase.control.tariff.TariffVersion;
-import io.meterbase.control.tariff.TouPeriod;
 import io.meterbase.core.model.Category;
 import io.meterbase.core.model.Customer;
 import io.meterbase.core.model.Device;
 import io.meterbase.core.query.Commodity;
+import io.meterbase.services.Control;
+import io.meterbase.services.community.CommunitySettings;
+import io.meterbase.services.dr.Program;
+import io.meterbase.services.tariff.Pricing;
+import io.meterbase.services.tariff.Tariff;
+import io.meterbase.services.tariff.TariffVersion;
+import io.meterbase.services.tariff.TouPeriod;
 import java.math.BigDecimal;
 import java.time.LocalDate;
 import java.time.LocalTime;

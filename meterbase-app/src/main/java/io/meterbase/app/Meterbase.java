@@ -1,8 +1,6 @@
 package io.meterbase.app;
 
 import io.meterbase.analytics.service.Analytics;
-import io.meterbase.control.Control;
-import io.meterbase.control.json.ControlJson;
 import io.meterbase.core.auth.AuthResult;
 import io.meterbase.core.auth.DevicePsk;
 import io.meterbase.core.auth.Principal;
@@ -39,6 +37,8 @@ import io.meterbase.http.ApiContext;
 import io.meterbase.http.HttpApi;
 import io.meterbase.http.HttpLimits;
 import io.meterbase.http.Tls;
+import io.meterbase.services.Control;
+import io.meterbase.services.json.ControlJson;
 import io.meterbase.store.duckdb.DuckDbOptions;
 import io.meterbase.store.duckdb.DuckDbParquetEncoder;
 import io.meterbase.store.duckdb.DuckDbStore;

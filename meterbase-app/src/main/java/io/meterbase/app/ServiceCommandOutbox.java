@@ -1,9 +1,9 @@
 package io.meterbase.app;
 
-import io.meterbase.control.command.Command;
-import io.meterbase.control.command.CommandService;
 import io.meterbase.core.device.CommandOutbox;
 import io.meterbase.core.device.CommandPush;
+import io.meterbase.services.command.Command;
+import io.meterbase.services.command.CommandService;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

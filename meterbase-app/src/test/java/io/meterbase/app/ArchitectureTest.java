@@ -55,7 +55,7 @@ class ArchitectureTest {
             .should()
             .dependOnClassesThat()
             .resideInAnyPackage(
-                    "io.meterbase.control..",
+                    "io.meterbase.services..",
                     "io.meterbase.analytics..",
                     "io.meterbase.formats..",
                     "io.meterbase.store..",

@@ -174,10 +174,10 @@ class CoapTransportTest {
                 .contains("\"commands\":[]");
         var command = server.control()
                 .commands()
-                .submit(new io.meterbase.control.command.CommandService.Request(
+                .submit(new io.meterbase.services.command.CommandService.Request(
                         customer.id(),
                         "coap-heater",
-                        io.meterbase.control.command.CommandType.RELAY_OFF,
+                        io.meterbase.services.command.CommandType.RELAY_OFF,
                         null,
                         "customer",
                         null,
@@ -196,7 +196,7 @@ class CoapTransportTest {
                 "{\"id\":\"" + command.id() + "\",\"status\":\"done\",\"relay\":\"off\"}",
                 "coaps://127.0.0.1:" + server.coapDtlsPort() + "/ack");
         assertThat(server.control().commands().get(command.id()).orElseThrow().status())
-                .isEqualTo(io.meterbase.control.command.CommandStatus.DONE);
+                .isEqualTo(io.meterbase.services.command.CommandStatus.DONE);
         assertThat(server.control().commands().relay(customer.id(), "coap-heater"))
                 .get()
                 .satisfies(r -> assertThat(r.on()).isFalse());

@@ -2,7 +2,6 @@ package io.meterbase.bench;
 
 import io.meterbase.analytics.cluster.SyntheticMeters;
 import io.meterbase.analytics.service.Analytics;
-import io.meterbase.control.alarm.AlarmService;
 import io.meterbase.core.ingest.LiveState;
 import io.meterbase.core.model.Accumulation;
 import io.meterbase.core.model.Category;
@@ -11,6 +10,7 @@ import io.meterbase.core.model.Quantity;
 import io.meterbase.core.query.ConsumptionService;
 import io.meterbase.core.registry.Registry;
 import io.meterbase.core.store.Rollup;
+import io.meterbase.services.alarm.AlarmService;
 import io.meterbase.store.duckdb.DuckDbOptions;
 import io.meterbase.store.duckdb.DuckDbStore;
 import java.nio.file.Files;

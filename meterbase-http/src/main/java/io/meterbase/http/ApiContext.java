@@ -1,7 +1,6 @@
 package io.meterbase.http;
 
 import io.meterbase.analytics.service.Analytics;
-import io.meterbase.control.Control;
 import io.meterbase.core.auth.DevicePsk;
 import io.meterbase.core.health.Health;
 import io.meterbase.core.ingest.Intake;
@@ -12,6 +11,7 @@ import io.meterbase.core.query.HistoryService;
 import io.meterbase.core.registry.Registry;
 import io.meterbase.core.store.ParquetEncoder;
 import io.meterbase.core.store.Store;
+import io.meterbase.services.Control;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
 import java.util.function.Supplier;

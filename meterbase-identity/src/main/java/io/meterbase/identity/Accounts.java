@@ -1,9 +1,9 @@
 package io.meterbase.identity;
 
-import io.meterbase.control.json.ControlJson;
 import io.meterbase.core.auth.Principal;
 import io.meterbase.core.model.Role;
 import io.meterbase.core.store.MetadataStore;
+import io.meterbase.services.json.ControlJson;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

@@ -1,8 +1,8 @@
 package io.meterbase.identity;
 
-import io.meterbase.control.json.ControlJson;
 import io.meterbase.core.auth.ApiKeys;
 import io.meterbase.core.store.MetadataStore;
+import io.meterbase.services.json.ControlJson;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;

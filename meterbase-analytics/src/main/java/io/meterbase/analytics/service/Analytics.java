@@ -1,11 +1,11 @@
 package io.meterbase.analytics.service;
 
 import io.meterbase.analytics.incident.LeakDetector;
-import io.meterbase.control.alarm.AlarmService;
 import io.meterbase.core.query.Commodity;
 import io.meterbase.core.query.ConsumptionService;
 import io.meterbase.core.registry.Registry;
 import io.meterbase.core.store.Store;
+import io.meterbase.services.alarm.AlarmService;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

@@ -2,8 +2,8 @@ package io.meterbase.analytics.service;
 
 import io.meterbase.analytics.cluster.Clusters;
 import io.meterbase.analytics.cluster.LoadProfile;
-import io.meterbase.control.json.ControlJson;
 import io.meterbase.core.store.MetadataStore;
+import io.meterbase.services.json.ControlJson;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;

@@ -1,9 +1,9 @@
 package io.meterbase.analytics.service;
 
 import io.meterbase.analytics.forecast.FleetForecaster;
-import io.meterbase.control.json.ControlJson;
 import io.meterbase.core.query.Commodity;
 import io.meterbase.core.store.MetadataStore;
+import io.meterbase.services.json.ControlJson;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

@@ -2,8 +2,6 @@ package io.meterbase.analytics.service;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.meterbase.control.alarm.Alarm;
-import io.meterbase.control.alarm.AlarmService;
 import io.meterbase.core.ingest.LiveState;
 import io.meterbase.core.model.Accumulation;
 import io.meterbase.core.model.Category;
@@ -16,6 +14,8 @@ import io.meterbase.core.query.ConsumptionService;
 import io.meterbase.core.registry.Registry;
 import io.meterbase.core.store.Rollup;
 import io.meterbase.core.store.WriteBatch;
+import io.meterbase.services.alarm.Alarm;
+import io.meterbase.services.alarm.AlarmService;
 import io.meterbase.store.duckdb.DuckDbOptions;
 import io.meterbase.store.duckdb.DuckDbStore;
 import java.nio.file.Path;

@@ -1,7 +1,0 @@
-package io.meterbase.control.alarm;
-
-/** Told of every new, acknowledged or cleared alarm (after it is stored); must return quickly. */
-public interface AlarmListener {
-
-    void changed(Alarm alarm);
-}

@@ -1,0 +1,327 @@
+package io.meterbase.services;
+
+import io.meterbase.core.ingest.LiveState;
+import io.meterbase.core.model.Site;
+import io.meterbase.core.query.Commodity;
+import io.meterbase.core.query.ConsumptionService;
+import io.meterbase.core.query.CustomerSummary;
+import io.meterbase.core.registry.Registry;
+import io.meterbase.core.store.Store;
+import io.meterbase.services.alarm.Alarm;
+import io.meterbase.services.alarm.AlarmService;
+import io.meterbase.services.alarm.Webhooks;
+import io.meterbase.services.command.Command;
+import io.meterbase.services.command.CommandService;
+import io.meterbase.services.command.CommandSigner;
+import io.meterbase.services.community.CommunityFeeder;
+import io.meterbase.services.community.CommunityStats;
+import io.meterbase.services.community.Comparison;
+import io.meterbase.services.community.GridMonitor;
+import io.meterbase.services.community.GridState;
+import io.meterbase.services.community.Metric;
+import io.meterbase.services.dr.DemandResponse;
+import io.meterbase.services.dr.Schedules;
+import io.meterbase.services.tariff.Biller;
+import io.meterbase.services.tariff.CustomerGroups;
+import io.meterbase.services.tariff.RollupUsage;
+import io.meterbase.services.tariff.TariffBook;
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Customer insight and control, started as one: tariffs and bills, community comparison and grid state,
+ * commands, schedules and demand response, and the periodic work that drives them (every second: live power
+ * ranks, command delivery and expiry, schedules, events; every {@code energyRefresh}: energy ranks).
+ */
+public final class Control implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Control.class);
+
+    /** The settings of the control services. */
+    public record Settings(
+            int communityMinCustomers,
+            Duration commandTtl,
+            Duration keepFinishedCommands,
+            Duration energyRefresh,
+            boolean defaultAlarmRules,
+            Duration webhookFirstRetry) {}
+
+    private final Registry registry;
+    private final ConsumptionService consumption;
+    private final TariffBook tariffs;
+    private final CustomerGroups groups;
+    private final Biller biller;
+    private final CommunityStats community;
+    private final CommunityFeeder feeder;
+    private final GridMonitor grid;
+    private final CommandService commands;
+    private final DemandResponse demandResponse;
+    private final Schedules schedules;
+    private final AlarmService alarms;
+    private final Webhooks webhooks;
+    private static final long COST_CACHE_NANOS = TimeUnit.SECONDS.toNanos(5);
+    private final Map<String, ZoneId> communityZones = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<Long, CachedCost> costCache = new java.util.concurrent.ConcurrentHashMap<>();
+    private final ScheduledExecutorService ticks = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "meterbase-control");
+        t.setDaemon(true);
+        return t;
+    });
+
+    private Control(
+            Registry registry,
+            Store store,
+            LiveState live,
+            ConsumptionService consumption,
+            Clock clock,
+            CommandSigner signer,
+            Settings settings) {
+        this.registry = registry;
+        this.consumption = consumption;
+        this.tariffs = new TariffBook(store);
+        this.groups = new CustomerGroups(store);
+        this.biller = new Biller(tariffs, groups, new RollupUsage(registry, consumption), clock);
+        this.community = new CommunityStats(settings.communityMinCustomers());
+        this.feeder = new CommunityFeeder(registry, consumption, store, live, community, clock);
+        this.commands = new CommandService(
+                registry, store, signer, clock, settings.commandTtl(), settings.keepFinishedCommands());
+        this.demandResponse = new DemandResponse(registry, store, store, consumption, commands, clock);
+        this.grid = new GridMonitor(store, community, biller, demandResponse::activeEvents, this::zoneOf, clock);
+        this.schedules = new Schedules(registry, store, commands, clock);
+        this.alarms = new AlarmService(registry, store, live, clock);
+        this.webhooks = new Webhooks(store, settings.webhookFirstRetry());
+        alarms.addListener(webhooks);
+        if (settings.defaultAlarmRules()) {
+            alarms.addDefaultRulesIfNone();
+        }
+    }
+
+    /** Starts the services; the signing key is kept in {@code dataDir}. */
+    public static Control start(
+            Registry registry,
+            Store store,
+            LiveState live,
+            ConsumptionService consumption,
+            Clock clock,
+            Path dataDir,
+            Settings settings)
+            throws IOException {
+        CommandSigner signer = CommandSigner.inFile(dataDir.resolve("command-signing.key"));
+        Control c = new Control(registry, store, live, consumption, clock, signer, settings);
+        c.ticks.execute(c::refreshEnergy);
+        c.ticks.scheduleWithFixedDelay(c::everySecond, 1, 1, TimeUnit.SECONDS);
+        long refresh = Math.max(1, settings.energyRefresh().toSeconds());
+        c.ticks.scheduleWithFixedDelay(c::refreshEnergy, refresh, refresh, TimeUnit.SECONDS);
+        c.ticks.scheduleWithFixedDelay(() -> guarded("silent devices", c.alarms::checkSilence), 5, 5, TimeUnit.SECONDS);
+        return c;
+    }
+
+    private void everySecond() {
+        guarded("live power ranks", feeder::refreshPower);
+        guarded("commands", commands::tick);
+        guarded("demand response", demandResponse::tick);
+        guarded("schedules", schedules::tick);
+    }
+
+    private void refreshEnergy() {
+        guarded("energy ranks", feeder::refreshEnergy);
+    }
+
+    private static void guarded(String what, Runnable work) {
+        try {
+            work.run();
+        } catch (RuntimeException e) {
+            LOG.warn("Periodic work on {} failed; it runs again shortly", what, e);
+        }
+    }
+
+    /** A community's time zone (its first site's), looked up once: the gateway answer needs it every time. */
+    private ZoneId zoneOf(String communityName) {
+        return communityZones.computeIfAbsent(communityName, this::findZone);
+    }
+
+    private ZoneId findZone(String communityName) {
+        for (var c : registry.customers()) {
+            for (Site s : registry.sites(c.id())) {
+                if (communityName.equals(s.community())) {
+                    return s.zone();
+                }
+            }
+        }
+        return ZoneId.of("UTC");
+    }
+
+    public TariffBook tariffs() {
+        return tariffs;
+    }
+
+    public CustomerGroups groups() {
+        return groups;
+    }
+
+    public Biller biller() {
+        return biller;
+    }
+
+    public CommunityStats community() {
+        return community;
+    }
+
+    public CommunityFeeder feeder() {
+        return feeder;
+    }
+
+    public GridMonitor grid() {
+        return grid;
+    }
+
+    public CommandService commands() {
+        return commands;
+    }
+
+    public DemandResponse demandResponse() {
+        return demandResponse;
+    }
+
+    public Schedules schedules() {
+        return schedules;
+    }
+
+    public AlarmService alarms() {
+        return alarms;
+    }
+
+    public Webhooks webhooks() {
+        return webhooks;
+    }
+
+    /** The grid state of the customer's community, if it has one. */
+    public Optional<GridState> gridOf(long customerId) {
+        return feeder.communityOf(customerId).map(grid::state);
+    }
+
+    /**
+     * What a gateway is told after each upload: the customer's power, energy today, cost so far today, the current
+     * price, the community's minimum/maximum/average and the customer's rank, the grid state, and the commands due
+     * for the nodes behind the gateway (now handed over: they become sent).
+     */
+    public Map<String, Object> gatewayAnswer(long customerId, String senderRef, String channel) {
+        Map<String, Object> customer = new LinkedHashMap<>();
+        CustomerSummary summary = consumption.summary(customerId);
+        customer.put("power_w", summary.powerW());
+        customer.put("energy_today_wh", summary.energyTodayWh());
+        customer.put("as_of", summary.asOf() == null ? null : summary.asOf().toString());
+        biller.tariffOf(customerId, Commodity.ELECTRICITY).ifPresent(t -> {
+            customer.put("currency", t.currency());
+            costToday(customerId).ifPresent(cost -> customer.put("cost_today", cost));
+            biller.priceNow(customerId, Commodity.ELECTRICITY).ifPresent(p -> customer.put("price_now", p));
+            customer.put("price_unit", t.billingUnit());
+        });
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("customer", customer);
+        Map<String, Object> comparison = new LinkedHashMap<>();
+        for (Metric m : List.of(Metric.POWER, Metric.ENERGY_TODAY)) {
+            community
+                    .compare(customerId, m)
+                    .ifPresent(c -> comparison.put(m.name().toLowerCase(java.util.Locale.ROOT), compact(c)));
+        }
+        out.put("community", comparison);
+        gridOf(customerId).ifPresent(g -> {
+            Map<String, Object> gm = new LinkedHashMap<>();
+            gm.put("state", g.state().name().toLowerCase(java.util.Locale.ROOT));
+            gm.put("price_level", g.priceLevel().name().toLowerCase(java.util.Locale.ROOT));
+            gm.put("events", g.activeEvents());
+            out.put("grid", gm);
+        });
+        List<Map<String, Object>> due = new ArrayList<>();
+        if (senderRef != null) {
+            for (Command c : commands.collect(customerId, senderRef, channel)) {
+                due.add(c.wire());
+            }
+        }
+        out.put("commands", due);
+        List<Map<String, Object>> open = new ArrayList<>();
+        for (Alarm a : alarms.openAlarms(customerId)) {
+            if (open.size() < 20) {
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("id", a.id());
+                m.put("type", a.type());
+                m.put("device", a.deviceRef());
+                m.put("severity", a.severity().name().toLowerCase(java.util.Locale.ROOT));
+                m.put("state", a.state().name().toLowerCase(java.util.Locale.ROOT));
+                open.add(m);
+            }
+        }
+        out.put("alarms", open);
+        return out;
+    }
+
+    /**
+     * The cost so far today, kept for a few seconds per customer: hourly rollups change only when the rollup
+     * tracker flushes, and a gateway answer must not cost a bill's store queries each time.
+     */
+    private Optional<BigDecimal> costToday(long customerId) {
+        long now = System.nanoTime();
+        CachedCost cached = costCache.get(customerId);
+        if (cached != null && now - cached.at() < COST_CACHE_NANOS) {
+            return Optional.of(cached.cost());
+        }
+        try {
+            BigDecimal cost = biller.soFar(customerId, Commodity.ELECTRICITY, Biller.SoFar.TODAY)
+                    .total();
+            costCache.put(customerId, new CachedCost(now, cost));
+            return Optional.of(cost);
+        } catch (RuntimeException e) {
+            LOG.debug("No cost for customer {}: {}", customerId, e.toString());
+            return Optional.empty();
+        }
+    }
+
+    private record CachedCost(long at, BigDecimal cost) {}
+
+    private static Map<String, Object> compact(Comparison c) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("customers", c.customers());
+        if (!c.shown()) {
+            m.put("withheld", c.withheld());
+            return m;
+        }
+        m.put("min", c.min());
+        m.put("max", c.max());
+        m.put("average", c.average());
+        m.put("rank", c.rank());
+        m.put("percentile", c.percentile());
+        return m;
+    }
+
+    /** The price now for a customer, if a tariff applies. */
+    public Optional<BigDecimal> priceNow(long customerId) {
+        return biller.priceNow(customerId, Commodity.ELECTRICITY);
+    }
+
+    @Override
+    public void close() {
+        ticks.shutdownNow();
+        alarms.close();
+        webhooks.close();
+        try {
+            ticks.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

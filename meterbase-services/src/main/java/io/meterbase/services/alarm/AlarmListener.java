@@ -1,0 +1,7 @@
+package io.meterbase.services.alarm;
+
+/** Told of every new, acknowledged or cleared alarm (after it is stored); must return quickly. */
+public interface AlarmListener {
+
+    void changed(Alarm alarm);
+}

@@ -1,0 +1,331 @@
+package io.meterbase.services.tariff;
+
+import io.meterbase.core.model.Device;
+import io.meterbase.core.query.Commodity;
+import java.math.BigDecimal;
+import java.math.MathContext;
+import java.math.RoundingMode;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.time.ZonedDateTime;
+import java.util.ArrayList;
+import java.util.Currency;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.NavigableMap;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * Costs consumption with the tariff in force hour by hour, from the hourly rollups. The same consumption and
+ * tariffs always give the same bill: amounts are summed exactly and each line is rounded once, to the currency's
+ * minor unit; the total is the sum of the rounded lines. Thread-safe.
+ */
+public final class Biller {
+
+    /** The periods "so far" that customers watch. */
+    public enum SoFar {
+        TODAY,
+        BILLING_PERIOD
+    }
+
+    private static final long HOUR = 3_600_000L;
+
+    private final TariffBook book;
+    private final CustomerGroups groups;
+    private final Usage usage;
+    private final Clock clock;
+
+    public Biller(TariffBook book, CustomerGroups groups, Usage usage, Clock clock) {
+        this.book = book;
+        this.groups = groups;
+        this.usage = usage;
+        this.clock = clock;
+    }
+
+    /** The tariff a customer pays for a commodity. */
+    public Optional<Tariff> tariffOf(long customerId, Commodity commodity) {
+        return book.forGroup(commodity, groups.of(customerId));
+    }
+
+    /** The cost from the start of today or of the billing period until now. */
+    public Bill soFar(long customerId, Commodity commodity, SoFar period) {
+        Tariff tariff = requireTariff(customerId, commodity);
+        ZoneId zone = usage.zone(customerId);
+        Instant now = clock.instant();
+        LocalDate today = LocalDate.ofInstant(now, zone);
+        LocalDate start = period == SoFar.TODAY
+                ? today
+                : tariff.versionOn(today).map(v -> v.billingPeriodStart(today)).orElse(today.withDayOfMonth(1));
+        return bill(customerId, commodity, start.atStartOfDay(zone).toInstant(), now);
+    }
+
+    /** The unit price in force now for the customer (for tiered tariffs: the block the next unit falls in). */
+    public Optional<BigDecimal> priceNow(long customerId, Commodity commodity) {
+        Optional<Tariff> tariff = tariffOf(customerId, commodity);
+        if (tariff.isEmpty()) {
+            return Optional.empty();
+        }
+        ZonedDateTime now = clock.instant().atZone(usage.zone(customerId));
+        Optional<TariffVersion> version = tariff.get().versionOn(now.toLocalDate());
+        if (version.isEmpty()) {
+            return Optional.empty();
+        }
+        TariffVersion v = version.get();
+        if (v.pricing() == Pricing.TIERED) {
+            BigDecimal used = soFar(customerId, commodity, SoFar.BILLING_PERIOD).consumption();
+            for (Tier t : v.tiers()) {
+                if (t.upTo() == null || used.compareTo(t.upTo()) < 0) {
+                    return Optional.of(t.price());
+                }
+            }
+        }
+        return Optional.of(unitPrice(tariff.get(), v, now, clock.millis()).price());
+    }
+
+    /** The price of a moment for a customer group (flat, time-of-use or dynamic; tiered: the first block). */
+    public Optional<BigDecimal> priceAt(Commodity commodity, String group, ZonedDateTime at) {
+        return book.forGroup(commodity, group).flatMap(t -> t.versionOn(at.toLocalDate())
+                .map(v -> v.pricing() == Pricing.TIERED
+                        ? v.tiers().get(0).price()
+                        : unitPrice(t, v, at, at.toInstant().toEpochMilli()).price()));
+    }
+
+    /** A bill for {@code [from, to)}. */
+    public Bill bill(long customerId, Commodity commodity, Instant from, Instant to) {
+        if (!to.isAfter(from)) {
+            throw new IllegalArgumentException("a bill's end must be after its start");
+        }
+        Tariff tariff = requireTariff(customerId, commodity);
+        ZoneId zone = usage.zone(customerId);
+        long fromMs = from.toEpochMilli();
+        long toMs = to.toEpochMilli();
+        long queryFrom = fromMs;
+        LocalDate firstDay = LocalDate.ofInstant(from, zone);
+        Optional<TariffVersion> first = tariff.versionOn(firstDay);
+        if (tariff.versions().stream().anyMatch(v -> v.pricing() == Pricing.TIERED) && first.isPresent()) {
+            // blocks fill from the start of the billing period, which may lie before the bill
+            queryFrom = Math.min(
+                    fromMs,
+                    first.get()
+                            .billingPeriodStart(firstDay)
+                            .atStartOfDay(zone)
+                            .toInstant()
+                            .toEpochMilli());
+        }
+        // the hour that contains `from` starts before it: its rollup is taken whole
+        queryFrom = Math.floorDiv(queryFrom, HOUR) * HOUR;
+        List<Device> counted = usage.counted(customerId);
+        NavigableMap<Long, Double> totals = new TreeMap<>();
+        usage.hourly(counted, commodity, queryFrom, toMs)
+                .values()
+                .forEach(hours -> hours.forEach((h, v) -> totals.merge(h, v, Double::sum)));
+
+        double factor = tariff.unitsPerBillingUnit();
+        Map<String, Line> lines = new LinkedHashMap<>();
+        Map<Long, BigDecimal> hourPrice = new HashMap<>();
+        BigDecimal uncosted = BigDecimal.ZERO;
+        BigDecimal consumed = BigDecimal.ZERO;
+        LocalDate tierPeriod = null;
+        BigDecimal filled = BigDecimal.ZERO;
+        for (Map.Entry<Long, Double> e : totals.entrySet()) {
+            long hour = e.getKey();
+            boolean billed = hour >= Math.floorDiv(fromMs, HOUR) * HOUR;
+            BigDecimal q = BigDecimal.valueOf(e.getValue() / factor);
+            if (q.signum() <= 0) {
+                continue;
+            }
+            ZonedDateTime local = Instant.ofEpochMilli(hour).atZone(zone);
+            Optional<TariffVersion> version = tariff.versionOn(local.toLocalDate());
+            if (version.isEmpty()) {
+                uncosted = billed ? uncosted.add(q) : uncosted;
+                continue;
+            }
+            TariffVersion v = version.get();
+            String terms = " (terms of " + v.effectiveFrom() + ")";
+            if (v.pricing() == Pricing.TIERED) {
+                LocalDate period = v.billingPeriodStart(local.toLocalDate());
+                if (!period.equals(tierPeriod)) {
+                    tierPeriod = period;
+                    filled = BigDecimal.ZERO;
+                }
+                BigDecimal left = q;
+                BigDecimal cost = BigDecimal.ZERO;
+                BigDecimal lower = BigDecimal.ZERO;
+                for (int i = 0; i < v.tiers().size() && left.signum() > 0; i++) {
+                    Tier tier = v.tiers().get(i);
+                    BigDecimal room = tier.upTo() == null
+                            ? left
+                            : tier.upTo().subtract(filled).max(BigDecimal.ZERO);
+                    BigDecimal take = left.min(room);
+                    if (take.signum() > 0) {
+                        if (billed) {
+                            String range = lower.stripTrailingZeros().toPlainString() + "-"
+                                    + (tier.upTo() == null
+                                            ? ""
+                                            : tier.upTo().stripTrailingZeros().toPlainString()) + " "
+                                    + tariff.billingUnit();
+                            lines.computeIfAbsent(
+                                            "Energy, block " + (i + 1) + " (" + range + ")" + terms,
+                                            k -> new Line(tariff.billingUnit(), tier.price()))
+                                    .add(take, take.multiply(tier.price()));
+                        }
+                        cost = cost.add(take.multiply(tier.price()));
+                        filled = filled.add(take);
+                        left = left.subtract(take);
+                    }
+                    lower = tier.upTo() == null ? lower : tier.upTo();
+                }
+                if (billed) {
+                    hourPrice.put(hour, cost.divide(q, MathContext.DECIMAL64));
+                    consumed = consumed.add(q);
+                }
+                continue;
+            }
+            if (!billed) {
+                continue;
+            }
+            Priced p = unitPrice(tariff, v, local, hour);
+            Line line = lines.computeIfAbsent(p.label() + terms, k -> new Line(tariff.billingUnit(), p.fixed()));
+            line.add(q, q.multiply(p.price()));
+            hourPrice.put(hour, p.price());
+            consumed = consumed.add(q);
+        }
+        standingCharges(tariff, zone, from, to, lines);
+
+        int digits = fractionDigits(tariff.currency());
+        List<LineItem> items = new ArrayList<>();
+        BigDecimal total = BigDecimal.ZERO;
+        for (Map.Entry<String, Line> e : lines.entrySet()) {
+            LineItem item = e.getValue().item(e.getKey(), digits);
+            items.add(item);
+            total = total.add(item.amount());
+        }
+        Map<String, BigDecimal> byDevice = new TreeMap<>();
+        Map<String, BigDecimal> byCategory = new TreeMap<>();
+        List<Device> all = usage.all(customerId);
+        Map<String, String> category = new HashMap<>();
+        for (Device d : all) {
+            category.put(d.ref(), d.category().name().toLowerCase(Locale.ROOT));
+        }
+        usage.hourly(all, commodity, Math.floorDiv(fromMs, HOUR) * HOUR, toMs).forEach((ref, hours) -> {
+            BigDecimal cost = BigDecimal.ZERO;
+            for (Map.Entry<Long, Double> h : hours.entrySet()) {
+                BigDecimal price = hourPrice.get(h.getKey());
+                if (price != null) {
+                    cost = cost.add(BigDecimal.valueOf(h.getValue() / factor).multiply(price));
+                }
+            }
+            byDevice.put(ref, cost.setScale(digits, RoundingMode.HALF_UP));
+            byCategory.merge(category.getOrDefault(ref, "other"), cost, BigDecimal::add);
+        });
+        byCategory.replaceAll((k, v) -> v.setScale(digits, RoundingMode.HALF_UP));
+        return new Bill(
+                customerId,
+                commodity.name().toLowerCase(Locale.ROOT),
+                tariff.id(),
+                tariff.currency(),
+                from,
+                to,
+                items,
+                total,
+                consumed.setScale(3, RoundingMode.HALF_UP),
+                tariff.billingUnit(),
+                uncosted.setScale(3, RoundingMode.HALF_UP),
+                byDevice,
+                byCategory);
+    }
+
+    private Tariff requireTariff(long customerId, Commodity commodity) {
+        return tariffOf(customerId, commodity)
+                .orElseThrow(
+                        () -> new NoTariffException("no " + commodity.name().toLowerCase(Locale.ROOT)
+                                + " tariff for group " + groups.of(customerId) + " or the default group"));
+    }
+
+    /** A unit price and how the bill names it; {@code fixed} is null when the line has no single price. */
+    private record Priced(String label, BigDecimal price, BigDecimal fixed) {}
+
+    private Priced unitPrice(Tariff tariff, TariffVersion v, ZonedDateTime local, long at) {
+        return switch (v.pricing()) {
+            case FLAT -> new Priced("Energy", v.price(), v.price());
+            case TIME_OF_USE ->
+                v.period(local.toLocalDate(), local.toLocalTime())
+                        .map(p -> new Priced("Energy, " + p.name(), p.price(), p.price()))
+                        .orElse(new Priced("Energy, other hours", v.price(), v.price()));
+            case DYNAMIC -> {
+                Optional<BigDecimal> posted = book.postedPrice(tariff.id(), at);
+                yield posted.map(p -> new Priced("Energy at posted prices", p, null))
+                        .orElse(new Priced("Energy, hours without a posted price", v.price(), v.price()));
+            }
+            case TIERED -> throw new IllegalStateException("tiered prices depend on the amount consumed");
+        };
+    }
+
+    /** Standing charges, prorated for partial days (local days; 23- and 25-hour days count as one day). */
+    private static void standingCharges(Tariff tariff, ZoneId zone, Instant from, Instant to, Map<String, Line> lines) {
+        LocalDate day = LocalDate.ofInstant(from, zone);
+        while (day.atStartOfDay(zone).toInstant().isBefore(to)) {
+            Instant start = day.atStartOfDay(zone).toInstant();
+            Instant end = day.plusDays(1).atStartOfDay(zone).toInstant();
+            long overlap = Math.min(end.toEpochMilli(), to.toEpochMilli())
+                    - Math.max(start.toEpochMilli(), from.toEpochMilli());
+            Optional<TariffVersion> v = tariff.versionOn(day);
+            if (overlap > 0 && v.isPresent() && v.get().standingChargePerDay().signum() > 0) {
+                BigDecimal days = BigDecimal.valueOf(overlap)
+                        .divide(BigDecimal.valueOf(end.toEpochMilli() - start.toEpochMilli()), MathContext.DECIMAL64);
+                BigDecimal charge = v.get().standingChargePerDay();
+                lines.computeIfAbsent(
+                                "Standing charge (terms of " + v.get().effectiveFrom() + ")",
+                                k -> new Line("day", charge))
+                        .add(days, days.multiply(charge));
+            }
+            day = day.plusDays(1);
+        }
+    }
+
+    private static int fractionDigits(String currency) {
+        try {
+            return Math.max(0, Currency.getInstance(currency).getDefaultFractionDigits());
+        } catch (IllegalArgumentException e) {
+            return 2;
+        }
+    }
+
+    /** A line being summed: exact quantity and amount. */
+    private static final class Line {
+        private final String unit;
+        private final BigDecimal fixedPrice;
+        private BigDecimal quantity = BigDecimal.ZERO;
+        private BigDecimal amount = BigDecimal.ZERO;
+
+        Line(String unit, BigDecimal fixedPrice) {
+            this.unit = unit;
+            this.fixedPrice = fixedPrice;
+        }
+
+        void add(BigDecimal q, BigDecimal a) {
+            quantity = quantity.add(q);
+            amount = amount.add(a);
+        }
+
+        LineItem item(String description, int digits) {
+            BigDecimal price = fixedPrice != null
+                    ? fixedPrice
+                    : quantity.signum() == 0
+                            ? BigDecimal.ZERO
+                            : amount.divide(quantity, 5, RoundingMode.HALF_UP).stripTrailingZeros();
+            return new LineItem(
+                    description,
+                    quantity.setScale(unit.equals("day") ? 4 : 3, RoundingMode.HALF_UP),
+                    unit,
+                    price,
+                    amount.setScale(digits, RoundingMode.HALF_UP));
+        }
+    }
+}

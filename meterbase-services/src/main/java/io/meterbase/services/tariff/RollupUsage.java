@@ -1,0 +1,53 @@
+package io.meterbase.services.tariff;
+
+import io.meterbase.core.model.Device;
+import io.meterbase.core.model.Site;
+import io.meterbase.core.query.Commodity;
+import io.meterbase.core.query.ConsumptionService;
+import io.meterbase.core.query.EnergyPoint;
+import io.meterbase.core.registry.Registry;
+import java.time.ZoneId;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.NavigableMap;
+import java.util.TreeMap;
+
+/** Hourly consumption of a customer's devices, from the hourly rollups. */
+public final class RollupUsage implements Usage {
+
+    private final Registry registry;
+    private final ConsumptionService consumption;
+
+    public RollupUsage(Registry registry, ConsumptionService consumption) {
+        this.registry = registry;
+        this.consumption = consumption;
+    }
+
+    @Override
+    public List<Device> counted(long customerId) {
+        return consumption.countedDevices(customerId);
+    }
+
+    @Override
+    public List<Device> all(long customerId) {
+        return registry.devices(customerId);
+    }
+
+    @Override
+    public ZoneId zone(long customerId) {
+        return registry.sites(customerId).stream().findFirst().map(Site::zone).orElse(ZoneId.of("UTC"));
+    }
+
+    @Override
+    public Map<String, NavigableMap<Long, Double>> hourly(
+            Collection<Device> devices, Commodity commodity, long from, long to) {
+        Map<String, NavigableMap<Long, Double>> out = new HashMap<>();
+        for (EnergyPoint p : consumption.consumption(
+                devices, commodity, ConsumptionService.Interval.HOUR, ConsumptionService.GroupBy.DEVICE, from, to)) {
+            out.computeIfAbsent(p.group(), k -> new TreeMap<>()).merge(p.periodStart(), p.amount(), Double::sum);
+        }
+        return out;
+    }
+}

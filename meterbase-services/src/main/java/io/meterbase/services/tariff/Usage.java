@@ -1,0 +1,23 @@
+package io.meterbase.services.tariff;
+
+import io.meterbase.core.model.Device;
+import io.meterbase.core.query.Commodity;
+import java.time.ZoneId;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.NavigableMap;
+
+/** What billing reads: a customer's devices, time zone and hourly consumption. */
+public interface Usage {
+
+    /** The devices counted for the customer's total (main meters if any, else all). */
+    List<Device> counted(long customerId);
+
+    List<Device> all(long customerId);
+
+    ZoneId zone(long customerId);
+
+    /** Consumption per device ref and hour start in {@code [from, to)}, in the commodity's stored unit. */
+    Map<String, NavigableMap<Long, Double>> hourly(Collection<Device> devices, Commodity commodity, long from, long to);
+}
