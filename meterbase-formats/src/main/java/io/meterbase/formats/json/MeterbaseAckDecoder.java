@@ -1,38 +1,27 @@
 package io.meterbase.formats.json;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.meterbase.core.ingest.DecodeContext;
 import io.meterbase.core.ingest.DecodeException;
 import io.meterbase.core.ingest.DeviceMessage;
-import io.meterbase.core.ingest.MessageDecoder;
-import io.meterbase.formats.support.JsonPayloads;
-import java.util.List;
+import io.meterbase.formats.support.JsonDecoder;
 import java.util.Locale;
 
 /**
  * A native device's or gateway's answer to a command: {@code {"id": ..., "status": "acknowledged|done|failed",
  * "relay": "on|off", "detail": ...}}, on {@code meterbase/<ref>/ack} or CoAP's {@code /ack}.
  */
-public final class MeterbaseAckDecoder implements MessageDecoder {
+public final class MeterbaseAckDecoder extends JsonDecoder {
 
     public static final String FORMAT = "meterbase-ack";
 
-    private final ObjectMapper mapper = new ObjectMapper();
-
-    @Override
-    public String format() {
-        return FORMAT;
-    }
-
-    @Override
-    public List<String> topics() {
-        return List.of("meterbase/{device}/ack");
+    public MeterbaseAckDecoder() {
+        super(FORMAT, "ack", "meterbase/{device}/ack");
     }
 
     @Override
     public DeviceMessage decode(byte[] payload, DecodeContext context) throws DecodeException {
-        JsonNode ack = JsonPayloads.tree(mapper, payload, "ack");
+        JsonNode ack = tree(payload);
         if (ack == null || !ack.isObject() || !ack.hasNonNull("id")) {
             throw new DecodeException("an ack names the command: {\"id\": ..., \"status\": ...}");
         }

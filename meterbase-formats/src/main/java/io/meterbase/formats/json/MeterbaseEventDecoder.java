@@ -1,32 +1,22 @@
 package io.meterbase.formats.json;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.meterbase.core.ingest.DecodeContext;
 import io.meterbase.core.ingest.DecodeException;
 import io.meterbase.core.ingest.DeviceMessage;
-import io.meterbase.core.ingest.MessageDecoder;
-import io.meterbase.formats.support.JsonPayloads;
+import io.meterbase.formats.support.JsonDecoder;
 import java.util.List;
 
 /**
  * A native device's event on {@code meterbase/<ref>/event}: {@code {"type": "tamper_case_open", "on": true,
  * "detail": "..."}}; {@code on} defaults to true (raised), false clears it.
  */
-public final class MeterbaseEventDecoder implements MessageDecoder {
+public final class MeterbaseEventDecoder extends JsonDecoder {
 
     public static final String FORMAT = "meterbase-event";
 
-    private final ObjectMapper mapper = new ObjectMapper();
-
-    @Override
-    public String format() {
-        return FORMAT;
-    }
-
-    @Override
-    public List<String> topics() {
-        return List.of("meterbase/{device}/event");
+    public MeterbaseEventDecoder() {
+        super(FORMAT, "event", "meterbase/{device}/event");
     }
 
     @Override
@@ -34,7 +24,7 @@ public final class MeterbaseEventDecoder implements MessageDecoder {
         if (context.deviceRef() == null) {
             throw new DecodeException("an event comes from a device: send it on meterbase/<ref>/event");
         }
-        JsonNode event = JsonPayloads.tree(mapper, payload, "event");
+        JsonNode event = tree(payload);
         String type = event == null ? null : event.path("type").asText(null);
         if (type == null) {
             throw new DecodeException("an event needs a type: {\"type\": \"tamper_case_open\"}");

@@ -1,14 +1,13 @@
 package io.meterbase.formats.shelly;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.meterbase.core.ingest.DecodeContext;
 import io.meterbase.core.ingest.DecodeException;
 import io.meterbase.core.ingest.NodeReport;
 import io.meterbase.core.ingest.PayloadDecoder;
 import io.meterbase.core.ingest.RawReading;
 import io.meterbase.core.ingest.Upload;
-import io.meterbase.formats.support.JsonPayloads;
+import io.meterbase.formats.support.JsonDecoder;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -20,25 +19,17 @@ import java.util.Map;
  * {@code freq}, {@code aenergy.total} (Wh, a cumulative register), {@code temperature.tC}. Switch N &gt; 0 gives
  * channels with the suffix {@code _N}.
  */
-public final class ShellyGen2Decoder implements PayloadDecoder {
+public final class ShellyGen2Decoder extends JsonDecoder implements PayloadDecoder {
 
     public static final String FORMAT = "shelly-gen2";
 
-    private final ObjectMapper mapper = new ObjectMapper();
-
-    @Override
-    public String format() {
-        return FORMAT;
-    }
-
-    @Override
-    public List<String> topics() {
-        return List.of("{device}/status/switch:{switch}", "{device}/events/rpc");
+    public ShellyGen2Decoder() {
+        super(FORMAT, "Shelly", "{device}/status/switch:{switch}", "{device}/events/rpc");
     }
 
     @Override
     public Upload decode(byte[] payload, DecodeContext context) throws DecodeException {
-        JsonNode root = JsonPayloads.tree(mapper, payload, "Shelly");
+        JsonNode root = tree(payload);
         if (root == null || !root.isObject()) {
             throw new DecodeException("a Shelly status is a JSON object");
         }

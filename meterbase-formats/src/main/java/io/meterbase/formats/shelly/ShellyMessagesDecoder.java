@@ -1,13 +1,10 @@
 package io.meterbase.formats.shelly;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.meterbase.core.ingest.DecodeContext;
 import io.meterbase.core.ingest.DecodeException;
 import io.meterbase.core.ingest.DeviceMessage;
-import io.meterbase.core.ingest.MessageDecoder;
-import io.meterbase.formats.support.JsonPayloads;
-import java.util.List;
+import io.meterbase.formats.support.JsonDecoder;
 
 /**
  * A Shelly Gen2's other messages: its answer to a command Meterbase sent as an RPC with
@@ -15,20 +12,12 @@ import java.util.List;
  * device refused it), and the status of components other than switches ({@code <id>/status/sys}, {@code wifi},
  * ...), taken without acting on it. Switch status is {@link ShellyGen2Decoder}'s.
  */
-public final class ShellyMessagesDecoder implements MessageDecoder {
+public final class ShellyMessagesDecoder extends JsonDecoder {
 
     public static final String FORMAT = "shelly-gen2-messages";
 
-    private final ObjectMapper mapper = new ObjectMapper();
-
-    @Override
-    public String format() {
-        return FORMAT;
-    }
-
-    @Override
-    public List<String> topics() {
-        return List.of("{device}/meterbase/{command}/rpc", "{device}/status/{component}");
+    public ShellyMessagesDecoder() {
+        super(FORMAT, "Shelly", "{device}/meterbase/{command}/rpc", "{device}/status/{component}");
     }
 
     @Override
@@ -40,7 +29,7 @@ public final class ShellyMessagesDecoder implements MessageDecoder {
         if (command == null) {
             throw new DecodeException("a Shelly RPC reply comes on <id>/meterbase/<command>/rpc");
         }
-        JsonNode answer = JsonPayloads.tree(mapper, payload, "Shelly");
+        JsonNode answer = tree(payload);
         if (answer == null || !answer.isObject()) {
             throw new DecodeException("a Shelly RPC reply is a JSON object");
         }

@@ -1,14 +1,13 @@
 package io.meterbase.formats.tasmota;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.meterbase.core.ingest.DecodeContext;
 import io.meterbase.core.ingest.DecodeException;
 import io.meterbase.core.ingest.NodeReport;
 import io.meterbase.core.ingest.PayloadDecoder;
 import io.meterbase.core.ingest.RawReading;
 import io.meterbase.core.ingest.Upload;
-import io.meterbase.formats.support.JsonPayloads;
+import io.meterbase.formats.support.JsonDecoder;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -23,7 +22,7 @@ import java.util.Map;
  * after the sensor. Tasmota's {@code Time} has no time zone, so readings take the receipt time. The device is
  * the transport's ({@code <topic>}).
  */
-public final class TasmotaDecoder implements PayloadDecoder {
+public final class TasmotaDecoder extends JsonDecoder implements PayloadDecoder {
 
     public static final String FORMAT = "tasmota";
 
@@ -43,16 +42,8 @@ public final class TasmotaDecoder implements PayloadDecoder {
             "Humidity", new String[] {"humidity", "%RH"},
             "Illuminance", new String[] {"illuminance", "lx"});
 
-    private final ObjectMapper mapper = new ObjectMapper();
-
-    @Override
-    public String format() {
-        return FORMAT;
-    }
-
-    @Override
-    public List<String> topics() {
-        return List.of("tele/{device}/SENSOR");
+    public TasmotaDecoder() {
+        super(FORMAT, "Tasmota", "tele/{device}/SENSOR");
     }
 
     @Override
@@ -61,7 +52,7 @@ public final class TasmotaDecoder implements PayloadDecoder {
             throw new DecodeException(
                     "a Tasmota payload names no device: send it on tele/<topic>/SENSOR or with ?device=");
         }
-        JsonNode root = JsonPayloads.tree(mapper, payload, "Tasmota");
+        JsonNode root = tree(payload);
         if (root == null || !root.isObject()) {
             throw new DecodeException("a Tasmota SENSOR payload is a JSON object");
         }

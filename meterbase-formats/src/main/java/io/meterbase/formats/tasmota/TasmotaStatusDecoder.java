@@ -1,12 +1,10 @@
 package io.meterbase.formats.tasmota;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.meterbase.core.ingest.DecodeContext;
 import io.meterbase.core.ingest.DecodeException;
 import io.meterbase.core.ingest.DeviceMessage;
-import io.meterbase.core.ingest.MessageDecoder;
-import io.meterbase.formats.support.JsonPayloads;
+import io.meterbase.formats.support.JsonDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,20 +18,12 @@ import java.util.Map;
  * command); every other {@code tele/} and {@code stat/} message is taken without acting on it. Its
  * {@code SENSOR} telemetry is {@link TasmotaDecoder}'s.
  */
-public final class TasmotaStatusDecoder implements MessageDecoder {
+public final class TasmotaStatusDecoder extends JsonDecoder {
 
     public static final String FORMAT = "tasmota-status";
 
-    private final ObjectMapper mapper = new ObjectMapper();
-
-    @Override
-    public String format() {
-        return FORMAT;
-    }
-
-    @Override
-    public List<String> topics() {
-        return List.of("tele/{device}/{message}", "stat/{device}/{message}/#");
+    public TasmotaStatusDecoder() {
+        super(FORMAT, "Tasmota", "tele/{device}/{message}", "stat/{device}/{message}/#");
     }
 
     @Override
@@ -60,7 +50,7 @@ public final class TasmotaStatusDecoder implements MessageDecoder {
                 if (!stat) {
                     yield new DeviceMessage.Ignored(topic);
                 }
-                JsonNode power = JsonPayloads.tree(mapper, payload, "Tasmota").path("POWER");
+                JsonNode power = tree(payload).path("POWER");
                 yield power.isMissingNode() ? new DeviceMessage.Ignored(topic) : relay(device, power.asText(), topic);
             }
             default -> new DeviceMessage.Ignored(topic);
@@ -68,7 +58,7 @@ public final class TasmotaStatusDecoder implements MessageDecoder {
     }
 
     private DeviceMessage margins(String device, byte[] payload) throws DecodeException {
-        JsonNode root = JsonPayloads.tree(mapper, payload, "Tasmota");
+        JsonNode root = tree(payload);
         if (root == null || !root.isObject()) {
             throw new DecodeException("a Tasmota MARGINS message is a JSON object");
         }
