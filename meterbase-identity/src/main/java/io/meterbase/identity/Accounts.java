@@ -11,6 +11,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Sign-in accounts of people (customers and operators), kept as documents (kind {@code account}) with Argon2id
@@ -27,7 +28,12 @@ public final class Accounts {
 
     /** A stored account. {@code customer} is 0 for operators. */
     public record Account(
-            String username, String role, long customer, String passwordHash, int failures, Instant lockedUntil) {
+            String username,
+            String role,
+            long customer,
+            String passwordHash,
+            int failures,
+            @Nullable Instant lockedUntil) {
 
         public Principal principal() {
             return new Principal(

@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,7 +48,7 @@ public final class Grants {
             String tokenPrefix,
             String tokenHash,
             Instant createdAt,
-            Instant revokedAt) {
+            @Nullable Instant revokedAt) {
 
         public boolean revoked() {
             return revokedAt != null;
@@ -138,7 +139,7 @@ public final class Grants {
                 .toList();
     }
 
-    public synchronized Grant revoke(String id) {
+    public synchronized @Nullable Grant revoke(String id) {
         Grant g = byId.get(id);
         if (g == null || g.revoked()) {
             return g;

@@ -75,7 +75,7 @@ public enum Quantity {
     public Optional<Unit> unit(String symbol) {
         return symbol == null
                 ? Optional.empty()
-                : Optional.ofNullable(Lookup.UNITS.get(this).get(symbol));
+                : Optional.ofNullable(Lookup.UNITS.getOrDefault(this, Map.of()).get(symbol));
     }
 
     /** The quantity with payload name {@code key} (case-insensitive), or empty. */
