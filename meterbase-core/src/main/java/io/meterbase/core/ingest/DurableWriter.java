@@ -24,6 +24,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
+import java.util.function.LongSupplier;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -103,6 +104,9 @@ public final class DurableWriter implements AutoCloseable {
     private final IngestMetrics metrics;
     private final Settings settings;
     private final Clock clock;
+    /** Nanoseconds of a monotonic clock: deadlines, commit times and the drain rate are measured with it. */
+    private final LongSupplier ticker;
+
     private final BlockingQueue<Submission> queue = new LinkedBlockingQueue<>();
     /** A submission taken from the queue that waits for the next commit (set by the writer thread only). */
     private final AtomicReference<@Nullable Submission> carried = new AtomicReference<>();
@@ -130,7 +134,23 @@ public final class DurableWriter implements AutoCloseable {
             IngestMetrics metrics,
             Settings settings,
             Clock clock) {
+        this(store, rollups, onDurable, metrics, settings, clock, System::nanoTime);
+    }
+
+    /**
+     * A writer that measures time with {@code ticker} (nanoseconds, like {@link System#nanoTime()}), so that a test
+     * can let seconds of a slow store pass without waiting for them.
+     */
+    public DurableWriter(
+            ReadingStore store,
+            RollupTracker rollups,
+            Consumer<List<Reading>> onDurable,
+            IngestMetrics metrics,
+            Settings settings,
+            Clock clock,
+            LongSupplier ticker) {
         this.store = store;
+        this.ticker = ticker;
         this.rollups = rollups;
         this.onDurable = onDurable;
         this.metrics = metrics;
@@ -179,7 +199,7 @@ public final class DurableWriter implements AutoCloseable {
                 readings,
                 rejected,
                 new CompletableFuture<>(),
-                System.nanoTime() + settings.answerWithin().toNanos());
+                ticker.getAsLong() + settings.answerWithin().toNanos());
         queue.add(submission);
         if (state != State.RUNNING && queue.remove(submission)) {
             pending.addAndGet(-n);
@@ -235,12 +255,12 @@ public final class DurableWriter implements AutoCloseable {
     }
 
     private void run() {
-        long lastFlush = System.nanoTime();
+        long lastFlush = ticker.getAsLong();
         long pollNanos = Math.max(1_000_000, settings.rollupInterval().toNanos() / 2);
         List<Submission> batch = new ArrayList<>();
         while (true) {
             if (state != State.RUNNING
-                    && ((queue.isEmpty() && carried.get() == null) || System.nanoTime() > drainDeadline)) {
+                    && ((queue.isEmpty() && carried.get() == null) || ticker.getAsLong() > drainDeadline)) {
                 break;
             }
             try {
@@ -259,9 +279,9 @@ public final class DurableWriter implements AutoCloseable {
                     }
                     batch.clear();
                 }
-                if (System.nanoTime() - lastFlush >= settings.rollupInterval().toNanos()) {
+                if (ticker.getAsLong() - lastFlush >= settings.rollupInterval().toNanos()) {
                     flushRollups();
-                    lastFlush = System.nanoTime();
+                    lastFlush = ticker.getAsLong();
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -292,7 +312,7 @@ public final class DurableWriter implements AutoCloseable {
      * Returns the batch's readings.
      */
     private int take(Submission s, List<Submission> batch, int count) {
-        long now = System.nanoTime();
+        long now = ticker.getAsLong();
         if (now > s.deadline) {
             return late(s, count);
         }
@@ -352,7 +372,7 @@ public final class DurableWriter implements AutoCloseable {
     }
 
     private void flushRollups() {
-        long started = System.nanoTime();
+        long started = ticker.getAsLong();
         try {
             if (recoveryPending) {
                 recoverRollups();
@@ -365,7 +385,7 @@ public final class DurableWriter implements AutoCloseable {
             LOG.warn("Rollup update failed; it is retried at the next flush: {}", e.toString());
         } finally {
             // the writer's busy time: the next commit's readings are drained at the rate of both
-            flushNanos += System.nanoTime() - started;
+            flushNanos += ticker.getAsLong() - started;
         }
     }
 
@@ -387,7 +407,7 @@ public final class DurableWriter implements AutoCloseable {
     }
 
     private void write(List<Submission> batch, int count) {
-        long started = System.nanoTime();
+        long started = ticker.getAsLong();
         List<Reading> all;
         List<Reading> fresh;
         Set<ReadingKey> staleHours;
@@ -438,7 +458,7 @@ public final class DurableWriter implements AutoCloseable {
         }
         newest.putAll(advanced);
         pending.addAndGet(-count);
-        long elapsed = System.nanoTime() - started;
+        long elapsed = ticker.getAsLong() - started;
         rate.record(count, elapsed + flushNanos);
         flushNanos = 0;
         metrics.written(all.size(), elapsed);
@@ -532,7 +552,7 @@ public final class DurableWriter implements AutoCloseable {
             if (state != State.RUNNING) {
                 return;
             }
-            drainDeadline = System.nanoTime() + settings.drainOnClose().toNanos();
+            drainDeadline = ticker.getAsLong() + settings.drainOnClose().toNanos();
             state = State.CLOSING;
         }
         Duration bound = settings.drainOnClose().plus(settings.answerWithin());

@@ -33,7 +33,14 @@ class DurableWriterTest {
     private static final long T0 = 1_764_000_000_000L / HOUR * HOUR;
 
     private final MemoryReadingStore store = new MemoryReadingStore();
+    /** The writer's clock: a slow store's commits, and the waits of a test, move it ahead instead of sleeping. */
+    private final SkewedTicker ticker = new SkewedTicker();
+
     private DurableWriter writer;
+
+    DurableWriterTest() {
+        store.passTimeOn(ticker);
+    }
 
     private DurableWriter start(Duration answerWithin, Duration drain) {
         ChannelInfo info = new ChannelInfo() {
@@ -53,7 +60,8 @@ class DurableWriterTest {
                         r -> {},
                         IngestMetrics.NONE,
                         new DurableWriter.Settings(1_000_000, 200_000, Duration.ofMillis(20), answerWithin, drain),
-                        Clock.systemUTC())
+                        Clock.systemUTC(),
+                        ticker)
                 .start();
         return writer;
     }
@@ -179,7 +187,7 @@ class DurableWriterTest {
         }
         store.hold();
         CompletableFuture<WriteOutcome> inProgress = writer.submit(readings(2, T0, 10_000), List.of());
-        Thread.sleep(50);
+        store.awaitHeld();
 
         // WHEN more readings come than it can store before they must be answered
         long before = System.nanoTime();
@@ -200,11 +208,11 @@ class DurableWriterTest {
         start(Duration.ofMillis(300), Duration.ofSeconds(5));
         store.hold();
         CompletableFuture<WriteOutcome> first = writer.submit(readings(1, T0, 1), List.of());
-        Thread.sleep(50);
+        store.awaitHeld();
         CompletableFuture<WriteOutcome> second = writer.submit(readings(2, T0, 1), List.of());
 
         // WHEN the second waits longer than its answer time
-        Thread.sleep(600);
+        ticker.advance(Duration.ofMillis(600));
         store.release();
 
         // THEN it is refused and not stored, while the first is stored
@@ -233,9 +241,9 @@ class DurableWriterTest {
 
     /** Submits readings and records how long their answer took, in milliseconds, in {@code took}. */
     private CompletableFuture<WriteOutcome> timed(List<Reading> readings, AtomicLong took) {
-        long from = System.nanoTime();
+        long from = ticker.getAsLong();
         return writer.submit(readings, List.of())
-                .whenComplete((o, e) -> took.set((System.nanoTime() - from) / 1_000_000));
+                .whenComplete((o, e) -> took.set((ticker.getAsLong() - from) / 1_000_000));
     }
 
     @Test
@@ -249,7 +257,7 @@ class DurableWriterTest {
         CompletableFuture<WriteOutcome> second = writer.submit(readings(3, T0, 20_000), List.of());
 
         // WHEN the store goes on
-        Thread.sleep(6_000);
+        ticker.advance(Duration.ofSeconds(6));
         store.release();
 
         // THEN the first is a commit of its own, stored in time; the second is refused at once and not stored
@@ -270,7 +278,7 @@ class DurableWriterTest {
         CompletableFuture<WriteOutcome> large = writer.submit(readings(3, T0, 70_000), List.of());
 
         // WHEN the store goes on
-        Thread.sleep(6_000);
+        ticker.advance(Duration.ofSeconds(6));
         store.release();
 
         // THEN the first is a commit of its own, and the large one, which could be in time behind nothing, is the
@@ -288,12 +296,12 @@ class DurableWriterTest {
         AtomicLong[] took = {new AtomicLong(), new AtomicLong(), new AtomicLong()};
         List<CompletableFuture<WriteOutcome>> all = new ArrayList<>();
         all.add(timed(readings(2, T0, 20_000), took[0]));
-        Thread.sleep(3_000);
+        ticker.advance(Duration.ofSeconds(3));
         all.add(timed(readings(3, T0, 5_000), took[1]));
         all.add(timed(readings(4, T0, 30_000), took[2]));
 
         // WHEN the store goes on
-        Thread.sleep(3_000);
+        ticker.advance(Duration.ofSeconds(3));
         store.release();
 
         // THEN the first two are one commit (2.5 s) and the third the next one (3 s): each is stored and answered
@@ -334,10 +342,10 @@ class DurableWriterTest {
     @Test
     void close_withAHangingStore_returnsWithinItsBound_andRefusesWhatWasQueued() throws Exception {
         // GIVEN a commit that never ends and a submission behind it
-        start(Duration.ofSeconds(5), Duration.ofMillis(300));
+        start(Duration.ofMillis(500), Duration.ofMillis(300));
         store.hold();
         writer.submit(readings(1, T0, 1), List.of());
-        Thread.sleep(50);
+        store.awaitHeld();
         CompletableFuture<WriteOutcome> queued = writer.submit(readings(2, T0, 1), List.of());
 
         // WHEN the writer is closed
@@ -345,7 +353,7 @@ class DurableWriterTest {
         writer.close();
 
         // THEN it returns within its drain time (plus the answer time of the commit in progress)
-        assertThat(System.nanoTime() - before).isLessThan(TimeUnit.SECONDS.toNanos(7));
+        assertThat(System.nanoTime() - before).isLessThan(TimeUnit.MILLISECONDS.toNanos(2_000));
         assertThat(failure(queued)).isInstanceOf(OverloadedException.class).hasMessageContaining("send them again");
     }
 }
