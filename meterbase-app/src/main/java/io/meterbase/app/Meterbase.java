@@ -37,6 +37,8 @@ import io.meterbase.http.ApiContext;
 import io.meterbase.http.HttpApi;
 import io.meterbase.http.HttpLimits;
 import io.meterbase.http.Tls;
+import io.meterbase.identity.Accounts;
+import io.meterbase.identity.Grants;
 import io.meterbase.services.Control;
 import io.meterbase.services.json.ControlJson;
 import io.meterbase.store.duckdb.DuckDbOptions;
@@ -104,17 +106,22 @@ public final class Meterbase implements AutoCloseable {
         monthsAhead(store, clock).run();
         try {
             IngestSettings settings = config.ingestSettings();
-            this.registry = new Registry(store, clock);
+            this.registry = new Registry(store.metadata(), clock);
             LiveState live = new LiveState();
-            live.seed(store.newestReadings());
+            live.seed(store.readings().newestReadings());
             PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
             MicrometerIngestMetrics ingestMetrics = new MicrometerIngestMetrics(metrics);
             RollupTracker rollups = new RollupTracker(
-                    store,
+                    store.readings(),
                     channelInfo(registry),
                     new EnergyRules(settings.maxIntegrationGap().toMillis()));
             this.writer = new DurableWriter(
-                            store, rollups, live::onDurable, ingestMetrics, DurableWriter.Settings.of(settings), clock)
+                            store.readings(),
+                            rollups,
+                            live::onDurable,
+                            ingestMetrics,
+                            DurableWriter.Settings.of(settings),
+                            clock)
                     .start();
             started.push(writer);
             IngestLimits limits = new IngestLimits(limits(config), clock);
@@ -130,8 +137,8 @@ public final class Meterbase implements AutoCloseable {
                             config.integer("quarantine.full-per-hour", 1, 1_000_000), Duration.ofHours(1), clock));
             this.presence = new Presence();
             DevicePsk psk = devicePsk(config);
-            ConsumptionService consumption =
-                    new ConsumptionService(registry, store, live, clock, config.duration("live.stale-after"));
+            ConsumptionService consumption = new ConsumptionService(
+                    registry, store.readings(), live, clock, config.duration("live.stale-after"));
             this.control = startControl(config, registry, store, live, consumption, clock);
             started.push(control);
             Intake intake = new Intake(
@@ -161,10 +168,12 @@ public final class Meterbase implements AutoCloseable {
             ApiContext api = new ApiContext(
                     registry,
                     intake,
-                    store,
+                    store.readings(),
+                    new Accounts(store.documents(), clock),
+                    new Grants(store.documents(), clock),
                     live,
                     consumption,
-                    new HistoryService(store),
+                    new HistoryService(store.readings()),
                     new DuckDbParquetEncoder(),
                     presence,
                     psk,
@@ -212,11 +221,14 @@ public final class Meterbase implements AutoCloseable {
                             new CoapContext(registry, intake, psk, outbox))
                     : null;
             housekeeping.scheduleWithFixedDelay(
-                    new RetentionJob(store, clock, settings.retention()), 1, 3600, TimeUnit.SECONDS);
+                    new RetentionJob(store.readings(), clock, settings.retention()), 1, 3600, TimeUnit.SECONDS);
             housekeeping.scheduleWithFixedDelay(disk::check, 1, 1, TimeUnit.SECONDS);
             housekeeping.scheduleWithFixedDelay(ingest::storeQuotaSummaries, 60, 60, TimeUnit.SECONDS);
             QuarantineRetention quarantine = new QuarantineRetention(
-                    store, clock, config.duration("quarantine.retention"), config.bytes("quarantine.max-entries"));
+                    store.readings(),
+                    clock,
+                    config.duration("quarantine.retention"),
+                    config.bytes("quarantine.max-entries"));
             housekeeping.scheduleWithFixedDelay(quarantine, 5, 3600, TimeUnit.SECONDS);
             this.quarantineEntries = quarantine::entries;
             registerHealthMetrics(metrics);
@@ -270,8 +282,8 @@ public final class Meterbase implements AutoCloseable {
         return () -> {
             try {
                 YearMonth now = YearMonth.now(clock.withZone(ZoneOffset.UTC));
-                store.ensureMonth(now);
-                store.ensureMonth(now.plusMonths(1));
+                store.readings().ensureMonth(now);
+                store.readings().ensureMonth(now.plusMonths(1));
             } catch (RuntimeException e) {
                 LOG.warn("Could not create the coming months' storage; retried in an hour: {}", e.toString());
             }

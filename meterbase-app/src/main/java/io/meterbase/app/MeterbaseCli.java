@@ -320,7 +320,7 @@ public final class MeterbaseCli {
                     }
                     case "list" -> analysts.grants().forEach((n, c) -> out().println(n + ": customers " + c));
                     case "wide-views" -> {
-                        Registry registry = new Registry(store, Clock.systemUTC());
+                        Registry registry = new Registry(store.metadata(), Clock.systemUTC());
                         Map<Long, List<io.meterbase.core.model.Channel>> channels = new java.util.HashMap<>();
                         registry.allDevices().forEach(d -> channels.put(d.id(), registry.channels(d.id())));
                         List<io.meterbase.core.model.Site> sites = new ArrayList<>();

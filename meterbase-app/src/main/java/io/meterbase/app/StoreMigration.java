@@ -46,22 +46,23 @@ public final class StoreMigration {
     public record Copied(int customers, int devices, int channels, long readings, int hourlyRollups, int rejected) {}
 
     public Copied run() {
-        if (!to.customers().isEmpty() || to.stats().readings() > 0) {
+        if (!to.metadata().customers().isEmpty() || to.readings().stats().readings() > 0) {
             throw new IllegalStateException("the target store is not empty; refusing to mix two histories");
         }
-        List<Customer> customers = from.customers();
-        customers.forEach(to::save);
-        List<Site> sites = from.sites();
-        sites.forEach(to::save);
-        from.gateways().forEach(to::save);
-        List<Device> devices = from.devices();
-        devices.forEach(to::save);
-        List<Channel> channels = from.channels();
-        channels.forEach(to::save);
-        List<ApiKey> keys = from.apiKeys();
-        keys.forEach(to::save);
-        for (String kind : from.documentKinds()) {
-            from.documents(kind).forEach((id, json) -> to.saveDocument(kind, id, json));
+        List<Customer> customers = from.metadata().customers();
+        customers.forEach(to.metadata()::save);
+        List<Site> sites = from.metadata().sites();
+        sites.forEach(to.metadata()::save);
+        from.metadata().gateways().forEach(to.metadata()::save);
+        List<Device> devices = from.metadata().devices();
+        devices.forEach(to.metadata()::save);
+        List<Channel> channels = from.metadata().channels();
+        channels.forEach(to.metadata()::save);
+        List<ApiKey> keys = from.metadata().apiKeys();
+        keys.forEach(to.metadata()::save);
+        for (String kind : from.documents().documentKinds()) {
+            from.documents().documents(kind).forEach((id, json) -> to.documents()
+                    .saveDocument(kind, id, json));
         }
         progress.accept("metadata: " + customers.size() + " customers, " + devices.size() + " devices, "
                 + channels.size() + " channels, " + keys.size() + " keys");
@@ -70,14 +71,14 @@ public final class StoreMigration {
         for (Channel c : channels) {
             channelIds.add(c.id());
         }
-        for (Integer id : from.newestTimestamps().keySet()) {
+        for (Integer id : from.readings().newestTimestamps().keySet()) {
             if (!channelIds.contains(id)) {
                 channelIds.add(id);
             }
         }
         long readings = 0;
-        for (YearMonth month : from.months()) {
-            to.ensureMonth(month);
+        for (YearMonth month : from.readings().months()) {
+            to.readings().ensureMonth(month);
             long start = month.atDay(1).atStartOfDay().toInstant(ZoneOffset.UTC).toEpochMilli();
             long end = month.plusMonths(1)
                     .atDay(1)
@@ -88,11 +89,11 @@ public final class StoreMigration {
             for (int channel : channelIds) {
                 long cursor = start;
                 while (true) {
-                    List<Reading> page = from.readings(channel, cursor, end, BATCH);
+                    List<Reading> page = from.readings().readings(channel, cursor, end, BATCH);
                     if (page.isEmpty()) {
                         break;
                     }
-                    to.append(new WriteBatch(page, List.of(), List.of()));
+                    to.readings().append(new WriteBatch(page, List.of(), List.of()));
                     inMonth += page.size();
                     if (page.size() < BATCH) {
                         break;
@@ -104,16 +105,20 @@ public final class StoreMigration {
             progress.accept(month + ": " + inMonth + " readings");
         }
 
-        List<Rollup> hourly = from.hourly(channelIds, Long.MIN_VALUE, Long.MAX_VALUE);
+        List<Rollup> hourly = from.readings().hourly(channelIds, Long.MIN_VALUE, Long.MAX_VALUE);
         for (int i = 0; i < hourly.size(); i += BATCH) {
-            to.upsertHourly(hourly.subList(i, Math.min(hourly.size(), i + BATCH)));
+            to.readings().upsertHourly(hourly.subList(i, Math.min(hourly.size(), i + BATCH)));
         }
-        to.rebuildDaily(days(from.daily(channelIds, Long.MIN_VALUE, Long.MAX_VALUE), zones(sites, devices, channels)));
-        to.append(new WriteBatch(List.of(), List.of(), from.staleHours()));
-        List<QuarantineEntry> rejected = new ArrayList<>(from.quarantined(null, Integer.MAX_VALUE));
+        to.readings()
+                .rebuildDaily(days(
+                        from.readings().daily(channelIds, Long.MIN_VALUE, Long.MAX_VALUE),
+                        zones(sites, devices, channels)));
+        to.readings()
+                .append(new WriteBatch(List.of(), List.of(), from.readings().staleHours()));
+        List<QuarantineEntry> rejected = new ArrayList<>(from.readings().quarantined(null, Integer.MAX_VALUE));
         java.util.Collections.reverse(rejected);
         if (!rejected.isEmpty()) {
-            to.quarantine(rejected);
+            to.readings().quarantine(rejected);
         }
         progress.accept("rollups: " + hourly.size() + " hours; quarantine: " + rejected.size() + " entries");
         return new Copied(customers.size(), devices.size(), channels.size(), readings, hourly.size(), rejected.size());

@@ -88,7 +88,7 @@ class CoapTransportTest {
                 .device(customer.id(), device)
                 .flatMap(d -> server.registry().channel(d.id(), channel))
                 .map(Channel::id)
-                .flatMap(id -> server.store().readings(id, 0, Long.MAX_VALUE, 100).stream()
+                .flatMap(id -> server.store().readings().readings(id, 0, Long.MAX_VALUE, 100).stream()
                         .reduce((a, b) -> b));
     }
 
@@ -162,7 +162,7 @@ class CoapTransportTest {
         String out = coap("coap-client-openssl", id.text(), psk.key(id), "110", "[{\"n\":", uri());
 
         assertThat(out).contains("4.00");
-        assertThat(server.store().quarantined("malformed_payload", 10))
+        assertThat(server.store().readings().quarantined("malformed_payload", 10))
                 .anySatisfy(q -> assertThat(q.source()).contains(id.text()));
     }
 

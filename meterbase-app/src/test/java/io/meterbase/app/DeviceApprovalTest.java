@@ -73,7 +73,7 @@ class DeviceApprovalTest {
             assertThat(JSON.readTree(approved.body()).get("name").asText()).isEqualTo("Dryer");
             assertThat(after.statusCode()).isEqualTo(200);
             assertThat(JSON.readTree(after.body()).get("accepted").asInt()).isEqualTo(1);
-            assertThat(server.store().quarantined("device_pending_approval", 10))
+            assertThat(server.store().readings().quarantined("device_pending_approval", 10))
                     .hasSize(1);
         }
     }

@@ -73,7 +73,7 @@ class ExternalBrokerTest {
     }
 
     private static long readings(Meterbase m) {
-        return m.store().stats().readings();
+        return m.store().readings().stats().readings();
     }
 
     @Test

@@ -50,7 +50,7 @@ class GatewayAgentTest {
                 .device(customer, node)
                 .flatMap(d -> server.registry().channel(d.id(), "active_power"))
                 .map(Channel::id)
-                .map(id -> server.store().readings(id, 0, Long.MAX_VALUE, 100_000))
+                .map(id -> server.store().readings().readings(id, 0, Long.MAX_VALUE, 100_000))
                 .orElse(List.of());
     }
 

@@ -85,7 +85,7 @@ class HostileInputTest {
 
         assertThat(r.statusCode()).as(r.body()).isEqualTo(400);
         assertThat(r.body()).contains("malformed_payload", "out of range");
-        assertThat(server.store().quarantined("malformed_payload", 100))
+        assertThat(server.store().readings().quarantined("malformed_payload", 100))
                 .anySatisfy(q -> assertThat(q.payload()).contains("+999999999"));
     }
 
@@ -156,7 +156,7 @@ class HostileInputTest {
         } finally {
             client.disconnect();
         }
-        assertThat(server.store().quarantined("malformed_payload", 100))
+        assertThat(server.store().readings().quarantined("malformed_payload", 100))
                 .anySatisfy(q -> assertThat(q.source()).contains("poison3"));
     }
 
@@ -221,7 +221,7 @@ class HostileInputTest {
             unauthorized += status == 401 ? 1 : 0;
             limited += status == 429 ? 1 : 0;
         }
-        long kept = server.store().quarantined("unauthorized", 10_000).stream()
+        long kept = server.store().readings().quarantined("unauthorized", 10_000).stream()
                 .filter(q -> q.source().startsWith("http 127.0.0.1"))
                 .count();
 
@@ -229,6 +229,7 @@ class HostileInputTest {
         assertThat(limited).isEqualTo(40);
         assertThat(kept).isEqualTo(5); // the quota per source and reason an hour
         assertThat(server.store()
+                        .readings()
                         .quarantined("unauthorized", 10)
                         .get(0)
                         .payload()

@@ -97,7 +97,7 @@ class MqttTransportTest {
                 .device(customer.id(), device)
                 .flatMap(d -> server.registry().channel(d.id(), channel))
                 .map(Channel::id)
-                .flatMap(id -> server.store().readings(id, 0, Long.MAX_VALUE, 1000).stream()
+                .flatMap(id -> server.store().readings().readings(id, 0, Long.MAX_VALUE, 1000).stream()
                         .reduce((a, b) -> b));
     }
 
@@ -163,7 +163,7 @@ class MqttTransportTest {
 
         assertThat(r[0]).isNotEqualTo(0);
         assertThat(server.registry().device(customer.id(), "intruder")).isEmpty();
-        assertThat(server.store().quarantined("unauthorized", 10))
+        assertThat(server.store().readings().quarantined("unauthorized", 10))
                 .extracting(QuarantineEntry::source)
                 .anySatisfy(s -> assertThat(s).startsWith("mqtt"));
     }
@@ -205,10 +205,11 @@ class MqttTransportTest {
     void malformedPayload_isQuarantinedWithItsReason() throws Exception {
         Object[] r = pub("mqttv5", "broken-plug", key, "tele/broken-plug/SENSOR", "{\"ENERGY\":");
 
-        assertThat(server.store().quarantined("malformed_payload", 10)).anySatisfy(q -> {
-            assertThat(q.source()).contains("tele/broken-plug/SENSOR");
-            assertThat(q.payload()).isEqualTo("{\"ENERGY\":");
-        });
+        assertThat(server.store().readings().quarantined("malformed_payload", 10))
+                .anySatisfy(q -> {
+                    assertThat(q.source()).contains("tele/broken-plug/SENSOR");
+                    assertThat(q.payload()).isEqualTo("{\"ENERGY\":");
+                });
         assertThat((String) r[1]).containsIgnoringCase("payload format invalid");
     }
 

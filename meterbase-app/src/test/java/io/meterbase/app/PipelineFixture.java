@@ -48,7 +48,7 @@ final class PipelineFixture implements AutoCloseable {
 
     PipelineFixture(Path dir, IngestSettings settings, Clock clock) {
         store = DuckDbStore.open(new DuckDbOptions(dir, "256MB", 1, 2));
-        registry = new Registry(store, clock);
+        registry = new Registry(store.metadata(), clock);
         customer = registry.customers().isEmpty()
                 ? registry.createCustomer("Ana", "Home", null, null, "north", ZoneId.of("UTC"))
                 : registry.customers().get(0);

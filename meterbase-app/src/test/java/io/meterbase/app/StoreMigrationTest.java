@@ -78,7 +78,8 @@ class StoreMigrationTest {
                     after.addAll(target.readings(c, t0, t0 + 86_400_000L, 10_000));
                 }
                 assertThat(after).containsExactlyElementsOf(before);
-                assertThat(target.months()).containsExactlyElementsOf(source.months());
+                assertThat(target.months())
+                        .containsExactlyElementsOf(source.readings().months());
                 assertThat(target.hourly(channels, Long.MIN_VALUE, Long.MAX_VALUE))
                         .containsExactlyInAnyOrderElementsOf(hourlyBefore);
                 assertThat(target.daily(channels, Long.MIN_VALUE, Long.MAX_VALUE))
@@ -86,7 +87,7 @@ class StoreMigrationTest {
                 assertThat(target.quarantined(null, 10))
                         .extracting(QuarantineEntry::reason)
                         .containsExactly("unit_mismatch");
-                AuthResult auth = new Registry(target, clock).authenticate(secret);
+                AuthResult auth = new Registry(target.metadata(), clock).authenticate(secret);
                 assertThat(auth).isInstanceOf(AuthResult.Accepted.class);
 
                 assertThatThrownBy(() -> new StoreMigration(source, target, line -> {}).run())

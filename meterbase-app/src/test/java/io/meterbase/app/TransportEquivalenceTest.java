@@ -209,6 +209,7 @@ class TransportEquivalenceTest {
         long id = server.registry().device(customer.id(), device).orElseThrow().id();
         for (Channel c : server.registry().channels(id)) {
             server.store()
+                    .readings()
                     .readings(c.id(), 0, Long.MAX_VALUE, 100)
                     .forEach(r -> out.add(c.name() + " "
                             + c.quantity().key() + " " + c.unit().symbol() + " " + c.accumulation() + " "

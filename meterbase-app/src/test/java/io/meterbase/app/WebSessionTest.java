@@ -65,7 +65,7 @@ class WebSessionTest {
                     .isEqualTo(400);
             assertThat(api.send("POST", "/api/v1/accounts", operator, account).statusCode())
                     .isEqualTo(201);
-            assertThat(server.store().documents("account").get("ana@example.org"))
+            assertThat(server.store().documents().documents("account").get("ana@example.org"))
                     .contains("$argon2id$v=19$m=19456,t=2,p=1$")
                     .doesNotContain("correct horse");
 

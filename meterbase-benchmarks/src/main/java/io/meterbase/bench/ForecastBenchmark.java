@@ -48,7 +48,7 @@ public final class ForecastBenchmark {
         Clock clock = Clock.fixed(end.plus(Duration.ofMinutes(30)), ZoneOffset.UTC);
         try (DuckDbStore store = DuckDbStore.open(new DuckDbOptions(dir, "4GB", 2, 2))) {
             long t0 = System.nanoTime();
-            Registry registry = new Registry(store, clock);
+            Registry registry = new Registry(store.metadata(), clock);
             List<Integer> channels = new ArrayList<>();
             for (int c = 0; c < meters / 5; c++) {
                 long customer = registry.createCustomer("c" + c, null, null, null, "area-" + (c % 20), ZoneId.of("UTC"))
@@ -100,7 +100,7 @@ public final class ForecastBenchmark {
             LiveState live = new LiveState();
             ConsumptionService consumption =
                     new ConsumptionService(registry, store, live, clock, Duration.ofMinutes(5));
-            try (AlarmService alarms = new AlarmService(registry, store, live, clock);
+            try (AlarmService alarms = new AlarmService(registry, store.documents(), live, clock);
                     Analytics analytics = Analytics.start(
                             registry,
                             store,

@@ -261,7 +261,11 @@ public final class IngestBenchmark {
             int channel = server.registry().allChannels().get(0).id();
             // wait until the rollups cover the year
             long deadline = System.currentTimeMillis() + 120_000;
-            while (server.store().hourly(List.of(channel), start, end).size() < 365 * 24 - 1) {
+            while (server.store()
+                            .readings()
+                            .hourly(List.of(channel), start, end)
+                            .size()
+                    < 365 * 24 - 1) {
                 if (System.currentTimeMillis() > deadline) {
                     throw new IllegalStateException("rollups did not catch up");
                 }

@@ -66,7 +66,7 @@ public final class OverloadBenchmark {
             if (provisioned.statusCode() != 200) {
                 throw new IllegalStateException("provisioning failed: " + provisioned.body());
             }
-            long before = server.store().stats().readings();
+            long before = server.store().readings().stats().readings();
             try (Child load = Child.start(OverloadLoad.class, String.valueOf(server.httpPort()), key)) {
                 load.await("READY");
                 // a first round warms both programs up (compiled code, the writer's measured rate); the second counts
@@ -75,12 +75,12 @@ public final class OverloadBenchmark {
                 String capacity = load.ask("CAPACITY " + clients + " 10", "CAPACITY");
                 System.out.println("capacity, " + clients + " clients back to back: " + capacity.substring(9));
                 double uploadsPerSecond = Double.parseDouble(capacity.replaceAll(".*uploads_per_s=([0-9.]+).*", "$1"));
-                long afterCapacity = server.store().stats().readings();
+                long afterCapacity = server.store().readings().stats().readings();
                 Thread.sleep(3_000);
                 String overload = load.ask("OVERLOAD " + factor * uploadsPerSecond + " " + seconds, "OVERLOAD");
                 System.out.printf("%.0fx overload: %s%n", factor, overload.substring(9));
                 Thread.sleep(3_000); // the last accepted ones are durable before their answer; nothing is pending
-                long stored = server.store().stats().readings() - afterCapacity;
+                long stored = server.store().readings().stats().readings() - afterCapacity;
                 long accepted = Long.parseLong(overload.replaceAll(".*accepted_readings=([0-9]+).*", "$1"));
                 System.out.printf(
                         "stored during the overload: %,d readings; accepted (answered 200): %,d; %s%n",
@@ -88,7 +88,8 @@ public final class OverloadBenchmark {
                 System.out.println(
                         "refusals by reason (from /metrics): " + RegistrationBenchmark.refusals(server.httpPort()));
                 System.out.printf(
-                        "readings stored in all: %,d%n", server.store().stats().readings() - before);
+                        "readings stored in all: %,d%n",
+                        server.store().readings().stats().readings() - before);
                 load.ask("STOP", "DONE");
             }
         } finally {

@@ -10,19 +10,24 @@ import io.meterbase.core.query.ConsumptionService;
 import io.meterbase.core.query.HistoryService;
 import io.meterbase.core.registry.Registry;
 import io.meterbase.core.store.ParquetEncoder;
-import io.meterbase.core.store.Store;
+import io.meterbase.core.store.ReadingStore;
+import io.meterbase.identity.Accounts;
+import io.meterbase.identity.Grants;
 import io.meterbase.services.Control;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
 import java.util.function.Supplier;
 
 /**
- * Everything the HTTP API needs, handed over as one toolbox: services, the store for reads, metrics, and limits.
+ * Everything the HTTP API needs, handed over as one toolbox: services, the readings for reads, the
+ * accounts and grants of the identity module, metrics, and limits.
  */
 public record ApiContext(
         Registry registry,
         Intake intake,
-        Store store,
+        ReadingStore readings,
+        Accounts accounts,
+        Grants grants,
         LiveState live,
         ConsumptionService consumption,
         HistoryService history,

@@ -36,7 +36,7 @@ final class GrantRoutes {
 
     GrantRoutes(ApiContext api) {
         this.api = api;
-        this.grants = new Grants(api.store(), api.clock());
+        this.grants = api.grants();
     }
 
     void register(Javalin app) {

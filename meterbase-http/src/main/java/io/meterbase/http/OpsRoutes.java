@@ -51,7 +51,7 @@ final class OpsRoutes {
         out.put("time", api.clock().instant().toString());
         ctx.status(health.status() == Health.Status.DOWN ? 503 : 200);
         if ("true".equals(ctx.queryParam("storage"))) {
-            StorageStats s = api.store().stats();
+            StorageStats s = api.readings().stats();
             out.put("readings", s.readings());
             out.put("bytes_on_disk", s.bytesOnDisk());
         }
@@ -70,7 +70,7 @@ final class OpsRoutes {
     private void quarantine(Context ctx) {
         Requests.operator(ctx, api.registry());
         int limit = Requests.integer(ctx, "limit", 100, 1, 10_000);
-        ctx.json(api.store().quarantined(ctx.queryParam("reason"), limit).stream()
+        ctx.json(api.readings().quarantined(ctx.queryParam("reason"), limit).stream()
                 .map(OpsRoutes::entryJson)
                 .toList());
     }

@@ -332,7 +332,7 @@ final class QueryRoutes {
         ctx.header("Content-Disposition", "attachment; filename=\"meterbase-export.csv\"");
         BufferedWriter out = new BufferedWriter(new OutputStreamWriter(ctx.outputStream(), StandardCharsets.UTF_8));
         out.write("device,channel,quantity,unit,channel_id,ts,value,quality\n");
-        api.store().exportCsv(names.keySet(), e.from(), e.to(), new LabelledCsv(out, names));
+        api.readings().exportCsv(names.keySet(), e.from(), e.to(), new LabelledCsv(out, names));
         out.flush();
     }
 
@@ -341,6 +341,6 @@ final class QueryRoutes {
         Export e = exportOf(ctx);
         ctx.contentType("application/vnd.apache.parquet");
         ctx.header("Content-Disposition", "attachment; filename=\"meterbase-export.parquet\"");
-        api.parquet().write(e.channels(), api.store(), e.from(), e.to(), ctx.outputStream());
+        api.parquet().write(e.channels(), api.readings(), e.from(), e.to(), ctx.outputStream());
     }
 }

@@ -2,7 +2,7 @@ package io.meterbase.identity;
 
 import io.meterbase.core.auth.Principal;
 import io.meterbase.core.model.Role;
-import io.meterbase.core.store.MetadataStore;
+import io.meterbase.core.store.DocumentStore;
 import io.meterbase.services.json.ControlJson;
 import java.time.Clock;
 import java.time.Duration;
@@ -50,11 +50,11 @@ public final class Accounts {
         record Locked(String reason, Instant until) implements SignIn {}
     }
 
-    private final MetadataStore store;
+    private final DocumentStore store;
     private final Clock clock;
     private final Map<String, Account> accounts = new ConcurrentHashMap<>();
 
-    public Accounts(MetadataStore store, Clock clock) {
+    public Accounts(DocumentStore store, Clock clock) {
         this.store = store;
         this.clock = clock;
         store.documents(KIND).forEach((id, json) -> accounts.put(id, ControlJson.read(json, Account.class)));

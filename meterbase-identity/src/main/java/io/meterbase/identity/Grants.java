@@ -1,7 +1,7 @@
 package io.meterbase.identity;
 
 import io.meterbase.core.auth.ApiKeys;
-import io.meterbase.core.store.MetadataStore;
+import io.meterbase.core.store.DocumentStore;
 import io.meterbase.services.json.ControlJson;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -68,13 +68,13 @@ public final class Grants {
     /** A new grant and its token, shown once. */
     public record Created(Grant grant, String token) {}
 
-    private final MetadataStore store;
+    private final DocumentStore store;
     private final Clock clock;
     private final Map<String, Grant> byId = new ConcurrentHashMap<>();
     private final Map<String, Grant> byHash = new ConcurrentHashMap<>();
     private final Map<String, AccessLog> logs = new ConcurrentHashMap<>();
 
-    public Grants(MetadataStore store, Clock clock) {
+    public Grants(DocumentStore store, Clock clock) {
         this.store = store;
         this.clock = clock;
         store.documents(KIND).values().forEach(json -> index(ControlJson.read(json, Grant.class)));

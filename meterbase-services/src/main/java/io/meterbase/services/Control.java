@@ -6,6 +6,7 @@ import io.meterbase.core.query.Commodity;
 import io.meterbase.core.query.ConsumptionService;
 import io.meterbase.core.query.CustomerSummary;
 import io.meterbase.core.registry.Registry;
+import io.meterbase.core.store.DocumentStore;
 import io.meterbase.core.store.Store;
 import io.meterbase.services.alarm.Alarm;
 import io.meterbase.services.alarm.AlarmService;
@@ -92,18 +93,19 @@ public final class Control implements AutoCloseable {
             Settings settings) {
         this.registry = registry;
         this.consumption = consumption;
-        this.tariffs = new TariffBook(store);
-        this.groups = new CustomerGroups(store);
+        DocumentStore documents = store.documents();
+        this.tariffs = new TariffBook(documents);
+        this.groups = new CustomerGroups(documents);
         this.biller = new Biller(tariffs, groups, new RollupUsage(registry, consumption), clock);
         this.community = new CommunityStats(settings.communityMinCustomers());
-        this.feeder = new CommunityFeeder(registry, consumption, store, live, community, clock);
+        this.feeder = new CommunityFeeder(registry, consumption, store.readings(), live, community, clock);
         this.commands = new CommandService(
-                registry, store, signer, clock, settings.commandTtl(), settings.keepFinishedCommands());
-        this.demandResponse = new DemandResponse(registry, store, store, consumption, commands, clock);
-        this.grid = new GridMonitor(store, community, biller, demandResponse::activeEvents, this::zoneOf, clock);
-        this.schedules = new Schedules(registry, store, commands, clock);
-        this.alarms = new AlarmService(registry, store, live, clock);
-        this.webhooks = new Webhooks(store, settings.webhookFirstRetry());
+                registry, documents, signer, clock, settings.commandTtl(), settings.keepFinishedCommands());
+        this.demandResponse = new DemandResponse(registry, documents, store.readings(), consumption, commands, clock);
+        this.grid = new GridMonitor(documents, community, biller, demandResponse::activeEvents, this::zoneOf, clock);
+        this.schedules = new Schedules(registry, documents, commands, clock);
+        this.alarms = new AlarmService(registry, documents, live, clock);
+        this.webhooks = new Webhooks(documents, settings.webhookFirstRetry());
         alarms.addListener(webhooks);
         if (settings.defaultAlarmRules()) {
             alarms.addDefaultRulesIfNone();

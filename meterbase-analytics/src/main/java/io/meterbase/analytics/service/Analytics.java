@@ -69,10 +69,12 @@ public final class Analytics implements AutoCloseable {
             Settings settings) {
         TRIBUO_LOG.setLevel(java.util.logging.Level.WARNING);
         this.clock = clock;
-        this.history = new HourlyHistory(registry, store, consumption);
-        this.forecasts = new ForecastService(history, store, clock, settings.retrainEvery(), settings.sampleMeters());
-        this.incidents = new IncidentService(history, store, store, alarms, clock, LeakDetector.Settings.defaults());
-        this.clusters = new ClusterService(history, store, clock, settings.clusterDays());
+        this.history = new HourlyHistory(registry, store.readings(), consumption);
+        this.forecasts = new ForecastService(
+                history, store.documents(), clock, settings.retrainEvery(), settings.sampleMeters());
+        this.incidents = new IncidentService(
+                history, store.readings(), store.documents(), alarms, clock, LeakDetector.Settings.defaults());
+        this.clusters = new ClusterService(history, store.documents(), clock, settings.clusterDays());
     }
 
     /** Starts the analytics; with {@code enabled} false nothing runs by itself (runNow still works). */

@@ -2,7 +2,7 @@ package io.meterbase.analytics.service;
 
 import io.meterbase.analytics.cluster.Clusters;
 import io.meterbase.analytics.cluster.LoadProfile;
-import io.meterbase.core.store.MetadataStore;
+import io.meterbase.core.store.DocumentStore;
 import io.meterbase.services.json.ControlJson;
 import java.time.Clock;
 import java.time.Instant;
@@ -30,12 +30,12 @@ public final class ClusterService {
     private static final int BATCH = 500;
 
     private final HourlyHistory history;
-    private final MetadataStore documents;
+    private final DocumentStore documents;
     private final Clock clock;
     private final int days;
     private volatile CustomerClusters latest;
 
-    public ClusterService(HourlyHistory history, MetadataStore documents, Clock clock, int days) {
+    public ClusterService(HourlyHistory history, DocumentStore documents, Clock clock, int days) {
         this.history = history;
         this.documents = documents;
         this.clock = clock;

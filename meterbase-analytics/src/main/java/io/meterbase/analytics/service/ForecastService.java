@@ -2,7 +2,7 @@ package io.meterbase.analytics.service;
 
 import io.meterbase.analytics.forecast.FleetForecaster;
 import io.meterbase.core.query.Commodity;
-import io.meterbase.core.store.MetadataStore;
+import io.meterbase.core.store.DocumentStore;
 import io.meterbase.services.json.ControlJson;
 import java.time.Clock;
 import java.time.Duration;
@@ -44,7 +44,7 @@ public final class ForecastService {
             new com.fasterxml.jackson.core.type.TypeReference<>() {};
 
     private final HourlyHistory history;
-    private final MetadataStore documents;
+    private final DocumentStore documents;
     private final Clock clock;
     private final Duration retrainEvery;
     private final int sampleMeters;
@@ -54,7 +54,7 @@ public final class ForecastService {
     private volatile String waitingFor;
 
     public ForecastService(
-            HourlyHistory history, MetadataStore documents, Clock clock, Duration retrainEvery, int sampleMeters) {
+            HourlyHistory history, DocumentStore documents, Clock clock, Duration retrainEvery, int sampleMeters) {
         this.history = history;
         this.documents = documents;
         this.clock = clock;

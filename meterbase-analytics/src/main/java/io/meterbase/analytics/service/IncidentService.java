@@ -7,7 +7,7 @@ import io.meterbase.core.energy.EnergyRules;
 import io.meterbase.core.model.Accumulation;
 import io.meterbase.core.model.Channel;
 import io.meterbase.core.model.Reading;
-import io.meterbase.core.store.MetadataStore;
+import io.meterbase.core.store.DocumentStore;
 import io.meterbase.core.store.ReadingStore;
 import io.meterbase.services.alarm.AlarmService;
 import io.meterbase.services.alarm.Severity;
@@ -62,7 +62,7 @@ public final class IncidentService {
 
     private final HourlyHistory history;
     private final ReadingStore readings;
-    private final MetadataStore documents;
+    private final DocumentStore documents;
     private final AlarmService alarms;
     private final Clock clock;
     private final LeakDetector leaks;
@@ -73,7 +73,7 @@ public final class IncidentService {
     public IncidentService(
             HourlyHistory history,
             ReadingStore readings,
-            MetadataStore documents,
+            DocumentStore documents,
             AlarmService alarms,
             Clock clock,
             LeakDetector.Settings leakSettings) {

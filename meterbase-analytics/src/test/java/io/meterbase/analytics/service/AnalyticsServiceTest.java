@@ -14,11 +14,9 @@ import io.meterbase.core.query.ConsumptionService;
 import io.meterbase.core.registry.Registry;
 import io.meterbase.core.store.Rollup;
 import io.meterbase.core.store.WriteBatch;
+import io.meterbase.core.store.memory.MemoryStore;
 import io.meterbase.services.alarm.Alarm;
 import io.meterbase.services.alarm.AlarmService;
-import io.meterbase.store.duckdb.DuckDbOptions;
-import io.meterbase.store.duckdb.DuckDbStore;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -35,10 +33,9 @@ import java.util.function.IntToDoubleFunction;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The analytics of a server over a real (DuckDB) store: 60 days of hourly consumption of ordinary homes and of
+ * The analytics of a server over the store in memory: 60 days of hourly consumption of ordinary homes and of
  * homes that show each incident, forecasts and incidents computed, alarms raised and cleared, documents reloaded.
  */
 class AnalyticsServiceTest {
@@ -49,10 +46,7 @@ class AnalyticsServiceTest {
     private static final int DAYS = 60;
     private static final int N = DAYS * 24;
 
-    @TempDir
-    Path dir;
-
-    private DuckDbStore store;
+    private MemoryStore store;
     private Registry registry;
     private AlarmService alarms;
     private final Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
@@ -61,11 +55,11 @@ class AnalyticsServiceTest {
 
     @BeforeEach
     void open() {
-        store = DuckDbStore.open(new DuckDbOptions(dir, "512MB", 1, 1));
-        store.ensureMonth(YearMonth.of(2026, 2));
-        store.ensureMonth(YearMonth.of(2026, 3));
-        registry = new Registry(store, clock);
-        alarms = new AlarmService(registry, store, new LiveState(), clock);
+        store = MemoryStore.open();
+        store.readings().ensureMonth(YearMonth.of(2026, 2));
+        store.readings().ensureMonth(YearMonth.of(2026, 3));
+        registry = new Registry(store.metadata(), clock);
+        alarms = new AlarmService(registry, store.documents(), new LiveState(), clock);
     }
 
     @AfterEach
@@ -76,7 +70,7 @@ class AnalyticsServiceTest {
 
     private Analytics analytics() {
         ConsumptionService consumption =
-                new ConsumptionService(registry, store, new LiveState(), clock, Duration.ofMinutes(5));
+                new ConsumptionService(registry, store.readings(), new LiveState(), clock, Duration.ofMinutes(5));
         return Analytics.start(
                 registry,
                 store,
@@ -106,7 +100,7 @@ class AnalyticsServiceTest {
             double v = value.applyAsDouble(i);
             rollups.add(new Rollup(c.id(), END - (long) (N - i) * HOUR, 12, v, v, v, v));
         }
-        store.upsertHourly(rollups);
+        store.readings().upsertHourly(rollups);
     }
 
     private static LocalDateTime at(int i) {
@@ -156,14 +150,15 @@ class AnalyticsServiceTest {
         hourly(meter("burst", DeviceType.WATER_METER, Quantity.WATER_VOLUME), i -> i >= N - 3 ? 800 : water(i));
         Channel register = meter("reg", DeviceType.ELECTRICITY_METER, Quantity.ENERGY_IMPORT);
         long t = END - 6 * HOUR;
-        store.append(new WriteBatch(
-                List.of(
-                        new Reading(register.id(), t, 5_000, Quality.GOOD),
-                        new Reading(register.id(), t + HOUR, 5_400, Quality.GOOD),
-                        new Reading(register.id(), t + 2 * HOUR, 4_100, Quality.GOOD),
-                        new Reading(register.id(), t + 3 * HOUR, 4_500, Quality.GOOD)),
-                List.of(),
-                List.of()));
+        store.readings()
+                .append(new WriteBatch(
+                        List.of(
+                                new Reading(register.id(), t, 5_000, Quality.GOOD),
+                                new Reading(register.id(), t + HOUR, 5_400, Quality.GOOD),
+                                new Reading(register.id(), t + 2 * HOUR, 4_100, Quality.GOOD),
+                                new Reading(register.id(), t + 3 * HOUR, 4_500, Quality.GOOD)),
+                        List.of(),
+                        List.of()));
 
         Analytics analytics = analytics();
         Analytics.Summary summary = analytics.runNow();
@@ -278,7 +273,7 @@ class AnalyticsServiceTest {
         for (int i = N - 10 * 24; i < N; i++) {
             rollups.add(new Rollup(c.id(), END - (long) (N - i) * HOUR, 12, 500, 500, 500, 500));
         }
-        store.upsertHourly(rollups);
+        store.readings().upsertHourly(rollups);
 
         Analytics analytics = analytics();
         Analytics.Summary s = analytics.runNow();

@@ -7,12 +7,10 @@ import io.meterbase.core.model.Device;
 import io.meterbase.core.model.Gateway;
 import io.meterbase.core.model.Site;
 import java.util.List;
-import java.util.Map;
 
 /**
- * Durable metadata: customers, sites, gateways, devices, channels, API keys, and the documents of the control
- * services (tariffs, commands, schedules, demand-response programs) kept as JSON text. Saves insert or replace by id and
- * are durable on return. Thread-safe; all methods block.
+ * Durable metadata: customers, sites, gateways, devices, channels and API keys. Saves insert or replace by id and are
+ * durable on return. Thread-safe; all methods block.
  */
 public interface MetadataStore {
 
@@ -49,21 +47,4 @@ public interface MetadataStore {
     List<Channel> channels();
 
     List<ApiKey> apiKeys();
-
-    /** Saves a document, replacing the one of the same kind and id. */
-    void saveDocument(String kind, String id, String json);
-
-    /** Saves many documents of a kind at once (in one transaction where the store has them). */
-    default void saveDocuments(String kind, Map<String, String> jsonById) {
-        jsonById.forEach((id, json) -> saveDocument(kind, id, json));
-    }
-
-    /** Removes a document; nothing happens when there is none. */
-    void deleteDocument(String kind, String id);
-
-    /** The documents of a kind, by id in id order. */
-    Map<String, String> documents(String kind);
-
-    /** The kinds that have documents. */
-    List<String> documentKinds();
 }

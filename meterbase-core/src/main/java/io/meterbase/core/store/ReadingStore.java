@@ -19,7 +19,7 @@ import java.util.Set;
  * part (a store may write those in pieces) — which is why nothing of a failed batch is acknowledged and the writer
  * reads the store's state again before its next commit.
  */
-public interface ReadingStore extends AutoCloseable {
+public interface ReadingStore {
 
     /**
      * Makes the batch durable; returns only once all of it would survive a crash. Rejected inputs and stale-hour
@@ -104,7 +104,4 @@ public interface ReadingStore extends AutoCloseable {
 
     /** How many readings are stored, and how many bytes the store's files take. */
     StorageStats stats();
-
-    @Override
-    void close();
 }

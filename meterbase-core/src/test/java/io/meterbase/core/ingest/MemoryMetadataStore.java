@@ -9,7 +9,6 @@ import io.meterbase.core.model.Site;
 import io.meterbase.core.store.MetadataStore;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -22,7 +21,6 @@ public final class MemoryMetadataStore implements MetadataStore {
     private final Map<Long, Device> devices = new ConcurrentHashMap<>();
     private final Map<Integer, Channel> channels = new ConcurrentHashMap<>();
     private final Map<Long, ApiKey> keys = new ConcurrentHashMap<>();
-    private final Map<String, String> documents = new ConcurrentHashMap<>();
     final AtomicInteger commits = new AtomicInteger();
     private volatile long saveAllMillis;
     private volatile boolean failSaveAll;
@@ -124,34 +122,5 @@ public final class MemoryMetadataStore implements MetadataStore {
     @Override
     public List<ApiKey> apiKeys() {
         return List.copyOf(keys.values());
-    }
-
-    @Override
-    public void saveDocument(String kind, String id, String json) {
-        documents.put(kind + "/" + id, json);
-    }
-
-    @Override
-    public void deleteDocument(String kind, String id) {
-        documents.remove(kind + "/" + id);
-    }
-
-    @Override
-    public Map<String, String> documents(String kind) {
-        Map<String, String> out = new TreeMap<>();
-        documents.forEach((k, v) -> {
-            if (k.startsWith(kind + "/")) {
-                out.put(k.substring(kind.length() + 1), v);
-            }
-        });
-        return out;
-    }
-
-    @Override
-    public List<String> documentKinds() {
-        return documents.keySet().stream()
-                .map(k -> k.substring(0, k.indexOf('/')))
-                .distinct()
-                .toList();
     }
 }

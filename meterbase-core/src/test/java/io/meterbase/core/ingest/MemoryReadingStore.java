@@ -331,7 +331,4 @@ final class MemoryReadingStore implements ReadingStore {
     public synchronized StorageStats stats() {
         return new StorageStats(count(), 0);
     }
-
-    @Override
-    public void close() {}
 }

@@ -5,7 +5,7 @@ import io.meterbase.core.model.Channel;
 import io.meterbase.core.model.Device;
 import io.meterbase.core.model.Reading;
 import io.meterbase.core.registry.Registry;
-import io.meterbase.core.store.MetadataStore;
+import io.meterbase.core.store.DocumentStore;
 import io.meterbase.services.json.ControlJson;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -39,7 +39,7 @@ public final class AlarmService implements AutoCloseable {
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final Registry registry;
-    private final MetadataStore store;
+    private final DocumentStore store;
     private final LiveState live;
     private final Clock clock;
     private final Map<String, AlarmRule> rules = new ConcurrentHashMap<>();
@@ -58,7 +58,7 @@ public final class AlarmService implements AutoCloseable {
         return t;
     });
 
-    public AlarmService(Registry registry, MetadataStore store, LiveState live, Clock clock) {
+    public AlarmService(Registry registry, DocumentStore store, LiveState live, Clock clock) {
         this.registry = registry;
         this.store = store;
         this.live = live;

@@ -1,6 +1,6 @@
 package io.meterbase.services.alarm;
 
-import io.meterbase.core.store.MetadataStore;
+import io.meterbase.core.store.DocumentStore;
 import io.meterbase.services.json.ControlJson;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -30,7 +30,7 @@ public final class Webhooks implements AlarmListener, AutoCloseable {
     private static final String KIND = "webhook";
     private static final int ATTEMPTS = 6;
 
-    private final MetadataStore store;
+    private final DocumentStore store;
     private final long firstRetryMillis;
     private final Map<String, Webhook> hooks = new ConcurrentHashMap<>();
     private final HttpClient http =
@@ -43,7 +43,7 @@ public final class Webhooks implements AlarmListener, AutoCloseable {
     private final AtomicLong delivered = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
 
-    public Webhooks(MetadataStore store, Duration firstRetry) {
+    public Webhooks(DocumentStore store, Duration firstRetry) {
         this.store = store;
         this.firstRetryMillis = firstRetry.toMillis();
         store.documents(KIND).values().forEach(json -> {

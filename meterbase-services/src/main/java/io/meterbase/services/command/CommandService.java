@@ -5,7 +5,7 @@ import io.meterbase.core.device.CommandPush;
 import io.meterbase.core.device.UnsupportedCommandException;
 import io.meterbase.core.model.Device;
 import io.meterbase.core.registry.Registry;
-import io.meterbase.core.store.MetadataStore;
+import io.meterbase.core.store.DocumentStore;
 import io.meterbase.services.json.ControlJson;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -39,7 +39,7 @@ public final class CommandService {
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final Registry registry;
-    private final MetadataStore store;
+    private final DocumentStore store;
     private final CommandSigner signer;
     private final Clock clock;
     private final Duration defaultTtl;
@@ -54,7 +54,7 @@ public final class CommandService {
 
     public CommandService(
             Registry registry,
-            MetadataStore store,
+            DocumentStore store,
             CommandSigner signer,
             Clock clock,
             Duration defaultTtl,

@@ -1,7 +1,7 @@
 package io.meterbase.services.community;
 
 import io.meterbase.core.query.Commodity;
-import io.meterbase.core.store.MetadataStore;
+import io.meterbase.core.store.DocumentStore;
 import io.meterbase.services.json.ControlJson;
 import io.meterbase.services.tariff.Biller;
 import io.meterbase.services.tariff.CustomerGroups;
@@ -27,7 +27,7 @@ public final class GridMonitor {
 
     private static final String KIND = "community";
 
-    private final MetadataStore store;
+    private final DocumentStore store;
     private final CommunityStats stats;
     private final Biller biller;
     private final Function<String, List<String>> activeEvents;
@@ -36,7 +36,7 @@ public final class GridMonitor {
     private final Map<String, CommunitySettings> settings = new ConcurrentHashMap<>();
 
     public GridMonitor(
-            MetadataStore store,
+            DocumentStore store,
             CommunityStats stats,
             Biller biller,
             Function<String, List<String>> activeEvents,

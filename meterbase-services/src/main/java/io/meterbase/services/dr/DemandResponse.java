@@ -4,7 +4,7 @@ import io.meterbase.core.model.Device;
 import io.meterbase.core.model.Site;
 import io.meterbase.core.query.ConsumptionService;
 import io.meterbase.core.registry.Registry;
-import io.meterbase.core.store.MetadataStore;
+import io.meterbase.core.store.DocumentStore;
 import io.meterbase.core.store.ReadingStore;
 import io.meterbase.services.command.CommandService;
 import io.meterbase.services.command.CommandType;
@@ -44,7 +44,7 @@ public final class DemandResponse {
     private static final int BASELINE_LOOKBACK_DAYS = 42;
 
     private final Registry registry;
-    private final MetadataStore store;
+    private final DocumentStore store;
     private final CommandService commands;
     private final WindowEnergy energy;
     private final Clock clock;
@@ -54,7 +54,7 @@ public final class DemandResponse {
 
     public DemandResponse(
             Registry registry,
-            MetadataStore store,
+            DocumentStore store,
             ReadingStore readings,
             ConsumptionService consumption,
             CommandService commands,

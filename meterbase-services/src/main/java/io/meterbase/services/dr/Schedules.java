@@ -4,7 +4,7 @@ import io.meterbase.core.model.Category;
 import io.meterbase.core.model.Device;
 import io.meterbase.core.model.Site;
 import io.meterbase.core.registry.Registry;
-import io.meterbase.core.store.MetadataStore;
+import io.meterbase.core.store.DocumentStore;
 import io.meterbase.services.command.CommandService;
 import io.meterbase.services.command.CommandType;
 import io.meterbase.services.json.ControlJson;
@@ -27,13 +27,13 @@ public final class Schedules {
     private static final String KIND = "schedule";
 
     private final Registry registry;
-    private final MetadataStore store;
+    private final DocumentStore store;
     private final CommandService commands;
     private final Clock clock;
     private final Map<String, Schedule> schedules = new ConcurrentHashMap<>();
     private final Map<String, Boolean> open = new ConcurrentHashMap<>();
 
-    public Schedules(Registry registry, MetadataStore store, CommandService commands, Clock clock) {
+    public Schedules(Registry registry, DocumentStore store, CommandService commands, Clock clock) {
         this.registry = registry;
         this.store = store;
         this.commands = commands;

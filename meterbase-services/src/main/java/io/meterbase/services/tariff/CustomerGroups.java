@@ -1,6 +1,6 @@
 package io.meterbase.services.tariff;
 
-import io.meterbase.core.store.MetadataStore;
+import io.meterbase.core.store.DocumentStore;
 import io.meterbase.services.json.ControlJson;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -13,10 +13,10 @@ public final class CustomerGroups {
 
     private static final String KIND = "customer-group";
 
-    private final MetadataStore store;
+    private final DocumentStore store;
     private final Map<Long, String> groups = new ConcurrentHashMap<>();
 
-    public CustomerGroups(MetadataStore store) {
+    public CustomerGroups(DocumentStore store) {
         this.store = store;
         store.documents(KIND)
                 .forEach((id, json) -> groups.put(Long.parseLong(id), ControlJson.read(json, String.class)));

@@ -2,7 +2,7 @@ package io.meterbase.services.tariff;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import io.meterbase.core.query.Commodity;
-import io.meterbase.core.store.MetadataStore;
+import io.meterbase.core.store.DocumentStore;
 import io.meterbase.services.json.ControlJson;
 import java.math.BigDecimal;
 import java.time.Duration;
@@ -29,11 +29,11 @@ public final class TariffBook {
     private static final long MAX_PRICE_VALIDITY = Duration.ofDays(1).toMillis();
     private static final TypeReference<List<PricePoint>> POINTS = new TypeReference<>() {};
 
-    private final MetadataStore store;
+    private final DocumentStore store;
     private final Map<String, Tariff> tariffs = new ConcurrentHashMap<>();
     private final Map<String, NavigableMap<Long, BigDecimal>> prices = new ConcurrentHashMap<>();
 
-    public TariffBook(MetadataStore store) {
+    public TariffBook(DocumentStore store) {
         this.store = store;
         store.documents(TARIFFS).values().forEach(json -> {
             Tariff t = ControlJson.read(json, Tariff.class);

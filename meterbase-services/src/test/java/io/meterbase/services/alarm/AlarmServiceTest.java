@@ -12,11 +12,9 @@ import io.meterbase.core.model.DeviceType;
 import io.meterbase.core.model.Quantity;
 import io.meterbase.core.model.Reading;
 import io.meterbase.core.registry.Registry;
+import io.meterbase.core.store.memory.MemoryStore;
 import io.meterbase.services.json.ControlJson;
-import io.meterbase.store.duckdb.DuckDbOptions;
-import io.meterbase.store.duckdb.DuckDbStore;
 import java.net.InetSocketAddress;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -28,16 +26,12 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 class AlarmServiceTest {
 
     private static final long T0 = Instant.parse("2026-11-21T10:00:00Z").toEpochMilli();
 
-    @TempDir
-    Path dir;
-
-    private DuckDbStore store;
+    private MemoryStore store;
     private Registry registry;
     private final LiveState live = new LiveState();
     private long customer;
@@ -47,8 +41,8 @@ class AlarmServiceTest {
 
     @BeforeEach
     void open() {
-        store = DuckDbStore.open(new DuckDbOptions(dir, "256MB", 1, 1));
-        registry = new Registry(store, Clock.systemUTC());
+        store = MemoryStore.open();
+        registry = new Registry(store.metadata(), Clock.systemUTC());
         customer = registry.createCustomer("Ana", null, null, null, "north", ZoneId.of("UTC"))
                 .id();
         long site = registry.defaultSite(customer).id();
@@ -69,7 +63,7 @@ class AlarmServiceTest {
     }
 
     private AlarmService service(Clock clock) {
-        AlarmService s = new AlarmService(registry, store, live, clock);
+        AlarmService s = new AlarmService(registry, store.documents(), live, clock);
         s.addDefaultRulesIfNone();
         return s;
     }
@@ -223,7 +217,7 @@ class AlarmServiceTest {
             ex.close();
         });
         receiver.start();
-        try (Webhooks hooks = new Webhooks(store, Duration.ofMillis(50))) {
+        try (Webhooks hooks = new Webhooks(store.documents(), Duration.ofMillis(50))) {
             AlarmService alarms = service(Clock.systemUTC());
             alarms.addListener(hooks);
             hooks.add(customer, "http://127.0.0.1:" + receiver.getAddress().getPort() + "/hook");
@@ -238,7 +232,8 @@ class AlarmServiceTest {
             assertThat(hooks.delivered()).isEqualTo(1);
             assertThat(calls.get()).isEqualTo(3); // two refusals, then taken
             assertThat(bodies.get(2)).contains("\"type\":\"gas_leak\"").contains("\"state\":\"active\"");
-            assertThat(new Webhooks(store, Duration.ofMillis(50)).of(customer)).hasSize(1);
+            assertThat(new Webhooks(store.documents(), Duration.ofMillis(50)).of(customer))
+                    .hasSize(1);
         } finally {
             receiver.stop(0);
         }

@@ -10,8 +10,7 @@ import io.meterbase.core.model.Category;
 import io.meterbase.core.model.Customer;
 import io.meterbase.core.model.DeviceType;
 import io.meterbase.core.registry.Registry;
-import io.meterbase.store.duckdb.DuckDbOptions;
-import io.meterbase.store.duckdb.DuckDbStore;
+import io.meterbase.core.store.memory.MemoryStore;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -32,15 +31,15 @@ class CommandServiceTest {
     Path dir;
 
     private final MutableClock clock = new MutableClock(Instant.parse("2026-11-21T10:00:00Z"));
-    private DuckDbStore store;
+    private MemoryStore store;
     private Registry registry;
     private long customer;
     private final CommandSigner signer = CommandSigner.ephemeral();
 
     @BeforeEach
     void open() {
-        store = DuckDbStore.open(new DuckDbOptions(dir, "256MB", 1, 1));
-        registry = new Registry(store, clock);
+        store = MemoryStore.open();
+        registry = new Registry(store.metadata(), clock);
         Customer c = registry.createCustomer("Ana", null, null, null, "north", ZoneId.of("UTC"));
         customer = c.id();
         long site = registry.defaultSite(customer).id();
@@ -56,7 +55,8 @@ class CommandServiceTest {
     }
 
     private CommandService service() {
-        return new CommandService(registry, store, signer, clock, Duration.ofMinutes(10), Duration.ofDays(30));
+        return new CommandService(
+                registry, store.documents(), signer, clock, Duration.ofMinutes(10), Duration.ofDays(30));
     }
 
     private static CommandService.Request relayOff(long customer, String device) {

@@ -14,13 +14,11 @@ import io.meterbase.core.model.Reading;
 import io.meterbase.core.query.ConsumptionService;
 import io.meterbase.core.registry.Registry;
 import io.meterbase.core.store.WriteBatch;
+import io.meterbase.core.store.memory.MemoryStore;
 import io.meterbase.services.command.Command;
 import io.meterbase.services.command.CommandService;
 import io.meterbase.services.command.CommandSigner;
 import io.meterbase.services.command.CommandType;
-import io.meterbase.store.duckdb.DuckDbOptions;
-import io.meterbase.store.duckdb.DuckDbStore;
-import java.nio.file.Path;
 import java.time.DayOfWeek;
 import java.time.Duration;
 import java.time.Instant;
@@ -33,18 +31,14 @@ import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 class DemandResponseTest {
 
     private static final ZoneId UTC = ZoneId.of("UTC");
 
-    @TempDir
-    Path dir;
-
     // Wednesday 18 Nov 2026, 17:55 UTC
     private final CommandServiceClock clock = new CommandServiceClock(Instant.parse("2026-11-18T17:55:00Z"));
-    private DuckDbStore store;
+    private MemoryStore store;
     private Registry registry;
     private CommandService commands;
     private ConsumptionService consumption;
@@ -52,11 +46,16 @@ class DemandResponseTest {
 
     @BeforeEach
     void open() {
-        store = DuckDbStore.open(new DuckDbOptions(dir, "256MB", 1, 1));
-        registry = new Registry(store, clock);
+        store = MemoryStore.open();
+        registry = new Registry(store.metadata(), clock);
         commands = new CommandService(
-                registry, store, CommandSigner.ephemeral(), clock, Duration.ofMinutes(10), Duration.ofDays(1));
-        consumption = new ConsumptionService(registry, store, new LiveState(), clock, Duration.ofMinutes(5));
+                registry,
+                store.documents(),
+                CommandSigner.ephemeral(),
+                clock,
+                Duration.ofMinutes(10),
+                Duration.ofDays(1));
+        consumption = new ConsumptionService(registry, store.readings(), new LiveState(), clock, Duration.ofMinutes(5));
         for (int i = 0; i < 3; i++) {
             long c = registry.createCustomer("c" + i, null, null, null, "north", UTC)
                     .id();
@@ -73,7 +72,7 @@ class DemandResponseTest {
     }
 
     private DemandResponse dr() {
-        return new DemandResponse(registry, store, store, consumption, commands, clock);
+        return new DemandResponse(registry, store.documents(), store.readings(), consumption, commands, clock);
     }
 
     @Test
@@ -152,10 +151,10 @@ class DemandResponseTest {
         for (int m = 0; m < 30; m++) {
             readings.add(new Reading(power.id(), start.plusSeconds(60L * m).toEpochMilli(), 300));
         }
-        store.ensureMonth(YearMonth.of(2026, 10));
-        store.ensureMonth(YearMonth.of(2026, 11));
+        store.readings().ensureMonth(YearMonth.of(2026, 10));
+        store.readings().ensureMonth(YearMonth.of(2026, 11));
         readings.sort((a, b) -> Long.compare(a.timestamp(), b.timestamp()));
-        store.append(new WriteBatch(readings, List.of(), List.of()));
+        store.readings().append(new WriteBatch(readings, List.of(), List.of()));
         Event e = dr.createEvent("heat", start, end, 1.0);
         clock.set(start);
         dr.tick();
@@ -177,7 +176,7 @@ class DemandResponseTest {
 
     @Test
     void aScheduleSwitchesOffWhenItsWindowOpensAndOnWhenItCloses() {
-        Schedules schedules = new Schedules(registry, store, commands, clock);
+        Schedules schedules = new Schedules(registry, store.documents(), commands, clock);
         long c = customers.get(0);
         clock.set(Instant.parse("2026-11-18T17:59:00Z")); // Wednesday
         schedules.add(new Schedule(

@@ -7,11 +7,9 @@ import io.meterbase.core.model.Category;
 import io.meterbase.core.model.Device;
 import io.meterbase.core.model.DeviceType;
 import io.meterbase.core.query.Commodity;
+import io.meterbase.core.store.memory.MemoryStore;
 import io.meterbase.services.json.ControlJson;
-import io.meterbase.store.duckdb.DuckDbOptions;
-import io.meterbase.store.duckdb.DuckDbStore;
 import java.math.BigDecimal;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -28,26 +26,22 @@ import java.util.TreeMap;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 class BillerTest {
 
     private static final ZoneId ZONE = ZoneId.of("Europe/Madrid");
     private static final long HOUR = 3_600_000L;
 
-    @TempDir
-    Path dir;
-
-    private DuckDbStore store;
+    private MemoryStore store;
     private TariffBook book;
     private CustomerGroups groups;
     private final FixedUsage usage = new FixedUsage();
 
     @BeforeEach
     void open() {
-        store = DuckDbStore.open(new DuckDbOptions(dir, "256MB", 1, 1));
-        book = new TariffBook(store);
-        groups = new CustomerGroups(store);
+        store = MemoryStore.open();
+        book = new TariffBook(store.documents());
+        groups = new CustomerGroups(store.documents());
     }
 
     @AfterEach
@@ -258,7 +252,7 @@ class BillerTest {
                         org.assertj.core.groups.Tuple.tuple(
                                 "Energy, hours without a posted price (terms of 2026-01-01)", new BigDecimal("0.25")));
         // prices survive a restart
-        assertThat(new TariffBook(store).postedPrice("spot", local("2026-11-20T11:30")))
+        assertThat(new TariffBook(store.documents()).postedPrice("spot", local("2026-11-20T11:30")))
                 .contains(new BigDecimal("-0.02"));
     }
 
@@ -314,8 +308,8 @@ class BillerTest {
         groups.assign(7, "business");
 
         Biller fresh = new Biller(
-                new TariffBook(store),
-                new CustomerGroups(store),
+                new TariffBook(store.documents()),
+                new CustomerGroups(store.documents()),
                 usage,
                 Clock.fixed(at("2026-11-20T12:00"), ZoneOffset.UTC));
 

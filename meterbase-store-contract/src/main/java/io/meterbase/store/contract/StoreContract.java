@@ -75,125 +75,137 @@ public abstract class StoreContract {
 
     @Test
     void append_thenRead_givesReadingsInTimeOrder() {
-        store.append(readings(List.of(
-                new Reading(1, T0 + 2000, 3.5),
-                new Reading(1, T0, 1.5),
-                new Reading(2, T0 + 1000, 7, Quality.SUSPECT))));
+        store.readings()
+                .append(readings(List.of(
+                        new Reading(1, T0 + 2000, 3.5),
+                        new Reading(1, T0, 1.5),
+                        new Reading(2, T0 + 1000, 7, Quality.SUSPECT))));
 
-        assertThat(store.readings(1, T0, T0 + 10_000, 100))
+        assertThat(store.readings().readings(1, T0, T0 + 10_000, 100))
                 .containsExactly(new Reading(1, T0, 1.5), new Reading(1, T0 + 2000, 3.5));
-        assertThat(store.readings(2, T0, T0 + 10_000, 100))
+        assertThat(store.readings().readings(2, T0, T0 + 10_000, 100))
                 .containsExactly(new Reading(2, T0 + 1000, 7, Quality.SUSPECT));
-        assertThat(store.readings(1, T0, T0 + 2000, 100)).hasSize(1);
-        assertThat(store.readings(1, T0, T0 + 10_000, 1)).hasSize(1);
+        assertThat(store.readings().readings(1, T0, T0 + 2000, 100)).hasSize(1);
+        assertThat(store.readings().readings(1, T0, T0 + 10_000, 1)).hasSize(1);
     }
 
     @Test
     void unboundedRanges_meanEverything() {
-        store.append(readings(List.of(new Reading(1, T0, 1), new Reading(1, T0 + 2 * HOUR, 2))));
-        store.upsertHourly(List.of(new Rollup(1, T0, 1, 1, 1, 1, 0)));
-        store.rebuildDaily(List.of(new DayKey(1, T0, T0 + 24 * HOUR)));
+        store.readings().append(readings(List.of(new Reading(1, T0, 1), new Reading(1, T0 + 2 * HOUR, 2))));
+        store.readings().upsertHourly(List.of(new Rollup(1, T0, 1, 1, 1, 1, 0)));
+        store.readings().rebuildDaily(List.of(new DayKey(1, T0, T0 + 24 * HOUR)));
 
-        assertThat(store.readings(1, Long.MIN_VALUE, Long.MAX_VALUE, 10)).hasSize(2);
-        assertThat(store.existing(List.of(1), Long.MIN_VALUE, Long.MAX_VALUE)).hasSize(2);
-        assertThat(store.hourly(List.of(1), Long.MIN_VALUE, Long.MAX_VALUE)).hasSize(1);
-        assertThat(store.daily(List.of(1), Long.MIN_VALUE, Long.MAX_VALUE)).hasSize(1);
-        assertThat(store.readingBefore(1, Long.MAX_VALUE)).contains(new Reading(1, T0 + 2 * HOUR, 2));
-        assertThat(store.readingAfter(1, Long.MIN_VALUE)).contains(new Reading(1, T0, 1));
+        assertThat(store.readings().readings(1, Long.MIN_VALUE, Long.MAX_VALUE, 10))
+                .hasSize(2);
+        assertThat(store.readings().existing(List.of(1), Long.MIN_VALUE, Long.MAX_VALUE))
+                .hasSize(2);
+        assertThat(store.readings().hourly(List.of(1), Long.MIN_VALUE, Long.MAX_VALUE))
+                .hasSize(1);
+        assertThat(store.readings().daily(List.of(1), Long.MIN_VALUE, Long.MAX_VALUE))
+                .hasSize(1);
+        assertThat(store.readings().readingBefore(1, Long.MAX_VALUE)).contains(new Reading(1, T0 + 2 * HOUR, 2));
+        assertThat(store.readings().readingAfter(1, Long.MIN_VALUE)).contains(new Reading(1, T0, 1));
     }
 
     @Test
     void append_acrossMonths_keepsEachReadingInItsMonth() {
         long november = T0 + 2 * HOUR;
-        store.append(readings(List.of(new Reading(1, T0, 1), new Reading(1, november, 2))));
+        store.readings().append(readings(List.of(new Reading(1, T0, 1), new Reading(1, november, 2))));
 
-        assertThat(store.months()).containsExactly(YearMonth.of(2026, 10), YearMonth.of(2026, 11));
-        assertThat(store.readings(1, T0 - HOUR, november + 1, 10))
+        assertThat(store.readings().months()).containsExactly(YearMonth.of(2026, 10), YearMonth.of(2026, 11));
+        assertThat(store.readings().readings(1, T0 - HOUR, november + 1, 10))
                 .extracting(Reading::value)
                 .containsExactly(1.0, 2.0);
 
-        store.dropMonth(YearMonth.of(2026, 10));
+        store.readings().dropMonth(YearMonth.of(2026, 10));
 
-        assertThat(store.months()).containsExactly(YearMonth.of(2026, 11));
-        assertThat(store.readings(1, T0 - HOUR, november + 1, 10))
+        assertThat(store.readings().months()).containsExactly(YearMonth.of(2026, 11));
+        assertThat(store.readings().readings(1, T0 - HOUR, november + 1, 10))
                 .extracting(Reading::value)
                 .containsExactly(2.0);
     }
 
     @Test
     void append_survivesReopen() {
-        store.append(new WriteBatch(
-                List.of(new Reading(5, T0, 230.1)),
-                List.of(new QuarantineEntry(Instant.ofEpochMilli(T0), "test", 7, "unit_mismatch", "bad unit", "{}")),
-                List.of(new ReadingKey(5, T0))));
+        store.readings()
+                .append(new WriteBatch(
+                        List.of(new Reading(5, T0, 230.1)),
+                        List.of(new QuarantineEntry(
+                                Instant.ofEpochMilli(T0), "test", 7, "unit_mismatch", "bad unit", "{}")),
+                        List.of(new ReadingKey(5, T0))));
 
         reopen();
 
-        assertThat(store.readings(5, T0, T0 + 1, 10)).containsExactly(new Reading(5, T0, 230.1));
-        assertThat(store.quarantined(null, 10))
+        assertThat(store.readings().readings(5, T0, T0 + 1, 10)).containsExactly(new Reading(5, T0, 230.1));
+        assertThat(store.readings().quarantined(null, 10))
                 .extracting(QuarantineEntry::reason)
                 .containsExactly("unit_mismatch");
-        assertThat(store.staleHours()).containsExactly(new ReadingKey(5, T0));
+        assertThat(store.readings().staleHours()).containsExactly(new ReadingKey(5, T0));
     }
 
     @Test
     void existing_findsStoredKeysOnlyInRange() {
-        store.append(readings(List.of(new Reading(1, T0, 1), new Reading(1, T0 + 1000, 2), new Reading(2, T0, 3))));
+        store.readings()
+                .append(readings(List.of(new Reading(1, T0, 1), new Reading(1, T0 + 1000, 2), new Reading(2, T0, 3))));
 
-        Set<ReadingKey> found = store.existing(List.of(1), T0, T0 + 500);
+        Set<ReadingKey> found = store.readings().existing(List.of(1), T0, T0 + 500);
 
         assertThat(found).containsExactly(new ReadingKey(1, T0));
-        assertThat(store.existing(List.of(1, 2), T0, T0 + 1000))
+        assertThat(store.readings().existing(List.of(1, 2), T0, T0 + 1000))
                 .containsExactlyInAnyOrder(new ReadingKey(1, T0), new ReadingKey(1, T0 + 1000), new ReadingKey(2, T0));
-        assertThat(store.existing(List.of(3), T0, T0 + 1000)).isEmpty();
+        assertThat(store.readings().existing(List.of(3), T0, T0 + 1000)).isEmpty();
     }
 
     @Test
     void newest_givesNewestTimestampAndReadingPerChannel() {
-        store.append(
-                readings(List.of(new Reading(1, T0, 1), new Reading(1, T0 + 5000, 2), new Reading(2, T0 + 100, 9))));
+        store.readings()
+                .append(readings(
+                        List.of(new Reading(1, T0, 1), new Reading(1, T0 + 5000, 2), new Reading(2, T0 + 100, 9))));
 
-        assertThat(store.newestTimestamps()).isEqualTo(Map.of(1, T0 + 5000, 2, T0 + 100));
-        assertThat(store.newestReadings())
+        assertThat(store.readings().newestTimestamps()).isEqualTo(Map.of(1, T0 + 5000, 2, T0 + 100));
+        assertThat(store.readings().newestReadings())
                 .containsExactlyInAnyOrder(new Reading(1, T0 + 5000, 2), new Reading(2, T0 + 100, 9));
     }
 
     @Test
     void neighbours_areFoundAcrossMonths() {
-        store.append(readings(List.of(new Reading(1, T0, 1), new Reading(1, T0 + 3 * HOUR, 2))));
+        store.readings().append(readings(List.of(new Reading(1, T0, 1), new Reading(1, T0 + 3 * HOUR, 2))));
 
-        assertThat(store.readingBefore(1, T0 + 3 * HOUR)).contains(new Reading(1, T0, 1));
-        assertThat(store.readingAfter(1, T0)).contains(new Reading(1, T0 + 3 * HOUR, 2));
-        assertThat(store.readingBefore(1, T0)).isEmpty();
-        assertThat(store.readingAfter(1, T0 + 3 * HOUR)).isEmpty();
+        assertThat(store.readings().readingBefore(1, T0 + 3 * HOUR)).contains(new Reading(1, T0, 1));
+        assertThat(store.readings().readingAfter(1, T0)).contains(new Reading(1, T0 + 3 * HOUR, 2));
+        assertThat(store.readings().readingBefore(1, T0)).isEmpty();
+        assertThat(store.readings().readingAfter(1, T0 + 3 * HOUR)).isEmpty();
     }
 
     @Test
     void hourlyRollups_areReplacedAndRolledIntoDays() {
-        store.upsertHourly(List.of(new Rollup(1, T0, 2, 10, 4, 6, 100), new Rollup(1, T0 + HOUR, 1, 5, 5, 5, 50)));
-        store.upsertHourly(List.of(new Rollup(1, T0, 3, 12, 2, 6, 120)));
-        store.rebuildDaily(List.of(new DayKey(1, T0, T0 + 24 * HOUR)));
+        store.readings()
+                .upsertHourly(List.of(new Rollup(1, T0, 2, 10, 4, 6, 100), new Rollup(1, T0 + HOUR, 1, 5, 5, 5, 50)));
+        store.readings().upsertHourly(List.of(new Rollup(1, T0, 3, 12, 2, 6, 120)));
+        store.readings().rebuildDaily(List.of(new DayKey(1, T0, T0 + 24 * HOUR)));
 
-        assertThat(store.hourly(List.of(1), T0, T0 + 2 * HOUR))
+        assertThat(store.readings().hourly(List.of(1), T0, T0 + 2 * HOUR))
                 .containsExactly(new Rollup(1, T0, 3, 12, 2, 6, 120), new Rollup(1, T0 + HOUR, 1, 5, 5, 5, 50));
-        assertThat(store.daily(List.of(1), T0, T0 + 1)).containsExactly(new Rollup(1, T0, 4, 17, 2, 6, 170));
-        assertThat(store.newestHourly()).isEqualTo(Map.of(1, T0 + HOUR));
+        assertThat(store.readings().daily(List.of(1), T0, T0 + 1)).containsExactly(new Rollup(1, T0, 4, 17, 2, 6, 170));
+        assertThat(store.readings().newestHourly()).isEqualTo(Map.of(1, T0 + HOUR));
     }
 
     @Test
     void rollupWithoutEnergy_keepsNaN() {
-        store.upsertHourly(List.of(new Rollup(3, T0, 1, 230, 230, 230, Double.NaN)));
+        store.readings().upsertHourly(List.of(new Rollup(3, T0, 1, 230, 230, 230, Double.NaN)));
 
-        assertThat(store.hourly(List.of(3), T0, T0 + 1).get(0).hasEnergy()).isFalse();
+        assertThat(store.readings().hourly(List.of(3), T0, T0 + 1).get(0).hasEnergy())
+                .isFalse();
     }
 
     @Test
     void staleHours_canBeCleared() {
-        store.append(new WriteBatch(List.of(), List.of(), List.of(new ReadingKey(1, T0), new ReadingKey(2, T0))));
+        store.readings()
+                .append(new WriteBatch(List.of(), List.of(), List.of(new ReadingKey(1, T0), new ReadingKey(2, T0))));
 
-        store.clearStaleHours(List.of(new ReadingKey(1, T0)));
+        store.readings().clearStaleHours(List.of(new ReadingKey(1, T0)));
 
-        assertThat(store.staleHours()).containsExactly(new ReadingKey(2, T0));
+        assertThat(store.readings().staleHours()).containsExactly(new ReadingKey(2, T0));
     }
 
     @Test
@@ -202,9 +214,9 @@ public abstract class StoreContract {
         for (int i = 0; i < 120; i++) {
             rs.add(new Reading(1, T0 + i * 1000L, i));
         }
-        store.append(readings(rs));
+        store.readings().append(readings(rs));
 
-        List<Bucket> buckets = store.bucketsFromReadings(1, T0, T0 + 120_000, 60_000);
+        List<Bucket> buckets = store.readings().bucketsFromReadings(1, T0, T0 + 120_000, 60_000);
 
         assertThat(buckets).hasSize(2);
         assertThat(buckets.get(0)).isEqualTo(new Bucket(T0, 29.5, 0, 59, 60));
@@ -214,22 +226,25 @@ public abstract class StoreContract {
     @Test
     void bucketsFromRollups_weightAveragesByCount() {
         long midnight = T0 + HOUR;
-        store.upsertHourly(
-                List.of(new Rollup(1, midnight, 1, 10, 10, 10, 0), new Rollup(1, midnight + HOUR, 3, 6, 1, 3, 0)));
-        store.rebuildDaily(List.of(new DayKey(1, midnight, midnight + 24 * HOUR)));
+        store.readings()
+                .upsertHourly(List.of(
+                        new Rollup(1, midnight, 1, 10, 10, 10, 0), new Rollup(1, midnight + HOUR, 3, 6, 1, 3, 0)));
+        store.readings().rebuildDaily(List.of(new DayKey(1, midnight, midnight + 24 * HOUR)));
 
-        assertThat(store.bucketsFromHourly(1, midnight, midnight + 2 * HOUR, 2 * HOUR))
+        assertThat(store.readings().bucketsFromHourly(1, midnight, midnight + 2 * HOUR, 2 * HOUR))
                 .containsExactly(new Bucket(midnight, 4, 1, 10, 4));
-        assertThat(store.bucketsFromDaily(1, midnight, midnight + 1, 24 * HOUR))
+        assertThat(store.readings().bucketsFromDaily(1, midnight, midnight + 1, 24 * HOUR))
                 .containsExactly(new Bucket(midnight, 4, 1, 10, 4));
     }
 
     @Test
     void exportCsv_writesOneLinePerReading() throws Exception {
-        store.append(readings(List.of(new Reading(1, T0, 1.5), new Reading(2, T0 + 1000, 2.5), new Reading(3, T0, 9))));
+        store.readings()
+                .append(readings(
+                        List.of(new Reading(1, T0, 1.5), new Reading(2, T0 + 1000, 2.5), new Reading(3, T0, 9))));
         StringWriter out = new StringWriter();
 
-        long n = store.exportCsv(List.of(1, 2), T0, T0 + 2000, out);
+        long n = store.readings().exportCsv(List.of(1, 2), T0, T0 + 2000, out);
 
         assertThat(n).isEqualTo(2);
         assertThat(out.toString()).isEqualTo("1,2026-10-31T23:00:00Z,1.5,good\n2,2026-10-31T23:00:01Z,2.5,good\n");
@@ -237,14 +252,16 @@ public abstract class StoreContract {
 
     @Test
     void quarantine_listsNewestFirstAndFiltersByReason() {
-        store.quarantine(List.of(
-                new QuarantineEntry(Instant.ofEpochMilli(T0), "http", 1, "malformed_payload", "bad json", "{"),
-                new QuarantineEntry(Instant.ofEpochMilli(T0 + 1), "http", 1, "unauthorized", "unknown key", "")));
+        store.readings()
+                .quarantine(List.of(
+                        new QuarantineEntry(Instant.ofEpochMilli(T0), "http", 1, "malformed_payload", "bad json", "{"),
+                        new QuarantineEntry(
+                                Instant.ofEpochMilli(T0 + 1), "http", 1, "unauthorized", "unknown key", "")));
 
-        assertThat(store.quarantined(null, 10))
+        assertThat(store.readings().quarantined(null, 10))
                 .extracting(QuarantineEntry::reason)
                 .containsExactly("unauthorized", "malformed_payload");
-        assertThat(store.quarantined("malformed_payload", 10)).hasSize(1);
+        assertThat(store.readings().quarantined("malformed_payload", 10)).hasSize(1);
     }
 
     @Test
@@ -253,13 +270,13 @@ public abstract class StoreContract {
         for (int i = 0; i < 10; i++) {
             entries.add(new QuarantineEntry(Instant.ofEpochMilli(T0 + i * 1000L), "http", 1, "unauthorized", "x", ""));
         }
-        store.quarantine(entries);
+        store.readings().quarantine(entries);
 
-        long removed = store.pruneQuarantine(Instant.ofEpochMilli(T0 + 2000), 5);
+        long removed = store.readings().pruneQuarantine(Instant.ofEpochMilli(T0 + 2000), 5);
 
         assertThat(removed).isEqualTo(5);
-        assertThat(store.quarantineSize()).isEqualTo(5);
-        assertThat(store.quarantined(null, 100))
+        assertThat(store.readings().quarantineSize()).isEqualTo(5);
+        assertThat(store.readings().quarantined(null, 100))
                 .extracting(e -> e.receivedAt().toEpochMilli())
                 .containsExactly(T0 + 9000, T0 + 8000, T0 + 7000, T0 + 6000, T0 + 5000);
     }
@@ -267,8 +284,8 @@ public abstract class StoreContract {
     @Test
     void saveAll_savesManyRegistrationsAtOnce() {
         Instant at = Instant.parse("2026-11-01T00:00:00Z");
-        store.save(new Customer(1, "Ana", at));
-        store.save(new Site(2, 1, "Home", null, null, "north", ZoneId.of("UTC")));
+        store.metadata().save(new Customer(1, "Ana", at));
+        store.metadata().save(new Site(2, 1, "Home", null, null, "north", ZoneId.of("UTC")));
         List<Device> devices = new ArrayList<>();
         List<Channel> channels = new ArrayList<>();
         for (int i = 0; i < 1200; i++) {
@@ -284,76 +301,78 @@ public abstract class StoreContract {
             channels.add(new Channel(i + 1, 10 + i, "energy", Quantity.ENERGY_IMPORT, Accumulation.CUMULATIVE));
         }
 
-        store.saveAll(new io.meterbase.core.store.MetadataBatch(List.of(), devices, channels));
+        store.metadata().saveAll(new io.meterbase.core.store.MetadataBatch(List.of(), devices, channels));
 
-        assertThat(store.devices()).hasSize(1200).contains(devices.get(1199));
-        assertThat(store.channels()).hasSize(1200).contains(channels.get(0));
+        assertThat(store.metadata().devices()).hasSize(1200).contains(devices.get(1199));
+        assertThat(store.metadata().channels()).hasSize(1200).contains(channels.get(0));
     }
 
     @Test
     void stats_countReadingsAndBytes() {
-        store.append(readings(List.of(new Reading(1, T0, 1), new Reading(1, T0 + 1, 2))));
+        store.readings().append(readings(List.of(new Reading(1, T0, 1), new Reading(1, T0 + 1, 2))));
 
-        assertThat(store.stats().readings()).isEqualTo(2);
-        assertThat(store.stats().bytesOnDisk()).isPositive();
+        assertThat(store.readings().stats().readings()).isEqualTo(2);
+        assertThat(store.readings().stats().bytesOnDisk()).isPositive();
     }
 
     @Test
     void metadata_roundTripsAndSurvivesReopen() {
         Instant at = Instant.parse("2026-11-01T00:00:00Z");
-        store.save(new Customer(1, "Ana", at));
-        store.save(
-                new Site(2, 1, "Home", "1 Main St", new GeoPosition(41.4, 2.17), "north", ZoneId.of("Europe/Madrid")));
-        store.save(new Device(3, 1, 2, 0, "plug-1", "Fridge", DeviceType.SMART_PLUG, Category.FRIDGE));
-        store.save(new Channel(4, 3, "active_power", Quantity.ACTIVE_POWER, Accumulation.INSTANT));
-        store.save(new ApiKey(5, 1, Role.CUSTOMER, "gw", "mbk_abc", "deadbeef", at, null));
-        store.save(new ApiKey(5, 1, Role.CUSTOMER, "gw", "mbk_abc", "deadbeef", at, at.plusSeconds(5)));
+        store.metadata().save(new Customer(1, "Ana", at));
+        store.metadata()
+                .save(new Site(
+                        2, 1, "Home", "1 Main St", new GeoPosition(41.4, 2.17), "north", ZoneId.of("Europe/Madrid")));
+        store.metadata().save(new Device(3, 1, 2, 0, "plug-1", "Fridge", DeviceType.SMART_PLUG, Category.FRIDGE));
+        store.metadata().save(new Channel(4, 3, "active_power", Quantity.ACTIVE_POWER, Accumulation.INSTANT));
+        store.metadata().save(new ApiKey(5, 1, Role.CUSTOMER, "gw", "mbk_abc", "deadbeef", at, null));
+        store.metadata().save(new ApiKey(5, 1, Role.CUSTOMER, "gw", "mbk_abc", "deadbeef", at, at.plusSeconds(5)));
 
         reopen();
 
-        assertThat(store.customers()).containsExactly(new Customer(1, "Ana", at));
-        assertThat(store.sites())
+        assertThat(store.metadata().customers()).containsExactly(new Customer(1, "Ana", at));
+        assertThat(store.metadata().sites())
                 .containsExactly(new Site(
                         2, 1, "Home", "1 Main St", new GeoPosition(41.4, 2.17), "north", ZoneId.of("Europe/Madrid")));
-        assertThat(store.devices())
+        assertThat(store.metadata().devices())
                 .containsExactly(new Device(3, 1, 2, 0, "plug-1", "Fridge", DeviceType.SMART_PLUG, Category.FRIDGE));
-        assertThat(store.channels())
+        assertThat(store.metadata().channels())
                 .containsExactly(new Channel(4, 3, "active_power", Quantity.ACTIVE_POWER, Accumulation.INSTANT));
-        assertThat(store.apiKeys()).singleElement().satisfies(k -> assertThat(k.revoked())
+        assertThat(store.metadata().apiKeys()).singleElement().satisfies(k -> assertThat(k.revoked())
                 .isTrue());
     }
 
     @Test
     void documents_replaceDeleteAndSurviveReopen() {
-        store.saveDocument("tariff", "b", "{\"v\":1}");
-        store.saveDocument("tariff", "a", "{\"v\":2}");
-        store.saveDocument("tariff", "b", "{\"v\":3}");
-        store.saveDocument("command", "a", "{\"other\":true}");
-        store.saveDocument("tariff", "gone", "{}");
-        store.deleteDocument("tariff", "gone");
+        store.documents().saveDocument("tariff", "b", "{\"v\":1}");
+        store.documents().saveDocument("tariff", "a", "{\"v\":2}");
+        store.documents().saveDocument("tariff", "b", "{\"v\":3}");
+        store.documents().saveDocument("command", "a", "{\"other\":true}");
+        store.documents().saveDocument("tariff", "gone", "{}");
+        store.documents().deleteDocument("tariff", "gone");
 
         reopen();
 
-        assertThat(store.documents("tariff")).containsExactly(entry("a", "{\"v\":2}"), entry("b", "{\"v\":3}"));
-        assertThat(store.documents("command")).containsOnlyKeys("a");
-        assertThat(store.documents("nothing")).isEmpty();
-        assertThat(store.documentKinds()).containsExactly("command", "tariff");
+        assertThat(store.documents().documents("tariff"))
+                .containsExactly(entry("a", "{\"v\":2}"), entry("b", "{\"v\":3}"));
+        assertThat(store.documents().documents("command")).containsOnlyKeys("a");
+        assertThat(store.documents().documents("nothing")).isEmpty();
+        assertThat(store.documents().documentKinds()).containsExactly("command", "tariff");
     }
 
     @Test
     void documents_savedManyAtOnce_replaceOldOnes() {
-        store.saveDocument("forecast", "device:a", "{\"v\":1}");
+        store.documents().saveDocument("forecast", "device:a", "{\"v\":1}");
         java.util.Map<String, String> many = new java.util.LinkedHashMap<>();
         for (int i = 0; i < 500; i++) {
             many.put("device:" + (char) ('a' + i % 26) + i, "{\"v\":" + i + "}");
         }
         many.put("device:a", "{\"v\":2}");
 
-        store.saveDocuments("forecast", many);
-        store.saveDocuments("forecast", java.util.Map.of());
+        store.documents().saveDocuments("forecast", many);
+        store.documents().saveDocuments("forecast", java.util.Map.of());
         reopen();
 
-        assertThat(store.documents("forecast")).hasSize(501).containsEntry("device:a", "{\"v\":2}");
-        assertThat(store.documents("forecast")).containsEntry("device:c2", "{\"v\":2}");
+        assertThat(store.documents().documents("forecast")).hasSize(501).containsEntry("device:a", "{\"v\":2}");
+        assertThat(store.documents().documents("forecast")).containsEntry("device:c2", "{\"v\":2}");
     }
 }

@@ -4,14 +4,11 @@ import io.meterbase.core.model.Quality;
 import io.meterbase.core.model.Reading;
 import io.meterbase.core.store.Bucket;
 import io.meterbase.core.store.CsvExport;
-import io.meterbase.core.store.QuarantineEntry;
 import io.meterbase.core.store.ReadingKey;
-import io.meterbase.core.store.Rollup;
 import io.meterbase.store.jdbc.ConnectionSource;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.io.Writer;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -174,60 +171,6 @@ final class ReadQueries {
         return YearMonth.from(Instant.ofEpochMilli(timestamp).atOffset(java.time.ZoneOffset.UTC));
     }
 
-    List<Rollup> rollups(String table, Collection<Integer> channels, long from, long to) {
-        if (channels.isEmpty()) {
-            return List.of();
-        }
-        String sql = "SELECT * FROM " + table + " WHERE channel_id IN " + inList(channels) + " AND start >= " + from
-                + " AND start < " + to + " ORDER BY start, channel_id";
-        return pool.with("read " + table, c -> {
-            List<Rollup> out = new ArrayList<>();
-            try (ResultSet rs = c.createStatement().executeQuery(sql)) {
-                while (rs.next()) {
-                    double energy = rs.getDouble(7);
-                    if (rs.wasNull()) {
-                        energy = Double.NaN;
-                    }
-                    out.add(new Rollup(
-                            rs.getInt(1),
-                            rs.getLong(2),
-                            rs.getLong(3),
-                            rs.getDouble(4),
-                            rs.getDouble(5),
-                            rs.getDouble(6),
-                            energy));
-                }
-            }
-            return out;
-        });
-    }
-
-    Map<Integer, Long> newestHourly() {
-        return pool.with("read rollup state", c -> {
-            Map<Integer, Long> out = new HashMap<>();
-            try (ResultSet rs = c.createStatement()
-                    .executeQuery("SELECT channel_id, max(start) FROM rollup_hourly GROUP BY channel_id")) {
-                while (rs.next()) {
-                    out.put(rs.getInt(1), rs.getLong(2));
-                }
-            }
-            return out;
-        });
-    }
-
-    List<ReadingKey> staleHours() {
-        return pool.with("read stale hours", c -> {
-            List<ReadingKey> out = new ArrayList<>();
-            try (ResultSet rs =
-                    c.createStatement().executeQuery("SELECT DISTINCT channel_id, hour FROM stale_hours ORDER BY 2")) {
-                while (rs.next()) {
-                    out.add(new ReadingKey(rs.getInt(1), rs.getLong(2)));
-                }
-            }
-            return out;
-        });
-    }
-
     List<Bucket> bucketsFromReadings(int channelId, long from, long to, long width) {
         String sql = union(
                 from, to - 1, "ts, value", "channel_id = " + channelId + " AND ts >= " + from + " AND ts < " + to);
@@ -236,12 +179,6 @@ final class ReadQueries {
         }
         return buckets("SELECT (ts // " + width + ") * " + width + " AS b, avg(value), min(value), max(value),"
                 + " count(*) FROM " + sql + " GROUP BY b ORDER BY b");
-    }
-
-    List<Bucket> bucketsFromRollups(String table, int channelId, long from, long to, long width) {
-        return buckets("SELECT (start // " + width + ") * " + width + " AS b, sum(sum) / sum(count), min(min),"
-                + " max(max), sum(count) FROM " + table + " WHERE channel_id = " + channelId + " AND start >= " + from
-                + " AND start < " + to + " GROUP BY b ORDER BY b");
     }
 
     private List<Bucket> buckets(String sql) {
@@ -284,40 +221,6 @@ final class ReadQueries {
         } catch (UncheckedIOException e) {
             throw e.getCause();
         }
-    }
-
-    List<QuarantineEntry> quarantined(String reason, int limit) {
-        String sql = "SELECT * FROM quarantine" + (reason == null ? "" : " WHERE reason = ?")
-                + " ORDER BY received_at DESC LIMIT " + limit;
-        return pool.with("read the quarantine", c -> {
-            List<QuarantineEntry> out = new ArrayList<>();
-            try (PreparedStatement ps = c.prepareStatement(sql)) {
-                if (reason != null) {
-                    ps.setString(1, reason);
-                }
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        out.add(new QuarantineEntry(
-                                Instant.ofEpochMilli(rs.getLong(1)),
-                                rs.getString(2),
-                                rs.getLong(3),
-                                rs.getString(4),
-                                rs.getString(5),
-                                rs.getString(6)));
-                    }
-                }
-            }
-            return out;
-        });
-    }
-
-    long countQuarantined() {
-        return pool.with("count the quarantine", c -> {
-            try (java.sql.Statement s = c.createStatement();
-                    ResultSet rs = s.executeQuery("SELECT count(*) FROM quarantine")) {
-                return rs.next() ? rs.getLong(1) : 0L;
-            }
-        });
     }
 
     long countReadings() {

@@ -3,6 +3,7 @@ package io.meterbase.store.jdbc;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.Collection;
 import java.util.List;
 import java.util.stream.Collectors;
 
@@ -62,6 +63,62 @@ public enum Dialect {
         try (Statement s = c.createStatement()) {
             s.execute(sql);
         }
+    }
+
+    /** PostgreSQL's timestamp range, in epoch milliseconds; callers may pass any long as an open bound. */
+    private static final long MIN_MILLIS =
+            java.time.Instant.parse("-4712-01-01T00:00:00Z").toEpochMilli();
+
+    private static final long MAX_MILLIS =
+            java.time.Instant.parse("+294275-12-31T00:00:00Z").toEpochMilli();
+
+    /**
+     * Binds an instant (epoch ms): DuckDB keeps times as epoch-ms {@code BIGINT}, PostgreSQL as {@code timestamptz}
+     * (an open bound beyond its range is clamped to it).
+     */
+    public void bindTime(java.sql.PreparedStatement ps, int index, long millis) throws SQLException {
+        if (this == DUCKDB) {
+            ps.setLong(index, millis);
+        } else {
+            long clamped = Math.max(MIN_MILLIS, Math.min(MAX_MILLIS, millis));
+            ps.setObject(index, java.time.Instant.ofEpochMilli(clamped).atOffset(java.time.ZoneOffset.UTC));
+        }
+    }
+
+    /** Reads an instant (epoch ms) written by {@link #bindTime}. */
+    public long time(java.sql.ResultSet rs, int column) throws SQLException {
+        return this == DUCKDB
+                ? rs.getLong(column)
+                : rs.getObject(column, java.time.OffsetDateTime.class)
+                        .toInstant()
+                        .toEpochMilli();
+    }
+
+    /** The start of the bucket of {@code width} ms that a time column's value falls in, as epoch ms. */
+    public String bucketOf(String timeColumn, long width) {
+        return this == DUCKDB
+                ? "(" + timeColumn + " // " + width + ") * " + width
+                : "((extract(epoch from " + timeColumn + ") * 1000)::bigint / " + width + ") * " + width;
+    }
+
+    /**
+     * A condition that {@code channel_id} is one of {@code ids}: a literal list for DuckDB, one array parameter for
+     * PostgreSQL (bound by {@link #bindChannels}), so that its plans are reused.
+     */
+    public String channelIn(Collection<Integer> ids) {
+        return this == DUCKDB
+                ? ids.stream().map(String::valueOf).collect(Collectors.joining(",", "channel_id IN (", ")"))
+                : "channel_id = ANY(?)";
+    }
+
+    /** Binds what {@link #channelIn} asks for at {@code index}; returns the next parameter's index. */
+    public int bindChannels(Connection c, java.sql.PreparedStatement ps, int index, Collection<Integer> ids)
+            throws SQLException {
+        if (this == DUCKDB) {
+            return index;
+        }
+        ps.setArray(index, c.createArrayOf("int4", ids.toArray(Integer[]::new)));
+        return index + 1;
     }
 
     /** An insert that replaces the row with the same {@code key} (the first column). */

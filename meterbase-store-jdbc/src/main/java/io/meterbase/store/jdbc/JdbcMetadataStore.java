@@ -12,6 +12,7 @@ import io.meterbase.core.model.GeoPosition;
 import io.meterbase.core.model.Quantity;
 import io.meterbase.core.model.Role;
 import io.meterbase.core.model.Site;
+import io.meterbase.core.store.DocumentStore;
 import io.meterbase.core.store.MetadataBatch;
 import io.meterbase.core.store.MetadataStore;
 import java.sql.PreparedStatement;
@@ -24,12 +25,17 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 
 /**
- * Metadata rows in SQL tables (the same columns in every store), written through one autocommit connection and
- * read through a {@link ConnectionSource}. Thread-safe.
+ * Metadata rows and the services' documents in SQL tables (the same columns in every store), written through one
+ * autocommit connection and read through a {@link ConnectionSource}. Thread-safe.
  */
-public final class JdbcMetadataStore implements MetadataStore {
+public final class JdbcMetadataStore implements MetadataStore, DocumentStore {
+
+    /** Registrations above this many rows go to the store's bulk path, where it has one. */
+    public static final int BULK_FROM = 17;
 
     /** The columns of each metadata table, the key first. */
     public static final Map<String, List<String>> COLUMNS = Map.of(
@@ -44,11 +50,22 @@ public final class JdbcMetadataStore implements MetadataStore {
     private final ConnectionSource writes;
     private final ConnectionSource reads;
     private final Dialect dialect;
+    private final @Nullable Consumer<MetadataBatch> bulk;
 
     public JdbcMetadataStore(ConnectionSource writes, ConnectionSource reads, Dialect dialect) {
+        this(writes, reads, dialect, null);
+    }
+
+    /**
+     * A metadata store that hands registrations of {@link #BULK_FROM} rows or more to {@code bulk} (all or nothing,
+     * as {@link #saveAll} promises), for a store that has a faster way to write many rows than row statements.
+     */
+    public JdbcMetadataStore(
+            ConnectionSource writes, ConnectionSource reads, Dialect dialect, @Nullable Consumer<MetadataBatch> bulk) {
         this.writes = writes;
         this.reads = reads;
         this.dialect = dialect;
+        this.bulk = bulk;
     }
 
     @Override
@@ -271,10 +288,18 @@ public final class JdbcMetadataStore implements MetadataStore {
     }
 
     @Override
-    public synchronized void saveAll(MetadataBatch batch) {
+    public void saveAll(MetadataBatch batch) {
         if (batch.isEmpty()) {
             return;
         }
+        if (bulk != null && batch.size() >= BULK_FROM) {
+            bulk.accept(batch);
+            return;
+        }
+        saveRows(batch);
+    }
+
+    private synchronized void saveRows(MetadataBatch batch) {
         writes.with(
                 "save " + batch.size() + " registrations",
                 c -> dialect.inTransaction(c, tx -> {

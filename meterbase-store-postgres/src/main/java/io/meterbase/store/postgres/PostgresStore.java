@@ -7,9 +7,11 @@ import io.meterbase.core.model.Reading;
 import io.meterbase.core.store.Bucket;
 import io.meterbase.core.store.CsvExport;
 import io.meterbase.core.store.DayKey;
+import io.meterbase.core.store.DocumentStore;
 import io.meterbase.core.store.MetadataStore;
 import io.meterbase.core.store.QuarantineEntry;
 import io.meterbase.core.store.ReadingKey;
+import io.meterbase.core.store.ReadingStore;
 import io.meterbase.core.store.Rollup;
 import io.meterbase.core.store.StorageStats;
 import io.meterbase.core.store.Store;
@@ -17,7 +19,7 @@ import io.meterbase.core.store.StoreException;
 import io.meterbase.core.store.WriteBatch;
 import io.meterbase.store.jdbc.Dialect;
 import io.meterbase.store.jdbc.JdbcMetadataStore;
-import io.meterbase.store.jdbc.MetadataDelegate;
+import io.meterbase.store.jdbc.RollupQueries;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -53,21 +55,22 @@ import org.slf4j.LoggerFactory;
  * in plain tables. The schema comes from Flyway migrations. Connections come from HikariCP; when the server is
  * away, calls fail fast with {@link StoreException} and the pool reconnects by itself once it is back.
  */
-public final class PostgresStore implements Store, MetadataDelegate {
+public final class PostgresStore implements Store, ReadingStore {
 
     private static final Logger LOG = LoggerFactory.getLogger(PostgresStore.class);
     private static final String TS_OF_MS = "(timestamptz 'epoch' + ? * interval '1 millisecond')";
-    private static final String MS_OF_TS = "(extract(epoch from %s) * 1000)::bigint";
 
     private final HikariDataSource pool;
     private final PooledConnections connections;
     private final JdbcMetadataStore metadata;
+    private final RollupQueries rollupQueries;
     private final Set<YearMonth> months = new ConcurrentSkipListSet<>();
 
     private PostgresStore(HikariDataSource pool) {
         this.pool = pool;
         this.connections = new PooledConnections(pool);
         this.metadata = new JdbcMetadataStore(connections, connections, Dialect.POSTGRES);
+        this.rollupQueries = new RollupQueries(connections, Dialect.POSTGRES);
         months.addAll(listMonths());
     }
 
@@ -330,16 +333,6 @@ public final class PostgresStore implements Store, MetadataDelegate {
     }
 
     @Override
-    public long quarantineSize() {
-        return connections.with("count the quarantine", c -> {
-            try (java.sql.Statement s = c.createStatement();
-                    ResultSet rs = s.executeQuery("SELECT count(*) FROM quarantine")) {
-                return rs.next() ? rs.getLong(1) : 0L;
-            }
-        });
-    }
-
-    @Override
     public void upsertHourly(Collection<Rollup> rollups) {
         if (rollups.isEmpty()) {
             return;
@@ -537,78 +530,17 @@ public final class PostgresStore implements Store, MetadataDelegate {
 
     @Override
     public List<Rollup> hourly(Collection<Integer> channels, long from, long to) {
-        return rollups("rollup_hourly", channels, from, to);
+        return rollupQueries.rollups(RollupQueries.HOURLY, channels, from, to);
     }
 
     @Override
     public List<Rollup> daily(Collection<Integer> channels, long from, long to) {
-        return rollups("rollup_daily", channels, from, to);
-    }
-
-    private List<Rollup> rollups(String table, Collection<Integer> channels, long from, long to) {
-        if (channels.isEmpty()) {
-            return List.of();
-        }
-        return connections.with("read " + table, c -> {
-            List<Rollup> out = new ArrayList<>();
-            try (PreparedStatement ps =
-                    c.prepareStatement("SELECT channel_id, start, count, sum, min, max, energy FROM " + table
-                            + " WHERE channel_id = ANY(?) AND start >= ? AND start < ? ORDER BY start, channel_id")) {
-                ps.setArray(1, intArray(c, channels));
-                ps.setObject(2, at(from));
-                ps.setObject(3, at(to));
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        double energy = rs.getDouble(7);
-                        if (rs.wasNull()) {
-                            energy = Double.NaN;
-                        }
-                        out.add(new Rollup(
-                                rs.getInt(1),
-                                millis(rs, 2),
-                                rs.getLong(3),
-                                rs.getDouble(4),
-                                rs.getDouble(5),
-                                rs.getDouble(6),
-                                energy));
-                    }
-                }
-            }
-            return out;
-        });
-    }
-
-    @Override
-    public Map<Integer, Long> newestHourly() {
-        return connections.with("read rollup state", c -> {
-            Map<Integer, Long> out = new HashMap<>();
-            try (ResultSet rs = c.createStatement()
-                    .executeQuery("SELECT channel_id, max(start) FROM rollup_hourly GROUP BY channel_id")) {
-                while (rs.next()) {
-                    out.put(rs.getInt(1), millis(rs, 2));
-                }
-            }
-            return out;
-        });
-    }
-
-    @Override
-    public List<ReadingKey> staleHours() {
-        return connections.with("read stale hours", c -> {
-            List<ReadingKey> out = new ArrayList<>();
-            try (ResultSet rs = c.createStatement()
-                    .executeQuery("SELECT DISTINCT channel_id, hour FROM stale_hours ORDER BY 2, 1")) {
-                while (rs.next()) {
-                    out.add(new ReadingKey(rs.getInt(1), millis(rs, 2)));
-                }
-            }
-            return out;
-        });
+        return rollupQueries.rollups(RollupQueries.DAILY, channels, from, to);
     }
 
     @Override
     public List<Bucket> bucketsFromReadings(int channelId, long from, long to, long width) {
-        String b = "(" + MS_OF_TS.formatted("ts") + " / " + width + ") * " + width;
+        String b = Dialect.POSTGRES.bucketOf("ts", width);
         return buckets(
                 "SELECT " + b + " AS b, avg(value), min(value), max(value), count(*) FROM readings"
                         + " WHERE channel_id = ? AND ts >= ? AND ts < ? GROUP BY b ORDER BY b",
@@ -619,22 +551,12 @@ public final class PostgresStore implements Store, MetadataDelegate {
 
     @Override
     public List<Bucket> bucketsFromHourly(int channelId, long from, long to, long width) {
-        return bucketsFromRollups("rollup_hourly", channelId, from, to, width);
+        return rollupQueries.buckets(RollupQueries.HOURLY, channelId, from, to, width);
     }
 
     @Override
     public List<Bucket> bucketsFromDaily(int channelId, long from, long to, long width) {
-        return bucketsFromRollups("rollup_daily", channelId, from, to, width);
-    }
-
-    private List<Bucket> bucketsFromRollups(String table, int channelId, long from, long to, long width) {
-        String b = "(" + MS_OF_TS.formatted("start") + " / " + width + ") * " + width;
-        return buckets(
-                "SELECT " + b + " AS b, sum(sum) / sum(count), min(min), max(max), sum(count) FROM " + table
-                        + " WHERE channel_id = ? AND start >= ? AND start < ? GROUP BY b ORDER BY b",
-                channelId,
-                from,
-                to);
+        return rollupQueries.buckets(RollupQueries.DAILY, channelId, from, to, width);
     }
 
     private List<Bucket> buckets(String sql, int channelId, long from, long to) {
@@ -691,28 +613,23 @@ public final class PostgresStore implements Store, MetadataDelegate {
     }
 
     @Override
+    public Map<Integer, Long> newestHourly() {
+        return rollupQueries.newestHourly();
+    }
+
+    @Override
+    public List<ReadingKey> staleHours() {
+        return rollupQueries.staleHours();
+    }
+
+    @Override
     public List<QuarantineEntry> quarantined(String reason, int limit) {
-        return connections.with("read the quarantine", c -> {
-            List<QuarantineEntry> out = new ArrayList<>();
-            try (PreparedStatement ps = c.prepareStatement("SELECT * FROM quarantine"
-                    + (reason == null ? "" : " WHERE reason = ?") + " ORDER BY received_at DESC LIMIT " + limit)) {
-                if (reason != null) {
-                    ps.setString(1, reason);
-                }
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        out.add(new QuarantineEntry(
-                                Instant.ofEpochMilli(millis(rs, 1)),
-                                rs.getString(2),
-                                rs.getLong(3),
-                                rs.getString(4),
-                                rs.getString(5),
-                                rs.getString(6)));
-                    }
-                }
-            }
-            return out;
-        });
+        return rollupQueries.quarantined(reason, limit);
+    }
+
+    @Override
+    public long quarantineSize() {
+        return rollupQueries.quarantineSize();
     }
 
     @Override
@@ -731,7 +648,17 @@ public final class PostgresStore implements Store, MetadataDelegate {
     // ---- metadata
 
     @Override
+    public ReadingStore readings() {
+        return this;
+    }
+
+    @Override
     public MetadataStore metadata() {
+        return metadata;
+    }
+
+    @Override
+    public DocumentStore documents() {
         return metadata;
     }
 

@@ -1,0 +1,29 @@
+package io.meterbase.core.store;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Durable documents of the services (tariffs, commands, schedules, demand-response programs, alarm rules, accounts,
+ * analytics results), kept as JSON text by kind and id. Saves insert or replace and are durable on return.
+ * Thread-safe; all methods block.
+ */
+public interface DocumentStore {
+
+    /** Saves a document, replacing the one of the same kind and id. */
+    void saveDocument(String kind, String id, String json);
+
+    /** Saves many documents of a kind at once (in one transaction where the store has them). */
+    default void saveDocuments(String kind, Map<String, String> jsonById) {
+        jsonById.forEach((id, json) -> saveDocument(kind, id, json));
+    }
+
+    /** Removes a document; nothing happens when there is none. */
+    void deleteDocument(String kind, String id);
+
+    /** The documents of a kind, by id in id order. */
+    Map<String, String> documents(String kind);
+
+    /** The kinds that have documents. */
+    List<String> documentKinds();
+}
