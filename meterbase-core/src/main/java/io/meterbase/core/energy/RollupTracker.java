@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -218,8 +219,14 @@ public final class RollupTracker {
     private static final class ChannelState {
         final Channel channel;
         final boolean withEnergy;
+
+        @Nullable
         Reading last;
+
+        @Nullable
         Reading jumped;
+
+        @Nullable
         PeriodAccumulator open;
 
         ChannelState(Channel channel) {

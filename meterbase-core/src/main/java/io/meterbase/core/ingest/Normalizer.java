@@ -22,6 +22,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
@@ -304,7 +305,7 @@ public final class Normalizer {
                 continue;
             }
             creating.add(sharing);
-            wanted.add(new Registry.NewChannel(first.deviceId, first.channelName, first.quantity, first.accumulation));
+            wanted.add(first.toNewChannel());
         }
         List<Channel> channels = registry.channelsOrCreate(wanted, registration);
         for (int i = 0; i < creating.size(); i++) {
@@ -424,6 +425,15 @@ public final class Normalizer {
             this.accumulation = accumulation;
             this.min = min;
             this.max = max;
+        }
+
+        /** The channel this plan creates; only a plan that is not refused has one. */
+        Registry.NewChannel toNewChannel() {
+            return new Registry.NewChannel(
+                    deviceId,
+                    Objects.requireNonNull(channelName, "a plan that creates a channel has its name"),
+                    Objects.requireNonNull(quantity, "a plan that creates a channel has its quantity"),
+                    Objects.requireNonNull(accumulation, "a plan that creates a channel has its accumulation"));
         }
 
         static Plan refused(Outcome refusal) {

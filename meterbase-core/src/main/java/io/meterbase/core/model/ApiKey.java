@@ -1,6 +1,7 @@
 package io.meterbase.core.model;
 
 import java.time.Instant;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A stored API key: only the SHA-256 hash of the secret is kept, with its first characters for recognition.
@@ -14,7 +15,7 @@ public record ApiKey(
         String prefix,
         String hash,
         Instant createdAt,
-        Instant revokedAt) {
+        @Nullable Instant revokedAt) {
 
     public ApiKey {
         Checks.positive(id, "id");

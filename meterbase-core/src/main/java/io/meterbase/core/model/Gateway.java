@@ -1,10 +1,19 @@
 package io.meterbase.core.model;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * A gateway that collects the readings of its nodes and uploads them together. {@code ref} is the name the
  * gateway uses for itself in uploads, unique per customer.
  */
-public record Gateway(long id, long customerId, long siteId, String ref, String name, String address, int port) {
+public record Gateway(
+        long id,
+        long customerId,
+        long siteId,
+        String ref,
+        String name,
+        @Nullable String address,
+        int port) {
 
     public Gateway {
         Checks.positive(id, "id");

@@ -22,7 +22,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.TreeMap;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Consumption per period and group, and a customer's live summary. Which channels count for a device: its
@@ -112,7 +114,7 @@ public final class ConsumptionService {
             if (!r.hasEnergy()) {
                 continue;
             }
-            Device d = owner.get(r.channelId());
+            Device d = Objects.requireNonNull(owner.get(r.channelId()), "rollups are read for these channels only");
             long period = interval == Interval.MONTH ? monthStart(r.start(), zone(d)) : r.start();
             sums.computeIfAbsent(group(d, groupBy), k -> new TreeMap<>()).merge(period, r.energy(), Double::sum);
         }
@@ -137,7 +139,7 @@ public final class ConsumptionService {
         return livePower(countedDevices(customerId), clock.millis()).watts();
     }
 
-    private record LivePower(double watts, Instant newest) {}
+    private record LivePower(double watts, @Nullable Instant newest) {}
 
     private LivePower livePower(List<Device> counted, long now) {
         long freshAfter = now - liveStaleAfter.toMillis();

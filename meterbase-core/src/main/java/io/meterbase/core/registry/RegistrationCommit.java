@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.locks.ReentrantLock;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Group commit of registrations: every thread that registers gateways, devices or channels queues them and the
@@ -26,7 +27,7 @@ final class RegistrationCommit {
         final Runnable onFailure;
         final CompletableFuture<Void> done = new CompletableFuture<>();
         /** What its callback threw, if anything (set under the commit lock). */
-        private RuntimeException callbackFailure;
+        private @Nullable RuntimeException callbackFailure;
 
         Ticket(MetadataBatch batch, Runnable onDurable, Runnable onFailure) {
             this.batch = batch;

@@ -27,6 +27,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The metadata of every customer, site, gateway, device, channel and key, held in memory for the ingest hot path
@@ -182,7 +183,8 @@ public final class Registry {
                 : registerGateway(customerId, defaultSite(customerId).id(), ref, ref, null, 0);
     }
 
-    public Gateway registerGateway(long customerId, long siteId, String ref, String name, String address, int port) {
+    public Gateway registerGateway(
+            long customerId, long siteId, String ref, String name, @Nullable String address, int port) {
         String key = customerId + "/" + ref;
         Gateway gateway;
         RegistrationCommit.Ticket ticket;
@@ -266,7 +268,7 @@ public final class Registry {
      * first readings cost one commit. Until then, what they registered is not visible to others.
      */
     public final class Registration {
-        private java.util.Set<RegistrationCommit.Ticket> tickets;
+        private java.util.@Nullable Set<RegistrationCommit.Ticket> tickets;
 
         /** Waits for this commit too (its own, or another thread's whose registrations this one uses). */
         private void waitFor(RegistrationCommit.Ticket ticket) {
