@@ -1,6 +1,7 @@
 package io.meterbase.app;
 
 import io.meterbase.analytics.service.Analytics;
+import io.meterbase.analytics.service.AnalyticsAnswers;
 import io.meterbase.core.auth.AuthResult;
 import io.meterbase.core.auth.DevicePsk;
 import io.meterbase.core.auth.Principal;
@@ -178,7 +179,7 @@ public final class Meterbase implements AutoCloseable {
                     presence,
                     psk,
                     control,
-                    analytics,
+                    new AnalyticsAnswers(analytics),
                     metrics,
                     this::health,
                     clock,

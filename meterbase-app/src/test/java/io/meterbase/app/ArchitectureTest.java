@@ -70,8 +70,13 @@ class ArchitectureTest {
             .should()
             .dependOnClassesThat()
             .resideInAnyPackage(
-                    "io.meterbase.formats..", "io.meterbase.store..", "io.meterbase.transport..", "io.meterbase.app..")
-            .because("HTTP takes input through the intake and reads through core's store interfaces");
+                    "io.meterbase.formats..",
+                    "io.meterbase.store..",
+                    "io.meterbase.transport..",
+                    "io.meterbase.analytics..",
+                    "io.meterbase.app..")
+            .because("HTTP takes input through the intake, reads through core's store interfaces and asks the"
+                    + " analytics through core's AnalyticsApi");
 
     @ArchTest
     static final ArchRule identityKnowsNoWebFrameworkOrTransport = noClasses()

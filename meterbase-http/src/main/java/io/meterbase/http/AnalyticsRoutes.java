@@ -5,10 +5,10 @@ import static io.meterbase.http.ControlRoutes.json;
 
 import io.javalin.Javalin;
 import io.javalin.http.Context;
-import io.meterbase.analytics.service.Analytics;
-import io.meterbase.analytics.service.CustomerClusters;
-import io.meterbase.analytics.service.Incident;
-import io.meterbase.analytics.service.MeterForecast;
+import io.meterbase.core.api.analytics.AnalyticsApi;
+import io.meterbase.core.api.analytics.ClustersAnswer;
+import io.meterbase.core.api.analytics.ForecastAnswer;
+import io.meterbase.core.api.analytics.IncidentAnswer;
 import io.meterbase.core.auth.Principal;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -26,24 +26,24 @@ final class AnalyticsRoutes {
         this.api = api;
     }
 
-    private Analytics analytics() {
+    private AnalyticsApi analytics() {
         return api.analytics();
     }
 
     void register(Javalin app) {
         app.get("/api/v1/forecasts", h(ctx -> {
             long customer = ControlRoutes.customer(ctx, api);
-            List<MeterForecast> meters = analytics().forecasts().ofCustomer(customer);
+            List<ForecastAnswer> meters = analytics().forecastsOf(customer);
             Map<String, Object> out = new LinkedHashMap<>();
             out.put("customer", customer);
             double total = 0;
-            for (MeterForecast f : meters) {
-                total += MeterForecast.total(f.hours());
+            for (ForecastAnswer f : meters) {
+                total += f.total();
             }
             out.put("next_24h_total", Math.round(total * 1000) / 1000.0);
             out.put("unit", "Wh");
             out.put("meters", meters);
-            analytics().forecasts().waitingFor().ifPresent(w -> out.put("waiting_for", w));
+            analytics().waitingFor().ifPresent(w -> out.put("waiting_for", w));
             json(ctx, 200, out);
         }));
         app.get("/api/v1/devices/{ref}/forecast", h(ctx -> {
@@ -52,26 +52,22 @@ final class AnalyticsRoutes {
             if (api.registry().device(customer, ref).isEmpty()) {
                 throw ApiException.notFound("no device " + ref);
             }
-            json(ctx, 200, analytics().forecasts().ofDevice(customer, ref).orElseThrow(() -> notYet(ref)));
+            json(ctx, 200, analytics().forecastOf(customer, ref).orElseThrow(() -> notYet(ref)));
         }));
         app.get("/api/v1/communities/{name}/forecast", h(ctx -> {
             Requests.operator(ctx, api.registry());
             String name = ctx.pathParam("name");
-            json(ctx, 200, analytics().forecasts().ofCommunity(name).orElseThrow(() -> notYet("community " + name)));
+            json(ctx, 200, analytics().communityForecast(name).orElseThrow(() -> notYet("community " + name)));
         }));
 
         app.get("/api/v1/incidents", h(ctx -> {
             Long customer = scope(ctx);
             boolean all = "all".equals(ctx.queryParam("state"));
-            json(
-                    ctx,
-                    200,
-                    analytics().incidents().incidents(customer, !all, Requests.integer(ctx, "limit", 100, 1, 10_000)));
+            json(ctx, 200, analytics().incidents(customer, !all, Requests.integer(ctx, "limit", 100, 1, 10_000)));
         }));
         app.get("/api/v1/incidents/{id}", h(ctx -> {
             Long customer = scope(ctx);
-            Incident i = analytics()
-                    .incidents()
+            IncidentAnswer i = analytics()
                     .incident(ctx.pathParam("id"))
                     .filter(x -> customer == null || x.customer() == customer)
                     .orElseThrow(() -> ApiException.notFound("no incident " + ctx.pathParam("id")));
@@ -85,18 +81,16 @@ final class AnalyticsRoutes {
                     200,
                     analytics()
                             .clusters()
-                            .latest()
                             .orElseThrow(() -> ApiException.notFound(
                                     "no clustering yet: it needs 6 customers with two weeks of data")));
         }));
         app.get("/api/v1/cluster", h(ctx -> {
             long customer = ControlRoutes.customer(ctx, api);
-            CustomerClusters.Group g = analytics()
-                    .clusters()
-                    .of(customer)
+            ClustersAnswer.Group g = analytics()
+                    .clusterOf(customer)
                     .orElseThrow(() -> ApiException.notFound(
                             "customer " + customer + " is in no cluster yet (two weeks of data are needed)"));
-            CustomerClusters all = analytics().clusters().latest().orElseThrow();
+            ClustersAnswer all = analytics().clusters().orElseThrow();
             Map<String, Object> out = new LinkedHashMap<>();
             out.put("customer", customer);
             out.put("cluster", g);
@@ -112,9 +106,9 @@ final class AnalyticsRoutes {
         app.get("/api/v1/analytics", h(ctx -> {
             Requests.operator(ctx, api.registry());
             Map<String, Object> out = new LinkedHashMap<>();
-            out.put("last_run", analytics().last().orElse(null));
-            out.put("models_trained_at", analytics().forecasts().trainedAt().orElse(null));
-            out.put("waiting_for", analytics().forecasts().waitingFor().orElse(null));
+            out.put("last_run", analytics().lastRun().orElse(null));
+            out.put("models_trained_at", analytics().trainedAt().orElse(null));
+            out.put("waiting_for", analytics().waitingFor().orElse(null));
             json(ctx, 200, out);
         }));
     }
@@ -130,7 +124,7 @@ final class AnalyticsRoutes {
     }
 
     private ApiException notYet(String what) {
-        String why = analytics().forecasts().waitingFor().orElse("forecasts are made every hour");
+        String why = analytics().waitingFor().orElse("forecasts are made every hour");
         return ApiException.notFound("no forecast for " + what + " yet: " + why);
     }
 }

@@ -1,6 +1,6 @@
 package io.meterbase.http;
 
-import io.meterbase.analytics.service.Analytics;
+import io.meterbase.core.api.analytics.AnalyticsApi;
 import io.meterbase.core.auth.DevicePsk;
 import io.meterbase.core.health.Health;
 import io.meterbase.core.ingest.Intake;
@@ -35,7 +35,7 @@ public record ApiContext(
         Presence presence,
         DevicePsk devicePsk,
         Control control,
-        Analytics analytics,
+        AnalyticsApi analytics,
         PrometheusMeterRegistry metrics,
         Supplier<Health> health,
         Clock clock,
