@@ -228,6 +228,22 @@ class AlarmsEndToEndTest {
                     api.json("POST", "/api/v1/alarms/" + tamper.get("id").asText() + "/clear", key, null);
             assertThat(cleared.get("state").asText()).isEqualTo("cleared");
 
+            // every state at once, and a state that does not exist refused in the API's own words
+            assertThat(api.json("GET", "/api/v1/alarms?state=all", key, null).toString())
+                    .contains(tamper.get("id").asText());
+            assertThat(api.json("GET", "/api/v1/alarms?state=cleared", key, null)
+                            .toString())
+                    .contains(tamper.get("id").asText());
+            assertThat(api.json("GET", "/api/v1/alarms?state=active", key, null).toString())
+                    .doesNotContain(tamper.get("id").asText());
+            HttpResponse<String> unknownState = api.send("GET", "/api/v1/alarms?state=closed", key, null);
+            assertThat(unknownState.statusCode()).isEqualTo(400);
+            assertThat(unknownState.body())
+                    .contains("unknown alarm state 'closed'")
+                    .contains("active, acknowledged, cleared or all")
+                    .doesNotContain("io.meterbase")
+                    .doesNotContain("enum");
+
             // a customer's own rule
             HttpResponse<String> rule = api.send("POST", "/api/v1/alarm-rules", key, """
                     {"type":"freezer_warm","kind":"threshold","quantity":"temperature","direction":"above",

@@ -296,11 +296,22 @@ final class ControlRoutes {
         }));
     }
 
+    /** The alarm state asked for: none or {@code all} for every state; refused with the words it accepts. */
+    private static Alarm.State alarmState(String asked) {
+        if (asked == null || asked.equalsIgnoreCase("all")) {
+            return null;
+        }
+        for (Alarm.State s : Alarm.State.values()) {
+            if (s.name().equalsIgnoreCase(asked)) {
+                return s;
+            }
+        }
+        throw ApiException.badRequest("unknown alarm state '" + asked + "'; use active, acknowledged, cleared or all");
+    }
+
     private void registerAlarms(Javalin app) {
         app.get("/api/v1/alarms", h(ctx -> {
-            Alarm.State state = ctx.queryParam("state") == null
-                    ? null
-                    : Alarm.State.valueOf(ctx.queryParam("state").toUpperCase(Locale.ROOT));
+            Alarm.State state = alarmState(ctx.queryParam("state"));
             json(
                     ctx,
                     200,
