@@ -1,16 +1,16 @@
 package io.meterbase.app;
 
+import io.meterbase.core.api.community.CommunitySettings;
+import io.meterbase.core.api.dr.Program;
+import io.meterbase.core.api.tariff.Pricing;
+import io.meterbase.core.api.tariff.Tariff;
+import io.meterbase.core.api.tariff.TariffVersion;
+import io.meterbase.core.api.tariff.TouPeriod;
 import io.meterbase.core.model.Category;
 import io.meterbase.core.model.Customer;
 import io.meterbase.core.model.Device;
 import io.meterbase.core.query.Commodity;
 import io.meterbase.services.Control;
-import io.meterbase.services.community.CommunitySettings;
-import io.meterbase.services.dr.Program;
-import io.meterbase.services.tariff.Pricing;
-import io.meterbase.services.tariff.Tariff;
-import io.meterbase.services.tariff.TariffVersion;
-import io.meterbase.services.tariff.TouPeriod;
 import java.math.BigDecimal;
 import java.time.LocalDate;
 import java.time.LocalTime;

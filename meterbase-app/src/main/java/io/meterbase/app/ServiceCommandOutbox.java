@@ -1,8 +1,8 @@
 package io.meterbase.app;
 
+import io.meterbase.core.api.command.Command;
 import io.meterbase.core.device.CommandOutbox;
 import io.meterbase.core.device.CommandPush;
-import io.meterbase.services.command.Command;
 import io.meterbase.services.command.CommandService;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,11 +1,11 @@
 package io.meterbase.app;
 
+import io.meterbase.core.api.command.CommandStatus;
 import io.meterbase.core.ingest.DeviceMessage;
 import io.meterbase.core.ingest.DeviceReports;
 import io.meterbase.core.ingest.Presence;
 import io.meterbase.services.alarm.AlarmService;
 import io.meterbase.services.command.CommandService;
-import io.meterbase.services.command.CommandStatus;
 import java.time.Instant;
 
 /** What devices report besides readings, handed by the intake to the services that act on it. */

@@ -177,7 +177,7 @@ class CoapTransportTest {
                 .submit(new io.meterbase.services.command.CommandService.Request(
                         customer.id(),
                         "coap-heater",
-                        io.meterbase.services.command.CommandType.RELAY_OFF,
+                        io.meterbase.core.api.command.CommandType.RELAY_OFF,
                         null,
                         "customer",
                         null,
@@ -196,7 +196,7 @@ class CoapTransportTest {
                 "{\"id\":\"" + command.id() + "\",\"status\":\"done\",\"relay\":\"off\"}",
                 "coaps://127.0.0.1:" + server.coapDtlsPort() + "/ack");
         assertThat(server.control().commands().get(command.id()).orElseThrow().status())
-                .isEqualTo(io.meterbase.services.command.CommandStatus.DONE);
+                .isEqualTo(io.meterbase.core.api.command.CommandStatus.DONE);
         assertThat(server.control().commands().relay(customer.id(), "coap-heater"))
                 .get()
                 .satisfies(r -> assertThat(r.on()).isFalse());

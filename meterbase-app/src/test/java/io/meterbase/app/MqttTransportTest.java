@@ -230,7 +230,7 @@ class MqttTransportTest {
                 .satisfies(s -> assertThat(s.online()).isFalse());
     }
 
-    private io.meterbase.services.command.Command command(String id) {
+    private io.meterbase.core.api.command.Command command(String id) {
         return server.control().commands().get(customer.id(), id).orElseThrow();
     }
 
@@ -253,13 +253,13 @@ class MqttTransportTest {
                 .submit(new io.meterbase.services.command.CommandService.Request(
                         customer.id(),
                         "garage-plug",
-                        io.meterbase.services.command.CommandType.RELAY_OFF,
+                        io.meterbase.core.api.command.CommandType.RELAY_OFF,
                         null,
                         "customer",
                         null,
                         null));
         Thread.sleep(2500); // a few delivery rounds while the plug is away
-        assertThat(command(submitted.id()).status()).isEqualTo(io.meterbase.services.command.CommandStatus.QUEUED);
+        assertThat(command(submitted.id()).status()).isEqualTo(io.meterbase.core.api.command.CommandStatus.QUEUED);
 
         // the plug comes back and subscribes to its command topics, as Tasmota does
         Process plug = new ProcessBuilder(
@@ -289,15 +289,15 @@ class MqttTransportTest {
                 .start();
         assertThat(plug.waitFor(25, TimeUnit.SECONDS)).isTrue();
         assertThat(new String(plug.getInputStream().readAllBytes()).trim()).isEqualTo("cmnd/garage-plug/POWER OFF");
-        await(() -> command(submitted.id()).status() != io.meterbase.services.command.CommandStatus.QUEUED, 5);
+        await(() -> command(submitted.id()).status() != io.meterbase.core.api.command.CommandStatus.QUEUED, 5);
         var sent = command(submitted.id());
-        assertThat(sent.status()).isEqualTo(io.meterbase.services.command.CommandStatus.SENT);
+        assertThat(sent.status()).isEqualTo(io.meterbase.core.api.command.CommandStatus.SENT);
         assertThat(sent.via()).isEqualTo("mqtt");
 
         // Tasmota reports the new relay state
         assertThat(pub("mqttv311", "garage-plug", key, "stat/garage-plug/POWER", "OFF")[0])
                 .isEqualTo(0);
-        await(() -> command(submitted.id()).status() == io.meterbase.services.command.CommandStatus.DONE, 10);
+        await(() -> command(submitted.id()).status() == io.meterbase.core.api.command.CommandStatus.DONE, 10);
         assertThat(server.control().commands().relay(customer.id(), "garage-plug"))
                 .get()
                 .satisfies(r -> assertThat(r.on()).isFalse());
@@ -342,7 +342,7 @@ class MqttTransportTest {
                 .submit(new io.meterbase.services.command.CommandService.Request(
                         customer.id(),
                         "shelly-boiler",
-                        io.meterbase.services.command.CommandType.RELAY_OFF,
+                        io.meterbase.core.api.command.CommandType.RELAY_OFF,
                         null,
                         "customer",
                         null,
@@ -363,7 +363,7 @@ class MqttTransportTest {
                         "{\"id\":" + rpc.path("id").asInt()
                                 + ",\"src\":\"shelly-boiler\",\"result\":{\"was_on\":true}}")[0])
                 .isEqualTo(0);
-        await(() -> command(submitted.id()).status() == io.meterbase.services.command.CommandStatus.DONE, 10);
+        await(() -> command(submitted.id()).status() == io.meterbase.core.api.command.CommandStatus.DONE, 10);
         assertThat(server.control().commands().relay(customer.id(), "shelly-boiler"))
                 .get()
                 .satisfies(r -> assertThat(r.on()).isFalse());
@@ -404,7 +404,7 @@ class MqttTransportTest {
                 .submit(new io.meterbase.services.command.CommandService.Request(
                         customer.id(),
                         "mq-heater",
-                        io.meterbase.services.command.CommandType.SET_INTERVAL,
+                        io.meterbase.core.api.command.CommandType.SET_INTERVAL,
                         java.util.Map.of("seconds", 30),
                         "customer",
                         null,
@@ -423,6 +423,6 @@ class MqttTransportTest {
                         "meterbase/mq-gw/ack",
                         "{\"id\":\"" + submitted.id() + "\",\"status\":\"done\"}")[0])
                 .isEqualTo(0);
-        await(() -> command(submitted.id()).status() == io.meterbase.services.command.CommandStatus.DONE, 10);
+        await(() -> command(submitted.id()).status() == io.meterbase.core.api.command.CommandStatus.DONE, 10);
     }
 }

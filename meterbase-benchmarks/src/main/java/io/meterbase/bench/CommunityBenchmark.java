@@ -1,7 +1,7 @@
 package io.meterbase.bench;
 
+import io.meterbase.core.api.community.Metric;
 import io.meterbase.services.community.CommunityStats;
-import io.meterbase.services.community.Metric;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;

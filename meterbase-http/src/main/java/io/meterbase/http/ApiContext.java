@@ -1,5 +1,6 @@
 package io.meterbase.http;
 
+import io.meterbase.core.api.ServicesApi;
 import io.meterbase.core.api.analytics.AnalyticsApi;
 import io.meterbase.core.auth.DevicePsk;
 import io.meterbase.core.health.Health;
@@ -13,7 +14,6 @@ import io.meterbase.core.store.ParquetEncoder;
 import io.meterbase.core.store.ReadingStore;
 import io.meterbase.identity.Accounts;
 import io.meterbase.identity.Grants;
-import io.meterbase.services.Control;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
 import java.util.function.Supplier;
@@ -34,7 +34,7 @@ public record ApiContext(
         ParquetEncoder parquet,
         Presence presence,
         DevicePsk devicePsk,
-        Control control,
+        ServicesApi control,
         AnalyticsApi analytics,
         PrometheusMeterRegistry metrics,
         Supplier<Health> health,

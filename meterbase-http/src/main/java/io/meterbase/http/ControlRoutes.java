@@ -5,26 +5,25 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
+import io.meterbase.core.api.ServicesApi;
+import io.meterbase.core.api.alarm.Alarm;
+import io.meterbase.core.api.alarm.AlarmRule;
+import io.meterbase.core.api.command.Command;
+import io.meterbase.core.api.command.CommandStatus;
+import io.meterbase.core.api.command.CommandType;
+import io.meterbase.core.api.command.CommandsApi;
+import io.meterbase.core.api.community.CommunitySettings;
+import io.meterbase.core.api.community.Metric;
+import io.meterbase.core.api.dr.Event;
+import io.meterbase.core.api.dr.Program;
+import io.meterbase.core.api.dr.Schedule;
+import io.meterbase.core.api.tariff.BillsApi;
+import io.meterbase.core.api.tariff.NoTariffException;
+import io.meterbase.core.api.tariff.PricePoint;
+import io.meterbase.core.api.tariff.Tariff;
+import io.meterbase.core.api.tariff.TariffVersion;
 import io.meterbase.core.auth.Principal;
 import io.meterbase.core.query.Commodity;
-import io.meterbase.services.Control;
-import io.meterbase.services.alarm.Alarm;
-import io.meterbase.services.alarm.AlarmRule;
-import io.meterbase.services.command.Command;
-import io.meterbase.services.command.CommandService;
-import io.meterbase.services.command.CommandStatus;
-import io.meterbase.services.command.CommandType;
-import io.meterbase.services.community.CommunitySettings;
-import io.meterbase.services.community.Metric;
-import io.meterbase.services.dr.Event;
-import io.meterbase.services.dr.Program;
-import io.meterbase.services.dr.Schedule;
-import io.meterbase.services.json.ControlJson;
-import io.meterbase.services.tariff.Biller;
-import io.meterbase.services.tariff.NoTariffException;
-import io.meterbase.services.tariff.PricePoint;
-import io.meterbase.services.tariff.Tariff;
-import io.meterbase.services.tariff.TariffVersion;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -47,7 +46,7 @@ final class ControlRoutes {
         this.api = api;
     }
 
-    private Control control() {
+    private ServicesApi control() {
         return api.control();
     }
 
@@ -59,7 +58,7 @@ final class ControlRoutes {
         }));
         app.post("/api/v1/tariffs", h(ctx -> {
             Requests.operator(ctx, api.registry());
-            json(ctx, 201, control().tariffs().put(ControlJson.read(ctx.body(), Tariff.class)));
+            json(ctx, 201, control().tariffs().put(ApiJson.read(ctx.body(), Tariff.class)));
         }));
         app.get("/api/v1/tariffs/{id}", h(ctx -> {
             Requests.authenticate(ctx, api.registry());
@@ -76,13 +75,11 @@ final class ControlRoutes {
             json(
                     ctx,
                     201,
-                    control()
-                            .tariffs()
-                            .addVersion(ctx.pathParam("id"), ControlJson.read(ctx.body(), TariffVersion.class)));
+                    control().tariffs().addVersion(ctx.pathParam("id"), ApiJson.read(ctx.body(), TariffVersion.class)));
         }));
         app.post("/api/v1/tariffs/{id}/prices", h(ctx -> {
             Requests.operator(ctx, api.registry());
-            List<PricePoint> points = ControlJson.MAPPER.readValue(ctx.body(), PRICE_POINTS);
+            List<PricePoint> points = ApiJson.MAPPER.readValue(ctx.body(), PRICE_POINTS);
             json(ctx, 200, Map.of("stored", control().tariffs().postPrices(ctx.pathParam("id"), points)));
         }));
         app.get("/api/v1/tariffs/{id}/prices", h(ctx -> {
@@ -98,7 +95,7 @@ final class ControlRoutes {
             if (api.registry().customer(customer).isEmpty()) {
                 throw ApiException.notFound("no customer " + customer);
             }
-            String group = ControlJson.MAPPER.readTree(ctx.body()).path("group").asText(null);
+            String group = ApiJson.MAPPER.readTree(ctx.body()).path("group").asText(null);
             control().groups().assign(customer, group);
             json(ctx, 200, Map.of("customer", customer, "group", group));
         }));
@@ -106,9 +103,9 @@ final class ControlRoutes {
         // costs and bills
         app.get("/api/v1/cost", h(ctx -> {
             long customer = customer(ctx);
-            Biller.SoFar period = "billing_period".equals(ctx.queryParam("period"))
-                    ? Biller.SoFar.BILLING_PERIOD
-                    : Biller.SoFar.TODAY;
+            BillsApi.SoFar period = "billing_period".equals(ctx.queryParam("period"))
+                    ? BillsApi.SoFar.BILLING_PERIOD
+                    : BillsApi.SoFar.TODAY;
             json(ctx, 200, control().biller().soFar(customer, commodity(ctx), period));
         }));
         app.get("/api/v1/bill", h(ctx -> {
@@ -145,7 +142,7 @@ final class ControlRoutes {
         }));
         app.put("/api/v1/communities/{name}", h(ctx -> {
             Requests.operator(ctx, api.registry());
-            JsonNode b = ControlJson.MAPPER.readTree(ctx.body());
+            JsonNode b = ApiJson.MAPPER.readTree(ctx.body());
             CommunitySettings s = new CommunitySettings(
                     ctx.pathParam("name"),
                     b.hasNonNull("capacity_kw") ? b.get("capacity_kw").asDouble() : null,
@@ -156,7 +153,7 @@ final class ControlRoutes {
 
         // commands
         app.get("/api/v1/commands/signing-key", ctx -> ctx.contentType("application/x-pem-file")
-                .result(control().commands().signer().publicKeyPem()));
+                .result(control().commands().publicKeyPem()));
         app.post("/api/v1/devices/{ref}/commands", h(this::submitCommand));
         app.get("/api/v1/commands", h(ctx -> {
             long customer = customer(ctx);
@@ -176,7 +173,7 @@ final class ControlRoutes {
             if (p.isOperator()) {
                 throw ApiException.forbidden("devices and gateways answer commands with the customer's key");
             }
-            JsonNode b = ControlJson.MAPPER.readTree(ctx.body());
+            JsonNode b = ApiJson.MAPPER.readTree(ctx.body());
             CommandStatus status = status(b.path("status").asText(""));
             Boolean relay =
                     b.hasNonNull("relay") ? "on".equalsIgnoreCase(b.get("relay").asText()) : null;
@@ -211,7 +208,7 @@ final class ControlRoutes {
                 h(ctx -> json(ctx, 200, control().schedules().of(customer(ctx)))));
         app.post("/api/v1/schedules", h(ctx -> {
             long customer = customer(ctx);
-            Schedule s = ControlJson.read(ctx.body(), Schedule.class);
+            Schedule s = ApiJson.read(ctx.body(), Schedule.class);
             json(
                     ctx,
                     201,
@@ -235,12 +232,11 @@ final class ControlRoutes {
         }));
         app.post("/api/v1/dr/programs", h(ctx -> {
             Requests.operator(ctx, api.registry());
-            json(ctx, 201, control().demandResponse().putProgram(ControlJson.read(ctx.body(), Program.class)));
+            json(ctx, 201, control().demandResponse().putProgram(ApiJson.read(ctx.body(), Program.class)));
         }));
         app.post("/api/v1/dr/programs/{id}/enrolments", h(ctx -> {
             long customer = customer(ctx);
-            String device =
-                    ControlJson.MAPPER.readTree(ctx.body()).path("device").asText(null);
+            String device = ApiJson.MAPPER.readTree(ctx.body()).path("device").asText(null);
             control().demandResponse().enroll(customer, ctx.pathParam("id"), device);
             json(ctx, 201, control().demandResponse().enrolments(customer));
         }));
@@ -258,7 +254,7 @@ final class ControlRoutes {
         }));
         app.post("/api/v1/dr/events", h(ctx -> {
             Requests.operator(ctx, api.registry());
-            JsonNode b = ControlJson.MAPPER.readTree(ctx.body());
+            JsonNode b = ApiJson.MAPPER.readTree(ctx.body());
             Event e = control()
                     .demandResponse()
                     .createEvent(
@@ -286,8 +282,7 @@ final class ControlRoutes {
         }));
         app.post("/api/v1/dr/events/{id}/override", h(ctx -> {
             long customer = customer(ctx);
-            String device =
-                    ControlJson.MAPPER.readTree(ctx.body()).path("device").asText(null);
+            String device = ApiJson.MAPPER.readTree(ctx.body()).path("device").asText(null);
             json(ctx, 200, control().demandResponse().override(customer, ctx.pathParam("id"), device));
         }));
         app.get("/api/v1/dr/events/{id}/reduction", h(ctx -> {
@@ -344,7 +339,7 @@ final class ControlRoutes {
             Long owner = !p.isOperator()
                     ? Long.valueOf(p.customerId())
                     : ctx.queryParam("customer") == null ? null : Long.valueOf(customer(ctx));
-            json(ctx, 201, control().alarms().addRule(ControlJson.read(ctx.body(), AlarmRule.class), owner));
+            json(ctx, 201, control().alarms().addRule(ApiJson.read(ctx.body(), AlarmRule.class), owner));
         }));
         app.delete("/api/v1/alarm-rules/{id}", h(ctx -> {
             Principal p = Requests.authenticate(ctx, api.registry());
@@ -358,7 +353,7 @@ final class ControlRoutes {
             if (p.isOperator()) {
                 throw ApiException.forbidden("devices report events with the customer's key");
             }
-            JsonNode b = ControlJson.MAPPER.readTree(ctx.body());
+            JsonNode b = ApiJson.MAPPER.readTree(ctx.body());
             String device = b.path("device").asText(null);
             String type = b.path("type").asText(null);
             if (device == null || type == null) {
@@ -386,7 +381,7 @@ final class ControlRoutes {
         app.get("/api/v1/webhooks", h(ctx -> json(ctx, 200, control().webhooks().of(scope(ctx)))));
         app.post("/api/v1/webhooks", h(ctx -> {
             Principal p = Requests.authenticate(ctx, api.registry());
-            String url = ControlJson.MAPPER.readTree(ctx.body()).path("url").asText(null);
+            String url = ApiJson.MAPPER.readTree(ctx.body()).path("url").asText(null);
             json(ctx, 201, control().webhooks().add(p.isOperator() ? null : p.customerId(), url));
         }));
         app.delete("/api/v1/webhooks/{id}", h(ctx -> {
@@ -419,7 +414,7 @@ final class ControlRoutes {
     private void submitCommand(Context ctx) throws Exception {
         Principal p = Requests.authenticate(ctx, api.registry());
         long customer = customer(ctx);
-        JsonNode b = ControlJson.MAPPER.readTree(ctx.body());
+        JsonNode b = ApiJson.MAPPER.readTree(ctx.body());
         CommandType type;
         try {
             type = CommandType.valueOf(b.path("type").asText("").toUpperCase(Locale.ROOT));
@@ -431,14 +426,14 @@ final class ControlRoutes {
             throw ApiException.forbidden("remote connect and disconnect are for the utility's operators");
         }
         Map<String, Object> params = b.has("params")
-                ? ControlJson.MAPPER.convertValue(b.get("params"), new TypeReference<Map<String, Object>>() {})
+                ? ApiJson.MAPPER.convertValue(b.get("params"), new TypeReference<Map<String, Object>>() {})
                 : null;
         Duration ttl = b.hasNonNull("ttl_seconds")
                 ? Duration.ofSeconds(b.get("ttl_seconds").asLong())
                 : null;
         Command c = control()
                 .commands()
-                .submit(new CommandService.Request(
+                .submit(new CommandsApi.Request(
                         customer,
                         ctx.pathParam("ref"),
                         type,
@@ -500,7 +495,7 @@ final class ControlRoutes {
     }
 
     static void json(Context ctx, int status, Object value) {
-        ctx.status(status).contentType("application/json").result(ControlJson.write(value));
+        ctx.status(status).contentType("application/json").result(ApiJson.write(value));
     }
 
     /** Invalid input from the control services becomes a 400 (or 409 when no tariff applies). */

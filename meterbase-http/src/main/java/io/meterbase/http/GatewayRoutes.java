@@ -12,7 +12,6 @@ import io.meterbase.core.model.Device;
 import io.meterbase.core.model.Gateway;
 import io.meterbase.core.model.Role;
 import io.meterbase.core.registry.Registry;
-import io.meterbase.services.json.ControlJson;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -60,7 +59,7 @@ final class GatewayRoutes {
     /** Registers a gateway for a customer and makes its key, shown once. */
     private void registerGateway(Context ctx) throws Exception {
         Requests.operator(ctx, api.registry());
-        JsonNode b = ControlJson.MAPPER.readTree(ctx.body());
+        JsonNode b = ApiJson.MAPPER.readTree(ctx.body());
         Registry registry = api.registry();
         long customer = b.path("customer").asLong(0);
         if (registry.customer(customer).isEmpty()) {
@@ -144,7 +143,7 @@ final class GatewayRoutes {
         Device d = api.registry()
                 .device(customer, ref)
                 .orElseThrow(() -> ApiException.notFound("no device '" + ref + "'"));
-        JsonNode b = ControlJson.MAPPER.readTree(ctx.body());
+        JsonNode b = ApiJson.MAPPER.readTree(ctx.body());
         String name = b.path("name").asText(d.name()).trim();
         if (name.isEmpty() || name.length() > 100) {
             throw ApiException.badRequest("name: 1-100 characters");

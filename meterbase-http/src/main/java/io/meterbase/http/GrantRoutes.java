@@ -12,7 +12,6 @@ import io.meterbase.core.model.Device;
 import io.meterbase.core.model.Reading;
 import io.meterbase.core.query.History;
 import io.meterbase.identity.Grants;
-import io.meterbase.services.json.ControlJson;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -126,7 +125,7 @@ final class GrantRoutes {
         if (p.isOperator()) {
             throw ApiException.forbidden("grants are given by the owner of the data, with the owner's sign-in or key");
         }
-        JsonNode b = ControlJson.MAPPER.readTree(ctx.body());
+        JsonNode b = ApiJson.MAPPER.readTree(ctx.body());
         List<String> devices = strings(b.path("devices"));
         for (String ref : devices) {
             if (api.registry().device(p.customerId(), ref).isEmpty()) {

@@ -6,7 +6,6 @@ import io.javalin.http.Context;
 import io.meterbase.core.auth.Principal;
 import io.meterbase.identity.Accounts;
 import io.meterbase.identity.Sessions;
-import io.meterbase.services.json.ControlJson;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -125,7 +124,7 @@ final class SessionRoutes {
 
     private static JsonNode body(Context ctx) {
         try {
-            return ControlJson.MAPPER.readTree(ctx.body());
+            return ApiJson.MAPPER.readTree(ctx.body());
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw ApiException.badRequest("malformed JSON: " + e.getOriginalMessage());
         }

@@ -7,7 +7,6 @@ import io.javalin.http.sse.SseClient;
 import io.meterbase.core.model.Channel;
 import io.meterbase.core.model.Device;
 import io.meterbase.core.model.Reading;
-import io.meterbase.services.json.ControlJson;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -81,7 +80,7 @@ final class WebPages {
             try {
                 client.sendEvent(
                         "hello",
-                        ControlJson.MAPPER
+                        ApiJson.MAPPER
                                 .createObjectNode()
                                 .put("customer", customer)
                                 .toString());
@@ -130,7 +129,7 @@ final class WebPages {
             out.add(m);
         }
         try {
-            return ControlJson.MAPPER.writeValueAsString(out);
+            return ApiJson.MAPPER.writeValueAsString(out);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }

@@ -3,7 +3,6 @@ package io.meterbase.identity;
 import io.meterbase.core.auth.Principal;
 import io.meterbase.core.model.Role;
 import io.meterbase.core.store.DocumentStore;
-import io.meterbase.services.json.ControlJson;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -57,7 +56,7 @@ public final class Accounts {
     public Accounts(DocumentStore store, Clock clock) {
         this.store = store;
         this.clock = clock;
-        store.documents(KIND).forEach((id, json) -> accounts.put(id, ControlJson.read(json, Account.class)));
+        store.documents(KIND).forEach((id, json) -> accounts.put(id, IdentityJson.read(json, Account.class)));
     }
 
     /** Creates (or replaces the password of) an account; {@code customer} 0 makes an operator. */
@@ -110,7 +109,7 @@ public final class Accounts {
     }
 
     private void save(Account a) {
-        store.saveDocument(KIND, a.username(), ControlJson.write(a));
+        store.saveDocument(KIND, a.username(), IdentityJson.write(a));
         accounts.put(a.username(), a);
     }
 

@@ -2,7 +2,6 @@ package io.meterbase.identity;
 
 import io.meterbase.core.auth.ApiKeys;
 import io.meterbase.core.store.DocumentStore;
-import io.meterbase.services.json.ControlJson;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
@@ -77,8 +76,8 @@ public final class Grants {
     public Grants(DocumentStore store, Clock clock) {
         this.store = store;
         this.clock = clock;
-        store.documents(KIND).values().forEach(json -> index(ControlJson.read(json, Grant.class)));
-        store.documents(LOG_KIND).forEach((id, json) -> logs.put(id, ControlJson.read(json, AccessLog.class)));
+        store.documents(KIND).values().forEach(json -> index(IdentityJson.read(json, Grant.class)));
+        store.documents(LOG_KIND).forEach((id, json) -> logs.put(id, IdentityJson.read(json, AccessLog.class)));
     }
 
     private void index(Grant g) {
@@ -122,7 +121,7 @@ public final class Grants {
                 ApiKeys.hash(token),
                 clock.instant(),
                 null);
-        store.saveDocument(KIND, g.id(), ControlJson.write(g));
+        store.saveDocument(KIND, g.id(), IdentityJson.write(g));
         index(g);
         return new Created(g, token);
     }
@@ -157,7 +156,7 @@ public final class Grants {
                 g.tokenHash(),
                 g.createdAt(),
                 clock.instant());
-        store.saveDocument(KIND, id, ControlJson.write(revoked));
+        store.saveDocument(KIND, id, IdentityJson.write(revoked));
         index(revoked);
         return revoked;
     }
@@ -189,7 +188,7 @@ public final class Grants {
             }
             return new AccessLog(old == null ? 1 : old.total() + 1, new ArrayList<>(newest));
         });
-        store.saveDocument(LOG_KIND, g.id(), ControlJson.write(updated));
+        store.saveDocument(LOG_KIND, g.id(), IdentityJson.write(updated));
     }
 
     public AccessLog log(String id) {

@@ -1,5 +1,11 @@
 package io.meterbase.services;
 
+import io.meterbase.core.api.ServicesApi;
+import io.meterbase.core.api.alarm.Alarm;
+import io.meterbase.core.api.command.Command;
+import io.meterbase.core.api.community.Comparison;
+import io.meterbase.core.api.community.GridState;
+import io.meterbase.core.api.community.Metric;
 import io.meterbase.core.ingest.LiveState;
 import io.meterbase.core.model.Site;
 import io.meterbase.core.query.Commodity;
@@ -8,18 +14,13 @@ import io.meterbase.core.query.CustomerSummary;
 import io.meterbase.core.registry.Registry;
 import io.meterbase.core.store.DocumentStore;
 import io.meterbase.core.store.Store;
-import io.meterbase.services.alarm.Alarm;
 import io.meterbase.services.alarm.AlarmService;
 import io.meterbase.services.alarm.Webhooks;
-import io.meterbase.services.command.Command;
 import io.meterbase.services.command.CommandService;
 import io.meterbase.services.command.CommandSigner;
 import io.meterbase.services.community.CommunityFeeder;
 import io.meterbase.services.community.CommunityStats;
-import io.meterbase.services.community.Comparison;
 import io.meterbase.services.community.GridMonitor;
-import io.meterbase.services.community.GridState;
-import io.meterbase.services.community.Metric;
 import io.meterbase.services.dr.DemandResponse;
 import io.meterbase.services.dr.Schedules;
 import io.meterbase.services.tariff.Biller;
@@ -48,7 +49,7 @@ import org.slf4j.LoggerFactory;
  * commands, schedules and demand response, and the periodic work that drives them (every second: live power
  * ranks, command delivery and expiry, schedules, events; every {@code energyRefresh}: energy ranks).
  */
-public final class Control implements AutoCloseable {
+public final class Control implements ServicesApi, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Control.class);
 

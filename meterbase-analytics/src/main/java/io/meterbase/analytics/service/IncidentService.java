@@ -2,6 +2,7 @@ package io.meterbase.analytics.service;
 
 import io.meterbase.analytics.forecast.FleetForecaster;
 import io.meterbase.analytics.incident.LeakDetector;
+import io.meterbase.core.api.alarm.Severity;
 import io.meterbase.core.energy.CounterStep;
 import io.meterbase.core.energy.EnergyRules;
 import io.meterbase.core.model.Accumulation;
@@ -10,7 +11,6 @@ import io.meterbase.core.model.Reading;
 import io.meterbase.core.store.DocumentStore;
 import io.meterbase.core.store.ReadingStore;
 import io.meterbase.services.alarm.AlarmService;
-import io.meterbase.services.alarm.Severity;
 import io.meterbase.services.json.ControlJson;
 import java.time.Clock;
 import java.time.Duration;

@@ -2,6 +2,7 @@ package io.meterbase.analytics.service;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.meterbase.core.api.alarm.Alarm;
 import io.meterbase.core.ingest.LiveState;
 import io.meterbase.core.model.Accumulation;
 import io.meterbase.core.model.Category;
@@ -15,7 +16,6 @@ import io.meterbase.core.registry.Registry;
 import io.meterbase.core.store.Rollup;
 import io.meterbase.core.store.WriteBatch;
 import io.meterbase.core.store.memory.MemoryStore;
-import io.meterbase.services.alarm.Alarm;
 import io.meterbase.services.alarm.AlarmService;
 import java.time.Clock;
 import java.time.Duration;

@@ -1,5 +1,9 @@
 package io.meterbase.services.alarm;
 
+import io.meterbase.core.api.alarm.Alarm;
+import io.meterbase.core.api.alarm.AlarmRule;
+import io.meterbase.core.api.alarm.AlarmsApi;
+import io.meterbase.core.api.alarm.Severity;
 import io.meterbase.core.ingest.LiveState;
 import io.meterbase.core.model.Channel;
 import io.meterbase.core.model.Device;
@@ -31,7 +35,7 @@ import org.slf4j.LoggerFactory;
  * not cleared, the condition counts occurrences on it. Threshold and rate alarms clear themselves when the
  * readings are back to normal; no-data alarms when the device reports again. Thread-safe.
  */
-public final class AlarmService implements AutoCloseable {
+public final class AlarmService implements AlarmsApi, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(AlarmService.class);
     private static final String RULES = "alarm-rule";

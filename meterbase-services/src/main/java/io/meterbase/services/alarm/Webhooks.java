@@ -1,5 +1,8 @@
 package io.meterbase.services.alarm;
 
+import io.meterbase.core.api.alarm.Alarm;
+import io.meterbase.core.api.alarm.Webhook;
+import io.meterbase.core.api.alarm.WebhooksApi;
 import io.meterbase.core.store.DocumentStore;
 import io.meterbase.services.json.ControlJson;
 import java.net.URI;
@@ -24,7 +27,7 @@ import org.slf4j.LoggerFactory;
  * fails (no answer, or not 2xx) is tried again after 1, 2, 4, 8 and 16 s (6 attempts in all), then given up and
  * counted; deliveries never hold up the alarm service.
  */
-public final class Webhooks implements AlarmListener, AutoCloseable {
+public final class Webhooks implements WebhooksApi, AlarmListener, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Webhooks.class);
     private static final String KIND = "webhook";

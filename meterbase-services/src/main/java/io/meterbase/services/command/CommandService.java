@@ -1,5 +1,10 @@
 package io.meterbase.services.command;
 
+import io.meterbase.core.api.command.Command;
+import io.meterbase.core.api.command.CommandStatus;
+import io.meterbase.core.api.command.CommandType;
+import io.meterbase.core.api.command.CommandsApi;
+import io.meterbase.core.api.command.RelayState;
 import io.meterbase.core.auth.CommandSignature;
 import io.meterbase.core.device.CommandPush;
 import io.meterbase.core.device.UnsupportedCommandException;
@@ -31,7 +36,7 @@ import org.slf4j.LoggerFactory;
  * upload (HTTP, CoAP). The device's confirmation moves it to done or failed and updates the relay state; a command
  * not confirmed in time expires. Thread-safe.
  */
-public final class CommandService {
+public final class CommandService implements CommandsApi {
 
     private static final Logger LOG = LoggerFactory.getLogger(CommandService.class);
     private static final String KIND = "command";
@@ -84,19 +89,14 @@ public final class CommandService {
         listeners.add(listener);
     }
 
+    @Override
+    public String publicKeyPem() {
+        return signer.publicKeyPem();
+    }
+
     public CommandSigner signer() {
         return signer;
     }
-
-    /** What a new command is for. */
-    public record Request(
-            long customerId,
-            String deviceRef,
-            CommandType type,
-            Map<String, Object> params,
-            String origin,
-            Duration ttl,
-            Instant notBefore) {}
 
     /** Stores a new command and offers it to the channels at once when it is due. */
     public Command submit(Request r) {

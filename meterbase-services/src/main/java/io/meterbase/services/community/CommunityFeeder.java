@@ -1,5 +1,6 @@
 package io.meterbase.services.community;
 
+import io.meterbase.core.api.community.Metric;
 import io.meterbase.core.ingest.LiveState;
 import io.meterbase.core.model.Channel;
 import io.meterbase.core.model.Customer;

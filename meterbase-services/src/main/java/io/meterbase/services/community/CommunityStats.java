@@ -1,5 +1,8 @@
 package io.meterbase.services.community;
 
+import io.meterbase.core.api.community.CommunityApi;
+import io.meterbase.core.api.community.Comparison;
+import io.meterbase.core.api.community.Metric;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.Map;
@@ -11,7 +14,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * (minimum, maximum, average, rank, percentile) O(log n). Comparisons are withheld in communities of fewer than
  * {@code minCustomers} customers, and never name another customer. Thread-safe; one lock per community.
  */
-public final class CommunityStats {
+public final class CommunityStats implements CommunityApi {
 
     private final int minCustomers;
     private final Map<String, Board> boards = new ConcurrentHashMap<>();

@@ -1,5 +1,9 @@
 package io.meterbase.services.community;
 
+import io.meterbase.core.api.community.CommunitySettings;
+import io.meterbase.core.api.community.GridApi;
+import io.meterbase.core.api.community.GridState;
+import io.meterbase.core.api.community.Metric;
 import io.meterbase.core.query.Commodity;
 import io.meterbase.core.store.DocumentStore;
 import io.meterbase.services.json.ControlJson;
@@ -23,7 +27,7 @@ import java.util.function.Function;
  * demand-response events and the electricity price level (the default group's price now against its average
  * over the day). Thread-safe.
  */
-public final class GridMonitor {
+public final class GridMonitor implements GridApi {
 
     private static final String KIND = "community";
 

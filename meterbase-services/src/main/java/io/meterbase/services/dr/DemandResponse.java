@@ -1,5 +1,10 @@
 package io.meterbase.services.dr;
 
+import io.meterbase.core.api.command.CommandType;
+import io.meterbase.core.api.dr.DemandResponseApi;
+import io.meterbase.core.api.dr.Event;
+import io.meterbase.core.api.dr.Program;
+import io.meterbase.core.api.dr.Reduction;
 import io.meterbase.core.model.Device;
 import io.meterbase.core.model.Site;
 import io.meterbase.core.query.ConsumptionService;
@@ -7,7 +12,6 @@ import io.meterbase.core.registry.Registry;
 import io.meterbase.core.store.DocumentStore;
 import io.meterbase.core.store.ReadingStore;
 import io.meterbase.services.command.CommandService;
-import io.meterbase.services.command.CommandType;
 import io.meterbase.services.json.ControlJson;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -35,7 +39,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * on again, spread the same way. A customer may take a device out during an event (override): it is switched on
  * at once. Afterwards {@link #reduction} measures the effect against a baseline. Thread-safe.
  */
-public final class DemandResponse {
+public final class DemandResponse implements DemandResponseApi {
 
     private static final String PROGRAMS = "dr-program";
     private static final String ENROLLMENTS = "dr-enrollment";

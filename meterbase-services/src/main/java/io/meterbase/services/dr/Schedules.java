@@ -1,12 +1,14 @@
 package io.meterbase.services.dr;
 
+import io.meterbase.core.api.command.CommandType;
+import io.meterbase.core.api.dr.Schedule;
+import io.meterbase.core.api.dr.SchedulesApi;
 import io.meterbase.core.model.Category;
 import io.meterbase.core.model.Device;
 import io.meterbase.core.model.Site;
 import io.meterbase.core.registry.Registry;
 import io.meterbase.core.store.DocumentStore;
 import io.meterbase.services.command.CommandService;
-import io.meterbase.services.command.CommandType;
 import io.meterbase.services.json.ControlJson;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -22,7 +24,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * Customers' switching rules ("water heater off 18:00-22:00 on weekdays"): when a window opens its devices are
  * switched off, when it closes on again. After a restart a window that is open is applied again. Thread-safe.
  */
-public final class Schedules {
+public final class Schedules implements SchedulesApi {
 
     private static final String KIND = "schedule";
 

@@ -11,8 +11,8 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 
 /**
- * The JSON of the control services, in the API and in the stored documents alike: snake_case names, ISO-8601
- * dates and times, lower-case enum names (read in any case).
+ * The JSON of the services' stored documents (tariffs, commands, schedules, programs, alarms…): snake_case names,
+ * ISO-8601 dates and times, lower-case enum names (read in any case). The HTTP API has a mapper of its own.
  */
 public final class ControlJson {
 

@@ -1,5 +1,13 @@
 package io.meterbase.services.tariff;
 
+import io.meterbase.core.api.tariff.Bill;
+import io.meterbase.core.api.tariff.BillsApi;
+import io.meterbase.core.api.tariff.LineItem;
+import io.meterbase.core.api.tariff.NoTariffException;
+import io.meterbase.core.api.tariff.Pricing;
+import io.meterbase.core.api.tariff.Tariff;
+import io.meterbase.core.api.tariff.TariffVersion;
+import io.meterbase.core.api.tariff.Tier;
 import io.meterbase.core.model.Device;
 import io.meterbase.core.query.Commodity;
 import java.math.BigDecimal;
@@ -26,13 +34,7 @@ import java.util.TreeMap;
  * tariffs always give the same bill: amounts are summed exactly and each line is rounded once, to the currency's
  * minor unit; the total is the sum of the rounded lines. Thread-safe.
  */
-public final class Biller {
-
-    /** The periods "so far" that customers watch. */
-    public enum SoFar {
-        TODAY,
-        BILLING_PERIOD
-    }
+public final class Biller implements BillsApi {
 
     private static final long HOUR = 3_600_000L;
 

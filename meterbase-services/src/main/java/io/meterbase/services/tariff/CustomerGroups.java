@@ -1,15 +1,17 @@
 package io.meterbase.services.tariff;
 
+import io.meterbase.core.api.tariff.GroupsApi;
+import io.meterbase.core.api.tariff.Tariff;
 import io.meterbase.core.store.DocumentStore;
 import io.meterbase.services.json.ControlJson;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /** Which customer group (residential, business, …) each customer is in; tariffs are set per group. */
-public final class CustomerGroups {
+public final class CustomerGroups implements GroupsApi {
 
     /** The group of a customer put in none. */
-    public static final String DEFAULT = "default";
+    public static final String DEFAULT = Tariff.DEFAULT_GROUP;
 
     private static final String KIND = "customer-group";
 

@@ -1,6 +1,10 @@
 package io.meterbase.services.tariff;
 
 import com.fasterxml.jackson.core.type.TypeReference;
+import io.meterbase.core.api.tariff.PricePoint;
+import io.meterbase.core.api.tariff.Tariff;
+import io.meterbase.core.api.tariff.TariffVersion;
+import io.meterbase.core.api.tariff.TariffsApi;
 import io.meterbase.core.query.Commodity;
 import io.meterbase.core.store.DocumentStore;
 import io.meterbase.services.json.ControlJson;
@@ -22,7 +26,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * The tariffs and their dynamic price series, kept in the store. One tariff per commodity and customer group;
  * customers of a group without its own tariff pay the {@code default} group's. Thread-safe.
  */
-public final class TariffBook {
+public final class TariffBook implements TariffsApi {
 
     private static final String TARIFFS = "tariff";
     private static final String PRICES = "prices";

@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.sun.net.httpserver.HttpServer;
+import io.meterbase.core.api.alarm.Alarm;
+import io.meterbase.core.api.alarm.AlarmRule;
+import io.meterbase.core.api.alarm.Severity;
 import io.meterbase.core.ingest.LiveState;
 import io.meterbase.core.model.Accumulation;
 import io.meterbase.core.model.Category;

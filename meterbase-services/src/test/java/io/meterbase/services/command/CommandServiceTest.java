@@ -3,6 +3,9 @@ package io.meterbase.services.command;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.meterbase.core.api.command.Command;
+import io.meterbase.core.api.command.CommandStatus;
+import io.meterbase.core.api.command.CommandType;
 import io.meterbase.core.auth.CommandSignature;
 import io.meterbase.core.device.CommandPush;
 import io.meterbase.core.device.OutboundCommand;

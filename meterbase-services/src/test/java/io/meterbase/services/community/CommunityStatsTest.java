@@ -3,6 +3,8 @@ package io.meterbase.services.community;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import io.meterbase.core.api.community.Comparison;
+import io.meterbase.core.api.community.Metric;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;

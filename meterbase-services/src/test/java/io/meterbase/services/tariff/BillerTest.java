@@ -3,6 +3,15 @@ package io.meterbase.services.tariff;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.meterbase.core.api.tariff.Bill;
+import io.meterbase.core.api.tariff.LineItem;
+import io.meterbase.core.api.tariff.NoTariffException;
+import io.meterbase.core.api.tariff.PricePoint;
+import io.meterbase.core.api.tariff.Pricing;
+import io.meterbase.core.api.tariff.Tariff;
+import io.meterbase.core.api.tariff.TariffVersion;
+import io.meterbase.core.api.tariff.Tier;
+import io.meterbase.core.api.tariff.TouPeriod;
 import io.meterbase.core.model.Category;
 import io.meterbase.core.model.Device;
 import io.meterbase.core.model.DeviceType;

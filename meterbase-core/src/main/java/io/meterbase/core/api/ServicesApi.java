@@ -1,0 +1,52 @@
+package io.meterbase.core.api;
+
+import io.meterbase.core.api.alarm.AlarmsApi;
+import io.meterbase.core.api.alarm.WebhooksApi;
+import io.meterbase.core.api.command.CommandsApi;
+import io.meterbase.core.api.community.CommunityApi;
+import io.meterbase.core.api.community.GridApi;
+import io.meterbase.core.api.community.GridState;
+import io.meterbase.core.api.dr.DemandResponseApi;
+import io.meterbase.core.api.dr.SchedulesApi;
+import io.meterbase.core.api.tariff.BillsApi;
+import io.meterbase.core.api.tariff.GroupsApi;
+import io.meterbase.core.api.tariff.TariffsApi;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The services below the edges, as the HTTP API and the pages use them: tariffs and bills, community and grid,
+ * commands, schedules, demand response, alarms and webhooks. The services module implements it; the app hands it
+ * to the edges, which never see the services' own classes.
+ */
+public interface ServicesApi {
+
+    TariffsApi tariffs();
+
+    GroupsApi groups();
+
+    BillsApi biller();
+
+    CommunityApi community();
+
+    GridApi grid();
+
+    /** The grid state of a customer's community, if the customer is in one. */
+    Optional<GridState> gridOf(long customerId);
+
+    CommandsApi commands();
+
+    SchedulesApi schedules();
+
+    DemandResponseApi demandResponse();
+
+    AlarmsApi alarms();
+
+    WebhooksApi webhooks();
+
+    /**
+     * What an upload's answer carries for its sender besides the readings: due commands, relay states, active
+     * alarms and grid state (keys in snake_case).
+     */
+    Map<String, Object> gatewayAnswer(long customerId, String senderRef, String channel);
+}

@@ -1,0 +1,14 @@
+package io.meterbase.core.api.alarm;
+
+import java.util.List;
+
+/** Webhooks that alarm changes are posted to: a customer's, or (customer null) an operator's for everyone. */
+public interface WebhooksApi {
+
+    Webhook add(Long customerId, String url);
+
+    /** Removes a webhook of the customer (any for null); false when there is none. */
+    boolean remove(String id, Long customerId);
+
+    List<Webhook> of(Long customerId);
+}

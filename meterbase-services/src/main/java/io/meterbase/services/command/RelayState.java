@@ -1,6 +1,0 @@
-package io.meterbase.services.command;
-
-import java.time.Instant;
-
-/** A device's relay as last confirmed by the device. */
-public record RelayState(boolean on, Instant at, String source) {}
