@@ -1,51 +1,24 @@
 package io.meterbase.http;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.PropertyNamingStrategies;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.cfg.EnumFeature;
-import com.fasterxml.jackson.databind.json.JsonMapper;
-import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import io.meterbase.json.SnakeCaseJson;
 
 /**
- * The JSON of the HTTP API, requests and answers: snake_case names, ISO-8601
- * dates and times, lower-case enum names (read in any case). The services keep their stored documents with a
- * mapper of their own, so the two can change apart.
+ * The JSON of the HTTP API, requests and answers, with Meterbase's conventions ({@link SnakeCaseJson}). The
+ * services and identity keep their stored documents with mappers of their own, so the shapes can change apart.
  */
 final class ApiJson {
 
-    public static final ObjectMapper MAPPER = JsonMapper.builder()
-            .addModule(new JavaTimeModule())
-            .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
-            .enable(MapperFeature.ACCEPT_CASE_INSENSITIVE_ENUMS)
-            .enable(EnumFeature.WRITE_ENUMS_TO_LOWERCASE)
-            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
-            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-            .build();
+    public static final ObjectMapper MAPPER = SnakeCaseJson.mapper();
 
     private ApiJson() {}
 
     public static String write(Object value) {
-        try {
-            return MAPPER.writeValueAsString(value);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot write " + value.getClass().getSimpleName(), e);
-        }
+        return SnakeCaseJson.write(MAPPER, value);
     }
 
     /** Reads a value; malformed or invalid input is an {@link IllegalArgumentException} saying what is wrong. */
     public static <T> T read(String json, Class<T> type) {
-        try {
-            return MAPPER.readValue(json, type);
-        } catch (JsonProcessingException e) {
-            Throwable cause = e.getCause();
-            if (cause instanceof IllegalArgumentException iae) {
-                throw iae;
-            }
-            throw new IllegalArgumentException(e.getOriginalMessage(), e);
-        }
+        return SnakeCaseJson.read(MAPPER, json, type);
     }
 }
