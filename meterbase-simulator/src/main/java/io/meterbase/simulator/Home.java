@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Random;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A simulated home: a gateway with 5 to 8 smart plugs, each measuring power, voltage, current, power factor and an
@@ -92,7 +93,12 @@ public final class Home {
     }
 
     /** One reading of a plug, its value already at the plug's resolution. */
-    private record Point(long ts, String quantity, String unit, String value, String kind) {}
+    private record Point(
+            long ts,
+            String quantity,
+            String unit,
+            String value,
+            @Nullable String kind) {}
 
     /** One upload with every plug's readings at {@code count} moments from {@code from}, {@code stepMillis} apart. */
     public synchronized String upload(long from, int count, long stepMillis) {

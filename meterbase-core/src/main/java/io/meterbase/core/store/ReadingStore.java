@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Stores readings by month, their hourly and daily rollups, and the quarantine of rejected inputs.
@@ -100,7 +101,7 @@ public interface ReadingStore {
     long quarantineSize();
 
     /** The newest rejected inputs, newest first; {@code reason} null for all reasons. */
-    List<QuarantineEntry> quarantined(String reason, int limit);
+    List<QuarantineEntry> quarantined(@Nullable String reason, int limit);
 
     /** How many readings are stored, and how many bytes the store's files take. */
     StorageStats stats();

@@ -49,8 +49,9 @@ public final class PgCluster implements AutoCloseable {
         try (Stream<Path> versions = Files.list(root)) {
             return versions.map(v -> v.resolve("bin"))
                     .filter(b -> Files.isExecutable(b.resolve("initdb")))
-                    .max(Comparator.comparingInt(
-                            b -> Integer.parseInt(b.getParent().getFileName().toString())));
+                    .max(Comparator.comparingInt(b -> Integer.parseInt(java.util.Objects.requireNonNull(b.getParent())
+                            .getFileName()
+                            .toString())));
         } catch (IOException | NumberFormatException e) {
             return Optional.empty();
         }

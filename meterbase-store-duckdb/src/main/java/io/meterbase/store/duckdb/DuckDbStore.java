@@ -46,6 +46,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.duckdb.DuckDBAppender;
 import org.duckdb.DuckDBConnection;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -760,7 +761,7 @@ public final class DuckDbStore implements Store, ReadingStore {
     }
 
     @Override
-    public List<QuarantineEntry> quarantined(String reason, int limit) {
+    public List<QuarantineEntry> quarantined(@Nullable String reason, int limit) {
         return rollupQueries.quarantined(reason, limit);
     }
 
@@ -876,7 +877,7 @@ public final class DuckDbStore implements Store, ReadingStore {
         if (expected == 0) {
             return;
         }
-        String columns = String.join(", ", JdbcMetadataStore.COLUMNS.get(table));
+        String columns = String.join(", ", JdbcMetadataStore.columns(table));
         try (Statement s = c.createStatement()) {
             int moved = s.executeUpdate("INSERT OR REPLACE INTO " + table + " (" + columns + ") SELECT " + columns
                     + " FROM stage_" + table);

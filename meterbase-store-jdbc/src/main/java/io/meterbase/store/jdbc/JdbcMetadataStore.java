@@ -47,6 +47,15 @@ public final class JdbcMetadataStore implements MetadataStore, DocumentStore {
             "api_keys", List.of("id", "customer_id", "role", "label", "prefix", "hash", "created_at", "revoked_at"),
             "documents", List.of("id", "kind", "body", "updated_at"));
 
+    /** The columns of a metadata table, the key first. */
+    public static List<String> columns(String table) {
+        List<String> columns = COLUMNS.get(table);
+        if (columns == null) {
+            throw new IllegalArgumentException("no metadata table " + table);
+        }
+        return columns;
+    }
+
     private final ConnectionSource writes;
     private final ConnectionSource reads;
     private final Dialect dialect;
@@ -143,8 +152,8 @@ public final class JdbcMetadataStore implements MetadataStore, DocumentStore {
                 k.revokedAt() == null ? null : k.revokedAt().toEpochMilli());
     }
 
-    private synchronized void upsert(String table, Object... values) {
-        String sql = dialect.upsert(table, COLUMNS.get(table));
+    private synchronized void upsert(String table, @Nullable Object... values) {
+        String sql = dialect.upsert(table, columns(table));
         writes.with("save to " + table, c -> {
             try (PreparedStatement ps = c.prepareStatement(sql)) {
                 bind(ps, values);
@@ -153,7 +162,7 @@ public final class JdbcMetadataStore implements MetadataStore, DocumentStore {
         });
     }
 
-    private static void bind(PreparedStatement ps, Object... values) throws SQLException {
+    private static void bind(PreparedStatement ps, @Nullable Object... values) throws SQLException {
         for (int i = 0; i < values.length; i++) {
             if (values[i] == null) {
                 ps.setNull(i + 1, Types.NULL);
@@ -171,7 +180,7 @@ public final class JdbcMetadataStore implements MetadataStore, DocumentStore {
     private <T> List<T> all(String table, Row<T> row) {
         return reads.with("read " + table, c -> {
             List<T> out = new ArrayList<>();
-            String sql = "SELECT " + String.join(", ", COLUMNS.get(table)) + " FROM " + table + " ORDER BY id";
+            String sql = "SELECT " + String.join(", ", columns(table)) + " FROM " + table + " ORDER BY id";
             try (ResultSet rs = c.createStatement().executeQuery(sql)) {
                 while (rs.next()) {
                     out.add(row.map(rs));
@@ -272,7 +281,7 @@ public final class JdbcMetadataStore implements MetadataStore, DocumentStore {
         if (jsonById.isEmpty()) {
             return;
         }
-        String sql = dialect.upsert("documents", COLUMNS.get("documents"));
+        String sql = dialect.upsert("documents", columns("documents"));
         long now = System.currentTimeMillis();
         writes.with(
                 "save documents",
@@ -313,8 +322,7 @@ public final class JdbcMetadataStore implements MetadataStore, DocumentStore {
     private <T> void upsertAll(
             java.sql.Connection c, String table, List<T> rows, java.util.function.Function<T, Object[]> values)
             throws SQLException {
-        dialect.upsertAll(
-                c, table, COLUMNS.get(table), rows.stream().map(values).toList());
+        dialect.upsertAll(c, table, columns(table), rows.stream().map(values).toList());
     }
 
     @Override

@@ -45,6 +45,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentSkipListSet;
 import org.flywaydb.core.Flyway;
+import org.jspecify.annotations.Nullable;
 import org.postgresql.PGConnection;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -623,7 +624,7 @@ public final class PostgresStore implements Store, ReadingStore {
     }
 
     @Override
-    public List<QuarantineEntry> quarantined(String reason, int limit) {
+    public List<QuarantineEntry> quarantined(@Nullable String reason, int limit) {
         return rollupQueries.quarantined(reason, limit);
     }
 

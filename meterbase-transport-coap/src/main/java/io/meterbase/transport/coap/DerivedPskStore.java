@@ -13,6 +13,7 @@ import org.eclipse.californium.scandium.dtls.PskSecretResult;
 import org.eclipse.californium.scandium.dtls.pskstore.AdvancedMultiPskStore;
 import org.eclipse.californium.scandium.dtls.pskstore.AdvancedPskStore;
 import org.eclipse.californium.scandium.util.ServerNames;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The DTLS key store: for an identity of an existing customer it derives the device's key ({@link DevicePsk}),
@@ -54,7 +55,7 @@ final class DerivedPskStore implements AdvancedPskStore {
     }
 
     @Override
-    public PskPublicInformation getIdentity(InetSocketAddress peer, ServerNames serverNames) {
+    public @Nullable PskPublicInformation getIdentity(InetSocketAddress peer, ServerNames serverNames) {
         return null; // the server never starts handshakes
     }
 

@@ -16,6 +16,7 @@ import org.eclipse.californium.core.coap.MediaTypeRegistry;
 import org.eclipse.californium.core.coap.Response;
 import org.eclipse.californium.core.server.resources.CoapExchange;
 import org.eclipse.californium.elements.auth.PreSharedKeyIdentity;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A resource devices post to over DTLS, the device being the one its pre-shared key identifies:
@@ -33,9 +34,9 @@ final class IntakeResource extends CoapResource {
 
     private final CoapContext context;
     /** The format this resource takes, or null when the Content-Format says it. */
-    private final String format;
+    private final @Nullable String format;
 
-    private IntakeResource(String name, String title, CoapContext context, String format) {
+    private IntakeResource(String name, String title, CoapContext context, @Nullable String format) {
         super(name);
         this.context = context;
         this.format = format;

@@ -102,7 +102,9 @@ final class MqttCommandChannel implements CommandPush {
             case SET_INTERVAL ->
                 publish(
                         "cmnd/" + topic + "/TelePeriod",
-                        String.valueOf(((Number) c.params().get("seconds")).intValue()));
+                        String.valueOf(((Number) java.util.Objects.requireNonNull(
+                                        c.params().get("seconds"), "set_interval is made with params.seconds"))
+                                .intValue()));
             default ->
                 throw new UnsupportedCommandException("a Tasmota device takes relay and interval commands, not "
                         + c.type() + (c.signed() ? " (it cannot verify signed commands)" : ""));
