@@ -10,25 +10,27 @@ import io.meterbase.core.store.Rollup;
 import io.meterbase.core.store.StorageStats;
 import io.meterbase.core.store.StoreException;
 import io.meterbase.core.store.WriteBatch;
+import io.meterbase.core.store.memory.MemoryStore;
+import java.io.IOException;
 import java.io.Writer;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.YearMonth;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashMap;
-import java.util.HashSet;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A reading store in memory for tests of the pipeline, with the faults a real one has: a commit that fails, a commit
- * that fails after its data landed, a slow or hanging commit. Readings are kept per channel by timestamp, so a
- * reading stored twice is detected ({@link #doubles()}). Thread-safe.
+ * The store in memory with the faults a real one has, for tests of the pipeline: a commit that fails, a commit that
+ * fails after its data landed, a slow or hanging commit, a failing duplicate lookup. It counts readings that would
+ * have been stored twice ({@link #doubles()}). Thread-safe.
  */
 final class MemoryReadingStore implements ReadingStore {
 
@@ -43,10 +45,7 @@ final class MemoryReadingStore implements ReadingStore {
         FAIL_AFTER_HALF
     }
 
-    private final Map<Integer, TreeMap<Long, Reading>> readings = new HashMap<>();
-    private final Map<ReadingKey, Rollup> hourly = new HashMap<>();
-    private final List<QuarantineEntry> quarantine = new ArrayList<>();
-    private final Set<ReadingKey> stale = new HashSet<>();
+    private final ReadingStore store = MemoryStore.open().readings();
     private volatile Fault fault = Fault.NONE;
     private volatile long appendDelayMillis;
     private volatile long appendMicrosPerReading;
@@ -54,14 +53,8 @@ final class MemoryReadingStore implements ReadingStore {
     private volatile CountDownLatch held = new CountDownLatch(1);
     private final List<Set<Integer>> appendLog = new ArrayList<>();
     private volatile boolean failExisting;
-    private int doubles;
-    private int appends;
     private volatile SkewedTicker ticker;
-
-    /** Slow appends move this clock ahead instead of sleeping. */
-    void passTimeOn(SkewedTicker t) {
-        ticker = t;
-    }
+    private int doubles;
 
     void fault(Fault f) {
         fault = f;
@@ -74,6 +67,11 @@ final class MemoryReadingStore implements ReadingStore {
     /** Every append takes this long per reading (after any fixed delay). */
     void appendDelayPerReading(long micros) {
         appendMicrosPerReading = micros;
+    }
+
+    /** Slow appends move this clock ahead instead of sleeping. */
+    void passTimeOn(SkewedTicker t) {
+        ticker = t;
     }
 
     /** Every append waits until {@link #release()}. */
@@ -89,13 +87,6 @@ final class MemoryReadingStore implements ReadingStore {
         }
     }
 
-    /** The channels of each append made since the last call, in order. */
-    synchronized List<Set<Integer>> takeAppendLog() {
-        List<Set<Integer>> out = List.copyOf(appendLog);
-        appendLog.clear();
-        return out;
-    }
-
     void release() {
         CountDownLatch h = hold;
         if (h != null) {
@@ -107,24 +98,28 @@ final class MemoryReadingStore implements ReadingStore {
         failExisting = on;
     }
 
+    /** The channels of each append made since the last call, in order. */
+    synchronized List<Set<Integer>> takeAppendLog() {
+        List<Set<Integer>> out = List.copyOf(appendLog);
+        appendLog.clear();
+        return out;
+    }
+
+    /** Readings that an append would have stored a second time. */
     synchronized int doubles() {
         return doubles;
     }
 
-    synchronized int appends() {
-        return appends;
+    long count() {
+        return store.stats().readings();
     }
 
-    synchronized long count() {
-        return readings.values().stream().mapToLong(Map::size).sum();
+    boolean has(int channel, long ts) {
+        return !store.existing(List.of(channel), ts, ts).isEmpty();
     }
 
-    synchronized boolean has(int channel, long ts) {
-        return readings.getOrDefault(channel, new TreeMap<>()).containsKey(ts);
-    }
-
-    synchronized Optional<Rollup> hour(int channel, long start) {
-        return Optional.ofNullable(hourly.get(new ReadingKey(channel, start)));
+    Optional<Rollup> hour(int channel, long start) {
+        return store.hourly(List.of(channel), start, start + 1).stream().findFirst();
     }
 
     @Override
@@ -141,7 +136,7 @@ final class MemoryReadingStore implements ReadingStore {
         long delay = appendDelayMillis + batch.readings().size() * appendMicrosPerReading / 1000;
         SkewedTicker t = ticker;
         if (delay > 0 && t != null) {
-            t.advance(java.time.Duration.ofMillis(delay));
+            t.advance(Duration.ofMillis(delay));
         } else if (delay > 0) {
             try {
                 Thread.sleep(delay);
@@ -150,8 +145,7 @@ final class MemoryReadingStore implements ReadingStore {
             }
         }
         synchronized (this) {
-            appends++;
-            Set<Integer> channels = new java.util.TreeSet<>();
+            Set<Integer> channels = new TreeSet<>();
             batch.readings().forEach(r -> channels.add(r.channelId()));
             appendLog.add(channels);
             if (fault == Fault.FAIL) {
@@ -160,175 +154,147 @@ final class MemoryReadingStore implements ReadingStore {
             List<Reading> kept = batch.readings();
             if (fault == Fault.FAIL_AFTER_HALF) {
                 kept = kept.stream()
-                        .sorted(java.util.Comparator.comparingLong(Reading::timestamp))
+                        .sorted(Comparator.comparingLong(Reading::timestamp))
                         .limit(kept.size() / 2)
                         .toList();
             }
             for (Reading r : kept) {
-                if (readings.computeIfAbsent(r.channelId(), c -> new TreeMap<>())
-                                .put(r.timestamp(), r)
-                        != null) {
+                if (has(r.channelId(), r.timestamp())) {
                     doubles++;
                 }
             }
-            quarantine.addAll(batch.rejected());
-            stale.addAll(batch.staleHours());
-            if (fault == Fault.FAIL_AFTER_LANDING || fault == Fault.FAIL_AFTER_HALF) {
+            store.append(new WriteBatch(kept, batch.rejected(), batch.staleHours()));
+            if (fault != Fault.NONE) {
                 throw new StoreException("commit outcome unknown (test)");
             }
         }
     }
 
     @Override
-    public synchronized Set<ReadingKey> existing(Collection<Integer> channels, long from, long to) {
+    public Set<ReadingKey> existing(Collection<Integer> channels, long from, long to) {
         if (failExisting) {
             throw new StoreException("lookup failed (test)");
         }
-        Set<ReadingKey> out = new HashSet<>();
-        for (int c : channels) {
-            readings.getOrDefault(c, new TreeMap<>())
-                    .subMap(from, true, to, true)
-                    .keySet()
-                    .forEach(ts -> out.add(new ReadingKey(c, ts)));
-        }
-        return out;
+        return store.existing(channels, from, to);
     }
 
     @Override
-    public synchronized Map<Integer, Long> newestTimestamps() {
-        Map<Integer, Long> out = new HashMap<>();
-        readings.forEach((c, m) -> {
-            if (!m.isEmpty()) {
-                out.put(c, m.lastKey());
-            }
-        });
-        return out;
+    public Map<Integer, Long> newestTimestamps() {
+        return store.newestTimestamps();
     }
 
     @Override
-    public synchronized List<Reading> newestReadings() {
-        return readings.values().stream()
-                .filter(m -> !m.isEmpty())
-                .map(m -> m.lastEntry().getValue())
-                .toList();
+    public List<Reading> newestReadings() {
+        return store.newestReadings();
     }
 
     @Override
-    public synchronized List<Reading> readings(int channelId, long from, long to, int limit) {
-        return readings.getOrDefault(channelId, new TreeMap<>()).subMap(from, to).values().stream()
-                .limit(limit)
-                .toList();
+    public List<Reading> readings(int channelId, long from, long to, int limit) {
+        return store.readings(channelId, from, to, limit);
     }
 
     @Override
-    public synchronized Optional<Reading> readingBefore(int channelId, long timestamp) {
-        var e = readings.getOrDefault(channelId, new TreeMap<>()).lowerEntry(timestamp);
-        return Optional.ofNullable(e == null ? null : e.getValue());
+    public Optional<Reading> readingBefore(int channelId, long timestamp) {
+        return store.readingBefore(channelId, timestamp);
     }
 
     @Override
-    public synchronized Optional<Reading> readingAfter(int channelId, long timestamp) {
-        var e = readings.getOrDefault(channelId, new TreeMap<>()).higherEntry(timestamp);
-        return Optional.ofNullable(e == null ? null : e.getValue());
+    public Optional<Reading> readingAfter(int channelId, long timestamp) {
+        return store.readingAfter(channelId, timestamp);
     }
 
     @Override
-    public synchronized void upsertHourly(Collection<Rollup> rollups) {
-        for (Rollup r : rollups) {
-            hourly.put(new ReadingKey(r.channelId(), r.start()), r);
-        }
+    public void upsertHourly(Collection<Rollup> rollups) {
+        store.upsertHourly(rollups);
     }
 
     @Override
-    public void rebuildDaily(Collection<DayKey> days) {}
+    public void rebuildDaily(Collection<DayKey> days) {
+        store.rebuildDaily(days);
+    }
 
     @Override
-    public synchronized List<Rollup> hourly(Collection<Integer> channels, long from, long to) {
-        return hourly.values().stream()
-                .filter(r -> channels.contains(r.channelId()) && r.start() >= from && r.start() < to)
-                .toList();
+    public List<Rollup> hourly(Collection<Integer> channels, long from, long to) {
+        return store.hourly(channels, from, to);
     }
 
     @Override
     public List<Rollup> daily(Collection<Integer> channels, long from, long to) {
-        return List.of();
+        return store.daily(channels, from, to);
     }
 
     @Override
-    public synchronized Map<Integer, Long> newestHourly() {
-        Map<Integer, Long> out = new HashMap<>();
-        hourly.keySet().forEach(k -> out.merge(k.channelId(), k.timestamp(), Math::max));
-        return out;
+    public Map<Integer, Long> newestHourly() {
+        return store.newestHourly();
     }
 
     @Override
-    public synchronized List<ReadingKey> staleHours() {
-        return List.copyOf(stale);
+    public List<ReadingKey> staleHours() {
+        return store.staleHours();
     }
 
     @Override
-    public synchronized void clearStaleHours(Collection<ReadingKey> hours) {
-        stale.removeAll(hours);
+    public void clearStaleHours(Collection<ReadingKey> hours) {
+        store.clearStaleHours(hours);
     }
 
     @Override
     public List<Bucket> bucketsFromReadings(int channelId, long from, long to, long width) {
-        throw new UnsupportedOperationException();
+        return store.bucketsFromReadings(channelId, from, to, width);
     }
 
     @Override
     public List<Bucket> bucketsFromHourly(int channelId, long from, long to, long width) {
-        throw new UnsupportedOperationException();
+        return store.bucketsFromHourly(channelId, from, to, width);
     }
 
     @Override
     public List<Bucket> bucketsFromDaily(int channelId, long from, long to, long width) {
-        throw new UnsupportedOperationException();
+        return store.bucketsFromDaily(channelId, from, to, width);
     }
 
     @Override
-    public void ensureMonth(YearMonth month) {}
+    public void ensureMonth(YearMonth month) {
+        store.ensureMonth(month);
+    }
 
     @Override
     public List<YearMonth> months() {
-        return List.of();
+        return store.months();
     }
 
     @Override
-    public void dropMonth(YearMonth month) {}
-
-    @Override
-    public long exportCsv(Collection<Integer> channels, long from, long to, Writer out) {
-        throw new UnsupportedOperationException();
+    public void dropMonth(YearMonth month) {
+        store.dropMonth(month);
     }
 
     @Override
-    public synchronized void quarantine(List<QuarantineEntry> entries) {
-        quarantine.addAll(entries);
+    public long exportCsv(Collection<Integer> channels, long from, long to, Writer out) throws IOException {
+        return store.exportCsv(channels, from, to, out);
     }
 
     @Override
-    public synchronized long pruneQuarantine(Instant olderThan, long keepAtMost) {
-        int before = quarantine.size();
-        quarantine.removeIf(e -> e.receivedAt().isBefore(olderThan));
-        return before - quarantine.size();
+    public void quarantine(List<QuarantineEntry> entries) {
+        store.quarantine(entries);
     }
 
     @Override
-    public synchronized long quarantineSize() {
-        return quarantine.size();
+    public long pruneQuarantine(Instant olderThan, long keepAtMost) {
+        return store.pruneQuarantine(olderThan, keepAtMost);
     }
 
     @Override
-    public synchronized List<QuarantineEntry> quarantined(String reason, int limit) {
-        return quarantine.stream()
-                .filter(e -> reason == null || e.reason().equals(reason))
-                .limit(limit)
-                .toList();
+    public long quarantineSize() {
+        return store.quarantineSize();
     }
 
     @Override
-    public synchronized StorageStats stats() {
-        return new StorageStats(count(), 0);
+    public List<QuarantineEntry> quarantined(String reason, int limit) {
+        return store.quarantined(reason, limit);
+    }
+
+    @Override
+    public StorageStats stats() {
+        return store.stats();
     }
 }
