@@ -1,6 +1,7 @@
 package io.meterbase.core.ingest;
 
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What a device or gateway says in one message, as its format's decoder reads it: readings ({@link Upload}), that
@@ -19,7 +20,7 @@ public sealed interface DeviceMessage
     record Connection(String deviceRef, boolean online) implements DeviceMessage {}
 
     /** One event of a device: raised ({@code on}) or cleared, with what the device said of it (may be null). */
-    record Event(String type, boolean on, String detail) {}
+    record Event(String type, boolean on, @Nullable String detail) {}
 
     /** Events a device raised or cleared in one message. */
     record Events(String deviceRef, List<Event> events) implements DeviceMessage {
@@ -35,8 +36,11 @@ public sealed interface DeviceMessage
      * A device's answer to the command {@code commandId}: how it went, what it said (may be null), and the relay
      * state it reports ({@link Relay#UNSAID} when it reports none).
      */
-    record CommandReport(String commandId, CommandOutcome outcome, String detail, Relay relay)
-            implements DeviceMessage {}
+    record CommandReport(
+            String commandId,
+            CommandOutcome outcome,
+            @Nullable String detail,
+            Relay relay) implements DeviceMessage {}
 
     /** A message Meterbase takes without acting on it (telemetry it does not store, status it does not need). */
     record Ignored(String what) implements DeviceMessage {}

@@ -1,6 +1,7 @@
 package io.meterbase.core.ingest;
 
 import java.time.Instant;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Where the intake hands what devices say besides readings: the services that track presence, raise alarms and
@@ -12,7 +13,7 @@ public interface DeviceReports {
     void connection(long customerId, String deviceRef, boolean online, Instant at);
 
     /** A device raised ({@code on}) or cleared an event; {@code detail} may be null. */
-    void event(long customerId, String deviceRef, String type, boolean on, Instant at, String detail);
+    void event(long customerId, String deviceRef, String type, boolean on, Instant at, @Nullable String detail);
 
     /** A device's relay is in the state it reports. */
     void relayState(long customerId, String deviceRef, boolean on, String source);
@@ -30,7 +31,8 @@ public interface DeviceReports {
         public void connection(long customerId, String deviceRef, boolean online, Instant at) {}
 
         @Override
-        public void event(long customerId, String deviceRef, String type, boolean on, Instant at, String detail) {}
+        public void event(
+                long customerId, String deviceRef, String type, boolean on, Instant at, @Nullable String detail) {}
 
         @Override
         public void relayState(long customerId, String deviceRef, boolean on, String source) {}

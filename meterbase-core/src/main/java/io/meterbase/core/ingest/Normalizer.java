@@ -356,19 +356,24 @@ public final class Normalizer {
                     "'" + raw.accumulation() + "' is no kind of " + quantity.key()
                             + " (instant, register or interval)"));
         }
+        String channel = Objects.requireNonNull(raw.channelName(), "a channel that passed its check has a name");
         Plan plan = new Plan(
                 device.id(),
-                raw.channelName(),
+                channel,
                 quantity,
                 unit.get(),
                 accumulation,
                 settings.min(quantity),
                 settings.max(quantity));
-        registry.channel(device.id(), raw.channelName()).ifPresent(existing -> adopt(plan, existing));
+        registry.channel(device.id(), channel).ifPresent(existing -> adopt(plan, existing));
         return plan;
     }
 
-    private record PlanKey(String channel, String quantity, String unit, String accumulation) {}
+    private record PlanKey(
+            @Nullable String channel,
+            @Nullable String quantity,
+            @Nullable String unit,
+            @Nullable String accumulation) {}
 
     /** A refusal: why and in words. */
     private record Outcome(RejectReason reason, String detail) {}

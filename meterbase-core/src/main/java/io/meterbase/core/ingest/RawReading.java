@@ -5,16 +5,22 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A reading as a payload wrote it, before units are converted and identity resolved. {@code channel} may be null
  * (the quantity names the channel); {@code accumulation} may be null (the quantity's default applies).
  */
 public record RawReading(
-        String channel, String quantity, String unit, double value, long timestamp, String accumulation) {
+        @Nullable String channel,
+        @Nullable String quantity,
+        @Nullable String unit,
+        double value,
+        long timestamp,
+        @Nullable String accumulation) {
 
     /** The channel name this reading goes to. */
-    public String channelName() {
+    public @Nullable String channelName() {
         return channel == null || channel.isBlank() ? quantity : channel;
     }
 

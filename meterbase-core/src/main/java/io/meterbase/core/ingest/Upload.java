@@ -2,9 +2,10 @@ package io.meterbase.core.ingest;
 
 import java.util.List;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /** A decoded payload: the readings of all nodes behind one gateway (or of one device), sent in one message. */
-public record Upload(String gatewayRef, List<NodeReport> nodes) implements DeviceMessage {
+public record Upload(@Nullable String gatewayRef, List<NodeReport> nodes) implements DeviceMessage {
 
     public Upload {
         nodes = List.copyOf(nodes);

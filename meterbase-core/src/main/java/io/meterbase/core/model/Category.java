@@ -1,6 +1,7 @@
 package io.meterbase.core.model;
 
 import java.util.Locale;
+import org.jspecify.annotations.Nullable;
 
 /** What an appliance is used for, so consumption can be analysed per category. */
 public enum Category {
@@ -22,7 +23,7 @@ public enum Category {
     OTHER;
 
     /** Parses {@code air_conditioner}, {@code Air conditioner} and the like; unknown names give {@code OTHER}. */
-    public static Category parse(String text) {
+    public static Category parse(@Nullable String text) {
         return Names.parse(Category.class, text, OTHER);
     }
 

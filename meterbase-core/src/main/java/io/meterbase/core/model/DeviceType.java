@@ -1,5 +1,7 @@
 package io.meterbase.core.model;
 
+import org.jspecify.annotations.Nullable;
+
 /** The kind of device behind a set of channels. */
 public enum DeviceType {
     SMART_PLUG,
@@ -9,7 +11,7 @@ public enum DeviceType {
     SENSOR_NODE;
 
     /** Parses {@code smart_plug}, {@code SMART-PLUG} and the like; unknown names give {@code SENSOR_NODE}. */
-    public static DeviceType parse(String text) {
+    public static DeviceType parse(@Nullable String text) {
         return text == null || text.isBlank() ? SMART_PLUG : Names.parse(DeviceType.class, text, SENSOR_NODE);
     }
 }

@@ -5,6 +5,7 @@ import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What a channel measures, with its canonical unit (the unit every stored value is in) and the default range of
@@ -72,14 +73,14 @@ public enum Quantity {
     }
 
     /** The unit of this quantity written as {@code symbol}, or empty when the symbol is no unit of it. */
-    public Optional<Unit> unit(String symbol) {
+    public Optional<Unit> unit(@Nullable String symbol) {
         return symbol == null
                 ? Optional.empty()
                 : Optional.ofNullable(Lookup.UNITS.getOrDefault(this, Map.of()).get(symbol));
     }
 
     /** The quantity with payload name {@code key} (case-insensitive), or empty. */
-    public static Optional<Quantity> ofKey(String key) {
+    public static Optional<Quantity> ofKey(@Nullable String key) {
         if (key == null) {
             return Optional.empty();
         }

@@ -242,13 +242,19 @@ public final class Registry {
     }
 
     public Device registerDevice(
-            long customerId, long siteId, long gatewayId, String ref, String name, DeviceType type, Category category) {
+            long customerId,
+            long siteId,
+            long gatewayId,
+            String ref,
+            @Nullable String name,
+            DeviceType type,
+            Category category) {
         return devicesOrRegister(customerId, siteId, gatewayId, List.of(new NewDevice(ref, name, type, category)))
                 .get(0);
     }
 
     /** A node to register as a device of a customer. */
-    public record NewDevice(String ref, String name, DeviceType type, Category category) {}
+    public record NewDevice(String ref, @Nullable String name, DeviceType type, Category category) {}
 
     /**
      * The customer's devices with these refs, in the same order; the unknown ones are registered at the site (and
@@ -468,17 +474,22 @@ public final class Registry {
     public record PendingDevice(
             long customerId,
             String ref,
-            String name,
+            @Nullable String name,
             DeviceType type,
             Category category,
-            String gatewayRef,
+            @Nullable String gatewayRef,
             java.time.Instant firstSeen) {}
 
     private final Map<String, PendingDevice> pending = new ConcurrentHashMap<>();
 
     /** Notes a device that reported without being registered (kept once, with what it first said). */
     public void holdForApproval(
-            long customerId, String ref, String name, DeviceType type, Category category, String gatewayRef) {
+            long customerId,
+            String ref,
+            @Nullable String name,
+            DeviceType type,
+            Category category,
+            @Nullable String gatewayRef) {
         pending.putIfAbsent(
                 customerId + "/" + ref,
                 new PendingDevice(customerId, ref, name, type, category, gatewayRef, clock.instant()));

@@ -19,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The emoncms input API's two requests, as readings: {@code input/post} ({@code node} with {@code fulljson},
@@ -107,12 +108,18 @@ public final class EmoncmsDecoder implements PayloadDecoder {
         return fields;
     }
 
-    private static String nodeId(String node) {
+    private static String nodeId(@Nullable String node) {
         return node == null || node.isBlank() ? "0" : node.trim();
     }
 
     /** {@code input/post}: one node's values at {@code time} (seconds) or now. */
-    public Upload post(String node, String fulljson, String json, String csv, String time, long now)
+    public Upload post(
+            @Nullable String node,
+            @Nullable String fulljson,
+            @Nullable String json,
+            @Nullable String csv,
+            @Nullable String time,
+            long now)
             throws DecodeException {
         String nodeId = nodeId(node);
         long ts = seconds(time, now);
@@ -133,7 +140,9 @@ public final class EmoncmsDecoder implements PayloadDecoder {
     }
 
     /** {@code input/bulk}: many nodes and times in one request. */
-    public Upload bulk(String data, String sentat, String offset, String time, long now) throws DecodeException {
+    public Upload bulk(
+            @Nullable String data, @Nullable String sentat, @Nullable String offset, @Nullable String time, long now)
+            throws DecodeException {
         if (data == null || data.isBlank()) {
             throw new DecodeException("input/bulk needs data=[[time,node,value,...],...]");
         }
@@ -209,11 +218,11 @@ public final class EmoncmsDecoder implements PayloadDecoder {
             return node;
         } catch (IOException e) {
             throw new DecodeException(field + " is not valid JSON: "
-                    + e.getMessage().lines().findFirst().orElse(""));
+                    + String.valueOf(e.getMessage()).lines().findFirst().orElse(""));
         }
     }
 
-    private static long seconds(String time, long now) throws DecodeException {
+    private static long seconds(@Nullable String time, long now) throws DecodeException {
         return time == null || time.isBlank() ? now : Math.round(number(time) * 1000);
     }
 

@@ -17,6 +17,7 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Decodes the Meterbase gateway upload: one JSON object with all nodes of a gateway and their readings.
@@ -177,11 +178,12 @@ public final class MeterbaseJsonDecoder implements PayloadDecoder {
         expect(p, JsonToken.END_ARRAY, "nodes[" + nodeIndex + "].readings");
     }
 
-    private static String where(int node, int reading, String field) {
+    private static String where(int node, int reading, @Nullable String field) {
         return "nodes[" + node + "].readings[" + reading + "]" + (field == null ? "" : "." + field);
     }
 
-    private static String text(JsonParser p, int node, int reading, String field) throws IOException, DecodeException {
+    private static @Nullable String text(JsonParser p, int node, int reading, String field)
+            throws IOException, DecodeException {
         JsonToken t = p.currentToken();
         if (t == JsonToken.VALUE_STRING) {
             return p.getText();
@@ -206,7 +208,7 @@ public final class MeterbaseJsonDecoder implements PayloadDecoder {
         throw new DecodeException(where(node, reading, "value") + " must be a number");
     }
 
-    private static String text(JsonParser p, String where) throws IOException, DecodeException {
+    private static @Nullable String text(JsonParser p, String where) throws IOException, DecodeException {
         JsonToken t = p.currentToken();
         if (t == JsonToken.VALUE_STRING || t == JsonToken.VALUE_NUMBER_INT) {
             return p.getText();
@@ -252,14 +254,24 @@ public final class MeterbaseJsonDecoder implements PayloadDecoder {
 
     /** A node whose readings may still need the upload's timestamp. */
     private static final class PendingNode {
+        @Nullable
         String id;
+
+        @Nullable
         String name;
+
+        @Nullable
         String type;
+
+        @Nullable
         String category;
+
+        @Nullable
         Long ts;
+
         final List<PendingReading> readings = new ArrayList<>();
 
-        NodeReport resolve(Long uploadTs) throws DecodeException {
+        NodeReport resolve(@Nullable Long uploadTs) throws DecodeException {
             List<RawReading> out = new ArrayList<>(readings.size());
             for (PendingReading r : readings) {
                 Long at = r.ts != null ? r.ts : ts != null ? ts : uploadTs;
@@ -269,10 +281,18 @@ public final class MeterbaseJsonDecoder implements PayloadDecoder {
                 }
                 out.add(new RawReading(r.channel, r.quantity, r.unit, r.value, at, r.kind));
             }
-            return new NodeReport(id, name, type, category, out);
+            return new NodeReport(
+                    java.util.Objects.requireNonNull(id, "a node is read with its id"), name, type, category, out);
         }
     }
 
     private record PendingReading(
-            String channel, String quantity, String unit, double value, Long ts, String kind, int node, int index) {}
+            @Nullable String channel,
+            @Nullable String quantity,
+            @Nullable String unit,
+            double value,
+            @Nullable Long ts,
+            @Nullable String kind,
+            int node,
+            int index) {}
 }

@@ -4,6 +4,7 @@ import io.meterbase.core.model.Quantity;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Which quantity a SenML record carries: from its name when the name says (e.g. {@code voltage},
@@ -46,7 +47,7 @@ final class SenmlQuantities {
 
     private SenmlQuantities() {}
 
-    static Optional<Quantity> of(String name, String unit) {
+    static Optional<Quantity> of(@Nullable String name, @Nullable String unit) {
         if (name != null && !name.isEmpty()) {
             String lower = name.toLowerCase(Locale.ROOT);
             Optional<Quantity> byName = Quantity.ofKey(lower).or(() -> Optional.ofNullable(NAMES.get(lower)));

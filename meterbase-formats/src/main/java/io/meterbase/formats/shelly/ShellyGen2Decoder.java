@@ -11,6 +11,7 @@ import io.meterbase.formats.support.JsonDecoder;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Shelly Gen2 switch status: the payload of {@code <prefix>/status/switch:N}, or a {@code NotifyStatus} /
@@ -72,7 +73,13 @@ public final class ShellyGen2Decoder extends JsonDecoder implements PayloadDecod
     }
 
     private static void add(
-            List<RawReading> out, JsonNode v, String channel, String quantity, String unit, long ts, String kind) {
+            List<RawReading> out,
+            @Nullable JsonNode v,
+            String channel,
+            String quantity,
+            String unit,
+            long ts,
+            @Nullable String kind) {
         if (v != null && !v.isMissingNode()) {
             out.add(new RawReading(channel, quantity, unit, v.isNumber() ? v.asDouble() : Double.NaN, ts, kind));
         }
