@@ -22,6 +22,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -63,9 +64,9 @@ public final class GatewayAgent implements AutoCloseable {
     private final AtomicLong polls = new AtomicLong();
     private final Map<String, AtomicLong> reads = new ConcurrentHashMap<>();
     private final AtomicLong sent = new AtomicLong();
-    private HttpServer registration;
+    private @Nullable HttpServer registration;
     private final GatewayCommands commands;
-    private volatile java.util.concurrent.ScheduledFuture<?> cycle;
+    private volatile java.util.concurrent.@Nullable ScheduledFuture<?> cycle;
 
     public GatewayAgent(GatewaySettings settings) throws IOException {
         this.settings = settings;
@@ -101,8 +102,13 @@ public final class GatewayAgent implements AutoCloseable {
         cycle = timer.scheduleWithFixedDelay(this::cycle, seconds * 1000, seconds * 1000, TimeUnit.MILLISECONDS);
     }
 
+    /** The port nodes register on; the agent must be started. */
     public int registrationPort() {
-        return registration.getAddress().getPort();
+        HttpServer server = registration;
+        if (server == null) {
+            throw new IllegalStateException("the gateway agent is not started");
+        }
+        return server.getAddress().getPort();
     }
 
     private void cycle() {

@@ -21,6 +21,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Function;
 import java.util.function.LongConsumer;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,14 +40,15 @@ final class GatewayCommands {
 
     private final String server;
     private final String apiKey;
-    private final PublicKey serverKey;
+    private final @Nullable PublicKey serverKey;
     private final HttpClient http;
-    private final Function<String, Node> nodes;
+    private final Function<String, @Nullable Node> nodes;
     private final LongConsumer setInterval;
     private final Path seenFile;
     private final Map<String, Long> seen;
 
-    GatewayCommands(GatewaySettings settings, HttpClient http, Function<String, Node> nodes, LongConsumer setInterval)
+    GatewayCommands(
+            GatewaySettings settings, HttpClient http, Function<String, @Nullable Node> nodes, LongConsumer setInterval)
             throws IOException {
         this.server = settings.server();
         this.apiKey = settings.apiKey();
@@ -92,7 +94,7 @@ final class GatewayCommands {
     }
 
     /** What became of a command. */
-    record Outcome(boolean done, String detail, String relay) {}
+    record Outcome(boolean done, String detail, @Nullable String relay) {}
 
     Outcome carryOut(JsonNode c) throws IOException, InterruptedException {
         String type = c.path("type").asText("");
@@ -150,7 +152,7 @@ final class GatewayCommands {
     }
 
     /** Why a signed command is refused, or null when it is genuine, current and new. */
-    private synchronized String verify(JsonNode c, String type, String nodeName) throws IOException {
+    private synchronized @Nullable String verify(JsonNode c, String type, String nodeName) throws IOException {
         if (serverKey == null) {
             return "the gateway has no server signing key configured (--command-key)";
         }

@@ -3,6 +3,7 @@ package io.meterbase.gateway;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * How a gateway runs: the Meterbase server and the customer's API key, its own name, the poll interval, where it
@@ -20,7 +21,7 @@ public record GatewaySettings(
         String listenHost,
         int listenPort,
         List<Node> nodes,
-        String commandKeyPem) {
+        @Nullable String commandKeyPem) {
 
     public GatewaySettings {
         if (apiKey == null || apiKey.isBlank()) {

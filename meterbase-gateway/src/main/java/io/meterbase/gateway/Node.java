@@ -1,7 +1,9 @@
 package io.meterbase.gateway;
 
+import org.jspecify.annotations.Nullable;
+
 /** A sensor node the gateway polls: its name, REST address and category (seed 000's node registration). */
-public record Node(String name, String address, String category) {
+public record Node(String name, String address, @Nullable String category) {
 
     public Node {
         if (name == null || !name.matches("[A-Za-z0-9._:@-]{1,64}")) {
