@@ -18,6 +18,7 @@ import java.time.ZoneId;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /** Customers (operator only) and API keys (a customer's own, or any for an operator). */
 final class AccountRoutes {
@@ -125,7 +126,7 @@ final class AccountRoutes {
     }
 
     /** The customer a key request is about: the caller's own, or (operators) the one named. */
-    private long customerOf(Context ctx, Principal p, JsonNode body) {
+    private long customerOf(Context ctx, Principal p, @Nullable JsonNode body) {
         if (!p.isOperator()) {
             return p.customerId();
         }
@@ -169,7 +170,7 @@ final class AccountRoutes {
         ctx.json(keyJson(api.registry().revokeKey(id).orElseThrow(), null));
     }
 
-    private static Map<String, Object> keyJson(ApiKey k, String secret) {
+    private static Map<String, Object> keyJson(ApiKey k, @Nullable String secret) {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("id", k.id());
         out.put("customer_id", k.customerId());

@@ -13,6 +13,7 @@ import io.meterbase.core.auth.Principal;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Forecasts, incidents and customer clusters over HTTP. Customers see their own meters, incidents and cluster;
@@ -114,7 +115,7 @@ final class AnalyticsRoutes {
     }
 
     /** Incidents: a customer's own; for operators all, or one customer's with {@code ?customer=}. */
-    private Long scope(Context ctx) {
+    private @Nullable Long scope(Context ctx) {
         Principal p = Requests.authenticate(ctx, api.registry());
         if (!p.isOperator()) {
             return p.customerId();

@@ -1,12 +1,14 @@
 package io.meterbase.http;
 
+import org.jspecify.annotations.Nullable;
+
 /** An answer other than success: the HTTP status, a stable machine-readable reason, and words for people. */
 public final class ApiException extends RuntimeException {
 
     private final int status;
     private final String reason;
 
-    public ApiException(int status, String reason, String message) {
+    public ApiException(int status, String reason, @Nullable String message) {
         super(message, null, false, false);
         this.status = status;
         this.reason = reason;
@@ -20,7 +22,7 @@ public final class ApiException extends RuntimeException {
         return reason;
     }
 
-    public static ApiException badRequest(String message) {
+    public static ApiException badRequest(@Nullable String message) {
         return new ApiException(400, "bad_request", message);
     }
 

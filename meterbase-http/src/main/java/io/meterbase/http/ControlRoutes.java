@@ -30,6 +30,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Customer insight and control over HTTP: tariffs and prices, costs and bills, community comparison, grid state,
@@ -292,7 +293,7 @@ final class ControlRoutes {
     }
 
     /** The alarm state asked for: none or {@code all} for every state; refused with the words it accepts. */
-    private static Alarm.State alarmState(String asked) {
+    private static Alarm.@Nullable State alarmState(@Nullable String asked) {
         if (asked == null || asked.equalsIgnoreCase("all")) {
             return null;
         }
@@ -394,7 +395,7 @@ final class ControlRoutes {
     }
 
     /** Whose alarms, rules and webhooks: the caller's own, or for operators one customer's or (null) all. */
-    private Long scope(Context ctx) {
+    private @Nullable Long scope(Context ctx) {
         Principal p = Requests.authenticate(ctx, api.registry());
         if (!p.isOperator()) {
             return p.customerId();

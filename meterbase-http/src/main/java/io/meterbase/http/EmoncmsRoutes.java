@@ -14,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The emoncms input API, answered as emoncms answers ({@code ok} in plain text), so emonhub and other emoncms
@@ -46,7 +47,7 @@ final class EmoncmsRoutes {
         }
     }
 
-    private static String param(Context ctx, String name) {
+    private static @Nullable String param(Context ctx, String name) {
         String form = ctx.isMultipartFormData()
                         || ctx.contentType() != null
                                 && ctx.contentType().startsWith("application/x-www-form-urlencoded")

@@ -19,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Third-party access: owners grant (and revoke) an application read access to chosen devices and quantities; the
@@ -57,7 +58,11 @@ final class GrantRoutes {
         }));
         app.delete("/api/v1/grants/{id}", h(ctx -> {
             Grants.Grant g = visible(ctx);
-            json(ctx, 200, describe(grants.revoke(g.id())));
+            json(
+                    ctx,
+                    200,
+                    describe(
+                            java.util.Objects.requireNonNull(grants.revoke(g.id()), "a visible grant can be revoked")));
         }));
         app.get("/api/v1/grants/{id}/accesses", h(ctx -> {
             Grants.Grant g = visible(ctx);
@@ -159,7 +164,7 @@ final class GrantRoutes {
         return out;
     }
 
-    private static Instant instant(JsonNode b, String field) {
+    private static @Nullable Instant instant(JsonNode b, String field) {
         String v = b.path(field).asText("");
         try {
             return v.isBlank() ? null : Instant.parse(v);

@@ -17,6 +17,7 @@ import org.eclipse.jetty.server.SecureRequestCustomizer;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.SslConnectionFactory;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,7 +43,7 @@ public final class HttpApi implements AutoCloseable {
      * Starts the API and the web pages on {@code host:port} (plain HTTP) and, when
      * {@code tls} is given, over HTTPS on its port.
      */
-    public static HttpApi start(ApiContext api, String host, int port, Tls tls) {
+    public static HttpApi start(ApiContext api, String host, int port, @Nullable Tls tls) {
         return start(api, host, port, tls, HttpLimits.defaults());
     }
 
@@ -50,7 +51,7 @@ public final class HttpApi implements AutoCloseable {
      * Starts the API and the web pages on {@code host:port} (plain HTTP) and, when {@code tls} is given, over HTTPS
      * on its port, closing connections of clients slower than {@code limits}.
      */
-    public static HttpApi start(ApiContext api, String host, int port, Tls tls, HttpLimits limits) {
+    public static HttpApi start(ApiContext api, String host, int port, @Nullable Tls tls, HttpLimits limits) {
         ObjectMapper mapper = new ObjectMapper();
         KeyStore keys = tls == null ? null : tls.load();
         Javalin app = Javalin.create(config -> {
@@ -145,7 +146,7 @@ public final class HttpApi implements AutoCloseable {
         c.addBean(new HeaderDeadline(limits.headerTimeout().toMillis(), c.getScheduler()));
     }
 
-    static Map<String, Object> error(String reason, String message) {
+    static Map<String, Object> error(String reason, @Nullable String message) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("error", reason);
         m.put("message", message);

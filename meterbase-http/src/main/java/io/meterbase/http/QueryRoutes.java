@@ -28,6 +28,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /** Reads: devices and channels, latest values, downsampled history, consumption per period, CSV export. */
 final class QueryRoutes {
@@ -274,7 +275,7 @@ final class QueryRoutes {
         ctx.json(out);
     }
 
-    private static <E extends Enum<E>> E parse(Class<E> type, String text, E fallback, String name) {
+    private static <E extends Enum<E>> E parse(Class<E> type, @Nullable String text, E fallback, String name) {
         if (text == null || text.isBlank()) {
             return fallback;
         }

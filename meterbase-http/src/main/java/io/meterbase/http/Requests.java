@@ -10,6 +10,7 @@ import java.io.InputStream;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /** Helpers for reading requests: credentials, bounded bodies, times and numbers from query parameters. */
 final class Requests {
@@ -20,7 +21,7 @@ final class Requests {
     private Requests() {}
 
     /** The key presented in {@code Authorization: Bearer} or {@code X-API-Key}; never from the URL. */
-    static String presentedKey(Context ctx) {
+    static @Nullable String presentedKey(Context ctx) {
         for (String p : KEY_PARAMS) {
             if (ctx.queryParam(p) != null) {
                 throw new ApiException(
@@ -31,7 +32,7 @@ final class Requests {
     }
 
     /** The bearer token of the request, without looking at query parameters; null when there is none. */
-    static String bearer(Context ctx) {
+    static @Nullable String bearer(Context ctx) {
         String auth = ctx.header("Authorization");
         if (auth != null && auth.regionMatches(true, 0, "Bearer ", 0, 7)) {
             return auth.substring(7).trim();
@@ -66,7 +67,7 @@ final class Requests {
     }
 
     /** The body, or null when it is longer than {@code max} bytes. */
-    static byte[] boundedBody(Context ctx, int max) throws IOException {
+    static byte @Nullable [] boundedBody(Context ctx, int max) throws IOException {
         long declared = ctx.req().getContentLengthLong();
         if (declared > max) {
             return null;

@@ -17,6 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * {@code POST /api/v1/upload}: a gateway sends all its nodes' readings in one message, authenticated by the
@@ -94,7 +95,7 @@ final class UploadRoutes {
                 : new ApiException(503, "unavailable", refused.reason());
     }
 
-    private Map<String, Object> answer(long customerId, String sender, IngestReport report) {
+    private Map<String, Object> answer(long customerId, @Nullable String sender, IngestReport report) {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("accepted", report.accepted());
         out.put("duplicates", report.duplicates());

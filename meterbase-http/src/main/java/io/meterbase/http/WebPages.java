@@ -58,7 +58,10 @@ final class WebPages {
         }
         for (Reading r : readings) {
             Channel c = api.registry().channel(r.channelId()).orElse(null);
-            Device d = c == null ? null : api.registry().device(c.deviceId()).orElse(null);
+            if (c == null) {
+                continue;
+            }
+            Device d = api.registry().device(c.deviceId()).orElse(null);
             if (d == null) {
                 continue;
             }
@@ -71,7 +74,8 @@ final class WebPages {
     }
 
     private void stream(SseClient client) {
-        Long customer = client.ctx().attribute(CUSTOMER);
+        long customer = java.util.Objects.requireNonNull(
+                client.ctx().<Long>attribute(CUSTOMER), "the live stream is opened by a signed-in customer");
         Listener listener = new Listener(customer, new ArrayBlockingQueue<>(QUEUE));
         listeners.add(listener);
         client.keepAlive();
@@ -114,7 +118,10 @@ final class WebPages {
         List<Map<String, Object>> out = new java.util.ArrayList<>();
         for (Reading r : readings) {
             Channel c = api.registry().channel(r.channelId()).orElse(null);
-            Device d = c == null ? null : api.registry().device(c.deviceId()).orElse(null);
+            if (c == null) {
+                continue;
+            }
+            Device d = api.registry().device(c.deviceId()).orElse(null);
             if (d == null) {
                 continue;
             }

@@ -41,8 +41,8 @@ public final class Grants {
             String application,
             List<String> devices,
             List<String> quantities,
-            Instant from,
-            Instant to,
+            @Nullable Instant from,
+            @Nullable Instant to,
             boolean aggregatedOnly,
             String tokenPrefix,
             String tokenHash,
@@ -90,8 +90,8 @@ public final class Grants {
             String application,
             List<String> devices,
             List<String> quantities,
-            Instant from,
-            Instant to,
+            @Nullable Instant from,
+            @Nullable Instant to,
             boolean aggregatedOnly) {
         if (application == null || application.isBlank() || application.length() > 100) {
             throw new IllegalArgumentException("application: name the application (1-100 characters)");

@@ -9,6 +9,7 @@ import java.util.Base64;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Browser sessions after a sign-in: a random id (256 bits) in an HttpOnly, Secure, SameSite=Strict cookie, and a
@@ -42,7 +43,7 @@ public final class Sessions {
     }
 
     /** The live session of this id, its idle time restarted; empty when unknown or over. */
-    public Optional<Session> use(String id) {
+    public Optional<Session> use(@Nullable String id) {
         if (id == null) {
             return Optional.empty();
         }
@@ -60,7 +61,7 @@ public final class Sessions {
         return Optional.of(used);
     }
 
-    public void end(String id) {
+    public void end(@Nullable String id) {
         if (id != null) {
             sessions.remove(id);
         }

@@ -13,6 +13,7 @@ import io.meterbase.core.api.tariff.GroupsApi;
 import io.meterbase.core.api.tariff.TariffsApi;
 import java.util.Map;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The services below the edges, as the HTTP API and the pages use them: tariffs and bills, community and grid,
@@ -48,5 +49,5 @@ public interface ServicesApi {
      * What an upload's answer carries for its sender besides the readings: due commands, relay states, active
      * alarms and grid state (keys in snake_case).
      */
-    Map<String, Object> gatewayAnswer(long customerId, String senderRef, String channel);
+    Map<String, Object> gatewayAnswer(long customerId, @Nullable String senderRef, String channel);
 }

@@ -4,6 +4,7 @@ import io.meterbase.core.model.Quantity;
 import io.meterbase.core.model.Unit;
 import java.util.Locale;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /** What is consumed: electricity (Wh), water (L) or gas (m³). */
 public enum Commodity {
@@ -27,7 +28,7 @@ public enum Commodity {
         return unit;
     }
 
-    public static Optional<Commodity> parse(String text) {
+    public static Optional<Commodity> parse(@Nullable String text) {
         if (text == null || text.isBlank()) {
             return Optional.of(ELECTRICITY);
         }

@@ -109,7 +109,12 @@ public final class Registry {
 
     /** Creates a customer with its first site. */
     public synchronized Customer createCustomer(
-            String name, String siteName, String address, GeoPosition position, String community, ZoneId zone) {
+            String name,
+            @Nullable String siteName,
+            @Nullable String address,
+            @Nullable GeoPosition position,
+            @Nullable String community,
+            @Nullable ZoneId zone) {
         Customer customer = new Customer(nextId.getAndIncrement(), name, clock.instant());
         store.save(customer);
         customers.put(customer.id(), customer);
@@ -118,7 +123,12 @@ public final class Registry {
     }
 
     public synchronized Site createSite(
-            long customerId, String name, String address, GeoPosition position, String community, ZoneId zone) {
+            long customerId,
+            String name,
+            @Nullable String address,
+            @Nullable GeoPosition position,
+            @Nullable String community,
+            @Nullable ZoneId zone) {
         requireCustomer(customerId);
         Site site = new Site(
                 nextId.getAndIncrement(),
@@ -569,7 +579,7 @@ public final class Registry {
     }
 
     /** Checks a presented secret: unknown and revoked keys are refused with different reasons. */
-    public AuthResult authenticate(String secret) {
+    public AuthResult authenticate(@Nullable String secret) {
         if (secret == null || secret.isBlank()) {
             return AuthResult.refused("missing API key");
         }

@@ -3,6 +3,7 @@ package io.meterbase.core.api.alarm;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Alarms and the rules that raise them. A {@code customerId} or {@code owner} of null means every customer's (an
@@ -10,15 +11,15 @@ import java.util.Optional;
  */
 public interface AlarmsApi {
 
-    AlarmRule addRule(AlarmRule rule, Long owner);
+    AlarmRule addRule(AlarmRule rule, @Nullable Long owner);
 
     /** Removes a rule of the owner (any rule for null); false when there is none. */
-    boolean removeRule(String id, Long owner);
+    boolean removeRule(String id, @Nullable Long owner);
 
-    List<AlarmRule> rules(Long customerId);
+    List<AlarmRule> rules(@Nullable Long customerId);
 
     /** Alarms, newest first, of one state or (null) all. */
-    List<Alarm> alarms(Long customerId, Alarm.State state, int limit);
+    List<Alarm> alarms(@Nullable Long customerId, Alarm.@Nullable State state, int limit);
 
     Optional<Alarm> alarm(String id);
 
@@ -31,5 +32,6 @@ public interface AlarmsApi {
      * {@code power_low} … raise an alarm of that type; a type ending in {@code _cleared} (or {@code on=false})
      * clears it. Returns the alarm raised or cleared, if any.
      */
-    Optional<Alarm> event(long customerId, String deviceRef, String type, boolean on, Instant at, String detail);
+    Optional<Alarm> event(
+            long customerId, String deviceRef, String type, boolean on, Instant at, @Nullable String detail);
 }

@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /** Commands to devices: made, offered, answered, and the relay states they leave. */
 public interface CommandsApi {
@@ -14,10 +15,10 @@ public interface CommandsApi {
             long customerId,
             String deviceRef,
             CommandType type,
-            Map<String, Object> params,
+            @Nullable Map<String, Object> params,
             String origin,
-            Duration ttl,
-            Instant notBefore) {}
+            @Nullable Duration ttl,
+            @Nullable Instant notBefore) {}
 
     /** Stores a new command and offers it at once when it is due. */
     Command submit(Request request);
@@ -25,10 +26,11 @@ public interface CommandsApi {
     Optional<Command> get(long customerId, String id);
 
     /** A customer's newest commands, of one device or (null) all. */
-    List<Command> list(long customerId, String deviceRef, int limit);
+    List<Command> list(long customerId, @Nullable String deviceRef, int limit);
 
     /** A device's (or its gateway's) answer to a command. */
-    Optional<Command> report(long customerId, String id, CommandStatus status, String detail, Boolean relayOn);
+    Optional<Command> report(
+            long customerId, String id, CommandStatus status, @Nullable String detail, @Nullable Boolean relayOn);
 
     /** The last known state of a device's relay. */
     Optional<RelayState> relay(long customerId, String deviceRef);

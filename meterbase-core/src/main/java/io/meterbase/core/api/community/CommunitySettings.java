@@ -1,10 +1,16 @@
 package io.meterbase.core.api.community;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * What the utility configures for a community (an area or feeder): its capacity, and the shares of it at which
  * the grid state becomes PEAK and CRITICAL.
  */
-public record CommunitySettings(String community, Double capacityKw, Double peakAt, Double criticalAt) {
+public record CommunitySettings(
+        String community,
+        @Nullable Double capacityKw,
+        @Nullable Double peakAt,
+        @Nullable Double criticalAt) {
 
     public CommunitySettings {
         if (community == null || community.isBlank()) {

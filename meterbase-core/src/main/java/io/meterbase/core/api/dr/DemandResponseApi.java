@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /** Demand-response programs, customers' enrolments, events and what they reduced. */
 public interface DemandResponseApi {
@@ -20,7 +21,7 @@ public interface DemandResponseApi {
     Map<String, List<String>> enrolments(long customerId);
 
     /** Schedules an event of a program; {@code targetReductionKw} may be null. */
-    Event createEvent(String programId, Instant start, Instant end, Double targetReductionKw);
+    Event createEvent(String programId, Instant start, Instant end, @Nullable Double targetReductionKw);
 
     List<Event> events();
 

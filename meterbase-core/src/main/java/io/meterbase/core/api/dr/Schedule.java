@@ -3,13 +3,20 @@ package io.meterbase.core.api.dr;
 import java.time.DayOfWeek;
 import java.time.LocalTime;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A customer's rule: switch off a device (or every device of a category) from {@code from} to {@code to} on the
  * given days, in the site's local time, and on again afterwards. {@code to} of {@code 00:00} means midnight.
  */
 public record Schedule(
-        String id, long customerId, String device, String category, Set<DayOfWeek> days, LocalTime from, LocalTime to) {
+        @Nullable String id,
+        long customerId,
+        @Nullable String device,
+        @Nullable String category,
+        Set<DayOfWeek> days,
+        LocalTime from,
+        LocalTime to) {
 
     public Schedule {
         if ((device == null) == (category == null)) {
