@@ -106,6 +106,11 @@ public final class Analytics implements AutoCloseable {
         try {
             work.run();
         } catch (RuntimeException e) {
+            if (thread.isShutdown()) {
+                // the server is stopping: close() interrupted the run, which is not a failure
+                LOG.info("Analytics run stopped by the shutdown: {}", e.toString());
+                return;
+            }
             LOG.warn("Analytics run failed; it runs again at its next time", e);
         }
     }
