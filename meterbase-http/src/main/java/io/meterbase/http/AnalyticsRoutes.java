@@ -3,16 +3,18 @@ package io.meterbase.http;
 import static io.meterbase.http.ControlRoutes.h;
 import static io.meterbase.http.ControlRoutes.json;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.meterbase.core.api.analytics.AnalyticsApi;
 import io.meterbase.core.api.analytics.ClustersAnswer;
 import io.meterbase.core.api.analytics.ForecastAnswer;
 import io.meterbase.core.api.analytics.IncidentAnswer;
+import io.meterbase.core.api.analytics.RunAnswer;
 import io.meterbase.core.auth.Principal;
-import java.util.LinkedHashMap;
+import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -35,17 +37,19 @@ final class AnalyticsRoutes {
         app.get("/api/v1/forecasts", h(ctx -> {
             long customer = ControlRoutes.customer(ctx, api);
             List<ForecastAnswer> meters = analytics().forecastsOf(customer);
-            Map<String, Object> out = new LinkedHashMap<>();
-            out.put("customer", customer);
             double total = 0;
             for (ForecastAnswer f : meters) {
                 total += f.total();
             }
-            out.put("next_24h_total", Math.round(total * 1000) / 1000.0);
-            out.put("unit", "Wh");
-            out.put("meters", meters);
-            analytics().waitingFor().ifPresent(w -> out.put("waiting_for", w));
-            json(ctx, 200, out);
+            json(
+                    ctx,
+                    200,
+                    new Forecasts(
+                            customer,
+                            Math.round(total * 1000) / 1000.0,
+                            "Wh",
+                            meters,
+                            analytics().waitingFor().orElse(null)));
         }));
         app.get("/api/v1/devices/{ref}/forecast", h(ctx -> {
             long customer = ControlRoutes.customer(ctx, api);
@@ -92,12 +96,7 @@ final class AnalyticsRoutes {
                     .orElseThrow(() -> ApiException.notFound(
                             "customer " + customer + " is in no cluster yet (two weeks of data are needed)"));
             ClustersAnswer all = analytics().clusters().orElseThrow();
-            Map<String, Object> out = new LinkedHashMap<>();
-            out.put("customer", customer);
-            out.put("cluster", g);
-            out.put("of_clusters", all.k());
-            out.put("generated_at", all.generatedAt());
-            json(ctx, 200, out);
+            json(ctx, 200, new CustomerCluster(customer, g, all.k(), all.generatedAt()));
         }));
 
         app.post("/api/v1/analytics/run", h(ctx -> {
@@ -106,13 +105,34 @@ final class AnalyticsRoutes {
         }));
         app.get("/api/v1/analytics", h(ctx -> {
             Requests.operator(ctx, api.registry());
-            Map<String, Object> out = new LinkedHashMap<>();
-            out.put("last_run", analytics().lastRun().orElse(null));
-            out.put("models_trained_at", analytics().trainedAt().orElse(null));
-            out.put("waiting_for", analytics().waitingFor().orElse(null));
-            json(ctx, 200, out);
+            json(
+                    ctx,
+                    200,
+                    new Status(
+                            analytics().lastRun().orElse(null),
+                            analytics().trainedAt().orElse(null),
+                            analytics().waitingFor().orElse(null)));
         }));
     }
+
+    /** A customer's forecasts for the next 24 hours, one per meter, and their total. */
+    record Forecasts(
+            long customer,
+            @JsonProperty("next_24h_total") double next24hTotal,
+            String unit,
+            List<ForecastAnswer> meters,
+
+            @JsonInclude(JsonInclude.Include.NON_NULL) @Nullable
+            String waitingFor) {}
+
+    /** The cluster a customer's daily profile falls in. */
+    record CustomerCluster(long customer, ClustersAnswer.Group cluster, int ofClusters, Instant generatedAt) {}
+
+    /** The analytics' last run, when the models were trained, and what they still wait for (each may be null). */
+    record Status(
+            @Nullable RunAnswer lastRun,
+            @Nullable Instant modelsTrainedAt,
+            @Nullable String waitingFor) {}
 
     /** Incidents: a customer's own; for operators all, or one customer's with {@code ?customer=}. */
     private @Nullable Long scope(Context ctx) {

@@ -1,5 +1,6 @@
 package io.meterbase.http;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.javalin.Javalin;
@@ -12,7 +13,9 @@ import io.meterbase.core.api.command.Command;
 import io.meterbase.core.api.command.CommandStatus;
 import io.meterbase.core.api.command.CommandType;
 import io.meterbase.core.api.command.CommandsApi;
+import io.meterbase.core.api.community.CommunityApi;
 import io.meterbase.core.api.community.CommunitySettings;
+import io.meterbase.core.api.community.Comparison;
 import io.meterbase.core.api.community.Metric;
 import io.meterbase.core.api.dr.Event;
 import io.meterbase.core.api.dr.Program;
@@ -26,7 +29,6 @@ import io.meterbase.core.auth.Principal;
 import io.meterbase.core.query.Commodity;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -122,16 +124,16 @@ final class ControlRoutes {
         // community and grid
         app.get("/api/v1/community", h(ctx -> {
             long customer = customer(ctx);
-            Map<String, Object> out = new LinkedHashMap<>();
-            out.put("community", control().community().communityOf(customer).orElse(null));
-            out.put("min_customers", control().community().minCustomers());
-            for (Metric m : Metric.values()) {
-                control()
-                        .community()
-                        .compare(customer, m)
-                        .ifPresent(c -> out.put(m.name().toLowerCase(Locale.ROOT), c));
-            }
-            json(ctx, 200, out);
+            CommunityApi community = control().community();
+            json(
+                    ctx,
+                    200,
+                    new CommunityAnswer(
+                            community.communityOf(customer).orElse(null),
+                            community.minCustomers(),
+                            community.compare(customer, Metric.POWER).orElse(null),
+                            community.compare(customer, Metric.ENERGY_TODAY).orElse(null),
+                            community.compare(customer, Metric.ENERGY_MONTH).orElse(null)));
         }));
         app.get("/api/v1/grid", h(ctx -> {
             long customer = customer(ctx);
@@ -517,4 +519,18 @@ final class ControlRoutes {
             }
         };
     }
+
+    /** A customer's community and how they compare in it; a comparison is absent when the customer has none. */
+    record CommunityAnswer(
+            @Nullable String community,
+            int minCustomers,
+
+            @JsonInclude(JsonInclude.Include.NON_NULL) @Nullable
+            Comparison power,
+
+            @JsonInclude(JsonInclude.Include.NON_NULL) @Nullable
+            Comparison energyToday,
+
+            @JsonInclude(JsonInclude.Include.NON_NULL) @Nullable
+            Comparison energyMonth) {}
 }

@@ -9,13 +9,8 @@ import io.meterbase.core.ingest.Intake;
 import io.meterbase.core.ingest.IntakeResult;
 import io.meterbase.core.ingest.Origin;
 import io.meterbase.core.ingest.RejectReason;
-import io.meterbase.core.ingest.Rejection;
 import io.meterbase.core.ingest.Via;
 import io.meterbase.core.store.QuarantineEntry;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
@@ -77,10 +72,14 @@ final class UploadRoutes {
         switch (result) {
             case IntakeResult.Stored stored -> {
                 IngestReport report = stored.report();
-                ctx.status(report.accepted() == 0 && report.rejected() > 0 ? 422 : 200);
-                ctx.json(answer(principal.customerId(), stored.sender().orElse(null), report));
+                int status = report.accepted() == 0 && report.rejected() > 0 ? 422 : 200;
+                ControlRoutes.json(
+                        ctx,
+                        status,
+                        answer(principal.customerId(), stored.sender().orElse(null), report));
             }
-            case IntakeResult.Taken taken -> ctx.json(answer(principal.customerId(), null, IngestReport.EMPTY));
+            case IntakeResult.Taken taken ->
+                ControlRoutes.json(ctx, 200, answer(principal.customerId(), null, IngestReport.EMPTY));
             case IntakeResult.Refused refused ->
                 throw new ApiException(400, refused.reason().key(), refused.detail());
             case IntakeResult.NotStored refused -> throw notStored(ctx, refused);
@@ -95,22 +94,7 @@ final class UploadRoutes {
                 : new ApiException(503, "unavailable", refused.reason());
     }
 
-    private Map<String, Object> answer(long customerId, @Nullable String sender, IngestReport report) {
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("accepted", report.accepted());
-        out.put("duplicates", report.duplicates());
-        out.put("rejected", report.rejected());
-        List<Map<String, Object>> rejections = new ArrayList<>();
-        for (Rejection r : report.rejections()) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("node", r.node());
-            m.put("index", r.index());
-            m.put("reason", r.reason().key());
-            m.put("detail", r.detail());
-            rejections.add(m);
-        }
-        out.put("rejections", rejections);
-        out.putAll(api.control().gatewayAnswer(customerId, sender, "http"));
-        return out;
+    private UploadAnswer answer(long customerId, @Nullable String sender, IngestReport report) {
+        return UploadAnswer.of(report, api.control().gatewayAnswer(customerId, sender, "http"));
     }
 }

@@ -1,7 +1,7 @@
 package io.meterbase.services;
 
+import io.meterbase.core.api.GatewayAnswer;
 import io.meterbase.core.api.ServicesApi;
-import io.meterbase.core.api.alarm.Alarm;
 import io.meterbase.core.api.command.Command;
 import io.meterbase.core.api.community.Comparison;
 import io.meterbase.core.api.community.GridState;
@@ -10,7 +10,6 @@ import io.meterbase.core.ingest.LiveState;
 import io.meterbase.core.model.Site;
 import io.meterbase.core.query.Commodity;
 import io.meterbase.core.query.ConsumptionService;
-import io.meterbase.core.query.CustomerSummary;
 import io.meterbase.core.registry.Registry;
 import io.meterbase.core.store.DocumentStore;
 import io.meterbase.core.store.Store;
@@ -33,14 +32,14 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.ZoneId;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -222,55 +221,25 @@ public final class Control implements ServicesApi, AutoCloseable {
      * price, the community's minimum/maximum/average and the customer's rank, the grid state, and the commands due
      * for the nodes behind the gateway (now handed over: they become sent).
      */
-    public Map<String, Object> gatewayAnswer(long customerId, String senderRef, String channel) {
-        Map<String, Object> customer = new LinkedHashMap<>();
-        CustomerSummary summary = consumption.summary(customerId);
-        customer.put("power_w", summary.powerW());
-        customer.put("energy_today_wh", summary.energyTodayWh());
-        customer.put("as_of", summary.asOf() == null ? null : summary.asOf().toString());
-        biller.tariffOf(customerId, Commodity.ELECTRICITY).ifPresent(t -> {
-            customer.put("currency", t.currency());
-            costToday(customerId).ifPresent(cost -> customer.put("cost_today", cost));
-            biller.priceNow(customerId, Commodity.ELECTRICITY).ifPresent(p -> customer.put("price_now", p));
-            customer.put("price_unit", t.billingUnit());
-        });
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("customer", customer);
-        Map<String, Object> comparison = new LinkedHashMap<>();
+    public GatewayAnswer gatewayAnswer(long customerId, @Nullable String senderRef, String channel) {
+        GatewayAnswer.Cost cost = biller.tariffOf(customerId, Commodity.ELECTRICITY)
+                .map(t -> new GatewayAnswer.Cost(
+                        t.currency(),
+                        costToday(customerId).orElse(null),
+                        biller.priceNow(customerId, Commodity.ELECTRICITY).orElse(null),
+                        t.billingUnit()))
+                .orElse(null);
+        Map<Metric, Comparison> comparisons = new EnumMap<>(Metric.class);
         for (Metric m : List.of(Metric.POWER, Metric.ENERGY_TODAY)) {
-            community
-                    .compare(customerId, m)
-                    .ifPresent(c -> comparison.put(m.name().toLowerCase(java.util.Locale.ROOT), compact(c)));
+            community.compare(customerId, m).ifPresent(c -> comparisons.put(m, c));
         }
-        out.put("community", comparison);
-        gridOf(customerId).ifPresent(g -> {
-            Map<String, Object> gm = new LinkedHashMap<>();
-            gm.put("state", g.state().name().toLowerCase(java.util.Locale.ROOT));
-            gm.put("price_level", g.priceLevel().name().toLowerCase(java.util.Locale.ROOT));
-            gm.put("events", g.activeEvents());
-            out.put("grid", gm);
-        });
-        List<Map<String, Object>> due = new ArrayList<>();
-        if (senderRef != null) {
-            for (Command c : commands.collect(customerId, senderRef, channel)) {
-                due.add(c.wire());
-            }
-        }
-        out.put("commands", due);
-        List<Map<String, Object>> open = new ArrayList<>();
-        for (Alarm a : alarms.openAlarms(customerId)) {
-            if (open.size() < 20) {
-                Map<String, Object> m = new LinkedHashMap<>();
-                m.put("id", a.id());
-                m.put("type", a.type());
-                m.put("device", a.deviceRef());
-                m.put("severity", a.severity().name().toLowerCase(java.util.Locale.ROOT));
-                m.put("state", a.state().name().toLowerCase(java.util.Locale.ROOT));
-                open.add(m);
-            }
-        }
-        out.put("alarms", open);
-        return out;
+        List<Command> due = senderRef == null ? List.of() : commands.collect(customerId, senderRef, channel);
+        return new GatewayAnswer(
+                new GatewayAnswer.Customer(consumption.summary(customerId), cost),
+                comparisons,
+                gridOf(customerId).orElse(null),
+                due,
+                alarms.openAlarms(customerId));
     }
 
     /**
@@ -295,21 +264,6 @@ public final class Control implements ServicesApi, AutoCloseable {
     }
 
     private record CachedCost(long at, BigDecimal cost) {}
-
-    private static Map<String, Object> compact(Comparison c) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("customers", c.customers());
-        if (!c.shown()) {
-            m.put("withheld", c.withheld());
-            return m;
-        }
-        m.put("min", c.min());
-        m.put("max", c.max());
-        m.put("average", c.average());
-        m.put("rank", c.rank());
-        m.put("percentile", c.percentile());
-        return m;
-    }
 
     /** The price now for a customer, if a tariff applies. */
     public Optional<BigDecimal> priceNow(long customerId) {

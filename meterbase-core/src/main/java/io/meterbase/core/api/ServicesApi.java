@@ -11,7 +11,6 @@ import io.meterbase.core.api.dr.SchedulesApi;
 import io.meterbase.core.api.tariff.BillsApi;
 import io.meterbase.core.api.tariff.GroupsApi;
 import io.meterbase.core.api.tariff.TariffsApi;
-import java.util.Map;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
@@ -46,8 +45,9 @@ public interface ServicesApi {
     WebhooksApi webhooks();
 
     /**
-     * What an upload's answer carries for its sender besides the readings: due commands, relay states, active
-     * alarms and grid state (keys in snake_case).
+     * What an upload's answer carries for its sender besides the readings' counts: the customer's figures and
+     * community comparisons, the grid state, the commands now due (handed over: they become sent) and the open
+     * alarms.
      */
-    Map<String, Object> gatewayAnswer(long customerId, @Nullable String senderRef, String channel);
+    GatewayAnswer gatewayAnswer(long customerId, @Nullable String senderRef, String channel);
 }

@@ -11,6 +11,8 @@ import io.meterbase.core.model.Reading;
 import io.meterbase.core.registry.Registry;
 import io.meterbase.core.store.DocumentStore;
 import io.meterbase.services.json.ControlJson;
+import io.meterbase.services.stored.StoredAlarm;
+import io.meterbase.services.stored.StoredAlarmRule;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
@@ -68,11 +70,11 @@ public final class AlarmService implements AlarmsApi, AutoCloseable {
         this.live = live;
         this.clock = clock;
         store.documents(RULES).values().forEach(json -> {
-            AlarmRule r = ControlJson.read(json, AlarmRule.class);
+            AlarmRule r = ControlJson.read(json, StoredAlarmRule.class).toApi();
             rules.put(r.id(), r);
         });
         store.documents(ALARMS).values().forEach(json -> {
-            Alarm a = ControlJson.read(json, Alarm.class);
+            Alarm a = ControlJson.read(json, StoredAlarm.class).toApi();
             alarms.put(a.id(), a);
             if (a.state() != Alarm.State.CLEARED) {
                 open.put(key(a.ruleId(), a.customerId(), a.deviceRef()), a.id());
@@ -90,7 +92,7 @@ public final class AlarmService implements AlarmsApi, AutoCloseable {
     /** Adds a rule; {@code owner} is the customer it is for, or null for an operator's rule for everyone. */
     public AlarmRule addRule(AlarmRule rule, Long owner) {
         AlarmRule stored = rule.withId("rule-" + hex(6), owner);
-        store.saveDocument(RULES, stored.id(), ControlJson.write(stored));
+        store.saveDocument(RULES, stored.id(), ControlJson.write(StoredAlarmRule.of(stored)));
         rules.put(stored.id(), stored);
         return stored;
     }
@@ -419,7 +421,7 @@ public final class AlarmService implements AlarmsApi, AutoCloseable {
             Alarm again = current.seenAgain(at, value);
             alarms.put(again.id(), again);
             if (again.occurrences() % 60 == 0) {
-                store.saveDocument(ALARMS, again.id(), ControlJson.write(again));
+                store.saveDocument(ALARMS, again.id(), ControlJson.write(StoredAlarm.of(again)));
             }
             return again;
         }
@@ -450,7 +452,7 @@ public final class AlarmService implements AlarmsApi, AutoCloseable {
     }
 
     private Alarm save(Alarm a) {
-        store.saveDocument(ALARMS, a.id(), ControlJson.write(a));
+        store.saveDocument(ALARMS, a.id(), ControlJson.write(StoredAlarm.of(a)));
         alarms.put(a.id(), a);
         for (AlarmListener l : listeners) {
             try {

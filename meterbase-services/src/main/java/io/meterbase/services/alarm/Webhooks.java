@@ -5,6 +5,7 @@ import io.meterbase.core.api.alarm.Webhook;
 import io.meterbase.core.api.alarm.WebhooksApi;
 import io.meterbase.core.store.DocumentStore;
 import io.meterbase.services.json.ControlJson;
+import io.meterbase.services.stored.StoredWebhook;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -50,7 +51,7 @@ public final class Webhooks implements WebhooksApi, AlarmListener, AutoCloseable
         this.store = store;
         this.firstRetryMillis = firstRetry.toMillis();
         store.documents(KIND).values().forEach(json -> {
-            Webhook w = ControlJson.read(json, Webhook.class);
+            Webhook w = ControlJson.read(json, StoredWebhook.class).toApi();
             hooks.put(w.id(), w);
         });
     }
@@ -59,7 +60,7 @@ public final class Webhooks implements WebhooksApi, AlarmListener, AutoCloseable
         byte[] b = new byte[6];
         new SecureRandom().nextBytes(b);
         Webhook w = new Webhook("hook-" + HexFormat.of().formatHex(b), customerId, url);
-        store.saveDocument(KIND, w.id(), ControlJson.write(w));
+        store.saveDocument(KIND, w.id(), ControlJson.write(StoredWebhook.of(w)));
         hooks.put(w.id(), w);
         return w;
     }

@@ -12,6 +12,8 @@ import io.meterbase.core.model.Device;
 import io.meterbase.core.registry.Registry;
 import io.meterbase.core.store.DocumentStore;
 import io.meterbase.services.json.ControlJson;
+import io.meterbase.services.stored.StoredCommand;
+import io.meterbase.services.stored.StoredRelay;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -71,13 +73,15 @@ public final class CommandService implements CommandsApi {
         this.defaultTtl = defaultTtl;
         this.keepFinished = keepFinished;
         store.documents(KIND).values().forEach(json -> {
-            Command c = ControlJson.read(json, Command.class);
+            Command c = ControlJson.read(json, StoredCommand.class).toApi();
             commands.put(c.id(), c);
             if (c.status() == CommandStatus.QUEUED) {
                 queued.add(c.id());
             }
         });
-        store.documents(RELAY_KIND).forEach((key, json) -> relays.put(key, ControlJson.read(json, RelayState.class)));
+        store.documents(RELAY_KIND)
+                .forEach((key, json) -> relays.put(
+                        key, ControlJson.read(json, StoredRelay.class).toApi()));
     }
 
     public void addChannel(CommandPush channel) {
@@ -292,7 +296,7 @@ public final class CommandService implements CommandsApi {
     private void setRelay(long customerId, String deviceRef, boolean on, String source) {
         RelayState s = new RelayState(on, clock.instant(), source);
         String key = customerId + "/" + deviceRef;
-        store.saveDocument(RELAY_KIND, key, ControlJson.write(s));
+        store.saveDocument(RELAY_KIND, key, ControlJson.write(StoredRelay.of(s)));
         relays.put(key, s);
     }
 
@@ -355,7 +359,7 @@ public final class CommandService implements CommandsApi {
     }
 
     private void save(Command c) {
-        store.saveDocument(KIND, c.id(), ControlJson.write(c));
+        store.saveDocument(KIND, c.id(), ControlJson.write(StoredCommand.of(c)));
         commands.put(c.id(), c);
         if (c.status() == CommandStatus.QUEUED) {
             queued.add(c.id());

@@ -7,6 +7,7 @@ import io.meterbase.core.api.community.Metric;
 import io.meterbase.core.query.Commodity;
 import io.meterbase.core.store.DocumentStore;
 import io.meterbase.services.json.ControlJson;
+import io.meterbase.services.stored.StoredCommunity;
 import io.meterbase.services.tariff.Biller;
 import io.meterbase.services.tariff.CustomerGroups;
 import java.math.BigDecimal;
@@ -53,13 +54,13 @@ public final class GridMonitor implements GridApi {
         this.zoneOf = zoneOf;
         this.clock = clock;
         store.documents(KIND).values().forEach(json -> {
-            CommunitySettings s = ControlJson.read(json, CommunitySettings.class);
+            CommunitySettings s = ControlJson.read(json, StoredCommunity.class).toApi();
             settings.put(s.community(), s);
         });
     }
 
     public CommunitySettings configure(CommunitySettings s) {
-        store.saveDocument(KIND, s.community(), ControlJson.write(s));
+        store.saveDocument(KIND, s.community(), ControlJson.write(StoredCommunity.of(s)));
         settings.put(s.community(), s);
         return s;
     }

@@ -13,6 +13,8 @@ import io.meterbase.core.store.DocumentStore;
 import io.meterbase.core.store.ReadingStore;
 import io.meterbase.services.command.CommandService;
 import io.meterbase.services.json.ControlJson;
+import io.meterbase.services.stored.StoredEvent;
+import io.meterbase.services.stored.StoredProgram;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.DayOfWeek;
@@ -69,7 +71,7 @@ public final class DemandResponse implements DemandResponseApi {
         this.energy = new WindowEnergy(consumption, readings);
         this.clock = clock;
         store.documents(PROGRAMS).values().forEach(json -> {
-            Program p = ControlJson.read(json, Program.class);
+            Program p = ControlJson.read(json, StoredProgram.class).toApi();
             programs.put(p.id(), p);
         });
         store.documents(ENROLLMENTS).keySet().forEach(key -> {
@@ -78,7 +80,7 @@ public final class DemandResponse implements DemandResponseApi {
                     .add(key.substring(slash + 1));
         });
         store.documents(EVENTS).values().forEach(json -> {
-            Event e = ControlJson.read(json, Event.class);
+            Event e = ControlJson.read(json, StoredEvent.class).toApi();
             events.put(e.id(), e);
         });
     }
@@ -86,7 +88,7 @@ public final class DemandResponse implements DemandResponseApi {
     // ---- programs and enrolment
 
     public Program putProgram(Program p) {
-        store.saveDocument(PROGRAMS, p.id(), ControlJson.write(p));
+        store.saveDocument(PROGRAMS, p.id(), ControlJson.write(StoredProgram.of(p)));
         programs.put(p.id(), p);
         return p;
     }
@@ -291,7 +293,7 @@ public final class DemandResponse implements DemandResponseApi {
     }
 
     private void save(Event e) {
-        store.saveDocument(EVENTS, e.id(), ControlJson.write(e));
+        store.saveDocument(EVENTS, e.id(), ControlJson.write(StoredEvent.of(e)));
         events.put(e.id(), e);
     }
 

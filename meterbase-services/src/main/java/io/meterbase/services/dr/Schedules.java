@@ -10,6 +10,7 @@ import io.meterbase.core.registry.Registry;
 import io.meterbase.core.store.DocumentStore;
 import io.meterbase.services.command.CommandService;
 import io.meterbase.services.json.ControlJson;
+import io.meterbase.services.stored.StoredSchedule;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -41,7 +42,7 @@ public final class Schedules implements SchedulesApi {
         this.commands = commands;
         this.clock = clock;
         store.documents(KIND).values().forEach(json -> {
-            Schedule s = ControlJson.read(json, Schedule.class);
+            Schedule s = ControlJson.read(json, StoredSchedule.class).toApi();
             schedules.put(s.id(), s);
         });
     }
@@ -64,7 +65,7 @@ public final class Schedules implements SchedulesApi {
                 s.days(),
                 s.from(),
                 s.to());
-        store.saveDocument(KIND, stored.id(), ControlJson.write(stored));
+        store.saveDocument(KIND, stored.id(), ControlJson.write(StoredSchedule.of(stored)));
         schedules.put(stored.id(), stored);
         tick();
         return stored;

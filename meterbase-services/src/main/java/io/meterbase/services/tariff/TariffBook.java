@@ -8,6 +8,8 @@ import io.meterbase.core.api.tariff.TariffsApi;
 import io.meterbase.core.query.Commodity;
 import io.meterbase.core.store.DocumentStore;
 import io.meterbase.services.json.ControlJson;
+import io.meterbase.services.stored.StoredPrice;
+import io.meterbase.services.stored.StoredTariff;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
@@ -31,7 +33,7 @@ public final class TariffBook implements TariffsApi {
     private static final String TARIFFS = "tariff";
     private static final String PRICES = "prices";
     private static final long MAX_PRICE_VALIDITY = Duration.ofDays(1).toMillis();
-    private static final TypeReference<List<PricePoint>> POINTS = new TypeReference<>() {};
+    private static final TypeReference<List<StoredPrice>> POINTS = new TypeReference<>() {};
 
     private final DocumentStore store;
     private final Map<String, Tariff> tariffs = new ConcurrentHashMap<>();
@@ -40,7 +42,7 @@ public final class TariffBook implements TariffsApi {
     public TariffBook(DocumentStore store) {
         this.store = store;
         store.documents(TARIFFS).values().forEach(json -> {
-            Tariff t = ControlJson.read(json, Tariff.class);
+            Tariff t = ControlJson.read(json, StoredTariff.class).toApi();
             tariffs.put(t.id(), t);
         });
         store.documents(PRICES).forEach((key, json) -> {
@@ -63,7 +65,7 @@ public final class TariffBook implements TariffsApi {
                         + tariff.group() + "; add a version to it instead");
             }
         }
-        store.saveDocument(TARIFFS, tariff.id(), ControlJson.write(tariff));
+        store.saveDocument(TARIFFS, tariff.id(), ControlJson.write(StoredTariff.of(tariff)));
         tariffs.put(tariff.id(), tariff);
         return tariff;
     }
@@ -119,7 +121,7 @@ public final class TariffBook implements TariffsApi {
             List<PricePoint> ofDay = new ArrayList<>();
             series.subMap(start, start + MAX_PRICE_VALIDITY)
                     .forEach((t, price) -> ofDay.add(new PricePoint(Instant.ofEpochMilli(t), price)));
-            store.saveDocument(PRICES, tariffId + "/" + day, ControlJson.write(ofDay));
+            store.saveDocument(PRICES, tariffId + "/" + day, ControlJson.write(StoredPrice.of(ofDay)));
         }
         return points.size();
     }
@@ -147,7 +149,7 @@ public final class TariffBook implements TariffsApi {
 
     private static List<PricePoint> readPoints(String json) {
         try {
-            return ControlJson.MAPPER.readValue(json, POINTS);
+            return StoredPrice.toApi(ControlJson.MAPPER.readValue(json, POINTS));
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException("a stored price series cannot be read: " + e.getOriginalMessage(), e);
         }

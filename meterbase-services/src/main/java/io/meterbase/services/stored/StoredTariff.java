@@ -1,0 +1,87 @@
+package io.meterbase.services.stored;
+
+import io.meterbase.core.api.tariff.Pricing;
+import io.meterbase.core.api.tariff.Tariff;
+import io.meterbase.core.api.tariff.TariffVersion;
+import io.meterbase.core.api.tariff.Tier;
+import io.meterbase.core.api.tariff.TouPeriod;
+import io.meterbase.core.query.Commodity;
+import java.math.BigDecimal;
+import java.time.LocalDate;
+import java.time.LocalTime;
+import java.util.List;
+import java.util.Set;
+
+/** A tariff as stored: its versions, each with its periods, holidays and tiers. */
+public record StoredTariff(
+        String id, String name, Commodity commodity, String group, String currency, List<Version> versions) {
+
+    public record Version(
+            LocalDate effectiveFrom,
+            Pricing pricing,
+            BigDecimal price,
+            List<Period> periods,
+            Set<LocalDate> holidays,
+            List<Step> tiers,
+            Integer billingDay,
+            BigDecimal standingChargePerDay) {}
+
+    public record Period(String name, Set<String> days, LocalTime from, LocalTime to, BigDecimal price) {}
+
+    public record Step(BigDecimal upTo, BigDecimal price) {}
+
+    public static StoredTariff of(Tariff t) {
+        return new StoredTariff(
+                t.id(),
+                t.name(),
+                t.commodity(),
+                t.group(),
+                t.currency(),
+                t.versions().stream().map(StoredTariff::of).toList());
+    }
+
+    private static Version of(TariffVersion v) {
+        return new Version(
+                v.effectiveFrom(),
+                v.pricing(),
+                v.price(),
+                v.periods().stream()
+                        .map(p -> new Period(p.name(), p.days(), p.from(), p.to(), p.price()))
+                        .toList(),
+                v.holidays(),
+                v.tiers().stream().map(s -> new Step(s.upTo(), s.price())).toList(),
+                v.billingDay(),
+                v.standingChargePerDay());
+    }
+
+    /** The tariff; a stored document that no longer passes the tariff's checks is an IllegalArgumentException. */
+    public Tariff toApi() {
+        return new Tariff(
+                id,
+                name,
+                commodity,
+                group,
+                currency,
+                versions.stream().map(StoredTariff::toApi).toList());
+    }
+
+    private static TariffVersion toApi(Version v) {
+        return new TariffVersion(
+                v.effectiveFrom(),
+                v.pricing(),
+                v.price(),
+                v.periods() == null
+                        ? null
+                        : v.periods().stream()
+                                .map(p -> new TouPeriod(p.name(), p.days(), p.from(), p.to(), p.price()))
+                                .toList(),
+                v.holidays(),
+                v.tiers() == null
+                        ? null
+                        : v.tiers().stream()
+                                .map(s -> new Tier(s.upTo(), s.price()))
+                                .toList(),
+                v.billingDay(),
+                v.standingChargePerDay());
+    }
+}
