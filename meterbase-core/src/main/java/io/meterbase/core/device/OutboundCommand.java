@@ -3,6 +3,7 @@ package io.meterbase.core.device;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A command on its way to a device, as a channel that pushes it needs it: who it is for (the device, and the
@@ -13,7 +14,7 @@ public record OutboundCommand(
         String id,
         long customerId,
         String deviceRef,
-        String gatewayRef,
+        @Nullable String gatewayRef,
         String type,
         boolean signed,
         Map<String, Object> params,

@@ -21,12 +21,14 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -71,7 +73,7 @@ public final class AlarmService implements AlarmsApi, AutoCloseable {
         this.clock = clock;
         store.documents(RULES).values().forEach(json -> {
             AlarmRule r = ControlJson.read(json, StoredAlarmRule.class).toApi();
-            rules.put(r.id(), r);
+            rules.put(idOf(r), r);
         });
         store.documents(ALARMS).values().forEach(json -> {
             Alarm a = ControlJson.read(json, StoredAlarm.class).toApi();
@@ -90,10 +92,11 @@ public final class AlarmService implements AlarmsApi, AutoCloseable {
     // ---- rules
 
     /** Adds a rule; {@code owner} is the customer it is for, or null for an operator's rule for everyone. */
-    public AlarmRule addRule(AlarmRule rule, Long owner) {
+    public AlarmRule addRule(AlarmRule rule, @Nullable Long owner) {
         AlarmRule stored = rule.withId("rule-" + hex(6), owner);
-        store.saveDocument(RULES, stored.id(), ControlJson.write(StoredAlarmRule.of(stored)));
-        rules.put(stored.id(), stored);
+        String id = idOf(stored);
+        store.saveDocument(RULES, id, ControlJson.write(StoredAlarmRule.of(stored)));
+        rules.put(id, stored);
         return stored;
     }
 
@@ -152,7 +155,7 @@ public final class AlarmService implements AlarmsApi, AutoCloseable {
                 null);
     }
 
-    public boolean removeRule(String id, Long owner) {
+    public boolean removeRule(String id, @Nullable Long owner) {
         AlarmRule r = rules.get(id);
         if (r == null || (owner != null && !owner.equals(r.customerId()))) {
             return false;
@@ -163,18 +166,18 @@ public final class AlarmService implements AlarmsApi, AutoCloseable {
     }
 
     /** The rules that apply to a customer (its own and everyone's), or all (null). */
-    public List<AlarmRule> rules(Long customerId) {
+    public List<AlarmRule> rules(@Nullable Long customerId) {
         return rules.values().stream()
                 .filter(r -> customerId == null
                         || r.customerId() == null
                         || r.customerId().equals(customerId))
-                .sorted(Comparator.comparing(AlarmRule::id))
+                .sorted(Comparator.comparing(AlarmService::idOf))
                 .toList();
     }
 
     // ---- alarms
 
-    public List<Alarm> alarms(Long customerId, Alarm.State state, int limit) {
+    public List<Alarm> alarms(@Nullable Long customerId, Alarm.@Nullable State state, int limit) {
         return alarms.values().stream()
                 .filter(a -> customerId == null || a.customerId() == customerId)
                 .filter(a -> state == null || a.state() == state)
@@ -218,13 +221,19 @@ public final class AlarmService implements AlarmsApi, AutoCloseable {
      * clears it.
      */
     public synchronized Optional<Alarm> event(
-            long customerId, String deviceRef, String type, boolean on, Instant at, String detail) {
+            long customerId, String deviceRef, String type, boolean on, Instant at, @Nullable String detail) {
         return event(customerId, deviceRef, type, null, on, at, detail);
     }
 
     /** As {@link #event(long, String, String, boolean, Instant, String)}, with the severity given (null: by type). */
     public synchronized Optional<Alarm> event(
-            long customerId, String deviceRef, String type, Severity severity, boolean on, Instant at, String detail) {
+            long customerId,
+            String deviceRef,
+            String type,
+            @Nullable Severity severity,
+            boolean on,
+            Instant at,
+            @Nullable String detail) {
         String normalized = type.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "_");
         if (normalized.endsWith("_cleared")) {
             normalized = normalized.substring(0, normalized.length() - "_cleared".length());
@@ -232,8 +241,8 @@ public final class AlarmService implements AlarmsApi, AutoCloseable {
         }
         String source = "event:" + normalized;
         if (!on) {
-            String id = open.get(key(source, customerId, deviceRef));
-            return id == null ? Optional.empty() : Optional.of(close(alarms.get(id), at));
+            Alarm current = openAlarm(key(source, customerId, deviceRef));
+            return current == null ? Optional.empty() : Optional.of(close(current, at));
         }
         return Optional.of(raise(
                 source,
@@ -279,23 +288,23 @@ public final class AlarmService implements AlarmsApi, AutoCloseable {
             for (AlarmRule rule : rules.values()) {
                 if (rule.kind() == AlarmRule.Kind.NO_DATA) {
                     if (applies(rule, device)) {
-                        String id = open.get(key(rule.id(), device.customerId(), device.ref()));
-                        if (id != null) {
-                            close(alarms.get(id), Instant.ofEpochMilli(r.timestamp())); // it reports again
+                        Alarm current = openAlarm(key(idOf(rule), device.customerId(), device.ref()));
+                        if (current != null) {
+                            close(current, Instant.ofEpochMilli(r.timestamp())); // it reports again
                         }
                     }
                     continue;
                 }
-                if (!rule.quantity().equals(channel.quantity().key()) || !applies(rule, device)) {
+                if (!channel.quantity().key().equals(rule.quantity()) || !applies(rule, device)) {
                     continue;
                 }
                 if (rule.kind() == AlarmRule.Kind.THRESHOLD) {
                     threshold(rule, device, channel, r);
                 } else if (before != null && r.timestamp() > before.timestamp()) {
                     double perMinute = (r.value() - before.value()) * 60_000.0 / (r.timestamp() - before.timestamp());
-                    boolean bad = rule.direction() == AlarmRule.Direction.ABOVE
-                            ? perMinute > rule.value()
-                            : perMinute < -rule.value();
+                    double limit = limitOf(rule);
+                    boolean bad =
+                            rule.direction() == AlarmRule.Direction.ABOVE ? perMinute > limit : perMinute < -limit;
                     condition(
                             rule,
                             device,
@@ -316,9 +325,9 @@ public final class AlarmService implements AlarmsApi, AutoCloseable {
     }
 
     private void threshold(AlarmRule rule, Device device, Channel channel, Reading r) {
-        boolean bad =
-                rule.direction() == AlarmRule.Direction.ABOVE ? r.value() > rule.value() : r.value() < rule.value();
-        String sinceKey = rule.id() + "|" + channel.id();
+        double limit = limitOf(rule);
+        boolean bad = rule.direction() == AlarmRule.Direction.ABOVE ? r.value() > limit : r.value() < limit;
+        String sinceKey = idOf(rule) + "|" + channel.id();
         if (!bad) {
             since.remove(sinceKey);
             condition(rule, device, channel, false, r.value(), r.timestamp(), null);
@@ -346,20 +355,29 @@ public final class AlarmService implements AlarmsApi, AutoCloseable {
     }
 
     private void condition(
-            AlarmRule rule, Device device, Channel channel, boolean bad, double value, long ts, String message) {
-        String k = key(rule.id(), device.customerId(), device.ref());
+            AlarmRule rule,
+            Device device,
+            Channel channel,
+            boolean bad,
+            double value,
+            long ts,
+            @Nullable String message) {
+        String k = key(idOf(rule), device.customerId(), device.ref());
         if (bad) {
             raise(
-                    rule.id(),
+                    idOf(rule),
                     device.customerId(),
                     device.ref(),
                     rule.type(),
                     rule.severity(),
-                    message,
+                    message == null ? rule.type() : message,
                     value,
                     Instant.ofEpochMilli(ts));
-        } else if (open.containsKey(k)) {
-            close(alarms.get(open.get(k)), Instant.ofEpochMilli(ts));
+        } else {
+            Alarm current = openAlarm(k);
+            if (current != null) {
+                close(current, Instant.ofEpochMilli(ts));
+            }
         }
     }
 
@@ -370,8 +388,8 @@ public final class AlarmService implements AlarmsApi, AutoCloseable {
             if (rule.kind() != AlarmRule.Kind.NO_DATA) {
                 continue;
             }
-            List<Device> devices =
-                    rule.customerId() == null ? registry.allDevices() : registry.devices(rule.customerId());
+            Long owner = rule.customerId();
+            List<Device> devices = owner == null ? registry.allDevices() : registry.devices(owner);
             for (Device d : devices) {
                 if (!applies(rule, d)) {
                     continue;
@@ -383,7 +401,7 @@ public final class AlarmService implements AlarmsApi, AutoCloseable {
                 }
                 if (newest != Long.MIN_VALUE && now - newest > rule.silence().toMillis()) {
                     raise(
-                            rule.id(),
+                            idOf(rule),
                             d.customerId(),
                             d.ref(),
                             rule.type(),
@@ -411,12 +429,11 @@ public final class AlarmService implements AlarmsApi, AutoCloseable {
             String type,
             Severity severity,
             String message,
-            Double value,
+            @Nullable Double value,
             Instant at) {
         String k = key(source, customerId, deviceRef);
-        String openId = open.get(k);
-        if (openId != null) {
-            Alarm current = alarms.get(openId);
+        Alarm current = openAlarm(k);
+        if (current != null) {
             // repeated occurrences are counted, not stored one by one: stored again at most every minute
             Alarm again = current.seenAgain(at, value);
             alarms.put(again.id(), again);
@@ -444,6 +461,22 @@ public final class AlarmService implements AlarmsApi, AutoCloseable {
         open.put(k, a.id());
         LOG.info("Alarm {} {} on {} (customer {}): {}", a.type(), a.severity(), deviceRef, customerId, message);
         return save(a);
+    }
+
+    /** The open alarm under a key (rule or event source, customer, device), if there is one. */
+    private @Nullable Alarm openAlarm(String key) {
+        String id = open.get(key);
+        return id == null ? null : alarms.get(id);
+    }
+
+    /** A rule's id: every rule the service holds has one (it is given when the rule is added). */
+    private static String idOf(AlarmRule rule) {
+        return Objects.requireNonNull(rule.id(), "a stored alarm rule has an id");
+    }
+
+    /** The limit of a threshold or rate-of-change rule (the rule's own checks require one). */
+    private static double limitOf(AlarmRule rule) {
+        return Objects.requireNonNull(rule.value(), "a threshold or rate-of-change rule has a value");
     }
 
     private Alarm close(Alarm a, Instant at) {

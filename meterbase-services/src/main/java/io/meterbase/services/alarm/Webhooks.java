@@ -20,6 +20,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -56,7 +57,7 @@ public final class Webhooks implements WebhooksApi, AlarmListener, AutoCloseable
         });
     }
 
-    public Webhook add(Long customerId, String url) {
+    public Webhook add(@Nullable Long customerId, String url) {
         byte[] b = new byte[6];
         new SecureRandom().nextBytes(b);
         Webhook w = new Webhook("hook-" + HexFormat.of().formatHex(b), customerId, url);
@@ -65,7 +66,7 @@ public final class Webhooks implements WebhooksApi, AlarmListener, AutoCloseable
         return w;
     }
 
-    public boolean remove(String id, Long customerId) {
+    public boolean remove(String id, @Nullable Long customerId) {
         Webhook w = hooks.get(id);
         if (w == null || (customerId != null && !customerId.equals(w.customerId()))) {
             return false;
@@ -75,7 +76,7 @@ public final class Webhooks implements WebhooksApi, AlarmListener, AutoCloseable
         return true;
     }
 
-    public List<Webhook> of(Long customerId) {
+    public List<Webhook> of(@Nullable Long customerId) {
         return hooks.values().stream()
                 .filter(w -> customerId == null || customerId.equals(w.customerId()))
                 .sorted((a, b) -> a.id().compareTo(b.id()))

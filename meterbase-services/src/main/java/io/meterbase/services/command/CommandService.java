@@ -28,6 +28,7 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -131,7 +132,7 @@ public final class CommandService implements CommandsApi {
                 device.ref(),
                 gateway,
                 r.type(),
-                r.params(),
+                r.params() == null ? Map.of() : r.params(),
                 r.origin() == null ? "customer" : r.origin(),
                 CommandStatus.QUEUED,
                 now,
@@ -148,7 +149,7 @@ public final class CommandService implements CommandsApi {
         if (!notBefore.isAfter(now)) {
             offer(c);
         }
-        return commands.get(id);
+        return commands.getOrDefault(id, c);
     }
 
     private static void validate(Request r) {
@@ -200,7 +201,7 @@ public final class CommandService implements CommandsApi {
     }
 
     /** A customer's commands, newest first, optionally of one device. */
-    public List<Command> list(long customerId, String deviceRef, int limit) {
+    public List<Command> list(long customerId, @Nullable String deviceRef, int limit) {
         return commands.values().stream()
                 .filter(c -> c.customerId() == customerId)
                 .filter(c -> deviceRef == null || c.deviceRef().equals(deviceRef))
@@ -251,7 +252,8 @@ public final class CommandService implements CommandsApi {
      * {@code done} or {@code failed}. {@code relayOn} is the relay state it reports, if any. Answers about finished
      * commands change nothing.
      */
-    public Optional<Command> report(long customerId, String id, CommandStatus status, String detail, Boolean relayOn) {
+    public Optional<Command> report(
+            long customerId, String id, CommandStatus status, @Nullable String detail, @Nullable Boolean relayOn) {
         if (status != CommandStatus.ACKNOWLEDGED && status != CommandStatus.DONE && status != CommandStatus.FAILED) {
             throw new IllegalArgumentException("a device reports acknowledged, done or failed");
         }
@@ -324,7 +326,8 @@ public final class CommandService implements CommandsApi {
                     }
                 }
             } else if (c.status().finished()
-                    && c.finishedAt().plus(keepFinished).isBefore(now)) {
+                    && (c.finishedAt() == null
+                            || c.finishedAt().plus(keepFinished).isBefore(now))) {
                 store.deleteDocument(KIND, c.id());
                 commands.remove(c.id());
             }

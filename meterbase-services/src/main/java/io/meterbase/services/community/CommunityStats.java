@@ -6,6 +6,7 @@ import io.meterbase.core.api.community.Metric;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -102,7 +103,7 @@ public final class CommunityStats implements CommunityApi {
             }
             Map<Metric, Double> mine = values.computeIfAbsent(customerId, id -> new EnumMap<>(Metric.class));
             Double old = mine.put(metric, value);
-            RankTree tree = trees.get(metric);
+            RankTree tree = tree(metric);
             if (old != null) {
                 tree.remove(old, customerId);
             }
@@ -112,17 +113,21 @@ public final class CommunityStats implements CommunityApi {
         synchronized void removeCustomer(long customerId) {
             Map<Metric, Double> mine = values.remove(customerId);
             if (mine != null) {
-                mine.forEach((metric, value) -> trees.get(metric).remove(value, customerId));
+                mine.forEach((metric, value) -> tree(metric).remove(value, customerId));
             }
         }
 
+        private RankTree tree(Metric metric) {
+            return Objects.requireNonNull(trees.get(metric), "every metric has its tree");
+        }
+
         synchronized Totals totals(Metric metric) {
-            RankTree tree = trees.get(metric);
+            RankTree tree = tree(metric);
             return new Totals(tree.sum(), tree.size());
         }
 
         synchronized Comparison compare(String community, long customerId, Metric metric) {
-            RankTree tree = trees.get(metric);
+            RankTree tree = tree(metric);
             int members = tree.size();
             if (members == 0) {
                 return Comparison.withheld(community, metric, 0, "no figures yet");

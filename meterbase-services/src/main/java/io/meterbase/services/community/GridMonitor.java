@@ -76,10 +76,10 @@ public final class GridMonitor implements GridApi {
         GridState.Level level = GridState.Level.NORMAL;
         Double capacityW = s.capacityKw() == null ? null : s.capacityKw() * 1000;
         Double share = capacityW == null ? null : load / capacityW;
-        if (share != null && share >= s.criticalAt()) {
+        if (share != null && share >= s.criticalShare()) {
             level = GridState.Level.CRITICAL;
             reasons.add(String.format("load at %.0f%% of capacity", share * 100));
-        } else if (share != null && share >= s.peakAt()) {
+        } else if (share != null && share >= s.peakShare()) {
             level = GridState.Level.PEAK;
             reasons.add(String.format("load at %.0f%% of capacity", share * 100));
         }

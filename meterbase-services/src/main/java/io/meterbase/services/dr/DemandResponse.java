@@ -34,6 +34,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Demand-response programs, customers' opt-in of devices, and events: at an event's start every enrolled device
@@ -147,7 +148,7 @@ public final class DemandResponse implements DemandResponseApi {
 
     // ---- events
 
-    public Event createEvent(String programId, Instant start, Instant end, Double targetReductionKw) {
+    public Event createEvent(String programId, Instant start, Instant end, @Nullable Double targetReductionKw) {
         if (program(programId).isEmpty()) {
             throw new IllegalArgumentException("no program " + programId);
         }
@@ -157,10 +158,17 @@ public final class DemandResponse implements DemandResponseApi {
         byte[] b = new byte[6];
         new SecureRandom().nextBytes(b);
         Event e = new Event(
-                "dr-" + HexFormat.of().formatHex(b), programId, start, end, targetReductionKw, null, null, null);
+                "dr-" + HexFormat.of().formatHex(b),
+                programId,
+                start,
+                end,
+                targetReductionKw,
+                Event.Status.SCHEDULED,
+                Set.of(),
+                Set.of());
         save(e);
         tick();
-        return events.get(e.id());
+        return events.getOrDefault(e.id(), e);
     }
 
     public Optional<Event> event(String id) {
@@ -238,7 +246,7 @@ public final class DemandResponse implements DemandResponseApi {
     }
 
     private void start(Event e, Instant now) {
-        Program p = programs.get(e.programId());
+        Program p = programOf(e);
         List<String> members = new ArrayList<>(new TreeSet<>(enrolled.getOrDefault(e.programId(), Set.of())));
         members.removeAll(e.overrides());
         Set<String> switched = new HashSet<>();
@@ -265,7 +273,7 @@ public final class DemandResponse implements DemandResponseApi {
     }
 
     private void restore(Event e, Instant now) {
-        Program p = programs.get(e.programId());
+        Program p = programOf(e);
         List<String> members = new ArrayList<>(new TreeSet<>(e.switched()));
         members.removeAll(e.overrides());
         for (int i = 0; i < members.size(); i++) {
@@ -306,7 +314,7 @@ public final class DemandResponse implements DemandResponseApi {
      */
     public Reduction reduction(String eventId) {
         Event e = event(eventId).orElseThrow(() -> new IllegalArgumentException("no event " + eventId));
-        Program p = programs.get(e.programId());
+        Program p = programOf(e);
         Instant now = clock.instant();
         Instant end = e.end().isAfter(now) ? now : e.end();
         if (!end.isAfter(e.start())) {
@@ -328,13 +336,14 @@ public final class DemandResponse implements DemandResponseApi {
             double actual = energy.energy(customerId, e.start().toEpochMilli(), end.toEpochMilli())
                     .orElse(0);
             Baseline b = baseline(customerId, e.start(), end, zone);
+            Double baseline = b.wh();
             rows.add(new Reduction.CustomerReduction(
-                    customerId, b.days(), b.wh(), actual, b.wh() == null ? null : b.wh() - actual));
+                    customerId, b.days(), baseline, actual, baseline == null ? null : baseline - actual));
             actualSum += actual;
-            if (b.wh() == null) {
+            if (baseline == null) {
                 allBaselines = false;
             } else {
-                baselineSum += b.wh();
+                baselineSum += baseline;
             }
         }
         double hours = (end.toEpochMilli() - e.start().toEpochMilli()) / 3_600_000.0;
@@ -351,7 +360,16 @@ public final class DemandResponse implements DemandResponseApi {
                 reduction == null ? null : reduction / 1000.0 / hours);
     }
 
-    private record Baseline(int days, Double wh) {}
+    private record Baseline(int days, @Nullable Double wh) {}
+
+    /** An event's program: programs are never removed, and an event is made only for an existing one. */
+    private Program programOf(Event e) {
+        Program p = programs.get(e.programId());
+        if (p == null) {
+            throw new IllegalStateException("event " + e.id() + " names no known program " + e.programId());
+        }
+        return p;
+    }
 
     private Baseline baseline(long customerId, Instant start, Instant end, ZoneId zone) {
         ZonedDateTime s = start.atZone(zone);

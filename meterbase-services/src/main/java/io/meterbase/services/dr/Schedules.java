@@ -16,6 +16,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.ZoneId;
 import java.time.ZonedDateTime;
+import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -57,16 +58,10 @@ public final class Schedules implements SchedulesApi {
         }
         byte[] b = new byte[6];
         new SecureRandom().nextBytes(b);
-        Schedule stored = new Schedule(
-                "sch-" + HexFormat.of().formatHex(b),
-                s.customerId(),
-                s.device(),
-                s.category(),
-                s.days(),
-                s.from(),
-                s.to());
-        store.saveDocument(KIND, stored.id(), ControlJson.write(StoredSchedule.of(stored)));
-        schedules.put(stored.id(), stored);
+        String id = "sch-" + HexFormat.of().formatHex(b);
+        Schedule stored = new Schedule(id, s.customerId(), s.device(), s.category(), s.days(), s.from(), s.to());
+        store.saveDocument(KIND, id, ControlJson.write(StoredSchedule.of(stored)));
+        schedules.put(id, stored);
         tick();
         return stored;
     }
@@ -74,7 +69,7 @@ public final class Schedules implements SchedulesApi {
     public List<Schedule> of(long customerId) {
         return schedules.values().stream()
                 .filter(s -> s.customerId() == customerId)
-                .sorted((a, b) -> a.id().compareTo(b.id()))
+                .sorted(Comparator.comparing(s -> String.valueOf(s.id())))
                 .toList();
     }
 

@@ -3,6 +3,7 @@ package io.meterbase.services.stored;
 import io.meterbase.core.api.alarm.Alarm;
 import io.meterbase.core.api.alarm.Severity;
 import java.time.Instant;
+import org.jspecify.annotations.Nullable;
 
 /** An alarm as stored, with its whole life: raised, seen again, acknowledged, cleared. */
 public record StoredAlarm(
@@ -14,13 +15,13 @@ public record StoredAlarm(
         Severity severity,
         Alarm.State state,
         String message,
-        Double value,
+        @Nullable Double value,
         Instant raisedAt,
         Instant lastSeenAt,
         int occurrences,
-        Instant acknowledgedAt,
-        String acknowledgedBy,
-        Instant clearedAt) {
+        @Nullable Instant acknowledgedAt,
+        @Nullable String acknowledgedBy,
+        @Nullable Instant clearedAt) {
 
     public static StoredAlarm of(Alarm a) {
         return new StoredAlarm(

@@ -2,21 +2,22 @@ package io.meterbase.services.stored;
 
 import io.meterbase.core.api.alarm.AlarmRule;
 import io.meterbase.core.api.alarm.Severity;
+import org.jspecify.annotations.Nullable;
 
 /** An alarm rule as stored. */
 public record StoredAlarmRule(
-        String id,
-        Long customerId,
+        @Nullable String id,
+        @Nullable Long customerId,
         String type,
         AlarmRule.Kind kind,
-        String quantity,
-        AlarmRule.Direction direction,
-        Double value,
+        @Nullable String quantity,
+        AlarmRule.@Nullable Direction direction,
+        @Nullable Double value,
         Integer forSeconds,
-        Integer intervalSeconds,
-        Integer missedIntervals,
-        String device,
-        String category,
+        @Nullable Integer intervalSeconds,
+        @Nullable Integer missedIntervals,
+        @Nullable String device,
+        @Nullable String category,
         Severity severity) {
 
     public static StoredAlarmRule of(AlarmRule r) {

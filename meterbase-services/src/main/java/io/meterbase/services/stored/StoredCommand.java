@@ -5,13 +5,14 @@ import io.meterbase.core.api.command.CommandStatus;
 import io.meterbase.core.api.command.CommandType;
 import java.time.Instant;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /** A command as stored, with where it is in its life (queued, sent, acknowledged, finished). */
 public record StoredCommand(
         String id,
         long customerId,
         String deviceRef,
-        String gatewayRef,
+        @Nullable String gatewayRef,
         CommandType type,
         Map<String, Object> params,
         String origin,
@@ -19,13 +20,13 @@ public record StoredCommand(
         Instant createdAt,
         Instant notBefore,
         Instant expiresAt,
-        Instant sentAt,
-        Instant acknowledgedAt,
-        Instant finishedAt,
-        String via,
-        String detail,
-        String nonce,
-        String signature) {
+        @Nullable Instant sentAt,
+        @Nullable Instant acknowledgedAt,
+        @Nullable Instant finishedAt,
+        @Nullable String via,
+        @Nullable String detail,
+        @Nullable String nonce,
+        @Nullable String signature) {
 
     public static StoredCommand of(Command c) {
         return new StoredCommand(

@@ -3,6 +3,7 @@ package io.meterbase.services.stored;
 import io.meterbase.core.api.dr.Event;
 import java.time.Instant;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /** A demand-response event as stored, with the devices it switched and those their customers overrode. */
 public record StoredEvent(
@@ -10,7 +11,7 @@ public record StoredEvent(
         String programId,
         Instant start,
         Instant end,
-        Double targetReductionKw,
+        @Nullable Double targetReductionKw,
         Event.Status status,
         Set<String> switched,
         Set<String> overrides) {

@@ -4,10 +4,17 @@ import io.meterbase.core.api.dr.Schedule;
 import java.time.DayOfWeek;
 import java.time.LocalTime;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /** A customer's schedule (a device or category switched on for a window on some days) as stored. */
 public record StoredSchedule(
-        String id, long customerId, String device, String category, Set<DayOfWeek> days, LocalTime from, LocalTime to) {
+        @Nullable String id,
+        long customerId,
+        @Nullable String device,
+        @Nullable String category,
+        Set<DayOfWeek> days,
+        LocalTime from,
+        LocalTime to) {
 
     public static StoredSchedule of(Schedule s) {
         return new StoredSchedule(s.id(), s.customerId(), s.device(), s.category(), s.days(), s.from(), s.to());

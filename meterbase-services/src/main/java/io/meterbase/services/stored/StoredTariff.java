@@ -11,6 +11,7 @@ import java.time.LocalDate;
 import java.time.LocalTime;
 import java.util.List;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /** A tariff as stored: its versions, each with its periods, holidays and tiers. */
 public record StoredTariff(
@@ -19,16 +20,16 @@ public record StoredTariff(
     public record Version(
             LocalDate effectiveFrom,
             Pricing pricing,
-            BigDecimal price,
-            List<Period> periods,
-            Set<LocalDate> holidays,
-            List<Step> tiers,
+            @Nullable BigDecimal price,
+            @Nullable List<Period> periods,
+            @Nullable Set<LocalDate> holidays,
+            @Nullable List<Step> tiers,
             Integer billingDay,
             BigDecimal standingChargePerDay) {}
 
     public record Period(String name, Set<String> days, LocalTime from, LocalTime to, BigDecimal price) {}
 
-    public record Step(BigDecimal upTo, BigDecimal price) {}
+    public record Step(@Nullable BigDecimal upTo, BigDecimal price) {}
 
     public static StoredTariff of(Tariff t) {
         return new StoredTariff(
@@ -71,13 +72,13 @@ public record StoredTariff(
                 v.pricing(),
                 v.price(),
                 v.periods() == null
-                        ? null
+                        ? List.of()
                         : v.periods().stream()
                                 .map(p -> new TouPeriod(p.name(), p.days(), p.from(), p.to(), p.price()))
                                 .toList(),
-                v.holidays(),
+                v.holidays() == null ? Set.of() : v.holidays(),
                 v.tiers() == null
-                        ? null
+                        ? List.of()
                         : v.tiers().stream()
                                 .map(s -> new Tier(s.upTo(), s.price()))
                                 .toList(),

@@ -8,4 +8,7 @@
  * {@code StoredFormTest} pins each form to a document written by an earlier release. The enumerations (severity,
  * pricing, status…) are shared vocabulary: their lower-case names are both the API's values and the stored ones.
  */
+@NullMarked
 package io.meterbase.services.stored;
+
+import org.jspecify.annotations.NullMarked;

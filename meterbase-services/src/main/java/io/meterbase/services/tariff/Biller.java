@@ -28,6 +28,7 @@ import java.util.Map;
 import java.util.NavigableMap;
 import java.util.Optional;
 import java.util.TreeMap;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Costs consumption with the tariff in force hour by hour, from the hourly rollups. The same consumption and
@@ -251,19 +252,20 @@ public final class Biller implements BillsApi {
     }
 
     /** A unit price and how the bill names it; {@code fixed} is null when the line has no single price. */
-    private record Priced(String label, BigDecimal price, BigDecimal fixed) {}
+    private record Priced(
+            String label, BigDecimal price, @Nullable BigDecimal fixed) {}
 
     private Priced unitPrice(Tariff tariff, TariffVersion v, ZonedDateTime local, long at) {
         return switch (v.pricing()) {
-            case FLAT -> new Priced("Energy", v.price(), v.price());
+            case FLAT -> new Priced("Energy", v.unitPrice(), v.unitPrice());
             case TIME_OF_USE ->
                 v.period(local.toLocalDate(), local.toLocalTime())
                         .map(p -> new Priced("Energy, " + p.name(), p.price(), p.price()))
-                        .orElse(new Priced("Energy, other hours", v.price(), v.price()));
+                        .orElse(new Priced("Energy, other hours", v.unitPrice(), v.unitPrice()));
             case DYNAMIC -> {
                 Optional<BigDecimal> posted = book.postedPrice(tariff.id(), at);
                 yield posted.map(p -> new Priced("Energy at posted prices", p, null))
-                        .orElse(new Priced("Energy, hours without a posted price", v.price(), v.price()));
+                        .orElse(new Priced("Energy, hours without a posted price", v.unitPrice(), v.unitPrice()));
             }
             case TIERED -> throw new IllegalStateException("tiered prices depend on the amount consumed");
         };
@@ -302,11 +304,11 @@ public final class Biller implements BillsApi {
     /** A line being summed: exact quantity and amount. */
     private static final class Line {
         private final String unit;
-        private final BigDecimal fixedPrice;
+        private final @Nullable BigDecimal fixedPrice;
         private BigDecimal quantity = BigDecimal.ZERO;
         private BigDecimal amount = BigDecimal.ZERO;
 
-        Line(String unit, BigDecimal fixedPrice) {
+        Line(String unit, @Nullable BigDecimal fixedPrice) {
             this.unit = unit;
             this.fixedPrice = fixedPrice;
         }

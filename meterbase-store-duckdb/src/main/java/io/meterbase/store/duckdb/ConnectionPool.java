@@ -9,6 +9,7 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.duckdb.DuckDBConnection;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A fixed set of read connections duplicated from the database's first connection. Thread-safe; {@link #refill} and
@@ -43,7 +44,7 @@ final class ConnectionPool implements ConnectionSource, AutoCloseable {
     }
 
     @Override
-    public <T> T with(String what, Work<T> work) {
+    public <T extends @Nullable Object> T with(String what, Work<T> work) {
         Connection c;
         try {
             c = idle.poll(30, TimeUnit.SECONDS);

@@ -100,7 +100,7 @@ public final class DuckDbStore implements Store, ReadingStore {
     private final Object metadataLock = new Object();
     private DuckDBConnection writer;
     private Connection metadataConnection;
-    private volatile String invalidated;
+    private volatile @Nullable String invalidated;
     private volatile long lastAttach;
 
     private DuckDbStore(DuckDbOptions options, DuckDBConnection writer) throws SQLException {
@@ -186,7 +186,7 @@ public final class DuckDbStore implements Store, ReadingStore {
     private ConnectionSource guarded(ConnectionSource inner) {
         return new ConnectionSource() {
             @Override
-            public <T> T with(String what, Work<T> work) {
+            public <T extends @Nullable Object> T with(String what, Work<T> work) {
                 reattachIfInvalidated();
                 life.readLock().lock();
                 try {
@@ -201,7 +201,7 @@ public final class DuckDbStore implements Store, ReadingStore {
         };
     }
 
-    private <T> T withMetadataConnection(String what, ConnectionSource.Work<T> work) {
+    private <T extends @Nullable Object> T withMetadataConnection(String what, ConnectionSource.Work<T> work) {
         synchronized (metadataLock) {
             try {
                 return work.run(metadataConnection);
@@ -212,12 +212,12 @@ public final class DuckDbStore implements Store, ReadingStore {
     }
 
     /** Work done with the writer connection. */
-    private interface WriterWork<T> {
+    private interface WriterWork<T extends @Nullable Object> {
         T run(DuckDBConnection writer) throws SQLException;
     }
 
     /** Runs one write on the writer connection. */
-    private <T> T write(String what, WriterWork<T> work) {
+    private <T extends @Nullable Object> T write(String what, WriterWork<T> work) {
         reattachIfInvalidated();
         life.readLock().lock();
         try {
@@ -300,7 +300,7 @@ public final class DuckDbStore implements Store, ReadingStore {
         }
     }
 
-    private static void closeQuietly(Connection c) {
+    private static void closeQuietly(@Nullable Connection c) {
         try {
             if (c != null) {
                 c.close();
@@ -344,7 +344,7 @@ public final class DuckDbStore implements Store, ReadingStore {
     }
 
     /** The month all the readings belong to, or null when they span several (or there are none, or too many). */
-    private static YearMonth singleMonth(List<Reading> readings) {
+    private static @Nullable YearMonth singleMonth(List<Reading> readings) {
         if (readings.isEmpty() || readings.size() > DIRECT_APPEND_MAX) {
             return null;
         }
@@ -864,7 +864,7 @@ public final class DuckDbStore implements Store, ReadingStore {
         }
     }
 
-    private static void appendNullable(DuckDBAppender a, String value) throws SQLException {
+    private static void appendNullable(DuckDBAppender a, @Nullable String value) throws SQLException {
         if (value == null) {
             a.appendNull();
         } else {

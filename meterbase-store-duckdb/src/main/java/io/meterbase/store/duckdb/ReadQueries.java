@@ -23,6 +23,7 @@ import java.util.NavigableSet;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
+import org.jspecify.annotations.Nullable;
 
 /** The read side of the embedded store; every query runs on a pooled connection. Thread-safe. */
 final class ReadQueries {
@@ -49,7 +50,7 @@ final class ReadQueries {
     }
 
     /** {@code (SELECT ... UNION ALL ...)} over the month tables in range, with a WHERE clause on each. */
-    private String union(long from, long to, String columns, String where) {
+    private @Nullable String union(long from, long to, String columns, String where) {
         List<String> tables = tables(from, to);
         if (tables.isEmpty()) {
             return null;

@@ -6,6 +6,7 @@ import java.sql.Statement;
 import java.util.Collection;
 import java.util.List;
 import java.util.stream.Collectors;
+import org.jspecify.annotations.Nullable;
 
 /** The SQL that differs between the stores' databases. */
 public enum Dialect {
@@ -18,7 +19,8 @@ public enum Dialect {
      * a commit that failed (a full disk), its JDBC driver's own transaction state no longer matches the database's,
      * and later statements commit on their own.
      */
-    public <T> T inTransaction(Connection c, ConnectionSource.Work<T> work) throws SQLException {
+    public <T extends @Nullable Object> T inTransaction(Connection c, ConnectionSource.Work<T> work)
+            throws SQLException {
         if (this == POSTGRES) {
             c.setAutoCommit(false);
         } else {

@@ -3,6 +3,7 @@ package io.meterbase.store.jdbc;
 import io.meterbase.core.store.StoreException;
 import java.sql.Connection;
 import java.sql.SQLException;
+import org.jspecify.annotations.Nullable;
 
 /** One connection lent to one piece of work at a time. Thread-safe. */
 public final class SingleConnection implements ConnectionSource, AutoCloseable {
@@ -14,7 +15,7 @@ public final class SingleConnection implements ConnectionSource, AutoCloseable {
     }
 
     @Override
-    public synchronized <T> T with(String what, Work<T> work) {
+    public synchronized <T extends @Nullable Object> T with(String what, Work<T> work) {
         try {
             return work.run(connection);
         } catch (SQLException e) {

@@ -5,6 +5,7 @@ import io.meterbase.core.store.StoreException;
 import io.meterbase.store.jdbc.ConnectionSource;
 import java.sql.Connection;
 import java.sql.SQLException;
+import org.jspecify.annotations.Nullable;
 
 /** Connections from the HikariCP pool, one per piece of work, in autocommit mode. Thread-safe. */
 final class PooledConnections implements ConnectionSource {
@@ -16,7 +17,7 @@ final class PooledConnections implements ConnectionSource {
     }
 
     @Override
-    public <T> T with(String what, Work<T> work) {
+    public <T extends @Nullable Object> T with(String what, Work<T> work) {
         try (Connection c = pool.getConnection()) {
             return work.run(c);
         } catch (SQLException e) {

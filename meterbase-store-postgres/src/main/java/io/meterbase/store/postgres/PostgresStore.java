@@ -346,7 +346,7 @@ public final class PostgresStore implements Store, ReadingStore {
             Double[] sum = new Double[n];
             Double[] min = new Double[n];
             Double[] max = new Double[n];
-            Double[] energy = new Double[n];
+            @Nullable Double[] energy = new Double[n];
             int i = 0;
             for (Rollup r : rollups) {
                 ch[i] = r.channelId();

@@ -1,6 +1,7 @@
 package io.meterbase.core.api.alarm;
 
 import java.time.Instant;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One alarm of one device: raised (active), acknowledged by someone, cleared when the condition ends (or by
@@ -16,13 +17,13 @@ public record Alarm(
         Severity severity,
         State state,
         String message,
-        Double value,
+        @Nullable Double value,
         Instant raisedAt,
         Instant lastSeenAt,
         int occurrences,
-        Instant acknowledgedAt,
-        String acknowledgedBy,
-        Instant clearedAt) {
+        @Nullable Instant acknowledgedAt,
+        @Nullable String acknowledgedBy,
+        @Nullable Instant clearedAt) {
 
     /** Where an alarm is. */
     public enum State {
@@ -31,7 +32,7 @@ public record Alarm(
         CLEARED
     }
 
-    public Alarm seenAgain(Instant at, Double newValue) {
+    public Alarm seenAgain(Instant at, @Nullable Double newValue) {
         return new Alarm(
                 id,
                 ruleId,

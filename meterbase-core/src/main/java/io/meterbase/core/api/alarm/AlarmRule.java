@@ -2,6 +2,7 @@ package io.meterbase.core.api.alarm;
 
 import java.time.Duration;
 import java.util.Locale;
+import org.jspecify.annotations.Nullable;
 
 /**
  * When to raise an alarm. {@code threshold}: a quantity above (or below) {@code value} for at least
@@ -11,18 +12,18 @@ import java.util.Locale;
  * to every customer's (null); optionally only to one device or one category.
  */
 public record AlarmRule(
-        String id,
-        Long customerId,
+        @Nullable String id,
+        @Nullable Long customerId,
         String type,
         Kind kind,
-        String quantity,
-        Direction direction,
-        Double value,
+        @Nullable String quantity,
+        @Nullable Direction direction,
+        @Nullable Double value,
         Integer forSeconds,
-        Integer intervalSeconds,
-        Integer missedIntervals,
-        String device,
-        String category,
+        @Nullable Integer intervalSeconds,
+        @Nullable Integer missedIntervals,
+        @Nullable String device,
+        @Nullable String category,
         Severity severity) {
 
     /** The kinds of rule. */
@@ -75,10 +76,15 @@ public record AlarmRule(
 
     /** How long a device may stay silent under a no-data rule. */
     public Duration silence() {
-        return Duration.ofSeconds((long) intervalSeconds * missedIntervals);
+        Integer interval = intervalSeconds;
+        Integer missed = missedIntervals;
+        if (interval == null || missed == null) {
+            throw new IllegalStateException("a " + kind + " rule has no silence");
+        }
+        return Duration.ofSeconds((long) interval * missed);
     }
 
-    public AlarmRule withId(String newId, Long owner) {
+    public AlarmRule withId(String newId, @Nullable Long owner) {
         return new AlarmRule(
                 newId,
                 owner,

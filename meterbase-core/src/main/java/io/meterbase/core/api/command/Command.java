@@ -3,6 +3,7 @@ package io.meterbase.core.api.command;
 import io.meterbase.core.device.OutboundCommand;
 import java.time.Instant;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A command to one device, with its lifecycle timestamps. {@code notBefore} holds a command back (staggered
@@ -13,7 +14,7 @@ public record Command(
         String id,
         long customerId,
         String deviceRef,
-        String gatewayRef,
+        @Nullable String gatewayRef,
         CommandType type,
         Map<String, Object> params,
         String origin,
@@ -21,13 +22,13 @@ public record Command(
         Instant createdAt,
         Instant notBefore,
         Instant expiresAt,
-        Instant sentAt,
-        Instant acknowledgedAt,
-        Instant finishedAt,
-        String via,
-        String detail,
-        String nonce,
-        String signature) {
+        @Nullable Instant sentAt,
+        @Nullable Instant acknowledgedAt,
+        @Nullable Instant finishedAt,
+        @Nullable String via,
+        @Nullable String detail,
+        @Nullable String nonce,
+        @Nullable String signature) {
 
     public Command {
         params = params == null ? Map.of() : Map.copyOf(params);
@@ -55,7 +56,7 @@ public record Command(
                 signature);
     }
 
-    public Command moved(CommandStatus to, Instant at, String why) {
+    public Command moved(CommandStatus to, Instant at, @Nullable String why) {
         Instant acknowledged = acknowledgedAt == null && (to == CommandStatus.ACKNOWLEDGED || to == CommandStatus.DONE)
                 ? at
                 : acknowledgedAt;

@@ -1,5 +1,6 @@
 package io.meterbase.core.api.community;
 
+import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -24,5 +25,15 @@ public record CommunitySettings(
         if (!(peakAt > 0) || !(criticalAt > peakAt)) {
             throw new IllegalArgumentException("need 0 < peak_at < critical_at (shares of the capacity)");
         }
+    }
+
+    /** The share of the capacity from which the grid is at its peak (0.8 unless set). */
+    public double peakShare() {
+        return Objects.requireNonNull(peakAt, "set when made");
+    }
+
+    /** The share of the capacity from which the grid is critical (1.0 unless set). */
+    public double criticalShare() {
+        return Objects.requireNonNull(criticalAt, "set when made");
     }
 }

@@ -2,6 +2,7 @@ package io.meterbase.core.api.community;
 
 import java.math.BigDecimal;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The state of a community's grid: {@code NORMAL}, {@code PEAK} or {@code CRITICAL}, and why: the live load
@@ -11,10 +12,10 @@ public record GridState(
         String community,
         Level state,
         double loadW,
-        Double capacityW,
-        Double loadShare,
+        @Nullable Double capacityW,
+        @Nullable Double loadShare,
         PriceLevel priceLevel,
-        BigDecimal price,
+        @Nullable BigDecimal price,
         List<String> activeEvents,
         List<String> reasons) {
 

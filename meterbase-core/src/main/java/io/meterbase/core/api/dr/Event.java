@@ -2,6 +2,7 @@ package io.meterbase.core.api.dr;
 
 import java.time.Instant;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A demand-response event: the program's enrolled devices are switched off from {@code start} to {@code end}
@@ -13,7 +14,7 @@ public record Event(
         String programId,
         Instant start,
         Instant end,
-        Double targetReductionKw,
+        @Nullable Double targetReductionKw,
         Status status,
         Set<String> switched,
         Set<String> overrides) {

@@ -1,6 +1,7 @@
 package io.meterbase.core.api.dr;
 
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What an event achieved: per customer and in total, the energy used during the event against the baseline (the
@@ -9,15 +10,19 @@ import java.util.List;
 public record Reduction(
         String eventId,
         String community,
-        Double targetReductionKw,
+        @Nullable Double targetReductionKw,
         double hours,
         List<CustomerReduction> customers,
-        Double baselineWh,
-        Double actualWh,
-        Double reductionWh,
-        Double reductionKw) {
+        @Nullable Double baselineWh,
+        @Nullable Double actualWh,
+        @Nullable Double reductionWh,
+        @Nullable Double reductionKw) {
 
     /** One customer's figures; the baseline is null when no similar day has data. */
     public record CustomerReduction(
-            long customerId, int baselineDays, Double baselineWh, double actualWh, Double reductionWh) {}
+            long customerId,
+            int baselineDays,
+            @Nullable Double baselineWh,
+            double actualWh,
+            @Nullable Double reductionWh) {}
 }

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What a utility charges a customer group for a commodity, as versions with effective dates: consumption is
@@ -69,7 +70,7 @@ public record Tariff(
         };
     }
 
-    public static void requirePrice(BigDecimal price, String what, boolean mayBeNegative) {
+    public static void requirePrice(@Nullable BigDecimal price, String what, boolean mayBeNegative) {
         if (price == null) {
             throw new IllegalArgumentException(what + " is required");
         }

@@ -6,6 +6,7 @@ import java.time.LocalTime;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The terms of a tariff from {@code effectiveFrom} (a local date in the customer's time zone) until the next
@@ -15,7 +16,7 @@ import java.util.Set;
 public record TariffVersion(
         LocalDate effectiveFrom,
         Pricing pricing,
-        BigDecimal price,
+        @Nullable BigDecimal price,
         List<TouPeriod> periods,
         Set<LocalDate> holidays,
         List<Tier> tiers,
@@ -51,7 +52,9 @@ public record TariffVersion(
                     throw new IllegalArgumentException("tiered pricing needs tiers, the last without up_to");
                 }
                 for (int i = 1; i < tiers.size() - 1; i++) {
-                    if (tiers.get(i).upTo().compareTo(tiers.get(i - 1).upTo()) <= 0) {
+                    BigDecimal upTo = tiers.get(i).upTo();
+                    BigDecimal below = tiers.get(i - 1).upTo();
+                    if (upTo != null && below != null && upTo.compareTo(below) <= 0) {
                         throw new IllegalArgumentException("tiers must be in rising order of up_to");
                     }
                 }
@@ -62,6 +65,14 @@ public record TariffVersion(
                 }
             }
         }
+    }
+
+    /** The price of flat and dynamic versions, and of time-of-use hours outside every period. */
+    public BigDecimal unitPrice() {
+        if (price == null) {
+            throw new IllegalStateException(pricing + " pricing has no single unit price");
+        }
+        return price;
     }
 
     /** The time-of-use period in force at a local time, empty outside every period. */
