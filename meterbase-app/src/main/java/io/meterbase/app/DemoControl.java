@@ -36,7 +36,7 @@ final class DemoControl {
                             "demo-tou",
                             "Demo time of use",
                             Commodity.ELECTRICITY,
-                            null,
+                            Tariff.DEFAULT_GROUP,
                             "EUR",
                             List.of(new TariffVersion(
                                     LocalDate.now(zone).minusYears(1),
@@ -48,9 +48,9 @@ final class DemoControl {
                                             LocalTime.of(18, 0),
                                             LocalTime.of(22, 0),
                                             new BigDecimal("0.32"))),
-                                    null,
-                                    null,
-                                    null,
+                                    Set.of(),
+                                    List.of(),
+                                    1,
                                     new BigDecimal("0.25")))));
         }
         for (String feeder : List.of("north", "south")) {

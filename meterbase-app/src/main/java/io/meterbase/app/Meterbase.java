@@ -72,6 +72,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -87,16 +88,16 @@ public final class Meterbase implements AutoCloseable {
     private final Registry registry;
     private final DurableWriter writer;
     private final HttpApi http;
-    private final EmbeddedBroker mqtt;
-    private final CoapTransport coap;
-    private final ExternalBroker external;
+    private final @Nullable EmbeddedBroker mqtt;
+    private final @Nullable CoapTransport coap;
+    private final @Nullable ExternalBroker external;
     private final IngestService ingest;
     private final DiskGuard disk;
     private java.util.function.LongSupplier quarantineEntries = () -> -1;
     private final Presence presence;
     private final Control control;
     private final Analytics analytics;
-    private final String operatorSecret;
+    private final @Nullable String operatorSecret;
     private final ScheduledExecutorService housekeeping = Executors.newSingleThreadScheduledExecutor(
             r -> Thread.ofPlatform().name("meterbase-housekeeping").daemon(true).unstarted(r));
 
@@ -403,7 +404,7 @@ public final class Meterbase implements AutoCloseable {
     }
 
     /** HTTPS settings: a configured keystore, a self-signed one when asked, or none. */
-    private static Tls tls(MeterbaseConfig config) {
+    private static @Nullable Tls tls(MeterbaseConfig config) {
         String keystore = config.string("http.tls.keystore");
         String password = config.string("http.tls.keystore-password");
         int port = config.integer("http.tls.port", 0, 65535);

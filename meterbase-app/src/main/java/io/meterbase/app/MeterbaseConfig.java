@@ -12,6 +12,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The typed configuration of a Meterbase server. Every key, its default and meaning are listed in {@link #SETTINGS};
@@ -198,7 +199,7 @@ public final class MeterbaseConfig {
     }
 
     /** Defaults, then {@code file} (if not null), then {@code env}, then {@code overrides}. */
-    public static MeterbaseConfig load(Path file, Map<String, String> env, Map<String, String> overrides) {
+    public static MeterbaseConfig load(@Nullable Path file, Map<String, String> env, Map<String, String> overrides) {
         Map<String, String> v = new HashMap<>();
         for (Setting s : SETTINGS) {
             if (!s.key().contains("<")) {

@@ -9,6 +9,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.util.EnumMap;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
@@ -89,12 +90,12 @@ final class MicrometerIngestMetrics implements IngestMetrics {
 
     @Override
     public void rejected(RejectReason reason, int count) {
-        rejected.get(reason).increment(count);
+        Objects.requireNonNull(rejected.get(reason), "a counter per reason").increment(count);
     }
 
     @Override
     public void refused(Refusal why) {
-        refused.get(why).increment();
+        Objects.requireNonNull(refused.get(why), "a counter per refusal").increment();
     }
 
     @Override

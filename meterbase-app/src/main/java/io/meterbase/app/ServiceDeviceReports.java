@@ -7,6 +7,7 @@ import io.meterbase.core.ingest.Presence;
 import io.meterbase.services.alarm.AlarmService;
 import io.meterbase.services.command.CommandService;
 import java.time.Instant;
+import org.jspecify.annotations.Nullable;
 
 /** What devices report besides readings, handed by the intake to the services that act on it. */
 final class ServiceDeviceReports implements DeviceReports {
@@ -31,7 +32,7 @@ final class ServiceDeviceReports implements DeviceReports {
     }
 
     @Override
-    public void event(long customerId, String deviceRef, String type, boolean on, Instant at, String detail) {
+    public void event(long customerId, String deviceRef, String type, boolean on, Instant at, @Nullable String detail) {
         alarms.event(customerId, deviceRef, type, on, at, detail);
     }
 

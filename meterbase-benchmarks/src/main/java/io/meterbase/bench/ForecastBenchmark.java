@@ -119,6 +119,10 @@ public final class ForecastBenchmark {
                 Analytics.Summary kept = analytics.runNow(false);
                 for (Analytics.Summary run : List.of(trained, kept)) {
                     var f = run.forecasts();
+                    var incidents = run.incidents();
+                    if (f == null || incidents == null) {
+                        throw new IllegalStateException("a run of the analytics made no forecasts or incidents");
+                    }
                     System.out.printf(
                             Locale.ROOT,
                             "%s: %d meters and %d communities forecast (next hour, next 24 h, 80 %% intervals):"
@@ -134,8 +138,8 @@ public final class ForecastBenchmark {
                             (f.millis() - f.trainMillis() - f.saveMillis()) / 1e3,
                             f.saveMillis() / 1e3,
                             (run.historyMillis() + f.millis()) / 1e3,
-                            run.incidents().millis() / 1e3,
-                            run.incidents().open());
+                            incidents.millis() / 1e3,
+                            incidents.open());
                 }
             }
         } finally {

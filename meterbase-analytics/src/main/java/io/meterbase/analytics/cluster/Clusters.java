@@ -68,6 +68,10 @@ public final class Clusters {
                 best = new Result(k, byK[k], byK, assignment, clusters);
             }
         }
+        if (best == null) {
+            throw new IllegalArgumentException(
+                    "clustering into " + kMin + " or more groups needs more than " + kMin + " profiles");
+        }
         return new Result(best.k(), best.silhouette(), byK, best.assignment(), best.clusters());
     }
 

@@ -5,6 +5,7 @@ import java.time.LocalDateTime;
 import java.time.Month;
 import java.util.ArrayList;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The features a customer is clustered on, from hourly consumption (NaN where unknown): the average weekday and
@@ -39,7 +40,7 @@ public final class LoadProfile {
     }
 
     /** The features, or null when the series has too little known data (less than 14 days). */
-    public static double[] of(double[] hourly, LocalDateTime first) {
+    public static double @Nullable [] of(double[] hourly, LocalDateTime first) {
         double[] sum = new double[48];
         int[] count = new int[48];
         double total = 0;

@@ -69,6 +69,9 @@ public final class Evaluate {
             }
         }
         System.out.println("  validation (26 weeks before the test period): " + String.join("; ", tried));
+        if (best == null) {
+            throw new IllegalStateException("no model could be validated");
+        }
         print(WalkForward.evaluate(best, s, historyStart, testStart, 46));
     }
 

@@ -5,6 +5,7 @@ import java.time.LocalDate;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * Walk-forward evaluation of the fleet models the server uses, over calendar days shared by all series: every
@@ -66,12 +67,16 @@ public final class FleetEvaluation {
                     r.errors.dayModel.add(f.value()[h], y[t]);
                     r.errors.dayYesterday.add(y[t - 24], y[t]);
                     r.errors.dayLastWeek.add(y[t - 168], y[t]);
-                    if (f.low() != null) {
+                    double[] low = f.low();
+                    double[] high = f.high();
+                    if (low != null && high != null) {
                         r.intervals++;
-                        r.inside += y[t] >= f.low()[h] && y[t] <= f.high()[h] ? 1 : 0;
+                        r.inside += y[t] >= low[h] && y[t] <= high[h] ? 1 : 0;
                     }
                     // a forecast from origin t - 1 reads nothing after index t - 1 (see FleetForecaster.features)
-                    FleetForecaster.Forecast next = m.forecast(new FleetForecaster.Series(y, s.first()), t - 1);
+                    FleetForecaster.Forecast next = Objects.requireNonNull(
+                            m.forecast(new FleetForecaster.Series(y, s.first()), t - 1),
+                            "a day with a forecast has one for each of its hours");
                     r.errors.hourModel.add(next.value()[0], y[t]);
                     r.errors.hourYesterday.add(y[t - 24], y[t]);
                     r.errors.hourLastWeek.add(y[t - 168], y[t]);

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Hourly forecasts for a whole fleet of meters by one set of models: for each horizon h = 1 … 24 hours after the
@@ -37,9 +38,9 @@ public final class FleetForecaster {
     private final double l1Ratio;
     private final int maxOrigins;
     private final boolean logScale;
-    private LinearFit[][] models;
+    private LinearFit @Nullable [][] models;
     /** Per model: the median of its training errors (relative to the level), added to its forecasts. */
-    private double[][] shift;
+    private double @Nullable [][] shift;
 
     /** A meter's hourly history: {@code values[i]} is the hour starting at {@code first + i} (local time); NaN unknown. */
     public record Series(double[] values, LocalDateTime first) {}
@@ -48,7 +49,8 @@ public final class FleetForecaster {
      * A forecast from origin index {@code origin}: {@code value[h-1]} is hour {@code origin + h}; {@code low} and
      * {@code high} bound the prediction interval (null when it was not asked for).
      */
-    public record Forecast(int origin, double level, double[] value, double[] low, double[] high) {}
+    public record Forecast(
+            int origin, double level, double[] value, double @Nullable [] low, double @Nullable [] high) {}
 
     /**
      * {@code logScale}: the models fit {@code log(1 + value / level)} from features on the same scale; household
@@ -164,7 +166,12 @@ public final class FleetForecaster {
     }
 
     /** The next 24 hours after origin {@code t}, without interval; null when the meter's level is unknown. */
-    public Forecast forecast(Series s, int t) {
+    public @Nullable Forecast forecast(Series s, int t) {
+        LinearFit[][] models = this.models;
+        double[][] shift = this.shift;
+        if (models == null || shift == null) {
+            throw new IllegalStateException("the fleet models are not trained yet");
+        }
         double[] y = s.values();
         double level = level(y, t);
         if (Double.isNaN(level) || t + 1 < NEEDED) {
@@ -187,7 +194,7 @@ public final class FleetForecaster {
      * the errors made from the origins of the last {@code backtestDays} days; without interval when fewer than
      * seven of those days had a forecast.
      */
-    public Forecast forecast(Series s, int t, int backtestDays, double coverage) {
+    public @Nullable Forecast forecast(Series s, int t, int backtestDays, double coverage) {
         Forecast point = forecast(s, t);
         if (point == null) {
             return null;
@@ -201,7 +208,7 @@ public final class FleetForecaster {
      * made from the origins of the {@code backtestDays} days before {@code t}; null when fewer than seven of those
      * days had a forecast.
      */
-    public double[] errorQuantiles(Series s, int t, int backtestDays, double coverage) {
+    public double @Nullable [] errorQuantiles(Series s, int t, int backtestDays, double coverage) {
         double[] y = s.values();
         double[] errors = new double[backtestDays * HORIZON];
         int n = 0;

@@ -4,6 +4,7 @@ import java.time.DayOfWeek;
 import java.time.LocalDateTime;
 import java.util.ArrayList;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Hourly forecasts of a meter: the next hour from any hour, and the 24 hours of the next day from midnight, each
@@ -20,8 +21,8 @@ public final class HourlyForecaster {
     private final double l1Ratio;
     private final int windowDays;
     private final boolean logScale;
-    private LinearFit nextHour;
-    private final LinearFit[] nextDay = new LinearFit[24];
+    private @Nullable LinearFit nextHour;
+    private final @Nullable LinearFit[] nextDay = new LinearFit[24];
 
     /**
      * {@code logScale}: models fit {@code log(1 + kWh)} from features on the same scale, and forecasts are turned
@@ -34,12 +35,19 @@ public final class HourlyForecaster {
         this.logScale = logScale;
     }
 
+    private static LinearFit trained(@Nullable LinearFit fit) {
+        if (fit == null) {
+            throw new IllegalStateException("the forecaster is not trained yet");
+        }
+        return fit;
+    }
+
     public boolean logScale() {
         return logScale;
     }
 
-    private double[] cacheRaw;
-    private double[] cacheScaled;
+    private double @Nullable [] cacheRaw;
+    private double @Nullable [] cacheScaled;
 
     /**
      * The series on the model's scale. Kept for the array last given: features and training rows only ever read
@@ -49,15 +57,16 @@ public final class HourlyForecaster {
         if (!logScale) {
             return y;
         }
-        if (y != cacheRaw) {
-            double[] out = new double[y.length];
+        double[] cached = cacheScaled;
+        if (y != cacheRaw || cached == null) {
+            cached = new double[y.length];
             for (int i = 0; i < y.length; i++) {
-                out[i] = Math.log1p(Math.max(0, y[i]));
+                cached[i] = Math.log1p(Math.max(0, y[i]));
             }
             cacheRaw = y;
-            cacheScaled = out;
+            cacheScaled = cached;
         }
-        return cacheScaled;
+        return cached;
     }
 
     private double unscaled(double v) {
@@ -89,6 +98,7 @@ public final class HourlyForecaster {
     /** The value of hour {@code t + 1}, knowing {@code y[0..t]}. */
     public double nextHour(double[] raw, int t, LocalDateTime first) {
         double[] y = scaled(raw);
+        LinearFit nextHour = trained(this.nextHour);
         return unscaled(nextHour.predict(nextHourFeatures(y, t, first.plusHours(t + 1))));
     }
 
@@ -97,7 +107,8 @@ public final class HourlyForecaster {
         double[] y = scaled(raw);
         double[] out = new double[24];
         for (int h = 0; h < 24; h++) {
-            out[h] = unscaled(nextDay[h].predict(nextDayFeatures(y, dayStart, h, first.plusHours(dayStart + h))));
+            out[h] = unscaled(
+                    trained(nextDay[h]).predict(nextDayFeatures(y, dayStart, h, first.plusHours(dayStart + h))));
         }
         return out;
     }

@@ -14,6 +14,7 @@ import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,9 +43,9 @@ public final class Analytics implements AutoCloseable {
     public record Summary(
             Instant at,
             long historyMillis,
-            ForecastService.Run forecasts,
-            IncidentService.Run incidents,
-            Integer clusters,
+            ForecastService.@Nullable Run forecasts,
+            IncidentService.@Nullable Run incidents,
+            @Nullable Integer clusters,
             long millis) {}
 
     private final HourlyHistory history;
@@ -52,7 +53,7 @@ public final class Analytics implements AutoCloseable {
     private final IncidentService incidents;
     private final ClusterService clusters;
     private final Clock clock;
-    private volatile Summary last;
+    private volatile @Nullable Summary last;
     private final ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "meterbase-analytics");
         t.setDaemon(true);
@@ -115,9 +116,9 @@ public final class Analytics implements AutoCloseable {
         }
     }
 
-    private ForecastService.Run lastForecasts;
-    private IncidentService.Run lastIncidents;
-    private Integer lastClusters;
+    private ForecastService.@Nullable Run lastForecasts;
+    private IncidentService.@Nullable Run lastIncidents;
+    private @Nullable Integer lastClusters;
     private long lastHistoryMillis;
 
     private synchronized void forecastsAndIncidents() {
@@ -133,15 +134,17 @@ public final class Analytics implements AutoCloseable {
         long reading = System.nanoTime();
         List<HourlyHistory.Hourly> series = history.series(electricity, end - hours * HourlyHistory.HOUR, end);
         lastHistoryMillis = (System.nanoTime() - reading) / 1_000_000;
-        lastForecasts = forecasts.run(electricity, series, retrain);
-        lastIncidents = incidents.run(electricity, series, water, forecasts.model());
+        ForecastService.Run forecast = forecasts.run(electricity, series, retrain);
+        IncidentService.Run incident = incidents.run(electricity, series, water, forecasts.model());
+        lastForecasts = forecast;
+        lastIncidents = incident;
         LOG.info(
                 "Analytics: {} meters and {} communities forecast in {} ms{}; incidents open {}",
-                lastForecasts.meters(),
-                lastForecasts.communities(),
-                lastForecasts.millis(),
-                lastForecasts.retrained() ? " (models retrained)" : "",
-                lastIncidents.open());
+                forecast.meters(),
+                forecast.communities(),
+                forecast.millis(),
+                forecast.retrained() ? " (models retrained)" : "",
+                incident.open());
     }
 
     private synchronized void clustering() {
@@ -163,14 +166,15 @@ public final class Analytics implements AutoCloseable {
         long started = System.nanoTime();
         forecastsAndIncidents(retrain);
         clustering();
-        last = new Summary(
+        Summary summary = new Summary(
                 clock.instant(),
                 lastHistoryMillis,
                 lastForecasts,
                 lastIncidents,
                 lastClusters,
                 (System.nanoTime() - started) / 1_000_000);
-        return last;
+        last = summary;
+        return summary;
     }
 
     public Optional<Summary> last() {

@@ -8,6 +8,7 @@ import io.meterbase.core.api.analytics.RunAnswer;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The analytics behind core's {@link AnalyticsApi}: their stored results mapped to the API's answers, so that either
@@ -49,7 +50,7 @@ public final class AnalyticsAnswers implements AnalyticsApi {
     }
 
     @Override
-    public List<IncidentAnswer> incidents(Long customer, boolean openOnly, int limit) {
+    public List<IncidentAnswer> incidents(@Nullable Long customer, boolean openOnly, int limit) {
         return analytics.incidents().incidents(customer, openOnly, limit).stream()
                 .map(AnalyticsAnswers::answer)
                 .toList();

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,7 +34,7 @@ public final class ClusterService {
     private final DocumentStore documents;
     private final Clock clock;
     private final int days;
-    private volatile CustomerClusters latest;
+    private volatile @Nullable CustomerClusters latest;
 
     public ClusterService(HourlyHistory history, DocumentStore documents, Clock clock, int days) {
         this.history = history;

@@ -9,12 +9,14 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.ConcurrentHashMap;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,9 +51,9 @@ public final class ForecastService {
     private final Duration retrainEvery;
     private final int sampleMeters;
     private final Map<String, MeterForecast> latest = new ConcurrentHashMap<>();
-    private volatile FleetForecaster model;
-    private volatile Instant trainedAt;
-    private volatile String waitingFor;
+    private volatile @Nullable FleetForecaster model;
+    private volatile @Nullable Instant trainedAt;
+    private volatile @Nullable String waitingFor;
 
     public ForecastService(
             HourlyHistory history, DocumentStore documents, Clock clock, Duration retrainEvery, int sampleMeters) {
@@ -80,7 +82,7 @@ public final class ForecastService {
             long trainMillis,
             long saveMillis,
             long millis,
-            String note) {}
+            @Nullable String note) {}
 
     /** Hours of history a run needs of each meter (up to the last complete hour). */
     public static final int HOURS = FleetForecaster.NEEDED + BACKTEST_DAYS * 24;
@@ -174,20 +176,22 @@ public final class ForecastService {
         return rows;
     }
 
-    private static MeterForecast forecast(FleetForecaster m, HourlyHistory.Hourly s, Instant now) {
+    private static @Nullable MeterForecast forecast(FleetForecaster m, HourlyHistory.Hourly s, Instant now) {
         double[] v = s.values();
         FleetForecaster.Forecast f =
                 m.forecast(new FleetForecaster.Series(v, s.firstLocal()), v.length - 1, BACKTEST_DAYS, COVERAGE);
         if (f == null) {
             return null;
         }
+        double[] low = f.low();
+        double[] high = f.high();
         List<MeterForecast.Point> points = new ArrayList<>(FleetForecaster.HORIZON);
         for (int h = 0; h < FleetForecaster.HORIZON; h++) {
             points.add(new MeterForecast.Point(
                     s.hour(v.length + h),
                     round(f.value()[h]),
-                    f.low() == null ? null : round(f.low()[h]),
-                    f.high() == null ? null : round(f.high()[h])));
+                    low == null ? null : round(low[h]),
+                    high == null ? null : round(high[h])));
         }
         return new MeterForecast(
                 s.key(),
@@ -223,7 +227,7 @@ public final class ForecastService {
                 out.add(f);
             }
         }
-        out.sort((a, b) -> a.device().compareTo(b.device()));
+        out.sort(Comparator.comparing(a -> String.valueOf(a.device())));
         return out;
     }
 

@@ -17,6 +17,8 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Hourly consumption of devices, from the hourly rollups: what the analytics read. Channels are read in chunks, so
@@ -42,7 +44,18 @@ public final class HourlyHistory {
      * {@code start + i} hours (UTC epoch ms); NaN where nothing is known.
      */
     public record Hourly(
-            String key, long customerId, String deviceRef, String community, ZoneId zone, long start, double[] values) {
+            String key,
+            long customerId,
+            @Nullable String deviceRef,
+            @Nullable String community,
+            ZoneId zone,
+            long start,
+            double[] values) {
+
+        /** The device of a meter's series; a community's total has none. */
+        public String meterRef() {
+            return Objects.requireNonNull(deviceRef, "a community total has no device");
+        }
 
         /** The local time of the first hour (calendar features ignore a daylight-saving change inside the window). */
         public LocalDateTime firstLocal() {
@@ -55,7 +68,8 @@ public final class HourlyHistory {
     }
 
     /** A device measuring the commodity, with where it is. */
-    public record Meter(Device device, List<Channel> channels, String community, ZoneId zone) {}
+    public record Meter(
+            Device device, List<Channel> channels, @Nullable String community, ZoneId zone) {}
 
     /** Every device that measures the commodity. */
     public List<Meter> meters(Commodity commodity) {
@@ -111,7 +125,7 @@ public final class HourlyHistory {
                     m.community(),
                     m.zone(),
                     from,
-                    byDevice.get(d.id())));
+                    Objects.requireNonNull(byDevice.get(d.id()), "every meter has its row")));
         }
         return out;
     }

@@ -3,6 +3,7 @@ package io.meterbase.analytics.service;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Something found in a meter's consumption: a water leak or pipe burst, a fraud indicator (no use where use is
@@ -20,7 +21,7 @@ public record Incident(
         String state,
         Instant detectedAt,
         Instant lastSeenAt,
-        Instant closedAt,
+        @Nullable Instant closedAt,
         String summary,
         Evidence evidence) {
 

@@ -30,6 +30,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -268,7 +269,7 @@ public final class IncidentService {
             found.add(new Finding(
                     "zero_use",
                     s.customerId(),
-                    s.deviceRef(),
+                    s.meterRef(),
                     regularity * (1 - ratio / 0.02 * 0.5),
                     Severity.WARNING,
                     String.format(
@@ -284,7 +285,7 @@ public final class IncidentService {
             found.add(new Finding(
                     "consumption_drop",
                     s.customerId(),
-                    s.deviceRef(),
+                    s.meterRef(),
                     regularity * Math.min(1, (0.5 - ratio) / 0.4 + 0.5),
                     Severity.WARNING,
                     String.format(
@@ -345,7 +346,7 @@ public final class IncidentService {
         found.add(new Finding(
                 "vacancy",
                 s.customerId(),
-                s.deviceRef(),
+                s.meterRef(),
                 Math.min(1, 0.6 + (0.3 - ratio)),
                 Severity.INFO,
                 String.format(
@@ -396,7 +397,7 @@ public final class IncidentService {
             found.add(new Finding(
                     burst ? "pipe_burst" : "small_leak",
                     s.customerId(),
-                    s.deviceRef(),
+                    s.meterRef(),
                     i.confidence(),
                     burst ? Severity.CRITICAL : Severity.ALARM,
                     s.deviceRef() + ": " + i.evidence(),
@@ -447,7 +448,7 @@ public final class IncidentService {
             }
             previous = r;
         }
-        if (count == 0) {
+        if (count == 0 || firstBefore == null || firstAfter == null) {
             return;
         }
         Map<String, Object> figures = new LinkedHashMap<>();
@@ -517,7 +518,7 @@ public final class IncidentService {
     }
 
     /** Incidents, newest first: of one customer (or all for null), open only or all. */
-    public List<Incident> incidents(Long customer, boolean openOnly, int limit) {
+    public List<Incident> incidents(@Nullable Long customer, boolean openOnly, int limit) {
         return incidents.values().stream()
                 .filter(i -> customer == null || i.customer() == customer)
                 .filter(i -> !openOnly || i.open())

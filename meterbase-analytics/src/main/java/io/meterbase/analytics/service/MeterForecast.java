@@ -2,6 +2,7 @@ package io.meterbase.analytics.service;
 
 import java.time.Instant;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The forecast of one meter or one community's total for the 24 hours after the last complete hour, in the
@@ -10,19 +11,23 @@ import java.util.List;
  */
 public record MeterForecast(
         String key,
-        Long customer,
-        String device,
-        String community,
+        @Nullable Long customer,
+        @Nullable String device,
+        @Nullable String community,
         String unit,
         Instant generatedAt,
         Instant basedOnDataUntil,
         double levelPerHour,
-        Double coverage,
+        @Nullable Double coverage,
         Point nextHour,
         List<Point> hours) {
 
     /** One forecast hour. */
-    public record Point(Instant start, double value, Double low, Double high) {}
+    public record Point(
+            Instant start,
+            double value,
+            @Nullable Double low,
+            @Nullable Double high) {}
 
     /** The total of a list of hours (e.g. the next 24), and of its interval bounds when all have them. */
     public static double total(List<Point> points) {

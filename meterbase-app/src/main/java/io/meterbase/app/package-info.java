@@ -1,0 +1,5 @@
+/** The application: configuration, wiring of the stores, services, transports and web, and the command line. */
+@NullMarked
+package io.meterbase.app;
+
+import org.jspecify.annotations.NullMarked;
