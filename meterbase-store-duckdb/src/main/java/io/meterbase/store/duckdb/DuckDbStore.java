@@ -227,9 +227,26 @@ public final class DuckDbStore implements Store, ReadingStore {
         } catch (SQLException e) {
             StoreException failure = new StoreException("could not " + what + ": " + e.getMessage(), e);
             noteInvalidation(failure);
+            attachBeforeNextUse(failure);
             throw failure;
         } finally {
             life.readLock().unlock();
+        }
+    }
+
+    /**
+     * After a failed write the database in this process may differ from its file: a commit whose log record was
+     * written can still report a failure (a checkpoint that then fails on a full disk), and DuckDB forgets it here
+     * while the log keeps it. A resend would then be stored beside it once the log is replayed. So the file is
+     * attached again (replaying its log) before anything reads or writes it next, and the writer's duplicate check
+     * sees what the file holds.
+     */
+    private void attachBeforeNextUse(StoreException failure) {
+        if (invalidated == null) {
+            LOG.warn(
+                    "A write to the embedded store failed; it is attached again before its next use: {}",
+                    failure.getMessage());
+            invalidated = String.valueOf(failure.getMessage());
         }
     }
 
