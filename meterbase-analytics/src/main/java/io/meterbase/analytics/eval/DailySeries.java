@@ -29,19 +29,12 @@ public record DailySeries(LocalDate first, double[] values) {
     public static DailySeries fromHourlySums(Path csv, String column) throws IOException {
         Map<LocalDate, Double> days = new TreeMap<>();
         try (BufferedReader in = Files.newBufferedReader(csv, StandardCharsets.UTF_8)) {
-            String[] header = in.readLine().split(",");
-            int col = -1;
-            for (int i = 0; i < header.length; i++) {
-                if (header[i].equals(column)) {
-                    col = i;
-                }
-            }
-            if (col < 0) {
-                throw new IOException("no column " + column + " in " + csv);
-            }
+            CsvLayout layout = CsvLayout.of(csv.toString(), in.readLine(), ',', "datetime", column);
+            int time = layout.column("datetime");
+            int col = layout.column(column);
             for (String line = in.readLine(); line != null; line = in.readLine()) {
-                String[] f = line.split(",");
-                days.merge(LocalDate.parse(f[0].substring(0, 10)), Double.parseDouble(f[col]), Double::sum);
+                String[] f = layout.fields(line);
+                days.merge(LocalDate.parse(f[time].substring(0, 10)), Double.parseDouble(f[col]), Double::sum);
             }
         }
         List<Double> values = new ArrayList<>(days.values());

@@ -30,27 +30,38 @@ public record HourlySeries(String name, LocalDateTime first, double[] values, in
     public static HourlySeries uci(Path csv) throws IOException {
         Map<LocalDateTime, Double> hours = new TreeMap<>();
         try (BufferedReader in = Files.newBufferedReader(csv, StandardCharsets.UTF_8)) {
-            in.readLine();
+            CsvLayout layout = CsvLayout.of(csv.toString(), in.readLine(), ',', "datetime", "Global_active_power");
+            int time = layout.column("datetime");
+            int power = layout.column("Global_active_power");
             for (String line = in.readLine(); line != null; line = in.readLine()) {
-                String[] f = line.split(",");
-                hours.put(LocalDateTime.parse(f[0], TS), Double.parseDouble(f[1]) / 60.0);
+                String[] f = layout.fields(line);
+                hours.put(LocalDateTime.parse(f[time], TS), Double.parseDouble(f[power]) / 60.0);
             }
         }
         return of("uci-household", hours);
     }
 
-    /** SGSC half-hourly readings (kWh) of every customer, summed into hours (local clock time). */
+    /**
+     * SGSC half-hourly readings (kWh) of every customer, summed into hours (local clock time). The columns are found
+     * by name ({@code customer_id}, {@code reading_datetime}, {@code general_supply_kwh}, in any case), so both the
+     * three-column extract and the standard layout (with {@code calendar_key}, {@code event_key} and the other
+     * supplies between them) are read; a file with other columns is refused.
+     */
     public static Map<String, HourlySeries> sgsc(Path csvGz) throws IOException {
         Map<String, Map<LocalDateTime, Double>> byCustomer = new LinkedHashMap<>();
         try (BufferedReader in = new BufferedReader(
                 new InputStreamReader(new GZIPInputStream(Files.newInputStream(csvGz)), StandardCharsets.UTF_8))) {
-            in.readLine();
+            CsvLayout layout = CsvLayout.of(
+                    csvGz.toString(), in.readLine(), ',', "customer_id", "reading_datetime", "general_supply_kwh");
+            int customer = layout.column("customer_id");
+            int time = layout.column("reading_datetime");
+            int kwh = layout.column("general_supply_kwh");
             for (String line = in.readLine(); line != null; line = in.readLine()) {
-                String[] f = line.split(",");
-                LocalDateTime hour = LocalDateTime.parse(f[1], TS).truncatedTo(ChronoUnit.HOURS);
+                String[] f = layout.fields(line);
+                LocalDateTime hour = LocalDateTime.parse(f[time], TS).truncatedTo(ChronoUnit.HOURS);
                 byCustomer
-                        .computeIfAbsent(f[0], k -> new TreeMap<>())
-                        .merge(hour, Double.parseDouble(f[2]), Double::sum);
+                        .computeIfAbsent(f[customer], k -> new TreeMap<>())
+                        .merge(hour, Double.parseDouble(f[kwh]), Double::sum);
             }
         }
         Map<String, HourlySeries> out = new LinkedHashMap<>();

@@ -48,15 +48,20 @@ public final class WaterMeters {
                     continue;
                 }
                 BufferedReader in = new BufferedReader(new InputStreamReader(z, StandardCharsets.UTF_8));
-                in.readLine();
+                CsvLayout layout =
+                        CsvLayout.of(zip + "!" + e.getName(), in.readLine(), ';', "user key", "datetime", "diff");
+                int user = layout.column("user key");
+                int time = layout.column("datetime");
+                int diff = layout.column("diff");
+                int needed = Math.max(user, Math.max(time, diff)) + 1;
                 for (String line = in.readLine(); line != null; line = in.readLine()) {
-                    String[] f = line.split(";");
-                    if (f.length < 4 || f[3].isBlank()) {
+                    String[] f = layout.fields(line);
+                    if (f.length < needed || f[diff].isBlank()) {
                         continue;
                     }
-                    long minute = LocalDateTime.parse(f[1].trim(), TS).toEpochSecond(java.time.ZoneOffset.UTC) / 60;
-                    readings.computeIfAbsent(f[0], k -> new ArrayList<>())
-                            .add(new long[] {minute, (long) Double.parseDouble(f[3])});
+                    long minute = LocalDateTime.parse(f[time], TS).toEpochSecond(java.time.ZoneOffset.UTC) / 60;
+                    readings.computeIfAbsent(f[user], k -> new ArrayList<>())
+                            .add(new long[] {minute, (long) Double.parseDouble(f[diff])});
                 }
             }
         }
