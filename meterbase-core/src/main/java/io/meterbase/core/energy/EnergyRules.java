@@ -15,6 +15,10 @@ public final class EnergyRules {
     private static final double MAX_ENERGY_WH_PER_HOUR = 1e6;
     private static final double MAX_WATER_L_PER_HOUR = 1e5;
     private static final double MAX_GAS_M3_PER_HOUR = 1e3;
+    /** A large district-heating substation: 100 MW; its circulating water: 10,000 m³ an hour. */
+    private static final double MAX_HEAT_WH_PER_HOUR = 1e8;
+
+    private static final double MAX_HEAT_WATER_M3_PER_HOUR = 1e4;
 
     private final long maxGapMillis;
 
@@ -64,6 +68,8 @@ public final class EnergyRules {
         return switch (quantity) {
             case WATER_VOLUME -> MAX_WATER_L_PER_HOUR;
             case GAS_VOLUME -> MAX_GAS_M3_PER_HOUR;
+            case HEAT_ENERGY, COOLING_ENERGY -> MAX_HEAT_WH_PER_HOUR;
+            case HEAT_VOLUME -> MAX_HEAT_WATER_M3_PER_HOUR;
             default -> MAX_ENERGY_WH_PER_HOUR;
         };
     }

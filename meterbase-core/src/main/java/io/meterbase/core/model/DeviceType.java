@@ -8,6 +8,8 @@ public enum DeviceType {
     ELECTRICITY_METER,
     WATER_METER,
     GAS_METER,
+    /** A heat or cooling meter: energy and volume registers, flow and return temperatures, thermal power. */
+    HEAT_METER,
     SENSOR_NODE;
 
     /** Parses {@code smart_plug}, {@code SMART-PLUG} and the like; unknown names give {@code SENSOR_NODE}. */

@@ -26,7 +26,17 @@ public enum Quantity {
     ILLUMINANCE("illuminance", Unit.LUX, 0, 200_000),
     GAS_CONCENTRATION("gas_concentration", Unit.PPM, 0, 1_000_000),
     WATER_VOLUME("water_volume", Unit.LITRE, -1e7, 1e12),
-    GAS_VOLUME("gas_volume", Unit.CUBIC_METRE, -1e5, 1e10);
+    GAS_VOLUME("gas_volume", Unit.CUBIC_METRE, -1e5, 1e10),
+    /** Heat delivered, as a heat meter (or a district-heating substation) registers it. */
+    HEAT_ENERGY("heat_energy", Unit.WH, -1e9, 1e15),
+    /** Cold delivered, as a cooling meter registers it. */
+    COOLING_ENERGY("cooling_energy", Unit.WH, -1e9, 1e15),
+    /** Thermal power through a heat or cooling meter. */
+    HEAT_POWER("heat_power", Unit.W, -1e8, 1e8),
+    /** Volume of heating water through a heat meter: not water the household uses. */
+    HEAT_VOLUME("heat_volume", Unit.CUBIC_METRE, -1e5, 1e10),
+    FLOW_TEMPERATURE("flow_temperature", Unit.CELSIUS, -60, 200),
+    RETURN_TEMPERATURE("return_temperature", Unit.CELSIUS, -60, 200);
 
     private final String key;
     private final Unit canonicalUnit;
@@ -59,7 +69,11 @@ public enum Quantity {
 
     /** Whether readings of this quantity are amounts (energy, volume) that can be summed into consumption. */
     public boolean isConsumption() {
-        return this == ENERGY_IMPORT || this == ENERGY_EXPORT || this == WATER_VOLUME || this == GAS_VOLUME;
+        return switch (this) {
+            case ENERGY_IMPORT, ENERGY_EXPORT, WATER_VOLUME, GAS_VOLUME, HEAT_ENERGY, COOLING_ENERGY, HEAT_VOLUME ->
+                true;
+            default -> false;
+        };
     }
 
     /** Whether {@code accumulation} makes sense for this quantity: registers and intervals only for amounts. */

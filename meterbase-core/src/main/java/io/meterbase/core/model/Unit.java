@@ -18,6 +18,8 @@ public enum Unit {
     KWH(Dimension.ENERGY, 1e3, 0, "kWh"),
     MWH(Dimension.ENERGY, 1e6, 0, "MWh"),
     J(Dimension.ENERGY, 1 / 3600.0, 0, "J"),
+    MJ(Dimension.ENERGY, 1e6 / 3600.0, 0, "MJ"),
+    GJ(Dimension.ENERGY, 1e9 / 3600.0, 0, "GJ"),
     V(Dimension.VOLTAGE, 1, 0, "V"),
     KV(Dimension.VOLTAGE, 1e3, 0, "kV"),
     A(Dimension.CURRENT, 1, 0, "A"),

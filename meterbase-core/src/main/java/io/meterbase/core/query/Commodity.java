@@ -6,11 +6,13 @@ import java.util.Locale;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
-/** What is consumed: electricity (Wh), water (L) or gas (m³). */
+/** What is consumed: electricity (Wh), water (L), gas (m³), heat or cooling (Wh). */
 public enum Commodity {
     ELECTRICITY(Quantity.ENERGY_IMPORT, Unit.WH),
     WATER(Quantity.WATER_VOLUME, Unit.LITRE),
-    GAS(Quantity.GAS_VOLUME, Unit.CUBIC_METRE);
+    GAS(Quantity.GAS_VOLUME, Unit.CUBIC_METRE),
+    HEAT(Quantity.HEAT_ENERGY, Unit.WH),
+    COOLING(Quantity.COOLING_ENERGY, Unit.WH);
 
     private final Quantity quantity;
     private final Unit unit;
@@ -36,6 +38,8 @@ public enum Commodity {
             case "electricity", "energy" -> Optional.of(ELECTRICITY);
             case "water" -> Optional.of(WATER);
             case "gas" -> Optional.of(GAS);
+            case "heat", "heating" -> Optional.of(HEAT);
+            case "cooling" -> Optional.of(COOLING);
             default -> Optional.empty();
         };
     }

@@ -24,7 +24,9 @@ final class SenmlQuantities {
             Map.entry("temp", Quantity.TEMPERATURE),
             Map.entry("light", Quantity.ILLUMINANCE),
             Map.entry("gas", Quantity.GAS_CONCENTRATION),
-            Map.entry("water", Quantity.WATER_VOLUME));
+            Map.entry("water", Quantity.WATER_VOLUME),
+            Map.entry("heat", Quantity.HEAT_ENERGY),
+            Map.entry("cooling", Quantity.COOLING_ENERGY));
 
     private static final Map<String, Quantity> UNITS = Map.ofEntries(
             Map.entry("W", Quantity.ACTIVE_POWER),

@@ -25,7 +25,7 @@ public record Tariff(
             throw new IllegalArgumentException("a tariff id is 1-64 letters, digits or . _ -");
         }
         if (commodity == null) {
-            throw new IllegalArgumentException("a tariff needs a commodity: electricity, water or gas");
+            throw new IllegalArgumentException("a tariff needs a commodity: electricity, water, gas, heat or cooling");
         }
         group = group == null || group.isBlank() ? DEFAULT_GROUP : group;
         if (currency == null || !currency.matches("[A-Z]{3}")) {
@@ -59,13 +59,16 @@ public record Tariff(
 
     /** The unit prices refer to. */
     public String billingUnit() {
-        return commodity == Commodity.ELECTRICITY ? "kWh" : "m3";
+        return switch (commodity) {
+            case ELECTRICITY, HEAT, COOLING -> "kWh";
+            case WATER, GAS -> "m3";
+        };
     }
 
     /** How many of the commodity's stored units (Wh, L, m³) make one billing unit. */
     public double unitsPerBillingUnit() {
         return switch (commodity) {
-            case ELECTRICITY, WATER -> 1000.0;
+            case ELECTRICITY, WATER, HEAT, COOLING -> 1000.0;
             case GAS -> 1.0;
         };
     }
