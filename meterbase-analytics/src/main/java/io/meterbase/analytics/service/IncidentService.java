@@ -437,7 +437,7 @@ public final class IncidentService {
             if (previous != null && r.value() < previous.value()) {
                 CounterStep step =
                         rules.counterStep(c, previous.timestamp(), previous.value(), r.timestamp(), r.value());
-                if (step.kind() == CounterStep.Kind.BACKWARDS) {
+                if (step.wentBack()) {
                     count++;
                     largest = Math.max(largest, previous.value() - r.value());
                     if (firstBefore == null) {

@@ -11,10 +11,24 @@ public record CounterStep(double delta, Kind kind) {
         ROLLOVER,
         /** It was reset to zero; what it shows now was consumed since. */
         RESET,
+        /**
+         * It went back a little (at most {@link #STEP_BACK_SHARE} of its value): a corrected reading, or the jitter
+         * of a meter's last digit. Nothing is counted, and the register keeps its highest value, so that the climb
+         * back to it is not counted a second time.
+         */
+        STEP_BACK,
         /** It went backwards without a reset: another meter, or tampering. Nothing is counted. */
         BACKWARDS,
         /** It jumped by more than the channel can consume in the time: nothing is counted. */
         SPIKE
+    }
+
+    /** How far back, as a share of its value, a register may step and still be the same register. */
+    public static final double STEP_BACK_SHARE = 0.01;
+
+    /** Whether the register went back, a little or a lot: a sign of tampering or of a meter exchanged. */
+    public boolean wentBack() {
+        return kind == Kind.STEP_BACK || kind == Kind.BACKWARDS;
     }
 
     /**
@@ -26,6 +40,9 @@ public record CounterStep(double delta, Kind kind) {
         double delta = current - previous;
         if (delta >= 0) {
             return delta <= limit ? new CounterStep(delta, Kind.NORMAL) : new CounterStep(0, Kind.SPIKE);
+        }
+        if (previous > 0 && -delta <= STEP_BACK_SHARE * previous) {
+            return new CounterStep(0, Kind.STEP_BACK);
         }
         double wrap = wrapValue(previous);
         if (previous >= 0.9 * wrap && current >= 0 && current < 0.1 * wrap) {

@@ -175,6 +175,9 @@ public final class RollupTracker {
             state.last = r;
             state.jumped = null;
         });
+        if (before.isPresent() && state.channel.accumulation() == Accumulation.CUMULATIVE) {
+            warmUp(state, from);
+        }
         long cursor = from;
         List<Rollup> local = new ArrayList<>();
         while (true) {
@@ -190,6 +193,24 @@ public final class RollupTracker {
         out.addAll(local);
         if (state.open != null) {
             out.add(state.open.toRollup());
+        }
+    }
+
+    /**
+     * A register's trusted value at {@code from} depends on the readings before it (after a small step back it keeps
+     * its highest value; after a jump it waits for the next reading), so the hour before is replayed without
+     * rollups, and a recomputation starts where the live rollups did.
+     */
+    private void warmUp(ChannelState state, long from) {
+        int channelId = state.channel.id();
+        List<Reading> warm = store.readings(channelId, from - HOUR, from, PAGE);
+        if (warm.isEmpty()) {
+            return;
+        }
+        state.last = store.readingBefore(channelId, from - HOUR).orElse(null);
+        state.jumped = null;
+        for (Reading r : warm) {
+            state.consumption(r, rules);
         }
     }
 
@@ -261,6 +282,11 @@ public final class RollupTracker {
                 return c;
             }
             CounterStep step = rules.counterStep(channel, last.timestamp(), last.value(), r.timestamp(), r.value());
+            if (step.kind() == CounterStep.Kind.STEP_BACK) {
+                // the register keeps its highest value: counting resumes once it passes it again
+                jumped = null;
+                return 0;
+            }
             if (step.kind() != CounterStep.Kind.SPIKE) {
                 last = r;
                 jumped = null;

@@ -44,6 +44,18 @@ class CounterStepTest {
     }
 
     @Test
+    void aSmallStepBack_countsNothing_andIsAStepBack_notAnotherMeter() {
+        // a water register corrected from 68,321 to 68,310 L: 11 L back, within 1 % of its value
+        CounterStep s = CounterStep.between(68_321, 68_310, MINUTE, MAX);
+
+        assertThat(s.kind()).isEqualTo(Kind.STEP_BACK);
+        assertThat(s.delta()).isZero();
+        assertThat(s.wentBack()).isTrue();
+        assertThat(CounterStep.between(52_000, 40_000, MINUTE, MAX).wentBack()).isTrue();
+        assertThat(CounterStep.between(100, 110, MINUTE, MAX).wentBack()).isFalse();
+    }
+
+    @Test
     void spike_beyondPhysicalLimit_countsNothing() {
         // 1 MW for one minute is at most 16.7 kWh
         CounterStep s = CounterStep.between(1000, 1_000_000_000, MINUTE, MAX);

@@ -195,6 +195,43 @@ class RollupTrackerTest {
     }
 
     @Test
+    void aRegisterThatStepsBackALittle_countsTheClimbBackOnlyOnce() {
+        // GIVEN a register at 100,000 Wh that steps back to 99,990 (a corrected reading), then reads 99,995,
+        // 100,005 and 100,020
+        fresh(
+                at(REGISTER, 0, 100_000),
+                at(REGISTER, 10, 99_990),
+                at(REGISTER, 20, 99_995),
+                at(REGISTER, 30, 100_005),
+                at(REGISTER, 40, 100_020));
+
+        // THEN the hour consumed what the register passed beyond its highest value: 20 Wh, not 10 + 15 + 5 = 30
+        assertThat(hour(REGISTER, 0).energy()).isCloseTo(20.0, within(EPS));
+
+        // AND WHEN a late reading lands in the next hour's start and that hour is recomputed from the store
+        fresh(at(REGISTER, 70, 100_050));
+        late(at(REGISTER, 61, 100_030));
+
+        // THEN the recomputation starts from the same trusted value (100,020): 30 Wh in the second hour
+        assertThat(hour(REGISTER, 1).energy()).isCloseTo(30.0, within(EPS));
+        assertThat(hour(REGISTER, 0).energy() + hour(REGISTER, 1).energy()).isCloseTo(50.0, within(EPS));
+    }
+
+    @Test
+    void aLateHourAfterAStepBack_isRecomputedFromTheRegistersHighestValue() {
+        // GIVEN a step back at the end of one hour, and the next hour's readings, one of them late
+        fresh(at(REGISTER, 0, 100_000), at(REGISTER, 50, 100_100), at(REGISTER, 55, 100_090));
+        fresh(at(REGISTER, 70, 100_120), at(REGISTER, 90, 100_150));
+        assertThat(hour(REGISTER, 1).energy()).isCloseTo(50.0, within(EPS));
+
+        // WHEN a reading at minute 80 arrives late, so that the second hour is recomputed from the store
+        late(at(REGISTER, 80, 100_130));
+
+        // THEN it starts from 100,100 (the highest value), not from the 100,090 read last before the hour
+        assertThat(hour(REGISTER, 1).energy()).isCloseTo(50.0, within(EPS));
+    }
+
+    @Test
     void aRegisterThatJumpsAbsurdly_countsNothingForTheJump_whetherItWasAGlitchOrANewMeter() {
         // GIVEN a register that glitches to 1e9 Wh for one reading (more than 1 MW could add in a minute) and
         // comes back, and another register that jumps and goes on from the jump (a new meter)
