@@ -94,6 +94,7 @@ public final class Evaluate {
                 u,
                 t0);
         HourlyEvaluation.Result pooled = new HourlyEvaluation.Result();
+        List<HourlyEvaluation.Result> perMeter = new ArrayList<>();
         t0 = System.nanoTime();
         int filled = 0;
         int meters = 0;
@@ -103,7 +104,9 @@ public final class Evaluate {
             int days = s.values().length / 24;
             boolean log = chooseScale(s, days - 56);
             logChosen += log ? 1 : 0;
-            pooled.addAll(HourlyEvaluation.evaluate(s, days - 56, 56, 28, hourlyModel(log)));
+            HourlyEvaluation.Result meter = HourlyEvaluation.evaluate(s, days - 56, 56, 28, hourlyModel(log));
+            perMeter.add(meter);
+            pooled.addAll(meter);
             filled += s.filled();
             meters++;
         }
@@ -113,6 +116,7 @@ public final class Evaluate {
                         + " by the 56 days before their test days)",
                 pooled,
                 t0);
+        perMeter(perMeter);
         fleet(uci, data);
     }
 
@@ -134,7 +138,22 @@ public final class Evaluate {
                         + " households trained together, 56 calendar days from 2013-12-20",
                 s.errors,
                 t0);
+        perMeter(s.perMeter.values());
         coverage(s);
+    }
+
+    /** Meter by meter: the median MAE reduction against each meter's best naive baseline, and how many beat it. */
+    private static void perMeter(java.util.Collection<HourlyEvaluation.Result> meters) {
+        for (boolean dayAhead : new boolean[] {false, true}) {
+            HourlyEvaluation.PerMeter p = HourlyEvaluation.PerMeter.of(meters, dayAhead);
+            System.out.printf(
+                    Locale.ROOT,
+                    "  %-9s per meter: median MAE %.1f %% lower than its best naive; %d of %d meters beat it%n",
+                    dayAhead ? "next 24 h" : "next hour",
+                    100 * p.medianReduction(),
+                    Math.round(p.shareBeatingBestNaive() * p.meters()),
+                    p.meters());
+        }
     }
 
     private static void coverage(FleetEvaluation.Result r) {
@@ -196,10 +215,14 @@ public final class Evaluate {
 
     private static void report(String what, HourlyEvaluation.Result r, long startedNanos) {
         System.out.println(what + " (" + (System.nanoTime() - startedNanos) / 1_000_000_000 + " s)");
+        line("next hour", "persistence", r.hourPersistence, r.hourModel);
         line("next hour", "same hour yesterday", r.hourYesterday, r.hourModel);
         line("next hour", "same hour last week", r.hourLastWeek, r.hourModel);
+        line("next hour", "best naive", r.bestNaiveHour(), r.hourModel);
+        line("next 24 h", "persistence", r.dayPersistence, r.dayModel);
         line("next 24 h", "same hour yesterday", r.dayYesterday, r.dayModel);
         line("next 24 h", "same hour last week", r.dayLastWeek, r.dayModel);
+        line("next 24 h", "best naive", r.bestNaiveDay(), r.dayModel);
     }
 
     private static void line(String task, String baseline, HourlyEvaluation.Errors b, HourlyEvaluation.Errors m) {

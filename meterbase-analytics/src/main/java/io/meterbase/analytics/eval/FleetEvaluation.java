@@ -18,6 +18,9 @@ public final class FleetEvaluation {
     /** Errors as {@link HourlyEvaluation.Result}, and how often the actual value fell in the 80 % interval. */
     public static final class Result {
         public final HourlyEvaluation.Result errors = new HourlyEvaluation.Result();
+        /** The same errors meter by meter, by series name. */
+        public final java.util.Map<String, HourlyEvaluation.Result> perMeter = new java.util.LinkedHashMap<>();
+
         public long inside;
         public long intervals;
         public int trainRows;
@@ -62,11 +65,11 @@ public final class FleetEvaluation {
                 if (f == null) {
                     continue;
                 }
+                HourlyEvaluation.Result meter =
+                        r.perMeter.computeIfAbsent(s.name(), k -> new HourlyEvaluation.Result());
                 for (int h = 0; h < 24; h++) {
                     int t = dayStart + h;
-                    r.errors.dayModel.add(f.value()[h], y[t]);
-                    r.errors.dayYesterday.add(y[t - 24], y[t]);
-                    r.errors.dayLastWeek.add(y[t - 168], y[t]);
+                    meter.dayModel.add(f.value()[h], y[t]);
                     double[] low = f.low();
                     double[] high = f.high();
                     if (low != null && high != null) {
@@ -77,12 +80,12 @@ public final class FleetEvaluation {
                     FleetForecaster.Forecast next = Objects.requireNonNull(
                             m.forecast(new FleetForecaster.Series(y, s.first()), t - 1),
                             "a day with a forecast has one for each of its hours");
-                    r.errors.hourModel.add(next.value()[0], y[t]);
-                    r.errors.hourYesterday.add(y[t - 24], y[t]);
-                    r.errors.hourLastWeek.add(y[t - 168], y[t]);
+                    meter.hourModel.add(next.value()[0], y[t]);
+                    meter.naive(y, dayStart, t);
                 }
             }
         }
+        r.perMeter.values().forEach(r.errors::addAll);
         return r;
     }
 

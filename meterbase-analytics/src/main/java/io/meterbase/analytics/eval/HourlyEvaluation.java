@@ -41,22 +41,91 @@ public final class HourlyEvaluation {
         }
     }
 
-    /** The errors of the model and the two seasonal-naive baselines, for the next hour and the next day. */
+    /**
+     * The errors of the model and of the three naive baselines, for the next hour and the next day: persistence
+     * (the last known hour: for the next hour the hour before, for the next day the last hour before midnight,
+     * for all 24), the same hour yesterday and the same hour last week.
+     */
     public static final class Result {
         public final Errors hourModel = new Errors();
+        public final Errors hourPersistence = new Errors();
         public final Errors hourYesterday = new Errors();
         public final Errors hourLastWeek = new Errors();
         public final Errors dayModel = new Errors();
+        public final Errors dayPersistence = new Errors();
         public final Errors dayYesterday = new Errors();
         public final Errors dayLastWeek = new Errors();
 
         public void addAll(Result o) {
             hourModel.addAll(o.hourModel);
+            hourPersistence.addAll(o.hourPersistence);
             hourYesterday.addAll(o.hourYesterday);
             hourLastWeek.addAll(o.hourLastWeek);
             dayModel.addAll(o.dayModel);
+            dayPersistence.addAll(o.dayPersistence);
             dayYesterday.addAll(o.dayYesterday);
             dayLastWeek.addAll(o.dayLastWeek);
+        }
+
+        /** The naive baseline with the lowest MAE for the next hour. */
+        public Errors bestNaiveHour() {
+            return best(hourPersistence, hourYesterday, hourLastWeek);
+        }
+
+        /** The naive baseline with the lowest MAE for the next 24 hours. */
+        public Errors bestNaiveDay() {
+            return best(dayPersistence, dayYesterday, dayLastWeek);
+        }
+
+        /** Records, for the hour {@code t} of {@code y} forecast from origin {@code dayStart - 1}, each baseline. */
+        void naive(double[] y, int dayStart, int t) {
+            dayPersistence.add(y[dayStart - 1], y[t]);
+            dayYesterday.add(y[t - 24], y[t]);
+            dayLastWeek.add(y[t - 168], y[t]);
+            hourPersistence.add(y[t - 1], y[t]);
+            hourYesterday.add(y[t - 24], y[t]);
+            hourLastWeek.add(y[t - 168], y[t]);
+        }
+
+        private static Errors best(Errors... candidates) {
+            Errors best = candidates[0];
+            for (Errors e : candidates) {
+                if (e.mae() < best.mae()) {
+                    best = e;
+                }
+            }
+            return best;
+        }
+    }
+
+    /**
+     * How the model fares against the best naive baseline meter by meter: the median of its MAE reduction and the
+     * share of meters on which it beats that meter's best naive baseline.
+     */
+    public record PerMeter(int meters, double medianReduction, double shareBeatingBestNaive) {
+
+        /** Of the next-hour ({@code dayAhead} false) or next-24-hour forecasts of each meter's result. */
+        public static PerMeter of(java.util.Collection<Result> results, boolean dayAhead) {
+            double[] reductions = new double[results.size()];
+            int n = 0;
+            int beating = 0;
+            for (Result r : results) {
+                Errors model = dayAhead ? r.dayModel : r.hourModel;
+                Errors naive = dayAhead ? r.bestNaiveDay() : r.bestNaiveHour();
+                if (model.count() == 0 || !(naive.mae() > 0)) {
+                    continue;
+                }
+                double reduction = 1 - model.mae() / naive.mae();
+                reductions[n++] = reduction;
+                beating += reduction > 0 ? 1 : 0;
+            }
+            if (n == 0) {
+                return new PerMeter(0, Double.NaN, Double.NaN);
+            }
+            double[] sorted = java.util.Arrays.copyOf(reductions, n);
+            java.util.Arrays.sort(sorted);
+            double median = n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+            return new PerMeter(n, median, (double) beating / n);
         }
     }
 
@@ -74,11 +143,8 @@ public final class HourlyEvaluation {
             for (int h = 0; h < 24; h++) {
                 int t = dayStart + h;
                 r.dayModel.add(day[h], y[t]);
-                r.dayYesterday.add(y[t - 24], y[t]);
-                r.dayLastWeek.add(y[t - 168], y[t]);
                 r.hourModel.add(m.nextHour(y, t - 1, s.first()), y[t]);
-                r.hourYesterday.add(y[t - 24], y[t]);
-                r.hourLastWeek.add(y[t - 168], y[t]);
+                r.naive(y, dayStart, t);
             }
         }
         return r;
