@@ -9,6 +9,7 @@ import io.meterbase.services.alarm.AlarmService;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Executors;
@@ -135,7 +136,11 @@ public final class Analytics implements AutoCloseable {
         List<HourlyHistory.Hourly> series = history.series(electricity, end - hours * HourlyHistory.HOUR, end);
         lastHistoryMillis = (System.nanoTime() - reading) / 1_000_000;
         ForecastService.Run forecast = forecasts.run(electricity, series, retrain);
-        IncidentService.Run incident = incidents.run(electricity, series, water, forecasts.model());
+        List<HourlyHistory.Meter> otherRegisters = new ArrayList<>();
+        for (Commodity c : List.of(Commodity.GAS, Commodity.HEAT, Commodity.COOLING)) {
+            otherRegisters.addAll(history.meters(c));
+        }
+        IncidentService.Run incident = incidents.run(electricity, series, water, otherRegisters, forecasts.model());
         lastForecasts = forecast;
         lastIncidents = incident;
         LOG.info(

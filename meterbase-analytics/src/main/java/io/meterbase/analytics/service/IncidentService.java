@@ -44,8 +44,8 @@ import org.slf4j.LoggerFactory;
  *       forecasts): <b>zero use</b> (under 2 % of what was expected, on a meter that used something on nearly every
  *       day of the four weeks before) and a <b>consumption drop</b> (under half of what was expected and below the
  *       interval); and <b>vacancy</b> (a week under 30 % of the meter's usual use, with no daily rhythm left);
- *   <li>any cumulative register (electricity, water, gas): a reading <b>lower than the one before</b> that is
- *       neither a rollover nor a reset to zero.
+ *   <li>any cumulative register (electricity, water, gas, heat, cooling): a reading <b>lower than the one
+ *       before</b> that is neither a rollover nor a reset to zero.
  * </ul>
  *
  * Each incident is raised once while it lasts (seen again, it is updated), reaches the customer and the operators
@@ -120,13 +120,15 @@ public final class IncidentService {
             Math.max(FleetForecaster.NEEDED + WINDOW + ForecastService.BACKTEST_DAYS * 24, VACANCY_HOURS + 28 * 24);
 
     /**
-     * Looks at every meter once ({@code electricitySeries}: at least {@link #HOURS} of each electricity meter);
+     * Looks at every meter once ({@code electricitySeries}: at least {@link #HOURS} of each electricity meter;
+     * {@code otherRegisters}: gas, heat and cooling meters, whose registers are checked for going backwards);
      * {@code model} is absent until the forecasts have been trained.
      */
     public synchronized Run run(
             List<HourlyHistory.Meter> electricity,
             List<HourlyHistory.Hourly> electricitySeries,
             List<HourlyHistory.Meter> water,
+            List<HourlyHistory.Meter> otherRegisters,
             Optional<FleetForecaster> model) {
         long started = System.nanoTime();
         Instant now = clock.instant();
@@ -148,7 +150,7 @@ public final class IncidentService {
                 leaks(s, found);
             }
         }
-        registers(electricity, water, end, found);
+        registers(List.of(electricity, water, otherRegisters), end, found);
 
         int raised = 0;
         int closed = 0;
@@ -409,11 +411,10 @@ public final class IncidentService {
      * Cumulative registers that went backwards since the last run (the first run looks one day back): a lower
      * reading that is neither a rollover nor a reset.
      */
-    private void registers(
-            List<HourlyHistory.Meter> electricity, List<HourlyHistory.Meter> water, long end, List<Finding> found) {
+    private void registers(List<List<HourlyHistory.Meter>> meterLists, long end, List<Finding> found) {
         long from = registersScannedTo < 0 ? end - 24 * HourlyHistory.HOUR : registersScannedTo;
         Map<Integer, Long> newest = readings.newestTimestamps();
-        for (List<HourlyHistory.Meter> meters : List.of(electricity, water)) {
+        for (List<HourlyHistory.Meter> meters : meterLists) {
             for (HourlyHistory.Meter m : meters) {
                 for (Channel c : m.channels()) {
                     Long last = newest.get(c.id());

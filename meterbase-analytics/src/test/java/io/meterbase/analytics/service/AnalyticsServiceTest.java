@@ -160,6 +160,21 @@ class AnalyticsServiceTest {
                         List.of(),
                         List.of()));
 
+        // a gas meter and a heat meter whose registers go backwards too (gas in m³, heat in Wh)
+        Channel gas = meter("gasreg", DeviceType.GAS_METER, Quantity.GAS_VOLUME);
+        Channel heat = meter("heatreg", DeviceType.HEAT_METER, Quantity.HEAT_ENERGY);
+        store.readings()
+                .append(new WriteBatch(
+                        List.of(
+                                new Reading(gas.id(), t, 1_200, Quality.GOOD),
+                                new Reading(gas.id(), t + HOUR, 1_201.5, Quality.GOOD),
+                                new Reading(gas.id(), t + 2 * HOUR, 900, Quality.GOOD),
+                                new Reading(heat.id(), t, 8_000_000, Quality.GOOD),
+                                new Reading(heat.id(), t + HOUR, 8_012_000, Quality.GOOD),
+                                new Reading(heat.id(), t + 2 * HOUR, 7_000_000, Quality.GOOD)),
+                        List.of(),
+                        List.of()));
+
         Analytics analytics = analytics();
         Analytics.Summary summary = analytics.runNow();
 
@@ -211,7 +226,9 @@ class AnalyticsServiceTest {
                         Map.entry("vacant", "vacancy"),
                         Map.entry("tap", "small_leak"),
                         Map.entry("burst", "pipe_burst"),
-                        Map.entry("reg", "register_backwards"));
+                        Map.entry("reg", "register_backwards"),
+                        Map.entry("gasreg", "register_backwards"),
+                        Map.entry("heatreg", "register_backwards"));
         Incident zero =
                 analytics.incidents().incidents(customers.get("zero"), true, 10).get(0);
         assertThat(zero.evidence().hourly()).hasSize(72).containsOnly(0.0);
@@ -261,7 +278,8 @@ class AnalyticsServiceTest {
                         .forecasts()
                         .ofDevice(customers.get("home3"), "home3")
                         .orElseThrow());
-        assertThat(restarted.incidents().incidents(null, true, 100)).hasSize(5);
+        // the eight raised, less the closed zero use
+        assertThat(restarted.incidents().incidents(null, true, 100)).hasSize(7);
         assertThat(restarted.clusters().latest()).isPresent();
         restarted.close();
     }
