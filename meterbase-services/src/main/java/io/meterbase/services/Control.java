@@ -10,6 +10,7 @@ import io.meterbase.core.ingest.LiveState;
 import io.meterbase.core.model.Site;
 import io.meterbase.core.query.Commodity;
 import io.meterbase.core.query.ConsumptionService;
+import io.meterbase.core.query.CustomerSummary;
 import io.meterbase.core.registry.Registry;
 import io.meterbase.core.store.DocumentStore;
 import io.meterbase.core.store.Store;
@@ -222,6 +223,9 @@ public final class Control implements ServicesApi, AutoCloseable {
      * for the nodes behind the gateway (now handed over: they become sent).
      */
     public GatewayAnswer gatewayAnswer(long customerId, @Nullable String senderRef, String channel) {
+        CustomerSummary now = consumption.summary(customerId);
+        // the sender's own figures are compared as they are now, not as the last periodic refresh saw them
+        feeder.noteFigures(customerId, now);
         GatewayAnswer.Cost cost = biller.tariffOf(customerId, Commodity.ELECTRICITY)
                 .map(t -> new GatewayAnswer.Cost(
                         t.currency(),
@@ -235,7 +239,7 @@ public final class Control implements ServicesApi, AutoCloseable {
         }
         List<Command> due = senderRef == null ? List.of() : commands.collect(customerId, senderRef, channel);
         return new GatewayAnswer(
-                new GatewayAnswer.Customer(consumption.summary(customerId), cost),
+                new GatewayAnswer.Customer(now, cost),
                 comparisons,
                 gridOf(customerId).orElse(null),
                 due,

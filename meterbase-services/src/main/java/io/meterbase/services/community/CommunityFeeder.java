@@ -9,6 +9,7 @@ import io.meterbase.core.model.Reading;
 import io.meterbase.core.model.Site;
 import io.meterbase.core.query.Commodity;
 import io.meterbase.core.query.ConsumptionService;
+import io.meterbase.core.query.CustomerSummary;
 import io.meterbase.core.registry.Registry;
 import io.meterbase.core.store.ReadingStore;
 import io.meterbase.core.store.Rollup;
@@ -77,6 +78,20 @@ public final class CommunityFeeder {
                 .map(Site::community)
                 .filter(c -> c != null && !c.isBlank())
                 .findFirst();
+    }
+
+    /**
+     * Takes a customer's figures of this moment (after an upload, say) into the comparisons at once: power and
+     * energy today. The periodic refreshes do the same for everyone; this keeps a customer who just sent readings
+     * from being compared with what the last refresh saw (nothing at all, for a new customer).
+     */
+    public void noteFigures(long customerId, CustomerSummary figures) {
+        Optional<String> community = communityOf(customerId);
+        if (community.isEmpty()) {
+            return;
+        }
+        stats.update(customerId, community.get(), Metric.POWER, figures.powerW());
+        stats.update(customerId, community.get(), Metric.ENERGY_TODAY, figures.energyTodayWh());
     }
 
     /** Updates the live power of the customers with new readings. */

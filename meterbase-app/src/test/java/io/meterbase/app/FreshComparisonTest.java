@@ -1,0 +1,99 @@
+package io.meterbase.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A customer is compared with its community as it is when it uploads, not as the last periodic refresh saw it: the
+ * refresh of energy ranks is set to an hour here, so every figure below comes from the uploads themselves.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class FreshComparisonTest {
+
+    @TempDir
+    static Path dir;
+
+    private Meterbase server;
+    private ApiClient api;
+    private final String[] keys = new String[3];
+
+    @BeforeAll
+    void start() throws Exception {
+        server = Meterbase.start(
+                MeterbaseConfig.defaults()
+                        .with("data.dir", dir.toString())
+                        .with("http.port", "0")
+                        .with("mqtt.enabled", "false")
+                        .with("coap.enabled", "false")
+                        .with("analytics.enabled", "false")
+                        .with("ingest.rollup-interval", "PT0.1S")
+                        .with("community.min-customers", "3")
+                        .with("community.energy-refresh", "PT1H"),
+                Clock.systemUTC());
+        api = new ApiClient(server.httpPort());
+        String operator = server.newOperatorSecret().orElseThrow();
+        for (int i = 0; i < 3; i++) {
+            HttpResponse<String> created = api.send("POST", "/api/v1/customers", operator, """
+                    {"name":"C%d","site":{"name":"Home","community":"west","zone":"UTC"}}""".formatted(i));
+            assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+            keys[i] = ApiClient.JSON
+                    .readTree(created.body())
+                    .at("/api_key/secret")
+                    .asText();
+        }
+    }
+
+    @AfterAll
+    void stop() {
+        server.close();
+    }
+
+    private JsonNode upload(int customer, double watts, double kwh) throws Exception {
+        String body = "{\"nodes\":[{\"id\":\"meter\",\"category\":\"main\",\"readings\":["
+                + "{\"ts\":\"" + Instant.now().truncatedTo(ChronoUnit.MILLIS) + "\","
+                + "\"quantity\":\"active_power\",\"unit\":\"W\",\"value\":" + watts + "},"
+                + "{\"ts\":\"" + Instant.now().truncatedTo(ChronoUnit.MILLIS) + "\","
+                + "\"quantity\":\"energy_import\",\"unit\":\"kWh\",\"value\":" + kwh + ",\"kind\":\"register\"}]}]}";
+        HttpResponse<String> r = api.send("POST", "/api/v1/upload", keys[customer], body);
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        return ApiClient.JSON.readTree(r.body());
+    }
+
+    @Test
+    void theThirdCustomersFirstUpload_isRankedAtOnce_andItsEnergyTodayCountsWhenItAppears() throws Exception {
+        upload(0, 300, 1.0);
+        upload(1, 600, 2.0);
+
+        // WHEN the third customer uploads for the first time
+        JsonNode first = upload(2, 1200, 3.0);
+
+        // THEN its answer already compares it with the two others, itself included: the largest of three
+        assertThat(first.at("/community/power/customers").asInt()).isEqualTo(3);
+        assertThat(first.at("/community/power/max").asDouble()).isEqualTo(1200);
+        assertThat(first.at("/community/power/rank").asInt()).isEqualTo(3);
+
+        // AND once its energy today is known (its register moved by 0.1 kWh: within what 1 MW adds in a second),
+        // the same answer ranks it by it
+        JsonNode later = ApiClient.await(
+                () -> upload(2, 1200, 3.1),
+                a -> a.at("/customer/energy_today_wh").asDouble() > 0,
+                15);
+        double energy = later.at("/customer/energy_today_wh").asDouble();
+        assertThat(energy).isCloseTo(100, within(1e-6));
+        assertThat(later.at("/community/energy_today/customers").asInt()).isEqualTo(3);
+        assertThat(later.at("/community/energy_today/max").asDouble()).isCloseTo(energy, within(1e-6));
+        assertThat(later.at("/community/energy_today/rank").asInt()).isEqualTo(3);
+    }
+}
