@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -61,11 +63,23 @@ class FreshComparisonTest {
     }
 
     private JsonNode upload(int customer, double watts, double kwh) throws Exception {
-        String body = "{\"nodes\":[{\"id\":\"meter\",\"category\":\"main\",\"readings\":["
-                + "{\"ts\":\"" + Instant.now().truncatedTo(ChronoUnit.MILLIS) + "\","
-                + "\"quantity\":\"active_power\",\"unit\":\"W\",\"value\":" + watts + "},"
-                + "{\"ts\":\"" + Instant.now().truncatedTo(ChronoUnit.MILLIS) + "\","
-                + "\"quantity\":\"energy_import\",\"unit\":\"kWh\",\"value\":" + kwh + ",\"kind\":\"register\"}]}]}";
+        String ts = Instant.now().truncatedTo(ChronoUnit.MILLIS).toString();
+        ObjectNode upload = ApiClient.JSON.createObjectNode();
+        ObjectNode node =
+                upload.putArray("nodes").addObject().put("id", "meter").put("category", "main");
+        ArrayNode readings = node.putArray("readings");
+        readings.addObject()
+                .put("ts", ts)
+                .put("quantity", "active_power")
+                .put("unit", "W")
+                .put("value", watts);
+        readings.addObject()
+                .put("ts", ts)
+                .put("quantity", "energy_import")
+                .put("unit", "kWh")
+                .put("value", kwh)
+                .put("kind", "register");
+        String body = ApiClient.JSON.writeValueAsString(upload);
         HttpResponse<String> r = api.send("POST", "/api/v1/upload", keys[customer], body);
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
         return ApiClient.JSON.readTree(r.body());
