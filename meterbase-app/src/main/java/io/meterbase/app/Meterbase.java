@@ -153,6 +153,7 @@ public final class Meterbase implements AutoCloseable {
                     registry,
                     store,
                     consumption,
+                    live,
                     control.alarms(),
                     clock,
                     new Analytics.Settings(

@@ -105,6 +105,7 @@ public final class ForecastBenchmark {
                             registry,
                             store,
                             consumption,
+                            live,
                             alarms,
                             clock,
                             new Analytics.Settings(

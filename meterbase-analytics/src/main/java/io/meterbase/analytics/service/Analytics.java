@@ -1,6 +1,7 @@
 package io.meterbase.analytics.service;
 
 import io.meterbase.analytics.incident.LeakDetector;
+import io.meterbase.core.ingest.LiveState;
 import io.meterbase.core.query.Commodity;
 import io.meterbase.core.query.ConsumptionService;
 import io.meterbase.core.registry.Registry;
@@ -84,10 +85,13 @@ public final class Analytics implements AutoCloseable {
             Registry registry,
             Store store,
             ConsumptionService consumption,
+            LiveState live,
             AlarmService alarms,
             Clock clock,
             Settings settings) {
         Analytics a = new Analytics(registry, store, consumption, alarms, clock, settings);
+        // readings that arrive late, behind the time the register checks have reached, are checked at the next run
+        live.subscribe(a.incidents::noteDurable);
         if (settings.enabled()) {
             long first = Math.max(0, settings.firstRun().toSeconds());
             a.thread.scheduleWithFixedDelay(

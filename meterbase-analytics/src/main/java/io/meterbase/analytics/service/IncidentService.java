@@ -69,7 +69,9 @@ public final class IncidentService {
     private final LeakDetector leaks;
     private final EnergyRules rules = new EnergyRules(Long.MAX_VALUE);
     private final Map<String, Incident> incidents = new ConcurrentHashMap<>();
-    private long registersScannedTo = -1;
+    private volatile long registersScannedTo = -1;
+    /** Channels with readings that arrived after the register checks had passed their time: the earliest of them. */
+    private final Map<Integer, Long> lateFrom = new ConcurrentHashMap<>();
 
     public IncidentService(
             HourlyHistory history,
@@ -408,18 +410,46 @@ public final class IncidentService {
     }
 
     /**
-     * Cumulative registers that went backwards since the last run (the first run looks one day back): a lower
-     * reading that is neither a rollover nor a reset.
+     * Called with each durable batch (on the writer's thread, so it only compares times): a reading older than the
+     * point the register checks have reached is remembered, so that the next run checks its channel from there.
+     * A cache: after a restart, late readings of the time before are not checked again.
+     */
+    public void noteDurable(List<Reading> batch) {
+        long scanned = registersScannedTo;
+        if (scanned < 0) {
+            return;
+        }
+        for (Reading r : batch) {
+            if (r.timestamp() < scanned) {
+                lateFrom.merge(r.channelId(), r.timestamp(), Math::min);
+            }
+        }
+    }
+
+    /**
+     * Cumulative registers that went backwards since the last run (the first run looks one day back), and from the
+     * earliest reading that arrived late on a channel since: a lower reading that is neither a rollover nor a reset.
      */
     private void registers(List<List<HourlyHistory.Meter>> meterLists, long end, List<Finding> found) {
         long from = registersScannedTo < 0 ? end - 24 * HourlyHistory.HOUR : registersScannedTo;
+        Map<Integer, Long> late = new HashMap<>();
+        for (Integer channel : List.copyOf(lateFrom.keySet())) {
+            Long at = lateFrom.remove(channel);
+            if (at != null) {
+                late.put(channel, at);
+            }
+        }
         Map<Integer, Long> newest = readings.newestTimestamps();
         for (List<HourlyHistory.Meter> meters : meterLists) {
             for (HourlyHistory.Meter m : meters) {
                 for (Channel c : m.channels()) {
+                    if (c.accumulation() != Accumulation.CUMULATIVE) {
+                        continue;
+                    }
                     Long last = newest.get(c.id());
-                    if (c.accumulation() == Accumulation.CUMULATIVE && last != null && last >= from) {
-                        backwards(m, c, from, end, found);
+                    long start = Math.min(from, late.getOrDefault(c.id(), from));
+                    if (last != null && last >= start) {
+                        backwards(m, c, start, end, found);
                     }
                 }
             }

@@ -62,6 +62,9 @@ class AnalyticsServiceTest {
         alarms = new AlarmService(registry, store.documents(), new LiveState(), clock);
     }
 
+    /** What the durable writer hands each written batch to. */
+    private final LiveState live = new LiveState();
+
     @AfterEach
     void close() {
         alarms.close();
@@ -75,6 +78,7 @@ class AnalyticsServiceTest {
                 registry,
                 store,
                 consumption,
+                live,
                 alarms,
                 clock,
                 new Analytics.Settings(
@@ -282,6 +286,42 @@ class AnalyticsServiceTest {
         assertThat(restarted.incidents().incidents(null, true, 100)).hasSize(7);
         assertThat(restarted.clusters().latest()).isPresent();
         restarted.close();
+    }
+
+    @Test
+    void aLateRegisterReadingThatGoesBackwards_isCheckedAtTheNextRun() {
+        // GIVEN a register read every hour, checked by a first run
+        Channel register = meter("late", DeviceType.ELECTRICITY_METER, Quantity.ENERGY_IMPORT);
+        long t = END - 6 * HOUR;
+        store.readings()
+                .append(new WriteBatch(
+                        List.of(
+                                new Reading(register.id(), t, 5_000, Quality.GOOD),
+                                new Reading(register.id(), t + HOUR, 5_400, Quality.GOOD),
+                                new Reading(register.id(), t + 2 * HOUR, 5_800, Quality.GOOD)),
+                        List.of(),
+                        List.of()));
+        Analytics analytics = analytics();
+        analytics.runNow();
+        assertThat(analytics.incidents().incidents(null, true, 10)).isEmpty();
+
+        // WHEN a reading from before that run arrives late, lower than the one before it, and is written
+        List<Reading> late = List.of(new Reading(register.id(), t + HOUR / 2, 4_000, Quality.GOOD));
+        store.readings().append(new WriteBatch(late, List.of(), List.of()));
+        live.onDurable(late);
+        analytics.runNow();
+
+        // THEN the next run checks the register from there and finds it went backwards
+        assertThat(analytics.incidents().incidents(null, true, 10))
+                .singleElement()
+                .satisfies(i -> {
+                    assertThat(i.type()).isEqualTo("register_backwards");
+                    assertThat(i.device()).isEqualTo("late");
+                    assertThat(i.evidence().figures())
+                            .containsEntry("reading_before", 5000.0)
+                            .containsEntry("reading_after", 4000.0);
+                });
+        analytics.close();
     }
 
     @Test
