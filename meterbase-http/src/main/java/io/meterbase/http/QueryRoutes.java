@@ -269,6 +269,10 @@ final class QueryRoutes {
             m.put("group", e.group());
             m.put("start", Instant.ofEpochMilli(e.periodStart()).toString());
             m.put("amount", e.amount());
+            if (e.isEstimated()) {
+                m.put("estimated", e.estimated());
+                m.put("gap_hours", e.gapMillis() / 3_600_000.0);
+            }
             rows.add(m);
         }
         out.put("points", rows);

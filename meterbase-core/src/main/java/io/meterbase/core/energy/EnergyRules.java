@@ -7,8 +7,7 @@ import io.meterbase.core.model.Quantity;
 /**
  * How much a channel consumed between two consecutive readings: interval channels report it, registers give it
  * by {@link CounterStep}, active power is integrated by the trapezoid rule over gaps up to a maximum (a longer
- * gap counts nothing, as nobody knows what happened in it). The amount is attributed to the period of the later
- * reading.
+ * gap is a gap: nobody knows what happened in it). {@link RollupTracker} books each amount to the time it covers.
  */
 public final class EnergyRules {
 
@@ -34,29 +33,9 @@ public final class EnergyRules {
         return channel.accumulation() != Accumulation.INSTANT || channel.quantity() == Quantity.ACTIVE_POWER;
     }
 
-    /** The consumption of the first reading of a channel, with no reading before it. */
-    public double first(Channel channel, double value) {
-        if (!hasConsumption(channel)) {
-            return Double.NaN;
-        }
-        return channel.accumulation() == Accumulation.INTERVAL ? value : 0;
-    }
-
-    /** The consumption between a reading and the one before it. */
-    public double between(Channel channel, long previousTs, double previous, long ts, double value) {
-        return switch (channel.accumulation()) {
-            case INTERVAL -> value;
-            case CUMULATIVE ->
-                CounterStep.between(previous, value, ts - previousTs, maxPerHour(channel.quantity()))
-                        .delta();
-            case INSTANT -> {
-                if (channel.quantity() != Quantity.ACTIVE_POWER) {
-                    yield Double.NaN;
-                }
-                long dt = ts - previousTs;
-                yield dt <= 0 || dt > maxGapMillis ? 0 : (previous + value) / 2 * dt / 3_600_000.0;
-            }
-        };
+    /** Whether active power readings {@code dt} ms apart are integrated; a longer gap is reported as a gap. */
+    public boolean integrates(long dt) {
+        return dt > 0 && dt <= maxGapMillis;
     }
 
     /** The step of a cumulative register between two readings. */

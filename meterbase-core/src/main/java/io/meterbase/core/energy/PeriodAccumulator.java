@@ -12,6 +12,9 @@ public final class PeriodAccumulator {
     private double min = Double.POSITIVE_INFINITY;
     private double max = Double.NEGATIVE_INFINITY;
     private double energy;
+    private double estimated;
+    private long gapMillis;
+    private boolean touched;
 
     public PeriodAccumulator(int channelId, long start, boolean withEnergy) {
         this.channelId = channelId;
@@ -23,22 +26,46 @@ public final class PeriodAccumulator {
         return start;
     }
 
-    /** Adds a value and the consumption since the reading before it (NaN where the channel has none). */
-    public void add(double value, double consumption) {
+    /** Adds a value read in the period. */
+    public void add(double value) {
+        touched = true;
         count++;
         sum += value;
         min = Math.min(min, value);
         max = Math.max(max, value);
-        if (!Double.isNaN(energy) && !Double.isNaN(consumption)) {
-            energy += consumption;
+    }
+
+    /**
+     * Adds the share of a step's consumption that falls in the period; {@code estimated} when the step was too long
+     * to be called measured.
+     */
+    public void addShare(double consumption, boolean estimated) {
+        if (Double.isNaN(energy) || Double.isNaN(consumption)) {
+            return;
+        }
+        touched = true;
+        energy += consumption;
+        if (estimated) {
+            this.estimated += consumption;
         }
     }
 
+    /** Adds time of the period in which nothing is known of the consumption. */
+    public void addGap(long millis) {
+        if (!Double.isNaN(energy)) {
+            touched = true;
+            gapMillis += millis;
+        }
+    }
+
+    /** Whether nothing was added: no value, no share, no gap. */
     public boolean isEmpty() {
-        return count == 0;
+        return !touched;
     }
 
     public Rollup toRollup() {
-        return new Rollup(channelId, start, count, sum, min, max, energy);
+        return count == 0
+                ? new Rollup(channelId, start, 0, 0, Double.NaN, Double.NaN, energy, estimated, gapMillis)
+                : new Rollup(channelId, start, count, sum, min, max, energy, estimated, gapMillis);
     }
 }

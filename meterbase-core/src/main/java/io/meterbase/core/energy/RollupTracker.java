@@ -1,6 +1,5 @@
 package io.meterbase.core.energy;
 
-import io.meterbase.core.model.Accumulation;
 import io.meterbase.core.model.Channel;
 import io.meterbase.core.model.Reading;
 import io.meterbase.core.store.DayKey;
@@ -24,10 +23,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Keeps hourly and daily rollups up to date as readings become durable. Readings newer than everything stored
- * of their channel are folded into an open accumulator per channel; late readings mark their hour (and the hour
- * of the reading after them, whose consumption depends on them) stale, and stale hours are recomputed from the
- * stored readings. {@link #flush()} writes what changed.
+ * Keeps hourly and daily rollups up to date as readings become durable. A reading's value counts in the hour it was
+ * read; the consumption between it and the reading before it is booked to the time it covers, shared among the
+ * hours that time spans (linearly for registers and intervals, by the trapezoid for power), with shares of steps
+ * longer than an hour marked estimated and power or interval gaps recorded as gaps. Readings newer than everything
+ * stored of their channel are folded in as they come; late readings mark their hour stale, and a stale hour is
+ * recomputed from the stored readings together with every hour the steps around it cover. {@link #flush()} writes
+ * what changed.
  *
  * <p>Threading: confined to the durable writer's thread.
  */
@@ -73,7 +75,7 @@ public final class RollupTracker {
             }
             long from = rolled.getOrDefault(channelId, Long.MIN_VALUE);
             ChannelState state = new ChannelState(channel.get());
-            recompute(state, from, hourOf(e.getValue()) + HOUR, rollups);
+            recompute(state, from, hourOf(e.getValue()) + HOUR, false, rollups);
             states.put(channelId, state);
         }
         stale.addAll(store.staleHours());
@@ -94,7 +96,7 @@ public final class RollupTracker {
                 state = new ChannelState(channel.get());
                 states.put(r.channelId(), state);
             }
-            state.add(r, rules, closed);
+            state.add(r, rules, closed, Long.MIN_VALUE, Long.MAX_VALUE);
             changed.add(r.channelId());
         }
     }
@@ -146,49 +148,56 @@ public final class RollupTracker {
         }
     }
 
+    /**
+     * Recomputes a stale hour and every hour the steps into and out of it cover: from the hour of the reading before
+     * it to the hour of the reading after it.
+     */
     private void recomputeStale(int channelId, long hour, List<Rollup> out) {
         Optional<Channel> channel = info.channel(channelId);
         if (channel.isEmpty()) {
             return;
         }
         ChannelState state = states.computeIfAbsent(channelId, id -> new ChannelState(channel.get()));
+        long from = store.readingBefore(channelId, hour)
+                .map(r -> Math.min(hour, hourOf(r.timestamp())))
+                .orElse(hour);
         long end = hour + HOUR;
         Optional<Reading> next = store.readingAfter(channelId, end - 1);
         if (next.isPresent()) {
             end = Math.max(end, hourOf(next.get().timestamp()) + HOUR);
         }
         ChannelState scratch = new ChannelState(channel.get());
-        recompute(scratch, hour, end, out);
+        recompute(scratch, from, end, true, out);
         if (state.open != null && scratch.open != null && scratch.open.start() == state.open.start()) {
             state.open = scratch.open;
         }
     }
 
     /**
-     * Recomputes every hour in {@code [from, to)} of the channel from stored readings into {@code out}, leaving the
-     * state at the last reading with its hour open.
+     * Recomputes every hour in {@code [from, to)} of the channel from stored readings into {@code out}: the readings
+     * before {@code from} are replayed for the state they leave (a register's trusted value, an interval's period)
+     * and the reading after {@code to} ({@code withTail}) for its step's share in the last hours; shares outside the
+     * range are left alone. The state ends at the last reading in the range, with its hour open.
      */
-    private void recompute(ChannelState state, long from, long to, List<Rollup> out) {
+    private void recompute(ChannelState state, long from, long to, boolean withTail, List<Rollup> out) {
         int channelId = state.channel.id();
-        Optional<Reading> before = from == Long.MIN_VALUE ? Optional.empty() : store.readingBefore(channelId, from);
-        before.ifPresent(r -> {
-            state.last = r;
-            state.jumped = null;
-        });
-        if (before.isPresent() && state.channel.accumulation() == Accumulation.CUMULATIVE) {
-            warmUp(state, from);
+        List<Rollup> local = new ArrayList<>();
+        if (from != Long.MIN_VALUE && state.withEnergy) {
+            warmUp(state, from, to, local);
         }
         long cursor = from;
-        List<Rollup> local = new ArrayList<>();
         while (true) {
             List<Reading> page = store.readings(channelId, cursor, to, PAGE);
             for (Reading r : page) {
-                state.add(r, rules, local);
+                state.add(r, rules, local, from, to);
             }
             if (page.size() < PAGE) {
                 break;
             }
             cursor = page.get(page.size() - 1).timestamp() + 1;
+        }
+        if (withTail && state.withEnergy) {
+            store.readingAfter(channelId, to - 1).ifPresent(r -> state.add(r, rules, local, from, to));
         }
         out.addAll(local);
         if (state.open != null) {
@@ -197,20 +206,20 @@ public final class RollupTracker {
     }
 
     /**
-     * A register's trusted value at {@code from} depends on the readings before it (after a small step back it keeps
-     * its highest value; after a jump it waits for the next reading), so the hour before is replayed without
-     * rollups, and a recomputation starts where the live rollups did.
+     * The state at {@code from} depends on the readings before it (a register keeps its highest value after a small
+     * step back and waits for the next reading after a jump; an interval channel's period is learned from its
+     * steps), so the hour before is replayed, its shares outside {@code [from, to)} dropped.
      */
-    private void warmUp(ChannelState state, long from) {
+    private void warmUp(ChannelState state, long from, long to, List<Rollup> out) {
         int channelId = state.channel.id();
         List<Reading> warm = store.readings(channelId, from - HOUR, from, PAGE);
+        Optional<Reading> start = store.readingBefore(channelId, from - HOUR);
         if (warm.isEmpty()) {
-            return;
+            start = store.readingBefore(channelId, from);
         }
-        state.last = store.readingBefore(channelId, from - HOUR).orElse(null);
-        state.jumped = null;
+        start.ifPresent(state::startAt);
         for (Reading r : warm) {
-            state.consumption(r, rules);
+            state.add(r, rules, out, from, to);
         }
     }
 
@@ -241,12 +250,21 @@ public final class RollupTracker {
         final Channel channel;
         final boolean withEnergy;
 
+        /** The reading steps are counted from (for a register: its trusted value). */
         @Nullable
         Reading last;
 
+        /** A register's absurd jump, waiting for the next reading to decide. */
         @Nullable
         Reading jumped;
 
+        /** The time of the reading added last, trusted or not: no share is booked before it. */
+        long previousTs = Long.MIN_VALUE;
+
+        /** An interval channel's period: its last step of at most an hour; 0 while unknown. */
+        long period;
+
+        /** The hour of the reading added last, and of any share after it. */
         @Nullable
         PeriodAccumulator open;
 
@@ -255,54 +273,165 @@ public final class RollupTracker {
             this.withEnergy = EnergyRules.hasConsumption(channel);
         }
 
-        void add(Reading r, EnergyRules rules, List<Rollup> closedOut) {
-            long hour = hourOf(r.timestamp());
-            if (open == null || open.start() != hour) {
-                if (open != null && !open.isEmpty()) {
-                    closedOut.add(open.toRollup());
-                }
-                open = new PeriodAccumulator(channel.id(), hour, withEnergy);
-            }
-            open.add(r.value(), consumption(r, rules));
+        /** Starts counting from a stored reading, as if it had just been added. */
+        void startAt(Reading r) {
+            last = r;
+            jumped = null;
+            previousTs = r.timestamp();
         }
 
         /**
-         * The consumption since the last trusted reading. A register that jumps absurdly is not trusted at once:
+         * Adds a reading: its value to its hour, the consumption since the reading before it to the hours it
+         * covers. Only hours in {@code [from, to)} are touched; hours left behind go to {@code closedOut}.
+         */
+        void add(Reading r, EnergyRules rules, List<Rollup> closedOut, long from, long to) {
+            if (withEnergy) {
+                book(r, rules, closedOut, from, to);
+            }
+            previousTs = Math.max(previousTs, r.timestamp());
+            long hour = hourOf(r.timestamp());
+            if (hour >= from && hour < to) {
+                hour(hour, closedOut).add(r.value());
+            }
+        }
+
+        /** Books the consumption since the reading before {@code r} to the time it covers. */
+        private void book(Reading r, EnergyRules rules, List<Rollup> out, long from, long to) {
+            long t = r.timestamp();
+            Reading before = last;
+            switch (channel.accumulation()) {
+                case INTERVAL -> {
+                    last = r;
+                    if (before == null) {
+                        share(t - 1, t, r.value(), false, out, from, to); // a first interval ends at its stamp
+                        return;
+                    }
+                    long d = t - before.timestamp();
+                    if (d <= 0) {
+                        return;
+                    }
+                    if (d <= HOUR) {
+                        period = d;
+                    }
+                    long covered = Math.min(d, period > 0 ? period : HOUR);
+                    gap(before.timestamp(), t - covered, out, from, to);
+                    share(t - covered, t, r.value(), false, out, from, to);
+                }
+                case INSTANT -> {
+                    last = r;
+                    if (before == null) {
+                        return;
+                    }
+                    long d = t - before.timestamp();
+                    if (rules.integrates(d)) {
+                        power(before.timestamp(), before.value(), t, r.value(), out, from, to);
+                    } else {
+                        gap(before.timestamp(), t, out, from, to);
+                    }
+                }
+                case CUMULATIVE -> register(r, rules, out, from, to);
+            }
+        }
+
+        /**
+         * A register's step since its last trusted reading. A register that jumps absurdly is not trusted at once:
          * the next reading decides whether the jump was a glitch (it continues from before) or a new meter (it
          * continues from the jump), and the jump itself is never counted.
          */
-        private double consumption(Reading r, EnergyRules rules) {
-            if (last == null) {
+        private void register(Reading r, EnergyRules rules, List<Rollup> out, long from, long to) {
+            Reading before = last;
+            if (before == null) {
                 last = r;
-                return rules.first(channel, r.value());
+                return;
             }
-            if (channel.accumulation() != Accumulation.CUMULATIVE) {
-                double c = rules.between(channel, last.timestamp(), last.value(), r.timestamp(), r.value());
-                last = r;
-                return c;
-            }
-            CounterStep step = rules.counterStep(channel, last.timestamp(), last.value(), r.timestamp(), r.value());
+            long t = r.timestamp();
+            CounterStep step = rules.counterStep(channel, before.timestamp(), before.value(), t, r.value());
             if (step.kind() == CounterStep.Kind.STEP_BACK) {
                 // the register keeps its highest value: counting resumes once it passes it again
                 jumped = null;
-                return 0;
+                return;
             }
             if (step.kind() != CounterStep.Kind.SPIKE) {
                 last = r;
                 jumped = null;
-                return step.delta();
+                share(before.timestamp(), t, step.delta(), t - before.timestamp() > HOUR, out, from, to);
+                return;
             }
-            if (jumped != null) {
-                CounterStep fromJump =
-                        rules.counterStep(channel, jumped.timestamp(), jumped.value(), r.timestamp(), r.value());
+            Reading jump = jumped;
+            if (jump != null) {
+                CounterStep fromJump = rules.counterStep(channel, jump.timestamp(), jump.value(), t, r.value());
                 if (fromJump.kind() == CounterStep.Kind.NORMAL) {
                     last = r;
                     jumped = null;
-                    return fromJump.delta();
+                    share(jump.timestamp(), t, fromJump.delta(), t - jump.timestamp() > HOUR, out, from, to);
+                    return;
                 }
             }
             jumped = r;
-            return 0;
+        }
+
+        /** Shares an amount among the hours of {@code (t0, t1]} by time. */
+        private void share(long t0, long t1, double amount, boolean estimated, List<Rollup> out, long from, long to) {
+            long start = Math.max(t0, previousTs);
+            if (t1 <= start) {
+                start = t1 - 1; // a step into the reading's own instant (no time left after the reading before)
+            }
+            double length = t1 - start;
+            for (long h = Math.max(hourOf(start), from); h < t1 && h < to; h += HOUR) {
+                long a = Math.max(start, h);
+                long b = Math.min(t1, h + HOUR);
+                if (b > a) {
+                    hour(h, out).addShare(amount * ((b - a) / length), estimated);
+                }
+            }
+        }
+
+        /** Books power integrated by the trapezoid between two readings, each hour its own part. */
+        private void power(long t0, double p0, long t1, double p1, List<Rollup> out, long from, long to) {
+            double slope = (p1 - p0) / (t1 - t0);
+            for (long h = Math.max(hourOf(t0), from); h < t1 && h < to; h += HOUR) {
+                long a = Math.max(t0, h);
+                long b = Math.min(t1, h + HOUR);
+                if (b > a) {
+                    double pa = p0 + slope * (a - t0);
+                    double pb = p0 + slope * (b - t0);
+                    hour(h, out).addShare((pa + pb) / 2 * (b - a) / 3_600_000.0, false);
+                }
+            }
+        }
+
+        /** Records {@code (t0, t1]} as time in which the consumption is unknown. */
+        private void gap(long t0, long t1, List<Rollup> out, long from, long to) {
+            for (long h = Math.max(hourOf(t0), from); h < t1 && h < to; h += HOUR) {
+                long a = Math.max(t0, h);
+                long b = Math.min(t1, h + HOUR);
+                if (b > a) {
+                    hour(h, out).addGap(b - a);
+                }
+            }
+        }
+
+        /** The accumulator of an hour at or after the open one; the hours before it are closed into {@code out}. */
+        private PeriodAccumulator hour(long hour, List<Rollup> out) {
+            PeriodAccumulator current = open;
+            if (current != null && current.start() == hour) {
+                return current;
+            }
+            if (current != null && hour < current.start()) {
+                // cannot happen: every share starts at the reading added last, whose hour is open or later
+                LOG.warn(
+                        "Channel {}: a share for {} behind the open hour {} dropped",
+                        channel.id(),
+                        hour,
+                        current.start());
+                return new PeriodAccumulator(channel.id(), hour, withEnergy);
+            }
+            if (current != null && !current.isEmpty()) {
+                out.add(current.toRollup());
+            }
+            PeriodAccumulator next = new PeriodAccumulator(channel.id(), hour, withEnergy);
+            open = next;
+            return next;
         }
     }
 }

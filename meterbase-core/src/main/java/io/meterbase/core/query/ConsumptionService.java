@@ -109,17 +109,27 @@ public final class ConsumptionService {
         List<Rollup> rollups = interval == Interval.HOUR
                 ? store.hourly(owner.keySet(), from, to)
                 : store.daily(owner.keySet(), from, to);
-        Map<String, Map<Long, Double>> sums = new TreeMap<>();
+        Map<String, Map<Long, EnergyPoint>> sums = new TreeMap<>();
         for (Rollup r : rollups) {
             if (!r.hasEnergy()) {
                 continue;
             }
             Device d = Objects.requireNonNull(owner.get(r.channelId()), "rollups are read for these channels only");
             long period = interval == Interval.MONTH ? monthStart(r.start(), zone(d)) : r.start();
-            sums.computeIfAbsent(group(d, groupBy), k -> new TreeMap<>()).merge(period, r.energy(), Double::sum);
+            String group = group(d, groupBy);
+            sums.computeIfAbsent(group, k -> new TreeMap<>())
+                    .merge(
+                            period,
+                            new EnergyPoint(group, period, r.energy(), r.estimated(), r.gapMillis()),
+                            (a, b) -> new EnergyPoint(
+                                    group,
+                                    period,
+                                    a.amount() + b.amount(),
+                                    a.estimated() + b.estimated(),
+                                    a.gapMillis() + b.gapMillis()));
         }
         List<EnergyPoint> points = new ArrayList<>();
-        sums.forEach((group, periods) -> periods.forEach((p, v) -> points.add(new EnergyPoint(group, p, v))));
+        sums.values().forEach(periods -> points.addAll(periods.values()));
         points.sort((a, b) -> a.periodStart() != b.periodStart()
                 ? Long.compare(a.periodStart(), b.periodStart())
                 : a.group().compareTo(b.group()));

@@ -26,7 +26,8 @@ import org.junit.jupiter.api.Test;
  * readings are stored first, then handed to the tracker as fresh (newer than everything stored of their channel) or
  * as stale hours (late readings), and written by a flush. Expected values are worked out by hand from
  * {@link EnergyRules} and {@link io.meterbase.core.energy.CounterStep}: power is integrated by the trapezoid rule over
- * gaps of up to 15 minutes, a register counts its steps, and each step belongs to the hour of its later reading.
+ * gaps of up to 15 minutes, a register counts its steps, an interval reading is stamped at the end of its period,
+ * and each step is shared among the hours it covers by time.
  */
 class RollupTrackerTest {
 
@@ -45,10 +46,17 @@ class RollupTrackerTest {
     private static final Channel VOLTAGE = new Channel(4, 1, "voltage", Quantity.VOLTAGE, Accumulation.INSTANT);
     private static final Channel SECOND_REGISTER =
             new Channel(5, 1, "energy2", Quantity.ENERGY_IMPORT, Accumulation.CUMULATIVE);
+    /** A register of a site in Berlin, whose days change length with daylight saving time. */
+    private static final Channel BERLIN_REGISTER =
+            new Channel(6, 1, "energy_berlin", Quantity.ENERGY_IMPORT, Accumulation.CUMULATIVE);
+
+    private static final ZoneId BERLIN = ZoneId.of("Europe/Berlin");
+    /** The midnight (UTC) that starts the day of {@link #T0}. */
+    private static final long DAY0 = T0 / (24 * HOUR) * (24 * HOUR);
 
     private static final ChannelInfo INFO = new ChannelInfo() {
         private final Map<Integer, Channel> channels =
-                Map.of(1, POWER, 2, REGISTER, 3, INTERVAL, 4, VOLTAGE, 5, SECOND_REGISTER);
+                Map.of(1, POWER, 2, REGISTER, 3, INTERVAL, 4, VOLTAGE, 5, SECOND_REGISTER, 6, BERLIN_REGISTER);
 
         @Override
         public Optional<Channel> channel(int channelId) {
@@ -57,7 +65,7 @@ class RollupTrackerTest {
 
         @Override
         public ZoneId zone(int channelId) {
-            return ZoneOffset.UTC;
+            return channelId == BERLIN_REGISTER.id() ? BERLIN : ZoneOffset.UTC;
         }
     };
 
@@ -86,29 +94,58 @@ class RollupTrackerTest {
         tracker.flush();
     }
 
+    private static Reading read(Channel channel, long timestamp, double value) {
+        return new Reading(channel.id(), timestamp, value);
+    }
+
+    private Rollup hourAt(Channel channel, long start) {
+        return store.hour(channel.id(), start)
+                .orElseThrow(() -> new AssertionError("no rollup of channel " + channel.name() + " at " + start));
+    }
+
+    private Rollup dayAt(Channel channel, long start) {
+        List<Rollup> days = store.daily(List.of(channel.id()), start, start + 1);
+        assertThat(days)
+                .as("the day of channel %s starting at %d", channel.name(), start)
+                .hasSize(1);
+        return days.get(0);
+    }
+
     private Rollup hour(Channel channel, int hour) {
         return store.hour(channel.id(), T0 + hour * HOUR)
                 .orElseThrow(() -> new AssertionError("no rollup of channel " + channel.name() + " hour " + hour));
     }
 
     @Test
-    void powerReadingsOverAnHour_giveItsEnergyByTrapezoid_andTheStepIntoTheNextHourCountsThere() {
+    void powerReadingsOverAnHour_giveItsEnergyByTrapezoid_andTheStepUpToTheHourCountsInIt() {
         // GIVEN active power of 1000, 2000, 2000 and 1000 W, a quarter of an hour apart, then 1000 W on the hour
         fresh(at(POWER, 0, 1000), at(POWER, 15, 2000), at(POWER, 30, 2000), at(POWER, 45, 1000));
         fresh(at(POWER, 60, 1000));
 
-        // THEN the first hour has (1500 + 2000 + 1500 W) x 0.25 h = 1250 Wh, its count, sum, average, min and max;
-        // and the last quarter (1000 W x 0.25 h = 250 Wh) belongs to the hour of its later reading
+        // THEN the first hour has (1500 + 2000 + 1500 + 1000 W) x 0.25 h = 1500 Wh (its last quarter too, which it
+        // covers), its count, sum, average, min and max; the reading on the hour counts in the next, with no energy
         Rollup first = hour(POWER, 0);
         assertThat(first.count()).isEqualTo(4);
-        assertThat(first.energy()).isCloseTo(1250.0, within(EPS));
+        assertThat(first.energy()).isCloseTo(1500.0, within(EPS));
         assertThat(first.sum()).isEqualTo(6000.0);
         assertThat(first.avg()).isEqualTo(1500.0);
         assertThat(first.min()).isEqualTo(1000.0);
         assertThat(first.max()).isEqualTo(2000.0);
         Rollup second = hour(POWER, 1);
         assertThat(second.count()).isEqualTo(1);
-        assertThat(second.energy()).isCloseTo(250.0, within(EPS));
+        assertThat(second.energy()).isZero();
+        assertThat(first.isEstimated()).isFalse();
+    }
+
+    @Test
+    void powerStepsAcrossTheHour_areSplitByTheTrapezoid() {
+        // GIVEN 1000 W at minute 55, rising to 3000 W at minute 65
+        fresh(at(POWER, 55, 1000), at(POWER, 65, 3000));
+
+        // THEN the power at minute 60 is 2000 W: the first hour has (1000 + 2000) / 2 W x 1/12 h = 125 Wh, the
+        // second (2000 + 3000) / 2 W x 1/12 h = 208.3 Wh
+        assertThat(hour(POWER, 0).energy()).isCloseTo(125.0, within(EPS));
+        assertThat(hour(POWER, 1).energy()).isCloseTo(2500.0 / 12, within(EPS));
     }
 
     @Test
@@ -117,9 +154,11 @@ class RollupTrackerTest {
         // minutes after that
         fresh(at(POWER, 0, 600), at(POWER, 16, 600), at(POWER, 26, 600));
 
-        // THEN only the last 10 minutes count: 600 W x 1/6 h = 100 Wh
+        // THEN only the last 10 minutes count: 600 W x 1/6 h = 100 Wh, and the 16 minutes are reported as a gap
         assertThat(hour(POWER, 0).energy()).isCloseTo(100.0, within(EPS));
         assertThat(hour(POWER, 0).count()).isEqualTo(3);
+        assertThat(hour(POWER, 0).gapMillis()).isEqualTo(16 * MINUTE);
+        assertThat(hour(POWER, 0).isEstimated()).isTrue();
     }
 
     @Test
@@ -138,10 +177,12 @@ class RollupTrackerTest {
         fresh(at(REGISTER, 70, 10_700), at(REGISTER, 80, 10_900));
 
         // THEN the register's first hour consumed 10,600 - 10,000 = 600 Wh (its first reading counts nothing) and
-        // the second 10,900 - 10,600 = 300 Wh; the interval channel 5 + 7 + 8 = 20 Wh, its first reading included;
-        // and the voltage's rollup has its average but no energy
-        assertThat(hour(REGISTER, 0).energy()).isEqualTo(600.0);
-        assertThat(hour(REGISTER, 1).energy()).isEqualTo(300.0);
+        // 20 of the 30 minutes of the step to 10,700 (100 Wh): 666.7 Wh; the second the rest of that step, 33.3 Wh,
+        // and 200 Wh; the interval channel 5 + 7 + 8 = 20 Wh, its first reading included; and the voltage's rollup
+        // has its average but no energy
+        assertThat(hour(REGISTER, 0).energy()).isCloseTo(600 + 200.0 / 3, within(EPS));
+        assertThat(hour(REGISTER, 1).energy()).isCloseTo(200 + 100.0 / 3, within(EPS));
+        assertThat(hour(REGISTER, 0).isEstimated()).isFalse();
         assertThat(hour(REGISTER, 1).count()).isEqualTo(2);
         assertThat(hour(INTERVAL, 0).energy()).isEqualTo(20.0);
         assertThat(hour(VOLTAGE, 0).avg()).isEqualTo(232.0);
@@ -150,19 +191,20 @@ class RollupTrackerTest {
 
     @Test
     void aLateReadingForAnEarlierHour_updatesThatHour_andTheHourAfterIt_andLaterReadingsBuildOnThat() {
-        // GIVEN a register at 1,000 and 1,100 Wh in one hour, 1,300 and 1,400 Wh in the next: 100 and 300 Wh
+        // GIVEN a register at 1,000 and 1,100 Wh in one hour, 1,300 and 1,400 Wh in the next; the step of 200 Wh
+        // from minute 30 to 70 is shared 3:1 between them: 100 + 150 = 250 Wh and 50 + 100 = 150 Wh
         fresh(at(REGISTER, 0, 1_000), at(REGISTER, 30, 1_100), at(REGISTER, 70, 1_300), at(REGISTER, 90, 1_400));
-        assertThat(hour(REGISTER, 0).energy()).isEqualTo(100.0);
-        assertThat(hour(REGISTER, 1).energy()).isEqualTo(300.0);
+        assertThat(hour(REGISTER, 0).energy()).isCloseTo(250.0, within(EPS));
+        assertThat(hour(REGISTER, 1).energy()).isCloseTo(150.0, within(EPS));
 
         // WHEN a reading of 1,250 Wh at minute 50 arrives late
         late(at(REGISTER, 50, 1_250));
 
-        // THEN the first hour consumed 250 Wh (three readings), and the next, whose first step now starts at 1,250,
-        // 150 Wh; the total is still 400 Wh, and the stale mark is gone
-        assertThat(hour(REGISTER, 0).energy()).isEqualTo(250.0);
+        // THEN the first hour consumed 100 + 150 Wh and half of the 50 Wh step from minute 50 to 70: 275 Wh (three
+        // readings); the next 25 + 100 = 125 Wh; the total is still 400 Wh, and the stale mark is gone
+        assertThat(hour(REGISTER, 0).energy()).isCloseTo(275.0, within(EPS));
         assertThat(hour(REGISTER, 0).count()).isEqualTo(3);
-        assertThat(hour(REGISTER, 1).energy()).isEqualTo(150.0);
+        assertThat(hour(REGISTER, 1).energy()).isCloseTo(125.0, within(EPS));
         assertThat(hour(REGISTER, 1).count()).isEqualTo(2);
         assertThat(store.staleHours()).isEmpty();
 
@@ -170,7 +212,7 @@ class RollupTrackerTest {
         fresh(at(REGISTER, 100, 1_500));
 
         // THEN it adds its 100 Wh to the corrected hour, not to the one before the correction
-        assertThat(hour(REGISTER, 1).energy()).isEqualTo(250.0);
+        assertThat(hour(REGISTER, 1).energy()).isCloseTo(225.0, within(EPS));
         assertThat(hour(REGISTER, 1).count()).isEqualTo(3);
     }
 
@@ -208,27 +250,33 @@ class RollupTrackerTest {
         // THEN the hour consumed what the register passed beyond its highest value: 20 Wh, not 10 + 15 + 5 = 30
         assertThat(hour(REGISTER, 0).energy()).isCloseTo(20.0, within(EPS));
 
-        // AND WHEN a late reading lands in the next hour's start and that hour is recomputed from the store
+        // AND WHEN a late reading lands in the next hour's start and the hours around it are recomputed
         fresh(at(REGISTER, 70, 100_050));
         late(at(REGISTER, 61, 100_030));
 
-        // THEN the recomputation starts from the same trusted value (100,020): 30 Wh in the second hour
-        assertThat(hour(REGISTER, 1).energy()).isCloseTo(30.0, within(EPS));
+        // THEN the recomputation starts from the same trusted value (100,020): the step of 10 Wh to minute 61 gives
+        // 20/21 of itself to the first hour, and the two hours hold 50 Wh together
+        assertThat(hour(REGISTER, 0).energy()).isCloseTo(20 + 10 * 20.0 / 21, within(EPS));
         assertThat(hour(REGISTER, 0).energy() + hour(REGISTER, 1).energy()).isCloseTo(50.0, within(EPS));
     }
 
     @Test
     void aLateHourAfterAStepBack_isRecomputedFromTheRegistersHighestValue() {
-        // GIVEN a step back at the end of one hour, and the next hour's readings, one of them late
+        // GIVEN a step back at the end of one hour, a reading in the next, and one in the hour after
         fresh(at(REGISTER, 0, 100_000), at(REGISTER, 50, 100_100), at(REGISTER, 55, 100_090));
-        fresh(at(REGISTER, 70, 100_120), at(REGISTER, 90, 100_150));
-        assertThat(hour(REGISTER, 1).energy()).isCloseTo(50.0, within(EPS));
+        fresh(at(REGISTER, 70, 100_120), at(REGISTER, 130, 100_150));
+        // the step from the highest value (100,100) to minute 70 is 20 Wh over minutes 55-70: 10 of its 15 minutes
+        // in the second hour; the step of 30 Wh to minute 130 gives it 50 of its 60 minutes
+        double fromHighest = 20 * 10.0 / 15;
+        assertThat(hour(REGISTER, 1).energy()).isCloseTo(fromHighest + 25, within(EPS));
 
-        // WHEN a reading at minute 80 arrives late, so that the second hour is recomputed from the store
-        late(at(REGISTER, 80, 100_130));
+        // WHEN a reading at minute 125 arrives late, so that the hours from the second on are recomputed
+        late(at(REGISTER, 125, 100_135));
 
-        // THEN it starts from 100,100 (the highest value), not from the 100,090 read last before the hour
-        assertThat(hour(REGISTER, 1).energy()).isCloseTo(50.0, within(EPS));
+        // THEN the second hour starts from 100,100 (the highest value, found by replaying the hour before), not from
+        // the 100,090 read last before it, and takes 50/55 of the 15 Wh step to minute 125
+        assertThat(hour(REGISTER, 1).energy()).isCloseTo(fromHighest + 15 * 50.0 / 55, within(EPS));
+        assertThat(hour(REGISTER, 2).energy()).isCloseTo(15 * 5.0 / 55 + 15, within(EPS));
     }
 
     @Test
@@ -260,9 +308,10 @@ class RollupTrackerTest {
         // WHEN a new tracker recovers
         tracker.recover();
 
-        // THEN both hours are rolled up: 1200 W x 1/6 h = 200 Wh; the 50-minute gap counts nothing; 600 W x 1/6 h
-        // = 100 Wh
+        // THEN both hours are rolled up: 1200 W x 1/6 h = 200 Wh; the 50-minute gap counts nothing and is reported;
+        // 600 W x 1/6 h = 100 Wh
         assertThat(hour(POWER, 0).energy()).isCloseTo(200.0, within(EPS));
+        assertThat(hour(POWER, 0).gapMillis()).isEqualTo(50 * MINUTE);
         assertThat(hour(POWER, 1).energy()).isCloseTo(100.0, within(EPS));
         assertThat(hour(POWER, 1).count()).isEqualTo(2);
 
@@ -270,5 +319,103 @@ class RollupTrackerTest {
         fresh(at(POWER, 80, 600));
         assertThat(hour(POWER, 1).energy()).isCloseTo(200.0, within(EPS));
         assertThat(hour(POWER, 1).count()).isEqualTo(3);
+    }
+
+    @Test
+    void intervalsStampedAtTheEndOfTheirPeriod_belongToThePeriodTheyMeasured_notTheNextDay() {
+        long midnight = DAY0 + 24 * HOUR;
+        // GIVEN half-hourly interval energy stamped at the end of each half hour: 22:30-23:00 80 Wh,
+        // 23:00-23:30 100 Wh, 23:30-24:00 200 Wh (stamped 00:00 of the next day), 00:00-00:30 50 Wh
+        fresh(
+                read(INTERVAL, midnight - HOUR, 80),
+                read(INTERVAL, midnight - 30 * MINUTE, 100),
+                read(INTERVAL, midnight, 200),
+                read(INTERVAL, midnight + 30 * MINUTE, 50));
+
+        // THEN the reading stamped at midnight is yesterday's: 22:00 has 80 Wh, 23:00 300 Wh, the day 380 Wh, and
+        // the next day starts with 50 Wh; nothing is estimated
+        assertThat(hourAt(INTERVAL, midnight - 2 * HOUR).energy()).isEqualTo(80.0);
+        assertThat(hourAt(INTERVAL, midnight - HOUR).energy()).isEqualTo(300.0);
+        assertThat(dayAt(INTERVAL, DAY0).energy()).isEqualTo(380.0);
+        assertThat(dayAt(INTERVAL, DAY0).isEstimated()).isFalse();
+        assertThat(dayAt(INTERVAL, midnight).energy()).isEqualTo(50.0);
+
+        // AND WHEN two half hours go missing (the next reading is for 01:30-02:00)
+        fresh(read(INTERVAL, midnight + 2 * HOUR, 70));
+
+        // THEN its 70 Wh are booked to its own half hour, and the missing hour is reported as a gap, not a zero
+        assertThat(hourAt(INTERVAL, midnight + HOUR).energy()).isEqualTo(70.0);
+        assertThat(hourAt(INTERVAL, midnight + HOUR).gapMillis()).isEqualTo(30 * MINUTE);
+        assertThat(hourAt(INTERVAL, midnight).gapMillis()).isEqualTo(30 * MINUTE);
+        assertThat(dayAt(INTERVAL, midnight).gapMillis()).isEqualTo(HOUR);
+    }
+
+    @Test
+    void registersReadAtMidnight_giveEachDayWhatWasConsumedInIt_estimatedHourByHour() {
+        // GIVEN a register read only at midnight: 1,000, 3,400 and 5,800 Wh
+        fresh(
+                read(REGISTER, DAY0, 1_000),
+                read(REGISTER, DAY0 + 24 * HOUR, 3_400),
+                read(REGISTER, DAY0 + 48 * HOUR, 5_800));
+
+        // THEN each day consumed 2,400 Wh, booked to the day it was consumed in (not to the day of the later read),
+        // 100 Wh an hour, all of it flagged estimated; the hours without a reading have no values
+        Rollup first = dayAt(REGISTER, DAY0);
+        assertThat(first.energy()).isCloseTo(2_400.0, within(1e-6));
+        assertThat(first.estimated()).isCloseTo(2_400.0, within(1e-6));
+        assertThat(dayAt(REGISTER, DAY0 + 24 * HOUR).energy()).isCloseTo(2_400.0, within(1e-6));
+        assertThat(dayAt(REGISTER, DAY0 + 48 * HOUR).energy()).isZero();
+        Rollup fiveAm = hourAt(REGISTER, DAY0 + 5 * HOUR);
+        assertThat(fiveAm.energy()).isCloseTo(100.0, within(EPS));
+        assertThat(fiveAm.count()).isZero();
+        assertThat(fiveAm.min()).isNaN();
+        assertThat(fiveAm.isEstimated()).isTrue();
+
+        // AND WHEN a read taken at noon of the first day (1,600 Wh) arrives late
+        late(read(REGISTER, DAY0 + 12 * HOUR, 1_600));
+
+        // THEN every hour of both steps around it is recomputed, the first as far back as midnight: 50 Wh an hour
+        // in the morning, 150 Wh an hour in the afternoon, and still 2,400 Wh that day
+        assertThat(hourAt(REGISTER, DAY0 + 5 * HOUR).energy()).isCloseTo(50.0, within(EPS));
+        assertThat(hourAt(REGISTER, DAY0 + 17 * HOUR).energy()).isCloseTo(150.0, within(EPS));
+        assertThat(dayAt(REGISTER, DAY0).energy()).isCloseTo(2_400.0, within(1e-6));
+        assertThat(store.staleHours()).isEmpty();
+    }
+
+    @Test
+    void aFiftyHourGapInARegister_isSpreadOverTheHoursItCovers_notLumpedIntoOneDay() {
+        // GIVEN a register read hourly at 0, 100 and 200 Wh, then silent for 50 hours, then read at 5,200 Wh
+        fresh(read(REGISTER, DAY0, 0), read(REGISTER, DAY0 + HOUR, 100), read(REGISTER, DAY0 + 2 * HOUR, 200));
+        fresh(read(REGISTER, DAY0 + 52 * HOUR, 5_200));
+
+        // THEN the 5,000 Wh are shared by the 50 hours, 100 Wh each and estimated: 22 of them in the first day
+        // (with the 200 Wh measured, 2,400 Wh), 24 in the second, 4 in the third; no day is short, missing or
+        // tripled
+        Rollup first = dayAt(REGISTER, DAY0);
+        assertThat(first.energy()).isCloseTo(2_400.0, within(1e-6));
+        assertThat(first.estimated()).isCloseTo(2_200.0, within(1e-6));
+        assertThat(dayAt(REGISTER, DAY0 + 24 * HOUR).energy()).isCloseTo(2_400.0, within(1e-6));
+        assertThat(dayAt(REGISTER, DAY0 + 48 * HOUR).energy()).isCloseTo(400.0, within(1e-6));
+        assertThat(hourAt(REGISTER, DAY0 + HOUR).isEstimated()).isFalse();
+    }
+
+    @Test
+    void onTheDayClocksGoBack_aDayOfTwentyFiveHoursGetsTwentyFiveHoursOfConsumption() {
+        // GIVEN a Berlin register read at local midnight on 26, 27 and 28 October 2025 (the 26th has 25 hours)
+        long oct26 = java.time.LocalDate.of(2025, 10, 26)
+                .atStartOfDay(BERLIN)
+                .toInstant()
+                .toEpochMilli();
+        long oct27 = oct26 + 25 * HOUR;
+        long oct28 = oct27 + 24 * HOUR;
+        fresh(
+                read(BERLIN_REGISTER, oct26, 10_000),
+                read(BERLIN_REGISTER, oct27, 12_500),
+                read(BERLIN_REGISTER, oct28, 14_900));
+
+        // THEN the 26th (local) consumed its 2,500 Wh, 100 Wh in each of its 25 hours, and the 27th 2,400 Wh
+        assertThat(dayAt(BERLIN_REGISTER, oct26).energy()).isCloseTo(2_500.0, within(1e-6));
+        assertThat(dayAt(BERLIN_REGISTER, oct27).energy()).isCloseTo(2_400.0, within(1e-6));
+        assertThat(hourAt(BERLIN_REGISTER, oct26 + 24 * HOUR).energy()).isCloseTo(100.0, within(EPS));
     }
 }

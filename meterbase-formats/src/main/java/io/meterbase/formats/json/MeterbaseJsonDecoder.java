@@ -31,7 +31,10 @@ import org.jspecify.annotations.Nullable;
  * }</pre>
  *
  * A timestamp is an ISO-8601 instant or epoch milliseconds; a reading without one takes its node's, and a node
- * without one the upload's. Unknown fields are ignored. Streams the input without building a tree.
+ * without one the upload's. An interval reading ({@code "kind": "interval"}) is stamped at the end of the period it
+ * measured; one stamped at its start says so with {@code "stamp": "start"} and its {@code "period"} (seconds, or an
+ * ISO-8601 duration such as {@code "PT30M"}), and is handed on stamped at its end. Unknown fields are ignored.
+ * Streams the input without building a tree.
  */
 public final class MeterbaseJsonDecoder implements PayloadDecoder {
 
@@ -158,6 +161,8 @@ public final class MeterbaseJsonDecoder implements PayloadDecoder {
             String quantity = null;
             String unit = null;
             String kind = null;
+            String stamp = null;
+            Long period = null;
             double value = Double.NaN;
             Long ts = null;
             while (p.nextToken() == JsonToken.FIELD_NAME) {
@@ -168,14 +173,59 @@ public final class MeterbaseJsonDecoder implements PayloadDecoder {
                     case "quantity" -> quantity = text(p, nodeIndex, index, field);
                     case "unit" -> unit = text(p, nodeIndex, index, field);
                     case "kind" -> kind = text(p, nodeIndex, index, field);
+                    case "stamp" -> stamp = text(p, nodeIndex, index, field);
+                    case "period" -> period = period(p, where(nodeIndex, index, field));
                     case "ts" -> ts = timestamp(p, where(nodeIndex, index, field));
                     case "value" -> value = number(p, t, nodeIndex, index);
                     default -> p.skipChildren();
                 }
             }
-            n.readings.add(new PendingReading(channel, quantity, unit, value, ts, kind, nodeIndex, index));
+            long shift = shiftToEnd(stamp, period, kind, nodeIndex, index);
+            n.readings.add(new PendingReading(channel, quantity, unit, value, ts, shift, kind, nodeIndex, index));
         }
         expect(p, JsonToken.END_ARRAY, "nodes[" + nodeIndex + "].readings");
+    }
+
+    /** How far a reading's timestamp moves to stamp it at the end of its period: 0 unless stamped at its start. */
+    private static long shiftToEnd(
+            @Nullable String stamp, @Nullable Long period, @Nullable String kind, int node, int reading)
+            throws DecodeException {
+        if (stamp == null || stamp.equalsIgnoreCase("end") || stamp.equalsIgnoreCase("instant")) {
+            return 0;
+        }
+        if (!stamp.equalsIgnoreCase("start")) {
+            throw new DecodeException(where(node, reading, "stamp") + " must be 'end' or 'start', was '" + stamp + "'");
+        }
+        if (kind == null || !(kind.equalsIgnoreCase("interval") || kind.equalsIgnoreCase("delta"))) {
+            throw new DecodeException(
+                    where(node, reading, "stamp") + " 'start' is for interval readings (\"kind\": \"interval\")");
+        }
+        if (period == null) {
+            throw new DecodeException(where(node, reading, "stamp")
+                    + " 'start' needs the reading's 'period' (seconds or an ISO-8601 duration)");
+        }
+        return period;
+    }
+
+    /** A period in seconds or as an ISO-8601 duration, in milliseconds: more than 0, at most 31 days. */
+    private static long period(JsonParser p, String where) throws IOException, DecodeException {
+        JsonToken t = p.currentToken();
+        double seconds;
+        if (t == JsonToken.VALUE_NUMBER_INT || t == JsonToken.VALUE_NUMBER_FLOAT) {
+            seconds = p.getDoubleValue();
+        } else if (t == JsonToken.VALUE_STRING) {
+            try {
+                seconds = java.time.Duration.parse(p.getText()).toMillis() / 1000.0;
+            } catch (DateTimeParseException | ArithmeticException e) {
+                throw new DecodeException(where + " is not an ISO-8601 duration: '" + p.getText() + "'");
+            }
+        } else {
+            throw new DecodeException(where + " must be seconds or an ISO-8601 duration");
+        }
+        if (!(seconds > 0 && seconds <= 31 * 86_400)) {
+            throw new DecodeException(where + " must be more than 0 and at most 31 days, was " + p.getText());
+        }
+        return Math.round(seconds * 1000);
     }
 
     private static String where(int node, int reading, @Nullable String field) {
@@ -279,7 +329,7 @@ public final class MeterbaseJsonDecoder implements PayloadDecoder {
                     throw new DecodeException(
                             where(r.node, r.index, null) + " has no 'ts', and neither has its node nor the upload");
                 }
-                out.add(new RawReading(r.channel, r.quantity, r.unit, r.value, at, r.kind));
+                out.add(new RawReading(r.channel, r.quantity, r.unit, r.value, at + r.shift, r.kind));
             }
             return new NodeReport(
                     java.util.Objects.requireNonNull(id, "a node is read with its id"), name, type, category, out);
@@ -292,6 +342,7 @@ public final class MeterbaseJsonDecoder implements PayloadDecoder {
             @Nullable String unit,
             double value,
             @Nullable Long ts,
+            long shift,
             @Nullable String kind,
             int node,
             int index) {}

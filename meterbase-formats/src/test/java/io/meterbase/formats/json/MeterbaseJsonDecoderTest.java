@@ -91,4 +91,55 @@ class MeterbaseJsonDecoderTest {
     void decode_badTimestamp_fails() {
         assertThatThrownBy(() -> decode("{\"ts\":\"yesterday\",\"nodes\":[]}")).hasMessageContaining("ISO-8601");
     }
+
+    @Test
+    void decode_intervalStampedAtItsStart_isHandedOnStampedAtItsEnd() throws Exception {
+        Upload u = decode("""
+                {"nodes":[{"id":"meter-1","readings":[
+                  {"quantity":"energy_import","unit":"Wh","value":120,"kind":"interval",
+                   "ts":"2026-11-30T23:30:00Z","stamp":"start","period":1800},
+                  {"quantity":"energy_import","unit":"Wh","value":80,"kind":"interval",
+                   "ts":"2026-11-30T23:00:00Z","stamp":"start","period":"PT30M"},
+                  {"quantity":"energy_import","unit":"Wh","value":60,"kind":"interval",
+                   "ts":"2026-12-01T00:30:00Z","stamp":"end"}]}]}
+                """);
+
+        assertThat(u.nodes().get(0).readings())
+                .extracting(RawReading::timestamp)
+                .containsExactly(
+                        java.time.Instant.parse("2026-12-01T00:00:00Z").toEpochMilli(),
+                        java.time.Instant.parse("2026-11-30T23:30:00Z").toEpochMilli(),
+                        java.time.Instant.parse("2026-12-01T00:30:00Z").toEpochMilli());
+    }
+
+    @Test
+    void decode_startStampWithoutPeriod_orOnARegister_orUnknown_failsWithTheReason() {
+        String noPeriod = reading("""
+                {"quantity":"energy_import","value":1,"kind":"interval","stamp":"start"}""");
+        String onRegister = reading("""
+                {"quantity":"energy_import","value":1,"kind":"register","stamp":"start","period":60}""");
+        String unknown = reading("""
+                {"quantity":"energy_import","value":1,"kind":"interval","stamp":"middle"}""");
+        String badPeriod = reading("""
+                {"quantity":"energy_import","value":1,"kind":"interval","stamp":"start","period":-5}""");
+
+        assertThatThrownBy(() -> decode(noPeriod))
+                .isInstanceOf(DecodeException.class)
+                .hasMessageContaining("period");
+        assertThatThrownBy(() -> decode(onRegister))
+                .isInstanceOf(DecodeException.class)
+                .hasMessageContaining("interval readings");
+        assertThatThrownBy(() -> decode(unknown))
+                .isInstanceOf(DecodeException.class)
+                .hasMessageContaining("middle");
+        assertThatThrownBy(() -> decode(badPeriod))
+                .isInstanceOf(DecodeException.class)
+                .hasMessageContaining("more than 0");
+    }
+
+    /** An upload of one node with one reading, given as its JSON object. */
+    private static String reading(String readingJson) {
+        return """
+                {"ts":1,"nodes":[{"id":"a","readings":[%s]}]}""".formatted(readingJson);
+    }
 }

@@ -2,6 +2,7 @@ package io.meterbase.services.tariff;
 
 import io.meterbase.core.api.tariff.Bill;
 import io.meterbase.core.api.tariff.BillsApi;
+import io.meterbase.core.api.tariff.EstimatedPeriod;
 import io.meterbase.core.api.tariff.LineItem;
 import io.meterbase.core.api.tariff.NoTariffException;
 import io.meterbase.core.api.tariff.Pricing;
@@ -10,6 +11,7 @@ import io.meterbase.core.api.tariff.TariffVersion;
 import io.meterbase.core.api.tariff.Tier;
 import io.meterbase.core.model.Device;
 import io.meterbase.core.query.Commodity;
+import io.meterbase.core.query.EnergyPoint;
 import java.math.BigDecimal;
 import java.math.MathContext;
 import java.math.RoundingMode;
@@ -228,6 +230,12 @@ public final class Biller implements BillsApi {
             byCategory.merge(category.getOrDefault(ref, "other"), cost, BigDecimal::add);
         });
         byCategory.replaceAll((k, v) -> v.setScale(digits, RoundingMode.HALF_UP));
+        List<EstimatedPeriod> estimated = estimatedPeriods(
+                usage.estimatedHours(counted, commodity, Math.floorDiv(fromMs, HOUR) * HOUR, toMs), factor);
+        BigDecimal estimatedConsumption = estimated.stream()
+                .map(EstimatedPeriod::estimated)
+                .reduce(BigDecimal.ZERO, BigDecimal::add)
+                .setScale(3, RoundingMode.HALF_UP);
         return new Bill(
                 customerId,
                 commodity.name().toLowerCase(Locale.ROOT),
@@ -241,7 +249,43 @@ public final class Biller implements BillsApi {
                 tariff.billingUnit(),
                 uncosted.setScale(3, RoundingMode.HALF_UP),
                 byDevice,
-                byCategory);
+                byCategory,
+                estimatedConsumption,
+                estimated);
+    }
+
+    /** Estimated hours merged into consecutive periods, amounts in the billing unit. */
+    private static List<EstimatedPeriod> estimatedPeriods(NavigableMap<Long, EnergyPoint> hours, double factor) {
+        List<EstimatedPeriod> out = new ArrayList<>();
+        long start = 0;
+        long end = Long.MIN_VALUE;
+        double amount = 0;
+        long unknown = 0;
+        for (EnergyPoint p : hours.values()) {
+            if (p.periodStart() != end) {
+                if (end != Long.MIN_VALUE) {
+                    out.add(period(start, end, amount / factor, unknown));
+                }
+                start = p.periodStart();
+                amount = 0;
+                unknown = 0;
+            }
+            amount += p.estimated();
+            unknown += p.gapMillis();
+            end = p.periodStart() + HOUR;
+        }
+        if (end != Long.MIN_VALUE) {
+            out.add(period(start, end, amount / factor, unknown));
+        }
+        return out;
+    }
+
+    private static EstimatedPeriod period(long from, long to, double estimated, long unknownMillis) {
+        return new EstimatedPeriod(
+                Instant.ofEpochMilli(from),
+                Instant.ofEpochMilli(to),
+                BigDecimal.valueOf(estimated).setScale(3, RoundingMode.HALF_UP),
+                unknownMillis / 60_000);
     }
 
     private Tariff requireTariff(long customerId, Commodity commodity) {

@@ -50,4 +50,17 @@ public final class RollupUsage implements Usage {
         }
         return out;
     }
+
+    @Override
+    public NavigableMap<Long, EnergyPoint> estimatedHours(
+            Collection<Device> devices, Commodity commodity, long from, long to) {
+        NavigableMap<Long, EnergyPoint> out = new TreeMap<>();
+        for (EnergyPoint p : consumption.consumption(
+                devices, commodity, ConsumptionService.Interval.HOUR, ConsumptionService.GroupBy.TOTAL, from, to)) {
+            if (p.isEstimated()) {
+                out.put(p.periodStart(), p);
+            }
+        }
+        return out;
+    }
 }

@@ -191,6 +191,28 @@ public abstract class StoreContract {
     }
 
     @Test
+    void hoursWithOnlyAShareOfConsumption_keepTheirEstimateAndGap_andNoValues() {
+        store.readings()
+                .upsertHourly(List.of(
+                        new Rollup(1, T0, 2, 10, 4, 6, 100, 40, 0),
+                        new Rollup(1, T0 + HOUR, 0, 0, Double.NaN, Double.NaN, 60, 60, 0),
+                        new Rollup(1, T0 + 2 * HOUR, 0, 0, Double.NaN, Double.NaN, 0, 0, 1_800_000)));
+        store.readings().rebuildDaily(List.of(new DayKey(1, T0, T0 + 24 * HOUR)));
+
+        List<Rollup> hours = store.readings().hourly(List.of(1), T0, T0 + 3 * HOUR);
+        assertThat(hours.get(1).count()).isZero();
+        assertThat(hours.get(1).min()).isNaN();
+        assertThat(hours.get(1).max()).isNaN();
+        assertThat(hours.get(1).energy()).isEqualTo(60);
+        assertThat(hours.get(1).estimated()).isEqualTo(60);
+        assertThat(hours.get(2).gapMillis()).isEqualTo(1_800_000);
+        assertThat(store.readings().daily(List.of(1), T0, T0 + 1))
+                .containsExactly(new Rollup(1, T0, 2, 10, 4, 6, 160, 100, 1_800_000));
+        assertThat(store.readings().bucketsFromHourly(1, T0, T0 + 3 * HOUR, 3 * HOUR))
+                .containsExactly(new Bucket(Math.floorDiv(T0, 3 * HOUR) * 3 * HOUR, 5, 4, 6, 2));
+    }
+
+    @Test
     void rollupWithoutEnergy_keepsNaN() {
         store.readings().upsertHourly(List.of(new Rollup(3, T0, 1, 230, 230, 230, Double.NaN)));
 

@@ -592,25 +592,33 @@ public final class DuckDbStore implements Store, ReadingStore {
                         a.append(r.start());
                         a.append(r.count());
                         a.append(r.sum());
-                        a.append(r.min());
-                        a.append(r.max());
-                        if (r.hasEnergy()) {
-                            a.append(r.energy());
-                        } else {
-                            a.appendNull();
-                        }
+                        appendOrNull(a, r.min());
+                        appendOrNull(a, r.max());
+                        appendOrNull(a, r.energy());
+                        a.append(r.estimated());
+                        a.append(r.gapMillis());
                         a.endRow();
                     }
                     a.flush();
                 }
                 try (Statement s = w.createStatement()) {
-                    s.execute("INSERT OR REPLACE INTO rollup_hourly SELECT * FROM stage_rollups");
+                    s.execute("INSERT OR REPLACE INTO rollup_hourly (channel_id, start, count, sum, min, max, energy,"
+                            + " estimated, gap_ms) SELECT * FROM stage_rollups");
                 }
                 return null;
             } finally {
                 clearQuietly(w, "stage_rollups");
             }
         });
+    }
+
+    /** Appends a value, or SQL NULL for NaN (a period's min and max without values, energy of no consumption). */
+    private static void appendOrNull(DuckDBAppender a, double value) throws SQLException {
+        if (Double.isNaN(value)) {
+            a.appendNull();
+        } else {
+            a.append(value);
+        }
     }
 
     @Override
@@ -632,8 +640,10 @@ public final class DuckDbStore implements Store, ReadingStore {
                     a.flush();
                 }
                 try (Statement s = w.createStatement()) {
-                    s.execute("INSERT OR REPLACE INTO rollup_daily SELECT d.channel_id, d.start, sum(h.count),"
-                            + " sum(h.sum), min(h.min), max(h.max), sum(h.energy) FROM stage_days d"
+                    s.execute("INSERT OR REPLACE INTO rollup_daily (channel_id, start, count, sum, min, max, energy,"
+                            + " estimated, gap_ms) SELECT d.channel_id, d.start, sum(h.count), sum(h.sum), min(h.min),"
+                            + " max(h.max), sum(h.energy), coalesce(sum(h.estimated), 0), coalesce(sum(h.gap_ms), 0)"
+                            + " FROM stage_days d"
                             + " JOIN rollup_hourly h ON h.channel_id = d.channel_id AND h.start >= d.start"
                             + " AND h.start < d.finish GROUP BY d.channel_id, d.start");
                 }

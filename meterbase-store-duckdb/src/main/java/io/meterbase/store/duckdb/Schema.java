@@ -31,13 +31,18 @@ final class Schema {
                     + " min DOUBLE, max DOUBLE, energy DOUBLE, PRIMARY KEY (channel_id, start))",
             "CREATE TABLE IF NOT EXISTS rollup_daily (channel_id INTEGER, start BIGINT, count BIGINT, sum DOUBLE,"
                     + " min DOUBLE, max DOUBLE, energy DOUBLE, PRIMARY KEY (channel_id, start))",
-            "CREATE TABLE IF NOT EXISTS stale_hours (channel_id INTEGER, hour BIGINT)");
+            "CREATE TABLE IF NOT EXISTS stale_hours (channel_id INTEGER, hour BIGINT)",
+            // estimated consumption and gaps of a period (files made before they were kept have none)
+            "ALTER TABLE rollup_hourly ADD COLUMN IF NOT EXISTS estimated DOUBLE DEFAULT 0",
+            "ALTER TABLE rollup_hourly ADD COLUMN IF NOT EXISTS gap_ms BIGINT DEFAULT 0",
+            "ALTER TABLE rollup_daily ADD COLUMN IF NOT EXISTS estimated DOUBLE DEFAULT 0",
+            "ALTER TABLE rollup_daily ADD COLUMN IF NOT EXISTS gap_ms BIGINT DEFAULT 0");
 
     static final List<String> STAGING = List.of(
             "CREATE TEMP TABLE IF NOT EXISTS stage_readings (channel_id INTEGER, ts BIGINT, value DOUBLE,"
                     + " quality UTINYINT)",
             "CREATE TEMP TABLE IF NOT EXISTS stage_rollups (channel_id INTEGER, start BIGINT, count BIGINT,"
-                    + " sum DOUBLE, min DOUBLE, max DOUBLE, energy DOUBLE)",
+                    + " sum DOUBLE, min DOUBLE, max DOUBLE, energy DOUBLE, estimated DOUBLE, gap_ms BIGINT)",
             "CREATE TEMP TABLE IF NOT EXISTS stage_days (channel_id INTEGER, start BIGINT, finish BIGINT)");
 
     /** Staging of registrations on the metadata connection, appended then moved in one transaction. */

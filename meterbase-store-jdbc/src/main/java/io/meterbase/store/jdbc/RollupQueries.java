@@ -42,7 +42,8 @@ public final class RollupQueries {
         if (channels.isEmpty()) {
             return List.of();
         }
-        String sql = "SELECT channel_id, start, count, sum, min, max, energy FROM " + table + " WHERE "
+        String sql = "SELECT channel_id, start, count, sum, min, max, energy, estimated, gap_ms FROM " + table
+                + " WHERE "
                 + dialect.channelIn(channels) + " AND start >= ? AND start < ? ORDER BY start, channel_id";
         return reads.with("read " + table, c -> {
             List<Rollup> out = new ArrayList<>();
@@ -52,23 +53,27 @@ public final class RollupQueries {
                 dialect.bindTime(ps, i + 1, to);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
-                        double energy = rs.getDouble(7);
-                        if (rs.wasNull()) {
-                            energy = Double.NaN;
-                        }
                         out.add(new Rollup(
                                 rs.getInt(1),
                                 dialect.time(rs, 2),
                                 rs.getLong(3),
                                 rs.getDouble(4),
-                                rs.getDouble(5),
-                                rs.getDouble(6),
-                                energy));
+                                doubleOrNaN(rs, 5),
+                                doubleOrNaN(rs, 6),
+                                doubleOrNaN(rs, 7),
+                                rs.getDouble(8),
+                                rs.getLong(9)));
                     }
                 }
             }
             return out;
         });
+    }
+
+    /** A column's value, NaN for SQL NULL. */
+    private static double doubleOrNaN(ResultSet rs, int column) throws java.sql.SQLException {
+        double value = rs.getDouble(column);
+        return rs.wasNull() ? Double.NaN : value;
     }
 
     /** The newest hourly rollup start per channel. */
@@ -103,7 +108,7 @@ public final class RollupQueries {
     public List<Bucket> buckets(String table, int channelId, long from, long to, long width) {
         String sql = "SELECT " + dialect.bucketOf("start", width) + " AS b, sum(sum) / sum(count), min(min),"
                 + " max(max), sum(count) FROM " + table
-                + " WHERE channel_id = ? AND start >= ? AND start < ? GROUP BY b ORDER BY b";
+                + " WHERE channel_id = ? AND start >= ? AND start < ? AND count > 0 GROUP BY b ORDER BY b";
         return reads.with("read a downsampled series", c -> {
             List<Bucket> out = new ArrayList<>();
             try (PreparedStatement ps = c.prepareStatement(sql)) {

@@ -344,25 +344,31 @@ public final class PostgresStore implements Store, ReadingStore {
             Long[] start = new Long[n];
             Long[] count = new Long[n];
             Double[] sum = new Double[n];
-            Double[] min = new Double[n];
-            Double[] max = new Double[n];
+            @Nullable Double[] min = new Double[n];
+            @Nullable Double[] max = new Double[n];
             @Nullable Double[] energy = new Double[n];
+            Double[] estimated = new Double[n];
+            Long[] gap = new Long[n];
             int i = 0;
             for (Rollup r : rollups) {
                 ch[i] = r.channelId();
                 start[i] = r.start();
                 count[i] = r.count();
                 sum[i] = r.sum();
-                min[i] = r.min();
-                max[i] = r.max();
+                min[i] = Double.isNaN(r.min()) ? null : r.min();
+                max[i] = Double.isNaN(r.max()) ? null : r.max();
                 energy[i] = r.hasEnergy() ? r.energy() : null;
+                estimated[i] = r.estimated();
+                gap[i] = r.gapMillis();
                 i++;
             }
             String sql = "INSERT INTO rollup_hourly SELECT ch, timestamptz 'epoch' + s * interval '1 millisecond',"
-                    + " n, su, mi, ma, e FROM unnest(?::int[], ?::bigint[], ?::bigint[], ?::float8[], ?::float8[],"
-                    + " ?::float8[], ?::float8[]) AS t(ch, s, n, su, mi, ma, e)"
+                    + " n, su, mi, ma, e, es, g FROM unnest(?::int[], ?::bigint[], ?::bigint[], ?::float8[],"
+                    + " ?::float8[], ?::float8[], ?::float8[], ?::float8[], ?::bigint[])"
+                    + " AS t(ch, s, n, su, mi, ma, e, es, g)"
                     + " ON CONFLICT (channel_id, start) DO UPDATE SET count = EXCLUDED.count, sum = EXCLUDED.sum,"
-                    + " min = EXCLUDED.min, max = EXCLUDED.max, energy = EXCLUDED.energy";
+                    + " min = EXCLUDED.min, max = EXCLUDED.max, energy = EXCLUDED.energy,"
+                    + " estimated = EXCLUDED.estimated, gap_ms = EXCLUDED.gap_ms";
             try (PreparedStatement ps = c.prepareStatement(sql)) {
                 ps.setArray(1, c.createArrayOf("int4", ch));
                 ps.setArray(2, c.createArrayOf("int8", start));
@@ -371,6 +377,8 @@ public final class PostgresStore implements Store, ReadingStore {
                 ps.setArray(5, c.createArrayOf("float8", min));
                 ps.setArray(6, c.createArrayOf("float8", max));
                 ps.setArray(7, c.createArrayOf("float8", energy));
+                ps.setArray(8, c.createArrayOf("float8", estimated));
+                ps.setArray(9, c.createArrayOf("int8", gap));
                 ps.executeUpdate();
             }
             return null;
@@ -387,12 +395,13 @@ public final class PostgresStore implements Store, ReadingStore {
             Long[] start = days.stream().map(DayKey::start).toArray(Long[]::new);
             Long[] end = days.stream().map(DayKey::end).toArray(Long[]::new);
             String sql = "INSERT INTO rollup_daily SELECT d.ch, d.s, sum(h.count), sum(h.sum), min(h.min),"
-                    + " max(h.max), sum(h.energy) FROM (SELECT ch, timestamptz 'epoch' + s * interval '1 millisecond'"
+                    + " max(h.max), sum(h.energy), sum(h.estimated), sum(h.gap_ms) FROM (SELECT ch, timestamptz 'epoch' + s * interval '1 millisecond'"
                     + " AS s, timestamptz 'epoch' + f * interval '1 millisecond' AS f FROM unnest(?::int[],"
                     + " ?::bigint[], ?::bigint[]) AS t(ch, s, f)) d JOIN rollup_hourly h ON h.channel_id = d.ch"
                     + " AND h.start >= d.s AND h.start < d.f GROUP BY d.ch, d.s"
                     + " ON CONFLICT (channel_id, start) DO UPDATE SET count = EXCLUDED.count, sum = EXCLUDED.sum,"
-                    + " min = EXCLUDED.min, max = EXCLUDED.max, energy = EXCLUDED.energy";
+                    + " min = EXCLUDED.min, max = EXCLUDED.max, energy = EXCLUDED.energy,"
+                    + " estimated = EXCLUDED.estimated, gap_ms = EXCLUDED.gap_ms";
             try (PreparedStatement ps = c.prepareStatement(sql)) {
                 ps.setArray(1, c.createArrayOf("int4", ch));
                 ps.setArray(2, c.createArrayOf("int8", start));

@@ -153,17 +153,29 @@ final class MemoryReadings implements ReadingStore {
             double min = Double.POSITIVE_INFINITY;
             double max = Double.NEGATIVE_INFINITY;
             double energy = Double.NaN;
+            double estimated = 0;
+            long gap = 0;
             for (Rollup h : in) {
                 n += h.count();
                 sum += h.sum();
-                min = Math.min(min, h.min());
-                max = Math.max(max, h.max());
+                if (h.count() > 0) {
+                    min = Math.min(min, h.min());
+                    max = Math.max(max, h.max());
+                }
                 if (h.hasEnergy()) {
                     energy = Double.isNaN(energy) ? h.energy() : energy + h.energy();
                 }
+                estimated += h.estimated();
+                gap += h.gapMillis();
+            }
+            if (n == 0) {
+                min = Double.NaN;
+                max = Double.NaN;
             }
             daily.computeIfAbsent(day.channelId(), c -> new TreeMap<>())
-                    .put(day.start(), new Rollup(day.channelId(), day.start(), n, sum, min, max, energy));
+                    .put(
+                            day.start(),
+                            new Rollup(day.channelId(), day.start(), n, sum, min, max, energy, estimated, gap));
         }
     }
 
@@ -244,6 +256,9 @@ final class MemoryReadings implements ReadingStore {
         TreeMap<Long, Rollup> byStart = table.get(channelId);
         if (byStart != null && from < to) {
             for (Rollup r : byStart.subMap(from, true, to, false).values()) {
+                if (r.count() == 0) {
+                    continue; // an hour with only a share of consumption has no values
+                }
                 buckets.computeIfAbsent(Math.floorDiv(r.start(), width) * width, b -> new Acc())
                         .add(r.count(), r.sum(), r.min(), r.max());
             }
