@@ -28,6 +28,10 @@ public final class Evaluate {
             fleet(HourlySeries.uci(data.resolve("uci-household/uci_household_hourly_sums_2006-2010.csv")), data);
             return;
         }
+        if (args.length > 1 && args[1].equals("anomalies")) {
+            AnomalyEvaluation.run(WaterMeters.read(data.resolve("daiad-water/swm_trialA.zip")));
+            return;
+        }
         uciDaily(data.resolve("uci-household/uci_household_hourly_sums_2006-2010.csv"));
         hourly(data);
         List<WaterMeters.Meter> water = WaterMeters.read(data.resolve("daiad-water/swm_trialA.zip"));
@@ -36,6 +40,7 @@ public final class Evaluate {
                 water,
                 new io.meterbase.analytics.incident.LeakDetector(
                         io.meterbase.analytics.incident.LeakDetector.Settings.defaults()));
+        AnomalyEvaluation.run(water);
     }
 
     /**

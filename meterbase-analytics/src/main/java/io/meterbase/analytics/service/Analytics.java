@@ -10,8 +10,9 @@ import io.meterbase.services.alarm.AlarmService;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -140,11 +141,11 @@ public final class Analytics implements AutoCloseable {
         List<HourlyHistory.Hourly> series = history.series(electricity, end - hours * HourlyHistory.HOUR, end);
         lastHistoryMillis = (System.nanoTime() - reading) / 1_000_000;
         ForecastService.Run forecast = forecasts.run(electricity, series, retrain);
-        List<HourlyHistory.Meter> otherRegisters = new ArrayList<>();
+        Map<Commodity, List<HourlyHistory.Meter>> others = new LinkedHashMap<>();
         for (Commodity c : List.of(Commodity.GAS, Commodity.HEAT, Commodity.COOLING)) {
-            otherRegisters.addAll(history.meters(c));
+            others.put(c, history.meters(c));
         }
-        IncidentService.Run incident = incidents.run(electricity, series, water, otherRegisters, forecasts.model());
+        IncidentService.Run incident = incidents.run(electricity, series, water, others, forecasts.model());
         lastForecasts = forecast;
         lastIncidents = incident;
         LOG.info(

@@ -1,6 +1,7 @@
 package io.meterbase.analytics.service;
 
 import io.meterbase.analytics.forecast.FleetForecaster;
+import io.meterbase.analytics.incident.AnomalyDetector;
 import io.meterbase.analytics.incident.LeakDetector;
 import io.meterbase.core.api.alarm.Severity;
 import io.meterbase.core.energy.CounterStep;
@@ -8,6 +9,7 @@ import io.meterbase.core.energy.EnergyRules;
 import io.meterbase.core.model.Accumulation;
 import io.meterbase.core.model.Channel;
 import io.meterbase.core.model.Reading;
+import io.meterbase.core.query.Commodity;
 import io.meterbase.core.store.DocumentStore;
 import io.meterbase.core.store.ReadingStore;
 import io.meterbase.services.alarm.AlarmService;
@@ -60,6 +62,8 @@ public final class IncidentService {
     private static final int WINDOW = 72;
     private static final int VACANCY_HOURS = 168;
     private static final int WATER_DAYS = 15;
+    /** Hours examined for anomalies at each run (an anomaly stays open while it is among them). */
+    private static final int ANOMALY_HOURS = 48;
 
     private final HourlyHistory history;
     private final ReadingStore readings;
@@ -122,15 +126,41 @@ public final class IncidentService {
             Math.max(FleetForecaster.NEEDED + WINDOW + ForecastService.BACKTEST_DAYS * 24, VACANCY_HOURS + 28 * 24);
 
     /**
+     * The anomaly detector of a commodity other than electricity (whose meters are judged against their forecasts):
+     * the thresholds chosen on real water meters, their floors scaled to the commodity's unit (1 L of water's floor
+     * is 0.1 m³ of gas, 1 kWh of heat).
+     */
+    static AnomalyDetector anomalyDetector(Commodity commodity) {
+        AnomalyDetector.Settings water = AnomalyDetector.Settings.water();
+        return new AnomalyDetector(
+                switch (commodity) {
+                    case GAS -> water.scaled(0.1);
+                    case HEAT, COOLING -> water.scaled(1000);
+                    default -> water;
+                });
+    }
+
+    /** The incident type of an anomaly. */
+    static String anomalyType(AnomalyDetector.Kind kind) {
+        return switch (kind) {
+            case SPIKE -> "consumption_spike";
+            case STUCK -> "stuck_value";
+            case NEGATIVE -> "negative_consumption";
+            case CONSTANT_FLOW -> "constant_flow";
+            case UNUSUAL_DAY -> "unusual_day";
+        };
+    }
+
+    /**
      * Looks at every meter once ({@code electricitySeries}: at least {@link #HOURS} of each electricity meter;
-     * {@code otherRegisters}: gas, heat and cooling meters, whose registers are checked for going backwards);
-     * {@code model} is absent until the forecasts have been trained.
+     * {@code others}: gas, heat and cooling meters by commodity, checked for anomalies and for registers going
+     * backwards, as water meters are); {@code model} is absent until the forecasts have been trained.
      */
     public synchronized Run run(
             List<HourlyHistory.Meter> electricity,
             List<HourlyHistory.Hourly> electricitySeries,
             List<HourlyHistory.Meter> water,
-            List<HourlyHistory.Meter> otherRegisters,
+            Map<Commodity, List<HourlyHistory.Meter>> others,
             Optional<FleetForecaster> model) {
         long started = System.nanoTime();
         Instant now = clock.instant();
@@ -152,7 +182,22 @@ public final class IncidentService {
                 leaks(s, found);
             }
         }
-        registers(List.of(electricity, water, otherRegisters), end, found);
+        Map<Commodity, List<HourlyHistory.Meter>> anomalyMeters = new LinkedHashMap<>();
+        anomalyMeters.put(Commodity.WATER, water);
+        anomalyMeters.putAll(others);
+        Set<String> leaking = new HashSet<>();
+        for (Finding f : found) {
+            if (f.type().equals("small_leak") || f.type().equals("pipe_burst")) {
+                leaking.add(f.customer() + "/" + f.device());
+            }
+        }
+        anomalyMeters.forEach((commodity, meters) -> anomalies(commodity, meters, end, leaking, found));
+        for (AnomalyDetector.Kind k : AnomalyDetector.Kind.values()) {
+            checkedTypes.add(anomalyType(k));
+        }
+        List<List<HourlyHistory.Meter>> registerMeters = new ArrayList<>(List.of(electricity, water));
+        registerMeters.addAll(others.values());
+        registers(registerMeters, end, found);
 
         int raised = 0;
         int closed = 0;
@@ -407,6 +452,70 @@ public final class IncidentService {
                     s.deviceRef() + ": " + i.evidence(),
                     evidence(s, from, s.values().length, "L", figures)));
         }
+    }
+
+    /**
+     * Anomalies of the last {@link #ANOMALY_HOURS} of each meter against its own reference days before them, at most
+     * one finding per kind and meter (the most confident). A meter with a leak found is not told again that its
+     * flow is high or never stops ({@code leaking}: customer/device).
+     */
+    private void anomalies(
+            Commodity commodity, List<HourlyHistory.Meter> meters, long end, Set<String> leaking, List<Finding> found) {
+        if (meters.isEmpty()) {
+            return;
+        }
+        AnomalyDetector detector = anomalyDetector(commodity);
+        long from = end - (long) (detector.referenceHours() + ANOMALY_HOURS + 24) * HourlyHistory.HOUR;
+        String unit = commodity.unit().symbol();
+        for (HourlyHistory.Hourly s : history.series(meters, from, end)) {
+            LocalDateTime first = s.firstLocal();
+            int skip = first.toLocalTime().equals(LocalTime.MIDNIGHT) ? 0 : 24 - first.getHour();
+            double[] y = Arrays.copyOfRange(s.values(), Math.min(skip, s.values().length), s.values().length);
+            Map<AnomalyDetector.Kind, AnomalyDetector.Anomaly> strongest = new LinkedHashMap<>();
+            boolean leak = leaking.contains(s.customerId() + "/" + s.meterRef());
+            for (AnomalyDetector.Anomaly a : detector.detect(y, Math.max(0, y.length - ANOMALY_HOURS))) {
+                if (leak && a.kind() != AnomalyDetector.Kind.STUCK && a.kind() != AnomalyDetector.Kind.NEGATIVE) {
+                    continue;
+                }
+                strongest.merge(a.kind(), a, (x, z) -> z.confidence() > x.confidence() ? z : x);
+            }
+            if (strongest.containsKey(AnomalyDetector.Kind.CONSTANT_FLOW)) {
+                strongest.remove(AnomalyDetector.Kind.UNUSUAL_DAY); // the flow that never stops made the day
+            }
+            for (AnomalyDetector.Anomaly a : strongest.values()) {
+                Map<String, Object> figures = new LinkedHashMap<>();
+                figures.put("commodity", commodity.name().toLowerCase(Locale.ROOT));
+                figures.put("started", s.hour(skip + a.startHour()).toString());
+                figures.put("observed", round(a.observed()));
+                figures.put("expected_at_most", round(a.expected()));
+                boolean gasFlow = commodity == Commodity.GAS && a.kind() == AnomalyDetector.Kind.CONSTANT_FLOW;
+                found.add(new Finding(
+                        anomalyType(a.kind()),
+                        s.customerId(),
+                        s.meterRef(),
+                        a.confidence(),
+                        severity(a.kind(), gasFlow),
+                        s.deviceRef() + ": " + a.evidence(),
+                        evidence(
+                                s,
+                                skip + Math.max(0, a.startHour() - 2),
+                                skip + Math.min(y.length, a.endHour() + 2),
+                                unit,
+                                figures)));
+            }
+        }
+    }
+
+    /**
+     * How loud an anomaly is: gas that never stops is critical, water or heat that never stops an alarm; an unusual
+     * day is information (on held-out water meters four in ten of them were ordinary days, docs/analytics.md).
+     */
+    private static Severity severity(AnomalyDetector.Kind kind, boolean gasFlow) {
+        return switch (kind) {
+            case CONSTANT_FLOW -> gasFlow ? Severity.CRITICAL : Severity.ALARM;
+            case UNUSUAL_DAY -> Severity.INFO;
+            case SPIKE, STUCK, NEGATIVE -> Severity.WARNING;
+        };
     }
 
     /**
