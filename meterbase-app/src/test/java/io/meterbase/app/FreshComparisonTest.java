@@ -30,6 +30,7 @@ class FreshComparisonTest {
     private Meterbase server;
     private ApiClient api;
     private final String[] keys = new String[3];
+    private String operator;
 
     @BeforeAll
     void start() throws Exception {
@@ -45,7 +46,7 @@ class FreshComparisonTest {
                         .with("community.energy-refresh", "PT1H"),
                 Clock.systemUTC());
         api = new ApiClient(server.httpPort());
-        String operator = server.newOperatorSecret().orElseThrow();
+        operator = server.newOperatorSecret().orElseThrow();
         for (int i = 0; i < 3; i++) {
             HttpResponse<String> created = api.send("POST", "/api/v1/customers", operator, """
                     {"name":"C%d","site":{"name":"Home","community":"west","zone":"UTC"}}""".formatted(i));
@@ -109,5 +110,40 @@ class FreshComparisonTest {
         assertThat(later.at("/community/energy_today/customers").asInt()).isEqualTo(3);
         assertThat(later.at("/community/energy_today/max").asDouble()).isCloseTo(energy, within(1e-6));
         assertThat(later.at("/community/energy_today/rank").asInt()).isEqualTo(3);
+    }
+
+    @Test
+    void aNewDevicesFirstUpload_showsItsEnergyTodayInItsOwnAnswer() throws Exception {
+        // GIVEN a new customer in another community
+        ObjectNode customer = ApiClient.JSON.createObjectNode().put("name", "New");
+        customer.putObject("site").put("name", "Home").put("community", "east").put("zone", "UTC");
+        HttpResponse<String> created = api.send("POST", "/api/v1/customers", operator, customer.toString());
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+        String key =
+                ApiClient.JSON.readTree(created.body()).at("/api_key/secret").asText();
+
+        // WHEN its meter's first upload brings 250 Wh of interval energy ending now
+        ObjectNode upload = ApiClient.JSON.createObjectNode();
+        upload.putArray("nodes")
+                .addObject()
+                .put("id", "first-meter")
+                .put("category", "main")
+                .putArray("readings")
+                .addObject()
+                .put("ts", Instant.now().truncatedTo(ChronoUnit.MILLIS).toString())
+                .put("quantity", "energy_import")
+                .put("unit", "Wh")
+                .put("value", 250)
+                .put("kind", "interval");
+        HttpResponse<String> r = api.send("POST", "/api/v1/upload", key, upload.toString());
+
+        // THEN that very answer shows it (the rollups of a device's first readings are written before it)
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        assertThat(ApiClient.JSON
+                        .readTree(r.body())
+                        .at("/customer/energy_today_wh")
+                        .asDouble())
+                .as(r.body())
+                .isEqualTo(250.0);
     }
 }

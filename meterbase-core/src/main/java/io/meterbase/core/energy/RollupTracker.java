@@ -84,8 +84,12 @@ public final class RollupTracker {
         LOG.info("Rollups recovered for {} channels", newest.size());
     }
 
-    /** Folds in readings that are newer than every stored reading of their channel, in time order per channel. */
-    public void addFresh(List<Reading> readings) {
+    /**
+     * Folds in readings that are newer than every stored reading of their channel, in time order per channel; says
+     * whether a channel was seen for the first time (its rollups are then worth writing at once).
+     */
+    public boolean addFresh(List<Reading> readings) {
+        boolean newChannel = false;
         for (Reading r : readings) {
             ChannelState state = states.get(r.channelId());
             if (state == null) {
@@ -95,10 +99,12 @@ public final class RollupTracker {
                 }
                 state = new ChannelState(channel.get());
                 states.put(r.channelId(), state);
+                newChannel = true;
             }
             state.add(r, rules, closed, Long.MIN_VALUE, Long.MAX_VALUE);
             changed.add(r.channelId());
         }
+        return newChannel;
     }
 
     /** Marks hours whose stored readings changed behind the open accumulators. */

@@ -469,15 +469,20 @@ public final class DurableWriter implements AutoCloseable {
         } catch (RuntimeException e) {
             LOG.warn("Live state update failed after a durable write: {}", e.toString());
         }
-        for (int i = 0; i < batch.size(); i++) {
-            Submission s = batch.get(i);
-            s.future.complete(new WriteOutcome(s.readings.size() - duplicates[i], duplicates[i]));
-        }
+        boolean newChannels = false;
         try {
-            rollups.addFresh(fresh);
+            newChannels = rollups.addFresh(fresh);
             rollups.markStale(staleHours);
         } catch (RuntimeException e) {
             LOG.warn("Rollup tracking failed after a durable write: {}", e.toString());
+        }
+        if (newChannels && !recoveryPending) {
+            // a device's first readings: their rollups are written before the answer, which shows its energy
+            flushRollups();
+        }
+        for (int i = 0; i < batch.size(); i++) {
+            Submission s = batch.get(i);
+            s.future.complete(new WriteOutcome(s.readings.size() - duplicates[i], duplicates[i]));
         }
     }
 
