@@ -93,6 +93,27 @@ class BrowserTest {
         simulator.backfill(now - 3 * 3_600_000L, 72, Duration.ofHours(1));
         simulator.backfill(now - 2_000L, 3, Duration.ofMinutes(1));
         simulator.start(Duration.ofSeconds(2));
+        // the first home also has a district-heat meter: 12 kWh in the last hour
+        com.fasterxml.jackson.databind.node.ObjectNode heat = ApiClient.JSON.createObjectNode();
+        com.fasterxml.jackson.databind.node.ArrayNode reads = heat.putArray("nodes")
+                .addObject()
+                .put("id", "heat-meter")
+                .put("type", "heat_meter")
+                .putArray("readings");
+        for (int i = 0; i <= 1; i++) {
+            reads.addObject()
+                    .put(
+                            "ts",
+                            java.time.Instant.ofEpochMilli(now - (1 - i) * 3_600_000L)
+                                    .toString())
+                    .put("quantity", "heat_energy")
+                    .put("unit", "kWh")
+                    .put("value", 5_000 + 12 * i)
+                    .put("kind", "register");
+        }
+        assertThat(api.send("POST", "/api/v1/upload", keys.get(0), heat.toString())
+                        .statusCode())
+                .isEqualTo(200);
         assertThat(api.send(
                                 "POST",
                                 "/api/v1/accounts",
@@ -206,6 +227,9 @@ class BrowserTest {
         // the session cookie is HttpOnly: the page's script cannot read it
         assertThat((String) js("return document.cookie")).doesNotContain("mb_session");
         waitUpTo(15).until(d -> !id("energy-today").getText().equals("–"));
+        // water, gas and heat have their own table: the heat meter's 12 kWh
+        waitUpTo(15).until(d -> id("commodity-table").getText().contains("Heat"));
+        assertThat(id("commodity-table").getText()).contains("12.00 kWh");
         shot("01-customer-dashboard");
     }
 

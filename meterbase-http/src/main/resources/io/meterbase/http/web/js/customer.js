@@ -1,5 +1,5 @@
 // The customer dashboard: live values (Server-Sent Events), today, community, history with zoom, categories,
-// relays with command status, alarms, API keys and third-party grants.
+// water, gas and heat, relays with command status, alarms, API keys and third-party grants.
 import { api, requireRole, el, replace, table, say, power, energy, number, time, signOut, onSubmit } from './common.js';
 
 const me = await requireRole('customer');
@@ -19,6 +19,7 @@ async function start() {
   loadCommunity();
   setUpHistory();
   loadCategories();
+  loadCommodities();
   loadAlarms();
   setInterval(loadAlarms, 30000);
   setUpKeys();
@@ -266,6 +267,31 @@ async function loadCategories() {
   });
   replace('category-table', table('Energy per category, last 7 days', ['Category', 'Energy', 'Share'],
     sorted.map(([k, v]) => [k, energy(v), total > 0 ? number((100 * v) / total, 1) + ' %' : '–']), [1, 2]));
+}
+
+// ---- water, gas, heat and cooling
+
+const COMMODITIES = [
+  ['water', 'Water', (v) => (v >= 1000 ? number(v / 1000, 2) + ' m³' : number(v, 0) + ' L')],
+  ['gas', 'Gas', (v) => number(v, 2) + ' m³'],
+  ['heat', 'Heat', energy],
+  ['cooling', 'Cooling', energy],
+];
+
+async function loadCommodities() {
+  const to = Date.now();
+  const rows = [];
+  for (const [commodity, label, format] of COMMODITIES) {
+    const e = await api('GET', `/api/v1/energy?commodity=${commodity}&interval=day&group=total&from=${to - 7 * 86400000}&to=${to}`);
+    if (e.points.length === 0) continue;
+    const last = e.points[e.points.length - 1];
+    const total = e.points.reduce((s, p) => s + p.amount, 0);
+    const estimated = e.points.some((p) => p.estimated || p.gap_hours);
+    rows.push([label, `${format(last.amount)} (${new Date(last.start).toLocaleDateString()})`, format(total),
+      estimated ? 'partly estimated or missing' : 'measured']);
+  }
+  replace('commodity-table', table('Water, gas and heat, last 7 days', ['Commodity', 'Latest day', '7 days', 'Data'],
+    rows, [1, 2]));
 }
 
 // ---- alarms
