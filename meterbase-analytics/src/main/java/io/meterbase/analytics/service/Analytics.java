@@ -145,15 +145,18 @@ public final class Analytics implements AutoCloseable {
         for (Commodity c : List.of(Commodity.GAS, Commodity.HEAT, Commodity.COOLING)) {
             others.put(c, history.meters(c));
         }
+        int heatingForecasts = forecasts.runHeating(others);
         IncidentService.Run incident = incidents.run(electricity, series, water, others, forecasts.model());
         lastForecasts = forecast;
         lastIncidents = incident;
         LOG.info(
-                "Analytics: {} meters and {} communities forecast in {} ms{}; incidents open {}",
+                "Analytics: {} meters and {} communities forecast in {} ms{}, {} gas and heat meters; incidents open"
+                        + " {}",
                 forecast.meters(),
                 forecast.communities(),
                 forecast.millis(),
                 forecast.retrained() ? " (models retrained)" : "",
+                heatingForecasts,
                 incident.open());
     }
 

@@ -87,13 +87,15 @@ public final class AnalyticsAnswers implements AnalyticsApi {
                 f.customer(),
                 f.device(),
                 f.community(),
+                f.commodity(),
                 f.unit(),
                 f.generatedAt(),
                 f.basedOnDataUntil(),
                 f.levelPerHour(),
                 f.coverage(),
                 answer(f.nextHour()),
-                f.hours().stream().map(AnalyticsAnswers::answer).toList());
+                f.hours().stream().map(AnalyticsAnswers::answer).toList(),
+                f.degreeDays());
     }
 
     private static ForecastAnswer.Point answer(MeterForecast.Point p) {

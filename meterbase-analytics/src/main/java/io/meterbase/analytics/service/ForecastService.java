@@ -1,6 +1,7 @@
 package io.meterbase.analytics.service;
 
 import io.meterbase.analytics.forecast.FleetForecaster;
+import io.meterbase.analytics.forecast.HeatingForecaster;
 import io.meterbase.core.query.Commodity;
 import io.meterbase.core.store.DocumentStore;
 import io.meterbase.services.json.ControlJson;
@@ -10,6 +11,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -51,6 +53,9 @@ public final class ForecastService {
     private final Duration retrainEvery;
     private final int sampleMeters;
     private final Map<String, MeterForecast> latest = new ConcurrentHashMap<>();
+    /** Gas, heat and cooling forecasts, kept apart: an electricity run replaces only its own. */
+    private final Map<String, MeterForecast> heating = new ConcurrentHashMap<>();
+
     private volatile @Nullable FleetForecaster model;
     private volatile @Nullable Instant trainedAt;
     private volatile @Nullable String waitingFor;
@@ -65,7 +70,7 @@ public final class ForecastService {
         for (Map.Entry<String, String> e : documents.documents(KIND).entrySet()) {
             try {
                 for (MeterForecast f : ControlJson.MAPPER.readValue(e.getValue(), SHARD)) {
-                    latest.put(f.key(), f);
+                    (e.getKey().equals("heating") ? heating : latest).put(f.key(), f);
                 }
             } catch (com.fasterxml.jackson.core.JsonProcessingException | IllegalArgumentException ex) {
                 LOG.warn("Stored forecasts {} are unreadable and are skipped: {}", e.getKey(), ex.getMessage());
@@ -198,13 +203,69 @@ public final class ForecastService {
                 s.deviceRef() == null ? null : s.customerId(),
                 s.deviceRef(),
                 s.community(),
+                "electricity",
                 Commodity.ELECTRICITY.unit().symbol(),
                 now,
                 s.hour(v.length),
                 round(f.level()),
                 f.low() == null ? null : COVERAGE,
                 points.get(0),
-                points);
+                points,
+                null);
+    }
+
+    /**
+     * Forecasts gas, heat and cooling meters ({@link HeatingForecaster}: from heating degree-days where the customer
+     * has an outdoor temperature channel, else from the last week) and keeps them beside the electricity
+     * forecasts; returns how many meters were forecast.
+     */
+    public int runHeating(Map<Commodity, List<HourlyHistory.Meter>> meters) {
+        Instant now = clock.instant();
+        long end = Math.floorDiv(now.toEpochMilli(), HourlyHistory.HOUR) * HourlyHistory.HOUR;
+        long from = end - (long) HeatingForecaster.DAYS * 24 * HourlyHistory.HOUR;
+        Map<String, MeterForecast> fresh = new LinkedHashMap<>();
+        for (Map.Entry<Commodity, List<HourlyHistory.Meter>> e : meters.entrySet()) {
+            if (e.getValue().isEmpty()) {
+                continue;
+            }
+            Map<Long, double @Nullable []> temperatures = new HashMap<>();
+            for (HourlyHistory.Hourly s : history.series(e.getValue(), from, end)) {
+                double[] celsius =
+                        temperatures.computeIfAbsent(s.customerId(), c -> history.outdoorTemperature(c, from, end));
+                HeatingForecaster.Forecast f = HeatingForecaster.forecast(s.values(), celsius);
+                if (f != null) {
+                    fresh.put(s.key(), heatingForecast(s, e.getKey(), f, now));
+                }
+            }
+        }
+        documents.saveDocuments(KIND, Map.of("heating", ControlJson.write(List.copyOf(fresh.values()))));
+        heating.clear();
+        heating.putAll(fresh);
+        return fresh.size();
+    }
+
+    private static MeterForecast heatingForecast(
+            HourlyHistory.Hourly s, Commodity commodity, HeatingForecaster.Forecast f, Instant now) {
+        int n = s.values().length;
+        List<MeterForecast.Point> points = new ArrayList<>(24);
+        for (int h = 0; h < 24; h++) {
+            points.add(
+                    new MeterForecast.Point(s.hour(n + h), round(f.hours()[h]), round(f.low()[h]), round(f.high()[h])));
+        }
+        return new MeterForecast(
+                s.key(),
+                s.customerId(),
+                s.deviceRef(),
+                s.community(),
+                commodity.name().toLowerCase(java.util.Locale.ROOT),
+                commodity.unit().symbol(),
+                now,
+                s.hour(n),
+                round(f.total() / 24),
+                COVERAGE,
+                points.get(0),
+                points,
+                f.fit() == null ? null : round(f.degreeDays()));
     }
 
     private static double round(double v) {
@@ -212,7 +273,9 @@ public final class ForecastService {
     }
 
     public Optional<MeterForecast> ofDevice(long customerId, String ref) {
-        return Optional.ofNullable(latest.get(HourlyHistory.deviceKey(customerId, ref)));
+        String key = HourlyHistory.deviceKey(customerId, ref);
+        MeterForecast f = latest.get(key);
+        return Optional.ofNullable(f != null ? f : heating.get(key));
     }
 
     public Optional<MeterForecast> ofCommunity(String name) {
@@ -222,9 +285,11 @@ public final class ForecastService {
     /** The latest forecasts of a customer's meters. */
     public List<MeterForecast> ofCustomer(long customerId) {
         List<MeterForecast> out = new ArrayList<>();
-        for (MeterForecast f : latest.values()) {
-            if (f.customer() != null && f.customer() == customerId) {
-                out.add(f);
+        for (Map<String, MeterForecast> forecasts : List.of(latest, heating)) {
+            for (MeterForecast f : forecasts.values()) {
+                if (f.customer() != null && f.customer() == customerId) {
+                    out.add(f);
+                }
             }
         }
         out.sort(Comparator.comparing(a -> String.valueOf(a.device())));

@@ -2,6 +2,7 @@ package io.meterbase.analytics.service;
 
 import io.meterbase.core.model.Channel;
 import io.meterbase.core.model.Device;
+import io.meterbase.core.model.Quantity;
 import io.meterbase.core.model.Site;
 import io.meterbase.core.query.Commodity;
 import io.meterbase.core.query.ConsumptionService;
@@ -128,6 +129,37 @@ public final class HourlyHistory {
                     Objects.requireNonNull(byDevice.get(d.id()), "every meter has its row")));
         }
         return out;
+    }
+
+    /** The name of the channel that gives a customer's outdoor temperature (any of its devices, °C). */
+    public static final String OUTDOOR_TEMPERATURE = "outdoor_temperature";
+
+    /**
+     * The customer's outdoor temperature per hour over {@code [from, to)} (the hourly average of its
+     * {@value #OUTDOOR_TEMPERATURE} channel; NaN where unknown), or null when it has no such channel.
+     */
+    public double @Nullable [] outdoorTemperature(long customerId, long from, long to) {
+        List<Integer> channels = new ArrayList<>();
+        for (Device d : registry.devices(customerId)) {
+            for (Channel c : registry.channels(d.id())) {
+                if (c.name().equals(OUTDOOR_TEMPERATURE) && c.quantity() == Quantity.TEMPERATURE) {
+                    channels.add(c.id());
+                }
+            }
+        }
+        if (channels.isEmpty()) {
+            return null;
+        }
+        int hours = (int) ((to - from) / HOUR);
+        double[] v = new double[hours];
+        Arrays.fill(v, Double.NaN);
+        for (Rollup r : store.hourly(channels.subList(0, 1), from, to)) {
+            int idx = (int) ((r.start() - from) / HOUR);
+            if (idx >= 0 && idx < hours && r.count() > 0) {
+                v[idx] = r.avg();
+            }
+        }
+        return v;
     }
 
     /** The key of a device's series and forecast: device refs are unique per customer only. */

@@ -222,6 +222,17 @@ class AnalyticsServiceTest {
                 .extracting(MeterForecast::device)
                 .containsExactly("home1");
 
+        // gas meters with hourly history are forecast too (here without an outdoor temperature: from the last week)
+        MeterForecast gasForecast = analytics
+                .forecasts()
+                .ofDevice(customers.get("gasflow"), "gasflow")
+                .orElseThrow();
+        assertThat(gasForecast.commodity()).isEqualTo("gas");
+        assertThat(gasForecast.unit()).isEqualTo("m3");
+        assertThat(gasForecast.hours()).hasSize(24);
+        assertThat(gasForecast.degreeDays()).isNull();
+        assertThat(summary.forecasts().meters()).isEqualTo(9); // electricity only: gas is forecast by its own model
+
         // incidents: one of each kind, on the right meter, none on ordinary homes
         List<String> byDevice = new ArrayList<>();
         for (Incident i : analytics.incidents().incidents(null, true, 100)) {
