@@ -1,0 +1,175 @@
+package io.meterbase.spark;
+
+import io.meterbase.analytics.cluster.LoadProfile;
+import io.meterbase.analytics.incident.AnomalyDetector;
+import java.sql.Timestamp;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.List;
+import org.apache.spark.api.java.function.FlatMapGroupsFunction;
+import org.apache.spark.api.java.function.MapFunction;
+import org.apache.spark.ml.clustering.KMeans;
+import org.apache.spark.ml.clustering.KMeansModel;
+import org.apache.spark.ml.evaluation.ClusteringEvaluator;
+import org.apache.spark.ml.linalg.VectorUDT;
+import org.apache.spark.ml.linalg.Vectors;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.catalyst.encoders.ExpressionEncoder;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The server's fleet analytics as Spark jobs over a {@link FleetHistory}: each meter's hours are gathered on one
+ * executor and handed to the same code the server runs ({@link AnomalyDetector}, {@link LoadProfile}), so a job's
+ * findings for a meter are the server's; clustering runs on MLlib's k-means, k chosen by silhouette as in the
+ * server. Series start at the UTC midnight before a meter's first hour.
+ */
+public final class FleetJobs {
+
+    static final long HOUR = 3_600_000L;
+
+    /** The rows of {@link #anomalies}. */
+    public static final StructType ANOMALIES = new StructType()
+            .add("meter", DataTypes.StringType, false)
+            .add("kind", DataTypes.StringType, false)
+            .add("start", DataTypes.TimestampType, false)
+            .add("end", DataTypes.TimestampType, false)
+            .add("confidence", DataTypes.DoubleType, false)
+            .add("observed", DataTypes.DoubleType, false)
+            .add("expected", DataTypes.DoubleType, false)
+            .add("evidence", DataTypes.StringType, false);
+
+    private FleetJobs() {}
+
+    /**
+     * The anomalies of each meter in its last {@code examinedHours}, judged against the detector's reference days
+     * before them ({@code settings} as the server's, e.g. {@link AnomalyDetector.Settings#water()}).
+     */
+    public static Dataset<Row> anomalies(Dataset<Row> history, AnomalyDetector.Settings settings, int examinedHours) {
+        double[] s = {
+            settings.referenceDays(),
+            settings.spikeFactor(),
+            settings.spikeFloor(),
+            settings.stuckHours(),
+            settings.constantHours(),
+            settings.constantFlow(),
+            settings.constantMargin(),
+            settings.dayFactor(),
+            settings.dayZ()
+        };
+        FlatMapGroupsFunction<String, Row, Row> detect = (meter, rows) -> {
+            Series series = Series.of(rows);
+            AnomalyDetector detector = new AnomalyDetector(new AnomalyDetector.Settings(
+                    (int) s[0], s[1], s[2], (int) s[3], (int) s[4], s[5], s[6], s[7], s[8]));
+            List<Row> out = new ArrayList<>();
+            for (AnomalyDetector.Anomaly a :
+                    detector.detect(series.values, Math.max(0, series.values.length - examinedHours))) {
+                out.add(RowFactory.create(
+                        meter,
+                        a.kind().type(),
+                        new Timestamp(series.start + a.startHour() * HOUR),
+                        new Timestamp(series.start + a.endHour() * HOUR),
+                        a.confidence(),
+                        a.observed(),
+                        a.expected(),
+                        a.evidence()));
+            }
+            return out.iterator();
+        };
+        return history.groupByKey((MapFunction<Row, String>) r -> r.getString(0), Encoders.STRING())
+                .flatMapGroups(detect, ExpressionEncoder.apply(ANOMALIES));
+    }
+
+    /** The rows of {@link #profiles}: each meter's load profile as an MLlib vector. */
+    public static final StructType PROFILES =
+            new StructType().add("meter", DataTypes.StringType, false).add("features", new VectorUDT(), false);
+
+    /** Each meter's load profile ({@link LoadProfile}); meters with too little history are left out. */
+    public static Dataset<Row> profiles(Dataset<Row> history) {
+        FlatMapGroupsFunction<String, Row, Row> profile = (meter, rows) -> {
+            Series series = Series.of(rows);
+            double @Nullable [] p =
+                    LoadProfile.of(series.values, LocalDateTime.ofEpochSecond(series.start / 1000, 0, ZoneOffset.UTC));
+            return p == null
+                    ? java.util.Collections.emptyIterator()
+                    : List.of(RowFactory.create(meter, Vectors.dense(p))).iterator();
+        };
+        return history.groupByKey((MapFunction<Row, String>) r -> r.getString(0), Encoders.STRING())
+                .flatMapGroups(profile, ExpressionEncoder.apply(PROFILES));
+    }
+
+    /** What {@link #clusters} chose: k, its silhouette, every k's silhouette, and each meter's cluster. */
+    public record Clustering(int k, double silhouette, double[] silhouetteByK, Dataset<Row> assignments) {}
+
+    /**
+     * Meters grouped by k-means on their load profiles, for each k in {@code [kMin, kMax]}, keeping the k with the
+     * highest silhouette; assignments have columns {@code meter} and {@code cluster}. MLlib's silhouette uses squared
+     * Euclidean distances where the server's uses Euclidean ones: on profiles that overlap, the k chosen can differ.
+     */
+    public static Clustering clusters(Dataset<Row> history, int kMin, int kMax, long seed) {
+        Dataset<Row> profiles = profiles(history).cache();
+        long n = profiles.count();
+        ClusteringEvaluator silhouette = new ClusteringEvaluator()
+                .setFeaturesCol("features")
+                .setPredictionCol("cluster")
+                .setDistanceMeasure("squaredEuclidean");
+        double[] byK = new double[kMax + 1];
+        Arrays.fill(byK, Double.NaN);
+        KMeansModel best = null;
+        int bestK = 0;
+        for (int k = kMin; k <= Math.min(kMax, n - 1); k++) {
+            KMeansModel model = new KMeans()
+                    .setK(k)
+                    .setSeed(seed)
+                    .setMaxIter(50)
+                    .setFeaturesCol("features")
+                    .setPredictionCol("cluster")
+                    .fit(profiles);
+            byK[k] = silhouette.evaluate(model.transform(profiles));
+            if (best == null || byK[k] > byK[bestK]) {
+                best = model;
+                bestK = k;
+            }
+        }
+        if (best == null) {
+            throw new IllegalArgumentException("clusters: " + n + " meters with a profile are too few for k " + kMin);
+        }
+        Dataset<Row> assignments = best.transform(profiles).select("meter", "cluster");
+        return new Clustering(bestK, byK[bestK], byK, assignments);
+    }
+
+    /** One meter's hours as a series from the UTC midnight before its first hour (NaN where unknown). */
+    private record Series(long start, double[] values) {
+
+        static Series of(Iterator<Row> rows) {
+            List<long[]> hours = new ArrayList<>();
+            List<Double> amounts = new ArrayList<>();
+            long first = Long.MAX_VALUE;
+            long last = Long.MIN_VALUE;
+            while (rows.hasNext()) {
+                Row r = rows.next();
+                long at = r.getTimestamp(1).getTime();
+                first = Math.min(first, at);
+                last = Math.max(last, at);
+                hours.add(new long[] {at});
+                amounts.add(r.isNullAt(2) ? Double.NaN : r.getDouble(2));
+            }
+            long start = Math.floorDiv(first, 24 * HOUR) * 24 * HOUR;
+            double[] v = new double[(int) ((last - start) / HOUR) + 1];
+            Arrays.fill(v, Double.NaN);
+            for (int i = 0; i < hours.size(); i++) {
+                int idx = (int) ((hours.get(i)[0] - start) / HOUR);
+                double a = amounts.get(i);
+                v[idx] = Double.isNaN(v[idx]) ? a : v[idx] + a;
+            }
+            return new Series(start, v);
+        }
+    }
+}
