@@ -1,5 +1,6 @@
 package io.meterbase.analytics.forecast;
 
+import io.meterbase.analytics.incident.AnomalyDetector;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -51,7 +52,7 @@ public final class HeatingForecaster {
         List<double[]> blocks = new ArrayList<>(); // {total, hdd}, newest first
         for (int k = 0; k < DAYS && t - 24 * (k + 1) >= 0; k++) {
             int from = t - 24 * (k + 1);
-            double total = total(y, from);
+            double total = AnomalyDetector.dayTotal(y, from);
             if (!Double.isNaN(total)) {
                 blocks.add(new double[] {total, celsius == null ? Double.NaN : degreeDays(celsius, from)});
             }
@@ -161,18 +162,6 @@ public final class HeatingForecaster {
             shape[h] = all > 0 ? sum[h] / all : 1.0 / 24;
         }
         return shape;
-    }
-
-    private static double total(double[] y, int from) {
-        double sum = 0;
-        int known = 0;
-        for (int i = from; i < from + 24; i++) {
-            if (!Double.isNaN(y[i])) {
-                sum += Math.max(0, y[i]);
-                known++;
-            }
-        }
-        return known < 18 ? Double.NaN : sum * 24 / known;
     }
 
     private static double ratio(double actual, double predicted) {

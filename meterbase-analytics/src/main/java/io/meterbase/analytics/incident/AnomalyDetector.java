@@ -276,7 +276,7 @@ public final class AnomalyDetector {
     }
 
     /** A day's total, NaN when more than six of its hours are unknown (unknown hours count as the day's mean). */
-    private static double dayTotal(double[] y, int from) {
+    public static double dayTotal(double[] y, int from) {
         double sum = 0;
         int known = 0;
         for (int i = from; i < from + 24; i++) {
