@@ -35,12 +35,7 @@ class FreshComparisonTest {
     @BeforeAll
     void start() throws Exception {
         server = Meterbase.start(
-                MeterbaseConfig.defaults()
-                        .with("data.dir", dir.toString())
-                        .with("http.port", "0")
-                        .with("mqtt.enabled", "false")
-                        .with("coap.enabled", "false")
-                        .with("analytics.enabled", "false")
+                TestConfigs.httpOnly(dir)
                         .with("ingest.rollup-interval", "PT0.1S")
                         .with("community.min-customers", "3")
                         .with("community.energy-refresh", "PT1H"),

@@ -45,15 +45,7 @@ class PeriodSemanticsEndToEndTest {
 
     @BeforeAll
     void start() throws Exception {
-        server = Meterbase.start(
-                MeterbaseConfig.defaults()
-                        .with("data.dir", dir.toString())
-                        .with("http.port", "0")
-                        .with("mqtt.enabled", "false")
-                        .with("coap.enabled", "false")
-                        .with("analytics.enabled", "false")
-                        .with("ingest.rollup-interval", "PT0.1S"),
-                Clock.systemUTC());
+        server = Meterbase.start(TestConfigs.httpOnly(dir).with("ingest.rollup-interval", "PT0.1S"), Clock.systemUTC());
         api = new ApiClient(server.httpPort());
         operator = server.newOperatorSecret().orElseThrow();
         ObjectNode body = ApiClient.JSON.createObjectNode().put("name", "Flat 3");
