@@ -1,6 +1,8 @@
 package io.meterbase.spark;
 
 import io.meterbase.analytics.cluster.LoadProfile;
+import io.meterbase.analytics.forecast.FleetForecaster;
+import io.meterbase.analytics.forecast.LinearFit;
 import io.meterbase.analytics.incident.AnomalyDetector;
 import java.sql.Timestamp;
 import java.time.LocalDateTime;
@@ -143,6 +145,152 @@ public final class FleetJobs {
         }
         Dataset<Row> assignments = best.transform(profiles).select("meter", "cluster");
         return new Clustering(bestK, byK[bestK], byK, assignments);
+    }
+
+    /** The rows of the training set: a model's slot, its features and target. */
+    static final StructType TRAINING = new StructType()
+            .add("slot", DataTypes.IntegerType, false)
+            .add("x", DataTypes.createArrayType(DataTypes.DoubleType, false), false)
+            .add("target", DataTypes.DoubleType, false);
+
+    /** The rows of the fitted models: a slot's intercept, weights and median shift. */
+    static final StructType FITS = new StructType()
+            .add("slot", DataTypes.IntegerType, false)
+            .add("intercept", DataTypes.DoubleType, false)
+            .add("weights", DataTypes.createArrayType(DataTypes.DoubleType, false), false)
+            .add("shift", DataTypes.DoubleType, false);
+
+    /**
+     * Trains the fleet forecast models ({@link FleetForecaster}, the server's) as a Spark job: each meter's training
+     * rows are made where its hours are (every origin of its last {@code trainDays} days: no sample), and the
+     * {@value FleetForecaster#SLOTS} models are fitted in parallel, one slot per task, by the same elastic net. The
+     * forecaster returned forecasts exactly as one trained in the server on the same rows.
+     */
+    public static FleetForecaster trainForecasts(
+            Dataset<Row> history, double alpha, double l1Ratio, boolean logScale, int trainDays) {
+        FlatMapGroupsFunction<String, Row, Row> rows = (meter, hours) -> {
+            Series series = Series.of(hours);
+            FleetForecaster f = new FleetForecaster(alpha, l1Ratio, Integer.MAX_VALUE, logScale);
+            List<Row> out = new ArrayList<>();
+            for (FleetForecaster.TrainingRow r : f.trainingRows(
+                    new FleetForecaster.Series(
+                            series.values, LocalDateTime.ofEpochSecond(series.start / 1000, 0, ZoneOffset.UTC)),
+                    trainDays)) {
+                out.add(RowFactory.create(r.slot(), boxed(r.x()), r.target()));
+            }
+            return out.iterator();
+        };
+        FlatMapGroupsFunction<Integer, Row, Row> fit = (slot, slotRows) -> {
+            List<double[]> xs = new ArrayList<>();
+            List<Double> ts = new ArrayList<>();
+            while (slotRows.hasNext()) {
+                Row r = slotRows.next();
+                List<Double> x = r.getList(1);
+                xs.add(x.stream().mapToDouble(Double::doubleValue).toArray());
+                ts.add(r.getDouble(2));
+            }
+            FleetForecaster.SlotFit f =
+                    new FleetForecaster(alpha, l1Ratio, Integer.MAX_VALUE, logScale).fitSlot(xs, ts);
+            return List.of(RowFactory.create(
+                            slot, f.fit().intercept(), boxed(f.fit().weights()), f.shift()))
+                    .iterator();
+        };
+        List<Row> fitted = history.groupByKey((MapFunction<Row, String>) r -> r.getString(0), Encoders.STRING())
+                .flatMapGroups(rows, ExpressionEncoder.apply(TRAINING))
+                .groupByKey((MapFunction<Row, Integer>) r -> r.getInt(0), Encoders.INT())
+                .flatMapGroups(fit, ExpressionEncoder.apply(FITS))
+                .collectAsList();
+        java.util.Map<Integer, FleetForecaster.SlotFit> bySlot = new java.util.HashMap<>();
+        for (Row r : fitted) {
+            List<Double> w = r.getList(2);
+            bySlot.put(
+                    r.getInt(0),
+                    new FleetForecaster.SlotFit(
+                            new LinearFit(
+                                    r.getDouble(1),
+                                    w.stream().mapToDouble(Double::doubleValue).toArray()),
+                            r.getDouble(3)));
+        }
+        List<FleetForecaster.SlotFit> slots = new ArrayList<>();
+        for (int i = 0; i < FleetForecaster.SLOTS; i++) {
+            FleetForecaster.SlotFit f = bySlot.get(i);
+            if (f == null) {
+                throw new IllegalArgumentException("too little history to train on: no rows for model " + i);
+            }
+            slots.add(f);
+        }
+        FleetForecaster model = new FleetForecaster(alpha, l1Ratio, Integer.MAX_VALUE, logScale);
+        model.install(slots);
+        return model;
+    }
+
+    /** The rows of {@link #forecasts}. */
+    public static final StructType FORECASTS = new StructType()
+            .add("meter", DataTypes.StringType, false)
+            .add("hour", DataTypes.TimestampType, false)
+            .add("value", DataTypes.DoubleType, false)
+            .add("low", DataTypes.DoubleType, true)
+            .add("high", DataTypes.DoubleType, true);
+
+    /**
+     * The next 24 hours of every meter after its last hour, by trained models (e.g. {@link #trainForecasts}), with
+     * intervals from each meter's own last {@code backtestDays} days as the server makes them.
+     */
+    public static Dataset<Row> forecasts(
+            Dataset<Row> history,
+            FleetForecaster model,
+            double alpha,
+            double l1Ratio,
+            boolean logScale,
+            int backtestDays,
+            double coverage) {
+        List<FleetForecaster.SlotFit> slots = model.slots();
+        double[] intercepts =
+                slots.stream().mapToDouble(f -> f.fit().intercept()).toArray();
+        double[][] weights = slots.stream().map(f -> f.fit().weights()).toArray(double[][]::new);
+        double[] shifts =
+                slots.stream().mapToDouble(FleetForecaster.SlotFit::shift).toArray();
+        FlatMapGroupsFunction<String, Row, Row> forecast = (meter, hours) -> {
+            List<FleetForecaster.SlotFit> copy = new ArrayList<>();
+            for (int i = 0; i < intercepts.length; i++) {
+                copy.add(new FleetForecaster.SlotFit(new LinearFit(intercepts[i], weights[i]), shifts[i]));
+            }
+            FleetForecaster f = new FleetForecaster(alpha, l1Ratio, Integer.MAX_VALUE, logScale);
+            f.install(copy);
+            Series series = Series.of(hours);
+            int origin = series.values.length - 1;
+            FleetForecaster.Forecast out = f.forecast(
+                    new FleetForecaster.Series(
+                            series.values, LocalDateTime.ofEpochSecond(series.start / 1000, 0, ZoneOffset.UTC)),
+                    origin,
+                    backtestDays,
+                    coverage);
+            if (out == null) {
+                return java.util.Collections.emptyIterator();
+            }
+            double @Nullable [] low = out.low();
+            double @Nullable [] high = out.high();
+            List<Row> rows = new ArrayList<>();
+            for (int h = 0; h < out.value().length; h++) {
+                rows.add(RowFactory.create(
+                        meter,
+                        new Timestamp(series.start + (origin + 1 + h) * HOUR),
+                        out.value()[h],
+                        low == null ? null : low[h],
+                        high == null ? null : high[h]));
+            }
+            return rows.iterator();
+        };
+        return history.groupByKey((MapFunction<Row, String>) r -> r.getString(0), Encoders.STRING())
+                .flatMapGroups(forecast, ExpressionEncoder.apply(FORECASTS));
+    }
+
+    private static Double[] boxed(double[] v) {
+        Double[] out = new Double[v.length];
+        for (int i = 0; i < v.length; i++) {
+            out[i] = v[i];
+        }
+        return out;
     }
 
     /** One meter's hours as a series from the UTC midnight before its first hour (NaN where unknown). */

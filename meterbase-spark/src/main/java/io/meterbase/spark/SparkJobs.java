@@ -16,6 +16,7 @@ import org.apache.spark.sql.SparkSession;
  * <pre>
  * anomalies --input hourly.parquet --commodity water|gas|heat --output dir [--examined-hours 48]
  * clusters  --input hourly.parquet --output dir [--k-min 2] [--k-max 8]
+ * forecasts --input hourly.parquet --output dir [--train-days 28]
  * </pre>
  *
  * Instead of {@code --input}, {@code --postgres jdbc:postgresql://… --user … --quantity WATER_VOLUME --from … --to …}
@@ -29,9 +30,10 @@ public final class SparkJobs {
 
     public static void main(String[] args) {
         if (args.length == 0 || args[0].equals("--help")) {
-            System.out.println("usage: anomalies|clusters --input <parquet> | --postgres <jdbc url> --user <u>"
-                    + " --quantity <QUANTITY> --from <instant> --to <instant>; --output <dir>; --commodity"
-                    + " water|gas|heat; --examined-hours N; --k-min N --k-max N; --master <url>; --jars <list>");
+            System.out.println(
+                    "usage: anomalies|clusters|forecasts --input <parquet> | --postgres <jdbc url> --user <u>"
+                            + " --quantity <QUANTITY> --from <instant> --to <instant>; --output <dir>; --commodity"
+                            + " water|gas|heat; --examined-hours N; --k-min N --k-max N; --train-days N; --master <url>; --jars <list>");
             return;
         }
         String job = args[0];
@@ -85,7 +87,25 @@ public final class SparkJobs {
                             (System.nanoTime() - started) / 1e9,
                             output);
                 }
-                default -> throw new IllegalArgumentException("unknown job '" + job + "': anomalies or clusters");
+                case "forecasts" -> {
+                    // the server's settings (FleetForecaster.standard, ForecastService), on every origin
+                    io.meterbase.analytics.forecast.FleetForecaster model = FleetJobs.trainForecasts(
+                            history, 0.01, 0.5, true, Integer.parseInt(o.getOrDefault("train-days", "28")));
+                    double trained = (System.nanoTime() - started) / 1e9;
+                    FleetJobs.forecasts(history, model, 0.01, 0.5, true, 14, 0.8)
+                            .write()
+                            .mode(SaveMode.Overwrite)
+                            .json(output);
+                    System.out.printf(
+                            Locale.ROOT,
+                            "forecasts: models trained in %.1f s, %d meters forecast in %.1f s, written to %s%n",
+                            trained,
+                            spark.read().json(output).select("meter").distinct().count(),
+                            (System.nanoTime() - started) / 1e9,
+                            output);
+                }
+                default ->
+                    throw new IllegalArgumentException("unknown job '" + job + "': anomalies, clusters or forecasts");
             }
         } finally {
             spark.stop();

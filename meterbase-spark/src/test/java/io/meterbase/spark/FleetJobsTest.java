@@ -165,4 +165,53 @@ class FleetJobsTest {
         }
         assertThat(new HashSet<>(sparkGroups.values())).isEqualTo(new HashSet<>(serverGroups.values()));
     }
+
+    @Test
+    void forecastModels_trainedOnSpark_forecastAsTheServersTrainedOnTheSameRows() {
+        // GIVEN 12 meters of two kinds with 45 days of hourly history
+        SyntheticMeters.Kind[] kinds = {SyntheticMeters.Kind.EVENING_HOUSEHOLD, SyntheticMeters.Kind.DAYTIME_BUSINESS};
+        Random r = new Random(9);
+        Map<String, double[]> meters = new java.util.TreeMap<>();
+        List<io.meterbase.analytics.forecast.FleetForecaster.Series> series = new ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+            double[] v = SyntheticMeters.series(kinds[i % 2], FIRST, 45 * 24, r);
+            meters.put("device:" + i + "/main", v);
+            series.add(new io.meterbase.analytics.forecast.FleetForecaster.Series(v, FIRST));
+        }
+
+        // WHEN the models are trained in process on every origin of the last 7 days, and as a Spark job
+        io.meterbase.analytics.forecast.FleetForecaster inProcess =
+                new io.meterbase.analytics.forecast.FleetForecaster(0.01, 0.5, Integer.MAX_VALUE, true);
+        inProcess.train(series, 7, 7);
+        io.meterbase.analytics.forecast.FleetForecaster onSpark =
+                FleetJobs.trainForecasts(history(meters), 0.01, 0.5, true, 7);
+
+        // THEN both forecast every meter's next 24 hours alike (the fits agree to the solver's tolerance)
+        for (io.meterbase.analytics.forecast.FleetForecaster.Series s : series) {
+            int origin = s.values().length - 1;
+            double[] a = inProcess.forecast(s, origin).value();
+            double[] b = onSpark.forecast(s, origin).value();
+            for (int h = 0; h < a.length; h++) {
+                assertThat(b[h]).isCloseTo(a[h], org.assertj.core.api.Assertions.within(1e-3 * (1 + Math.abs(a[h]))));
+            }
+        }
+
+        // AND the forecast job gives each meter the server's 24 hours with their interval
+        List<Row> rows = FleetJobs.forecasts(history(meters), onSpark, 0.01, 0.5, true, 7, 0.8)
+                .collectAsList();
+        assertThat(rows).hasSize(12 * 24);
+        io.meterbase.analytics.forecast.FleetForecaster.Series first = series.get(0);
+        double[] expected =
+                onSpark.forecast(first, first.values().length - 1, 7, 0.8).value();
+        List<Row> ofFirst = rows.stream()
+                .filter(row -> row.getString(0).equals("device:0/main"))
+                .sorted(java.util.Comparator.comparing(row -> row.getTimestamp(1)))
+                .toList();
+        assertThat(ofFirst.get(0).getTimestamp(1).getTime()).isEqualTo(START + 45 * 24 * HOUR);
+        for (int h = 0; h < 24; h++) {
+            assertThat(ofFirst.get(h).getDouble(2)).isEqualTo(expected[h]);
+            assertThat(ofFirst.get(h).getDouble(3))
+                    .isLessThanOrEqualTo(ofFirst.get(h).getDouble(2));
+        }
+    }
 }

@@ -94,46 +94,107 @@ public final class FleetForecaster {
         // one model per lead time and hour of the day of the target: the day's shape differs by hour
         List<List<double[]>> xs = new ArrayList<>();
         List<List<Double>> ts = new ArrayList<>();
-        for (int i = 0; i < HORIZON * 24; i++) {
+        for (int i = 0; i < SLOTS; i++) {
             xs.add(new ArrayList<>());
             ts.add(new ArrayList<>());
         }
         for (int[] o : origins) {
-            Series s = series.get(o[0]);
-            double[] y = s.values();
-            int t = o[1];
-            double level = level(y, t);
-            if (!(level > 0)) {
-                continue;
-            }
-            Window w = window(y, t, level);
-            for (int h = 1; h <= HORIZON; h++) {
-                double target = y[t + h];
-                if (Double.isNaN(target)) {
-                    continue;
-                }
-                LocalDateTime at = s.first().plusHours(t + h);
-                int slot = (h - 1) * 24 + at.getHour();
-                xs.get(slot).add(features(w, h, at));
-                ts.get(slot).add(scale(target / level));
-            }
+            rowsAt(series.get(o[0]), o[1], r -> {
+                xs.get(r.slot()).add(r.x());
+                ts.get(r.slot()).add(r.target());
+            });
         }
         int rows = 0;
         LinearFit[][] fitted = new LinearFit[HORIZON][24];
         double[][] shifts = new double[HORIZON][24];
-        for (int slot = 0; slot < HORIZON * 24; slot++) {
-            if (xs.get(slot).size() < MIN_ROWS) {
-                throw new IllegalArgumentException("too little history to train on: forecasts need " + (NEEDED / 24 + 1)
-                        + " days of a meter, and " + MIN_ROWS + " days in all");
-            }
+        for (int slot = 0; slot < SLOTS; slot++) {
             rows += xs.get(slot).size();
-            LinearFit fit = LinearFit.fit(xs.get(slot), ts.get(slot), NAMES, alpha, l1Ratio);
-            fitted[slot / 24][slot % 24] = fit;
-            shifts[slot / 24][slot % 24] = medianShift(fit, xs.get(slot), ts.get(slot));
+            SlotFit f = fitSlot(xs.get(slot), ts.get(slot));
+            fitted[slot / 24][slot % 24] = f.fit();
+            shifts[slot / 24][slot % 24] = f.shift();
         }
         models = fitted;
         shift = shifts;
         return rows;
+    }
+
+    /** The number of models: one per lead time and hour of the day of the target. */
+    public static final int SLOTS = HORIZON * 24;
+
+    /** One training row: the model ({@code slot}: lead time − 1 times 24 plus the target's hour) and its data. */
+    public record TrainingRow(int slot, double[] x, double target) {}
+
+    /** A slot's fitted model and the median miss added to its answers. */
+    public record SlotFit(LinearFit fit, double shift) {}
+
+    /**
+     * Every training row of one meter over origins in its last {@code trainDays} days (no sample): what
+     * {@link #train} gathers from each of the origins it keeps, for a training spread over many machines.
+     */
+    public List<TrainingRow> trainingRows(Series s, int trainDays) {
+        List<TrainingRow> out = new ArrayList<>();
+        double[] y = s.values();
+        for (int t = Math.max(NEEDED - 1, y.length - HORIZON - 1 - trainDays * 24); t + HORIZON < y.length; t++) {
+            rowsAt(s, t, out::add);
+        }
+        return out;
+    }
+
+    /** The rows of one origin. */
+    private void rowsAt(Series s, int t, java.util.function.Consumer<TrainingRow> out) {
+        double[] y = s.values();
+        double level = level(y, t);
+        if (!(level > 0)) {
+            return;
+        }
+        Window w = window(y, t, level);
+        for (int h = 1; h <= HORIZON; h++) {
+            double target = y[t + h];
+            if (Double.isNaN(target)) {
+                continue;
+            }
+            LocalDateTime at = s.first().plusHours(t + h);
+            out.accept(new TrainingRow((h - 1) * 24 + at.getHour(), features(w, h, at), scale(target / level)));
+        }
+    }
+
+    /** Fits one slot's model on its rows. */
+    public SlotFit fitSlot(List<double[]> xs, List<Double> ts) {
+        if (xs.size() < MIN_ROWS) {
+            throw new IllegalArgumentException("too little history to train on: forecasts need " + (NEEDED / 24 + 1)
+                    + " days of a meter, and " + MIN_ROWS + " days in all");
+        }
+        LinearFit fit = LinearFit.fit(xs, ts, NAMES, alpha, l1Ratio);
+        return new SlotFit(fit, medianShift(fit, xs, ts));
+    }
+
+    /** The fitted models in slot order (for a copy elsewhere, {@link #install}); empty until trained. */
+    public List<SlotFit> slots() {
+        LinearFit[][] m = models;
+        double[][] sh = shift;
+        List<SlotFit> out = new ArrayList<>();
+        if (m == null || sh == null) {
+            return out;
+        }
+        for (int slot = 0; slot < SLOTS; slot++) {
+            out.add(new SlotFit(m[slot / 24][slot % 24], sh[slot / 24][slot % 24]));
+        }
+        return out;
+    }
+
+    /** Takes models fitted elsewhere ({@link #fitSlot} for each of the {@link #SLOTS} slots, in slot order). */
+    public void install(List<SlotFit> slots) {
+        if (slots.size() != SLOTS) {
+            throw new IllegalArgumentException("slots: " + SLOTS + " expected, got " + slots.size());
+        }
+        LinearFit[][] fitted = new LinearFit[HORIZON][24];
+        double[][] shifts = new double[HORIZON][24];
+        for (int slot = 0; slot < SLOTS; slot++) {
+            fitted[slot / 24][slot % 24] = slots.get(slot).fit();
+            shifts[slot / 24][slot % 24] = slots.get(slot).shift();
+        }
+        models = fitted;
+        shift = shifts;
     }
 
     /**
