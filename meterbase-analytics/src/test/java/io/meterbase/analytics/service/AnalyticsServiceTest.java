@@ -185,6 +185,11 @@ class AnalyticsServiceTest {
                 meter("gasflow", DeviceType.GAS_METER, Quantity.GAS_VOLUME),
                 i -> water(i) / 200 + (i >= N - 30 ? 0.5 + 0.01 * (i % 3) : 0));
 
+        // a heat meter (Wh) of 2 kWh an hour, more in the morning, with one hour of 40 kWh in the last day
+        hourly(
+                meter("heatspike", DeviceType.HEAT_METER, Quantity.HEAT_ENERGY),
+                i -> (i == N - 5 ? 40_000 : 2_000) + 1_000 * (at(i).getHour() == 7 ? 1 : 0) + 10 * (i % 7));
+
         Analytics analytics = analytics();
         Analytics.Summary summary = analytics.runNow();
 
@@ -253,7 +258,8 @@ class AnalyticsServiceTest {
                         "reg register_backwards",
                         "gasreg register_backwards",
                         "heatreg register_backwards",
-                        "gasflow constant_flow");
+                        "gasflow constant_flow",
+                        "heatspike consumption_spike");
         Incident zero =
                 analytics.incidents().incidents(customers.get("zero"), true, 10).get(0);
         assertThat(zero.evidence().hourly()).hasSize(72).containsOnly(0.0);
@@ -303,8 +309,8 @@ class AnalyticsServiceTest {
                         .forecasts()
                         .ofDevice(customers.get("home3"), "home3")
                         .orElseThrow());
-        // the nine raised, less the closed zero use
-        assertThat(restarted.incidents().incidents(null, true, 100)).hasSize(8);
+        // the ten raised, less the closed zero use
+        assertThat(restarted.incidents().incidents(null, true, 100)).hasSize(9);
         assertThat(restarted.clusters().latest()).isPresent();
         restarted.close();
     }
