@@ -163,7 +163,10 @@ public final class Meterbase implements AutoCloseable {
                             config.positiveDuration("analytics.retrain-every"),
                             config.integer("analytics.sample-meters", 1, 1_000_000),
                             config.positiveDuration("analytics.cluster-every"),
-                            config.integer("analytics.cluster-days", 14, 3660)));
+                            config.integer("analytics.cluster-days", 14, 3660),
+                            config.choice("analytics.jobs", "server", "spark").equals("spark")
+                                    ? Analytics.Jobs.SPARK
+                                    : Analytics.Jobs.SERVER));
             started.push(analytics);
             this.operatorSecret = registry.hasOperatorKey()
                     ? null

@@ -190,7 +190,12 @@ public final class MeterbaseConfig {
             new Setting("analytics.retrain-every", "P1D", "the forecast models are retrained when this old"),
             new Setting("analytics.sample-meters", "500", "meters (at random) the forecast models are trained on"),
             new Setting("analytics.cluster-every", "P1D", "how often customers are clustered by load profile"),
-            new Setting("analytics.cluster-days", "365", "days of history a customer's load profile is made of"));
+            new Setting("analytics.cluster-days", "365", "days of history a customer's load profile is made of"),
+            new Setting(
+                    "analytics.jobs",
+                    "server",
+                    "who computes forecasts, incidents and clusters: server, or spark (the Spark jobs write them into"
+                            + " the PostgreSQL store; the server reads them every analytics.every)"));
 
     private final Map<String, String> values;
 
@@ -315,6 +320,16 @@ public final class MeterbaseConfig {
             throw new IllegalArgumentException(key + ": must be true or false, was " + v);
         }
         return Boolean.parseBoolean(v);
+    }
+
+    /** A setting that takes one of a few words, in lower case. */
+    public String choice(String key, String... allowed) {
+        String v = string(key).trim().toLowerCase(java.util.Locale.ROOT);
+        if (!List.of(allowed).contains(v)) {
+            throw new IllegalArgumentException(
+                    key + ": must be " + String.join(" or ", allowed) + ", was " + string(key));
+        }
+        return v;
     }
 
     private IngestSettings.UnknownDevices unknownDevices() {

@@ -41,6 +41,21 @@ class StartupFailureTest {
     }
 
     @Test
+    void analyticsJobsMisspelt_failsTheStart_namingTheChoices() {
+        MeterbaseConfig config = MeterbaseConfig.defaults()
+                .with("data.dir", dir.toString())
+                .with("http.port", "0")
+                .with("mqtt.enabled", "false")
+                .with("coap.enabled", "false")
+                .with("analytics.jobs", "sparks");
+
+        assertThatThrownBy(() -> Meterbase.start(config, Clock.systemUTC()))
+                .hasMessage("analytics.jobs: must be server or spark, was sparks");
+        assertThat(config.with("analytics.jobs", " Spark ").choice("analytics.jobs", "server", "spark"))
+                .isEqualTo("spark");
+    }
+
+    @Test
     void mqttPortTaken_failsTheStart_withTheReason() throws Exception {
         try (ServerSocket taken = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
             MeterbaseConfig config = MeterbaseConfig.defaults()

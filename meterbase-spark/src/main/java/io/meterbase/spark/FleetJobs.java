@@ -4,6 +4,11 @@ import io.meterbase.analytics.cluster.LoadProfile;
 import io.meterbase.analytics.forecast.FleetForecaster;
 import io.meterbase.analytics.forecast.LinearFit;
 import io.meterbase.analytics.incident.AnomalyDetector;
+import io.meterbase.analytics.incident.LeakDetector;
+import io.meterbase.analytics.service.HourlyHistory;
+import io.meterbase.analytics.service.IncidentService;
+import io.meterbase.core.query.Commodity;
+import io.meterbase.services.json.ControlJson;
 import java.sql.Timestamp;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
@@ -89,6 +94,79 @@ public final class FleetJobs {
                 .flatMapGroups(detect, ExpressionEncoder.apply(ANOMALIES));
     }
 
+    /**
+     * The incident scan of the server for every meter of one commodity ({@link IncidentService#meterFindings}: a
+     * water meter's leaks, and the anomalies of its last 48 hours), as JSON findings ready to be merged into the
+     * server's incidents ({@link ServerDocuments#writeIncidents}). {@code end}: the end of the last complete hour,
+     * as the server scans up to it; a meter whose data stop earlier has unknown hours up to it. Meter keys must be
+     * the server's ({@code device:<customer>/<ref>}); days begin at midnight UTC.
+     */
+    public static Dataset<String> findings(Dataset<Row> history, Commodity commodity, long end) {
+        FlatMapGroupsFunction<String, Row, String> scan = (meter, rows) -> {
+            Series series = Series.of(rows, end);
+            int slash = meter.indexOf('/');
+            if (!meter.startsWith("device:") || slash < 0) {
+                throw new IllegalArgumentException("not a device key (device:<customer>/<ref>): " + meter);
+            }
+            HourlyHistory.Hourly hourly = new HourlyHistory.Hourly(
+                    meter,
+                    Long.parseLong(meter.substring("device:".length(), slash)),
+                    meter.substring(slash + 1),
+                    null,
+                    ZoneOffset.UTC,
+                    series.start,
+                    series.values);
+            List<String> out = new ArrayList<>();
+            for (IncidentService.Finding f : IncidentService.meterFindings(
+                    commodity, hourly, new LeakDetector(LeakDetector.Settings.defaults()))) {
+                out.add(ControlJson.write(f));
+            }
+            return out.iterator();
+        };
+        return history.groupByKey((MapFunction<Row, String>) r -> r.getString(0), Encoders.STRING())
+                .flatMapGroups(scan, Encoders.STRING());
+    }
+
+    /**
+     * Each customer's total of its meters' hours, as the server clusters customers: meter {@code customer:<id>}
+     * from meters {@code device:<id>/<ref>}.
+     */
+    public static Dataset<Row> customerTotals(Dataset<Row> history) {
+        return history.withColumn(
+                        "meter",
+                        org.apache.spark.sql.functions.concat(
+                                org.apache.spark.sql.functions.lit("customer:"),
+                                org.apache.spark.sql.functions.regexp_extract(
+                                        org.apache.spark.sql.functions.col("meter"), "^device:([0-9]+)/", 1)))
+                .groupBy("meter", "hour")
+                .agg(org.apache.spark.sql.functions.sum("amount").as("amount"));
+    }
+
+    /**
+     * The history with each community's total added as one more meter ({@code community:<name>}), as the server
+     * forecasts communities; {@code communityOfMeter}: the community of each meter that has one.
+     */
+    public static Dataset<Row> withCommunityTotals(
+            Dataset<Row> history, java.util.Map<String, String> communityOfMeter) {
+        if (communityOfMeter.isEmpty()) {
+            return history;
+        }
+        List<Row> pairs = new ArrayList<>();
+        communityOfMeter.forEach((meter, community) -> pairs.add(RowFactory.create(meter, "community:" + community)));
+        Dataset<Row> communities = history.sparkSession()
+                .createDataFrame(
+                        pairs,
+                        new StructType()
+                                .add("meter", DataTypes.StringType, false)
+                                .add("community", DataTypes.StringType, false));
+        Dataset<Row> totals = history.join(communities, "meter")
+                .groupBy("community", "hour")
+                .agg(org.apache.spark.sql.functions.sum("amount").as("amount"))
+                .withColumnRenamed("community", "meter")
+                .select("meter", "hour", "amount");
+        return history.select("meter", "hour", "amount").unionByName(totals);
+    }
+
     /** The rows of {@link #profiles}: each meter's load profile as an MLlib vector. */
     public static final StructType PROFILES =
             new StructType().add("meter", DataTypes.StringType, false).add("features", new VectorUDT(), false);
@@ -107,8 +185,17 @@ public final class FleetJobs {
                 .flatMapGroups(profile, ExpressionEncoder.apply(PROFILES));
     }
 
-    /** What {@link #clusters} chose: k, its silhouette, every k's silhouette, and each meter's cluster. */
-    public record Clustering(int k, double silhouette, double[] silhouetteByK, Dataset<Row> assignments) {}
+    /**
+     * What {@link #clusters} chose: k, its silhouette, every k's silhouette, each meter's cluster, each cluster's
+     * centroid, and the median of the profiles' magnitude (what a cluster's size is described against).
+     */
+    public record Clustering(
+            int k,
+            double silhouette,
+            double[] silhouetteByK,
+            Dataset<Row> assignments,
+            double[][] centroids,
+            double medianMagnitude) {}
 
     /**
      * Meters grouped by k-means on their load profiles, for each k in {@code [kMin, kMax]}, keeping the k with the
@@ -116,7 +203,11 @@ public final class FleetJobs {
      * Euclidean distances where the server's uses Euclidean ones: on profiles that overlap, the k chosen can differ.
      */
     public static Clustering clusters(Dataset<Row> history, int kMin, int kMax, long seed) {
-        Dataset<Row> profiles = profiles(history).cache();
+        // a profile is 51 numbers: even a large fleet's fit in a few partitions, and each k-means iteration is one
+        // task per partition (the 200 of a shuffle made clustering 8 customers take minutes)
+        Dataset<Row> profiles = profiles(history)
+                .coalesce(Math.max(1, history.sparkSession().sparkContext().defaultParallelism()))
+                .cache();
         long n = profiles.count();
         ClusteringEvaluator silhouette = new ClusteringEvaluator()
                 .setFeaturesCol("features")
@@ -144,7 +235,20 @@ public final class FleetJobs {
             throw new IllegalArgumentException("clusters: " + n + " meters with a profile are too few for k " + kMin);
         }
         Dataset<Row> assignments = best.transform(profiles).select("meter", "cluster");
-        return new Clustering(bestK, byK[bestK], byK, assignments);
+        double[][] centroids = Arrays.stream(best.clusterCenters())
+                .map(org.apache.spark.ml.linalg.Vector::toArray)
+                .toArray(double[][]::new);
+        // the magnitude feature (index 50, as LoadProfile makes it) of every profile; its exact median
+        double[] magnitudes = profiles
+                .map(
+                        (MapFunction<Row, Double>) r -> ((org.apache.spark.ml.linalg.Vector) r.get(1)).apply(50),
+                        Encoders.DOUBLE())
+                .collectAsList()
+                .stream()
+                .mapToDouble(Double::doubleValue)
+                .sorted()
+                .toArray();
+        return new Clustering(bestK, byK[bestK], byK, assignments, centroids, magnitudes[magnitudes.length / 2]);
     }
 
     /** The rows of the training set: a model's slot, its features and target. */
@@ -230,7 +334,8 @@ public final class FleetJobs {
             .add("hour", DataTypes.TimestampType, false)
             .add("value", DataTypes.DoubleType, false)
             .add("low", DataTypes.DoubleType, true)
-            .add("high", DataTypes.DoubleType, true);
+            .add("high", DataTypes.DoubleType, true)
+            .add("level", DataTypes.DoubleType, false);
 
     /**
      * The next 24 hours of every meter after its last hour, by trained models (e.g. {@link #trainForecasts}), with
@@ -277,7 +382,8 @@ public final class FleetJobs {
                         new Timestamp(series.start + (origin + 1 + h) * HOUR),
                         out.value()[h],
                         low == null ? null : low[h],
-                        high == null ? null : high[h]));
+                        high == null ? null : high[h],
+                        out.level()));
             }
             return rows.iterator();
         };
@@ -297,6 +403,15 @@ public final class FleetJobs {
     private record Series(long start, double[] values) {
 
         static Series of(Iterator<Row> rows) {
+            return of(rows, Long.MIN_VALUE);
+        }
+
+        /**
+         * As {@link #of(Iterator)}, ending at {@code end} (exclusive): later hours are left out, and hours up to it
+         * are unknown where the data stop earlier.
+         */
+        static Series of(Iterator<Row> rows, long end) {
+            boolean cut = end != Long.MIN_VALUE;
             List<long[]> hours = new ArrayList<>();
             List<Double> amounts = new ArrayList<>();
             long first = Long.MAX_VALUE;
@@ -304,12 +419,19 @@ public final class FleetJobs {
             while (rows.hasNext()) {
                 Row r = rows.next();
                 long at = r.getTimestamp(1).getTime();
+                if (cut && at >= end) {
+                    continue;
+                }
                 first = Math.min(first, at);
                 last = Math.max(last, at);
                 hours.add(new long[] {at});
                 amounts.add(r.isNullAt(2) ? Double.NaN : r.getDouble(2));
             }
             long start = Math.floorDiv(first, 24 * HOUR) * 24 * HOUR;
+            if (cut) {
+                first = Math.min(first, end - HOUR);
+                last = end - HOUR;
+            }
             double[] v = new double[(int) ((last - start) / HOUR) + 1];
             Arrays.fill(v, Double.NaN);
             for (int i = 0; i < hours.size(); i++) {

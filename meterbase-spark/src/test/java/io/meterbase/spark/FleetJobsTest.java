@@ -125,6 +125,75 @@ class FleetJobsTest {
     }
 
     @Test
+    void incidentScan_findsWhatTheServersScanFinds_andMergesIntoItsIncidents() {
+        // GIVEN twelve water meters, three with an anomaly in their last two days, one silent for the last day
+        Map<String, double[]> meters = new HashMap<>();
+        for (int i = 0; i < 12; i++) {
+            meters.put("device:" + i + "/water", household(100 + i));
+        }
+        int last = 35 * 24;
+        meters.get("device:0/water")[last - 10] += 400;
+        meters.get("device:2/water")[last - 5] = -20;
+        for (int t = last - 40; t < last; t++) {
+            meters.get("device:3/water")[t] += 5;
+        }
+        meters.put("device:4/water", java.util.Arrays.copyOf(meters.get("device:4/water"), last - 24));
+        long end = START + last * HOUR;
+
+        // WHEN the Spark scan runs over them
+        List<String> found = FleetJobs.findings(history(meters), io.meterbase.core.query.Commodity.WATER, end)
+                .collectAsList();
+
+        // THEN its findings are the server's scan of each meter's series up to the same hour
+        Set<String> expected = new TreeSet<>();
+        meters.forEach((meter, v) -> {
+            double[] full = java.util.Arrays.copyOf(v, last);
+            java.util.Arrays.fill(full, v.length, last, Double.NaN);
+            int slash = meter.indexOf('/');
+            io.meterbase.analytics.service.HourlyHistory.Hourly s =
+                    new io.meterbase.analytics.service.HourlyHistory.Hourly(
+                            meter,
+                            Long.parseLong(meter.substring(7, slash)),
+                            meter.substring(slash + 1),
+                            null,
+                            ZoneOffset.UTC,
+                            START,
+                            full);
+            for (io.meterbase.analytics.service.IncidentService.Finding f :
+                    io.meterbase.analytics.service.IncidentService.meterFindings(
+                            io.meterbase.core.query.Commodity.WATER,
+                            s,
+                            new io.meterbase.analytics.incident.LeakDetector(
+                                    io.meterbase.analytics.incident.LeakDetector.Settings.defaults()))) {
+                expected.add(io.meterbase.services.json.ControlJson.write(f));
+            }
+        });
+        assertThat(new TreeSet<>(found)).isEqualTo(expected);
+        assertThat(found)
+                .anyMatch(f -> f.contains("consumption_spike") && f.contains("\"device\":\"water\""))
+                .anyMatch(f -> f.contains("negative_consumption"))
+                .anyMatch(f -> f.contains("constant_flow"));
+
+        // AND merged into a store's incidents they are open incidents; a later scan without them closes them,
+        // and leaves the meters it did not scan alone
+        io.meterbase.core.store.memory.MemoryStore store = io.meterbase.core.store.memory.MemoryStore.open();
+        java.time.Clock clock = java.time.Clock.fixed(java.time.Instant.ofEpochMilli(end), ZoneOffset.UTC);
+        ServerDocuments documents = new ServerDocuments(store.documents(), store.metadata(), clock);
+        var first = documents.writeIncidents(found, meters.keySet());
+        assertThat(first.raised()).hasSize(found.size());
+        assertThat(store.documents().documents("incident")).hasSize(found.size());
+        var second = documents.writeIncidents(List.of(), Set.of("device:0/water", "device:2/water"));
+        assertThat(second.closed())
+                .extracting(io.meterbase.analytics.service.Incident::customer)
+                .containsOnly(0L, 2L);
+        assertThat(second.raised()).isEmpty();
+        long stillOpen = store.documents().documents("incident").values().stream()
+                .filter(json -> json.contains("\"state\":\"open\""))
+                .count();
+        assertThat(stillOpen).isEqualTo(found.size() - second.closed().size()).isPositive();
+    }
+
+    @Test
     void clusters_onMllib_chooseTheSameKAndGroupTheMetersAsTheServer() {
         // GIVEN a year of 40 meters of four kinds
         SyntheticMeters.Kind[] kinds = SyntheticMeters.Kind.values();

@@ -160,8 +160,11 @@ public final class Clusters {
         return m[m.length / 2];
     }
 
-    /** Words for a centroid: the shape of its day, its week, its seasons and its size. */
-    static String describe(double[] c, double medianMagnitude) {
+    /**
+     * Words for a centroid: the shape of its day, its week, its seasons and its size ({@code medianMagnitude}: the
+     * median of the profiles' magnitude feature, index 50).
+     */
+    public static String describe(double[] c, double medianMagnitude) {
         List<String> words = new ArrayList<>();
         double night = avg(c, 0, 1, 2, 3, 4);
         double max = 0;

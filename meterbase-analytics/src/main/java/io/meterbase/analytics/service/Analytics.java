@@ -25,12 +25,23 @@ import org.slf4j.LoggerFactory;
  * The analytics of a running server, on their own thread: every {@code every}, forecasts for all meters and
  * communities, then incident detection; every {@code clusterEvery}, customer clustering. {@link #runNow} runs them
  * all at once (operators, tests, the demo).
+ *
+ * <p>With {@link Jobs#SPARK}, a fleet too large for one machine, the Spark jobs ({@code scripts/spark-jobs … --write})
+ * compute the forecasts, the incident scans and the clustering and write them into the shared store as the same
+ * documents: the server then computes nothing itself and reads those documents again every {@code every} (raising
+ * and clearing the alarms of incidents the jobs opened or closed).
  */
 public final class Analytics implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Analytics.class);
     /** Tribuo reports each fit at INFO through java.util.logging; held so that the quieter level sticks. */
     private static final java.util.logging.Logger TRIBUO_LOG = java.util.logging.Logger.getLogger("org.tribuo");
+
+    /** Who computes the analytics: this server, or the Spark jobs writing into the store. */
+    public enum Jobs {
+        SERVER,
+        SPARK
+    }
 
     /** The settings of the analytics. */
     public record Settings(
@@ -40,7 +51,24 @@ public final class Analytics implements AutoCloseable {
             Duration retrainEvery,
             int sampleMeters,
             Duration clusterEvery,
-            int clusterDays) {}
+            int clusterDays,
+            Jobs jobs) {
+
+        /** Analytics computed by this server. */
+        public Settings(
+                boolean enabled,
+                Duration every,
+                Duration firstRun,
+                Duration retrainEvery,
+                int sampleMeters,
+                Duration clusterEvery,
+                int clusterDays) {
+            this(enabled, every, firstRun, retrainEvery, sampleMeters, clusterEvery, clusterDays, Jobs.SERVER);
+        }
+    }
+
+    /** What reading the Spark jobs' documents found. */
+    public record Reload(int forecasts, boolean clusters, int incidentsRaised, int incidentsClosed) {}
 
     /** What one complete run did. */
     public record Summary(
@@ -49,13 +77,15 @@ public final class Analytics implements AutoCloseable {
             ForecastService.@Nullable Run forecasts,
             IncidentService.@Nullable Run incidents,
             @Nullable Integer clusters,
-            long millis) {}
+            long millis,
+            @Nullable Reload reloaded) {}
 
     private final HourlyHistory history;
     private final ForecastService forecasts;
     private final IncidentService incidents;
     private final ClusterService clusters;
     private final Clock clock;
+    private final Jobs jobs;
     private volatile @Nullable Summary last;
     private final ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "meterbase-analytics");
@@ -73,6 +103,7 @@ public final class Analytics implements AutoCloseable {
             Settings settings) {
         TRIBUO_LOG.setLevel(java.util.logging.Level.WARNING);
         this.clock = clock;
+        this.jobs = settings.jobs();
         this.history = new HourlyHistory(registry, store.readings(), consumption);
         this.forecasts = new ForecastService(
                 history, store.documents(), clock, settings.retrainEvery(), settings.sampleMeters());
@@ -93,7 +124,13 @@ public final class Analytics implements AutoCloseable {
         Analytics a = new Analytics(registry, store, consumption, alarms, clock, settings);
         // readings that arrive late, behind the time the register checks have reached, are checked at the next run
         live.subscribe(a.incidents::noteDurable);
-        if (settings.enabled()) {
+        if (settings.enabled() && settings.jobs() == Jobs.SPARK) {
+            a.thread.scheduleWithFixedDelay(
+                    () -> a.guarded(a::reload),
+                    settings.every().toSeconds(),
+                    settings.every().toSeconds(),
+                    TimeUnit.SECONDS);
+        } else if (settings.enabled()) {
             long first = Math.max(0, settings.firstRun().toSeconds());
             a.thread.scheduleWithFixedDelay(
                     () -> a.guarded(a::forecastsAndIncidents),
@@ -166,7 +203,26 @@ public final class Analytics implements AutoCloseable {
                 .orElse(null);
     }
 
-    /** Runs forecasts, incidents and clustering now, on the caller's thread, and says what they did. */
+    /** Reads the documents the Spark jobs wrote (forecasts, clusters, incidents) again. */
+    public synchronized Reload reload() {
+        int forecastCount = forecasts.reload();
+        boolean clustered = clusters.reload();
+        IncidentService.Merge m = incidents.reload();
+        Reload r = new Reload(
+                forecastCount, clustered, m.raised().size(), m.closed().size());
+        LOG.info(
+                "Analytics from the Spark jobs: {} forecasts, {}, incidents raised {} and closed {}",
+                r.forecasts(),
+                r.clusters() ? "a clustering" : "no clustering",
+                r.incidentsRaised(),
+                r.incidentsClosed());
+        return r;
+    }
+
+    /**
+     * Runs forecasts, incidents and clustering now, on the caller's thread, and says what they did; where the Spark
+     * jobs compute them, reads their documents again instead.
+     */
     public Summary runNow() {
         return runNow(false);
     }
@@ -177,6 +233,13 @@ public final class Analytics implements AutoCloseable {
      */
     public synchronized Summary runNow(boolean retrain) {
         long started = System.nanoTime();
+        if (jobs == Jobs.SPARK) {
+            Reload r = reload();
+            Summary summary =
+                    new Summary(clock.instant(), 0, null, null, null, (System.nanoTime() - started) / 1_000_000, r);
+            last = summary;
+            return summary;
+        }
         forecastsAndIncidents(retrain);
         clustering();
         Summary summary = new Summary(
@@ -185,7 +248,8 @@ public final class Analytics implements AutoCloseable {
                 lastForecasts,
                 lastIncidents,
                 lastClusters,
-                (System.nanoTime() - started) / 1_000_000);
+                (System.nanoTime() - started) / 1_000_000,
+                null);
         last = summary;
         return summary;
     }

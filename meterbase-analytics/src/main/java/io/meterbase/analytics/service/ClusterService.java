@@ -24,7 +24,7 @@ import org.slf4j.LoggerFactory;
 public final class ClusterService {
 
     private static final Logger LOG = LoggerFactory.getLogger(ClusterService.class);
-    static final String KIND = "clusters";
+    public static final String KIND = "clusters";
     /** Fewest customers worth clustering. */
     static final int MIN_CUSTOMERS = 6;
 
@@ -41,7 +41,17 @@ public final class ClusterService {
         this.documents = documents;
         this.clock = clock;
         this.days = days;
-        String stored = documents.documents(KIND).get("latest");
+        reload();
+    }
+
+    public static final String DOCUMENT_ID = "latest";
+
+    /**
+     * Reads the clustering again from the store, where another process (the Spark clustering job) may have written
+     * it; true when there is one.
+     */
+    public boolean reload() {
+        String stored = documents.documents(KIND).get(DOCUMENT_ID);
         if (stored != null) {
             try {
                 latest = ControlJson.read(stored, CustomerClusters.class);
@@ -49,6 +59,16 @@ public final class ClusterService {
                 LOG.warn("Stored clusters are unreadable and will be recomputed: {}", e.getMessage());
             }
         }
+        return latest != null;
+    }
+
+    /** The weekday (from 0) or weekend (from 24) part of a centroid, rounded, as a cluster shows it. */
+    public static List<Double> slice(double[] centroid, int from) {
+        List<Double> out = new ArrayList<>(24);
+        for (int h = 0; h < 24; h++) {
+            out.add(Math.round(centroid[from + h] * 1000) / 1000.0);
+        }
+        return out;
     }
 
     /** Recomputes the clusters; empty when fewer than {@link #MIN_CUSTOMERS} customers have 14 days of data. */
@@ -116,14 +136,6 @@ public final class ClusterService {
                 profiles.add(p);
             }
         });
-    }
-
-    private static List<Double> slice(double[] centroid, int from) {
-        List<Double> out = new ArrayList<>(24);
-        for (int h = 0; h < 24; h++) {
-            out.add(Math.round(centroid[from + h] * 1000) / 1000.0);
-        }
-        return out;
     }
 
     public Optional<CustomerClusters> latest() {

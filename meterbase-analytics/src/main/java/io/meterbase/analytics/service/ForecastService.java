@@ -31,7 +31,7 @@ import org.slf4j.LoggerFactory;
 public final class ForecastService {
 
     private static final Logger LOG = LoggerFactory.getLogger(ForecastService.class);
-    static final String KIND = "forecast";
+    public static final String KIND = "forecast";
     /** Days of origins the models are trained on. */
     static final int TRAIN_DAYS = 28;
     /** Days of past forecasts a meter's interval is judged by. */
@@ -67,15 +67,49 @@ public final class ForecastService {
         this.clock = clock;
         this.retrainEvery = retrainEvery;
         this.sampleMeters = sampleMeters;
+        reload();
+    }
+
+    /**
+     * Reads the forecasts again from the store, where another process (the Spark forecast job) may have written
+     * them; returns how many there are.
+     */
+    public int reload() {
+        Map<String, MeterForecast> electricity = new HashMap<>();
+        Map<String, MeterForecast> others = new HashMap<>();
         for (Map.Entry<String, String> e : documents.documents(KIND).entrySet()) {
             try {
                 for (MeterForecast f : ControlJson.MAPPER.readValue(e.getValue(), SHARD)) {
-                    (e.getKey().equals("heating") ? heating : latest).put(f.key(), f);
+                    (e.getKey().equals("heating") ? others : electricity).put(f.key(), f);
                 }
             } catch (com.fasterxml.jackson.core.JsonProcessingException | IllegalArgumentException ex) {
                 LOG.warn("Stored forecasts {} are unreadable and are skipped: {}", e.getKey(), ex.getMessage());
             }
         }
+        latest.keySet().retainAll(electricity.keySet());
+        latest.putAll(electricity);
+        heating.keySet().retainAll(others.keySet());
+        heating.putAll(others);
+        return electricity.size() + others.size();
+    }
+
+    /**
+     * Electricity forecasts as the documents they are stored in: {@value #SHARDS} lists by the hash of their key,
+     * each shard written every time (an empty one removes what it held).
+     */
+    public static Map<String, String> documents(java.util.Collection<MeterForecast> forecasts) {
+        List<List<MeterForecast>> shards = new ArrayList<>();
+        for (int i = 0; i < SHARDS; i++) {
+            shards.add(new ArrayList<>());
+        }
+        for (MeterForecast f : forecasts) {
+            shards.get(Math.floorMod(f.key().hashCode(), SHARDS)).add(f);
+        }
+        Map<String, String> docs = new LinkedHashMap<>();
+        for (int i = 0; i < SHARDS; i++) {
+            docs.put("shard-" + i, ControlJson.write(shards.get(i)));
+        }
+        return docs;
     }
 
     /** What one run did. */
@@ -123,7 +157,6 @@ public final class ForecastService {
         }
         List<HourlyHistory.Hourly> areas = HourlyHistory.communityTotals(series);
         Map<String, MeterForecast> fresh = new LinkedHashMap<>();
-        Map<String, String> docs = new LinkedHashMap<>();
         int meterCount = 0;
         for (List<HourlyHistory.Hourly> group : List.of(series, areas)) {
             for (HourlyHistory.Hourly s : group) {
@@ -135,17 +168,7 @@ public final class ForecastService {
             }
         }
         long saving = System.nanoTime();
-        List<List<MeterForecast>> shards = new ArrayList<>();
-        for (int i = 0; i < SHARDS; i++) {
-            shards.add(new ArrayList<>());
-        }
-        for (MeterForecast f : fresh.values()) {
-            shards.get(Math.floorMod(f.key().hashCode(), SHARDS)).add(f);
-        }
-        for (int i = 0; i < SHARDS; i++) {
-            docs.put("shard-" + i, ControlJson.write(shards.get(i)));
-        }
-        documents.saveDocuments(KIND, docs);
+        documents.saveDocuments(KIND, documents(fresh.values()));
         // what was not forecast this time (a meter gone silent for weeks, say) is no longer served
         latest.keySet().retainAll(fresh.keySet());
         long saveMillis = (System.nanoTime() - saving) / 1_000_000;
@@ -188,30 +211,17 @@ public final class ForecastService {
         if (f == null) {
             return null;
         }
-        double[] low = f.low();
-        double[] high = f.high();
-        List<MeterForecast.Point> points = new ArrayList<>(FleetForecaster.HORIZON);
-        for (int h = 0; h < FleetForecaster.HORIZON; h++) {
-            points.add(new MeterForecast.Point(
-                    s.hour(v.length + h),
-                    round(f.value()[h]),
-                    low == null ? null : round(low[h]),
-                    high == null ? null : round(high[h])));
-        }
-        return new MeterForecast(
+        return electricity(
                 s.key(),
                 s.deviceRef() == null ? null : s.customerId(),
                 s.deviceRef(),
                 s.community(),
-                "electricity",
-                Commodity.ELECTRICITY.unit().symbol(),
                 now,
                 s.hour(v.length),
-                round(f.level()),
-                f.low() == null ? null : COVERAGE,
-                points.get(0),
-                points,
-                null);
+                f.level(),
+                f.value(),
+                f.low(),
+                f.high());
     }
 
     /**
@@ -268,8 +278,48 @@ public final class ForecastService {
                 f.fit() == null ? null : round(f.degreeDays()));
     }
 
-    private static double round(double v) {
+    static double round(double v) {
         return Math.round(v * 1000) / 1000.0;
+    }
+
+    /**
+     * An electricity forecast as the server serves it, from a {@link FleetForecaster} forecast made at the end of a
+     * series whose next hour starts at {@code firstHour}: values rounded to the thousandth, the interval's coverage
+     * {@value #COVERAGE} when it has one.
+     */
+    public static MeterForecast electricity(
+            String key,
+            @Nullable Long customer,
+            @Nullable String device,
+            @Nullable String community,
+            Instant generatedAt,
+            Instant firstHour,
+            double level,
+            double[] value,
+            double @Nullable [] low,
+            double @Nullable [] high) {
+        List<MeterForecast.Point> points = new ArrayList<>(value.length);
+        for (int h = 0; h < value.length; h++) {
+            points.add(new MeterForecast.Point(
+                    firstHour.plusMillis(h * HourlyHistory.HOUR),
+                    round(value[h]),
+                    low == null ? null : round(low[h]),
+                    high == null ? null : round(high[h])));
+        }
+        return new MeterForecast(
+                key,
+                customer,
+                device,
+                community,
+                "electricity",
+                Commodity.ELECTRICITY.unit().symbol(),
+                generatedAt,
+                firstHour,
+                round(level),
+                low == null ? null : COVERAGE,
+                points.get(0),
+                points,
+                null);
     }
 
     public Optional<MeterForecast> ofDevice(long customerId, String ref) {

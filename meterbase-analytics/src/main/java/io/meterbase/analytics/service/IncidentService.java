@@ -32,6 +32,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -57,7 +58,7 @@ import org.slf4j.LoggerFactory;
 public final class IncidentService {
 
     private static final Logger LOG = LoggerFactory.getLogger(IncidentService.class);
-    static final String KIND = "incident";
+    public static final String KIND = "incident";
     static final Duration BACKWARDS_KEPT_OPEN = Duration.ofDays(7);
     private static final int WINDOW = 72;
     private static final int VACANCY_HOURS = 168;
@@ -90,21 +91,80 @@ public final class IncidentService {
         this.alarms = alarms;
         this.clock = clock;
         this.leaks = new LeakDetector(leakSettings);
+        incidents.putAll(stored());
+    }
+
+    private Map<String, Incident> stored() {
+        Map<String, Incident> out = new HashMap<>();
         for (Map.Entry<String, String> e : documents.documents(KIND).entrySet()) {
             try {
                 Incident i = ControlJson.read(e.getValue(), Incident.class);
-                incidents.put(i.id(), i);
+                out.put(i.id(), i);
             } catch (IllegalArgumentException ex) {
                 LOG.warn("Stored incident {} is unreadable and is skipped: {}", e.getKey(), ex.getMessage());
             }
         }
+        return out;
+    }
+
+    /**
+     * Reads the incidents again from the store, where another process (the Spark incident scan) may have raised,
+     * updated or closed some: the alarms of those raised or closed since the last look are raised or cleared as if
+     * this server had found them. Returns what changed.
+     */
+    public synchronized Merge reload() {
+        Map<String, Incident> now = stored();
+        Map<String, Incident> changed = new LinkedHashMap<>();
+        List<Incident> raised = new ArrayList<>();
+        List<Incident> closed = new ArrayList<>();
+        for (Incident i : now.values()) {
+            Incident was = incidents.get(i.id());
+            if (!i.equals(was)) {
+                changed.put(i.id(), i);
+            }
+            if (i.open() && (was == null || !was.open())) {
+                raised.add(i);
+            } else if (!i.open() && was != null && was.open()) {
+                closed.add(was);
+            }
+        }
+        incidents.keySet().retainAll(now.keySet());
+        incidents.putAll(now);
+        alarmsOf(raised, closed, clock.instant());
+        return new Merge(changed, raised, closed);
+    }
+
+    private void alarmsOf(List<Incident> raised, List<Incident> closed, Instant now) {
+        for (Incident i : raised) {
+            alarms.event(
+                    i.customer(),
+                    i.device(),
+                    i.type(),
+                    Severity.valueOf(i.severity().toUpperCase(Locale.ROOT)),
+                    true,
+                    now,
+                    i.summary());
+        }
+        for (Incident i : closed) {
+            alarms.event(i.customer(), i.device(), i.type(), false, now, null);
+        }
+    }
+
+    /** Incidents as the documents they are stored as, by id. */
+    public static Map<String, String> json(Map<String, Incident> incidents) {
+        Map<String, String> out = new LinkedHashMap<>();
+        incidents.forEach((id, i) -> out.put(id, ControlJson.write(i)));
+        return out;
     }
 
     /** What a run found: the incidents open after it, by type. */
     public record Run(Map<String, Integer> open, int raised, int closed, long millis) {}
 
-    /** A condition found in this run. */
-    private record Finding(
+    /**
+     * A condition found in one run on one meter, before it becomes an incident (or updates one): what {@link
+     * #meterFindings} gives and {@link #merge} takes.
+     */
+    public record Finding(
             String type,
             long customer,
             String device,
@@ -116,6 +176,81 @@ public final class IncidentService {
         String key() {
             return customer + "/" + device + "/" + type;
         }
+    }
+
+    /**
+     * What a run changes in the incidents: every incident raised, updated or closed (by id), and among them the
+     * ones raised and the ones closed, whose alarms are to be raised or cleared.
+     */
+    public record Merge(Map<String, Incident> changed, List<Incident> raised, List<Incident> closed) {}
+
+    /** The incident types of the anomaly and leak scan of water, gas, heat and cooling meters. */
+    public static final Set<String> SCAN_TYPES = scanTypes();
+
+    private static Set<String> scanTypes() {
+        Set<String> types = new java.util.TreeSet<>(Set.of("small_leak", "pipe_burst"));
+        for (AnomalyDetector.Kind k : AnomalyDetector.Kind.values()) {
+            types.add(anomalyType(k));
+        }
+        return java.util.Collections.unmodifiableSet(types);
+    }
+
+    /**
+     * The findings of a run applied to the incidents as they are ({@code current}): a finding with an open incident
+     * of its meter and type updates it, else raises a new one; an open incident that {@code checked} says this run
+     * looked for and that was not found again is closed (a register going backwards only a week after it was last
+     * seen). The server and the Spark jobs merge with this one rule.
+     */
+    public static Merge merge(
+            java.util.Collection<Incident> current, List<Finding> found, Predicate<Incident> checked, Instant now) {
+        Map<String, Incident> openByKey = new HashMap<>();
+        for (Incident i : current) {
+            if (i.open()) {
+                openByKey.put(i.customer() + "/" + i.device() + "/" + i.type(), i);
+            }
+        }
+        Map<String, Incident> changed = new LinkedHashMap<>();
+        List<Incident> raised = new ArrayList<>();
+        List<Incident> closed = new ArrayList<>();
+        Set<String> stillThere = new HashSet<>();
+        for (Finding f : found) {
+            stillThere.add(f.key());
+            Incident was = openByKey.get(f.key());
+            Incident next;
+            if (was == null) {
+                next = new Incident(
+                        UUID.randomUUID().toString(),
+                        f.type(),
+                        f.customer(),
+                        f.device(),
+                        round(f.confidence()),
+                        f.severity().name().toLowerCase(Locale.ROOT),
+                        Incident.OPEN,
+                        now,
+                        now,
+                        null,
+                        f.summary(),
+                        f.evidence());
+                raised.add(next);
+            } else {
+                next = was.seenAgain(now, round(f.confidence()), f.summary(), f.evidence());
+            }
+            openByKey.put(f.key(), next);
+            changed.put(next.id(), next);
+        }
+        for (Map.Entry<String, Incident> e : openByKey.entrySet()) {
+            Incident i = e.getValue();
+            boolean gone = checked.test(i)
+                    && (i.type().equals("register_backwards")
+                            ? Duration.between(i.lastSeenAt(), now).compareTo(BACKWARDS_KEPT_OPEN) > 0
+                            : !stillThere.contains(e.getKey()));
+            if (gone) {
+                Incident c = i.closed(now);
+                changed.put(c.id(), c);
+                closed.add(i);
+            }
+        }
+        return new Merge(changed, raised, closed);
     }
 
     /**
@@ -177,79 +312,32 @@ public final class IncidentService {
                 checkedTypes.add("consumption_drop");
             }
         }
-        if (!water.isEmpty()) {
-            for (HourlyHistory.Hourly s : history.series(water, end - WATER_DAYS * 24 * HourlyHistory.HOUR, end)) {
-                leaks(s, found);
+        Map<Commodity, List<HourlyHistory.Meter>> scanned = new LinkedHashMap<>();
+        scanned.put(Commodity.WATER, water);
+        scanned.putAll(others);
+        scanned.forEach((commodity, meters) -> {
+            if (!meters.isEmpty()) {
+                // one read of each meter's last weeks for its leaks and anomalies
+                for (HourlyHistory.Hourly s : history.series(meters, end - SCAN_HOURS * HourlyHistory.HOUR, end)) {
+                    found.addAll(meterFindings(commodity, s, leaks));
+                }
             }
-        }
-        Map<Commodity, List<HourlyHistory.Meter>> anomalyMeters = new LinkedHashMap<>();
-        anomalyMeters.put(Commodity.WATER, water);
-        anomalyMeters.putAll(others);
-        Set<String> leaking = new HashSet<>();
-        for (Finding f : found) {
-            if (f.type().equals("small_leak") || f.type().equals("pipe_burst")) {
-                leaking.add(f.customer() + "/" + f.device());
-            }
-        }
-        anomalyMeters.forEach((commodity, meters) -> anomalies(commodity, meters, end, leaking, found));
-        for (AnomalyDetector.Kind k : AnomalyDetector.Kind.values()) {
-            checkedTypes.add(anomalyType(k));
-        }
+        });
+        checkedTypes.addAll(SCAN_TYPES);
         List<List<HourlyHistory.Meter>> registerMeters = new ArrayList<>(List.of(electricity, water));
         registerMeters.addAll(others.values());
         registers(registerMeters, end, found);
 
-        int raised = 0;
-        int closed = 0;
-        Map<String, Incident> openByKey = new HashMap<>();
-        for (Incident i : incidents.values()) {
-            if (i.open()) {
-                openByKey.put(i.customer() + "/" + i.device() + "/" + i.type(), i);
-            }
-        }
-        Map<String, String> changed = new LinkedHashMap<>();
-        Set<String> stillThere = new HashSet<>();
-        for (Finding f : found) {
-            stillThere.add(f.key());
-            Incident current = openByKey.get(f.key());
-            Incident next;
-            if (current == null) {
-                next = new Incident(
-                        UUID.randomUUID().toString(),
-                        f.type(),
-                        f.customer(),
-                        f.device(),
-                        round(f.confidence()),
-                        f.severity().name().toLowerCase(Locale.ROOT),
-                        Incident.OPEN,
-                        now,
-                        now,
-                        null,
-                        f.summary(),
-                        f.evidence());
-                raised++;
-                alarms.event(f.customer(), f.device(), f.type(), f.severity(), true, now, f.summary());
-            } else {
-                next = current.seenAgain(now, round(f.confidence()), f.summary(), f.evidence());
-            }
-            incidents.put(next.id(), next);
-            openByKey.put(f.key(), next);
-            changed.put(next.id(), ControlJson.write(next));
-        }
-        for (Map.Entry<String, Incident> e : openByKey.entrySet()) {
-            Incident i = e.getValue();
-            boolean gone = i.type().equals("register_backwards")
-                    ? Duration.between(i.lastSeenAt(), now).compareTo(BACKWARDS_KEPT_OPEN) > 0
-                    : checkedTypes.contains(i.type()) && !stillThere.contains(e.getKey());
-            if (gone) {
-                Incident c = i.closed(now);
-                incidents.put(c.id(), c);
-                changed.put(c.id(), ControlJson.write(c));
-                alarms.event(i.customer(), i.device(), i.type(), false, now, null);
-                closed++;
-            }
-        }
-        documents.saveDocuments(KIND, changed);
+        Merge merge = merge(
+                incidents.values(),
+                found,
+                i -> checkedTypes.contains(i.type()) || i.type().equals("register_backwards"),
+                now);
+        documents.saveDocuments(KIND, json(merge.changed()));
+        incidents.putAll(merge.changed());
+        alarmsOf(merge.raised(), merge.closed(), now);
+        int raised = merge.raised().size();
+        int closed = merge.closed().size();
         Map<String, Integer> open = new java.util.TreeMap<>();
         for (Incident i : incidents.values()) {
             if (i.open()) {
@@ -433,7 +521,7 @@ public final class IncidentService {
     }
 
     /** Leaks still going on, from local midnight 14 days back. */
-    private void leaks(HourlyHistory.Hourly s, List<Finding> found) {
+    private static void leaks(HourlyHistory.Hourly s, LeakDetector leaks, List<Finding> found) {
         LocalDateTime first = s.firstLocal();
         int skip = first.toLocalTime().equals(LocalTime.MIDNIGHT) ? 0 : 24 - first.getHour();
         double[] flow = Arrays.copyOfRange(s.values(), Math.min(skip, s.values().length), s.values().length);
@@ -454,55 +542,82 @@ public final class IncidentService {
         }
     }
 
+    /** Hours of a meter's history its leak and anomaly scan reads (up to the last complete hour). */
+    public static final int SCAN_HOURS =
+            Math.max(WATER_DAYS * 24, AnomalyDetector.Settings.water().referenceDays() * 24 + ANOMALY_HOURS + 24);
+
     /**
-     * Anomalies of the last {@link #ANOMALY_HOURS} of each meter against its own reference days before them, at most
-     * one finding per kind and meter (the most confident). A meter with a leak found is not told again that its
-     * flow is high or never stops ({@code leaking}: customer/device).
+     * The leaks (of a water meter) and anomalies of one meter, from its hourly series ending at the last complete
+     * hour: the last {@link #SCAN_HOURS} of it are read (a longer series is cut, so that any caller finds what the
+     * server finds). The server's incident run and the Spark incident scan call this for every meter.
      */
-    private void anomalies(
-            Commodity commodity, List<HourlyHistory.Meter> meters, long end, Set<String> leaking, List<Finding> found) {
-        if (meters.isEmpty()) {
-            return;
+    public static List<Finding> meterFindings(Commodity commodity, HourlyHistory.Hourly series, LeakDetector leaks) {
+        HourlyHistory.Hourly s = last(series, SCAN_HOURS);
+        List<Finding> found = new ArrayList<>();
+        if (commodity == Commodity.WATER) {
+            leaks(last(s, WATER_DAYS * 24), leaks, found);
         }
+        anomalies(commodity, s, !found.isEmpty(), found);
+        return found;
+    }
+
+    /** The last {@code hours} of a series (all of it when shorter). */
+    private static HourlyHistory.Hourly last(HourlyHistory.Hourly s, int hours) {
+        int n = s.values().length;
+        if (n <= hours) {
+            return s;
+        }
+        return new HourlyHistory.Hourly(
+                s.key(),
+                s.customerId(),
+                s.deviceRef(),
+                s.community(),
+                s.zone(),
+                s.start() + (n - hours) * HourlyHistory.HOUR,
+                Arrays.copyOfRange(s.values(), n - hours, n));
+    }
+
+    /**
+     * Anomalies of the last {@link #ANOMALY_HOURS} of a meter against its own reference days before them, at most
+     * one finding per kind (the most confident). A meter with a leak found ({@code leak}) is not told again that
+     * its flow is high or never stops.
+     */
+    private static void anomalies(Commodity commodity, HourlyHistory.Hourly s, boolean leak, List<Finding> found) {
         AnomalyDetector detector = anomalyDetector(commodity);
-        long from = end - (long) (detector.referenceHours() + ANOMALY_HOURS + 24) * HourlyHistory.HOUR;
         String unit = commodity.unit().symbol();
-        for (HourlyHistory.Hourly s : history.series(meters, from, end)) {
-            LocalDateTime first = s.firstLocal();
-            int skip = first.toLocalTime().equals(LocalTime.MIDNIGHT) ? 0 : 24 - first.getHour();
-            double[] y = Arrays.copyOfRange(s.values(), Math.min(skip, s.values().length), s.values().length);
-            Map<AnomalyDetector.Kind, AnomalyDetector.Anomaly> strongest = new LinkedHashMap<>();
-            boolean leak = leaking.contains(s.customerId() + "/" + s.meterRef());
-            for (AnomalyDetector.Anomaly a : detector.detect(y, Math.max(0, y.length - ANOMALY_HOURS))) {
-                if (leak && a.kind() != AnomalyDetector.Kind.STUCK && a.kind() != AnomalyDetector.Kind.NEGATIVE) {
-                    continue;
-                }
-                strongest.merge(a.kind(), a, (x, z) -> z.confidence() > x.confidence() ? z : x);
+        LocalDateTime first = s.firstLocal();
+        int skip = first.toLocalTime().equals(LocalTime.MIDNIGHT) ? 0 : 24 - first.getHour();
+        double[] y = Arrays.copyOfRange(s.values(), Math.min(skip, s.values().length), s.values().length);
+        Map<AnomalyDetector.Kind, AnomalyDetector.Anomaly> strongest = new LinkedHashMap<>();
+        for (AnomalyDetector.Anomaly a : detector.detect(y, Math.max(0, y.length - ANOMALY_HOURS))) {
+            if (leak && a.kind() != AnomalyDetector.Kind.STUCK && a.kind() != AnomalyDetector.Kind.NEGATIVE) {
+                continue;
             }
-            if (strongest.containsKey(AnomalyDetector.Kind.CONSTANT_FLOW)) {
-                strongest.remove(AnomalyDetector.Kind.UNUSUAL_DAY); // the flow that never stops made the day
-            }
-            for (AnomalyDetector.Anomaly a : strongest.values()) {
-                Map<String, Object> figures = new LinkedHashMap<>();
-                figures.put("commodity", commodity.name().toLowerCase(Locale.ROOT));
-                figures.put("started", s.hour(skip + a.startHour()).toString());
-                figures.put("observed", round(a.observed()));
-                figures.put("expected_at_most", round(a.expected()));
-                boolean gasFlow = commodity == Commodity.GAS && a.kind() == AnomalyDetector.Kind.CONSTANT_FLOW;
-                found.add(new Finding(
-                        anomalyType(a.kind()),
-                        s.customerId(),
-                        s.meterRef(),
-                        a.confidence(),
-                        severity(a.kind(), gasFlow),
-                        s.deviceRef() + ": " + a.evidence(),
-                        evidence(
-                                s,
-                                skip + Math.max(0, a.startHour() - 2),
-                                skip + Math.min(y.length, a.endHour() + 2),
-                                unit,
-                                figures)));
-            }
+            strongest.merge(a.kind(), a, (x, z) -> z.confidence() > x.confidence() ? z : x);
+        }
+        if (strongest.containsKey(AnomalyDetector.Kind.CONSTANT_FLOW)) {
+            strongest.remove(AnomalyDetector.Kind.UNUSUAL_DAY); // the flow that never stops made the day
+        }
+        for (AnomalyDetector.Anomaly a : strongest.values()) {
+            Map<String, Object> figures = new LinkedHashMap<>();
+            figures.put("commodity", commodity.name().toLowerCase(Locale.ROOT));
+            figures.put("started", s.hour(skip + a.startHour()).toString());
+            figures.put("observed", round(a.observed()));
+            figures.put("expected_at_most", round(a.expected()));
+            boolean gasFlow = commodity == Commodity.GAS && a.kind() == AnomalyDetector.Kind.CONSTANT_FLOW;
+            found.add(new Finding(
+                    anomalyType(a.kind()),
+                    s.customerId(),
+                    s.meterRef(),
+                    a.confidence(),
+                    severity(a.kind(), gasFlow),
+                    s.deviceRef() + ": " + a.evidence(),
+                    evidence(
+                            s,
+                            skip + Math.max(0, a.startHour() - 2),
+                            skip + Math.min(y.length, a.endHour() + 2),
+                            unit,
+                            figures)));
         }
     }
 
