@@ -314,7 +314,7 @@ public final class Meterbase implements AutoCloseable {
         return Formats.builtIn(new EmoncmsInputs(config.emoncmsLayouts()));
     }
 
-    private static ChannelInfo channelInfo(Registry registry) {
+    static ChannelInfo channelInfo(Registry registry) {
         return new ChannelInfo() {
             @Override
             public Optional<Channel> channel(int channelId) {

@@ -34,6 +34,7 @@ import picocli.CommandLine.Option;
             MeterbaseCli.Demo.class,
             MeterbaseCli.Migrate.class,
             MeterbaseCli.MoveToPostgres.class,
+            MeterbaseCli.RebuildRollups.class,
             MeterbaseCli.Analyst.class,
             MeterbaseCli.Settings.class
         })
@@ -246,6 +247,50 @@ public final class MeterbaseCli {
             }
             int ran = PostgresStore.migrate(Meterbase.postgresOptions(config));
             out().println("Schema migrations applied: " + ran);
+            return 0;
+        }
+    }
+
+    @Command(
+            name = "rebuild-rollups",
+            description = "Recompute the hourly and daily consumption from the stored readings, by this version's"
+                    + " rules (after an upgrade that changed how consumption is booked). Stop the server first.")
+    static final class RebuildRollups implements Callable<Integer> {
+        @CommandLine.Mixin
+        ServerOptions options = new ServerOptions();
+
+        @Option(
+                names = "--from",
+                description = "first day (UTC) to recompute, e.g. 2026-01-01 (default: all of the history)")
+        java.time.LocalDate from;
+
+        @Override
+        public Integer call() {
+            MeterbaseConfig config = options.load(Map.of());
+            long start = from == null
+                    ? 0
+                    : from.atStartOfDay(java.time.ZoneOffset.UTC).toInstant().toEpochMilli();
+            long began = System.nanoTime();
+            try (Store store = Meterbase.openStore(config)) {
+                io.meterbase.core.registry.Registry registry =
+                        new io.meterbase.core.registry.Registry(store.metadata(), java.time.Clock.systemUTC());
+                long removed = store.readings().deleteRollupsFrom(start);
+                out().println("Removed " + removed + " hourly rollups"
+                        + (from == null ? "" : " from " + from) + "; recomputing from the readings of "
+                        + store.readings().newestTimestamps().size() + " channels…");
+                new io.meterbase.core.energy.RollupTracker(
+                                store.readings(),
+                                Meterbase.channelInfo(registry),
+                                new io.meterbase.core.energy.EnergyRules(config.ingestSettings()
+                                        .maxIntegrationGap()
+                                        .toMillis()))
+                        .recover();
+                out().printf(
+                                java.util.Locale.ROOT,
+                                "Rollups rebuilt in %.1f s: now %d channels with hourly rollups.%n",
+                                (System.nanoTime() - began) / 1e9,
+                                store.readings().newestHourly().size());
+            }
             return 0;
         }
     }

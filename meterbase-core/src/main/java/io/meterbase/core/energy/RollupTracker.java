@@ -55,6 +55,9 @@ public final class RollupTracker {
         this.rules = rules;
     }
 
+    /** Rollups recovered are written in batches of about this many. */
+    private static final int RECOVER_BATCH = 50_000;
+
     public static long hourOf(long timestamp) {
         return Math.floorDiv(timestamp, HOUR) * HOUR;
     }
@@ -77,6 +80,11 @@ public final class RollupTracker {
             ChannelState state = new ChannelState(channel.get());
             recompute(state, from, hourOf(e.getValue()) + HOUR, false, rollups);
             states.put(channelId, state);
+            if (rollups.size() >= RECOVER_BATCH) {
+                // a rebuild of all history (meterbase rebuild-rollups) writes as it goes, not all at the end
+                upsert(rollups);
+                rollups.clear();
+            }
         }
         stale.addAll(store.staleHours());
         upsert(rollups);

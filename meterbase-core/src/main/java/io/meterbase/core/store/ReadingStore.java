@@ -61,6 +61,13 @@ public interface ReadingStore {
     /** The newest hourly rollup start per channel. */
     Map<Integer, Long> newestHourly();
 
+    /**
+     * Removes the hourly rollups that start at or after {@code from}, and the daily ones from the day before it on
+     * (they are recomputed from the readings by {@link io.meterbase.core.energy.RollupTracker#recover}); returns
+     * how many hourly rollups were removed. For {@code meterbase rebuild-rollups}, with no server running.
+     */
+    long deleteRollupsFrom(long from);
+
     /** Hours marked stale by late readings, as (channel, hour start) keys. */
     List<ReadingKey> staleHours();
 

@@ -229,6 +229,11 @@ final class MemoryReadingStore implements ReadingStore {
     }
 
     @Override
+    public long deleteRollupsFrom(long from) {
+        return store.deleteRollupsFrom(from);
+    }
+
+    @Override
     public List<ReadingKey> staleHours() {
         return store.staleHours();
     }

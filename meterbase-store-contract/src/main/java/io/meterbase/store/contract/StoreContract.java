@@ -191,6 +191,34 @@ public abstract class StoreContract {
     }
 
     @Test
+    void rollupsFromAnHourOn_areDeleted_withTheDaysFromTheDayBefore() {
+        long day2 = T0 + 24 * HOUR;
+        store.readings()
+                .upsertHourly(List.of(
+                        new Rollup(1, T0, 1, 1, 1, 1, 10),
+                        new Rollup(1, day2, 1, 2, 2, 2, 20),
+                        new Rollup(1, day2 + 5 * HOUR, 1, 3, 3, 3, 30),
+                        new Rollup(2, day2 + 6 * HOUR, 1, 4, 4, 4, 40)));
+        store.readings()
+                .rebuildDaily(List.of(
+                        new DayKey(1, T0, day2),
+                        new DayKey(1, day2, day2 + 24 * HOUR),
+                        new DayKey(2, day2, day2 + 24 * HOUR)));
+
+        long removed = store.readings().deleteRollupsFrom(day2 + 5 * HOUR);
+
+        assertThat(removed).isEqualTo(2);
+        assertThat(store.readings().hourly(List.of(1, 2), T0, day2 + 24 * HOUR))
+                .containsExactly(new Rollup(1, T0, 1, 1, 1, 1, 10), new Rollup(1, day2, 1, 2, 2, 2, 20));
+        assertThat(store.readings().newestHourly()).isEqualTo(Map.of(1, day2));
+        // every day that starts less than a day before the first deleted hour goes (it holds that hour, in any
+        // zone), to be rebuilt from the hours recomputed
+        assertThat(store.readings().daily(List.of(1, 2), T0 - 24 * HOUR, day2 + 24 * HOUR))
+                .extracting(Rollup::start)
+                .containsExactly(T0);
+    }
+
+    @Test
     void hoursWithOnlyAShareOfConsumption_keepTheirEstimateAndGap_andNoValues() {
         store.readings()
                 .upsertHourly(List.of(

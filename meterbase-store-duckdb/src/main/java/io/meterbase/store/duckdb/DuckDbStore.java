@@ -758,6 +758,20 @@ public final class DuckDbStore implements Store, ReadingStore {
     }
 
     @Override
+    public long deleteRollupsFrom(long from) {
+        return write("delete rollups", w -> {
+            try (java.sql.PreparedStatement hours = w.prepareStatement("DELETE FROM rollup_hourly WHERE start >= ?");
+                    java.sql.PreparedStatement days = w.prepareStatement("DELETE FROM rollup_daily WHERE start >= ?")) {
+                hours.setLong(1, from);
+                long removed = hours.executeUpdate();
+                days.setLong(1, from - 24 * 3_600_000L);
+                days.executeUpdate();
+                return removed;
+            }
+        });
+    }
+
+    @Override
     public List<ReadingKey> staleHours() {
         return rollupQueries.staleHours();
     }

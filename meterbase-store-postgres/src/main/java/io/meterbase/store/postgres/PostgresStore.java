@@ -628,6 +628,24 @@ public final class PostgresStore implements Store, ReadingStore {
     }
 
     @Override
+    public long deleteRollupsFrom(long from) {
+        return connections.with(
+                "delete rollups",
+                c -> Dialect.POSTGRES.inTransaction(c, tx -> {
+                    try (PreparedStatement hours =
+                                    tx.prepareStatement("DELETE FROM rollup_hourly WHERE start >= " + TS_OF_MS);
+                            PreparedStatement days =
+                                    tx.prepareStatement("DELETE FROM rollup_daily WHERE start >= " + TS_OF_MS)) {
+                        hours.setLong(1, from);
+                        long removed = hours.executeUpdate();
+                        days.setLong(1, from - 24 * 3_600_000L);
+                        days.executeUpdate();
+                        return removed;
+                    }
+                }));
+    }
+
+    @Override
     public List<ReadingKey> staleHours() {
         return rollupQueries.staleHours();
     }

@@ -137,6 +137,22 @@ final class MemoryReadings implements ReadingStore {
     }
 
     @Override
+    public synchronized long deleteRollupsFrom(long from) {
+        long removed = 0;
+        for (TreeMap<Long, Rollup> hours : hourly.values()) {
+            java.util.SortedMap<Long, Rollup> gone = hours.tailMap(from);
+            removed += gone.size();
+            gone.clear();
+        }
+        for (TreeMap<Long, Rollup> days : daily.values()) {
+            days.tailMap(from - 24 * 3_600_000L).clear();
+        }
+        hourly.values().removeIf(TreeMap::isEmpty);
+        daily.values().removeIf(TreeMap::isEmpty);
+        return removed;
+    }
+
+    @Override
     public synchronized void rebuildDaily(Collection<DayKey> days) {
         for (DayKey day : days) {
             TreeMap<Long, Rollup> hours = hourly.get(day.channelId());
