@@ -45,7 +45,14 @@ class ExternalBrokerTest {
         return p.waitFor(30, TimeUnit.SECONDS) ? p.exitValue() : -1;
     }
 
+    /** Each node's customer key, made at its first start. */
+    private final java.util.Map<String, String> keys = new java.util.HashMap<>();
+
     private Meterbase node(String name, int brokerPort) {
+        String known = keys.get(name);
+        if (known != null) {
+            return connected(name, brokerPort, known);
+        }
         Meterbase m = Meterbase.start(
                 MeterbaseConfig.defaults()
                         .with("data.dir", dir.resolve(name).toString())
@@ -58,6 +65,11 @@ class ExternalBrokerTest {
                 .id();
         String key = m.registry().createKey(customer, Role.CUSTOMER, "broker").secret();
         m.close();
+        keys.put(name, key);
+        return connected(name, brokerPort, key);
+    }
+
+    private Meterbase connected(String name, int brokerPort, String key) {
         return Meterbase.start(
                 MeterbaseConfig.defaults()
                         .with("data.dir", dir.resolve(name).toString())
@@ -77,16 +89,45 @@ class ExternalBrokerTest {
     }
 
     @Test
-    void sharedSubscription_splitsDeviceMessagesBetweenNodes_andLosesNone() throws Exception {
+    void messagesQueuedForANodeWhileItWasDown_areStoredWhenItComesBack() throws Exception {
+        int port = freePort();
+        Process mosquitto = mosquitto(port);
+        try {
+            // GIVEN a node that subscribed once (its session outlives it on the broker), then stopped
+            node("node-a", port).close();
+
+            // WHEN devices publish while it is down: the broker queues their messages for its session
+            int messages = 30;
+            for (int i = 0; i < messages; i++) {
+                assertThat(publish(port, "tele/plug-" + i + "/SENSOR", 10 + i)).isZero();
+            }
+
+            // THEN the node, back, stores every one of them (the broker sends them right after the connection is
+            // accepted, before any subscription is renewed)
+            try (Meterbase a = node("node-a", port)) {
+                await(() -> readings(a) == 2L * messages);
+                Thread.sleep(500);
+                assertThat(readings(a)).isEqualTo(2L * messages);
+            }
+        } finally {
+            mosquitto.destroy();
+            mosquitto.waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
+    private static int freePort() throws java.io.IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    /** Mosquitto on loopback with password authentication: user meterbase (the nodes) and plug (the devices). */
+    private Process mosquitto(int port) throws Exception {
         if (!Files.isExecutable(Path.of(MOSQUITTO)) || run(List.of("sh", "-c", "command -v mosquitto_passwd")) != 0) {
             if ("true".equals(System.getenv("CI"))) {
                 throw new IllegalStateException("mosquitto is missing (apt-get install mosquitto)");
             }
             Assumptions.abort("mosquitto is not installed");
-        }
-        int port;
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
         }
         Path passwords = dir.resolve("passwords");
         assertThat(run(List.of("mosquitto_passwd", "-b", "-c", passwords.toString(), "meterbase", "broker-secret")))
@@ -104,30 +145,50 @@ class ExternalBrokerTest {
                 .redirectErrorStream(true)
                 .redirectOutput(dir.resolve("mosquitto.log").toFile())
                 .start();
+        Thread.sleep(500);
+        return mosquitto;
+    }
+
+    /** A Tasmota plug's telemetry, QoS 1, as the device would publish it. */
+    private static int publish(int port, String topic, int watts) throws Exception {
+        return run(List.of(
+                "mosquitto_pub",
+                "-h",
+                "127.0.0.1",
+                "-p",
+                String.valueOf(port),
+                "-V",
+                "mqttv5",
+                "-q",
+                "1",
+                "-u",
+                "plug",
+                "-P",
+                "plug-secret",
+                "-t",
+                topic,
+                "-m",
+                ApiClient.JSON
+                        .createObjectNode()
+                        .set(
+                                "ENERGY",
+                                ApiClient.JSON
+                                        .createObjectNode()
+                                        .put("Power", watts)
+                                        .put("Voltage", 230))
+                        .toString()));
+    }
+
+    @Test
+    void sharedSubscription_splitsDeviceMessagesBetweenNodes_andLosesNone() throws Exception {
+        int port = freePort();
+        Process mosquitto = mosquitto(port);
         try {
-            Thread.sleep(500);
             try (Meterbase a = node("node-a", port);
                     Meterbase b = node("node-b", port)) {
                 int messages = 20;
                 for (int i = 0; i < messages; i++) {
-                    assertThat(run(List.of(
-                                    "mosquitto_pub",
-                                    "-h",
-                                    "127.0.0.1",
-                                    "-p",
-                                    String.valueOf(port),
-                                    "-V",
-                                    "mqttv5",
-                                    "-q",
-                                    "1",
-                                    "-u",
-                                    "plug",
-                                    "-P",
-                                    "plug-secret",
-                                    "-t",
-                                    "tele/plug-" + i + "/SENSOR",
-                                    "-m",
-                                    "{\"ENERGY\":{\"Power\":" + (10 + i) + ",\"Voltage\":230}}")))
+                    assertThat(publish(port, "tele/plug-" + i + "/SENSOR", 10 + i))
                             .isZero();
                 }
                 await(() -> readings(a) + readings(b) == 2L * messages);

@@ -1,5 +1,6 @@
 package io.meterbase.transport.mqtt;
 
+import com.hivemq.client.mqtt.MqttGlobalPublishFilter;
 import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5AsyncClient;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5Client;
@@ -69,6 +70,10 @@ public final class ExternalBroker implements AutoCloseable {
                 client,
                 context.intake(),
                 new Origin("mqtt", s.url().getHost(), customerId, "key/" + keyId, "broker " + s.url()));
+        // registered before connecting: a persistent session's queued and in-flight messages arrive right after the
+        // broker accepts the connection, before any subscription is renewed, and a client with no callback for them
+        // acknowledges and drops them (hivemq-mqtt-client issues 254 and 539)
+        client.publishes(MqttGlobalPublishFilter.ALL, broker::onMessage, true);
         try {
             client.connectWith()
                     .cleanStart(false)
@@ -80,7 +85,7 @@ public final class ExternalBroker implements AutoCloseable {
                         .topicFilter("$share/" + s.shareGroup() + "/" + topic)
                         .qos(MqttQos.AT_LEAST_ONCE)
                         .build();
-                client.subscribe(sub, broker::onMessage, true).get(30, TimeUnit.SECONDS);
+                client.subscribe(sub).get(30, TimeUnit.SECONDS);
             }
         } catch (Exception e) {
             broker.close();
