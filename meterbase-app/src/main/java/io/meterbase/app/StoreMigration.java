@@ -60,6 +60,8 @@ public final class StoreMigration {
         channels.forEach(to.metadata()::save);
         List<ApiKey> keys = from.metadata().apiKeys();
         keys.forEach(to.metadata()::save);
+        // the copied rows keep their ids: the target's sequences must hand out only larger ones
+        to.metadata().passCopiedIds();
         for (String kind : from.documents().documentKinds()) {
             from.documents().documents(kind).forEach((id, json) -> to.documents()
                     .saveDocument(kind, id, json));

@@ -87,8 +87,31 @@ class StoreMigrationTest {
                 assertThat(target.quarantined(null, 10))
                         .extracting(QuarantineEntry::reason)
                         .containsExactly("unit_mismatch");
-                AuthResult auth = new Registry(target.metadata(), clock).authenticate(secret);
+                Registry moved = new Registry(target.metadata(), clock);
+                AuthResult auth = moved.authenticate(secret);
                 assertThat(auth).isInstanceOf(AuthResult.Accepted.class);
+                // ids made after the move come from the database's sequences, past every copied one
+                long largestCopied = java.util.stream.Stream.of(
+                                target.metadata().customers().stream().map(io.meterbase.core.model.Customer::id),
+                                target.metadata().sites().stream().map(io.meterbase.core.model.Site::id),
+                                target.metadata().devices().stream().map(io.meterbase.core.model.Device::id),
+                                target.metadata().apiKeys().stream().map(io.meterbase.core.model.ApiKey::id))
+                        .flatMap(ids -> ids)
+                        .mapToLong(Long::longValue)
+                        .max()
+                        .orElseThrow();
+                assertThat(moved.createCustomer("After the move", null, null, null, null, null)
+                                .id())
+                        .isGreaterThan(largestCopied);
+                int largestChannel =
+                        channels.stream().mapToInt(Integer::intValue).max().orElseThrow();
+                assertThat(moved.channelOrCreate(
+                                        target.metadata().devices().get(0).id(),
+                                        "after_the_move",
+                                        io.meterbase.core.model.Quantity.ACTIVE_POWER,
+                                        io.meterbase.core.model.Accumulation.INSTANT)
+                                .id())
+                        .isGreaterThan(largestChannel);
 
                 assertThatThrownBy(() -> new StoreMigration(source, target, line -> {}).run())
                         .hasMessageContaining("not empty");

@@ -15,6 +15,7 @@ import io.meterbase.core.model.GeoPosition;
 import io.meterbase.core.model.Quantity;
 import io.meterbase.core.model.Role;
 import io.meterbase.core.model.Site;
+import io.meterbase.core.store.IdKind;
 import io.meterbase.core.store.MetadataBatch;
 import io.meterbase.core.store.MetadataStore;
 import java.time.Clock;
@@ -26,7 +27,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -39,8 +39,7 @@ public final class Registry {
 
     private final MetadataStore store;
     private final Clock clock;
-    private final AtomicLong nextId = new AtomicLong();
-    private final AtomicLong nextChannelId = new AtomicLong();
+    private final IdPool ids;
 
     private final Map<Long, Customer> customers = new ConcurrentHashMap<>();
     private final Map<Long, Site> sites = new ConcurrentHashMap<>();
@@ -71,34 +70,25 @@ public final class Registry {
         this.store = store;
         this.clock = clock;
         this.commit = new RegistrationCommit(store, this);
-        long maxId = 0;
+        this.ids = new IdPool(store);
         for (Customer c : store.customers()) {
             customers.put(c.id(), c);
-            maxId = Math.max(maxId, c.id());
         }
         for (Site s : store.sites()) {
             indexSite(s);
-            maxId = Math.max(maxId, s.id());
         }
         for (Gateway g : store.gateways()) {
             indexGateway(g);
-            maxId = Math.max(maxId, g.id());
         }
         for (Device d : store.devices()) {
             indexDevice(d);
-            maxId = Math.max(maxId, d.id());
         }
         for (ApiKey k : store.apiKeys()) {
             indexKey(k);
-            maxId = Math.max(maxId, k.id());
         }
-        int maxChannel = 0;
         for (Channel ch : store.channels()) {
             indexChannel(ch);
-            maxChannel = Math.max(maxChannel, ch.id());
         }
-        nextId.set(maxId + 1);
-        nextChannelId.set(maxChannel + 1);
     }
 
     public Clock clock() {
@@ -115,7 +105,7 @@ public final class Registry {
             @Nullable GeoPosition position,
             @Nullable String community,
             @Nullable ZoneId zone) {
-        Customer customer = new Customer(nextId.getAndIncrement(), name, clock.instant());
+        Customer customer = new Customer(ids.next(IdKind.ENTITY), name, clock.instant());
         store.save(customer);
         customers.put(customer.id(), customer);
         createSite(customer.id(), siteName == null ? name : siteName, address, position, community, zone);
@@ -131,7 +121,7 @@ public final class Registry {
             @Nullable ZoneId zone) {
         requireCustomer(customerId);
         Site site = new Site(
-                nextId.getAndIncrement(),
+                ids.next(IdKind.ENTITY),
                 customerId,
                 name,
                 address,
@@ -209,7 +199,7 @@ public final class Registry {
                 gateway = pending.value();
                 ticket = pending.ticket();
             } else {
-                Gateway created = new Gateway(nextId.getAndIncrement(), customerId, siteId, ref, name, address, port);
+                Gateway created = new Gateway(ids.next(IdKind.ENTITY), customerId, siteId, ref, name, address, port);
                 gateway = created;
                 ticket = commit.enqueue(
                         new MetadataBatch(List.of(created), List.of(), List.of()),
@@ -342,7 +332,7 @@ public final class Registry {
                 }
                 if (d == null) {
                     d = new Device(
-                            nextId.getAndIncrement(),
+                            ids.next(IdKind.ENTITY),
                             customerId,
                             siteId,
                             gatewayId,
@@ -443,7 +433,7 @@ public final class Registry {
                 }
                 if (ch == null) {
                     ch = new Channel(
-                            (int) nextChannelId.getAndIncrement(),
+                            Math.toIntExact(ids.next(IdKind.CHANNEL)),
                             w.deviceId(),
                             w.name(),
                             w.quantity(),
@@ -539,7 +529,7 @@ public final class Registry {
         }
         String secret = emoncmsFormat ? ApiKeys.newEmoncmsSecret() : ApiKeys.newSecret();
         ApiKey key = new ApiKey(
-                nextId.getAndIncrement(),
+                ids.next(IdKind.ENTITY),
                 role == Role.CUSTOMER ? customerId : 0,
                 role,
                 label == null ? "" : label,

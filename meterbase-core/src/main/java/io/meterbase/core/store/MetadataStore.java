@@ -14,6 +14,18 @@ import java.util.List;
  */
 public interface MetadataStore {
 
+    /**
+     * Reserves {@code count} new ids of a kind: ids that no process sharing this store has been given before, nor
+     * stored (several nodes on one database each reserve their own).
+     */
+    long[] newIds(IdKind kind, int count);
+
+    /**
+     * After rows were copied in with the ids they had elsewhere ({@code meterbase move-to-postgres}), makes the ids
+     * handed out next pass them. Stores that count from their stored ids need nothing.
+     */
+    default void passCopiedIds() {}
+
     void save(Customer customer);
 
     void save(Site site);

@@ -21,6 +21,26 @@ public final class MemoryMetadataStore implements MetadataStore {
     private final Map<Long, Device> devices = new ConcurrentHashMap<>();
     private final Map<Integer, Channel> channels = new ConcurrentHashMap<>();
     private final Map<Long, ApiKey> keys = new ConcurrentHashMap<>();
+    private final io.meterbase.core.store.IdCounter ids = new io.meterbase.core.store.IdCounter(kind -> {
+        if (kind == io.meterbase.core.store.IdKind.CHANNEL) {
+            return channels.keySet().stream()
+                    .mapToLong(Integer::longValue)
+                    .max()
+                    .orElse(0);
+        }
+        long max = 0;
+        for (Map<Long, ?> m : java.util.List.of(customers, sites, gateways, devices, keys)) {
+            max = Math.max(
+                    max, m.keySet().stream().mapToLong(Long::longValue).max().orElse(0));
+        }
+        return max;
+    });
+
+    @Override
+    public long[] newIds(io.meterbase.core.store.IdKind kind, int count) {
+        return ids.take(kind, count);
+    }
+
     final AtomicInteger commits = new AtomicInteger();
     private volatile long saveAllMillis;
     private volatile boolean failSaveAll;

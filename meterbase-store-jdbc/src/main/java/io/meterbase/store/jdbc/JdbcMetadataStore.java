@@ -18,6 +18,7 @@ import io.meterbase.core.store.MetadataStore;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.sql.Types;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -60,6 +61,9 @@ public final class JdbcMetadataStore implements MetadataStore, DocumentStore {
     private final ConnectionSource reads;
     private final Dialect dialect;
     private final @Nullable Consumer<MetadataBatch> bulk;
+    /** Ids of the embedded store, which one process opens; PostgreSQL's come from its sequences. */
+    private final io.meterbase.core.store.IdCounter counter =
+            new io.meterbase.core.store.IdCounter(this::largestStored);
 
     public JdbcMetadataStore(ConnectionSource writes, ConnectionSource reads, Dialect dialect) {
         this(writes, reads, dialect, null);
@@ -75,6 +79,67 @@ public final class JdbcMetadataStore implements MetadataStore, DocumentStore {
         this.reads = reads;
         this.dialect = dialect;
         this.bulk = bulk;
+    }
+
+    @Override
+    public long[] newIds(io.meterbase.core.store.IdKind kind, int count) {
+        if (dialect != Dialect.POSTGRES) {
+            return counter.take(kind, count);
+        }
+        String sql = "SELECT nextval('" + kind.sequence() + "') FROM generate_series(1, ?)";
+        return writes.with("reserve ids", c -> {
+            long[] ids = new long[count];
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                ps.setInt(1, count);
+                try (ResultSet rs = ps.executeQuery()) {
+                    for (int i = 0; i < count && rs.next(); i++) {
+                        ids[i] = rs.getLong(1);
+                    }
+                }
+            }
+            return ids;
+        });
+    }
+
+    /** The tables whose ids each kind numbers. */
+    private static List<String> tablesOf(io.meterbase.core.store.IdKind kind) {
+        return kind == io.meterbase.core.store.IdKind.CHANNEL
+                ? List.of("channels")
+                : List.of("customers", "sites", "gateways", "devices", "api_keys");
+    }
+
+    private String largestIdSql(io.meterbase.core.store.IdKind kind) {
+        return "SELECT coalesce(max(id), 0) FROM ("
+                + String.join(
+                        " UNION ALL ",
+                        tablesOf(kind).stream().map(t -> "SELECT id FROM " + t).toList())
+                + ") ids";
+    }
+
+    private long largestStored(io.meterbase.core.store.IdKind kind) {
+        return reads.with("read the largest id", c -> {
+            try (ResultSet rs = c.createStatement().executeQuery(largestIdSql(kind))) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        });
+    }
+
+    @Override
+    public void passCopiedIds() {
+        if (dialect != Dialect.POSTGRES) {
+            return;
+        }
+        writes.with("move the id sequences past the copied ids", c -> {
+            try (Statement s = c.createStatement()) {
+                for (io.meterbase.core.store.IdKind kind : io.meterbase.core.store.IdKind.values()) {
+                    s.executeQuery("SELECT setval('" + kind.sequence() + "', greatest((SELECT last_value FROM "
+                                    + kind.sequence() + "), (" + largestIdSql(kind) + ")))")
+                            .close();
+                }
+            }
+            return null;
+        });
     }
 
     @Override

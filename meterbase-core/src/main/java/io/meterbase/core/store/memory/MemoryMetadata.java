@@ -22,6 +22,27 @@ final class MemoryMetadata implements MetadataStore {
     private final Map<Long, Device> devices = new TreeMap<>();
     private final Map<Integer, Channel> channels = new TreeMap<>();
     private final Map<Long, ApiKey> keys = new TreeMap<>();
+    private final io.meterbase.core.store.IdCounter ids = new io.meterbase.core.store.IdCounter(this::largest);
+
+    @Override
+    public long[] newIds(io.meterbase.core.store.IdKind kind, int count) {
+        return ids.take(kind, count);
+    }
+
+    private synchronized long largest(io.meterbase.core.store.IdKind kind) {
+        if (kind == io.meterbase.core.store.IdKind.CHANNEL) {
+            return channels.keySet().stream()
+                    .mapToLong(Integer::longValue)
+                    .max()
+                    .orElse(0);
+        }
+        long max = 0;
+        for (Map<Long, ?> m : List.of(customers, sites, gateways, devices, keys)) {
+            max = Math.max(
+                    max, m.keySet().stream().mapToLong(Long::longValue).max().orElse(0));
+        }
+        return max;
+    }
 
     @Override
     public synchronized void save(Customer customer) {
