@@ -103,7 +103,7 @@ public final class IngestService {
         }
         Normalized normalized;
         try {
-            normalized = normalizer.normalize(origin.customerId(), origin::describe, upload);
+            normalized = normalize(origin, upload);
         } catch (StoreException e) {
             metrics.writeFailed();
             throw new OverloadedException("new devices could not be registered now: " + e.getMessage(), 5);
@@ -237,5 +237,21 @@ public final class IngestService {
             counts.merge(r.reason(), 1, Integer::sum);
         }
         counts.forEach(metrics::rejected);
+    }
+
+    /**
+     * Normalizes, registering what is new; a registration another node made at the same moment is asked again (the
+     * registry knows that node's rows by then), a few times at most.
+     */
+    private Normalized normalize(Origin origin, Upload upload) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return normalizer.normalize(origin.customerId(), origin::describe, upload);
+            } catch (io.meterbase.core.store.RegistrationConflictException e) {
+                if (attempt == 3) {
+                    throw e;
+                }
+            }
+        }
     }
 }

@@ -5,6 +5,8 @@ import io.meterbase.core.model.Device;
 import io.meterbase.core.model.Gateway;
 import io.meterbase.core.store.MetadataBatch;
 import io.meterbase.core.store.MetadataStore;
+import io.meterbase.core.store.RegistrationConflictException;
+import io.meterbase.core.store.SaveConflicts;
 import io.meterbase.core.store.StoreException;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,8 +38,14 @@ final class RegistrationCommit {
         }
     }
 
+    /** Takes in rows another node registered first (under the callback lock). */
+    interface Adopter {
+        void adopt(MetadataBatch stored);
+    }
+
     private final MetadataStore store;
     private final Object callbackLock;
+    private final Adopter adopter;
     private final ReentrantLock commitLock = new ReentrantLock();
     private final List<Ticket> queue = new ArrayList<>();
 
@@ -46,9 +54,10 @@ final class RegistrationCommit {
      *     too (the registry's monitor), and taking it once instead of once per batch keeps a commit of thousands of
      *     batches from queueing thousands of times behind the threads that register
      */
-    RegistrationCommit(MetadataStore store, Object callbackLock) {
+    RegistrationCommit(MetadataStore store, Object callbackLock, Adopter adopter) {
         this.store = store;
         this.callbackLock = callbackLock;
+        this.adopter = adopter;
     }
 
     /** A batch queued for the next commit. */
@@ -124,9 +133,10 @@ final class RegistrationCommit {
             channels.addAll(t.batch.channels());
         }
         RuntimeException failure = null;
+        SaveConflicts conflicts = SaveConflicts.NONE;
         try {
             if (!gateways.isEmpty() || !devices.isEmpty() || !channels.isEmpty()) {
-                store.saveAll(new MetadataBatch(gateways, devices, channels));
+                conflicts = store.saveAll(new MetadataBatch(gateways, devices, channels));
             }
         } catch (RuntimeException e) {
             failure = e;
@@ -135,10 +145,28 @@ final class RegistrationCommit {
         }
         // every ticket is completed, whatever its callbacks do: a callback's failure goes to its own ticket, and
         // nothing is thrown here, so the committer always goes on to what was queued meanwhile
+        // a batch with a row another node registered first fails (its sender is answered "try again"), and the
+        // registry takes in that node's rows and this batch's saved ones, so that the same registration asked again
+        // finds them
+        List<Ticket> lost = new ArrayList<>();
+        if (failure == null && !conflicts.isEmpty()) {
+            for (Ticket t : tickets) {
+                if (conflicts.hits(t.batch)) {
+                    lost.add(t);
+                }
+            }
+        }
         synchronized (callbackLock) {
+            if (!lost.isEmpty()) {
+                try {
+                    adopter.adopt(adoptable(conflicts, lost));
+                } catch (RuntimeException e) {
+                    failure = e;
+                }
+            }
             for (Ticket t : tickets) {
                 try {
-                    (failure == null ? t.onDurable : t.onFailure).run();
+                    (failure == null && !lost.contains(t) ? t.onDurable : t.onFailure).run();
                 } catch (RuntimeException e) {
                     t.callbackFailure = e;
                 } catch (Error e) {
@@ -149,11 +177,33 @@ final class RegistrationCommit {
         for (Ticket t : tickets) {
             if (failure != null) {
                 t.done.completeExceptionally(failure);
+            } else if (lost.contains(t)) {
+                t.done.completeExceptionally(
+                        new RegistrationConflictException("registered at the same moment by another node; ask again"));
             } else if (t.callbackFailure != null) {
                 t.done.completeExceptionally(t.callbackFailure);
             } else {
                 t.done.complete(null);
             }
         }
+    }
+
+    /** The rows stored first by another node, and the rows of the lost batches that were saved. */
+    private static MetadataBatch adoptable(SaveConflicts conflicts, List<Ticket> lost) {
+        List<Gateway> gateways = new ArrayList<>(conflicts.stored().gateways());
+        List<Device> devices = new ArrayList<>(conflicts.stored().devices());
+        List<Channel> channels = new ArrayList<>(conflicts.stored().channels());
+        for (Ticket t : lost) {
+            t.batch.gateways().stream()
+                    .filter(g -> !conflicts.skipped().contains(g.id()))
+                    .forEach(gateways::add);
+            t.batch.devices().stream()
+                    .filter(d -> !conflicts.skipped().contains(d.id()))
+                    .forEach(devices::add);
+            t.batch.channels().stream()
+                    .filter(c -> !conflicts.skippedChannels().contains(c.id()))
+                    .forEach(channels::add);
+        }
+        return new MetadataBatch(gateways, devices, channels);
     }
 }

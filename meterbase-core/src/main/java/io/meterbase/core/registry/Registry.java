@@ -69,7 +69,7 @@ public final class Registry {
     public Registry(MetadataStore store, Clock clock) {
         this.store = store;
         this.clock = clock;
-        this.commit = new RegistrationCommit(store, this);
+        this.commit = new RegistrationCommit(store, this, this::adopt);
         this.ids = new IdPool(store);
         for (Customer c : store.customers()) {
             customers.put(c.id(), c);
@@ -215,6 +215,14 @@ public final class Registry {
         }
         commit.await(ticket);
         return gateway;
+    }
+
+    /** Rows another node registered first (and this node's saved rows of the same commit), now this node's too. */
+    private void adopt(MetadataBatch stored) {
+        assert Thread.holdsLock(this);
+        stored.gateways().forEach(this::indexGateway);
+        indexDevices(stored.devices());
+        stored.channels().forEach(this::indexChannel);
     }
 
     private synchronized <T> void forget(Map<String, Pending<T>> pendingMap, String key) {

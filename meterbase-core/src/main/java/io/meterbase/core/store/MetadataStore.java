@@ -39,13 +39,15 @@ public interface MetadataStore {
     void save(ApiKey key);
 
     /**
-     * Saves gateways, devices and channels together: all of them or, when it fails, none (one transaction where the
-     * store has them).
+     * Saves new gateways, devices and channels together: all of them or, when it fails, none (one transaction where
+     * the store has them). Where several processes share the store, a row whose (customer, ref) or (device, name)
+     * another one saved first is not saved, and is reported with the row that was there ({@link SaveConflicts}).
      */
-    default void saveAll(MetadataBatch batch) {
+    default SaveConflicts saveAll(MetadataBatch batch) {
         batch.gateways().forEach(this::save);
         batch.devices().forEach(this::save);
         batch.channels().forEach(this::save);
+        return SaveConflicts.NONE;
     }
 
     List<Customer> customers();

@@ -7,6 +7,7 @@ import io.meterbase.core.energy.EnergyRules;
 import io.meterbase.core.energy.RollupTracker;
 import io.meterbase.core.model.Channel;
 import io.meterbase.core.model.Customer;
+import io.meterbase.core.model.Device;
 import io.meterbase.core.model.Reading;
 import io.meterbase.core.registry.Registry;
 import io.meterbase.core.store.QuarantineEntry;
@@ -131,7 +132,8 @@ class IntakeTest {
 
     private final Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
     private final MemoryReadingStore readings = new MemoryReadingStore();
-    private final Registry registry = new Registry(new MemoryMetadataStore(), clock);
+    private final MemoryMetadataStore metadata = new MemoryMetadataStore();
+    private final Registry registry = new Registry(metadata, clock);
     private final Customer customer = registry.createCustomer("Ana", "Home", null, null, "north", ZoneId.of("UTC"));
     private final DurableWriter writer = new DurableWriter(
                     readings,
@@ -194,6 +196,21 @@ class IntakeTest {
         assertThat(stored("plug-1", "power"))
                 .extracting(Reading::timestamp, Reading::value)
                 .containsExactly(org.assertj.core.groups.Tuple.tuple(NOW.toEpochMilli(), 85.5));
+    }
+
+    @Test
+    void aDeviceAnotherNodeRegisteredAtTheSameMoment_isTakenFromIt_andTheReadingsStoredForIt() throws Exception {
+        metadata.anotherNodeRegistersFirst();
+
+        IntakeResult result = submit(Via.format("kv"), "power=85.5\nheater=1200", Intake.device("plug-9"));
+
+        // the intake asked again, found the other node's device, and gave it the channels
+        assertThat(result).isInstanceOf(IntakeResult.Stored.class);
+        assertThat(((IntakeResult.Stored) result).report().accepted()).isEqualTo(2);
+        Device device = registry.device(customer.id(), "plug-9").orElseThrow();
+        assertThat(device.id()).isGreaterThan(1_000_000);
+        assertThat(metadata.devices()).filteredOn(d -> d.ref().equals("plug-9")).containsExactly(device);
+        assertThat(stored("plug-9", "power")).extracting(Reading::value).containsExactly(85.5);
     }
 
     @Test

@@ -96,8 +96,47 @@ public final class MemoryMetadataStore implements MetadataStore {
         commits.incrementAndGet();
     }
 
+    /**
+     * The next batch's new devices are found registered already by another node (under other ids, without
+     * channels), as PostgreSQL reports it when two nodes register one device at the same moment.
+     */
+    void anotherNodeRegistersFirst() {
+        anotherNodeFirst = true;
+    }
+
+    private volatile boolean anotherNodeFirst;
+
     @Override
-    public void saveAll(io.meterbase.core.store.MetadataBatch batch) {
+    public io.meterbase.core.store.SaveConflicts saveAll(io.meterbase.core.store.MetadataBatch batch) {
+        if (anotherNodeFirst && !batch.devices().isEmpty()) {
+            anotherNodeFirst = false;
+            List<Device> theirs = new java.util.ArrayList<>();
+            java.util.Set<Long> skipped = new java.util.HashSet<>();
+            for (Device d : batch.devices()) {
+                Device other = new Device(
+                        d.id() + 1_000_000,
+                        d.customerId(),
+                        d.siteId(),
+                        d.gatewayId(),
+                        d.ref(),
+                        d.name(),
+                        d.type(),
+                        d.category());
+                devices.put(other.id(), other);
+                theirs.add(other);
+                skipped.add(d.id());
+            }
+            java.util.Set<Integer> skippedChannels = new java.util.HashSet<>();
+            batch.channels().stream()
+                    .filter(c -> skipped.contains(c.deviceId()))
+                    .forEach(c -> skippedChannels.add(c.id()));
+            batch.gateways().forEach(g -> gateways.put(g.id(), g));
+            batch.channels().stream()
+                    .filter(c -> !skipped.contains(c.deviceId()))
+                    .forEach(c -> channels.put(c.id(), c));
+            return new io.meterbase.core.store.SaveConflicts(
+                    new io.meterbase.core.store.MetadataBatch(List.of(), theirs, List.of()), skipped, skippedChannels);
+        }
         if (saveAllMillis > 0) {
             try {
                 Thread.sleep(saveAllMillis);
@@ -112,6 +151,7 @@ public final class MemoryMetadataStore implements MetadataStore {
         batch.devices().forEach(d -> devices.put(d.id(), d));
         batch.channels().forEach(c -> channels.put(c.id(), c));
         commits.incrementAndGet();
+        return io.meterbase.core.store.SaveConflicts.NONE;
     }
 
     @Override

@@ -94,7 +94,7 @@ class RegistrationCommitTest {
     @Test
     void aCallbackThatFails_failsOnlyItsOwnTicket_andLeavesNoOtherUnanswered() {
         // GIVEN three batches queued for one commit, the first of which fails in its callback
-        RegistrationCommit commit = new RegistrationCommit(store, new Object());
+        RegistrationCommit commit = new RegistrationCommit(store, new Object(), stored -> {});
         MetadataBatch empty = new MetadataBatch(List.of(), List.of(), List.of());
         List<String> ran = new ArrayList<>();
         RegistrationCommit.Ticket failing = commit.enqueue(

@@ -280,43 +280,49 @@ public final class JdbcMetadataStore implements MetadataStore, DocumentStore {
 
     @Override
     public List<Gateway> gateways() {
-        return all(
-                "gateways",
-                rs -> new Gateway(
-                        rs.getLong(1),
-                        rs.getLong(2),
-                        rs.getLong(3),
-                        rs.getString(4),
-                        rs.getString(5),
-                        rs.getString(6),
-                        rs.getInt(7)));
+        return all("gateways", JdbcMetadataStore::gateway);
+    }
+
+    private static Gateway gateway(ResultSet rs) throws SQLException {
+        return new Gateway(
+                rs.getLong(1),
+                rs.getLong(2),
+                rs.getLong(3),
+                rs.getString(4),
+                rs.getString(5),
+                rs.getString(6),
+                rs.getInt(7));
     }
 
     @Override
     public List<Device> devices() {
-        return all(
-                "devices",
-                rs -> new Device(
-                        rs.getLong(1),
-                        rs.getLong(2),
-                        rs.getLong(3),
-                        rs.getLong(4),
-                        rs.getString(5),
-                        rs.getString(6),
-                        DeviceType.valueOf(rs.getString(7)),
-                        Category.valueOf(rs.getString(8))));
+        return all("devices", JdbcMetadataStore::device);
+    }
+
+    private static Device device(ResultSet rs) throws SQLException {
+        return new Device(
+                rs.getLong(1),
+                rs.getLong(2),
+                rs.getLong(3),
+                rs.getLong(4),
+                rs.getString(5),
+                rs.getString(6),
+                DeviceType.valueOf(rs.getString(7)),
+                Category.valueOf(rs.getString(8)));
     }
 
     @Override
     public List<Channel> channels() {
-        return all(
-                "channels",
-                rs -> new Channel(
-                        rs.getInt(1),
-                        rs.getLong(2),
-                        rs.getString(3),
-                        Quantity.valueOf(rs.getString(4)),
-                        Accumulation.valueOf(rs.getString(5))));
+        return all("channels", JdbcMetadataStore::channel);
+    }
+
+    private static Channel channel(ResultSet rs) throws SQLException {
+        return new Channel(
+                rs.getInt(1),
+                rs.getLong(2),
+                rs.getString(3),
+                Quantity.valueOf(rs.getString(4)),
+                Accumulation.valueOf(rs.getString(5)));
     }
 
     @Override
@@ -362,15 +368,195 @@ public final class JdbcMetadataStore implements MetadataStore, DocumentStore {
     }
 
     @Override
-    public void saveAll(MetadataBatch batch) {
+    public io.meterbase.core.store.SaveConflicts saveAll(MetadataBatch batch) {
         if (batch.isEmpty()) {
-            return;
+            return io.meterbase.core.store.SaveConflicts.NONE;
+        }
+        if (dialect == Dialect.POSTGRES) {
+            return insertOrGet(batch);
         }
         if (bulk != null && batch.size() >= BULK_FROM) {
             bulk.accept(batch);
-            return;
+            return io.meterbase.core.store.SaveConflicts.NONE;
         }
         saveRows(batch);
+        return io.meterbase.core.store.SaveConflicts.NONE;
+    }
+
+    /**
+     * PostgreSQL, which several nodes share: each row is inserted unless its natural key ((customer, ref) of a
+     * gateway or device, (device, name) of a channel) is there already; rows behind a row not inserted (devices of
+     * its gateway, channels of its device) are not inserted either. The rows that were there are read back.
+     */
+    private io.meterbase.core.store.SaveConflicts insertOrGet(MetadataBatch batch) {
+        return writes.with(
+                "save " + batch.size() + " registrations",
+                c -> dialect.inTransaction(c, tx -> {
+                    java.util.Set<Long> skipped = new java.util.HashSet<>();
+                    java.util.Set<Integer> skippedChannels = new java.util.HashSet<>();
+                    java.util.Set<Long> saved =
+                            insertNew(tx, "gateways", "customer_id, ref", batch.gateways(), JdbcMetadataStore::values);
+                    List<Gateway> lostGateways = new ArrayList<>();
+                    for (Gateway g : batch.gateways()) {
+                        if (!saved.contains(g.id())) {
+                            skipped.add(g.id());
+                            lostGateways.add(g);
+                        }
+                    }
+                    // a row behind one that lost, in this batch or in an earlier commit of this node, is not saved
+                    java.util.Set<Long> gatewaysThere = new java.util.HashSet<>(saved);
+                    gatewaysThere.add(0L);
+                    gatewaysThere.addAll(existing(
+                            tx,
+                            "gateways",
+                            batch.devices().stream().map(Device::gatewayId).toList()));
+                    List<Device> devices = new ArrayList<>();
+                    for (Device d : batch.devices()) {
+                        if (!gatewaysThere.contains(d.gatewayId())) {
+                            skipped.add(d.id());
+                        } else {
+                            devices.add(d);
+                        }
+                    }
+                    saved = insertNew(tx, "devices", "customer_id, ref", devices, JdbcMetadataStore::values);
+                    List<Device> lostDevices = new ArrayList<>();
+                    for (Device d : devices) {
+                        if (!saved.contains(d.id())) {
+                            skipped.add(d.id());
+                            lostDevices.add(d);
+                        }
+                    }
+                    java.util.Set<Long> devicesThere = new java.util.HashSet<>(saved);
+                    devicesThere.addAll(existing(
+                            tx,
+                            "devices",
+                            batch.channels().stream().map(Channel::deviceId).toList()));
+                    List<Channel> channels = new ArrayList<>();
+                    for (Channel ch : batch.channels()) {
+                        if (!devicesThere.contains(ch.deviceId())) {
+                            skippedChannels.add(ch.id());
+                        } else {
+                            channels.add(ch);
+                        }
+                    }
+                    java.util.Set<Long> savedChannels =
+                            insertNew(tx, "channels", "device_id, name", channels, JdbcMetadataStore::values);
+                    List<Channel> lostChannels = new ArrayList<>();
+                    for (Channel ch : channels) {
+                        if (!savedChannels.contains((long) ch.id())) {
+                            skippedChannels.add(ch.id());
+                            lostChannels.add(ch);
+                        }
+                    }
+                    if (skipped.isEmpty() && skippedChannels.isEmpty()) {
+                        return io.meterbase.core.store.SaveConflicts.NONE;
+                    }
+                    List<Gateway> storedGateways = new ArrayList<>();
+                    for (Gateway g : lostGateways) {
+                        storedGateways.addAll(where(
+                                tx,
+                                "gateways",
+                                "customer_id = ? AND ref = ?",
+                                g.customerId(),
+                                g.ref(),
+                                JdbcMetadataStore::gateway));
+                    }
+                    List<Device> storedDevices = new ArrayList<>();
+                    for (Device d : lostDevices) {
+                        storedDevices.addAll(where(
+                                tx,
+                                "devices",
+                                "customer_id = ? AND ref = ?",
+                                d.customerId(),
+                                d.ref(),
+                                JdbcMetadataStore::device));
+                    }
+                    List<Channel> storedChannels = new ArrayList<>();
+                    for (Channel ch : lostChannels) {
+                        storedChannels.addAll(where(
+                                tx,
+                                "channels",
+                                "device_id = ? AND name = ?",
+                                ch.deviceId(),
+                                ch.name(),
+                                JdbcMetadataStore::channel));
+                    }
+                    return new io.meterbase.core.store.SaveConflicts(
+                            new MetadataBatch(storedGateways, storedDevices, storedChannels), skipped, skippedChannels);
+                }));
+    }
+
+    /** Which of these ids a table has. */
+    private static java.util.Set<Long> existing(java.sql.Connection c, String table, List<Long> ids)
+            throws SQLException {
+        java.util.Set<Long> out = new java.util.HashSet<>();
+        if (ids.isEmpty()) {
+            return out;
+        }
+        try (PreparedStatement ps = c.prepareStatement("SELECT id FROM " + table + " WHERE id = ANY(?)")) {
+            ps.setArray(1, c.createArrayOf("int8", new java.util.HashSet<>(ids).toArray(Long[]::new)));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(rs.getLong(1));
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Inserts the rows whose {@code naturalKey} is not taken; returns the ids of those inserted. */
+    private static <T> java.util.Set<Long> insertNew(
+            java.sql.Connection c,
+            String table,
+            String naturalKey,
+            List<T> rows,
+            java.util.function.Function<T, Object[]> values)
+            throws SQLException {
+        java.util.Set<Long> inserted = new java.util.HashSet<>();
+        List<String> columns = columns(table);
+        String tuple = columns.stream().map(col -> "?").collect(java.util.stream.Collectors.joining(", ", "(", ")"));
+        for (int from = 0; from < rows.size(); from += 500) {
+            List<T> chunk = rows.subList(from, Math.min(rows.size(), from + 500));
+            String sql = "INSERT INTO " + table + " (" + String.join(", ", columns) + ") VALUES "
+                    + String.join(", ", java.util.Collections.nCopies(chunk.size(), tuple)) + " ON CONFLICT ("
+                    + naturalKey + ") DO NOTHING RETURNING id";
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                int i = 1;
+                for (T row : chunk) {
+                    for (Object v : values.apply(row)) {
+                        if (v == null) {
+                            ps.setNull(i++, Types.NULL);
+                        } else {
+                            ps.setObject(i++, v);
+                        }
+                    }
+                }
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        inserted.add(rs.getLong(1));
+                    }
+                }
+            }
+        }
+        return inserted;
+    }
+
+    /** The rows of a table matching a condition on two parameters. */
+    private static <T> List<T> where(
+            java.sql.Connection c, String table, String condition, Object first, Object second, Row<T> row)
+            throws SQLException {
+        String sql = "SELECT " + String.join(", ", columns(table)) + " FROM " + table + " WHERE " + condition;
+        List<T> out = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setObject(1, first);
+            ps.setObject(2, second);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(row.map(rs));
+                }
+            }
+        }
+        return out;
     }
 
     private synchronized void saveRows(MetadataBatch batch) {

@@ -19,7 +19,7 @@ class PostgresMigrationTest {
                     .isInstanceOf(StoreException.class)
                     .hasMessageContaining("meterbase migrate");
 
-            assertThat(PostgresStore.migrate(noMigrate)).isEqualTo(5);
+            assertThat(PostgresStore.migrate(noMigrate)).isEqualTo(6);
             assertThat(PostgresStore.migrate(noMigrate)).isZero();
             try (PostgresStore store = PostgresStore.open(noMigrate)) {
                 assertThat(store.months()).isEmpty();

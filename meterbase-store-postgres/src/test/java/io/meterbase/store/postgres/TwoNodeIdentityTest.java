@@ -98,6 +98,85 @@ class TwoNodeIdentityTest {
         }
     }
 
+    @Test
+    void theSameNewDevices_registeredOnTwoNodesAtOnce_becomeOneDeviceEach_andOneChannelEachName() throws Exception {
+        try (PgCluster cluster = PgCluster.start();
+                PostgresStore one = PostgresStore.open(
+                        new PostgresOptions(cluster.url("meterbase"), PgCluster.USER, PgCluster.PASSWORD, 4, true));
+                PostgresStore two = PostgresStore.open(
+                        new PostgresOptions(cluster.url("meterbase"), PgCluster.USER, PgCluster.PASSWORD, 4, false))) {
+            // GIVEN a customer both nodes know
+            Registry a = new Registry(one.metadata(), Clock.systemUTC());
+            long customer = a.createCustomer("Block 7", null, null, null, "north", ZoneId.of("UTC"))
+                    .id();
+            long site = a.defaultSite(customer).id();
+            Registry b = new Registry(two.metadata(), Clock.systemUTC());
+
+            // WHEN a gateway's 60 meters report for the first time to both nodes at once (a load balancer spraying
+            // the same upload), each node registering them as the intake does, asking again after a conflict
+            List<Registry.NewDevice> meters = new ArrayList<>();
+            for (int i = 0; i < 60; i++) {
+                meters.add(new Registry.NewDevice("meter-" + i, null, DeviceType.ELECTRICITY_METER, Category.MAIN));
+            }
+            ExecutorService pool = Executors.newFixedThreadPool(4);
+            CountDownLatch go = new CountDownLatch(1);
+            List<Future<List<Channel>>> sent = new ArrayList<>();
+            try {
+                for (Registry node : List.of(a, b, a, b)) {
+                    sent.add(pool.submit(() -> {
+                        go.await();
+                        return registerAsTheIntakeDoes(node, customer, site, meters);
+                    }));
+                }
+                go.countDown();
+                List<List<Channel>> answers = new ArrayList<>();
+                for (Future<List<Channel>> f : sent) {
+                    answers.add(f.get());
+                }
+
+                // THEN the database has one device per meter and one channel per device and name
+                assertThat(one.metadata().devices()).hasSize(60);
+                assertThat(one.metadata().channels()).hasSize(60);
+                // AND every node answered with those rows: the same channel ids whichever node was asked
+                Set<Integer> stored = new HashSet<>();
+                one.metadata().channels().forEach(c -> stored.add(c.id()));
+                for (List<Channel> answer : answers) {
+                    assertThat(answer).extracting(Channel::id).containsExactlyInAnyOrderElementsOf(stored);
+                }
+                for (int i = 0; i < 60; i++) {
+                    Device onA = a.device(customer, "meter-" + i).orElseThrow();
+                    Device onB = b.device(customer, "meter-" + i).orElseThrow();
+                    assertThat(onA).isEqualTo(onB);
+                }
+            } finally {
+                pool.shutdownNow();
+            }
+        }
+    }
+
+    /** Devices and their energy channel in one registration, asked again when another node was first. */
+    private static List<Channel> registerAsTheIntakeDoes(
+            Registry node, long customer, long site, List<Registry.NewDevice> meters) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                Registry.Registration registration = node.registration();
+                List<Device> devices = node.devicesOrRegister(customer, site, 0, meters, registration);
+                List<Registry.NewChannel> wanted = new ArrayList<>();
+                for (Device d : devices) {
+                    wanted.add(
+                            new Registry.NewChannel(d.id(), "energy", Quantity.ENERGY_IMPORT, Accumulation.CUMULATIVE));
+                }
+                List<Channel> channels = node.channelsOrCreate(wanted, registration);
+                registration.await();
+                return channels;
+            } catch (io.meterbase.core.store.RegistrationConflictException e) {
+                if (attempt == 3) {
+                    throw e;
+                }
+            }
+        }
+    }
+
     private static Made make(Registry node, String name, CountDownLatch go) throws InterruptedException {
         go.await();
         List<Customer> customers = new ArrayList<>();

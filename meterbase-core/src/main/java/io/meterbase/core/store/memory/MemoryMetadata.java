@@ -75,10 +75,11 @@ final class MemoryMetadata implements MetadataStore {
     }
 
     @Override
-    public synchronized void saveAll(MetadataBatch batch) {
+    public synchronized io.meterbase.core.store.SaveConflicts saveAll(MetadataBatch batch) {
         batch.gateways().forEach(this::save);
         batch.devices().forEach(this::save);
         batch.channels().forEach(this::save);
+        return io.meterbase.core.store.SaveConflicts.NONE;
     }
 
     @Override
