@@ -68,31 +68,10 @@ public final class FleetBenchmark {
         double inProcess = (System.nanoTime() - t0) / 1e9;
         long inProcessCount = java.util.Arrays.stream(foundInProcess).sum();
 
-        SparkSession spark = SparkSession.builder()
-                .master(master)
-                .appName("meterbase-bench")
-                .config("spark.ui.enabled", "false")
-                .config("spark.driver.host", "127.0.0.1")
-                .getOrCreate();
+        SparkSession spark = session(master);
         try {
             String parquet = dir + "/fleet.parquet";
-            long w0 = System.nanoTime();
-            FlatMapFunction<Long, Row> rows = m -> {
-                double[] v = series(m.intValue(), hours);
-                List<Row> out = new ArrayList<>(hours);
-                for (int i = 0; i < hours; i++) {
-                    out.add(RowFactory.create(
-                            "device:" + m + "/water", new Timestamp(START + i * FleetJobs.HOUR), v[i]));
-                }
-                return out.iterator();
-            };
-            spark.range(meters)
-                    .as(org.apache.spark.sql.Encoders.LONG())
-                    .flatMap(rows, ExpressionEncoder.apply(FleetHistory.SCHEMA))
-                    .write()
-                    .mode(SaveMode.Overwrite)
-                    .parquet(parquet);
-            double write = (System.nanoTime() - w0) / 1e9;
+            double write = writeFleet(spark, parquet, meters, hours, "water", FleetBenchmark::series);
 
             long s0 = System.nanoTime();
             Dataset<Row> found = FleetJobs.anomalies(FleetHistory.parquet(spark, parquet), settings, 48);
@@ -122,6 +101,41 @@ public final class FleetBenchmark {
     }
 
     private static final long START = 1_735_689_600_000L; // 2025-01-01T00:00:00Z
+
+    private static SparkSession session(String master) {
+        return SparkSession.builder()
+                .master(master)
+                .appName("meterbase-bench")
+                .config("spark.ui.enabled", "false")
+                .config("spark.driver.host", "127.0.0.1")
+                .getOrCreate();
+    }
+
+    /** A meter's hourly values, from its number and the hours wanted. */
+    private interface SeriesOf extends java.io.Serializable {
+        double[] of(int meter, int hours);
+    }
+
+    /** Writes the fleet's hours to Parquet (meters {@code device:<n>/<ref>}); returns the seconds it took. */
+    private static double writeFleet(
+            SparkSession spark, String parquet, int meters, int hours, String ref, SeriesOf series) {
+        long w0 = System.nanoTime();
+        FlatMapFunction<Long, Row> rows = m -> {
+            double[] v = series.of(m.intValue(), hours);
+            List<Row> out = new ArrayList<>(hours);
+            for (int i = 0; i < hours; i++) {
+                out.add(RowFactory.create("device:" + m + "/" + ref, new Timestamp(START + i * FleetJobs.HOUR), v[i]));
+            }
+            return out.iterator();
+        };
+        spark.range(meters)
+                .as(org.apache.spark.sql.Encoders.LONG())
+                .flatMap(rows, ExpressionEncoder.apply(FleetHistory.SCHEMA))
+                .write()
+                .mode(SaveMode.Overwrite)
+                .parquet(parquet);
+        return (System.nanoTime() - w0) / 1e9;
+    }
 
     /** Clustering or training, in process then in Spark, over the same synthetic meters of four kinds. */
     private static void other(String job, int meters, int days, String master, String dir) {
@@ -157,31 +171,10 @@ public final class FleetBenchmark {
             default -> throw new IllegalArgumentException("job: scan, clusters or train, was " + job);
         }
         double inProcess = (System.nanoTime() - t0) / 1e9;
-        SparkSession spark = SparkSession.builder()
-                .master(master)
-                .appName("meterbase-bench")
-                .config("spark.ui.enabled", "false")
-                .config("spark.driver.host", "127.0.0.1")
-                .getOrCreate();
+        SparkSession spark = session(master);
         try {
             String parquet = dir + "/fleet-" + job + ".parquet";
-            long w0 = System.nanoTime();
-            FlatMapFunction<Long, Row> rows = m -> {
-                double[] v = kindSeries(m.intValue(), hours);
-                List<Row> out = new ArrayList<>(hours);
-                for (int i = 0; i < hours; i++) {
-                    out.add(RowFactory.create(
-                            "device:" + m + "/meter", new Timestamp(START + i * FleetJobs.HOUR), v[i]));
-                }
-                return out.iterator();
-            };
-            spark.range(meters)
-                    .as(org.apache.spark.sql.Encoders.LONG())
-                    .flatMap(rows, ExpressionEncoder.apply(FleetHistory.SCHEMA))
-                    .write()
-                    .mode(SaveMode.Overwrite)
-                    .parquet(parquet);
-            double write = (System.nanoTime() - w0) / 1e9;
+            double write = writeFleet(spark, parquet, meters, hours, "meter", FleetBenchmark::kindSeries);
             long s0 = System.nanoTime();
             Dataset<Row> history = FleetHistory.parquet(spark, parquet);
             String sparkResult;

@@ -42,10 +42,8 @@ class TwoNodeIdentityTest {
     @Test
     void twoNodesCreatingAtOnce_getDistinctIds_andTheDatabaseKeepsEveryRow() throws Exception {
         try (PgCluster cluster = PgCluster.start();
-                PostgresStore one = PostgresStore.open(
-                        new PostgresOptions(cluster.url("meterbase"), PgCluster.USER, PgCluster.PASSWORD, 4, true));
-                PostgresStore two = PostgresStore.open(
-                        new PostgresOptions(cluster.url("meterbase"), PgCluster.USER, PgCluster.PASSWORD, 4, false))) {
+                PostgresStore one = node(cluster, true);
+                PostgresStore two = node(cluster, false)) {
             // GIVEN two nodes that started on the same (empty) database
             Registry a = new Registry(one.metadata(), Clock.systemUTC());
             Registry b = new Registry(two.metadata(), Clock.systemUTC());
@@ -101,10 +99,8 @@ class TwoNodeIdentityTest {
     @Test
     void theSameNewDevices_registeredOnTwoNodesAtOnce_becomeOneDeviceEach_andOneChannelEachName() throws Exception {
         try (PgCluster cluster = PgCluster.start();
-                PostgresStore one = PostgresStore.open(
-                        new PostgresOptions(cluster.url("meterbase"), PgCluster.USER, PgCluster.PASSWORD, 4, true));
-                PostgresStore two = PostgresStore.open(
-                        new PostgresOptions(cluster.url("meterbase"), PgCluster.USER, PgCluster.PASSWORD, 4, false))) {
+                PostgresStore one = node(cluster, true);
+                PostgresStore two = node(cluster, false)) {
             // GIVEN a customer both nodes know
             Registry a = new Registry(one.metadata(), Clock.systemUTC());
             long customer = a.createCustomer("Block 7", null, null, null, "north", ZoneId.of("UTC"))
@@ -175,6 +171,12 @@ class TwoNodeIdentityTest {
                 }
             }
         }
+    }
+
+    /** One node's store on the cluster's database (the first to start migrates it). */
+    private static PostgresStore node(PgCluster cluster, boolean migrate) {
+        return PostgresStore.open(
+                new PostgresOptions(cluster.url("meterbase"), PgCluster.USER, PgCluster.PASSWORD, 4, migrate));
     }
 
     private static Made make(Registry node, String name, CountDownLatch go) throws InterruptedException {
