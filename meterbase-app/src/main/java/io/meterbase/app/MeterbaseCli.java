@@ -272,11 +272,28 @@ public final class MeterbaseCli {
                     : from.atStartOfDay(java.time.ZoneOffset.UTC).toInstant().toEpochMilli();
             long began = System.nanoTime();
             try (Store store = Meterbase.openStore(config)) {
+                // rollups of months whose readings retention dropped cannot be recomputed: they are kept
+                List<java.time.YearMonth> months = store.readings().months();
+                long firstStored = months.isEmpty()
+                        ? Long.MAX_VALUE
+                        : months.get(0)
+                                .atDay(1)
+                                .atStartOfDay(java.time.ZoneOffset.UTC)
+                                .toInstant()
+                                .toEpochMilli();
+                if (start < firstStored) {
+                    if (from != null || !months.isEmpty()) {
+                        out().println("Readings are kept from " + (months.isEmpty() ? "no month" : months.get(0))
+                                + " on: the rollups before are kept as they are (their readings are gone).");
+                    }
+                    start = firstStored;
+                }
                 io.meterbase.core.registry.Registry registry =
                         new io.meterbase.core.registry.Registry(store.metadata(), java.time.Clock.systemUTC());
                 long removed = store.readings().deleteRollupsFrom(start);
-                out().println("Removed " + removed + " hourly rollups"
-                        + (from == null ? "" : " from " + from) + "; recomputing from the readings of "
+                out().println("Removed " + removed + " hourly rollups from "
+                        + (start == Long.MAX_VALUE ? "nothing" : java.time.Instant.ofEpochMilli(start))
+                        + "; recomputing from the readings of "
                         + store.readings().newestTimestamps().size() + " channels…");
                 new io.meterbase.core.energy.RollupTracker(
                                 store.readings(),

@@ -104,6 +104,9 @@ public final class FleetJobs {
     public static Dataset<String> findings(Dataset<Row> history, Commodity commodity, long end) {
         FlatMapGroupsFunction<String, Row, String> scan = (meter, rows) -> {
             Series series = Series.of(rows, end);
+            if (series.values.length == 0) {
+                return java.util.Collections.emptyIterator();
+            }
             int slash = meter.indexOf('/');
             if (!meter.startsWith("device:") || slash < 0) {
                 throw new IllegalArgumentException("not a device key (device:<customer>/<ref>): " + meter);
@@ -426,6 +429,10 @@ public final class FleetJobs {
                 last = Math.max(last, at);
                 hours.add(new long[] {at});
                 amounts.add(r.isNullAt(2) ? Double.NaN : r.getDouble(2));
+            }
+            if (hours.isEmpty()) {
+                // every row at or after the end: nothing to scan
+                return new Series(cut ? end : 0, new double[0]);
             }
             long start = Math.floorDiv(first, 24 * HOUR) * 24 * HOUR;
             if (cut) {

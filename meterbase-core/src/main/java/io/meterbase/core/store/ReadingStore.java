@@ -62,9 +62,10 @@ public interface ReadingStore {
     Map<Integer, Long> newestHourly();
 
     /**
-     * Removes the hourly rollups that start at or after {@code from}, and the daily ones from the day before it on
-     * (they are recomputed from the readings by {@link io.meterbase.core.energy.RollupTracker#recover}); returns
-     * how many hourly rollups were removed. For {@code meterbase rebuild-rollups}, with no server running.
+     * Removes the hourly and daily rollups that start at or after {@code from} (they are recomputed from the
+     * readings by {@link io.meterbase.core.energy.RollupTracker#recover}, which also rebuilds the day holding
+     * {@code from} from its hours); returns how many hourly rollups were removed. For {@code meterbase
+     * rebuild-rollups}, with no server running.
      */
     long deleteRollupsFrom(long from);
 

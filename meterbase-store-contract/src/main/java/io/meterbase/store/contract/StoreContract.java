@@ -191,7 +191,7 @@ public abstract class StoreContract {
     }
 
     @Test
-    void rollupsFromAnHourOn_areDeleted_withTheDaysFromTheDayBefore() {
+    void rollupsFromAnHourOn_areDeleted_withTheDaysFromThen() {
         long day2 = T0 + 24 * HOUR;
         store.readings()
                 .upsertHourly(List.of(
@@ -211,8 +211,13 @@ public abstract class StoreContract {
         assertThat(store.readings().hourly(List.of(1, 2), T0, day2 + 24 * HOUR))
                 .containsExactly(new Rollup(1, T0, 1, 1, 1, 1, 10), new Rollup(1, day2, 1, 2, 2, 2, 20));
         assertThat(store.readings().newestHourly()).isEqualTo(Map.of(1, day2));
-        // every day that starts less than a day before the first deleted hour goes (it holds that hour, in any
-        // zone), to be rebuilt from the hours recomputed
+        // the days that start before the first deleted hour stay (the one that holds it is rebuilt from its hours
+        // when they are recomputed; a day of another zone may start a few hours before it)
+        assertThat(store.readings().daily(List.of(1, 2), T0 - 24 * HOUR, day2 + 24 * HOUR))
+                .extracting(Rollup::start)
+                .containsExactly(T0, day2, day2);
+        // from the start of a day on, that day goes too
+        assertThat(store.readings().deleteRollupsFrom(day2)).isEqualTo(1);
         assertThat(store.readings().daily(List.of(1, 2), T0 - 24 * HOUR, day2 + 24 * HOUR))
                 .extracting(Rollup::start)
                 .containsExactly(T0);

@@ -764,7 +764,7 @@ public final class DuckDbStore implements Store, ReadingStore {
                     java.sql.PreparedStatement days = w.prepareStatement("DELETE FROM rollup_daily WHERE start >= ?")) {
                 hours.setLong(1, from);
                 long removed = hours.executeUpdate();
-                days.setLong(1, from - 24 * 3_600_000L);
+                days.setLong(1, from);
                 days.executeUpdate();
                 return removed;
             }

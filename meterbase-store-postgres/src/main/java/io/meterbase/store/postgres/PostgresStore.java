@@ -638,7 +638,7 @@ public final class PostgresStore implements Store, ReadingStore {
                                     tx.prepareStatement("DELETE FROM rollup_daily WHERE start >= " + TS_OF_MS)) {
                         hours.setLong(1, from);
                         long removed = hours.executeUpdate();
-                        days.setLong(1, from - 24 * 3_600_000L);
+                        days.setLong(1, from);
                         days.executeUpdate();
                         return removed;
                     }

@@ -145,7 +145,7 @@ final class MemoryReadings implements ReadingStore {
             gone.clear();
         }
         for (TreeMap<Long, Rollup> days : daily.values()) {
-            days.tailMap(from - 24 * 3_600_000L).clear();
+            days.tailMap(from).clear();
         }
         hourly.values().removeIf(TreeMap::isEmpty);
         daily.values().removeIf(TreeMap::isEmpty);
