@@ -31,6 +31,13 @@ import org.slf4j.LoggerFactory;
  * recomputed from the stored readings together with every hour the steps around it cover. {@link #flush()} writes
  * what changed.
  *
+ * <p>Several nodes may write readings of one channel (a load balancer or the broker's shared subscription spreads a
+ * device's uploads over them). Each tracker writes its running totals as its own {@link #writer() writer}: the
+ * store takes them only for hours no other writer wrote ({@link ReadingStore#upsertHourlyOf}); an hour another
+ * writer holds is recomputed from the stored readings, and that rollup replaces the stored one only if no one wrote
+ * it meanwhile ({@link ReadingStore#replaceHourly}), else it is recomputed again. A reading older than what the
+ * tracker has seen of its channel (another node's came first) makes its hour stale.
+ *
  * <p>Threading: confined to the durable writer's thread.
  */
 public final class RollupTracker {
@@ -48,11 +55,34 @@ public final class RollupTracker {
     private final Set<Integer> changed = new HashSet<>();
     private final List<Rollup> closed = new ArrayList<>();
     private final Set<ReadingKey> stale = new LinkedHashSet<>();
+    private final long writer;
 
     public RollupTracker(ReadingStore store, ChannelInfo info, EnergyRules rules) {
+        this(store, info, rules, newWriter());
+    }
+
+    /** A tracker that writes its running totals as {@code writer} (not 0, which stands for no writer). */
+    public RollupTracker(ReadingStore store, ChannelInfo info, EnergyRules rules, long writer) {
+        if (writer == 0) {
+            throw new IllegalArgumentException("writer: must not be 0");
+        }
         this.store = store;
         this.info = info;
         this.rules = rules;
+        this.writer = writer;
+    }
+
+    private static long newWriter() {
+        long id;
+        do {
+            id = new java.security.SecureRandom().nextLong();
+        } while (id == 0);
+        return id;
+    }
+
+    /** The id this tracker writes its running totals under: one per process, so each node has its own. */
+    public long writer() {
+        return writer;
     }
 
     /** Rollups recovered are written in batches of about this many. */
@@ -69,7 +99,7 @@ public final class RollupTracker {
     public void recover() {
         Map<Integer, Long> newest = store.newestTimestamps();
         Map<Integer, Long> rolled = store.newestHourly();
-        List<Rollup> rollups = new ArrayList<>();
+        Recomputed rollups = new Recomputed();
         for (Map.Entry<Integer, Long> e : newest.entrySet()) {
             int channelId = e.getKey();
             Optional<Channel> channel = info.channel(channelId);
@@ -77,17 +107,21 @@ public final class RollupTracker {
                 continue;
             }
             long from = rolled.getOrDefault(channelId, Long.MIN_VALUE);
+            long to = hourOf(e.getValue()) + HOUR;
+            Map<Long, Long> versions = store.hourlyVersions(channelId, from, to);
             ChannelState state = new ChannelState(channel.get());
-            recompute(state, from, hourOf(e.getValue()) + HOUR, false, rollups);
+            List<Rollup> local = new ArrayList<>();
+            recompute(state, from, to, false, local);
+            rollups.add(local, versions);
             states.put(channelId, state);
             if (rollups.size() >= RECOVER_BATCH) {
                 // a rebuild of all history (meterbase rebuild-rollups) writes as it goes, not all at the end
-                upsert(rollups);
-                rollups.clear();
+                stale.addAll(replace(rollups));
+                rollups = new Recomputed();
             }
         }
         stale.addAll(store.staleHours());
-        upsert(rollups);
+        stale.addAll(replace(rollups));
         flush();
         LOG.info("Rollups recovered for {} channels", newest.size());
     }
@@ -109,6 +143,11 @@ public final class RollupTracker {
                 states.put(r.channelId(), state);
                 newChannel = true;
             }
+            if (r.timestamp() <= state.previousTs) {
+                // another node stored a newer reading of the channel first: this one is late here
+                stale.add(new ReadingKey(r.channelId(), hourOf(r.timestamp())));
+                continue;
+            }
             state.add(r, rules, closed, Long.MIN_VALUE, Long.MAX_VALUE);
             changed.add(r.channelId());
         }
@@ -127,29 +166,35 @@ public final class RollupTracker {
      */
     public void flush() {
         List<Rollup> pendingClosed = new ArrayList<>(closed);
-        List<Rollup> rollups = new ArrayList<>(closed);
-        for (int channelId : changed) {
-            ChannelState state = states.get(channelId);
-            if (state != null && state.open != null) {
-                rollups.add(state.open.toRollup());
-            }
-        }
         Set<Integer> pendingChanged = new HashSet<>(changed);
         List<ReadingKey> done = new ArrayList<>();
         closed.clear();
         changed.clear();
         try {
             long deadline = System.nanoTime() + STALE_BUDGET_NANOS;
-            for (java.util.Iterator<ReadingKey> it = stale.iterator(); it.hasNext(); ) {
-                ReadingKey hour = it.next();
-                recomputeStale(hour.channelId(), hour.timestamp(), rollups);
-                done.add(hour);
-                it.remove();
-                if (System.nanoTime() > deadline) {
-                    break;
+            Recomputed recomputed = recomputeStale(deadline, done);
+            Map<ReadingKey, Rollup> own = new HashMap<>();
+            for (Rollup r : pendingClosed) {
+                own.put(new ReadingKey(r.channelId(), r.start()), r);
+            }
+            for (int channelId : pendingChanged) {
+                ChannelState state = states.get(channelId);
+                if (state != null && state.open != null) {
+                    Rollup r = state.open.toRollup();
+                    own.put(new ReadingKey(r.channelId(), r.start()), r);
                 }
             }
-            upsert(rollups);
+            own.keySet().removeAll(recomputed.rollups.keySet()); // the recompute holds these and more
+            Set<ReadingKey> refused = new LinkedHashSet<>(replace(recomputed));
+            refused.addAll(store.upsertHourlyOf(writer, own.values()));
+            rebuildDays(own.values());
+            // hours other nodes wrote too: recomputed from the stored readings now, as the budget allows
+            while (!refused.isEmpty() && System.nanoTime() <= deadline) {
+                stale.addAll(refused);
+                Recomputed again = recomputeStale(deadline, done);
+                refused = new LinkedHashSet<>(replace(again));
+            }
+            stale.addAll(refused);
             if (!done.isEmpty()) {
                 store.clearStaleHours(done);
             }
@@ -162,11 +207,59 @@ public final class RollupTracker {
         }
     }
 
+    /** Hours not recomputed yet (stale or held by another writer), for tests and the metrics. */
+    public int staleCount() {
+        return stale.size();
+    }
+
+    /** Recomputes stale hours until the deadline (at least one); those done are added to {@code done}. */
+    private Recomputed recomputeStale(long deadline, List<ReadingKey> done) {
+        Recomputed out = new Recomputed();
+        for (java.util.Iterator<ReadingKey> it = stale.iterator(); it.hasNext(); ) {
+            ReadingKey hour = it.next();
+            recomputeStale(hour.channelId(), hour.timestamp(), out);
+            done.add(hour);
+            it.remove();
+            if (System.nanoTime() > deadline) {
+                break;
+            }
+        }
+        return out;
+    }
+
+    /** Rollups recomputed from stored readings, each with the version its hour had before they were read. */
+    private static final class Recomputed {
+        final Map<ReadingKey, Rollup> rollups = new HashMap<>();
+        final Map<ReadingKey, Long> seen = new HashMap<>();
+
+        void add(List<Rollup> computed, Map<Long, Long> versions) {
+            for (Rollup r : computed) {
+                ReadingKey key = new ReadingKey(r.channelId(), r.start());
+                rollups.put(key, r);
+                seen.put(key, versions.getOrDefault(r.start(), 0L));
+            }
+        }
+
+        int size() {
+            return rollups.size();
+        }
+    }
+
+    /** Writes recomputed rollups and their days; returns the hours another node wrote meanwhile. */
+    private Set<ReadingKey> replace(Recomputed recomputed) {
+        if (recomputed.rollups.isEmpty()) {
+            return Set.of();
+        }
+        Set<ReadingKey> changedMeanwhile = store.replaceHourly(writer, recomputed.rollups.values(), recomputed.seen);
+        rebuildDays(recomputed.rollups.values());
+        return changedMeanwhile;
+    }
+
     /**
      * Recomputes a stale hour and every hour the steps into and out of it cover: from the hour of the reading before
      * it to the hour of the reading after it.
      */
-    private void recomputeStale(int channelId, long hour, List<Rollup> out) {
+    private void recomputeStale(int channelId, long hour, Recomputed out) {
         Optional<Channel> channel = info.channel(channelId);
         if (channel.isEmpty()) {
             return;
@@ -180,10 +273,14 @@ public final class RollupTracker {
         if (next.isPresent()) {
             end = Math.max(end, hourOf(next.get().timestamp()) + HOUR);
         }
+        // the versions are read before the readings: a write by another node after this point changes them
+        Map<Long, Long> versions = store.hourlyVersions(channelId, from, end);
         ChannelState scratch = new ChannelState(channel.get());
-        recompute(scratch, from, end, true, out);
+        List<Rollup> local = new ArrayList<>();
+        recompute(scratch, from, end, true, local);
+        out.add(local, versions);
         if (state.open != null && scratch.open != null && scratch.open.start() == state.open.start()) {
-            state.open = scratch.open;
+            state.continueFrom(scratch);
         }
     }
 
@@ -237,17 +334,14 @@ public final class RollupTracker {
         }
     }
 
-    private void upsert(List<Rollup> rollups) {
+    private void rebuildDays(Collection<Rollup> rollups) {
         if (rollups.isEmpty()) {
             return;
         }
-        Map<ReadingKey, Rollup> unique = new HashMap<>();
         Set<DayKey> days = new HashSet<>();
         for (Rollup r : rollups) {
-            unique.put(new ReadingKey(r.channelId(), r.start()), r);
             days.add(dayOf(r.channelId(), r.start()));
         }
-        store.upsertHourly(unique.values());
         store.rebuildDaily(days);
     }
 
@@ -285,6 +379,15 @@ public final class RollupTracker {
         ChannelState(Channel channel) {
             this.channel = channel;
             this.withEnergy = EnergyRules.hasConsumption(channel);
+        }
+
+        /** Takes over the state of a recompute from the stored readings that ended in the same open hour. */
+        void continueFrom(ChannelState recomputed) {
+            last = recomputed.last;
+            jumped = recomputed.jumped;
+            previousTs = Math.max(previousTs, recomputed.previousTs);
+            period = recomputed.period;
+            open = recomputed.open;
         }
 
         /** Starts counting from a stored reading, as if it had just been added. */

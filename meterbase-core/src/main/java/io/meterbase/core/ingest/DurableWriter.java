@@ -445,7 +445,13 @@ public final class DurableWriter implements AutoCloseable {
                 staleHours.add(new ReadingKey(r.channelId(), RollupTracker.hourOf(r.timestamp())));
             }
             all = late.isEmpty() ? fresh : concat(fresh, late);
-            store.append(new WriteBatch(all, rejected, List.copyOf(staleHours)));
+            Set<ReadingKey> storedElsewhere = store.appendNew(new WriteBatch(all, rejected, List.copyOf(staleHours)));
+            if (!storedElsewhere.isEmpty()) {
+                // another node stored these first: they count as re-sent, and its rollups hold them
+                countStoredElsewhere(batch, storedElsewhere, duplicates);
+                fresh = without(fresh, storedElsewhere);
+                all = without(all, storedElsewhere);
+            }
         } catch (RuntimeException | Error e) {
             pending.addAndGet(-count);
             uncertain = true;
@@ -529,6 +535,31 @@ public final class DurableWriter implements AutoCloseable {
                 kept.add(r);
             } else {
                 duplicates[owners.get(i)]++;
+            }
+        }
+        return kept;
+    }
+
+    /**
+     * Counts the readings another node stored first as duplicates of the submissions that sent them: each key once,
+     * at its first occurrence (the one that went into the batch; later ones were counted already).
+     */
+    private static void countStoredElsewhere(List<Submission> batch, Set<ReadingKey> keys, int[] duplicates) {
+        Set<ReadingKey> left = new HashSet<>(keys);
+        for (int i = 0; i < batch.size() && !left.isEmpty(); i++) {
+            for (Reading r : batch.get(i).readings) {
+                if (left.remove(new ReadingKey(r.channelId(), r.timestamp()))) {
+                    duplicates[i]++;
+                }
+            }
+        }
+    }
+
+    private static List<Reading> without(List<Reading> readings, Set<ReadingKey> keys) {
+        List<Reading> kept = new ArrayList<>(readings.size());
+        for (Reading r : readings) {
+            if (!keys.contains(new ReadingKey(r.channelId(), r.timestamp()))) {
+                kept.add(r);
             }
         }
         return kept;

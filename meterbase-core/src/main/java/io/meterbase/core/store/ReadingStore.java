@@ -28,6 +28,16 @@ public interface ReadingStore {
      */
     void append(WriteBatch batch);
 
+    /**
+     * Makes the batch durable like {@link #append}, and returns the keys of the readings it did not store because
+     * the store held them already: stored by another node that writes to the same store. A store that only one
+     * node writes to stores them all (the writer has filtered its own re-sent readings out).
+     */
+    default Set<ReadingKey> appendNew(WriteBatch batch) {
+        append(batch);
+        return Set.of();
+    }
+
     /** The keys among {@code channels} x {@code [from, to]} that are stored already. */
     Set<ReadingKey> existing(Collection<Integer> channels, long from, long to);
 
@@ -48,6 +58,38 @@ public interface ReadingStore {
 
     /** Replaces the hourly rollups with the same channel and start. */
     void upsertHourly(Collection<Rollup> rollups);
+
+    /**
+     * Writes hourly rollups that a node computed from its running totals, identified as {@code writer}: an hour
+     * is written if the store has no rollup of it or the rollup there was written by the same writer; returns the
+     * hours left alone because another writer (another node, or a recompute) holds them: their readings came
+     * through several nodes, and they must be recomputed from the stored readings. A store that only one node
+     * writes to writes them all.
+     */
+    default Set<ReadingKey> upsertHourlyOf(long writer, Collection<Rollup> rollups) {
+        upsertHourly(rollups);
+        return Set.of();
+    }
+
+    /**
+     * The versions of the hourly rollups of a channel in {@code [from, to)} by start: read before the readings
+     * that a rollup is recomputed from, and checked by {@link #replaceHourly}. A store that only one node writes
+     * to keeps no versions (empty).
+     */
+    default Map<Long, Long> hourlyVersions(int channelId, long from, long to) {
+        return Map.of();
+    }
+
+    /**
+     * Writes hourly rollups recomputed from the stored readings, as {@code writer}: each is written only if its
+     * hour's version is still the one read before the readings ({@code seen}; absent: there was no rollup);
+     * returns the hours that changed meanwhile (another node wrote them while the readings were read): they must
+     * be recomputed again.
+     */
+    default Set<ReadingKey> replaceHourly(long writer, Collection<Rollup> rollups, Map<ReadingKey, Long> seen) {
+        upsertHourly(rollups);
+        return Set.of();
+    }
 
     /** Recomputes the daily rollups of these local days from the hourly rollups. */
     void rebuildDaily(Collection<DayKey> days);

@@ -165,43 +165,96 @@ public final class PostgresStore implements Store, ReadingStore {
 
     @Override
     public void append(WriteBatch batch) {
+        appendNew(batch);
+    }
+
+    /**
+     * Writes the batch in one transaction: the readings by binary COPY; when another node stored some of them
+     * already (the unique (channel, ts) index refuses the COPY), the transaction is done again with the readings
+     * inserted one by one, those stored already left out, and their keys returned.
+     */
+    @Override
+    public Set<ReadingKey> appendNew(WriteBatch batch) {
         if (batch.isEmpty()) {
-            return;
+            return Set.of();
         }
         Set<YearMonth> needed = new TreeSet<>();
         for (Reading r : batch.readings()) {
             needed.add(YearMonth.from(Instant.ofEpochMilli(r.timestamp()).atOffset(ZoneOffset.UTC)));
         }
         needed.forEach(this::ensureMonth);
-        connections.with("write a batch of " + batch.readings().size() + " readings", c -> {
-            c.setAutoCommit(false);
-            try {
-                if (!batch.readings().isEmpty()) {
-                    c.unwrap(PGConnection.class)
-                            .getCopyAPI()
-                            .copyIn(
-                                    "COPY readings (ts, value, channel_id, quality) FROM STDIN (FORMAT binary)",
-                                    new ByteArrayInputStream(BinaryCopy.encode(batch.readings())));
-                }
-                insertQuarantine(c, batch.rejected());
-                insertStale(c, batch.staleHours());
-                c.commit();
-                return null;
-            } catch (SQLException | IOException | RuntimeException e) {
-                try {
-                    c.rollback();
-                } catch (SQLException ignored) {
-                    // the connection is gone; the pool drops it
-                }
-                throw e instanceof SQLException se ? se : new SQLException(e.getMessage(), e);
-            } finally {
-                try {
-                    c.setAutoCommit(true);
-                } catch (SQLException ignored) {
-                    // the pool drops a broken connection
+        String what = "write a batch of " + batch.readings().size() + " readings";
+        try {
+            return connections.with(
+                    what,
+                    c -> Dialect.POSTGRES.inTransaction(c, tx -> {
+                        if (!batch.readings().isEmpty()) {
+                            copyReadings(tx, batch.readings());
+                        }
+                        insertQuarantine(tx, batch.rejected());
+                        insertStale(tx, batch.staleHours());
+                        return Set.<ReadingKey>of();
+                    }));
+        } catch (StoreException e) {
+            if (!(e.getCause() instanceof SQLException se) || !UNIQUE_VIOLATION.equals(se.getSQLState())) {
+                throw e;
+            }
+        }
+        return connections.with(
+                what,
+                c -> Dialect.POSTGRES.inTransaction(c, tx -> {
+                    Set<ReadingKey> stored = insertReadingsNotStored(tx, batch.readings());
+                    insertQuarantine(tx, batch.rejected());
+                    insertStale(tx, batch.staleHours());
+                    return stored;
+                }));
+    }
+
+    private static final String UNIQUE_VIOLATION = "23505";
+
+    private static void copyReadings(Connection c, List<Reading> readings) throws SQLException {
+        try {
+            c.unwrap(PGConnection.class)
+                    .getCopyAPI()
+                    .copyIn(
+                            "COPY readings (ts, value, channel_id, quality) FROM STDIN (FORMAT binary)",
+                            new ByteArrayInputStream(BinaryCopy.encode(readings)));
+        } catch (IOException e) {
+            throw new SQLException(e.getMessage(), e);
+        }
+    }
+
+    /** Inserts the readings the store does not hold yet; returns the keys of those it held. */
+    private static Set<ReadingKey> insertReadingsNotStored(Connection c, List<Reading> readings) throws SQLException {
+        int n = readings.size();
+        Long[] ts = new Long[n];
+        Double[] value = new Double[n];
+        Integer[] channel = new Integer[n];
+        Short[] quality = new Short[n];
+        Set<ReadingKey> held = new HashSet<>();
+        for (int i = 0; i < n; i++) {
+            Reading r = readings.get(i);
+            ts[i] = r.timestamp();
+            value[i] = r.value();
+            channel[i] = r.channelId();
+            quality[i] = (short) r.quality().ordinal();
+            held.add(new ReadingKey(r.channelId(), r.timestamp()));
+        }
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO readings (ts, value, channel_id, quality)"
+                + " SELECT timestamptz 'epoch' + t * interval '1 millisecond', v, ch, q"
+                + " FROM unnest(?::bigint[], ?::float8[], ?::int[], ?::int2[]) AS u(t, v, ch, q)"
+                + " ON CONFLICT (channel_id, ts) DO NOTHING RETURNING channel_id, ts")) {
+            ps.setArray(1, c.createArrayOf("int8", ts));
+            ps.setArray(2, c.createArrayOf("float8", value));
+            ps.setArray(3, c.createArrayOf("int4", channel));
+            ps.setArray(4, c.createArrayOf("int2", quality));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    held.remove(new ReadingKey(rs.getInt(1), millis(rs, 2)));
                 }
             }
-        });
+        }
+        return held;
     }
 
     private static void insertQuarantine(Connection c, List<QuarantineEntry> entries) throws SQLException {
@@ -335,11 +388,66 @@ public final class PostgresStore implements Store, ReadingStore {
 
     @Override
     public void upsertHourly(Collection<Rollup> rollups) {
+        writeHourly(rollups, 0, null, "version = rollup_hourly.version + 1", "");
+    }
+
+    @Override
+    public Set<ReadingKey> upsertHourlyOf(long writer, Collection<Rollup> rollups) {
+        return writeHourly(
+                rollups,
+                writer,
+                null,
+                "version = rollup_hourly.version + 1",
+                " WHERE rollup_hourly.writer = EXCLUDED.writer");
+    }
+
+    @Override
+    public Map<Long, Long> hourlyVersions(int channelId, long from, long to) {
+        return connections.with("read rollup versions", c -> {
+            Map<Long, Long> out = new HashMap<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT start, version FROM rollup_hourly"
+                    + " WHERE channel_id = ? AND start >= ? AND start < ?")) {
+                ps.setInt(1, channelId);
+                ps.setObject(2, at(from));
+                ps.setObject(3, at(to));
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.put(millis(rs, 1), rs.getLong(2));
+                    }
+                }
+            }
+            return out;
+        });
+    }
+
+    @Override
+    public Set<ReadingKey> replaceHourly(long writer, Collection<Rollup> rollups, Map<ReadingKey, Long> seen) {
+        return writeHourly(
+                rollups,
+                writer,
+                seen,
+                "version = EXCLUDED.version",
+                " WHERE rollup_hourly.version = EXCLUDED.version - 1");
+    }
+
+    /**
+     * Writes hourly rollups in (channel, start) order (two nodes writing the same hours take their row locks in
+     * the same order) and returns the hours the condition left alone. New rows get version 1, or the version seen
+     * plus one; {@code seen} null: every row is written as version 1 or its version plus one.
+     */
+    private Set<ReadingKey> writeHourly(
+            Collection<Rollup> rollups,
+            long writer,
+            @Nullable Map<ReadingKey, Long> seen,
+            String version,
+            String condition) {
         if (rollups.isEmpty()) {
-            return;
+            return Set.of();
         }
-        connections.with("write hourly rollups", c -> {
-            int n = rollups.size();
+        List<Rollup> sorted = new ArrayList<>(rollups);
+        sorted.sort(java.util.Comparator.comparingInt(Rollup::channelId).thenComparingLong(Rollup::start));
+        return connections.with("write hourly rollups", c -> {
+            int n = sorted.size();
             Integer[] ch = new Integer[n];
             Long[] start = new Long[n];
             Long[] count = new Long[n];
@@ -349,8 +457,10 @@ public final class PostgresStore implements Store, ReadingStore {
             @Nullable Double[] energy = new Double[n];
             Double[] estimated = new Double[n];
             Long[] gap = new Long[n];
-            int i = 0;
-            for (Rollup r : rollups) {
+            Long[] versions = new Long[n];
+            Set<ReadingKey> left = new HashSet<>();
+            for (int i = 0; i < n; i++) {
+                Rollup r = sorted.get(i);
                 ch[i] = r.channelId();
                 start[i] = r.start();
                 count[i] = r.count();
@@ -360,56 +470,88 @@ public final class PostgresStore implements Store, ReadingStore {
                 energy[i] = r.hasEnergy() ? r.energy() : null;
                 estimated[i] = r.estimated();
                 gap[i] = r.gapMillis();
-                i++;
+                ReadingKey key = new ReadingKey(r.channelId(), r.start());
+                versions[i] = seen == null ? 1 : seen.getOrDefault(key, 0L) + 1;
+                left.add(key);
             }
-            String sql = "INSERT INTO rollup_hourly SELECT ch, timestamptz 'epoch' + s * interval '1 millisecond',"
-                    + " n, su, mi, ma, e, es, g FROM unnest(?::int[], ?::bigint[], ?::bigint[], ?::float8[],"
-                    + " ?::float8[], ?::float8[], ?::float8[], ?::float8[], ?::bigint[])"
-                    + " AS t(ch, s, n, su, mi, ma, e, es, g)"
+            String sql = "INSERT INTO rollup_hourly (channel_id, start, count, sum, min, max, energy, estimated,"
+                    + " gap_ms, writer, version) SELECT ch, timestamptz 'epoch' + s * interval '1 millisecond',"
+                    + " n, su, mi, ma, e, es, g, ?, v FROM unnest(?::int[], ?::bigint[], ?::bigint[], ?::float8[],"
+                    + " ?::float8[], ?::float8[], ?::float8[], ?::float8[], ?::bigint[], ?::bigint[])"
+                    + " AS t(ch, s, n, su, mi, ma, e, es, g, v)"
                     + " ON CONFLICT (channel_id, start) DO UPDATE SET count = EXCLUDED.count, sum = EXCLUDED.sum,"
                     + " min = EXCLUDED.min, max = EXCLUDED.max, energy = EXCLUDED.energy,"
-                    + " estimated = EXCLUDED.estimated, gap_ms = EXCLUDED.gap_ms";
+                    + " estimated = EXCLUDED.estimated, gap_ms = EXCLUDED.gap_ms, writer = EXCLUDED.writer, "
+                    + version + condition + " RETURNING channel_id, start";
             try (PreparedStatement ps = c.prepareStatement(sql)) {
-                ps.setArray(1, c.createArrayOf("int4", ch));
-                ps.setArray(2, c.createArrayOf("int8", start));
-                ps.setArray(3, c.createArrayOf("int8", count));
-                ps.setArray(4, c.createArrayOf("float8", sum));
-                ps.setArray(5, c.createArrayOf("float8", min));
-                ps.setArray(6, c.createArrayOf("float8", max));
-                ps.setArray(7, c.createArrayOf("float8", energy));
-                ps.setArray(8, c.createArrayOf("float8", estimated));
-                ps.setArray(9, c.createArrayOf("int8", gap));
-                ps.executeUpdate();
+                ps.setLong(1, writer);
+                ps.setArray(2, c.createArrayOf("int4", ch));
+                ps.setArray(3, c.createArrayOf("int8", start));
+                ps.setArray(4, c.createArrayOf("int8", count));
+                ps.setArray(5, c.createArrayOf("float8", sum));
+                ps.setArray(6, c.createArrayOf("float8", min));
+                ps.setArray(7, c.createArrayOf("float8", max));
+                ps.setArray(8, c.createArrayOf("float8", energy));
+                ps.setArray(9, c.createArrayOf("float8", estimated));
+                ps.setArray(10, c.createArrayOf("int8", gap));
+                ps.setArray(11, c.createArrayOf("int8", versions));
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        left.remove(new ReadingKey(rs.getInt(1), millis(rs, 2)));
+                    }
+                }
             }
-            return null;
+            return left;
         });
     }
 
+    /**
+     * Rebuilds the days from their hours. Each day is locked first (a transaction-level advisory lock on (channel,
+     * day), taken in order), so that the sums are read after any other node's rebuild of the same day committed:
+     * a rebuild that read the hours before another node's hour was written cannot replace a newer day.
+     */
     @Override
     public void rebuildDaily(Collection<DayKey> days) {
         if (days.isEmpty()) {
             return;
         }
-        connections.with("rebuild daily rollups", c -> {
-            Integer[] ch = days.stream().map(DayKey::channelId).toArray(Integer[]::new);
-            Long[] start = days.stream().map(DayKey::start).toArray(Long[]::new);
-            Long[] end = days.stream().map(DayKey::end).toArray(Long[]::new);
-            String sql = "INSERT INTO rollup_daily SELECT d.ch, d.s, sum(h.count), sum(h.sum), min(h.min),"
-                    + " max(h.max), sum(h.energy), sum(h.estimated), sum(h.gap_ms) FROM (SELECT ch, timestamptz 'epoch' + s * interval '1 millisecond'"
-                    + " AS s, timestamptz 'epoch' + f * interval '1 millisecond' AS f FROM unnest(?::int[],"
-                    + " ?::bigint[], ?::bigint[]) AS t(ch, s, f)) d JOIN rollup_hourly h ON h.channel_id = d.ch"
-                    + " AND h.start >= d.s AND h.start < d.f GROUP BY d.ch, d.s"
-                    + " ON CONFLICT (channel_id, start) DO UPDATE SET count = EXCLUDED.count, sum = EXCLUDED.sum,"
-                    + " min = EXCLUDED.min, max = EXCLUDED.max, energy = EXCLUDED.energy,"
-                    + " estimated = EXCLUDED.estimated, gap_ms = EXCLUDED.gap_ms";
-            try (PreparedStatement ps = c.prepareStatement(sql)) {
-                ps.setArray(1, c.createArrayOf("int4", ch));
-                ps.setArray(2, c.createArrayOf("int8", start));
-                ps.setArray(3, c.createArrayOf("int8", end));
-                ps.executeUpdate();
-            }
-            return null;
-        });
+        List<DayKey> sorted = new ArrayList<>(days);
+        sorted.sort(java.util.Comparator.comparingInt(DayKey::channelId).thenComparingLong(DayKey::start));
+        connections.with(
+                "rebuild daily rollups",
+                c -> Dialect.POSTGRES.inTransaction(c, tx -> {
+                    Integer[] ch = sorted.stream().map(DayKey::channelId).toArray(Integer[]::new);
+                    Long[] start = sorted.stream().map(DayKey::start).toArray(Long[]::new);
+                    Long[] end = sorted.stream().map(DayKey::end).toArray(Long[]::new);
+                    Integer[] day = sorted.stream()
+                            .map(d -> (int) Math.floorDiv(d.start(), 86_400_000L))
+                            .toArray(Integer[]::new);
+                    try (PreparedStatement lock = tx.prepareStatement("SELECT pg_advisory_xact_lock(ch, d)"
+                            + " FROM unnest(?::int[], ?::int[]) WITH ORDINALITY AS t(ch, d, i) ORDER BY i")) {
+                        lock.setArray(1, tx.createArrayOf("int4", ch));
+                        lock.setArray(2, tx.createArrayOf("int4", day));
+                        try (ResultSet rs = lock.executeQuery()) {
+                            while (rs.next()) {
+                                // each row is one lock taken
+                            }
+                        }
+                    }
+                    String sql = "INSERT INTO rollup_daily SELECT d.ch, d.s, sum(h.count), sum(h.sum), min(h.min),"
+                            + " max(h.max), sum(h.energy), sum(h.estimated), sum(h.gap_ms) FROM (SELECT ch, timestamptz 'epoch' + s * interval '1 millisecond'"
+                            + " AS s, timestamptz 'epoch' + f * interval '1 millisecond' AS f FROM unnest(?::int[],"
+                            + " ?::bigint[], ?::bigint[]) AS t(ch, s, f)) d JOIN rollup_hourly h ON h.channel_id = d.ch"
+                            + " AND h.start >= d.s AND h.start < d.f GROUP BY d.ch, d.s"
+                            + " ON CONFLICT (channel_id, start) DO UPDATE SET count = EXCLUDED.count, sum = EXCLUDED.sum,"
+                            + " min = EXCLUDED.min, max = EXCLUDED.max, energy = EXCLUDED.energy,"
+                            + " estimated = EXCLUDED.estimated, gap_ms = EXCLUDED.gap_ms";
+                    try (PreparedStatement ps = tx.prepareStatement(sql)) {
+                        ps.setArray(1, tx.createArrayOf("int4", ch));
+                        ps.setArray(2, tx.createArrayOf("int8", start));
+                        ps.setArray(3, tx.createArrayOf("int8", end));
+                        ps.executeUpdate();
+                    }
+                    return null;
+                }));
     }
 
     @Override
