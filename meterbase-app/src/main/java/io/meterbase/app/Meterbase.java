@@ -32,6 +32,7 @@ import io.meterbase.core.registry.Registry;
 import io.meterbase.core.store.QuarantineRetention;
 import io.meterbase.core.store.RetentionJob;
 import io.meterbase.core.store.Store;
+import io.meterbase.core.store.StoreChanges;
 import io.meterbase.formats.Formats;
 import io.meterbase.formats.emoncms.EmoncmsInputs;
 import io.meterbase.http.ApiContext;
@@ -98,6 +99,9 @@ public final class Meterbase implements AutoCloseable {
     private final Control control;
     private final Analytics analytics;
     private final @Nullable String operatorSecret;
+    /** What other nodes sharing the store change, taken into this node's caches (none on a store of one node). */
+    private AutoCloseable changeFeed = () -> {};
+
     private final ScheduledExecutorService housekeeping = Executors.newSingleThreadScheduledExecutor(
             r -> Thread.ofPlatform().name("meterbase-housekeeping").daemon(true).unstarted(r));
 
@@ -171,12 +175,26 @@ public final class Meterbase implements AutoCloseable {
             this.operatorSecret = registry.hasOperatorKey()
                     ? null
                     : registry.createKey(0, Role.OPERATOR, "first operator key").secret();
+            Accounts accounts = new Accounts(store.documents(), clock);
+            Grants grants = new Grants(store.documents(), clock);
+            if (store.shared()) {
+                java.util.function.Consumer<StoreChanges> caches = changes -> {
+                    registry.refresh(changes);
+                    accounts.refresh(changes);
+                    grants.refresh(changes);
+                };
+                this.changeFeed = store.listen(caches);
+                started.push(changeFeed);
+                long every = config.positiveDuration("cluster.refresh-every").toMillis();
+                housekeeping.scheduleWithFixedDelay(
+                        () -> caches.accept(StoreChanges.everything()), every, every, TimeUnit.MILLISECONDS);
+            }
             ApiContext api = new ApiContext(
                     registry,
                     intake,
                     store.readings(),
-                    new Accounts(store.documents(), clock),
-                    new Grants(store.documents(), clock),
+                    accounts,
+                    grants,
                     live,
                     consumption,
                     new HistoryService(store.readings()),
@@ -476,6 +494,11 @@ public final class Meterbase implements AutoCloseable {
     public void close() {
         LOG.info("Stopping: no new requests; writing what is queued");
         housekeeping.shutdownNow();
+        try {
+            changeFeed.close();
+        } catch (Exception e) {
+            LOG.warn("Change feed did not close: {}", e.toString());
+        }
         http.stopAccepting();
         writer.close();
         if (mqtt != null) {

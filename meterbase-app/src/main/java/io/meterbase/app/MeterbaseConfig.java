@@ -170,6 +170,11 @@ public final class MeterbaseConfig {
                     "names of an emoncms node's values by position, e.g. emoncms.inputs.10=power1,power2,vrms,pulse"),
             new Setting("live.stale-after", "PT5M", "live power ignores readings older than this"),
             new Setting(
+                    "cluster.refresh-every",
+                    "PT60S",
+                    "with several nodes on one PostgreSQL: how often a node reads customers, devices, keys and accounts"
+                            + " again, besides the changes the database announces at once"),
+            new Setting(
                     "community.min-customers",
                     "5",
                     "community comparisons are withheld in communities with fewer customers (privacy)"),

@@ -3,6 +3,7 @@ package io.meterbase.identity;
 import io.meterbase.core.auth.Principal;
 import io.meterbase.core.model.Role;
 import io.meterbase.core.store.DocumentStore;
+import io.meterbase.core.store.StoreChanges;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -57,6 +58,25 @@ public final class Accounts {
         this.store = store;
         this.clock = clock;
         store.documents(KIND).forEach((id, json) -> accounts.put(id, IdentityJson.read(json, Account.class)));
+    }
+
+    /**
+     * Takes in the accounts other nodes sharing the store wrote or deleted (read again by id); reads all again when
+     * the store's change feed may have missed changes.
+     */
+    public void refresh(StoreChanges changes) {
+        if (changes.missed()) {
+            Map<String, String> all = store.documents(KIND);
+            accounts.keySet().retainAll(all.keySet());
+            all.forEach((id, json) -> accounts.put(id, IdentityJson.read(json, Account.class)));
+            return;
+        }
+        for (String id : changes.documentIds(KIND)) {
+            store.document(KIND, id)
+                    .ifPresentOrElse(
+                            json -> accounts.put(id, IdentityJson.read(json, Account.class)),
+                            () -> accounts.remove(id));
+        }
     }
 
     /** Creates (or replaces the password of) an account; {@code customer} 0 makes an operator. */

@@ -2,6 +2,7 @@ package io.meterbase.identity;
 
 import io.meterbase.core.auth.ApiKeys;
 import io.meterbase.core.store.DocumentStore;
+import io.meterbase.core.store.StoreChanges;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
@@ -83,6 +84,42 @@ public final class Grants {
     private void index(Grant g) {
         byId.put(g.id(), g);
         byHash.put(g.tokenHash(), g);
+    }
+
+    /**
+     * Takes in the grants and access logs other nodes sharing the store wrote or deleted (read again by id); reads
+     * all again when the store's change feed may have missed changes.
+     */
+    public void refresh(StoreChanges changes) {
+        if (changes.missed()) {
+            Map<String, String> all = store.documents(KIND);
+            for (Grant g : List.copyOf(byId.values())) {
+                if (!all.containsKey(g.id())) {
+                    forget(g.id());
+                }
+            }
+            all.values().forEach(json -> index(IdentityJson.read(json, Grant.class)));
+            Map<String, String> allLogs = store.documents(LOG_KIND);
+            logs.keySet().retainAll(allLogs.keySet());
+            allLogs.forEach((id, json) -> logs.put(id, IdentityJson.read(json, AccessLog.class)));
+            return;
+        }
+        for (String id : changes.documentIds(KIND)) {
+            store.document(KIND, id)
+                    .ifPresentOrElse(json -> index(IdentityJson.read(json, Grant.class)), () -> forget(id));
+        }
+        for (String id : changes.documentIds(LOG_KIND)) {
+            store.document(LOG_KIND, id)
+                    .ifPresentOrElse(
+                            json -> logs.put(id, IdentityJson.read(json, AccessLog.class)), () -> logs.remove(id));
+        }
+    }
+
+    private void forget(String id) {
+        Grant old = byId.remove(id);
+        if (old != null) {
+            byHash.remove(old.tokenHash(), old);
+        }
     }
 
     public synchronized Created create(

@@ -18,6 +18,7 @@ import io.meterbase.core.model.Site;
 import io.meterbase.core.store.IdKind;
 import io.meterbase.core.store.MetadataBatch;
 import io.meterbase.core.store.MetadataStore;
+import io.meterbase.core.store.StoreChanges;
 import java.time.Clock;
 import java.time.ZoneId;
 import java.util.ArrayList;
@@ -664,6 +665,17 @@ public final class Registry {
             }
         }
 
+        void remove(long owner, long id) {
+            Group<T> group = byOwner.get(owner);
+            if (group == null) {
+                return;
+            }
+            synchronized (group) {
+                group.members.remove(id);
+                group.stale = true;
+            }
+        }
+
         List<T> get(long owner) {
             Group<T> group = byOwner.get(owner);
             if (group == null) {
@@ -692,5 +704,72 @@ public final class Registry {
     private void indexKey(ApiKey k) {
         keys.put(k.id(), k);
         keysByHash.put(k.hash(), k);
+    }
+
+    // ---- what other nodes changed
+
+    /**
+     * Takes in the rows other nodes sharing the store wrote, as the store's change feed names them (read again by
+     * id); reads everything again when the feed may have missed changes. A row replaces the one with its id; a
+     * gateway, device or channel whose owner, reference or name changed leaves its old index entries.
+     */
+    public void refresh(StoreChanges changes) {
+        if (changes.missed()) {
+            reload();
+            return;
+        }
+        MetadataStore.MetadataRows rows = store.rows(changes);
+        synchronized (this) {
+            apply(rows);
+        }
+    }
+
+    /** Reads all metadata from the store again: the backstop of the change feed. */
+    public void reload() {
+        MetadataStore.MetadataRows rows = new MetadataStore.MetadataRows(
+                store.customers(), store.sites(), store.gateways(), store.devices(), store.channels(), store.apiKeys());
+        synchronized (this) {
+            apply(rows);
+        }
+    }
+
+    private void apply(MetadataStore.MetadataRows rows) {
+        assert Thread.holdsLock(this);
+        rows.customers().forEach(c -> customers.put(c.id(), c));
+        for (Site s : rows.sites()) {
+            Site old = sites.get(s.id());
+            if (old != null && old.customerId() != s.customerId()) {
+                sitesByCustomer.remove(old.customerId(), s.id());
+            }
+            indexSite(s);
+        }
+        for (Gateway g : rows.gateways()) {
+            Gateway old = gateways.get(g.id());
+            if (old != null) {
+                gatewaysByRef.remove(old.customerId() + "/" + old.ref(), old);
+            }
+            indexGateway(g);
+        }
+        for (Device d : rows.devices()) {
+            Device old = devices.get(d.id());
+            if (old != null) {
+                devicesByRef.remove(old.customerId() + "/" + old.ref(), old);
+                if (old.customerId() != d.customerId()) {
+                    devicesByCustomer.remove(old.customerId(), d.id());
+                }
+            }
+            indexDevice(d);
+        }
+        for (Channel ch : rows.channels()) {
+            Channel old = channels.get(ch.id());
+            if (old != null) {
+                channelsByName.remove(old.deviceId() + "/" + old.name(), old);
+                if (old.deviceId() != ch.deviceId()) {
+                    channelsByDevice.remove(old.deviceId(), ch.id());
+                }
+            }
+            indexChannel(ch);
+        }
+        rows.keys().forEach(this::indexKey);
     }
 }

@@ -24,6 +24,11 @@ public interface DocumentStore {
     /** The documents of a kind, by id in id order. */
     Map<String, String> documents(String kind);
 
+    /** One document of a kind, by id. */
+    default java.util.Optional<String> document(String kind, String id) {
+        return java.util.Optional.ofNullable(documents(kind).get(id));
+    }
+
     /** The kinds that have documents. */
     List<String> documentKinds();
 }

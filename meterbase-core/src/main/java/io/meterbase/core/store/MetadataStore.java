@@ -61,4 +61,34 @@ public interface MetadataStore {
     List<Channel> channels();
 
     List<ApiKey> apiKeys();
+
+    /** The rows another node changed, as {@code changes} names them (rows since deleted are not there). */
+    default MetadataRows rows(StoreChanges changes) {
+        return new MetadataRows(
+                withIds(this::customers, changes.ids("customers"), Customer::id),
+                withIds(this::sites, changes.ids("sites"), Site::id),
+                withIds(this::gateways, changes.ids("gateways"), Gateway::id),
+                withIds(this::devices, changes.ids("devices"), Device::id),
+                withIds(this::channels, changes.ids("channels"), c -> (long) c.id()),
+                withIds(this::apiKeys, changes.ids("api_keys"), ApiKey::id));
+    }
+
+    private static <T> List<T> withIds(
+            java.util.function.Supplier<List<T>> all,
+            java.util.Set<Long> ids,
+            java.util.function.ToLongFunction<T> id) {
+        if (ids.isEmpty()) {
+            return List.of();
+        }
+        return all.get().stream().filter(o -> ids.contains(id.applyAsLong(o))).toList();
+    }
+
+    /** Metadata rows read back by id. */
+    record MetadataRows(
+            List<Customer> customers,
+            List<Site> sites,
+            List<Gateway> gateways,
+            List<Device> devices,
+            List<Channel> channels,
+            List<ApiKey> keys) {}
 }

@@ -15,6 +15,20 @@ public interface Store extends AutoCloseable {
     /** The services' documents. */
     DocumentStore documents();
 
+    /**
+     * Tells {@code listener} what other nodes sharing this store change, from a thread of the store's, until the
+     * returned handle is closed; first (and again whenever it may have missed changes) with {@link
+     * StoreChanges#everything()}. A store that only one process opens has nothing to tell (the default).
+     */
+    default AutoCloseable listen(java.util.function.Consumer<StoreChanges> listener) {
+        return () -> {};
+    }
+
+    /** Whether several nodes may share this store (then caches are kept coherent through {@link #listen}). */
+    default boolean shared() {
+        return false;
+    }
+
     /** Closes every part; the parts must not be used afterwards. */
     @Override
     void close();

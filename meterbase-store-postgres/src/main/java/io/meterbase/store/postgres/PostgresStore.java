@@ -111,6 +111,17 @@ public final class PostgresStore implements Store, ReadingStore {
         }
     }
 
+    /** Every node on this database announces its changes (migration V8); this node listens on a connection of its own. */
+    @Override
+    public AutoCloseable listen(java.util.function.Consumer<io.meterbase.core.store.StoreChanges> listener) {
+        return new PgChangeFeed(pool.getJdbcUrl(), pool.getUsername(), pool.getPassword(), listener).start();
+    }
+
+    @Override
+    public boolean shared() {
+        return true;
+    }
+
     /** Analyst roles and views on this store's database. */
     public PostgresAnalysts analysts() {
         return new PostgresAnalysts(connections);
