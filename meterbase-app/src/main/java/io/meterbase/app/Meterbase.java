@@ -29,6 +29,7 @@ import io.meterbase.core.model.Site;
 import io.meterbase.core.query.ConsumptionService;
 import io.meterbase.core.query.HistoryService;
 import io.meterbase.core.registry.Registry;
+import io.meterbase.core.store.Leases;
 import io.meterbase.core.store.QuarantineRetention;
 import io.meterbase.core.store.RetentionJob;
 import io.meterbase.core.store.Store;
@@ -145,7 +146,10 @@ public final class Meterbase implements AutoCloseable {
             DevicePsk psk = devicePsk(config);
             ConsumptionService consumption = new ConsumptionService(
                     registry, store.readings(), live, clock, config.duration("live.stale-after"));
-            this.control = startControl(config, registry, store, live, consumption, clock);
+            Leases leases = store.leases();
+            // the default alarm rules are made by the first node to start on an empty store, not by each
+            this.control = leases.exclusively(
+                    "first start", () -> startControl(config, registry, store, live, consumption, clock));
             started.push(control);
             Intake intake = new Intake(
                     ingest, formats, new ServiceDeviceReports(presence, control.alarms(), control.commands()), clock);
@@ -172,9 +176,15 @@ public final class Meterbase implements AutoCloseable {
                                     ? Analytics.Jobs.SPARK
                                     : Analytics.Jobs.SERVER));
             started.push(analytics);
-            this.operatorSecret = registry.hasOperatorKey()
-                    ? null
-                    : registry.createKey(0, Role.OPERATOR, "first operator key").secret();
+            this.operatorSecret = leases.exclusively("first start", () -> {
+                if (store.shared()) {
+                    registry.reload(); // another node may have made it since this one read the store
+                }
+                return registry.hasOperatorKey()
+                        ? null
+                        : registry.createKey(0, Role.OPERATOR, "first operator key")
+                                .secret();
+            });
             Accounts accounts = new Accounts(store.documents(), clock);
             Grants grants = new Grants(store.documents(), clock);
             if (store.shared()) {
@@ -182,6 +192,7 @@ public final class Meterbase implements AutoCloseable {
                     registry.refresh(changes);
                     accounts.refresh(changes);
                     grants.refresh(changes);
+                    control.refresh(changes);
                 };
                 this.changeFeed = store.listen(caches);
                 started.push(changeFeed);
@@ -245,7 +256,10 @@ public final class Meterbase implements AutoCloseable {
                             new CoapContext(registry, intake, psk, outbox))
                     : null;
             housekeeping.scheduleWithFixedDelay(
-                    new RetentionJob(store.readings(), clock, settings.retention()), 1, 3600, TimeUnit.SECONDS);
+                    leased(leases, "retention", new RetentionJob(store.readings(), clock, settings.retention())),
+                    1,
+                    3600,
+                    TimeUnit.SECONDS);
             housekeeping.scheduleWithFixedDelay(disk::check, 1, 1, TimeUnit.SECONDS);
             housekeeping.scheduleWithFixedDelay(ingest::storeQuotaSummaries, 60, 60, TimeUnit.SECONDS);
             QuarantineRetention quarantine = new QuarantineRetention(
@@ -253,7 +267,8 @@ public final class Meterbase implements AutoCloseable {
                     clock,
                     config.duration("quarantine.retention"),
                     config.bytes("quarantine.max-entries"));
-            housekeeping.scheduleWithFixedDelay(quarantine, 5, 3600, TimeUnit.SECONDS);
+            housekeeping.scheduleWithFixedDelay(
+                    leased(leases, "quarantine retention", quarantine), 5, 3600, TimeUnit.SECONDS);
             this.quarantineEntries = quarantine::entries;
             registerHealthMetrics(metrics);
             housekeeping.scheduleWithFixedDelay(monthsAhead(store, clock), 3600, 3600, TimeUnit.SECONDS);
@@ -268,6 +283,19 @@ public final class Meterbase implements AutoCloseable {
             store.close();
             throw e;
         }
+    }
+
+    /** Work that runs on the node holding its lease only (every time, on a store of one node). */
+    private static Runnable leased(Leases leases, String what, Runnable work) {
+        return () -> {
+            try {
+                if (leases.holds(what)) {
+                    work.run();
+                }
+            } catch (RuntimeException e) {
+                LOG.warn("Periodic work '{}' failed; it runs again at its next time", what, e);
+            }
+        };
     }
 
     /** The stores Meterbase can run on, by the name {@code store} gives; adding one is one entry. */

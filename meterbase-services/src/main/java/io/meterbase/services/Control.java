@@ -13,7 +13,9 @@ import io.meterbase.core.query.ConsumptionService;
 import io.meterbase.core.query.CustomerSummary;
 import io.meterbase.core.registry.Registry;
 import io.meterbase.core.store.DocumentStore;
+import io.meterbase.core.store.Leases;
 import io.meterbase.core.store.Store;
+import io.meterbase.core.store.StoreChanges;
 import io.meterbase.services.alarm.AlarmService;
 import io.meterbase.services.alarm.Webhooks;
 import io.meterbase.services.command.CommandService;
@@ -75,6 +77,7 @@ public final class Control implements ServicesApi, AutoCloseable {
     private final Schedules schedules;
     private final AlarmService alarms;
     private final Webhooks webhooks;
+    private final Leases leases;
     private static final long COST_CACHE_NANOS = TimeUnit.SECONDS.toNanos(5);
     private final Map<String, ZoneId> communityZones = new java.util.concurrent.ConcurrentHashMap<>();
     private final Map<Long, CachedCost> costCache = new java.util.concurrent.ConcurrentHashMap<>();
@@ -94,6 +97,7 @@ public final class Control implements ServicesApi, AutoCloseable {
             Settings settings) {
         this.registry = registry;
         this.consumption = consumption;
+        this.leases = store.leases();
         DocumentStore documents = store.documents();
         this.tariffs = new TariffBook(documents);
         this.groups = new CustomerGroups(documents);
@@ -129,15 +133,45 @@ public final class Control implements ServicesApi, AutoCloseable {
         c.ticks.scheduleWithFixedDelay(c::everySecond, 1, 1, TimeUnit.SECONDS);
         long refresh = Math.max(1, settings.energyRefresh().toSeconds());
         c.ticks.scheduleWithFixedDelay(c::refreshEnergy, refresh, refresh, TimeUnit.SECONDS);
-        c.ticks.scheduleWithFixedDelay(() -> guarded("silent devices", c.alarms::checkSilence), 5, 5, TimeUnit.SECONDS);
+        c.ticks.scheduleWithFixedDelay(
+                () -> c.leased("silent devices", c.alarms::checkSilence), 5, 5, TimeUnit.SECONDS);
         return c;
     }
 
+    /**
+     * Takes in what other nodes sharing the store changed: tariffs, groups, community settings, commands, relay
+     * states, demand-response programs and events, schedules, alarm rules, alarms and webhooks.
+     */
+    public void refresh(StoreChanges changes) {
+        tariffs.refresh(changes);
+        groups.refresh(changes);
+        grid.refresh(changes);
+        commands.refresh(changes);
+        demandResponse.refresh(changes);
+        schedules.refresh(changes);
+        alarms.refresh(changes);
+        webhooks.refresh(changes);
+    }
+
+    /**
+     * Live ranks are each node's own (from the readings it holds); the work that acts for everyone (expiring
+     * commands, starting and ending demand-response events, firing schedules, no-data checks) runs on the one node
+     * that holds its lease when several nodes share the store.
+     */
     private void everySecond() {
         guarded("live power ranks", feeder::refreshPower);
-        guarded("commands", commands::tick);
-        guarded("demand response", demandResponse::tick);
-        guarded("schedules", schedules::tick);
+        leased("commands", commands::expire);
+        guarded("commands due", commands::offerDue);
+        leased("demand response", demandResponse::tick);
+        leased("schedules", schedules::tick);
+    }
+
+    private void leased(String what, Runnable work) {
+        guarded(what, () -> {
+            if (leases.holds(what)) {
+                work.run();
+            }
+        });
     }
 
     private void refreshEnergy() {

@@ -86,6 +86,7 @@ public final class Analytics implements AutoCloseable {
     private final ClusterService clusters;
     private final Clock clock;
     private final Jobs jobs;
+    private final io.meterbase.core.store.Leases leases;
     private volatile @Nullable Summary last;
     private final ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "meterbase-analytics");
@@ -104,6 +105,7 @@ public final class Analytics implements AutoCloseable {
         TRIBUO_LOG.setLevel(java.util.logging.Level.WARNING);
         this.clock = clock;
         this.jobs = settings.jobs();
+        this.leases = store.leases();
         this.history = new HourlyHistory(registry, store.readings(), consumption);
         this.forecasts = new ForecastService(
                 history, store.documents(), clock, settings.retrainEvery(), settings.sampleMeters());
@@ -132,18 +134,28 @@ public final class Analytics implements AutoCloseable {
                     TimeUnit.SECONDS);
         } else if (settings.enabled()) {
             long first = Math.max(0, settings.firstRun().toSeconds());
+            // with several nodes on one store, one computes (the holder of the lease) and the others read its results
             a.thread.scheduleWithFixedDelay(
-                    () -> a.guarded(a::forecastsAndIncidents),
+                    () -> a.guarded(() -> a.leased("analytics", a::forecastsAndIncidents)),
                     first,
                     settings.every().toSeconds(),
                     TimeUnit.SECONDS);
             a.thread.scheduleWithFixedDelay(
-                    () -> a.guarded(a::clustering),
+                    () -> a.guarded(() -> a.leased("clustering", a::clustering)),
                     first,
                     settings.clusterEvery().toSeconds(),
                     TimeUnit.SECONDS);
         }
         return a;
+    }
+
+    /** Runs the work where its lease is held; elsewhere reads what the holder wrote. */
+    private void leased(String what, Runnable work) {
+        if (leases.holds(what)) {
+            work.run();
+        } else {
+            reload();
+        }
     }
 
     private void guarded(Runnable work) {

@@ -18,6 +18,21 @@ public interface DocumentStore {
         jsonById.forEach((id, json) -> saveDocument(kind, id, json));
     }
 
+    /**
+     * Saves a document unless one of that kind and id is stored already, in one step that nodes sharing the store
+     * cannot interleave: the way several nodes agree on who does something once (the node whose document was
+     * saved). Returns the document stored before, or empty when this one was saved.
+     */
+    default java.util.Optional<String> saveDocumentIfAbsent(String kind, String id, String json) {
+        synchronized (this) {
+            java.util.Optional<String> before = document(kind, id);
+            if (before.isEmpty()) {
+                saveDocument(kind, id, json);
+            }
+            return before;
+        }
+    }
+
     /** Removes a document; nothing happens when there is none. */
     void deleteDocument(String kind, String id);
 

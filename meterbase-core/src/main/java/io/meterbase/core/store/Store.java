@@ -24,6 +24,11 @@ public interface Store extends AutoCloseable {
         return () -> {};
     }
 
+    /** Which node runs work that must run on one node at a time; all of it on this node when it is alone. */
+    default Leases leases() {
+        return Leases.ALONE;
+    }
+
     /** Whether several nodes may share this store (then caches are kept coherent through {@link #listen}). */
     default boolean shared() {
         return false;

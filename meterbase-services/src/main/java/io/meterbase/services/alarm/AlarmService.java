@@ -9,7 +9,9 @@ import io.meterbase.core.model.Channel;
 import io.meterbase.core.model.Device;
 import io.meterbase.core.model.Reading;
 import io.meterbase.core.registry.Registry;
+import io.meterbase.core.store.DocumentCache;
 import io.meterbase.core.store.DocumentStore;
+import io.meterbase.core.store.StoreChanges;
 import io.meterbase.services.json.ControlJson;
 import io.meterbase.services.stored.StoredAlarm;
 import io.meterbase.services.stored.StoredAlarmRule;
@@ -44,6 +46,12 @@ public final class AlarmService implements AlarmsApi, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(AlarmService.class);
     private static final String RULES = "alarm-rule";
     private static final String ALARMS = "alarm";
+    /**
+     * The open alarm of a rule-or-event and device ("source|customer|device" to the alarm's id), claimed in the
+     * store by the node that raises it: nodes sharing a store raise one alarm per event, and call its webhooks once.
+     */
+    private static final String OPEN = "alarm-open";
+
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final Registry registry;
@@ -83,6 +91,34 @@ public final class AlarmService implements AlarmsApi, AutoCloseable {
             }
         });
         live.subscribe(batch -> worker.execute(() -> evaluate(batch)));
+    }
+
+    /** Takes in the rules and alarms other nodes sharing the store changed. */
+    public void refresh(StoreChanges changes) {
+        DocumentCache.refresh(
+                store,
+                RULES,
+                changes,
+                rules.keySet(),
+                (id, json) -> rules.put(
+                        id, ControlJson.read(json, StoredAlarmRule.class).toApi()),
+                rules::remove);
+        DocumentCache.refresh(
+                store,
+                ALARMS,
+                changes,
+                alarms.keySet(),
+                (id, json) -> {
+                    Alarm a = ControlJson.read(json, StoredAlarm.class).toApi();
+                    alarms.put(a.id(), a);
+                    String k = key(a.ruleId(), a.customerId(), a.deviceRef());
+                    if (a.state() != Alarm.State.CLEARED) {
+                        open.put(k, a.id());
+                    } else {
+                        open.remove(k, a.id());
+                    }
+                },
+                alarms::remove);
     }
 
     public void addListener(AlarmListener listener) {
@@ -458,6 +494,23 @@ public final class AlarmService implements AlarmsApi, AutoCloseable {
                 null,
                 null,
                 null);
+        // stored first, then claimed: a node that finds the claim taken can read the alarm behind it
+        store.saveDocument(ALARMS, a.id(), ControlJson.write(StoredAlarm.of(a)));
+        Optional<String> claimed = store.saveDocumentIfAbsent(OPEN, k, a.id());
+        if (claimed.isPresent() && !claimed.get().equals(a.id())) {
+            Optional<Alarm> theirs = store.document(ALARMS, claimed.get())
+                    .map(json -> ControlJson.read(json, StoredAlarm.class).toApi())
+                    .filter(other -> other.state() != Alarm.State.CLEARED);
+            if (theirs.isPresent()) {
+                // another node raised this alarm first: it is counted on theirs, and its webhooks are theirs
+                store.deleteDocument(ALARMS, a.id());
+                Alarm again = theirs.get().seenAgain(at, value);
+                alarms.put(again.id(), again);
+                open.put(k, again.id());
+                return again;
+            }
+            store.saveDocument(OPEN, k, a.id()); // the claim of an alarm cleared meanwhile: taken over
+        }
         open.put(k, a.id());
         LOG.info("Alarm {} {} on {} (customer {}): {}", a.type(), a.severity(), deviceRef, customerId, message);
         return save(a);
@@ -480,8 +533,11 @@ public final class AlarmService implements AlarmsApi, AutoCloseable {
     }
 
     private Alarm close(Alarm a, Instant at) {
-        open.remove(key(a.ruleId(), a.customerId(), a.deviceRef()));
-        return save(a.cleared(at));
+        String k = key(a.ruleId(), a.customerId(), a.deviceRef());
+        open.remove(k);
+        Alarm cleared = save(a.cleared(at));
+        store.deleteDocument(OPEN, k);
+        return cleared;
     }
 
     private Alarm save(Alarm a) {

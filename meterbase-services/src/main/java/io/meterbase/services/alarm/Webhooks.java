@@ -3,7 +3,9 @@ package io.meterbase.services.alarm;
 import io.meterbase.core.api.alarm.Alarm;
 import io.meterbase.core.api.alarm.Webhook;
 import io.meterbase.core.api.alarm.WebhooksApi;
+import io.meterbase.core.store.DocumentCache;
 import io.meterbase.core.store.DocumentStore;
+import io.meterbase.core.store.StoreChanges;
 import io.meterbase.services.json.ControlJson;
 import io.meterbase.services.stored.StoredWebhook;
 import java.net.URI;
@@ -55,6 +57,18 @@ public final class Webhooks implements WebhooksApi, AlarmListener, AutoCloseable
             Webhook w = ControlJson.read(json, StoredWebhook.class).toApi();
             hooks.put(w.id(), w);
         });
+    }
+
+    /** Takes in the webhooks other nodes sharing the store added or removed. */
+    public void refresh(StoreChanges changes) {
+        DocumentCache.refresh(
+                store,
+                KIND,
+                changes,
+                hooks.keySet(),
+                (id, json) -> hooks.put(
+                        id, ControlJson.read(json, StoredWebhook.class).toApi()),
+                hooks::remove);
     }
 
     public Webhook add(@Nullable Long customerId, String url) {

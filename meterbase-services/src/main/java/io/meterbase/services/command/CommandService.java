@@ -10,7 +10,9 @@ import io.meterbase.core.device.CommandPush;
 import io.meterbase.core.device.UnsupportedCommandException;
 import io.meterbase.core.model.Device;
 import io.meterbase.core.registry.Registry;
+import io.meterbase.core.store.DocumentCache;
 import io.meterbase.core.store.DocumentStore;
+import io.meterbase.core.store.StoreChanges;
 import io.meterbase.services.json.ControlJson;
 import io.meterbase.services.stored.StoredCommand;
 import io.meterbase.services.stored.StoredRelay;
@@ -83,6 +85,36 @@ public final class CommandService implements CommandsApi {
         store.documents(RELAY_KIND)
                 .forEach((key, json) -> relays.put(
                         key, ControlJson.read(json, StoredRelay.class).toApi()));
+    }
+
+    /** Takes in the commands and relay states other nodes sharing the store changed. */
+    public void refresh(StoreChanges changes) {
+        DocumentCache.refresh(
+                store,
+                KIND,
+                changes,
+                commands.keySet(),
+                (id, json) -> {
+                    Command c = ControlJson.read(json, StoredCommand.class).toApi();
+                    commands.put(c.id(), c);
+                    if (c.status() == CommandStatus.QUEUED) {
+                        queued.add(c.id());
+                    } else {
+                        queued.remove(c.id());
+                    }
+                },
+                id -> {
+                    commands.remove(id);
+                    queued.remove(id);
+                });
+        DocumentCache.refresh(
+                store,
+                RELAY_KIND,
+                changes,
+                relays.keySet(),
+                (key, json) -> relays.put(
+                        key, ControlJson.read(json, StoredRelay.class).toApi()),
+                relays::remove);
     }
 
     public void addChannel(CommandPush channel) {
@@ -311,6 +343,15 @@ public final class CommandService implements CommandsApi {
      * older than the keeping time.
      */
     public void tick() {
+        expire();
+        offerDue();
+    }
+
+    /**
+     * Expires commands not confirmed in time and forgets finished ones kept long enough: work for one node when
+     * several share the store.
+     */
+    public void expire() {
         Instant now = clock.instant();
         for (Command c : List.copyOf(commands.values())) {
             if (!c.status().finished() && !c.expiresAt().isAfter(now)) {
@@ -332,7 +373,11 @@ public final class CommandService implements CommandsApi {
                 commands.remove(c.id());
             }
         }
-        for (Command c : due(now)) {
+    }
+
+    /** Offers the commands that have become due to the devices connected to this node. */
+    public void offerDue() {
+        for (Command c : due(clock.instant())) {
             offer(c);
         }
     }

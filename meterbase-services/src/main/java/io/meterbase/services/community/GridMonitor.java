@@ -5,7 +5,9 @@ import io.meterbase.core.api.community.GridApi;
 import io.meterbase.core.api.community.GridState;
 import io.meterbase.core.api.community.Metric;
 import io.meterbase.core.query.Commodity;
+import io.meterbase.core.store.DocumentCache;
 import io.meterbase.core.store.DocumentStore;
+import io.meterbase.core.store.StoreChanges;
 import io.meterbase.services.json.ControlJson;
 import io.meterbase.services.stored.StoredCommunity;
 import io.meterbase.services.tariff.Biller;
@@ -57,6 +59,18 @@ public final class GridMonitor implements GridApi {
             CommunitySettings s = ControlJson.read(json, StoredCommunity.class).toApi();
             settings.put(s.community(), s);
         });
+    }
+
+    /** Takes in the community settings other nodes sharing the store changed. */
+    public void refresh(StoreChanges changes) {
+        DocumentCache.refresh(
+                store,
+                KIND,
+                changes,
+                settings.keySet(),
+                (id, json) -> settings.put(
+                        id, ControlJson.read(json, StoredCommunity.class).toApi()),
+                settings::remove);
     }
 
     public CommunitySettings configure(CommunitySettings s) {

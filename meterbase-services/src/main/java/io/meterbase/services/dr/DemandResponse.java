@@ -9,8 +9,10 @@ import io.meterbase.core.model.Device;
 import io.meterbase.core.model.Site;
 import io.meterbase.core.query.ConsumptionService;
 import io.meterbase.core.registry.Registry;
+import io.meterbase.core.store.DocumentCache;
 import io.meterbase.core.store.DocumentStore;
 import io.meterbase.core.store.ReadingStore;
+import io.meterbase.core.store.StoreChanges;
 import io.meterbase.services.command.CommandService;
 import io.meterbase.services.json.ControlJson;
 import io.meterbase.services.stored.StoredEvent;
@@ -84,6 +86,45 @@ public final class DemandResponse implements DemandResponseApi {
             Event e = ControlJson.read(json, StoredEvent.class).toApi();
             events.put(e.id(), e);
         });
+    }
+
+    /** Takes in the programs, enrolments and events other nodes sharing the store changed. */
+    public void refresh(StoreChanges changes) {
+        DocumentCache.refresh(
+                store,
+                PROGRAMS,
+                changes,
+                programs.keySet(),
+                (id, json) -> programs.put(
+                        id, ControlJson.read(json, StoredProgram.class).toApi()),
+                programs::remove);
+        Set<String> enrolments = new java.util.HashSet<>();
+        enrolled.forEach((program, members) -> members.forEach(m -> enrolments.add(program + "/" + m)));
+        DocumentCache.refresh(
+                store,
+                ENROLLMENTS,
+                changes,
+                enrolments,
+                (key, json) -> {
+                    int slash = key.indexOf('/');
+                    enrolled.computeIfAbsent(key.substring(0, slash), k -> ConcurrentHashMap.newKeySet())
+                            .add(key.substring(slash + 1));
+                },
+                key -> {
+                    int slash = key.indexOf('/');
+                    Set<String> members = enrolled.get(key.substring(0, slash));
+                    if (members != null) {
+                        members.remove(key.substring(slash + 1));
+                    }
+                });
+        DocumentCache.refresh(
+                store,
+                EVENTS,
+                changes,
+                events.keySet(),
+                (id, json) ->
+                        events.put(id, ControlJson.read(json, StoredEvent.class).toApi()),
+                events::remove);
     }
 
     // ---- programs and enrolment

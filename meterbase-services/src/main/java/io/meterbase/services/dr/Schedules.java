@@ -7,7 +7,9 @@ import io.meterbase.core.model.Category;
 import io.meterbase.core.model.Device;
 import io.meterbase.core.model.Site;
 import io.meterbase.core.registry.Registry;
+import io.meterbase.core.store.DocumentCache;
 import io.meterbase.core.store.DocumentStore;
+import io.meterbase.core.store.StoreChanges;
 import io.meterbase.services.command.CommandService;
 import io.meterbase.services.json.ControlJson;
 import io.meterbase.services.stored.StoredSchedule;
@@ -46,6 +48,18 @@ public final class Schedules implements SchedulesApi {
             Schedule s = ControlJson.read(json, StoredSchedule.class).toApi();
             schedules.put(s.id(), s);
         });
+    }
+
+    /** Takes in the schedules other nodes sharing the store changed. */
+    public void refresh(StoreChanges changes) {
+        DocumentCache.refresh(
+                store,
+                KIND,
+                changes,
+                schedules.keySet(),
+                (id, json) -> schedules.put(
+                        id, ControlJson.read(json, StoredSchedule.class).toApi()),
+                schedules::remove);
     }
 
     /** Adds a rule; its id is made here. */

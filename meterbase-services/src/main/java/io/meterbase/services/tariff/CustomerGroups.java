@@ -2,7 +2,9 @@ package io.meterbase.services.tariff;
 
 import io.meterbase.core.api.tariff.GroupsApi;
 import io.meterbase.core.api.tariff.Tariff;
+import io.meterbase.core.store.DocumentCache;
 import io.meterbase.core.store.DocumentStore;
+import io.meterbase.core.store.StoreChanges;
 import io.meterbase.services.json.ControlJson;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -22,6 +24,19 @@ public final class CustomerGroups implements GroupsApi {
         this.store = store;
         store.documents(KIND)
                 .forEach((id, json) -> groups.put(Long.parseLong(id), ControlJson.read(json, String.class)));
+    }
+
+    /** Takes in the groups other nodes sharing the store set. */
+    public void refresh(StoreChanges changes) {
+        java.util.Set<String> known = new java.util.HashSet<>();
+        groups.keySet().forEach(id -> known.add(Long.toString(id)));
+        DocumentCache.refresh(
+                store,
+                KIND,
+                changes,
+                known,
+                (id, json) -> groups.put(Long.parseLong(id), ControlJson.read(json, String.class)),
+                id -> groups.remove(Long.parseLong(id)));
     }
 
     public String of(long customerId) {

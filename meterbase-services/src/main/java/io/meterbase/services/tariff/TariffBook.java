@@ -6,7 +6,9 @@ import io.meterbase.core.api.tariff.Tariff;
 import io.meterbase.core.api.tariff.TariffVersion;
 import io.meterbase.core.api.tariff.TariffsApi;
 import io.meterbase.core.query.Commodity;
+import io.meterbase.core.store.DocumentCache;
 import io.meterbase.core.store.DocumentStore;
+import io.meterbase.core.store.StoreChanges;
 import io.meterbase.services.json.ControlJson;
 import io.meterbase.services.stored.StoredPrice;
 import io.meterbase.services.stored.StoredTariff;
@@ -52,6 +54,31 @@ public final class TariffBook implements TariffsApi {
                 series.put(p.from().toEpochMilli(), p.price());
             }
         });
+    }
+
+    /** Takes in the tariffs and price series other nodes sharing the store changed. */
+    public synchronized void refresh(StoreChanges changes) {
+        DocumentCache.refresh(
+                store,
+                TARIFFS,
+                changes,
+                tariffs.keySet(),
+                (id, json) -> tariffs.put(
+                        id, ControlJson.read(json, StoredTariff.class).toApi()),
+                tariffs::remove);
+        if (DocumentCache.touches(changes, PRICES)) {
+            // a day's prices are part of their tariff's series: the series are read again whole
+            Map<String, NavigableMap<Long, BigDecimal>> all = new java.util.HashMap<>();
+            store.documents(PRICES).forEach((key, json) -> {
+                NavigableMap<Long, BigDecimal> series =
+                        all.computeIfAbsent(key.substring(0, key.lastIndexOf('/')), k -> new TreeMap<>());
+                for (PricePoint p : readPoints(json)) {
+                    series.put(p.from().toEpochMilli(), p.price());
+                }
+            });
+            prices.keySet().retainAll(all.keySet());
+            prices.putAll(all);
+        }
     }
 
     /** Creates or replaces a tariff; refuses a second tariff for the same commodity and group. */

@@ -17,6 +17,7 @@ import io.meterbase.core.model.Reading;
 import io.meterbase.core.registry.Registry;
 import io.meterbase.core.store.memory.MemoryStore;
 import io.meterbase.services.json.ControlJson;
+import io.meterbase.services.stored.StoredAlarm;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
@@ -104,6 +105,42 @@ class AlarmServiceTest {
         assertThat(alarms.alarms(customer, Alarm.State.ACTIVE, 10))
                 .singleElement()
                 .satisfies(a -> assertThat(a.type()).isEqualTo("under_voltage"));
+    }
+
+    @Test
+    void twoNodesSeeingTheSameGasLeak_raiseOneAlarm_andTellTheirListenersOnce() {
+        // GIVEN two nodes sharing one store, each with its alarm service (the first made the default rules)
+        AlarmService one = service(Clock.systemUTC());
+        AlarmService two = new AlarmService(registry, store.documents(), live, Clock.systemUTC());
+        List<Alarm> told = new CopyOnWriteArrayList<>();
+        one.addListener(told::add);
+        two.addListener(told::add);
+
+        // WHEN the sensor's leak readings reach both (one re-sent to the other node), before either heard of the other
+        one.evaluate(List.of(at(gas, 0, 1500)));
+        two.evaluate(List.of(at(gas, 1, 1500)));
+
+        // THEN there is one alarm, the second reading counted on it, and one listener call (one webhook call)
+        assertThat(told).singleElement().satisfies(a -> assertThat(a.state()).isEqualTo(Alarm.State.ACTIVE));
+        List<Alarm> stored = store.documents().documents("alarm").values().stream()
+                .map(json -> ControlJson.read(json, StoredAlarm.class).toApi())
+                .toList();
+        assertThat(stored).singleElement();
+        assertThat(two.openAlarms(customer)).singleElement().satisfies(a -> {
+            assertThat(a.id()).isEqualTo(stored.get(0).id());
+            assertThat(a.occurrences()).isEqualTo(2);
+        });
+
+        // AND once it clears on one node, the next leak is a new alarm, again raised once
+        one.evaluate(List.of(at(gas, 10, 20)));
+        two.refresh(new io.meterbase.core.store.StoreChanges(
+                java.util.Map.of(), java.util.Set.of("alarm/" + stored.get(0).id()), false));
+        assertThat(two.openAlarms(customer)).isEmpty();
+        two.evaluate(List.of(at(gas, 20, 1800)));
+        one.evaluate(List.of(at(gas, 21, 1800)));
+        assertThat(told)
+                .extracting(Alarm::state)
+                .containsExactly(Alarm.State.ACTIVE, Alarm.State.CLEARED, Alarm.State.ACTIVE);
     }
 
     @Test

@@ -401,6 +401,22 @@ public final class JdbcMetadataStore implements MetadataStore, DocumentStore {
         upsert("documents", kind + "/" + id, kind, json, System.currentTimeMillis());
     }
 
+    /** Inserts the document unless its id is taken (ON CONFLICT DO NOTHING); reads the stored one otherwise. */
+    @Override
+    public java.util.Optional<String> saveDocumentIfAbsent(String kind, String id, String json) {
+        int inserted = writes.with("save a document", c -> {
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO documents (id, kind, body, updated_at)"
+                    + " VALUES (?, ?, ?, ?) ON CONFLICT (id) DO NOTHING")) {
+                bind(ps, kind + "/" + id, kind, json, System.currentTimeMillis());
+                return ps.executeUpdate();
+            }
+        });
+        if (inserted == 1) {
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.of(document(kind, id).orElse(json));
+    }
+
     @Override
     public synchronized void saveDocuments(String kind, Map<String, String> jsonById) {
         if (jsonById.isEmpty()) {

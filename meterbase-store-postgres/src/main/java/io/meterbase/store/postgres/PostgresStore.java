@@ -8,6 +8,7 @@ import io.meterbase.core.store.Bucket;
 import io.meterbase.core.store.CsvExport;
 import io.meterbase.core.store.DayKey;
 import io.meterbase.core.store.DocumentStore;
+import io.meterbase.core.store.Leases;
 import io.meterbase.core.store.MetadataStore;
 import io.meterbase.core.store.QuarantineEntry;
 import io.meterbase.core.store.ReadingKey;
@@ -60,12 +61,15 @@ public final class PostgresStore implements Store, ReadingStore {
 
     private static final Logger LOG = LoggerFactory.getLogger(PostgresStore.class);
     private static final String TS_OF_MS = "(timestamptz 'epoch' + ? * interval '1 millisecond')";
+    /** The advisory lock (one bigint key) under which a month's partition is created. */
+    private static final long PARTITION_LOCK = 0x6d62_7061_7274L; // "mbpart"
 
     private final HikariDataSource pool;
     private final PooledConnections connections;
     private final JdbcMetadataStore metadata;
     private final RollupQueries rollupQueries;
     private final Set<YearMonth> months = new ConcurrentSkipListSet<>();
+    private @Nullable PgLeases leases;
 
     private PostgresStore(HikariDataSource pool) {
         this.pool = pool;
@@ -120,6 +124,16 @@ public final class PostgresStore implements Store, ReadingStore {
     @Override
     public boolean shared() {
         return true;
+    }
+
+    @Override
+    public synchronized Leases leases() {
+        PgLeases l = leases;
+        if (l == null) {
+            l = new PgLeases(pool.getJdbcUrl(), pool.getUsername(), pool.getPassword());
+            leases = l;
+        }
+        return l;
     }
 
     /** Analyst roles and views on this store's database. */
@@ -305,34 +319,29 @@ public final class PostgresStore implements Store, ReadingStore {
         if (months.contains(m)) {
             return;
         }
-        connections.with("create the partition of " + m, c -> {
-            String table = partition(m);
-            try (Statement s = c.createStatement()) {
-                try (ResultSet rs = s.executeQuery("SELECT to_regclass('" + table + "') IS NULL")) {
-                    rs.next();
-                    if (!rs.getBoolean(1)) {
-                        return null;
+        connections.with(
+                "create the partition of " + m,
+                c -> Dialect.POSTGRES.inTransaction(c, tx -> {
+                    String table = partition(m);
+                    try (Statement s = tx.createStatement()) {
+                        // nodes sharing the database create a month one at a time; the second finds it made
+                        s.execute("SELECT pg_advisory_xact_lock(" + PARTITION_LOCK + ")");
+                        try (ResultSet rs = s.executeQuery("SELECT to_regclass('" + table + "') IS NULL")) {
+                            rs.next();
+                            if (!rs.getBoolean(1)) {
+                                return null;
+                            }
+                        }
+                        s.execute("CREATE TABLE " + table + " PARTITION OF readings FOR VALUES FROM ('" + m.atDay(1)
+                                + " 00:00:00+00') TO ('" + m.plusMonths(1).atDay(1) + " 00:00:00+00')");
+                        // analysts read monthly tables directly, under the same row-level security as the parent
+                        s.execute("ALTER TABLE " + table + " ENABLE ROW LEVEL SECURITY");
+                        s.execute("CREATE POLICY analyst_read ON " + table + " FOR SELECT TO meterbase_analysts"
+                                + " USING (channel_id IN (SELECT meterbase_granted_channels()))");
+                        s.execute("GRANT SELECT ON " + table + " TO meterbase_analysts");
                     }
-                }
-                c.setAutoCommit(false);
-                try {
-                    s.execute("CREATE TABLE " + table + " PARTITION OF readings FOR VALUES FROM ('" + m.atDay(1)
-                            + " 00:00:00+00') TO ('" + m.plusMonths(1).atDay(1) + " 00:00:00+00')");
-                    // analysts read monthly tables directly, under the same row-level security as the parent
-                    s.execute("ALTER TABLE " + table + " ENABLE ROW LEVEL SECURITY");
-                    s.execute("CREATE POLICY analyst_read ON " + table + " FOR SELECT TO meterbase_analysts"
-                            + " USING (channel_id IN (SELECT meterbase_granted_channels()))");
-                    s.execute("GRANT SELECT ON " + table + " TO meterbase_analysts");
-                    c.commit();
-                } catch (SQLException e) {
-                    c.rollback();
-                    throw e;
-                } finally {
-                    c.setAutoCommit(true);
-                }
-            }
-            return null;
-        });
+                    return null;
+                }));
         months.add(m);
     }
 
@@ -845,6 +854,13 @@ public final class PostgresStore implements Store, ReadingStore {
 
     @Override
     public void close() {
+        PgLeases l;
+        synchronized (this) {
+            l = leases;
+        }
+        if (l != null) {
+            l.close();
+        }
         pool.close();
         LOG.info("PostgreSQL store closed");
     }
