@@ -42,6 +42,7 @@ import io.meterbase.http.HttpLimits;
 import io.meterbase.http.Tls;
 import io.meterbase.identity.Accounts;
 import io.meterbase.identity.Grants;
+import io.meterbase.identity.Sessions;
 import io.meterbase.services.Control;
 import io.meterbase.services.json.ControlJson;
 import io.meterbase.store.duckdb.DuckDbOptions;
@@ -187,11 +188,13 @@ public final class Meterbase implements AutoCloseable {
             });
             Accounts accounts = new Accounts(store.documents(), clock);
             Grants grants = new Grants(store.documents(), clock);
+            Sessions sessions = new Sessions(store.documents(), clock);
             if (store.shared()) {
                 java.util.function.Consumer<StoreChanges> caches = changes -> {
                     registry.refresh(changes);
                     accounts.refresh(changes);
                     grants.refresh(changes);
+                    sessions.refresh(changes);
                     control.refresh(changes);
                 };
                 this.changeFeed = store.listen(caches);
@@ -205,6 +208,7 @@ public final class Meterbase implements AutoCloseable {
                     intake,
                     store.readings(),
                     accounts,
+                    sessions,
                     grants,
                     live,
                     consumption,
@@ -269,6 +273,8 @@ public final class Meterbase implements AutoCloseable {
                     config.bytes("quarantine.max-entries"));
             housekeeping.scheduleWithFixedDelay(
                     leased(leases, "quarantine retention", quarantine), 5, 3600, TimeUnit.SECONDS);
+            housekeeping.scheduleWithFixedDelay(
+                    leased(leases, "session pruning", sessions::prune), 600, 3600, TimeUnit.SECONDS);
             this.quarantineEntries = quarantine::entries;
             registerHealthMetrics(metrics);
             housekeeping.scheduleWithFixedDelay(monthsAhead(store, clock), 3600, 3600, TimeUnit.SECONDS);

@@ -14,6 +14,7 @@ import io.meterbase.core.store.ParquetEncoder;
 import io.meterbase.core.store.ReadingStore;
 import io.meterbase.identity.Accounts;
 import io.meterbase.identity.Grants;
+import io.meterbase.identity.Sessions;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
 import java.util.function.Supplier;
@@ -27,6 +28,7 @@ public record ApiContext(
         Intake intake,
         ReadingStore readings,
         Accounts accounts,
+        Sessions sessions,
         Grants grants,
         LiveState live,
         ConsumptionService consumption,

@@ -27,7 +27,7 @@ final class SessionRoutes {
     SessionRoutes(ApiContext api) {
         this.api = api;
         this.accounts = api.accounts();
-        this.sessions = new Sessions(api.clock());
+        this.sessions = api.sessions();
     }
 
     void register(Javalin app) {

@@ -2,6 +2,8 @@ package io.meterbase.identity;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.meterbase.core.auth.Principal;
+import io.meterbase.core.model.Role;
 import io.meterbase.core.store.DocumentStore;
 import io.meterbase.core.store.StoreChanges;
 import io.meterbase.core.store.memory.MemoryStore;
@@ -32,6 +34,24 @@ class CachesAcrossNodesTest {
         assertThat(two.get("ann@example.org"))
                 .hasValueSatisfying(a -> assertThat(a.customer()).isEqualTo(7));
         assertThat(two.signIn("ann@example.org", "correct horse battery")).isInstanceOf(Accounts.SignIn.SignedIn.class);
+    }
+
+    @Test
+    void aSessionStartedOnOneNode_isAcceptedOnTheOther_untilItEndsOnEither() {
+        Sessions one = new Sessions(shared, clock);
+        Sessions two = new Sessions(shared, clock);
+        Sessions.Session s = one.start(new Principal(Role.CUSTOMER, 7, 0), "ann@example.org");
+
+        assertThat(two.use(s.id())).hasValueSatisfying(seen -> {
+            assertThat(seen.csrf()).isEqualTo(s.csrf());
+            assertThat(seen.principal()).isEqualTo(s.principal());
+        });
+        assertThat(shared.documents("session").keySet()).doesNotContain(s.id()); // the cookie is not in the store
+
+        one.end(s.id());
+        two.refresh(new StoreChanges(Map.of(), Set.of("session/" + Sessions.hash(s.id())), false));
+        assertThat(two.use(s.id())).isEmpty();
+        assertThat(new Sessions(shared, clock).use(s.id())).isEmpty();
     }
 
     @Test
