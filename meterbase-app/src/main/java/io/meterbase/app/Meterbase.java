@@ -202,6 +202,20 @@ public final class Meterbase implements AutoCloseable {
                 long every = config.positiveDuration("cluster.refresh-every").toMillis();
                 housekeeping.scheduleWithFixedDelay(
                         () -> caches.accept(StoreChanges.everything()), every, every, TimeUnit.MILLISECONDS);
+                // live values: the newest readings every node stored, read again every few seconds
+                long liveEvery = config.positiveDuration("cluster.live-every").toMillis();
+                housekeeping.scheduleWithFixedDelay(
+                        () -> {
+                            try {
+                                live.seed(
+                                        store.readings().newestReadingsSince(clock.millis() - 60_000 - 3 * liveEvery));
+                            } catch (RuntimeException e) {
+                                LOG.warn("Reading other nodes' live values failed: {}", e.toString());
+                            }
+                        },
+                        liveEvery,
+                        liveEvery,
+                        TimeUnit.MILLISECONDS);
             }
             ApiContext api = new ApiContext(
                     registry,

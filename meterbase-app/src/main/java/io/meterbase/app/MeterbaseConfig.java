@@ -175,6 +175,11 @@ public final class MeterbaseConfig {
                     "with several nodes on one PostgreSQL: how often a node reads customers, devices, keys and accounts"
                             + " again, besides the changes the database announces at once"),
             new Setting(
+                    "cluster.live-every",
+                    "PT2S",
+                    "with several nodes on one PostgreSQL: how often a node reads the newest readings the others"
+                            + " stored (live values and live community ranks)"),
+            new Setting(
                     "community.min-customers",
                     "5",
                     "community comparisons are withheld in communities with fewer customers (privacy)"),

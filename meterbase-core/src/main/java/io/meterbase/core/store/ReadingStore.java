@@ -47,6 +47,14 @@ public interface ReadingStore {
     /** The newest reading of each channel. */
     List<Reading> newestReadings();
 
+    /**
+     * The newest reading of each channel among those stamped at or after {@code from}: what nodes sharing a store
+     * read every few seconds to show each other's live values.
+     */
+    default List<Reading> newestReadingsSince(long from) {
+        return newestReadings().stream().filter(r -> r.timestamp() >= from).toList();
+    }
+
     /** Readings of one channel in {@code [from, to)}, oldest first, at most {@code limit}. */
     List<Reading> readings(int channelId, long from, long to, int limit);
 

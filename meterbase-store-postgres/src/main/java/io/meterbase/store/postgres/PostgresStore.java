@@ -651,6 +651,15 @@ public final class PostgresStore implements Store, ReadingStore {
         });
     }
 
+    /** One scan of the recent readings (the BRIN index on ts finds them), newest per channel. */
+    @Override
+    public List<Reading> newestReadingsSince(long from) {
+        return query(
+                "SELECT DISTINCT ON (channel_id) channel_id, ts, value, quality FROM readings WHERE ts >= ?"
+                        + " ORDER BY channel_id, ts DESC",
+                at(from));
+    }
+
     @Override
     public List<Reading> readings(int channelId, long from, long to, int limit) {
         return query(

@@ -81,6 +81,11 @@ class TwoNodeReadingsTest {
             assertThat(count(cluster, "SELECT count(*) FROM readings")).isEqualTo(110);
             assertThat(count(cluster, "SELECT count(DISTINCT (channel_id, ts)) FROM readings"))
                     .isEqualTo(110);
+
+            // AND node 1 reads node 2's newest reading as the channel's live value
+            assertThat(one.readings().newestReadingsSince(T0 + 105 * 10_000L))
+                    .containsExactly(mixed.get(mixed.size() - 1));
+            assertThat(one.readings().newestReadingsSince(T0 + 200 * 10_000L)).isEmpty();
         }
     }
 
