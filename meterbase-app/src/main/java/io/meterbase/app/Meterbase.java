@@ -419,7 +419,19 @@ public final class Meterbase implements AutoCloseable {
                         ExternalBrokerSettings.DEFAULT_TOPICS),
                 context,
                 principal.customerId(),
-                principal.keyId());
+                principal.keyId(),
+                new ExternalBroker.SessionLeases() {
+                    // one node takes over an offline node's session: the holder of its lease in the store
+                    @Override
+                    public boolean take(String clientId) {
+                        return store.leases().holds("mqtt session " + clientId);
+                    }
+
+                    @Override
+                    public void release(String clientId) {
+                        store.leases().release("mqtt session " + clientId);
+                    }
+                });
     }
 
     private static Control startControl(

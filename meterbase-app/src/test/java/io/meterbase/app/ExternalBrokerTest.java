@@ -115,6 +115,45 @@ class ExternalBrokerTest {
         }
     }
 
+    @Test
+    void whileANodeIsAway_anotherTakesOverItsShare_andItTakesItBackWhenItReturns() throws Exception {
+        int port = freePort();
+        Process mosquitto = mosquitto(port);
+        try {
+            node("node-a", port).close();
+            try (Meterbase b = node("node-b", port)) {
+                // GIVEN node a is away (it said so), with its session still on the broker, and node b runs
+                try (Meterbase a = node("node-a", port)) {
+                    assertThat(readings(a)).isZero();
+                } // a stops: it announces that it is offline
+
+                // WHEN devices publish while node a is away: the broker routes every other message to a's session
+                int messages = 30;
+                for (int i = 0; i < messages; i++) {
+                    assertThat(publish(port, "tele/plug-" + i + "/SENSOR", 10 + i))
+                            .isZero();
+                }
+
+                // THEN node b stores all of them: it took over a's session, queue and share (before: 15 waited)
+                await(() -> readings(b) == 2L * messages);
+
+                // AND node a, back, takes its session back and its share again
+                try (Meterbase a = node("node-a", port)) {
+                    Thread.sleep(1_000);
+                    for (int i = 0; i < messages; i++) {
+                        assertThat(publish(port, "tele/plug-" + i + "/SENSOR", 100 + i))
+                                .isZero();
+                    }
+                    await(() -> readings(a) + readings(b) == 4L * messages);
+                    assertThat(readings(a)).as("node a took a share again").isPositive();
+                }
+            }
+        } finally {
+            mosquitto.destroy();
+            mosquitto.waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
     private static int freePort() throws java.io.IOException {
         try (ServerSocket s = new ServerSocket(0)) {
             return s.getLocalPort();

@@ -32,6 +32,9 @@ public interface Leases extends AutoCloseable {
      */
     boolean holds(String work);
 
+    /** Gives up the lease of {@code work} if this node holds it, so that another node may take it. */
+    default void release(String work) {}
+
     /**
      * Runs {@code body} while no other node runs a body under the same name, waiting for one that does: for the
      * first start of an empty database (first operator key, default rules), when several nodes start together.

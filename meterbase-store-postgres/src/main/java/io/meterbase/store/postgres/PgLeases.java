@@ -77,6 +77,20 @@ final class PgLeases implements Leases {
     }
 
     @Override
+    public synchronized void release(String work) {
+        Connection c = connection;
+        if (!held.remove(work) || c == null) {
+            return;
+        }
+        try (PreparedStatement ps = c.prepareStatement("SELECT pg_advisory_unlock(?)")) {
+            ps.setLong(1, key(work));
+            ps.executeQuery().close();
+        } catch (SQLException e) {
+            drop(); // the session is broken: its locks are gone with it
+        }
+    }
+
+    @Override
     public <T> T exclusively(String work, Supplier<T> body) {
         try (Connection c = DriverManager.getConnection(url, user, password)) {
             try (PreparedStatement lock = c.prepareStatement("SELECT pg_advisory_lock(?)")) {

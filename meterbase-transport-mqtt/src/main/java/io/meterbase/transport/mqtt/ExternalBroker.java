@@ -13,6 +13,7 @@ import io.meterbase.core.ingest.Origin;
 import io.meterbase.core.ingest.Via;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -26,24 +27,69 @@ import org.slf4j.LoggerFactory;
  * acknowledgement). Its session outlives restarts, so the broker keeps what was not acknowledged. A message the
  * pipeline cannot take now is tried again until it can. The broker authenticates the devices; all readings belong
  * to one customer, the owner of the configured key.
+ *
+ * <p>A node that stops or dies keeps its session on the broker, and the broker keeps routing that node's share of
+ * the messages to it (queued). So each node announces itself on {@code meterbase/nodes/<client id>/status}
+ * (retained): {@code online} once connected, {@code offline} when it stops, and, as its will, {@code offline} when
+ * its connection drops without a goodbye (kill -9, a crash, a lost network). Another node takes over an offline
+ * node's session (one node, the holder of the session's lease): it connects with that node's client id, without
+ * a clean start, so the broker hands it the queued and unacknowledged messages and the node's share from then on,
+ * until the node comes back and takes its session back.
  */
 public final class ExternalBroker implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ExternalBroker.class);
+    private static final String STATUS_FILTER = "meterbase/nodes/+/status";
+    private static final long SESSION_SECONDS = TimeUnit.DAYS.toSeconds(1);
+
+    /** Which node takes over an offline node's session: one at a time, among all nodes. */
+    public interface SessionLeases {
+
+        /** Every node may take over every session (a node alone). */
+        SessionLeases ANY = new SessionLeases() {
+            @Override
+            public boolean take(String clientId) {
+                return true;
+            }
+
+            @Override
+            public void release(String clientId) {}
+        };
+
+        /** Whether this node may take over the session of {@code clientId} now (and holds it until released). */
+        boolean take(String clientId);
+
+        void release(String clientId);
+    }
 
     private final Mqtt5AsyncClient client;
+    private final ExternalBrokerSettings settings;
     private final Intake intake;
     private final Origin origin;
+    private final SessionLeases leases;
+    /** The last status each node announced, by client id. */
+    private final Map<String, String> statuses = new ConcurrentHashMap<>();
+    /** The sessions of offline nodes this node has taken over, by their client id. */
+    private final Map<String, Mqtt5AsyncClient> adopted = new ConcurrentHashMap<>();
+
+    private volatile boolean closing;
     private final ScheduledExecutorService retries = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "meterbase-mqtt-retry");
         t.setDaemon(true);
         return t;
     });
 
-    private ExternalBroker(Mqtt5AsyncClient client, Intake intake, Origin origin) {
+    private ExternalBroker(
+            Mqtt5AsyncClient client,
+            ExternalBrokerSettings settings,
+            Intake intake,
+            Origin origin,
+            SessionLeases leases) {
         this.client = client;
+        this.settings = settings;
         this.intake = intake;
         this.origin = origin;
+        this.leases = leases;
     }
 
     /**
@@ -51,33 +97,35 @@ public final class ExternalBroker implements AutoCloseable {
      * key, and are limited as that key's.
      */
     public static ExternalBroker connect(ExternalBrokerSettings s, MqttContext context, long customerId, long keyId) {
-        Mqtt5ClientBuilder b = Mqtt5Client.builder()
-                .identifier(s.clientId())
-                .serverHost(s.url().getHost())
-                .serverPort(s.port())
-                .automaticReconnectWithDefaultConfig();
-        if (s.tls()) {
-            b = b.sslWithDefaultConfig();
-        }
-        if (s.username() != null && !s.username().isBlank()) {
-            b = b.simpleAuth()
-                    .username(s.username())
-                    .password(s.password() == null ? new byte[0] : s.password().getBytes(StandardCharsets.UTF_8))
-                    .applySimpleAuth();
-        }
-        Mqtt5AsyncClient client = b.buildAsync();
+        return connect(s, context, customerId, keyId, SessionLeases.ANY);
+    }
+
+    /** As {@link #connect(ExternalBrokerSettings, MqttContext, long, long)}, taking over offline nodes' sessions. */
+    public static ExternalBroker connect(
+            ExternalBrokerSettings s, MqttContext context, long customerId, long keyId, SessionLeases leases) {
+        Mqtt5AsyncClient client = builder(s, s.clientId())
+                .automaticReconnectWithDefaultConfig()
+                .willPublish()
+                .topic(statusTopic(s.clientId()))
+                .payload(OFFLINE)
+                .qos(MqttQos.AT_LEAST_ONCE)
+                .retain(true)
+                .applyWillPublish()
+                .buildAsync();
         ExternalBroker broker = new ExternalBroker(
                 client,
+                s,
                 context.intake(),
-                new Origin("mqtt", s.url().getHost(), customerId, "key/" + keyId, "broker " + s.url()));
+                new Origin("mqtt", s.url().getHost(), customerId, "key/" + keyId, "broker " + s.url()),
+                leases);
         // registered before connecting: a persistent session's queued and in-flight messages arrive right after the
         // broker accepts the connection, before any subscription is renewed, and a client with no callback for them
         // acknowledges and drops them (hivemq-mqtt-client issues 254 and 539)
-        client.publishes(MqttGlobalPublishFilter.ALL, broker::onMessage, true);
+        client.publishes(MqttGlobalPublishFilter.ALL, p -> broker.onMessage(client, p), true);
         try {
             client.connectWith()
                     .cleanStart(false)
-                    .sessionExpiryInterval(TimeUnit.DAYS.toSeconds(1))
+                    .sessionExpiryInterval(SESSION_SECONDS)
                     .send()
                     .get(30, TimeUnit.SECONDS);
             for (String topic : s.topics()) {
@@ -87,36 +135,162 @@ public final class ExternalBroker implements AutoCloseable {
                         .build();
                 client.subscribe(sub).get(30, TimeUnit.SECONDS);
             }
+            client.subscribeWith()
+                    .topicFilter(STATUS_FILTER)
+                    .qos(MqttQos.AT_LEAST_ONCE)
+                    .send()
+                    .get(30, TimeUnit.SECONDS);
+            broker.announce(ONLINE);
         } catch (Exception e) {
             broker.close();
             throw new IllegalStateException(
                     "could not connect to the MQTT broker " + s.url() + ": " + e.getMessage(), e);
         }
-        LOG.info("Reading {} from {} in share group {}", s.topics(), s.url(), s.shareGroup());
+        // a node whose taker died too is offline with no one on its session: looked at again every 10 s
+        broker.retries.scheduleWithFixedDelay(broker::adoptOrphans, 10, 10, TimeUnit.SECONDS);
+        LOG.info("Reading {} from {} in share group {} as {}", s.topics(), s.url(), s.shareGroup(), s.clientId());
         return broker;
     }
 
-    private void onMessage(Mqtt5Publish publish) {
+    private static final byte[] ONLINE = "online".getBytes(StandardCharsets.UTF_8);
+    private static final byte[] OFFLINE = "offline".getBytes(StandardCharsets.UTF_8);
+
+    static String statusTopic(String clientId) {
+        return "meterbase/nodes/" + clientId + "/status";
+    }
+
+    private static Mqtt5ClientBuilder builder(ExternalBrokerSettings s, String clientId) {
+        Mqtt5ClientBuilder b = Mqtt5Client.builder()
+                .identifier(clientId)
+                .serverHost(s.url().getHost())
+                .serverPort(s.port());
+        if (s.tls()) {
+            b = b.sslWithDefaultConfig();
+        }
+        if (s.username() != null && !s.username().isBlank()) {
+            b = b.simpleAuth()
+                    .username(s.username())
+                    .password(s.password() == null ? new byte[0] : s.password().getBytes(StandardCharsets.UTF_8))
+                    .applySimpleAuth();
+        }
+        return b;
+    }
+
+    private void announce(byte[] status) throws Exception {
+        client.publishWith()
+                .topic(statusTopic(settings.clientId()))
+                .payload(status)
+                .qos(MqttQos.AT_LEAST_ONCE)
+                .retain(true)
+                .send()
+                .get(10, TimeUnit.SECONDS);
+    }
+
+    private void onMessage(Mqtt5AsyncClient from, Mqtt5Publish publish) {
         String topic = publish.getTopic().toString();
+        if (MqttCommandChannel.matches(STATUS_FILTER, topic)) {
+            publish.acknowledge();
+            onStatus(topic.split("/")[2], new String(publish.getPayloadAsBytes(), StandardCharsets.UTF_8));
+            return;
+        }
         intake.submit(
-                        origin.withDetail("broker " + client.getConfig().getServerHost() + " topic " + topic),
+                        origin.withDetail("broker " + from.getConfig().getServerHost() + " topic " + topic),
                         Via.topic(topic),
                         publish.getPayloadAsBytes(),
                         Map.of())
                 .thenAccept(result -> {
                     if (result instanceof IntakeResult.NotStored refused) {
                         LOG.debug("Not stored yet, trying again in 1 s: {}", refused.reason());
-                        retries.schedule(() -> onMessage(publish), 1, TimeUnit.SECONDS);
+                        if (!retries.isShutdown()) {
+                            retries.schedule(() -> onMessage(from, publish), 1, TimeUnit.SECONDS);
+                        }
                     } else {
                         publish.acknowledge(); // stored, taken, or refused and quarantined with its reason
                     }
                 });
     }
 
+    private void onStatus(String node, String status) {
+        if (node.equals(settings.clientId())) {
+            return;
+        }
+        statuses.put(node, status);
+        if (status.equals("online")) {
+            giveBack(node);
+        } else if (!closing && !retries.isShutdown()) {
+            retries.execute(() -> adopt(node));
+        }
+    }
+
+    private void adoptOrphans() {
+        statuses.forEach((node, status) -> {
+            if (status.equals("offline") && !adopted.containsKey(node)) {
+                adopt(node);
+            }
+        });
+    }
+
+    /** Takes over an offline node's session, if no other node has (the lease) and it is still offline. */
+    private void adopt(String node) {
+        if (closing || adopted.containsKey(node) || !"offline".equals(statuses.get(node)) || !leases.take(node)) {
+            return;
+        }
+        Mqtt5AsyncClient taker = builder(settings, node)
+                .addDisconnectedListener(ctx -> {
+                    // the node came back and took its session (or the broker went away): its share is its own again
+                    if (adopted.remove(node) != null) {
+                        leases.release(node);
+                        LOG.info(
+                                "Gave the MQTT session of {} back: {}",
+                                node,
+                                ctx.getCause().getMessage());
+                    }
+                })
+                .buildAsync();
+        taker.publishes(MqttGlobalPublishFilter.ALL, p -> onMessage(taker, p), true);
+        adopted.put(node, taker);
+        try {
+            taker.connectWith()
+                    .cleanStart(false)
+                    .sessionExpiryInterval(SESSION_SECONDS)
+                    .send()
+                    .get(30, TimeUnit.SECONDS);
+            LOG.info("Took over the MQTT session of {}, which is offline: its messages are stored here", node);
+        } catch (Exception e) {
+            adopted.remove(node, taker);
+            leases.release(node);
+            LOG.warn("Could not take over the MQTT session of {}: {}", node, e.toString());
+        }
+    }
+
+    private void giveBack(String node) {
+        Mqtt5AsyncClient taker = adopted.remove(node);
+        if (taker != null) {
+            leases.release(node);
+            taker.disconnect();
+        }
+    }
+
+    /** The client ids of the offline nodes whose sessions this node has taken over. */
+    public java.util.Set<String> adoptedSessions() {
+        return java.util.Set.copyOf(adopted.keySet());
+    }
+
+    /**
+     * Says that this node is going ({@code offline}, so that another node takes its session over while it is away),
+     * gives back the sessions it took over, and disconnects.
+     */
     @Override
     public void close() {
+        closing = true;
         retries.shutdownNow();
+        for (String node : java.util.List.copyOf(adopted.keySet())) {
+            giveBack(node);
+        }
         try {
+            if (client.getState().isConnected()) {
+                announce(OFFLINE);
+            }
             client.disconnect().get(10, TimeUnit.SECONDS);
         } catch (Exception e) {
             LOG.debug("Disconnecting from the broker: {}", e.toString());
