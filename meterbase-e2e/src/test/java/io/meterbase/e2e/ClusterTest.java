@@ -24,8 +24,10 @@ import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -88,6 +90,12 @@ class ClusterTest {
                 for (Node n : nodes) {
                     assertThat(get(n, operator, "/api/v1/alarm-rules").body()).hasSize(3);
                 }
+                // AND every node signs commands with the same key (gateways verify with one public key)
+                Set<String> signingKeys = new HashSet<>();
+                for (Node n : nodes) {
+                    signingKeys.add(text(n, operator, "/api/v1/commands/signing-key"));
+                }
+                assertThat(signingKeys).hasSize(1);
 
                 // WHEN each node creates customers at the same time
                 List<Long> ids = new ArrayList<>();
@@ -407,6 +415,16 @@ class ClusterTest {
 
     private static URI uri(Node n, String path) {
         return URI.create("http://127.0.0.1:" + n.port() + path);
+    }
+
+    private String text(Node n, String key, String path) throws Exception {
+        HttpResponse<String> r = http.send(
+                HttpRequest.newBuilder(uri(n, path))
+                        .header("Authorization", "Bearer " + key)
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).isEqualTo(200);
+        return r.body();
     }
 
     private Answer get(Node n, String key, String path) throws Exception {

@@ -127,7 +127,9 @@ public final class Control implements ServicesApi, AutoCloseable {
             Path dataDir,
             Settings settings)
             throws IOException {
-        CommandSigner signer = CommandSigner.inFile(dataDir.resolve("command-signing.key"));
+        Path keyFile = dataDir.resolve("command-signing.key");
+        CommandSigner signer =
+                store.shared() ? CommandSigner.shared(store.documents(), keyFile) : CommandSigner.inFile(keyFile);
         Control c = new Control(registry, store, live, consumption, clock, signer, settings);
         c.ticks.execute(c::refreshEnergy);
         c.ticks.scheduleWithFixedDelay(c::everySecond, 1, 1, TimeUnit.SECONDS);

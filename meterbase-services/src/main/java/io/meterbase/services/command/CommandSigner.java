@@ -15,6 +15,7 @@ import java.security.SecureRandom;
 import java.security.spec.ECGenParameterSpec;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.security.spec.X509EncodedKeySpec;
+import java.util.Base64;
 
 /**
  * The server's command signing key (ECDSA P-256), created from the system's strong random source on first start
@@ -55,6 +56,43 @@ public final class CommandSigner {
             throw new IOException("the command signing key in " + file + " cannot be read or made", e);
         }
     }
+
+    /** The key pair as several nodes share it in the store (PKCS#8 and X.509, Base64). */
+    record StoredKey(String privateKey, String publicKey) {}
+
+    /**
+     * The key of nodes that share a store: every node must sign with the same key, since a gateway verifies with
+     * one public key whichever node sent the command. The first node to start keeps its key (from {@code file},
+     * made there when absent) in the store (document {@code signing-key/commands}); the others use that one. The
+     * store then holds the private key: guard it as the data it signs for.
+     */
+    public static CommandSigner shared(io.meterbase.core.store.DocumentStore store, Path file) throws IOException {
+        java.util.Optional<String> stored = store.document(SHARED_KIND, SHARED_ID);
+        if (stored.isEmpty()) {
+            CommandSigner local = inFile(file);
+            Base64.Encoder b64 = Base64.getEncoder();
+            String json = io.meterbase.services.json.ControlJson.write(new StoredKey(
+                    b64.encodeToString(local.privateKey.getEncoded()),
+                    b64.encodeToString(local.publicKey.getEncoded())));
+            stored = store.saveDocumentIfAbsent(SHARED_KIND, SHARED_ID, json);
+            if (stored.isEmpty()) {
+                return local;
+            }
+        }
+        try {
+            StoredKey k = io.meterbase.services.json.ControlJson.read(stored.get(), StoredKey.class);
+            KeyFactory ec = KeyFactory.getInstance("EC");
+            Base64.Decoder b64 = Base64.getDecoder();
+            return new CommandSigner(
+                    ec.generatePrivate(new PKCS8EncodedKeySpec(b64.decode(k.privateKey()))),
+                    ec.generatePublic(new X509EncodedKeySpec(b64.decode(k.publicKey()))));
+        } catch (GeneralSecurityException | IllegalArgumentException e) {
+            throw new IOException("the command signing key in the store cannot be read", e);
+        }
+    }
+
+    private static final String SHARED_KIND = "signing-key";
+    private static final String SHARED_ID = "commands";
 
     /** A signer with a fresh key held in memory only (tests). */
     public static CommandSigner ephemeral() {
