@@ -2,6 +2,7 @@ package io.meterbase.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.meterbase.core.model.Role;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -148,6 +149,84 @@ class ExternalBrokerTest {
                     assertThat(readings(a)).as("node a took a share again").isPositive();
                 }
             }
+        } finally {
+            mosquitto.destroy();
+            mosquitto.waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void aCommandForADeviceOnTheExternalBroker_goesOutInItsDialect_andItsAnswerFinishesIt() throws Exception {
+        int port = freePort();
+        Process mosquitto = mosquitto(port);
+        try (Meterbase a = node("node-a", port)) {
+            // GIVEN a Tasmota plug that reports through the external broker and listens for its commands there
+            assertThat(publish(port, "tele/plug-7/SENSOR", 50)).isZero();
+            await(() -> readings(a) == 2);
+            Process listening = new ProcessBuilder(
+                            "mosquitto_sub",
+                            "-h",
+                            "127.0.0.1",
+                            "-p",
+                            String.valueOf(port),
+                            "-u",
+                            "plug",
+                            "-P",
+                            "plug-secret",
+                            "-t",
+                            "cmnd/plug-7/POWER",
+                            "-C",
+                            "1",
+                            "-W",
+                            "30")
+                    .redirectErrorStream(true)
+                    .start();
+            Thread.sleep(500);
+
+            // WHEN its owner switches it off
+            ApiClient api = new ApiClient(a.httpPort());
+            String key = keys.get("node-a");
+            JsonNode command = api.json(
+                    "POST",
+                    "/api/v1/devices/plug-7/commands",
+                    key,
+                    ApiClient.JSON.createObjectNode().put("type", "relay_off").toString());
+
+            // THEN the plug gets Tasmota's POWER OFF through the broker, and the command is sent
+            assertThat(new String(listening.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)
+                            .trim())
+                    .isEqualTo("OFF");
+            String id = command.path("id").asText();
+            ApiClient.await(
+                    () -> api.json("GET", "/api/v1/commands/" + id, key, null),
+                    c -> c.path("status").asText().equals("sent")
+                            && c.path("via").asText().equals("mqtt-external"),
+                    10);
+
+            // AND the plug's answer, through the broker, finishes it
+            assertThat(run(List.of(
+                            "mosquitto_pub",
+                            "-h",
+                            "127.0.0.1",
+                            "-p",
+                            String.valueOf(port),
+                            "-V",
+                            "mqttv5",
+                            "-q",
+                            "1",
+                            "-u",
+                            "plug",
+                            "-P",
+                            "plug-secret",
+                            "-t",
+                            "stat/plug-7/POWER",
+                            "-m",
+                            "OFF")))
+                    .isZero();
+            ApiClient.await(
+                    () -> api.json("GET", "/api/v1/commands/" + id, key, null),
+                    c -> c.path("status").asText().equals("done"),
+                    10);
         } finally {
             mosquitto.destroy();
             mosquitto.waitFor(10, TimeUnit.SECONDS);

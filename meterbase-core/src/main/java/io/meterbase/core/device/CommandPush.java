@@ -16,4 +16,12 @@ public interface CommandPush {
      * @throws UnsupportedCommandException when the device is reached but cannot carry the command out
      */
     boolean offer(OutboundCommand command);
+
+    /**
+     * Whether {@link #offer} would find the device (or its gateway) now: asked, without side effects, before a node
+     * claims a command's delivery for itself (several nodes may offer the same command).
+     */
+    default boolean reaches(OutboundCommand command) {
+        return true;
+    }
 }

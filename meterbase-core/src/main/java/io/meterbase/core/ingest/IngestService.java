@@ -241,14 +241,16 @@ public final class IngestService {
 
     /**
      * Normalizes, registering what is new; a registration another node made at the same moment is asked again (the
-     * registry knows that node's rows by then), a few times at most.
+     * registry knows that node's rows by then), a few times at most. A conflict is learned one level at a time
+     * (gateway, devices, channels), each time with all of that level's rows: an upload whose gateway, devices and
+     * channels another node registered at once takes four attempts; five leave room for one more node.
      */
     private Normalized normalize(Origin origin, Upload upload) {
         for (int attempt = 1; ; attempt++) {
             try {
                 return normalizer.normalize(origin.customerId(), origin::describe, upload);
             } catch (io.meterbase.core.store.RegistrationConflictException e) {
-                if (attempt == 3) {
+                if (attempt == 5) {
                     throw e;
                 }
             }

@@ -517,11 +517,25 @@ public final class Registry {
         if (p == null) {
             return Optional.empty();
         }
-        Gateway gateway = p.gatewayRef() == null ? null : gatewayOrRegister(customerId, p.gatewayRef());
-        long siteId =
-                gateway != null ? gateway.siteId() : defaultSite(customerId).id();
-        return Optional.of(registerDevice(
-                customerId, siteId, gateway == null ? 0 : gateway.id(), ref, p.name(), p.type(), p.category()));
+        // another node may register the gateway or the device at the same moment: asked again with its rows
+        for (int attempt = 1; ; attempt++) {
+            try {
+                Gateway gateway = p.gatewayRef() == null ? null : gatewayOrRegister(customerId, p.gatewayRef());
+                long siteId = gateway != null
+                        ? gateway.siteId()
+                        : defaultSite(customerId).id();
+                return Optional.of(registerDevice(
+                        customerId, siteId, gateway == null ? 0 : gateway.id(), ref, p.name(), p.type(), p.category()));
+            } catch (io.meterbase.core.store.RegistrationConflictException e) {
+                if (attempt == 5) {
+                    pending.putIfAbsent(customerId + "/" + ref, p); // still held: the approval can be asked again
+                    throw e;
+                }
+            } catch (RuntimeException e) {
+                pending.putIfAbsent(customerId + "/" + ref, p);
+                throw e;
+            }
+        }
     }
 
     // ---- keys

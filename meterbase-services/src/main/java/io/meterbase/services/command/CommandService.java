@@ -370,6 +370,7 @@ public final class CommandService implements CommandsApi {
                     && (c.finishedAt() == null
                             || c.finishedAt().plus(keepFinished).isBefore(now))) {
                 store.deleteDocument(KIND, c.id());
+                store.deleteDocument(DELIVERY_KIND, c.id());
                 commands.remove(c.id());
             }
         }
@@ -382,6 +383,12 @@ public final class CommandService implements CommandsApi {
         }
     }
 
+    /**
+     * Offers a queued command on the channels that reach its device now. Nodes sharing a store may offer the same
+     * command at the same moment (each has its own connected devices, and every node offers what is due): the node
+     * that claims the delivery in the store ({@code command-delivery/<id>}) sends it; a claim whose channel then did
+     * not send is given back.
+     */
     private void offer(Command c) {
         for (CommandPush channel : channels) {
             try {
@@ -390,14 +397,28 @@ public final class CommandService implements CommandsApi {
                     if (current == null || current.status() != CommandStatus.QUEUED) {
                         return;
                     }
+                    if (!channel.reaches(current.outbound())) {
+                        continue;
+                    }
+                    if (store.saveDocumentIfAbsent(DELIVERY_KIND, c.id(), channel.name())
+                            .isPresent()) {
+                        return; // another node is delivering it
+                    }
+                    boolean sent = false;
                     try {
-                        if (channel.offer(current.outbound())) {
+                        sent = channel.offer(current.outbound());
+                        if (sent) {
                             save(current.sent(clock.instant(), channel.name()));
                             return;
                         }
                     } catch (UnsupportedCommandException e) {
+                        sent = true; // answered for good: failed, and the claim stays with it
                         save(current.moved(CommandStatus.FAILED, clock.instant(), e.getMessage()));
                         return;
+                    } finally {
+                        if (!sent) {
+                            store.deleteDocument(DELIVERY_KIND, c.id());
+                        }
                     }
                 }
             } catch (RuntimeException e) {
@@ -405,6 +426,9 @@ public final class CommandService implements CommandsApi {
             }
         }
     }
+
+    /** The claim of a command's delivery by the node sending it. */
+    private static final String DELIVERY_KIND = "command-delivery";
 
     private void save(Command c) {
         store.saveDocument(KIND, c.id(), ControlJson.write(StoredCommand.of(c)));

@@ -759,16 +759,20 @@ public final class DuckDbStore implements Store, ReadingStore {
 
     @Override
     public long deleteRollupsFrom(long from) {
-        return write("delete rollups", w -> {
-            try (java.sql.PreparedStatement hours = w.prepareStatement("DELETE FROM rollup_hourly WHERE start >= ?");
-                    java.sql.PreparedStatement days = w.prepareStatement("DELETE FROM rollup_daily WHERE start >= ?")) {
-                hours.setLong(1, from);
-                long removed = hours.executeUpdate();
-                days.setLong(1, from);
-                days.executeUpdate();
-                return removed;
-            }
-        });
+        return write(
+                "delete rollups",
+                w -> Dialect.DUCKDB.inTransaction(w, tx -> {
+                    try (java.sql.PreparedStatement hours =
+                                    tx.prepareStatement("DELETE FROM rollup_hourly WHERE start >= ?");
+                            java.sql.PreparedStatement days =
+                                    tx.prepareStatement("DELETE FROM rollup_daily WHERE start >= ?")) {
+                        hours.setLong(1, from);
+                        long removed = hours.executeUpdate();
+                        days.setLong(1, from);
+                        days.executeUpdate();
+                        return removed;
+                    }
+                }));
     }
 
     @Override

@@ -464,8 +464,14 @@ public final class JdbcMetadataStore implements MetadataStore, DocumentStore {
                 c -> dialect.inTransaction(c, tx -> {
                     java.util.Set<Long> skipped = new java.util.HashSet<>();
                     java.util.Set<Integer> skippedChannels = new java.util.HashSet<>();
-                    java.util.Set<Long> saved =
-                            insertNew(tx, "gateways", "customer_id, ref", batch.gateways(), JdbcMetadataStore::values);
+                    // rows go in natural-key order, table by table: two nodes inserting the same keys wait for each
+                    // other in one order, never in a cycle (a deadlock)
+                    java.util.Set<Long> saved = insertNew(
+                            tx,
+                            "gateways",
+                            "customer_id, ref",
+                            sorted(batch.gateways(), GATEWAY_KEY),
+                            JdbcMetadataStore::values);
                     List<Gateway> lostGateways = new ArrayList<>();
                     for (Gateway g : batch.gateways()) {
                         if (!saved.contains(g.id())) {
@@ -488,7 +494,8 @@ public final class JdbcMetadataStore implements MetadataStore, DocumentStore {
                             devices.add(d);
                         }
                     }
-                    saved = insertNew(tx, "devices", "customer_id, ref", devices, JdbcMetadataStore::values);
+                    saved = insertNew(
+                            tx, "devices", "customer_id, ref", sorted(devices, DEVICE_KEY), JdbcMetadataStore::values);
                     List<Device> lostDevices = new ArrayList<>();
                     for (Device d : devices) {
                         if (!saved.contains(d.id())) {
@@ -509,8 +516,12 @@ public final class JdbcMetadataStore implements MetadataStore, DocumentStore {
                             channels.add(ch);
                         }
                     }
-                    java.util.Set<Long> savedChannels =
-                            insertNew(tx, "channels", "device_id, name", channels, JdbcMetadataStore::values);
+                    java.util.Set<Long> savedChannels = insertNew(
+                            tx,
+                            "channels",
+                            "device_id, name",
+                            sorted(channels, CHANNEL_KEY),
+                            JdbcMetadataStore::values);
                     List<Channel> lostChannels = new ArrayList<>();
                     for (Channel ch : channels) {
                         if (!savedChannels.contains((long) ch.id())) {
@@ -554,6 +565,19 @@ public final class JdbcMetadataStore implements MetadataStore, DocumentStore {
                     return new io.meterbase.core.store.SaveConflicts(
                             new MetadataBatch(storedGateways, storedDevices, storedChannels), skipped, skippedChannels);
                 }));
+    }
+
+    private static final java.util.Comparator<Gateway> GATEWAY_KEY =
+            java.util.Comparator.comparingLong(Gateway::customerId).thenComparing(Gateway::ref);
+    private static final java.util.Comparator<Device> DEVICE_KEY =
+            java.util.Comparator.comparingLong(Device::customerId).thenComparing(Device::ref);
+    private static final java.util.Comparator<Channel> CHANNEL_KEY =
+            java.util.Comparator.comparingLong(Channel::deviceId).thenComparing(Channel::name);
+
+    private static <T> List<T> sorted(List<T> rows, java.util.Comparator<T> order) {
+        List<T> out = new ArrayList<>(rows);
+        out.sort(order);
+        return out;
     }
 
     /** Which of these ids a table has. */

@@ -69,6 +69,10 @@ public final class ExternalBroker implements AutoCloseable {
     private final SessionLeases leases;
     /** The last status each node announced, by client id. */
     private final Map<String, String> statuses = new ConcurrentHashMap<>();
+    /** The dialect each device or gateway speaks, by reference, as learned from the topics it published on. */
+    private final Map<String, CommandMessages.Dialect> dialects = new ConcurrentHashMap<>();
+
+    private final CommandMessages messages = new CommandMessages();
     /** The sessions of offline nodes this node has taken over, by their client id. */
     private final Map<String, Mqtt5AsyncClient> adopted = new ConcurrentHashMap<>();
 
@@ -146,6 +150,7 @@ public final class ExternalBroker implements AutoCloseable {
             throw new IllegalStateException(
                     "could not connect to the MQTT broker " + s.url() + ": " + e.getMessage(), e);
         }
+        context.commands().addPush(broker.commands());
         // a node whose taker died too is offline with no one on its session: looked at again every 10 s
         broker.retries.scheduleWithFixedDelay(broker::adoptOrphans, 10, 10, TimeUnit.SECONDS);
         LOG.info("Reading {} from {} in share group {} as {}", s.topics(), s.url(), s.shareGroup(), s.clientId());
@@ -193,6 +198,7 @@ public final class ExternalBroker implements AutoCloseable {
             onStatus(topic.split("/")[2], new String(publish.getPayloadAsBytes(), StandardCharsets.UTF_8));
             return;
         }
+        learnDialect(topic);
         intake.submit(
                         origin.withDetail("broker " + from.getConfig().getServerHost() + " topic " + topic),
                         Via.topic(topic),
@@ -208,6 +214,74 @@ public final class ExternalBroker implements AutoCloseable {
                         publish.acknowledge(); // stored, taken, or refused and quarantined with its reason
                     }
                 });
+    }
+
+    /** Remembers which dialect a device speaks from a topic it published on. */
+    private void learnDialect(String topic) {
+        String[] t = topic.split("/");
+        if (t.length >= 3 && (t[0].equals("tele") || t[0].equals("stat"))) {
+            dialects.put(t[1], CommandMessages.Dialect.TASMOTA);
+        } else if (t.length == 3 && t[0].equals("meterbase") && t[2].equals("up")) {
+            dialects.put(t[1], CommandMessages.Dialect.NATIVE);
+        } else if (t.length >= 2 && (t[1].equals("status") || t[1].equals("events"))) {
+            dialects.put(t[0], CommandMessages.Dialect.SHELLY);
+        }
+    }
+
+    /**
+     * Commands to the external broker's devices, published in the dialect each device was seen speaking on this
+     * node. A device not seen here yet is not reached from here: its command stays queued and the node that has
+     * seen it (every node gets a share of each device's messages) sends it. Devices answer on the topics this node
+     * subscribes to ({@code meterbase/+/ack}, {@code stat/+/POWER}, {@code stat/+/RESULT}, {@code
+     * +/meterbase/+/rpc}). A device away from the broker gets its command when it reconnects only if it keeps a
+     * persistent session; otherwise the command expires unconfirmed.
+     */
+    public io.meterbase.core.device.CommandPush commands() {
+        return new io.meterbase.core.device.CommandPush() {
+            @Override
+            public String name() {
+                return "mqtt-external";
+            }
+
+            @Override
+            public boolean reaches(io.meterbase.core.device.OutboundCommand c) {
+                return target(c) != null;
+            }
+
+            @Override
+            public boolean offer(io.meterbase.core.device.OutboundCommand c) {
+                Map.Entry<String, CommandMessages.Dialect> to = target(c);
+                if (to == null || !client.getState().isConnected()) {
+                    return false;
+                }
+                CommandMessages.Message m = messages.of(c, to.getKey(), to.getValue());
+                try {
+                    client.publishWith()
+                            .topic(m.topic())
+                            .payload(m.payload().getBytes(StandardCharsets.UTF_8))
+                            .qos(MqttQos.AT_LEAST_ONCE)
+                            .send()
+                            .get(10, TimeUnit.SECONDS);
+                    return true;
+                } catch (Exception e) {
+                    LOG.warn("Command {} not published to the broker: {}", c.id(), e.toString());
+                    return false;
+                }
+            }
+        };
+    }
+
+    private Map.@org.jspecify.annotations.Nullable Entry<String, CommandMessages.Dialect> target(
+            io.meterbase.core.device.OutboundCommand c) {
+        CommandMessages.Dialect device = dialects.get(c.deviceRef());
+        if (device != null) {
+            return Map.entry(c.deviceRef(), device);
+        }
+        String gateway = c.gatewayRef();
+        if (gateway != null && dialects.get(gateway) == CommandMessages.Dialect.NATIVE) {
+            return Map.entry(gateway, CommandMessages.Dialect.NATIVE);
+        }
+        return null;
     }
 
     private void onStatus(String node, String status) {

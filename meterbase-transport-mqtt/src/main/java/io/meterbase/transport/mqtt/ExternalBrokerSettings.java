@@ -12,8 +12,17 @@ public record ExternalBrokerSettings(
         URI url, String username, String password, String clientId, String shareGroup, List<String> topics) {
 
     /** The device topics of every scheme Meterbase understands. */
-    public static final List<String> DEFAULT_TOPICS =
-            List.of("meterbase/+/up", "tele/+/SENSOR", "tele/+/LWT", "+/status/+", "+/events/rpc", "emon/#");
+    public static final List<String> DEFAULT_TOPICS = List.of(
+            "meterbase/+/up",
+            "meterbase/+/ack",
+            "tele/+/SENSOR",
+            "tele/+/LWT",
+            "stat/+/POWER",
+            "stat/+/RESULT",
+            "+/status/+",
+            "+/events/rpc",
+            "+/meterbase/+/rpc",
+            "emon/#");
 
     public ExternalBrokerSettings {
         if (url == null || !(url.getScheme().equals("mqtt") || url.getScheme().equals("mqtts"))) {

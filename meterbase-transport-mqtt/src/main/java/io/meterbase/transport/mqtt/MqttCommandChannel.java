@@ -1,20 +1,16 @@
 package io.meterbase.transport.mqtt;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.hivemq.extension.sdk.api.packets.general.Qos;
 import com.hivemq.extension.sdk.api.services.Services;
 import com.hivemq.extension.sdk.api.services.builder.Builders;
 import com.hivemq.extension.sdk.api.services.subscription.TopicSubscription;
 import io.meterbase.core.device.CommandPush;
 import io.meterbase.core.device.OutboundCommand;
-import io.meterbase.core.device.UnsupportedCommandException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -27,10 +23,8 @@ import java.util.concurrent.TimeUnit;
  */
 final class MqttCommandChannel implements CommandPush {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     private final MeterbaseMqttExtension extension;
-    private final Map<String, Integer> rpcIds = new ConcurrentHashMap<>();
+    private final CommandMessages messages = new CommandMessages();
 
     MqttCommandChannel(MeterbaseMqttExtension extension) {
         this.extension = extension;
@@ -42,7 +36,23 @@ final class MqttCommandChannel implements CommandPush {
     }
 
     @Override
+    public boolean reaches(OutboundCommand c) {
+        return target(c).isPresent();
+    }
+
+    @Override
     public boolean offer(OutboundCommand c) {
+        Optional<Map.Entry<String, CommandMessages.Dialect>> to = target(c);
+        if (to.isEmpty()) {
+            return false;
+        }
+        CommandMessages.Message m = messages.of(c, to.get().getKey(), to.get().getValue());
+        publish(m.topic(), m.payload());
+        return true;
+    }
+
+    /** The user (device or gateway) connected here that listens for the command, and in which dialect. */
+    private Optional<Map.Entry<String, CommandMessages.Dialect>> target(OutboundCommand c) {
         for (String user : new String[] {c.deviceRef(), c.gatewayRef()}) {
             if (user == null) {
                 continue;
@@ -51,21 +61,17 @@ final class MqttCommandChannel implements CommandPush {
             if (client.isEmpty()) {
                 continue;
             }
-            String native_ = "meterbase/" + user + "/down";
             if (user.equals(c.deviceRef()) && subscribed(client.get(), "cmnd/" + user + "/POWER")) {
-                tasmota(c, user);
-                return true;
+                return Optional.of(Map.entry(user, CommandMessages.Dialect.TASMOTA));
             }
             if (user.equals(c.deviceRef()) && subscribed(client.get(), user + "/rpc")) {
-                shelly(c, user);
-                return true;
+                return Optional.of(Map.entry(user, CommandMessages.Dialect.SHELLY));
             }
-            if (subscribed(client.get(), native_)) {
-                publish(native_, write(c.wire()));
-                return true;
+            if (subscribed(client.get(), "meterbase/" + user + "/down")) {
+                return Optional.of(Map.entry(user, CommandMessages.Dialect.NATIVE));
             }
         }
-        return false;
+        return Optional.empty();
     }
 
     /** Whether the client has a subscription whose filter matches {@code topic}. */
@@ -92,54 +98,6 @@ final class MqttCommandChannel implements CommandPush {
             }
         }
         return f.length == t.length;
-    }
-
-    private void tasmota(OutboundCommand c, String topic) {
-        switch (c.type()) {
-            case RELAY_ON -> publish("cmnd/" + topic + "/POWER", "ON");
-            case RELAY_OFF -> publish("cmnd/" + topic + "/POWER", "OFF");
-            case RELAY_TOGGLE -> publish("cmnd/" + topic + "/POWER", "TOGGLE");
-            case SET_INTERVAL ->
-                publish(
-                        "cmnd/" + topic + "/TelePeriod",
-                        String.valueOf(((Number) java.util.Objects.requireNonNull(
-                                        c.params().get("seconds"), "set_interval is made with params.seconds"))
-                                .intValue()));
-            default ->
-                throw new UnsupportedCommandException("a Tasmota device takes relay and interval commands, not "
-                        + c.type() + (c.signed() ? " (it cannot verify signed commands)" : ""));
-        }
-    }
-
-    private static final String RELAY_ON = "relay_on";
-    private static final String RELAY_OFF = "relay_off";
-    private static final String RELAY_TOGGLE = "relay_toggle";
-    private static final String SET_INTERVAL = "set_interval";
-
-    private void shelly(OutboundCommand c, String prefix) {
-        Map<String, Object> rpc = new LinkedHashMap<>();
-        rpc.put("id", rpcIds.merge(prefix, 1, Integer::sum));
-        rpc.put("src", prefix + "/meterbase/" + c.id());
-        Map<String, Object> params = new LinkedHashMap<>();
-        params.put("id", 0);
-        if (c.type().equals(RELAY_TOGGLE)) {
-            rpc.put("method", "Switch.Toggle");
-        } else if (c.type().equals(RELAY_ON) || c.type().equals(RELAY_OFF)) {
-            rpc.put("method", "Switch.Set");
-            params.put("on", c.type().equals(RELAY_ON));
-        } else {
-            throw new UnsupportedCommandException("a Shelly takes relay commands, not " + c.type());
-        }
-        rpc.put("params", params);
-        publish(prefix + "/rpc", write(rpc));
-    }
-
-    private static String write(Object value) {
-        try {
-            return JSON.writeValueAsString(value);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     private static void publish(String topic, String payload) {
