@@ -190,29 +190,43 @@ public final class Meterbase implements AutoCloseable {
             Grants grants = new Grants(store.documents(), clock);
             Sessions sessions = new Sessions(store.documents(), clock);
             if (store.shared()) {
+                // one cache's failure (an unreadable document) does not keep the changes from the others; the feed
+                // and the periodic full read take turns, so a full read never overtakes a newer change
+                Map<String, java.util.function.Consumer<StoreChanges>> parts = new java.util.LinkedHashMap<>();
+                parts.put("registry", registry::refresh);
+                parts.put("accounts", accounts::refresh);
+                parts.put("grants", grants::refresh);
+                parts.put("sessions", sessions::refresh);
+                parts.put("services", control::refresh);
+                Object turns = new Object();
                 java.util.function.Consumer<StoreChanges> caches = changes -> {
-                    registry.refresh(changes);
-                    accounts.refresh(changes);
-                    grants.refresh(changes);
-                    sessions.refresh(changes);
-                    control.refresh(changes);
+                    synchronized (turns) {
+                        parts.forEach((name, part) -> {
+                            try {
+                                part.accept(changes);
+                            } catch (RuntimeException e) {
+                                LOG.warn("Taking in other nodes' changes to {} failed: {}", name, e.toString());
+                            }
+                        });
+                    }
                 };
                 this.changeFeed = store.listen(caches);
                 started.push(changeFeed);
                 long every = config.positiveDuration("cluster.refresh-every").toMillis();
-                housekeeping.scheduleWithFixedDelay(
-                        () -> caches.accept(StoreChanges.everything()), every, every, TimeUnit.MILLISECONDS);
-                // live values: the newest readings every node stored, read again every few seconds
                 long liveEvery = config.positiveDuration("cluster.live-every").toMillis();
                 housekeeping.scheduleWithFixedDelay(
-                        () -> {
-                            try {
-                                live.seed(
-                                        store.readings().newestReadingsSince(clock.millis() - 60_000 - 3 * liveEvery));
-                            } catch (RuntimeException e) {
-                                LOG.warn("Reading other nodes' live values failed: {}", e.toString());
-                            }
-                        },
+                        () -> whenShared(
+                                store, "read everything again", () -> caches.accept(StoreChanges.everything())),
+                        every,
+                        every,
+                        TimeUnit.MILLISECONDS);
+                // live values: the newest readings every node stored, read again every few seconds
+                housekeeping.scheduleWithFixedDelay(
+                        () -> whenShared(
+                                store,
+                                "read other nodes' live values",
+                                () -> live.seed(
+                                        store.readings().newestReadingsSince(clock.millis() - 60_000 - 3 * liveEvery))),
                         liveEvery,
                         liveEvery,
                         TimeUnit.MILLISECONDS);
@@ -302,6 +316,17 @@ public final class Meterbase implements AutoCloseable {
             }
             store.close();
             throw e;
+        }
+    }
+
+    /** Work for nodes that share the store with others right now (skipped while this node is alone on it). */
+    private static void whenShared(Store store, String what, Runnable work) {
+        try {
+            if (store.nodes() > 1) {
+                work.run();
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("Could not {}: {}; trying again at the next turn", what, e.toString());
         }
     }
 

@@ -260,6 +260,7 @@ public final class ClusterBenchmark {
                 "    http-check expect status 200",
                 "    retry-on conn-failure empty-response 503",
                 "    retries 2",
+                "    http-request disable-l7-retry unless { path_beg /api/v1/upload /input/ }",
                 "    option redispatch",
                 ""));
         for (int i = 0; i < nodes.size(); i++) {

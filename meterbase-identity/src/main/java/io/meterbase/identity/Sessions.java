@@ -101,7 +101,10 @@ public final class Sessions {
         StoredSession used =
                 new StoredSession(s.csrf(), s.role(), s.customer(), s.keyId(), s.username(), s.started(), now);
         if (now.isAfter(s.lastUsed().plus(TOUCH_EVERY))) {
-            store.saveDocument(KIND, key, IdentityJson.write(used));
+            if (!store.replaceDocument(KIND, key, IdentityJson.write(used))) {
+                cached.remove(key); // signed out on another node meanwhile
+                return Optional.empty();
+            }
             cached.put(key, used);
         } else {
             cached.put(key, s); // its stored last use, written again once it is a minute old

@@ -55,6 +55,9 @@ public final class RollupTracker {
     private final Set<Integer> changed = new HashSet<>();
     private final List<Rollup> closed = new ArrayList<>();
     private final Set<ReadingKey> stale = new LinkedHashSet<>();
+    /** Stale hours known only here (refused, or older than what was seen): marked in the store if left over. */
+    private final Set<ReadingKey> unmarked = new HashSet<>();
+
     private final long writer;
 
     public RollupTracker(ReadingStore store, ChannelInfo info, EnergyRules rules) {
@@ -145,7 +148,9 @@ public final class RollupTracker {
             }
             if (r.timestamp() <= state.previousTs) {
                 // another node stored a newer reading of the channel first: this one is late here
-                stale.add(new ReadingKey(r.channelId(), hourOf(r.timestamp())));
+                ReadingKey hour = new ReadingKey(r.channelId(), hourOf(r.timestamp()));
+                stale.add(hour);
+                unmarked.add(hour);
                 continue;
             }
             state.add(r, rules, closed, Long.MIN_VALUE, Long.MAX_VALUE);
@@ -195,8 +200,21 @@ public final class RollupTracker {
                 refused = new LinkedHashSet<>(replace(again));
             }
             stale.addAll(refused);
+            unmarked.addAll(refused);
+            done.forEach(unmarked::remove);
             if (!done.isEmpty()) {
                 store.clearStaleHours(done);
+            }
+            // hours left for later flushes are marked in the store, so that a crash does not forget them
+            List<ReadingKey> left = new ArrayList<>();
+            for (ReadingKey k : unmarked) {
+                if (stale.contains(k)) {
+                    left.add(k);
+                }
+            }
+            unmarked.clear();
+            if (!left.isEmpty()) {
+                store.append(new io.meterbase.core.store.WriteBatch(List.of(), List.of(), left));
             }
         } catch (RuntimeException e) {
             // keep everything for the next flush: nothing of it may be lost while the store is away

@@ -33,6 +33,20 @@ public interface DocumentStore {
         }
     }
 
+    /**
+     * Replaces a document only if one of that kind and id is stored (a document another node deleted stays
+     * deleted); returns whether it was replaced.
+     */
+    default boolean replaceDocument(String kind, String id, String json) {
+        synchronized (this) {
+            if (document(kind, id).isEmpty()) {
+                return false;
+            }
+            saveDocument(kind, id, json);
+            return true;
+        }
+    }
+
     /** Removes a document; nothing happens when there is none. */
     void deleteDocument(String kind, String id);
 

@@ -29,6 +29,11 @@ public interface Store extends AutoCloseable {
         return Leases.ALONE;
     }
 
+    /** How many nodes are using this store now (those listening to its changes); 1 for a store of one process. */
+    default int nodes() {
+        return 1;
+    }
+
     /** Whether several nodes may share this store (then caches are kept coherent through {@link #listen}). */
     default boolean shared() {
         return false;

@@ -118,7 +118,12 @@ public final class AlarmService implements AlarmsApi, AutoCloseable {
                         open.remove(k, a.id());
                     }
                 },
-                alarms::remove);
+                id -> {
+                    Alarm gone = alarms.remove(id);
+                    if (gone != null) {
+                        open.remove(key(gone.ruleId(), gone.customerId(), gone.deviceRef()), id);
+                    }
+                });
     }
 
     public void addListener(AlarmListener listener) {

@@ -401,6 +401,17 @@ public final class JdbcMetadataStore implements MetadataStore, DocumentStore {
         upsert("documents", kind + "/" + id, kind, json, System.currentTimeMillis());
     }
 
+    @Override
+    public boolean replaceDocument(String kind, String id, String json) {
+        return writes.with("replace a document", c -> {
+            try (PreparedStatement ps =
+                    c.prepareStatement("UPDATE documents SET body = ?, updated_at = ? WHERE id = ?")) {
+                bind(ps, json, System.currentTimeMillis(), kind + "/" + id);
+                return ps.executeUpdate() == 1;
+            }
+        });
+    }
+
     /** Inserts the document unless its id is taken (ON CONFLICT DO NOTHING); reads the stored one otherwise. */
     @Override
     public java.util.Optional<String> saveDocumentIfAbsent(String kind, String id, String json) {

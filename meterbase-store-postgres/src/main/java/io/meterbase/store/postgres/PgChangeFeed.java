@@ -25,6 +25,9 @@ import org.slf4j.LoggerFactory;
 final class PgChangeFeed implements AutoCloseable {
 
     static final String CHANNEL = "meterbase_changes";
+    /** The application name of the feed's connection: one per node, so the nodes can be counted. */
+    static final String APPLICATION = "meterbase-change-feed";
+
     private static final Logger LOG = LoggerFactory.getLogger(PgChangeFeed.class);
     /** How long one wait for notifications lasts; after a quiet wait the connection is checked. */
     private static final int WAIT_MILLIS = 2_000;
@@ -56,7 +59,8 @@ final class PgChangeFeed implements AutoCloseable {
 
     private void run() {
         while (!closed) {
-            try (Connection c = DriverManager.getConnection(url, user, password)) {
+            try (Connection c =
+                    DriverManager.getConnection(url, PostgresStore.ownConnection(user, password, APPLICATION))) {
                 try (Statement s = c.createStatement()) {
                     s.execute("LISTEN " + CHANNEL);
                 }

@@ -92,7 +92,9 @@ final class PgLeases implements Leases {
 
     @Override
     public <T> T exclusively(String work, Supplier<T> body) {
-        try (Connection c = DriverManager.getConnection(url, user, password)) {
+        java.util.Properties props = PostgresStore.ownConnection(user, password, "meterbase-first-start");
+        props.setProperty("socketTimeout", "0"); // waits for the lock as long as another node's first start lasts
+        try (Connection c = DriverManager.getConnection(url, props)) {
             try (PreparedStatement lock = c.prepareStatement("SELECT pg_advisory_lock(?)")) {
                 lock.setLong(1, key(work));
                 lock.executeQuery().close();
@@ -114,7 +116,7 @@ final class PgLeases implements Leases {
         Connection c = connection;
         if (c == null || c.isClosed()) {
             held.clear();
-            c = DriverManager.getConnection(url, user, password);
+            c = DriverManager.getConnection(url, PostgresStore.ownConnection(user, password, "meterbase-leases"));
             connection = c;
         }
         return c;

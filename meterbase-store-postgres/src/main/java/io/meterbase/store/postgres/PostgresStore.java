@@ -126,6 +126,35 @@ public final class PostgresStore implements Store, ReadingStore {
         return true;
     }
 
+    /** The nodes listening to this database's changes (each node's change feed names its connection). */
+    @Override
+    public int nodes() {
+        return connections.with("count the nodes", c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM pg_stat_activity"
+                    + " WHERE application_name = ? AND datname = current_database()")) {
+                ps.setString(1, PgChangeFeed.APPLICATION);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    return Math.max(1, rs.getInt(1));
+                }
+            }
+        });
+    }
+
+    /** Connection properties of the node's own long-lived connections (change feed, leases). */
+    static java.util.Properties ownConnection(String user, String password, String application) {
+        java.util.Properties p = new java.util.Properties();
+        p.setProperty("user", user);
+        p.setProperty("password", password);
+        p.setProperty("ApplicationName", application);
+        // a server that stops answering (a failover, a partition) fails a statement within 30 s instead of hanging
+        // the node's periodic work on it
+        p.setProperty("socketTimeout", "30");
+        p.setProperty("tcpKeepAlive", "true");
+        p.setProperty("connectTimeout", "5");
+        return p;
+    }
+
     @Override
     public synchronized Leases leases() {
         PgLeases l = leases;

@@ -107,8 +107,24 @@ public final class ExternalBroker implements AutoCloseable {
     /** As {@link #connect(ExternalBrokerSettings, MqttContext, long, long)}, taking over offline nodes' sessions. */
     public static ExternalBroker connect(
             ExternalBrokerSettings s, MqttContext context, long customerId, long keyId, SessionLeases leases) {
+        java.util.concurrent.atomic.AtomicReference<Mqtt5AsyncClient> self =
+                new java.util.concurrent.atomic.AtomicReference<>();
+        java.util.concurrent.atomic.AtomicInteger connections = new java.util.concurrent.atomic.AtomicInteger();
         Mqtt5AsyncClient client = builder(s, s.clientId())
                 .automaticReconnectWithDefaultConfig()
+                .addConnectedListener(ctx -> {
+                    // after a reconnection the broker may have published this node's will (offline): say it is back,
+                    // or another node would keep taking its session
+                    Mqtt5AsyncClient c = self.get();
+                    if (connections.incrementAndGet() > 1 && c != null) {
+                        c.publishWith()
+                                .topic(statusTopic(s.clientId()))
+                                .payload(ONLINE)
+                                .qos(MqttQos.AT_LEAST_ONCE)
+                                .retain(true)
+                                .send();
+                    }
+                })
                 .willPublish()
                 .topic(statusTopic(s.clientId()))
                 .payload(OFFLINE)
@@ -116,6 +132,7 @@ public final class ExternalBroker implements AutoCloseable {
                 .retain(true)
                 .applyWillPublish()
                 .buildAsync();
+        self.set(client);
         ExternalBroker broker = new ExternalBroker(
                 client,
                 s,
@@ -330,6 +347,9 @@ public final class ExternalBroker implements AutoCloseable {
                     .send()
                     .get(30, TimeUnit.SECONDS);
             LOG.info("Took over the MQTT session of {}, which is offline: its messages are stored here", node);
+            if ("online".equals(statuses.get(node))) {
+                giveBack(node); // it came back while this node was connecting
+            }
         } catch (Exception e) {
             adopted.remove(node, taker);
             leases.release(node);
