@@ -400,8 +400,7 @@ public final class CommandService implements CommandsApi {
                     if (!channel.reaches(current.outbound())) {
                         continue;
                     }
-                    if (store.saveDocumentIfAbsent(DELIVERY_KIND, c.id(), channel.name())
-                            .isPresent()) {
+                    if (!claim(c.id(), channel.name())) {
                         return; // another node is delivering it
                     }
                     boolean sent = false;
@@ -429,6 +428,36 @@ public final class CommandService implements CommandsApi {
 
     /** The claim of a command's delivery by the node sending it. */
     private static final String DELIVERY_KIND = "command-delivery";
+
+    /**
+     * A claim older than this was left by a node that died before sending (a send takes seconds at most): another
+     * node may take it over.
+     */
+    static final Duration CLAIM_STALE = Duration.ofSeconds(30);
+
+    /** A delivery claim: the channel and when it was claimed. */
+    record DeliveryClaim(String via, Instant at) {}
+
+    /** Claims a command's delivery for this node; false when another node claimed it (and may still send it). */
+    private boolean claim(String id, String via) {
+        Instant now = clock.instant();
+        String mine = ControlJson.write(new DeliveryClaim(via, now));
+        Optional<String> held = store.saveDocumentIfAbsent(DELIVERY_KIND, id, mine);
+        if (held.isEmpty()) {
+            return true;
+        }
+        Instant at;
+        try {
+            at = ControlJson.read(held.get(), DeliveryClaim.class).at();
+        } catch (IllegalArgumentException e) {
+            at = Instant.EPOCH; // unreadable: treated as left behind
+        }
+        if (at.plus(CLAIM_STALE).isAfter(now)) {
+            return false;
+        }
+        LOG.info("Command {}: the delivery claimed at {} was never made; delivering it from here", id, at);
+        return store.replaceDocument(DELIVERY_KIND, id, mine);
+    }
 
     private void save(Command c) {
         store.saveDocument(KIND, c.id(), ControlJson.write(StoredCommand.of(c)));

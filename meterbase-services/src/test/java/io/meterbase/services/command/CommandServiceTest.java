@@ -14,6 +14,7 @@ import io.meterbase.core.model.Customer;
 import io.meterbase.core.model.DeviceType;
 import io.meterbase.core.registry.Registry;
 import io.meterbase.core.store.memory.MemoryStore;
+import io.meterbase.services.json.ControlJson;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -200,6 +201,36 @@ class CommandServiceTest {
     }
 
     /** A channel on which the device is connected or not. */
+    @Test
+    void aDeliveryClaimedByAnotherNode_isLeftToIt_untilTheClaimIsStale() {
+        CommandService service = service();
+        Command c = service.submit(relayOff(customer, "heater")); // no channel yet: queued
+        TestChannel mqtt = new TestChannel();
+        mqtt.connected = true;
+        service.addChannel(mqtt);
+
+        // GIVEN another node claimed its delivery just now
+        store.documents()
+                .saveDocument(
+                        "command-delivery",
+                        c.id(),
+                        ControlJson.write(new CommandService.DeliveryClaim("mqtt", clock.instant())));
+
+        // THEN this node does not send it
+        service.offerDue();
+        assertThat(mqtt.offered).isEmpty();
+        assertThat(service.get(c.id()).orElseThrow().status()).isEqualTo(CommandStatus.QUEUED);
+
+        // WHEN that node never sent it (it died), and the claim is older than a send can take
+        clock.advance(CommandService.CLAIM_STALE.plusSeconds(1));
+
+        // THEN this node takes the claim over and sends it, once
+        service.offerDue();
+        service.offerDue();
+        assertThat(mqtt.offered).hasSize(1);
+        assertThat(service.get(c.id()).orElseThrow().status()).isEqualTo(CommandStatus.SENT);
+    }
+
     private static final class TestChannel implements CommandPush {
         boolean connected;
         final List<OutboundCommand> offered = new ArrayList<>();
