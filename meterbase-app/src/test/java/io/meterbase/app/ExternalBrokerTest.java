@@ -204,25 +204,7 @@ class ExternalBrokerTest {
                     10);
 
             // AND the plug's answer, through the broker, finishes it
-            assertThat(run(List.of(
-                            "mosquitto_pub",
-                            "-h",
-                            "127.0.0.1",
-                            "-p",
-                            String.valueOf(port),
-                            "-V",
-                            "mqttv5",
-                            "-q",
-                            "1",
-                            "-u",
-                            "plug",
-                            "-P",
-                            "plug-secret",
-                            "-t",
-                            "stat/plug-7/POWER",
-                            "-m",
-                            "OFF")))
-                    .isZero();
+            assertThat(publishAsPlug(port, "stat/plug-7/POWER", "OFF")).isZero();
             ApiClient.await(
                     () -> api.json("GET", "/api/v1/commands/" + id, key, null),
                     c -> c.path("status").asText().equals("done"),
@@ -269,6 +251,22 @@ class ExternalBrokerTest {
 
     /** A Tasmota plug's telemetry, QoS 1, as the device would publish it. */
     private static int publish(int port, String topic, int watts) throws Exception {
+        return publishAsPlug(
+                port,
+                topic,
+                ApiClient.JSON
+                        .createObjectNode()
+                        .set(
+                                "ENERGY",
+                                ApiClient.JSON
+                                        .createObjectNode()
+                                        .put("Power", watts)
+                                        .put("Voltage", 230))
+                        .toString());
+    }
+
+    /** A message published as the plug, QoS 1, with mosquitto_pub. */
+    private static int publishAsPlug(int port, String topic, String message) throws Exception {
         return run(List.of(
                 "mosquitto_pub",
                 "-h",
@@ -286,15 +284,7 @@ class ExternalBrokerTest {
                 "-t",
                 topic,
                 "-m",
-                ApiClient.JSON
-                        .createObjectNode()
-                        .set(
-                                "ENERGY",
-                                ApiClient.JSON
-                                        .createObjectNode()
-                                        .put("Power", watts)
-                                        .put("Voltage", 230))
-                        .toString()));
+                message));
     }
 
     @Test

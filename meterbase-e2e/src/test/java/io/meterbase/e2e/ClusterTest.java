@@ -63,19 +63,8 @@ class ClusterTest {
     void threeNodesOnOnePostgresAndOneBroker_answerAlike_storeOnce_andSurviveAKill() throws Exception {
         try (PgCluster pg = PgCluster.start();
                 Mosquitto broker = Mosquitto.start(tmp.resolve("mosquitto"))) {
-            Map<String, String> store = Map.of(
-                    "MB_STORE",
-                    "postgres",
-                    "MB_STORE_POSTGRES_URL",
-                    pg.url("meterbase"),
-                    "MB_STORE_POSTGRES_USER",
-                    PgCluster.USER,
-                    "MB_STORE_POSTGRES_PASSWORD",
-                    PgCluster.PASSWORD,
-                    "MB_MQTT_ENABLED",
-                    "false",
-                    "MB_COAP_ENABLED",
-                    "false");
+            Map<String, String> store = ServerProcess.onPostgres(pg.url("meterbase"));
+            store.put("MB_COAP_ENABLED", "false");
 
             // GIVEN three nodes started at the same moment on an empty database
             List<Node> nodes = startTogether(List.of("node-0", "node-1", "node-2"), n -> store);

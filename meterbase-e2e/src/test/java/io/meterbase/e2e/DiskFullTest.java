@@ -157,17 +157,7 @@ class DiskFullTest {
                 PgCluster pg = PgCluster.start(
                         Files.createDirectories(disk.path().resolve("pg")),
                         List.of("max_wal_size=64MB", "min_wal_size=32MB"))) {
-            Map<String, String> env = Map.of(
-                    "MB_STORE",
-                    "postgres",
-                    "MB_STORE_POSTGRES_URL",
-                    pg.url("meterbase"),
-                    "MB_STORE_POSTGRES_USER",
-                    PgCluster.USER,
-                    "MB_STORE_POSTGRES_PASSWORD",
-                    PgCluster.PASSWORD,
-                    "MB_MQTT_ENABLED",
-                    "false");
+            Map<String, String> env = ServerProcess.onPostgres(pg.url("meterbase"));
             int port = ServerProcess.freePort();
             Ledger ledger = new Ledger();
             Set<String> seen = new HashSet<>();

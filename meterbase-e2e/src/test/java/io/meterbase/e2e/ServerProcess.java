@@ -37,6 +37,17 @@ final class ServerProcess implements AutoCloseable {
         }
     }
 
+    /** The settings of a node on a PostgreSQL database of the test's cluster, with its embedded MQTT broker off. */
+    static java.util.Map<String, String> onPostgres(String url) {
+        java.util.Map<String, String> env = new java.util.HashMap<>();
+        env.put("MB_STORE", "postgres");
+        env.put("MB_STORE_POSTGRES_URL", url);
+        env.put("MB_STORE_POSTGRES_USER", io.meterbase.store.contract.PgCluster.USER);
+        env.put("MB_STORE_POSTGRES_PASSWORD", io.meterbase.store.contract.PgCluster.PASSWORD);
+        env.put("MB_MQTT_ENABLED", "false");
+        return env;
+    }
+
     /** Starts a server on {@code dataDir} and waits until it serves; returns the operator key it printed, if any. */
     static ServerProcess start(Path dataDir, int port) throws Exception {
         return start(dataDir, port, java.util.Map.of());
