@@ -293,6 +293,8 @@ public final class Meterbase implements AutoCloseable {
                     3600,
                     TimeUnit.SECONDS);
             housekeeping.scheduleWithFixedDelay(disk::check, 1, 1, TimeUnit.SECONDS);
+            // rate limits held by the nodes together: what was spent here told, what the others spent taken here
+            housekeeping.scheduleWithFixedDelay(() -> shareLimits(store, limits), 1, 1, TimeUnit.SECONDS);
             housekeeping.scheduleWithFixedDelay(ingest::storeQuotaSummaries, 60, 60, TimeUnit.SECONDS);
             QuarantineRetention quarantine = new QuarantineRetention(
                     store.readings(),
@@ -327,6 +329,21 @@ public final class Meterbase implements AutoCloseable {
             }
         } catch (RuntimeException e) {
             LOG.warn("Could not {}: {}; trying again at the next turn", what, e.toString());
+        }
+    }
+
+    /**
+     * Tells the other nodes what was spent of each rate limit here and takes what they spent from the allowances
+     * here; alone on the store, only forgets what was spent here.
+     */
+    private static void shareLimits(Store store, IngestLimits limits) {
+        try {
+            limits.share(
+                    store.shared() && store.nodes() > 1
+                            ? store.allowances()
+                            : io.meterbase.core.store.SharedAllowances.ALONE);
+        } catch (RuntimeException e) {
+            LOG.warn("Could not share rate limits with the other nodes: {}; trying again in a second", e.toString());
         }
     }
 

@@ -1,7 +1,10 @@
 package io.meterbase.core.ingest;
 
+import io.meterbase.core.store.SharedAllowances;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -101,13 +104,40 @@ public final class IngestLimits {
         return "customer " + customerId;
     }
 
-    /** Refusals so far, per limit and key, for the operator. */
+    /** The limits by the names the operator sees. */
+    private Map<String, RateLimiter> byName() {
+        Map<String, RateLimiter> out = new LinkedHashMap<>();
+        out.put("readings_per_credential", credentials);
+        out.put("readings_per_customer", customers);
+        out.put("new_devices_per_customer", registrations);
+        out.put("unauthenticated_per_address", anonymous);
+        return out;
+    }
+
+    /**
+     * Tells the other nodes what was spent here since the last call and takes what they spent from the allowances
+     * here, so that each limit holds for the nodes together (with {@link SharedAllowances#ALONE}, only forgets what
+     * was spent here).
+     *
+     * @throws io.meterbase.core.store.StoreException when the store cannot be asked
+     */
+    public void share(SharedAllowances allowances) {
+        Map<String, RateLimiter> limiters = byName();
+        List<SharedAllowances.Spent> here = new ArrayList<>();
+        limiters.forEach((name, limiter) ->
+                limiter.drainSpent().forEach((key, amount) -> here.add(new SharedAllowances.Spent(name, key, amount))));
+        for (SharedAllowances.Spent elsewhere : allowances.exchange(here)) {
+            RateLimiter limiter = limiters.get(elsewhere.limit());
+            if (limiter != null) {
+                limiter.debit(elsewhere.key(), elsewhere.amount());
+            }
+        }
+    }
+
+    /** Refusals so far on this node, per limit and key, for the operator. */
     public Map<String, Map<String, Long>> refusedCounts() {
         Map<String, Map<String, Long>> out = new LinkedHashMap<>();
-        out.put("readings_per_credential", credentials.refusedCounts());
-        out.put("readings_per_customer", customers.refusedCounts());
-        out.put("new_devices_per_customer", registrations.refusedCounts());
-        out.put("unauthenticated_per_address", anonymous.refusedCounts());
+        byName().forEach((name, limiter) -> out.put(name, limiter.refusedCounts()));
         return out;
     }
 }

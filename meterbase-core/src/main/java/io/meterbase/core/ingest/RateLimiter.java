@@ -12,7 +12,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * leaves it in debt, so a large upload waits for its turn instead of being refused forever. A rate of 0 turns
  * limiting off. Refusals are counted per key so that the operator sees who is refused. Buckets that have refilled
  * completely are forgotten (looked for at most once a second); beyond {@value #MAX_KEYS} keys, new keys share one
- * bucket, so keys that come and go (the addresses of anonymous senders) cost bounded memory. Thread-safe.
+ * bucket, so keys that come and go (the addresses of anonymous senders) cost bounded memory. With several nodes,
+ * what each key spent here is handed out by {@link #drainSpent} and what it spent on other nodes is taken from its
+ * bucket by {@link #debit}, so that the allowance holds for the nodes together. Thread-safe.
  */
 public final class RateLimiter {
 
@@ -30,6 +32,8 @@ public final class RateLimiter {
     private final Map<String, Bucket> buckets = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> refused = new ConcurrentHashMap<>();
     private final AtomicLong lastSweep = new AtomicLong();
+    /** Spent per key since the last {@link #drainSpent}. */
+    private final Map<String, Double> spent = new ConcurrentHashMap<>();
 
     public RateLimiter(double perSecond, double burst, Clock clock) {
         this(perSecond, burst, "readings", clock);
@@ -72,6 +76,7 @@ public final class RateLimiter {
             }
             b.tokens -= amount;
         }
+        spent.merge(owner, (double) amount, Double::sum);
     }
 
     /** Gives back what {@link #acquire} took (a submission refused by another limit after this one). */
@@ -79,11 +84,43 @@ public final class RateLimiter {
         if (!enabled() || amount == 0) {
             return;
         }
-        Bucket b = buckets.get(buckets.containsKey(key) ? key : OTHERS);
+        String owner = buckets.containsKey(key) ? key : OTHERS;
+        Bucket b = buckets.get(owner);
         if (b != null) {
             synchronized (b) {
                 b.tokens = Math.min(burst, b.tokens + amount);
             }
+            spent.merge(owner, (double) -amount, Double::sum);
+        }
+    }
+
+    /** What each key spent here since the last call (refunds deducted); each amount is handed out once. */
+    public Map<String, Double> drainSpent() {
+        Map<String, Double> out = new TreeMap<>();
+        for (String key : spent.keySet()) {
+            Double amount = spent.remove(key);
+            if (amount != null && amount > 0) {
+                out.put(key, amount);
+            } else if (amount != null && amount < 0) {
+                spent.merge(key, amount, Double::sum); // a refund of what was told before: deducted next time
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Takes what {@code key} spent on other nodes from its bucket here. The bucket may go into debt, down to minus
+     * one burst, so that the key waits here for what it took elsewhere.
+     */
+    public void debit(String key, double amount) {
+        if (!enabled() || amount <= 0) {
+            return;
+        }
+        String owner = buckets.size() < MAX_KEYS || buckets.containsKey(key) ? key : OTHERS;
+        Bucket b = buckets.computeIfAbsent(owner, s -> new Bucket(burst, clock.millis()));
+        synchronized (b) {
+            refill(b);
+            b.tokens = Math.max(-burst, b.tokens - amount);
         }
     }
 

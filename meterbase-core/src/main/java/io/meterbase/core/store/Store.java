@@ -29,6 +29,11 @@ public interface Store extends AutoCloseable {
         return Leases.ALONE;
     }
 
+    /** What the other nodes sharing this store spent of their rate limits; nothing when this node is alone. */
+    default SharedAllowances allowances() {
+        return SharedAllowances.ALONE;
+    }
+
     /** How many nodes are using this store now (those listening to its changes); 1 for a store of one process. */
     default int nodes() {
         return 1;

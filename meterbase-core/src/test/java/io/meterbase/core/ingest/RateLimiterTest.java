@@ -64,6 +64,31 @@ class RateLimiterTest {
     }
 
     @Test
+    void spentHere_isHandedOutOnce_andSpentElsewhere_isTakenHere() {
+        Manual clock = new Manual();
+        RateLimiter limiter = new RateLimiter(10, 50, clock);
+
+        // what a key spent here is told once, refunds deducted
+        limiter.acquire("key a", 30);
+        limiter.refund("key a", 5);
+        assertThat(limiter.drainSpent()).containsExactly(java.util.Map.entry("key a", 25.0));
+        assertThat(limiter.drainSpent()).isEmpty();
+
+        // what another node spent of a key not seen here yet leaves it 10 here
+        limiter.debit("key b", 40);
+        assertThatThrownBy(() -> limiter.acquire("key b", 11)).isInstanceOf(RateLimitedException.class);
+        limiter.acquire("key b", 10);
+        assertThat(limiter.allows("key b", 1)).isFalse();
+
+        // a node that spent far more elsewhere leaves the key at most one burst in debt here
+        limiter.debit("key c", 1_000);
+        clock.millis += 5_000;
+        assertThat(limiter.allows("key c", 1)).isFalse();
+        clock.millis += 5_000;
+        assertThat(limiter.allows("key c", 1)).isTrue();
+    }
+
+    @Test
     void zeroRate_isOff() {
         RateLimiter limiter = new RateLimiter(0, 0, Clock.systemUTC());
 

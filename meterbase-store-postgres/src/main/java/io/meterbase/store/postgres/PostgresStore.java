@@ -70,6 +70,7 @@ public final class PostgresStore implements Store, ReadingStore {
     private final RollupQueries rollupQueries;
     private final Set<YearMonth> months = new ConcurrentSkipListSet<>();
     private @Nullable PgLeases leases;
+    private @Nullable PgAllowances allowances;
 
     private PostgresStore(HikariDataSource pool) {
         this.pool = pool;
@@ -163,6 +164,16 @@ public final class PostgresStore implements Store, ReadingStore {
             leases = l;
         }
         return l;
+    }
+
+    @Override
+    public synchronized io.meterbase.core.store.SharedAllowances allowances() {
+        PgAllowances a = allowances;
+        if (a == null) {
+            a = new PgAllowances(connections);
+            allowances = a;
+        }
+        return a;
     }
 
     /** Analyst roles and views on this store's database. */
