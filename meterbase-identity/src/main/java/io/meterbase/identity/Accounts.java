@@ -35,6 +35,10 @@ public final class Accounts {
             int failures,
             @Nullable Instant lockedUntil) {
 
+        Account withFailures(int count, @Nullable Instant until) {
+            return new Account(username, role, customer, passwordHash, count, until);
+        }
+
         public Principal principal() {
             return new Principal(
                     "operator".equals(role) ? Role.OPERATOR : Role.CUSTOMER, "operator".equals(role) ? 0 : customer, 0);
@@ -95,33 +99,68 @@ public final class Accounts {
         return a;
     }
 
-    public synchronized SignIn signIn(String username, String password) {
-        Instant now = clock.instant();
-        Account a = accounts.get(normalize(username));
-        if (a == null) {
+    /**
+     * Checks a password. The account is read from the store, not from this node's cache, and its count of wrong
+     * passwords is changed only if no other node changed it meanwhile (read again and counted again otherwise), so
+     * failures on several nodes at once all count and a lock made by another node holds here at once.
+     *
+     * @throws io.meterbase.core.store.StoreException when the store cannot be asked
+     */
+    public SignIn signIn(String username, String password) {
+        String name = normalize(username);
+        Optional<String> stored = store.document(KIND, name);
+        if (stored.isEmpty()) {
+            accounts.remove(name);
             // as slow as a wrong password, so that names cannot be probed by timing
             Passwords.verify(password == null ? "" : password, DUMMY);
             return new SignIn.Refused("wrong username or password");
         }
+        Account a = IdentityJson.read(stored.get(), Account.class);
+        Instant now = clock.instant();
         if (a.lockedUntil() != null && now.isBefore(a.lockedUntil())) {
             return new SignIn.Locked("too many wrong passwords: locked", a.lockedUntil());
         }
-        if (password != null && Passwords.verify(password, a.passwordHash())) {
-            if (a.failures() > 0 || a.lockedUntil() != null) {
-                save(new Account(a.username(), a.role(), a.customer(), a.passwordHash(), 0, null));
+        boolean right = password != null && Passwords.verify(password, a.passwordHash());
+        for (int attempt = 0; ; attempt++) {
+            Account next = right ? a.withFailures(0, null) : failedOnce(a, now);
+            if (next.equals(a) || replace(stored.get(), next)) {
+                return right
+                        ? new SignIn.SignedIn(next.principal())
+                        : next.lockedUntil() == null
+                                ? new SignIn.Refused("wrong username or password")
+                                : new SignIn.Locked("too many wrong passwords: locked", next.lockedUntil());
             }
-            return new SignIn.SignedIn(a.principal());
+            // another node counted a failure (or reset the count) meanwhile: count again on what it stored
+            stored = store.document(KIND, name);
+            if (stored.isEmpty() || attempt >= 20) {
+                return new SignIn.Refused("wrong username or password");
+            }
+            Account changed = IdentityJson.read(stored.get(), Account.class);
+            if (!changed.passwordHash().equals(a.passwordHash())) {
+                return new SignIn.Refused("wrong username or password"); // the password was changed meanwhile
+            }
+            a = changed;
         }
+    }
+
+    /** The account after one more wrong password: locked from the fifth, twice as long each time. */
+    private static Account failedOnce(Account a, Instant now) {
         int failures = a.failures() + 1;
         Instant locked = null;
         if (failures >= FREE_FAILURES) {
             long seconds = FIRST_LOCK.toSeconds() << Math.min(10, failures - FREE_FAILURES);
             locked = now.plusSeconds(Math.min(seconds, LONGEST_LOCK.toSeconds()));
         }
-        save(new Account(a.username(), a.role(), a.customer(), a.passwordHash(), failures, locked));
-        return locked == null
-                ? new SignIn.Refused("wrong username or password")
-                : new SignIn.Locked("too many wrong passwords: locked", locked);
+        return a.withFailures(failures, locked);
+    }
+
+    /** Replaces the stored account if it is still {@code expected}. */
+    private boolean replace(String expected, Account next) {
+        if (!store.compareAndReplace(KIND, next.username(), expected, IdentityJson.write(next))) {
+            return false;
+        }
+        accounts.put(next.username(), next);
+        return true;
     }
 
     public Optional<Account> get(String username) {

@@ -37,6 +37,24 @@ class CachesAcrossNodesTest {
     }
 
     @Test
+    void wrongPasswordsOnTwoNodes_allCount_andALockMadeOnOneHoldsOnTheOtherAtOnce() {
+        Accounts one = new Accounts(shared, clock);
+        one.put("bob@example.org", "correct horse battery", 7);
+        Accounts two = new Accounts(shared, clock);
+
+        // WHEN four wrong passwords reach node 1, and node 2 has not heard of them yet
+        for (int i = 0; i < Accounts.FREE_FAILURES - 1; i++) {
+            assertThat(one.signIn("bob@example.org", "wrong " + i)).isInstanceOf(Accounts.SignIn.Refused.class);
+        }
+        assertThat(two.get("bob@example.org"))
+                .hasValueSatisfying(a -> assertThat(a.failures()).isZero());
+
+        // THEN the fifth, on node 2, locks the account, and the lock holds on node 1 even for the right password
+        assertThat(two.signIn("bob@example.org", "wrong 4")).isInstanceOf(Accounts.SignIn.Locked.class);
+        assertThat(one.signIn("bob@example.org", "correct horse battery")).isInstanceOf(Accounts.SignIn.Locked.class);
+    }
+
+    @Test
     void aSessionStartedOnOneNode_isAcceptedOnTheOther_untilItEndsOnEither() {
         Sessions one = new Sessions(shared, clock);
         Sessions two = new Sessions(shared, clock);

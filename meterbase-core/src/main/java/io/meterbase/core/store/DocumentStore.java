@@ -47,6 +47,21 @@ public interface DocumentStore {
         }
     }
 
+    /**
+     * Replaces a document only if it is still exactly {@code expected} (as read before), in one step that nodes
+     * sharing the store cannot interleave: the way a count kept in a document (wrong passwords) misses no one's
+     * change. Returns whether it was replaced; when not, read it again and decide again.
+     */
+    default boolean compareAndReplace(String kind, String id, String expected, String json) {
+        synchronized (this) {
+            if (!document(kind, id).map(expected::equals).orElse(false)) {
+                return false;
+            }
+            saveDocument(kind, id, json);
+            return true;
+        }
+    }
+
     /** Removes a document; nothing happens when there is none. */
     void deleteDocument(String kind, String id);
 

@@ -18,6 +18,7 @@ import io.meterbase.core.model.Role;
 import io.meterbase.core.model.Site;
 import io.meterbase.core.store.Bucket;
 import io.meterbase.core.store.DayKey;
+import io.meterbase.core.store.DocumentStore;
 import io.meterbase.core.store.QuarantineEntry;
 import io.meterbase.core.store.ReadingKey;
 import io.meterbase.core.store.Rollup;
@@ -412,6 +413,31 @@ public abstract class StoreContract {
         assertThat(store.documents().documents("command")).containsOnlyKeys("a");
         assertThat(store.documents().documents("nothing")).isEmpty();
         assertThat(store.documents().documentKinds()).containsExactly("command", "tariff");
+    }
+
+    @Test
+    void documents_savedIfAbsent_replacedIfPresent_orIfUnchanged() {
+        DocumentStore docs = store.documents();
+
+        assertThat(docs.saveDocumentIfAbsent("claim", "x", "{\"by\":1}")).isEmpty();
+        assertThat(docs.saveDocumentIfAbsent("claim", "x", "{\"by\":2}")).contains("{\"by\":1}");
+        assertThat(docs.replaceDocument("claim", "missing", "{}")).isFalse();
+        assertThat(docs.document("claim", "missing")).isEmpty();
+
+        // a count read as 1 is replaced once; a second writer who also read 1 is refused and reads again
+        docs.saveDocument("account", "ann", "{\"failures\":1}");
+        assertThat(docs.compareAndReplace("account", "ann", "{\"failures\":1}", "{\"failures\":2}"))
+                .isTrue();
+        assertThat(docs.compareAndReplace("account", "ann", "{\"failures\":1}", "{\"failures\":2}"))
+                .isFalse();
+        assertThat(docs.compareAndReplace("account", "nobody", "{}", "{\"failures\":1}"))
+                .isFalse();
+
+        reopen();
+
+        assertThat(store.documents().document("claim", "x")).contains("{\"by\":1}");
+        assertThat(store.documents().document("account", "ann")).contains("{\"failures\":2}");
+        assertThat(store.documents().document("account", "nobody")).isEmpty();
     }
 
     @Test

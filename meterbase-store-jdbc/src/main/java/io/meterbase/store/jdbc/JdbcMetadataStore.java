@@ -412,6 +412,17 @@ public final class JdbcMetadataStore implements MetadataStore, DocumentStore {
         });
     }
 
+    @Override
+    public boolean compareAndReplace(String kind, String id, String expected, String json) {
+        return writes.with("replace a document", c -> {
+            try (PreparedStatement ps =
+                    c.prepareStatement("UPDATE documents SET body = ?, updated_at = ? WHERE id = ? AND body = ?")) {
+                bind(ps, json, System.currentTimeMillis(), kind + "/" + id, expected);
+                return ps.executeUpdate() == 1;
+            }
+        });
+    }
+
     /** Inserts the document unless its id is taken (ON CONFLICT DO NOTHING); reads the stored one otherwise. */
     @Override
     public java.util.Optional<String> saveDocumentIfAbsent(String kind, String id, String json) {
