@@ -244,16 +244,23 @@ public final class CommandService implements CommandsApi {
 
     /**
      * The due commands for the devices a gateway (or a device uploading for itself) speaks for, handed over in the
-     * answer to its upload: they become sent, via {@code channel}.
+     * answer to its upload: they become sent, via {@code channel}. A command is handed out only by the node that
+     * claims its delivery in the store, so two nodes answering the same gateway at once hand it out once.
      */
     public List<Command> collect(long customerId, String senderRef, String channel) {
         Instant now = clock.instant();
         List<Command> out = new ArrayList<>();
         for (Command c : due(now)) {
             if (c.customerId() == customerId && (senderRef.equals(c.gatewayRef()) || senderRef.equals(c.deviceRef()))) {
-                Command sent = c.sent(now, channel);
-                save(sent);
-                out.add(sent);
+                synchronized (this) {
+                    Command current = commands.get(c.id());
+                    if (current == null || current.status() != CommandStatus.QUEUED || !claim(c.id(), channel)) {
+                        continue; // sent meanwhile, or being handed out by another node
+                    }
+                    Command sent = current.sent(now, channel);
+                    save(sent);
+                    out.add(sent);
+                }
             }
         }
         return out;

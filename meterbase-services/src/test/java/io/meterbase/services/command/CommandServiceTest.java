@@ -231,6 +231,26 @@ class CommandServiceTest {
         assertThat(service.get(c.id()).orElseThrow().status()).isEqualTo(CommandStatus.SENT);
     }
 
+    @Test
+    void twoNodesAnsweringOneGatewayAtOnce_handACommandOutOnce() {
+        // GIVEN two nodes on one store, both knowing a command queued for a device behind gateway gw-1
+        CommandService one = service();
+        CommandService two = service();
+        Command c = one.submit(relayOff(customer, "heater"));
+        two.refresh(io.meterbase.core.store.StoreChanges.everything());
+        assertThat(two.hasDue(customer, "gw-1")).isTrue();
+
+        // WHEN the gateway's uploads reach both nodes and each answers with the commands due
+        List<Command> fromOne = one.collect(customer, "gw-1", "http");
+        List<Command> fromTwo = two.collect(customer, "gw-1", "http");
+
+        // THEN only the first hands the command out
+        assertThat(fromOne).extracting(Command::id).containsExactly(c.id());
+        assertThat(fromTwo).isEmpty();
+        two.refresh(io.meterbase.core.store.StoreChanges.everything());
+        assertThat(two.get(c.id()).orElseThrow().status()).isEqualTo(CommandStatus.SENT);
+    }
+
     private static final class TestChannel implements CommandPush {
         boolean connected;
         final List<OutboundCommand> offered = new ArrayList<>();
