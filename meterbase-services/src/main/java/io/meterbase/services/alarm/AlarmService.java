@@ -501,8 +501,11 @@ public final class AlarmService implements AlarmsApi, AutoCloseable {
                 null);
         // stored first, then claimed: a node that finds the claim taken can read the alarm behind it
         store.saveDocument(ALARMS, a.id(), ControlJson.write(StoredAlarm.of(a)));
-        Optional<String> claimed = store.saveDocumentIfAbsent(OPEN, k, a.id());
-        if (claimed.isPresent() && !claimed.get().equals(a.id())) {
+        for (int attempt = 0; attempt < 10; attempt++) {
+            Optional<String> claimed = store.saveDocumentIfAbsent(OPEN, k, a.id());
+            if (claimed.isEmpty() || claimed.get().equals(a.id())) {
+                break;
+            }
             Optional<Alarm> theirs = store.document(ALARMS, claimed.get())
                     .map(json -> ControlJson.read(json, StoredAlarm.class).toApi())
                     .filter(other -> other.state() != Alarm.State.CLEARED);
@@ -514,7 +517,11 @@ public final class AlarmService implements AlarmsApi, AutoCloseable {
                 open.put(k, again.id());
                 return again;
             }
-            store.saveDocument(OPEN, k, a.id()); // the claim of an alarm cleared meanwhile: taken over
+            // the claim of an alarm cleared meanwhile: taken over, unless another node took it over first (then
+            // its alarm is looked at, as above)
+            if (store.compareAndReplace(OPEN, k, claimed.get(), a.id())) {
+                break;
+            }
         }
         open.put(k, a.id());
         LOG.info("Alarm {} {} on {} (customer {}): {}", a.type(), a.severity(), deviceRef, customerId, message);

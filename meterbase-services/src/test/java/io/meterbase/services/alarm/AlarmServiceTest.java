@@ -144,6 +144,83 @@ class AlarmServiceTest {
     }
 
     @Test
+    void twoNodesTakingOverTheClaimOfAClearedAlarmAtOnce_raiseOneAlarm() {
+        // GIVEN a leak alarm that cleared, whose claim was left behind (its node died before removing it)
+        AlarmService first = service(Clock.systemUTC());
+        first.evaluate(List.of(at(gas, 0, 1500)));
+        java.util.Map<String, String> claim = store.documents().documents("alarm-open");
+        first.evaluate(List.of(at(gas, 10, 20)));
+        claim.forEach((k, id) -> store.documents().saveDocument("alarm-open", k, id));
+
+        // and two nodes that see the next leak at the same moment: node A takes the claim over just before node B
+        AlarmService a = new AlarmService(registry, store.documents(), live, Clock.systemUTC());
+        List<Alarm> told = new CopyOnWriteArrayList<>();
+        a.addListener(told::add);
+        io.meterbase.core.store.DocumentStore shared = store.documents();
+        io.meterbase.core.store.DocumentStore racing = new io.meterbase.core.store.DocumentStore() {
+            boolean raced;
+
+            /** Node A's turn, just before node B's first write over the left-behind claim. */
+            private void raceOnce(String kind) {
+                if (!raced && kind.equals("alarm-open")) {
+                    raced = true;
+                    a.evaluate(List.of(at(gas, 20, 1800)));
+                }
+            }
+
+            @Override
+            public boolean compareAndReplace(String kind, String id, String expected, String json) {
+                raceOnce(kind);
+                return shared.compareAndReplace(kind, id, expected, json);
+            }
+
+            @Override
+            public void saveDocument(String kind, String id, String json) {
+                raceOnce(kind);
+                shared.saveDocument(kind, id, json);
+            }
+
+            @Override
+            public java.util.Optional<String> saveDocumentIfAbsent(String kind, String id, String json) {
+                return shared.saveDocumentIfAbsent(kind, id, json);
+            }
+
+            @Override
+            public void deleteDocument(String kind, String id) {
+                shared.deleteDocument(kind, id);
+            }
+
+            @Override
+            public java.util.Map<String, String> documents(String kind) {
+                return shared.documents(kind);
+            }
+
+            @Override
+            public List<String> documentKinds() {
+                return shared.documentKinds();
+            }
+        };
+        AlarmService b = new AlarmService(registry, racing, live, Clock.systemUTC());
+        b.addListener(told::add);
+
+        // WHEN node B sees the leak
+        b.evaluate(List.of(at(gas, 21, 1800)));
+
+        // THEN one alarm is active, raised by node A, and node B counted its reading on it
+        List<Alarm> active = store.documents().documents("alarm").values().stream()
+                .map(json -> ControlJson.read(json, StoredAlarm.class).toApi())
+                .filter(x -> x.state() == Alarm.State.ACTIVE)
+                .toList();
+        assertThat(active).singleElement();
+        assertThat(told).singleElement().satisfies(x -> assertThat(x.id())
+                .isEqualTo(active.get(0).id()));
+        assertThat(b.openAlarms(customer)).singleElement().satisfies(x -> {
+            assertThat(x.id()).isEqualTo(active.get(0).id());
+            assertThat(x.occurrences()).isEqualTo(2);
+        });
+    }
+
+    @Test
     void aGasLeakIsCriticalAtOnce_andAcknowledgingKeepsItOpenUntilCleared() {
         AlarmService alarms = service(Clock.systemUTC());
 
