@@ -114,7 +114,7 @@ public final class Meterbase implements AutoCloseable {
         monthsAhead(store, clock).run();
         try {
             IngestSettings settings = config.ingestSettings();
-            this.registry = new Registry(store.metadata(), clock);
+            this.registry = new Registry(store.metadata(), store.documents(), clock);
             LiveState live = new LiveState();
             live.seed(store.readings().newestReadings());
             PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);

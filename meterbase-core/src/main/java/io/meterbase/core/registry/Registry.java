@@ -15,6 +15,7 @@ import io.meterbase.core.model.GeoPosition;
 import io.meterbase.core.model.Quantity;
 import io.meterbase.core.model.Role;
 import io.meterbase.core.model.Site;
+import io.meterbase.core.store.DocumentStore;
 import io.meterbase.core.store.IdKind;
 import io.meterbase.core.store.MetadataBatch;
 import io.meterbase.core.store.MetadataStore;
@@ -57,6 +58,7 @@ public final class Registry {
     private final Index<Channel> channelsByDevice = new Index<>();
     private final RegistrationCommit commit;
     // registered but not yet durable, guarded by this: found by the next registrations, visible to reads once durable
+    private final HeldDevices held;
     private final Map<String, Pending<Gateway>> pendingGateways = new HashMap<>();
     private final Map<String, Pending<Device>> pendingDevices = new HashMap<>();
     private final Map<String, Pending<Channel>> pendingChannels = new HashMap<>();
@@ -67,9 +69,16 @@ public final class Registry {
      */
     private record Pending<T>(T value, RegistrationCommit.Ticket ticket) {}
 
+    /** A registry whose devices held for approval are kept in this process only (tools, tests). */
     public Registry(MetadataStore store, Clock clock) {
+        this(store, io.meterbase.core.store.memory.MemoryStore.open().documents(), clock);
+    }
+
+    /** A registry whose devices held for approval are kept in {@code documents}, shared by every node. */
+    public Registry(MetadataStore store, DocumentStore documents, Clock clock) {
         this.store = store;
         this.clock = clock;
+        this.held = new HeldDevices(documents, clock);
         this.commit = new RegistrationCommit(store, this, this::adopt);
         this.ids = new IdPool(store);
         for (Customer c : store.customers()) {
@@ -489,8 +498,6 @@ public final class Registry {
             @Nullable String gatewayRef,
             java.time.Instant firstSeen) {}
 
-    private final Map<String, PendingDevice> pending = new ConcurrentHashMap<>();
-
     /** Notes a device that reported without being registered (kept once, with what it first said). */
     public void holdForApproval(
             long customerId,
@@ -499,24 +506,21 @@ public final class Registry {
             DeviceType type,
             Category category,
             @Nullable String gatewayRef) {
-        pending.putIfAbsent(
-                customerId + "/" + ref,
-                new PendingDevice(customerId, ref, name, type, category, gatewayRef, clock.instant()));
+        held.hold(new PendingDevice(customerId, ref, name, type, category, gatewayRef, clock.instant()));
     }
 
+    /** The devices held for approval of a customer (0: of all customers), first seen first. */
     public List<PendingDevice> pending(long customerId) {
-        return pending.values().stream()
-                .filter(p -> customerId == 0 || p.customerId() == customerId)
-                .sorted(Comparator.comparing(PendingDevice::firstSeen))
-                .toList();
+        return held.list(customerId);
     }
 
     /** Registers a held device; its next uploads are accepted. */
     public Optional<Device> approve(long customerId, String ref) {
-        PendingDevice p = pending.remove(customerId + "/" + ref);
-        if (p == null) {
+        Optional<PendingDevice> taken = held.take(customerId, ref);
+        if (taken.isEmpty()) {
             return Optional.empty();
         }
+        PendingDevice p = taken.get();
         // another node may register the gateway or the device at the same moment: asked again with its rows
         for (int attempt = 1; ; attempt++) {
             try {
@@ -528,11 +532,11 @@ public final class Registry {
                         customerId, siteId, gateway == null ? 0 : gateway.id(), ref, p.name(), p.type(), p.category()));
             } catch (io.meterbase.core.store.RegistrationConflictException e) {
                 if (attempt == 5) {
-                    pending.putIfAbsent(customerId + "/" + ref, p); // still held: the approval can be asked again
+                    held.putBack(p); // still held: the approval can be asked again
                     throw e;
                 }
             } catch (RuntimeException e) {
-                pending.putIfAbsent(customerId + "/" + ref, p);
+                held.putBack(p);
                 throw e;
             }
         }

@@ -131,4 +131,36 @@ class RegistryTest {
         assertThat(registry.approve(ana.id(), "heat-1")).isEmpty();
         assertThat(store.devices()).contains(approved);
     }
+
+    @Test
+    void aDeviceHeldOnOneNode_isListedAndApprovedOnAnother_andSurvivesARestart() {
+        // GIVEN two nodes on one store, each with its registry
+        MemoryStore shared = MemoryStore.open();
+        Registry one = new Registry(shared.metadata(), shared.documents(), clock);
+        long customer = one.createCustomer("Cy", "Home", null, null, "north", ZoneId.of("UTC"))
+                .id();
+        Registry two = new Registry(shared.metadata(), shared.documents(), clock);
+
+        // WHEN a device that needs approval reports to node 1, twice, and node 1 restarts
+        one.holdForApproval(customer, "boiler", "Boiler", DeviceType.GAS_METER, Category.HEATING, null);
+        one.holdForApproval(customer, "boiler", "Renamed", DeviceType.GAS_METER, Category.HEATING, null);
+        Registry restarted = new Registry(shared.metadata(), shared.documents(), clock);
+
+        // THEN node 2 and the restarted node list it once, with what it first said
+        assertThat(two.pending(customer)).singleElement().satisfies(p -> {
+            assertThat(p.name()).isEqualTo("Boiler");
+            assertThat(p.type()).isEqualTo(DeviceType.GAS_METER);
+            assertThat(p.category()).isEqualTo(Category.HEATING);
+            assertThat(p.firstSeen()).isEqualTo(clock.instant());
+        });
+        assertThat(restarted.pending(0)).extracting(Registry.PendingDevice::ref).containsExactly("boiler");
+
+        // WHEN node 2 approves it
+        Device approved = two.approve(customer, "boiler").orElseThrow();
+
+        // THEN it is held nowhere any more, and approving it again on node 1 finds nothing to approve
+        assertThat(approved.name()).isEqualTo("Boiler");
+        assertThat(one.pending(customer)).isEmpty();
+        assertThat(one.approve(customer, "boiler")).isEmpty();
+    }
 }
