@@ -21,7 +21,7 @@ import java.util.UUID;
 final class PgAllowances implements SharedAllowances {
 
     /** How far before the previous exchange the next one reads again (records that committed late). */
-    private static final long OVERLAP_MS = 5_000;
+    private static final long OVERLAP_MS = 2_000;
 
     private static final long KEEP_MS = 60_000;
 
