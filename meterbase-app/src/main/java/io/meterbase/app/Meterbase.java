@@ -258,7 +258,8 @@ public final class Meterbase implements AutoCloseable {
                     new HttpLimits(
                             config.positiveMillis("http.idle-timeout"),
                             config.positiveMillis("http.header-timeout"),
-                            config.integer("http.min-body-bytes-per-second", 0, Integer.MAX_VALUE)));
+                            config.integer("http.min-body-bytes-per-second", 0, Integer.MAX_VALUE)),
+                    HttpApi.PlainHttp.parse(config.string("http.plain")));
             started.push(http);
             this.mqtt = config.bool("mqtt.enabled")
                     ? EmbeddedBroker.start(
@@ -304,7 +305,13 @@ public final class Meterbase implements AutoCloseable {
             housekeeping.scheduleWithFixedDelay(
                     leased(leases, "quarantine retention", quarantine), 5, 3600, TimeUnit.SECONDS);
             housekeeping.scheduleWithFixedDelay(
-                    leased(leases, "session pruning", sessions::prune), 600, 3600, TimeUnit.SECONDS);
+                    leased(leases, "session pruning", () -> {
+                        sessions.prune();
+                        accounts.pruneUnknown();
+                    }),
+                    600,
+                    3600,
+                    TimeUnit.SECONDS);
             this.quarantineEntries = quarantine::entries;
             registerHealthMetrics(metrics);
             housekeeping.scheduleWithFixedDelay(monthsAhead(store, clock), 3600, 3600, TimeUnit.SECONDS);
@@ -497,7 +504,9 @@ public final class Meterbase implements AutoCloseable {
                             config.duration("commands.keep-finished"),
                             config.duration("community.energy-refresh"),
                             config.bool("alarms.default-rules"),
-                            config.duration("alarms.webhook-first-retry")));
+                            config.duration("alarms.webhook-first-retry"),
+                            io.meterbase.services.alarm.WebhookDestinations.allowing(java.util.Arrays.asList(
+                                    config.string("webhooks.allow-ranges").split(",")))));
         } catch (java.io.IOException e) {
             throw new IllegalStateException(
                     "could not read or create the command signing key in " + config.dataDir(), e);
@@ -536,8 +545,7 @@ public final class Meterbase implements AutoCloseable {
             return new Tls(Path.of(keystore), password, port);
         }
         if (config.bool("http.tls.self-signed")) {
-            String pw = password.isBlank() ? "meterbase-self-signed" : password;
-            return new Tls(Tls.selfSigned(config.dataDir().resolve("tls/self-signed.p12"), pw), pw, port);
+            return Tls.selfSigned(config.dataDir().resolve("tls"), port);
         }
         return null;
     }

@@ -93,6 +93,25 @@ public final class MeterbaseCli {
         stopped.await();
     }
 
+    /**
+     * What to change when keys and passwords would travel in clear: plain HTTP serving on an address other hosts
+     * reach (docs/security.md).
+     */
+    static java.util.Optional<String> plainHttpAdvice(MeterbaseConfig config, boolean https) {
+        String host = config.string("http.host");
+        boolean loopback = host.equals("127.0.0.1") || host.equals("::1") || host.equals("localhost");
+        if (loopback || !"on".equals(config.string("http.plain"))) {
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.of(
+                https
+                        ? "Plain HTTP is open on " + host + ": keys and passwords sent to it travel in clear."
+                                + " Recommended: http.plain=redirect (or off). See docs/security.md."
+                        : "Plain HTTP is open on " + host + " and HTTPS is off: keys and passwords travel in clear."
+                                + " Recommended: http.tls.keystore (a certificate of yours) and http.plain=redirect."
+                                + " See docs/security.md.");
+    }
+
     @Command(name = "serve", description = "Run the server with the given configuration.")
     static final class Serve implements Callable<Integer> {
         @CommandLine.Mixin
@@ -100,10 +119,19 @@ public final class MeterbaseCli {
 
         @Override
         public Integer call() throws Exception {
-            Meterbase server = Meterbase.start(options.load(Map.of()), Clock.systemUTC());
+            MeterbaseConfig config = options.load(Map.of());
+            Meterbase server = Meterbase.start(config, Clock.systemUTC());
             server.newOperatorSecret()
                     .ifPresent(s -> out().println("First operator key (shown once, keep it safe): " + s));
-            out().println("Meterbase is serving on port " + server.httpPort());
+            String host = config.string("http.host");
+            if (server.httpPort() >= 0) {
+                out().println("Meterbase is serving on http://" + host + ":" + server.httpPort()
+                        + ("redirect".equals(config.string("http.plain")) ? " (redirecting to HTTPS)" : ""));
+            }
+            if (server.httpsPort() >= 0) {
+                out().println("Meterbase is serving on https://" + host + ":" + server.httpsPort());
+            }
+            plainHttpAdvice(config, server.httpsPort() >= 0).ifPresent(out()::println);
             awaitShutdown(server);
             return 0;
         }

@@ -33,7 +33,13 @@ public final class MeterbaseConfig {
             new Setting(
                     "http.tls.self-signed",
                     "false",
-                    "without a keystore, make a self-signed one in data.dir/tls (for a demo; browsers warn)"),
+                    "without a keystore, make a self-signed one in data.dir/tls, with a random password kept beside"
+                            + " it (both mode 600; for a demo; browsers warn)"),
+            new Setting(
+                    "http.plain",
+                    "on",
+                    "plain HTTP beside HTTPS: on, redirect (every request sent to HTTPS) or off; with HTTPS,"
+                            + " redirect or off is recommended"),
             new Setting("http.max-body-bytes", "16777216", "largest accepted request body in bytes (16 MiB)"),
             new Setting(
                     "http.idle-timeout",
@@ -194,6 +200,11 @@ public final class MeterbaseConfig {
                     "alarms.webhook-first-retry",
                     "PT1S",
                     "a failed webhook delivery is retried after this, then doubling, 6 attempts in all"),
+            new Setting(
+                    "webhooks.allow-ranges",
+                    "",
+                    "address ranges inside private networks that webhooks may post to, comma-separated (e.g."
+                            + " 10.20.0.0/16); by default only public addresses"),
             new Setting("analytics.enabled", "true", "run forecasts, incident detection and clustering periodically"),
             new Setting("analytics.every", "PT1H", "how often meters are forecast and checked for incidents"),
             new Setting("analytics.first-run", "PT1M", "the first analytics run, this long after the start"),

@@ -40,7 +40,8 @@ class AlarmsEndToEndTest {
                         .with("http.port", "0")
                         .with("mqtt.port", "0")
                         .with("coap.enabled", "false")
-                        .with("alarms.webhook-first-retry", "PT0.05S"),
+                        .with("alarms.webhook-first-retry", "PT0.05S")
+                        .with("webhooks.allow-ranges", "127.0.0.0/8"),
                 Clock.systemUTC());
         List<String> hooked = new CopyOnWriteArrayList<>();
         HttpServer receiver = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);

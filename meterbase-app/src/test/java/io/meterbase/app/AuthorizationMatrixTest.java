@@ -122,6 +122,7 @@ class AuthorizationMatrixTest {
             Map.entry("POST /api/v1/events", "UAFF"),
             Map.entry("GET /api/v1/webhooks", "UAAF"),
             Map.entry("POST /api/v1/webhooks", "UAAF"),
+            Map.entry("POST /api/v1/webhooks/{id}/secret", "UAAF"),
             Map.entry("DELETE /api/v1/webhooks/{id}", "UAAF"),
             // analytics
             Map.entry("GET /api/v1/forecasts", "UAAF"),

@@ -127,15 +127,17 @@ class WebSessionTest {
                                     "{\"username\":\"ana@example.org\",\"password\":\"correct horse\"}")
                             .statusCode())
                     .isEqualTo(429);
-            // an unknown name is refused like a wrong password
-            assertThat(call(
-                                    "POST",
-                                    "/api/v1/session",
-                                    null,
-                                    null,
-                                    "{\"username\":\"nobody\",\"password\":\"correct horse\"}")
-                            .statusCode())
-                    .isEqualTo(401);
+            // an unknown name is answered exactly like a real one: 401 four times, then locked, so the answers do
+            // not tell which names have accounts
+            String unknown = "{\"username\":\"nobody@example.org\",\"password\":\"correct horse\"}";
+            for (int i = 0; i < 4; i++) {
+                assertThat(call("POST", "/api/v1/session", null, null, unknown).statusCode())
+                        .isEqualTo(401);
+            }
+            HttpResponse<String> lockedToo = call("POST", "/api/v1/session", null, null, unknown);
+            assertThat(lockedToo.statusCode()).isEqualTo(429);
+            assertThat(lockedToo.body().replaceAll("\\d+ s more", "N s more"))
+                    .isEqualTo(locked.body().replaceAll("\\d+ s more", "N s more"));
         } finally {
             server.close();
         }

@@ -65,6 +65,7 @@ class ClusterTest {
                 Mosquitto broker = Mosquitto.start(tmp.resolve("mosquitto"))) {
             Map<String, String> store = ServerProcess.onPostgres(pg.url("meterbase"));
             store.put("MB_COAP_ENABLED", "false");
+            store.put("MB_WEBHOOKS_ALLOW_RANGES", "127.0.0.0/8"); // the test's webhook receiver
 
             // GIVEN three nodes started at the same moment on an empty database
             List<Node> nodes = startTogether(List.of("node-0", "node-1", "node-2"), n -> store);

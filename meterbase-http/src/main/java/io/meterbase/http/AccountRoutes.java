@@ -48,7 +48,10 @@ final class AccountRoutes {
             }
             return node;
         } catch (IOException e) {
-            throw ApiException.badRequest("malformed JSON: " + e.getMessage());
+            throw ApiException.badRequest(
+                    e instanceof com.fasterxml.jackson.core.JsonProcessingException j
+                            ? io.meterbase.json.SnakeCaseJson.describe(j)
+                            : "the body could not be read");
         }
     }
 

@@ -387,6 +387,16 @@ final class ControlRoutes {
             String url = ApiJson.MAPPER.readTree(ctx.body()).path("url").asText(null);
             json(ctx, 201, control().webhooks().add(p.isOperator() ? null : p.customerId(), url));
         }));
+        app.post("/api/v1/webhooks/{id}/secret", h(ctx -> {
+            Principal p = Requests.authenticate(ctx, api.registry());
+            json(
+                    ctx,
+                    201,
+                    control()
+                            .webhooks()
+                            .newSecret(ctx.pathParam("id"), p.isOperator() ? null : p.customerId())
+                            .orElseThrow(() -> ApiException.notFound("no webhook " + ctx.pathParam("id"))));
+        }));
         app.delete("/api/v1/webhooks/{id}", h(ctx -> {
             Principal p = Requests.authenticate(ctx, api.registry());
             if (!control().webhooks().remove(ctx.pathParam("id"), p.isOperator() ? null : p.customerId())) {
@@ -513,7 +523,7 @@ final class ControlRoutes {
             } catch (NoTariffException e) {
                 throw new ApiException(409, "no_tariff", e.getMessage());
             } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-                throw ApiException.badRequest("malformed JSON: " + e.getOriginalMessage());
+                throw ApiException.badRequest(io.meterbase.json.SnakeCaseJson.describe(e));
             } catch (IllegalArgumentException e) {
                 throw ApiException.badRequest(e.getMessage());
             }

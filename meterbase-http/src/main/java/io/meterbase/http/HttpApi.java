@@ -52,6 +52,39 @@ public final class HttpApi implements AutoCloseable {
      * on its port, closing connections of clients slower than {@code limits}.
      */
     public static HttpApi start(ApiContext api, String host, int port, @Nullable Tls tls, HttpLimits limits) {
+        return start(api, host, port, tls, limits, PlainHttp.ON);
+    }
+
+    /** What the plain HTTP listener does beside HTTPS. */
+    public enum PlainHttp {
+        /** Serves everything (the only choice without HTTPS). */
+        ON,
+        /** Answers every request with a permanent redirect to the same address over HTTPS, serving nothing. */
+        REDIRECT,
+        /** Is not opened. */
+        OFF;
+
+        /** Parses {@code on}, {@code redirect} or {@code off}. */
+        public static PlainHttp parse(String text) {
+            return switch (text.trim().toLowerCase(java.util.Locale.ROOT)) {
+                case "on" -> ON;
+                case "redirect" -> REDIRECT;
+                case "off" -> OFF;
+                default -> throw new IllegalArgumentException("http.plain: on, redirect or off, was '" + text + "'");
+            };
+        }
+    }
+
+    /**
+     * Starts the API and the web pages as {@link #start(ApiContext, String, int, Tls, HttpLimits)} does, with plain
+     * HTTP doing what {@code plain} says ({@link PlainHttp#REDIRECT} and {@link PlainHttp#OFF} need {@code tls}).
+     */
+    public static HttpApi start(
+            ApiContext api, String host, int port, @Nullable Tls tls, HttpLimits limits, PlainHttp plain) {
+        if (tls == null && plain != PlainHttp.ON) {
+            throw new IllegalArgumentException("http.plain=" + plain.name().toLowerCase(java.util.Locale.ROOT)
+                    + " needs HTTPS: set http.tls.keystore or http.tls.self-signed=true");
+        }
         ObjectMapper mapper = new ObjectMapper();
         KeyStore keys = tls == null ? null : tls.load();
         Javalin app = Javalin.create(config -> {
@@ -77,14 +110,16 @@ public final class HttpApi implements AutoCloseable {
                         "Referrer-Policy", "no-referrer");
             });
             // both connectors are made here: with one added, Javalin makes no plain one of its own
-            config.jetty.addConnector((server, httpConfig) -> {
-                ServerConnector c = new ServerConnector(server, new HttpConnectionFactory(httpConfig));
-                guard(c, limits);
-                c.setHost(host);
-                c.setPort(port);
-                c.setName("http");
-                return c;
-            });
+            if (plain != PlainHttp.OFF) {
+                config.jetty.addConnector((server, httpConfig) -> {
+                    ServerConnector c = new ServerConnector(server, new HttpConnectionFactory(httpConfig));
+                    guard(c, limits);
+                    c.setHost(host);
+                    c.setPort(port);
+                    c.setName("http");
+                    return c;
+                });
+            }
             if (tls != null) {
                 config.jetty.addConnector((server, httpConfig) -> {
                     SslContextFactory.Server ssl = new SslContextFactory.Server();
@@ -102,6 +137,28 @@ public final class HttpApi implements AutoCloseable {
                     c.setName("https");
                     return c;
                 });
+            }
+        });
+        HttpApi[] started = new HttpApi[1];
+        app.before(ctx -> {
+            boolean secure = "https".equals(ctx.scheme());
+            if (!secure && plain == PlainHttp.REDIRECT) {
+                String query = ctx.queryString();
+                ctx.redirect(
+                        "https://" + hostName(ctx) + ":" + started[0].tlsPort() + ctx.path()
+                                + (query == null ? "" : "?" + query),
+                        io.javalin.http.HttpStatus.PERMANENT_REDIRECT);
+                ctx.skipRemainingHandlers();
+                return;
+            }
+            if (secure) {
+                // browsers that came once over HTTPS never try plain HTTP again for a year
+                ctx.header("Strict-Transport-Security", "max-age=31536000");
+            }
+            ctx.header("X-Content-Type-Options", "nosniff");
+            if (!WebPages.isStaticFile(ctx.path())) {
+                // answers hold one customer's data: no cache (browser or proxy) keeps them
+                ctx.header("Cache-Control", "no-store");
             }
         });
         new GrantRoutes(api).register(app);
@@ -131,13 +188,17 @@ public final class HttpApi implements AutoCloseable {
             }
         });
         app.start();
-        HttpApi started = new HttpApi(app);
+        started[0] = new HttpApi(app);
         LOG.info(
-                "HTTP API and web pages on http://{}:{}{}",
-                host,
-                app.port(),
-                tls == null ? "" : " and https://" + host + ":" + started.tlsPort());
-        return started;
+                "HTTP API and web pages on {}{}",
+                plain == PlainHttp.OFF
+                        ? ""
+                        : "http://" + host + ":" + started[0].port()
+                                + (plain == PlainHttp.REDIRECT ? " (redirecting to HTTPS)" : ""),
+                tls == null
+                        ? ""
+                        : (plain == PlainHttp.OFF ? "" : " and ") + "https://" + host + ":" + started[0].tlsPort());
+        return started[0];
     }
 
     /** Idle connections and headers that never finish are closed (see {@link HttpLimits}). */
@@ -153,8 +214,9 @@ public final class HttpApi implements AutoCloseable {
         return m;
     }
 
+    /** The plain HTTP port, or -1 when plain HTTP is off. */
     public int port() {
-        return app.port();
+        return localPort("http");
     }
 
     /** Every route the server answers, as {@code "GET /api/v1/latest"}, in registration order. */
@@ -169,12 +231,30 @@ public final class HttpApi implements AutoCloseable {
 
     /** The HTTPS port, or -1 without TLS. */
     public int tlsPort() {
+        return localPort("https");
+    }
+
+    private int localPort(String connector) {
         for (Connector c : app.jettyServer().server().getConnectors()) {
-            if ("https".equals(c.getName()) && c instanceof ServerConnector sc) {
+            if (connector.equals(c.getName()) && c instanceof ServerConnector sc) {
                 return sc.getLocalPort();
             }
         }
         return -1;
+    }
+
+    /** The host the client asked for (without its port), for a redirect to the same host over HTTPS. */
+    private static String hostName(io.javalin.http.Context ctx) {
+        String host = ctx.host();
+        if (host == null || host.isBlank()) {
+            return "localhost";
+        }
+        if (host.startsWith("[")) {
+            int end = host.indexOf(']');
+            return end > 0 ? host.substring(0, end + 1) : host;
+        }
+        int colon = host.lastIndexOf(':');
+        return colon > 0 ? host.substring(0, colon) : host;
     }
 
     /**

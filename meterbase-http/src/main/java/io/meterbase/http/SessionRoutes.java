@@ -126,7 +126,7 @@ final class SessionRoutes {
         try {
             return ApiJson.MAPPER.readTree(ctx.body());
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw ApiException.badRequest("malformed JSON: " + e.getOriginalMessage());
+            throw ApiException.badRequest(io.meterbase.json.SnakeCaseJson.describe(e));
         }
     }
 }

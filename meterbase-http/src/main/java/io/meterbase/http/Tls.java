@@ -58,8 +58,34 @@ public record Tls(Path keystore, String password, int port) {
     }
 
     /**
+     * The self-signed keystore in {@code dir} ({@code self-signed.p12}), made first when it does not exist, with a
+     * random password kept beside it ({@code self-signed.password}); both files readable by their owner only. A
+     * keystore of an earlier version, which had a fixed password and no password file, is made anew.
+     */
+    public static Tls selfSigned(Path dir, int port) {
+        Path keystore = dir.resolve("self-signed.p12");
+        Path passwordFile = dir.resolve("self-signed.password");
+        try {
+            if (Files.exists(keystore) && Files.exists(passwordFile)) {
+                return new Tls(keystore, Files.readString(passwordFile).strip(), port);
+            }
+            byte[] random = new byte[24];
+            new SecureRandom().nextBytes(random);
+            String password = java.util.HexFormat.of().formatHex(random);
+            Files.createDirectories(dir);
+            writeOwnerOnly(passwordFile, out -> out.write(password.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+            Files.deleteIfExists(keystore);
+            selfSigned(keystore, password);
+            return new Tls(keystore, password, port);
+        } catch (IOException e) {
+            throw new IllegalStateException("could not make a self-signed certificate in " + dir + ": " + e, e);
+        }
+    }
+
+    /**
      * The keystore at {@code file}, made first when it does not exist: an EC P-256 key and a certificate for
-     * {@code localhost}, 127.0.0.1 and ::1, valid one year, signed by itself. Browsers warn about it.
+     * {@code localhost}, 127.0.0.1 and ::1, valid one year, signed by itself, readable by its owner only. Browsers
+     * warn about it.
      */
     public static Path selfSigned(Path file, String password) {
         if (Files.exists(file)) {
@@ -90,14 +116,39 @@ public record Tls(Path keystore, String password, int port) {
             ks.load(null, null);
             ks.setKeyEntry("meterbase", pair.getPrivate(), password.toCharArray(), new X509Certificate[] {cert});
             Files.createDirectories(file.toAbsolutePath().getParent());
-            Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-            try (OutputStream out = Files.newOutputStream(tmp)) {
-                ks.store(out, password.toCharArray());
-            }
-            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE);
+            writeOwnerOnly(file, out -> {
+                try {
+                    ks.store(out, password.toCharArray());
+                } catch (GeneralSecurityException e) {
+                    throw new IOException(e);
+                }
+            });
             return file;
         } catch (IOException | GeneralSecurityException | OperatorCreationException e) {
             throw new IllegalStateException("could not make a self-signed certificate at " + file + ": " + e, e);
         }
+    }
+
+    /** What writes a file's content. */
+    private interface Content {
+        void writeTo(OutputStream out) throws IOException;
+    }
+
+    /** Writes a file readable and writable by its owner only (mode 600 where the disk has modes), all or nothing. */
+    private static void writeOwnerOnly(Path file, Content content) throws IOException {
+        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        Files.deleteIfExists(tmp);
+        if (Files.getFileStore(file.toAbsolutePath().getParent()).supportsFileAttributeView("posix")) {
+            Files.createFile(
+                    tmp,
+                    java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                            java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+        } else {
+            Files.createFile(tmp);
+        }
+        try (OutputStream out = Files.newOutputStream(tmp)) {
+            content.writeTo(out);
+        }
+        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     }
 }

@@ -27,6 +27,15 @@ final class WebPages {
     static final String CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:;"
             + " connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
 
+    /** Whether a path names a static file of the pages (served with their own headers), not an answer of the API. */
+    static boolean isStaticFile(String path) {
+        return path.equals("/")
+                || path.endsWith(".html")
+                || path.startsWith("/css/")
+                || path.startsWith("/js/")
+                || path.startsWith("/webjars/");
+    }
+
     private static final String CUSTOMER = "meterbase.live-customer";
     private static final int QUEUE = 256;
 

@@ -21,6 +21,9 @@ import org.jspecify.annotations.Nullable;
 public final class Accounts {
 
     public static final String KIND = "account";
+    /** Wrong passwords counted for usernames that have no account. */
+    static final String UNKNOWN = "sign-in-failures";
+
     public static final int FREE_FAILURES = 5;
     public static final int MIN_PASSWORD = 10;
     private static final Duration FIRST_LOCK = Duration.ofSeconds(30);
@@ -33,10 +36,11 @@ public final class Accounts {
             long customer,
             String passwordHash,
             int failures,
-            @Nullable Instant lockedUntil) {
+            @Nullable Instant lockedUntil,
+            @Nullable Instant lastFailure) {
 
-        Account withFailures(int count, @Nullable Instant until) {
-            return new Account(username, role, customer, passwordHash, count, until);
+        Account withFailures(int count, @Nullable Instant until, @Nullable Instant at) {
+            return new Account(username, role, customer, passwordHash, count, until, at);
         }
 
         public Principal principal() {
@@ -93,8 +97,8 @@ public final class Accounts {
         if (password == null || password.length() < MIN_PASSWORD) {
             throw new IllegalArgumentException("password: at least " + MIN_PASSWORD + " characters");
         }
-        Account a =
-                new Account(name, customer == 0 ? "operator" : "customer", customer, Passwords.hash(password), 0, null);
+        Account a = new Account(
+                name, customer == 0 ? "operator" : "customer", customer, Passwords.hash(password), 0, null, null);
         save(a);
         return a;
     }
@@ -102,28 +106,46 @@ public final class Accounts {
     /**
      * Checks a password. The account is read from the store, not from this node's cache, and its count of wrong
      * passwords is changed only if no other node changed it meanwhile (read again and counted again otherwise), so
-     * failures on several nodes at once all count and a lock made by another node holds here at once.
+     * failures on several nodes at once all count and a lock made by another node holds here at once. Wrong
+     * passwords for a username that has no account are counted and locked the same way (documents of kind
+     * {@value #UNKNOWN}), so the answers do not tell which usernames exist.
      *
      * @throws io.meterbase.core.store.StoreException when the store cannot be asked
      */
     public SignIn signIn(String username, String password) {
         String name = normalize(username);
+        String kind = KIND;
         Optional<String> stored = store.document(KIND, name);
         if (stored.isEmpty()) {
             accounts.remove(name);
-            // as slow as a wrong password, so that names cannot be probed by timing
-            Passwords.verify(password == null ? "" : password, DUMMY);
-            return new SignIn.Refused("wrong username or password");
+            kind = UNKNOWN;
+            stored = store.document(UNKNOWN, name);
         }
-        Account a = IdentityJson.read(stored.get(), Account.class);
+        @Nullable
+        Account a = stored.map(json -> IdentityJson.read(json, Account.class)).orElse(null);
         Instant now = clock.instant();
-        if (a.lockedUntil() != null && now.isBefore(a.lockedUntil())) {
+        if (a != null && a.lockedUntil() != null && now.isBefore(a.lockedUntil())) {
             return new SignIn.Locked("too many wrong passwords: locked", a.lockedUntil());
         }
-        boolean right = password != null && Passwords.verify(password, a.passwordHash());
+        boolean right;
+        if (a != null && kind.equals(KIND)) {
+            right = password != null && Passwords.verify(password, a.passwordHash());
+        } else {
+            // an unknown name costs a password check too, so that names cannot be probed by timing
+            Passwords.verify(password == null ? "" : password, DUMMY);
+            right = false;
+        }
         for (int attempt = 0; ; attempt++) {
-            Account next = right ? a.withFailures(0, null) : failedOnce(a, now);
-            if (next.equals(a) || replace(stored.get(), next)) {
+            Account base = a != null ? a : new Account(name, "unknown", 0, "", 0, null, null);
+            Account next = right ? base.withFailures(0, null, null) : failedOnce(base, now);
+            String json = IdentityJson.write(next);
+            boolean written = stored.isEmpty()
+                    ? store.saveDocumentIfAbsent(kind, name, json).isEmpty()
+                    : next.equals(a) || store.compareAndReplace(kind, name, stored.get(), json);
+            if (written) {
+                if (kind.equals(KIND)) {
+                    accounts.put(name, next);
+                }
                 return right
                         ? new SignIn.SignedIn(next.principal())
                         : next.lockedUntil() == null
@@ -131,16 +153,44 @@ public final class Accounts {
                                 : new SignIn.Locked("too many wrong passwords: locked", next.lockedUntil());
             }
             // another node counted a failure (or reset the count) meanwhile: count again on what it stored
-            stored = store.document(KIND, name);
-            if (stored.isEmpty() || attempt >= 20) {
+            Optional<String> again = store.document(kind, name);
+            if (attempt >= 20 || (kind.equals(KIND) && again.isEmpty())) {
                 return new SignIn.Refused("wrong username or password");
             }
-            Account changed = IdentityJson.read(stored.get(), Account.class);
-            if (!changed.passwordHash().equals(a.passwordHash())) {
+            @Nullable
+            Account changed =
+                    again.map(j -> IdentityJson.read(j, Account.class)).orElse(null);
+            if (kind.equals(KIND)
+                    && changed != null
+                    && a != null
+                    && !changed.passwordHash().equals(a.passwordHash())) {
                 return new SignIn.Refused("wrong username or password"); // the password was changed meanwhile
             }
+            stored = again;
             a = changed;
         }
+    }
+
+    /**
+     * Forgets the wrong passwords counted for usernames without an account once they are a day old and no lock
+     * holds (run with the session pruning, on one node).
+     */
+    public void pruneUnknown() {
+        Instant now = clock.instant();
+        store.documents(UNKNOWN).forEach((id, json) -> {
+            Account f;
+            try {
+                f = IdentityJson.read(json, Account.class);
+            } catch (IllegalArgumentException e) {
+                store.deleteDocument(UNKNOWN, id);
+                return;
+            }
+            Instant last = f.lastFailure();
+            boolean locked = f.lockedUntil() != null && now.isBefore(f.lockedUntil());
+            if (!locked && (last == null || last.plus(Duration.ofDays(1)).isBefore(now))) {
+                store.deleteDocument(UNKNOWN, id);
+            }
+        });
     }
 
     /** The account after one more wrong password: locked from the fifth, twice as long each time. */
@@ -151,16 +201,7 @@ public final class Accounts {
             long seconds = FIRST_LOCK.toSeconds() << Math.min(10, failures - FREE_FAILURES);
             locked = now.plusSeconds(Math.min(seconds, LONGEST_LOCK.toSeconds()));
         }
-        return a.withFailures(failures, locked);
-    }
-
-    /** Replaces the stored account if it is still {@code expected}. */
-    private boolean replace(String expected, Account next) {
-        if (!store.compareAndReplace(KIND, next.username(), expected, IdentityJson.write(next))) {
-            return false;
-        }
-        accounts.put(next.username(), next);
-        return true;
+        return a.withFailures(failures, locked, now);
     }
 
     public Optional<Account> get(String username) {

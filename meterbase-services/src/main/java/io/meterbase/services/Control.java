@@ -17,6 +17,7 @@ import io.meterbase.core.store.Leases;
 import io.meterbase.core.store.Store;
 import io.meterbase.core.store.StoreChanges;
 import io.meterbase.services.alarm.AlarmService;
+import io.meterbase.services.alarm.WebhookDestinations;
 import io.meterbase.services.alarm.Webhooks;
 import io.meterbase.services.command.CommandService;
 import io.meterbase.services.command.CommandSigner;
@@ -62,7 +63,8 @@ public final class Control implements ServicesApi, AutoCloseable {
             Duration keepFinishedCommands,
             Duration energyRefresh,
             boolean defaultAlarmRules,
-            Duration webhookFirstRetry) {}
+            Duration webhookFirstRetry,
+            WebhookDestinations webhookDestinations) {}
 
     private final Registry registry;
     private final ConsumptionService consumption;
@@ -110,7 +112,7 @@ public final class Control implements ServicesApi, AutoCloseable {
         this.grid = new GridMonitor(documents, community, biller, demandResponse::activeEvents, this::zoneOf, clock);
         this.schedules = new Schedules(registry, documents, commands, clock);
         this.alarms = new AlarmService(registry, documents, live, clock);
-        this.webhooks = new Webhooks(documents, settings.webhookFirstRetry());
+        this.webhooks = new Webhooks(documents, settings.webhookFirstRetry(), settings.webhookDestinations(), clock);
         alarms.addListener(webhooks);
         if (settings.defaultAlarmRules()) {
             alarms.addDefaultRulesIfNone();

@@ -335,7 +335,11 @@ class AlarmServiceTest {
             ex.close();
         });
         receiver.start();
-        try (Webhooks hooks = new Webhooks(store.documents(), Duration.ofMillis(50))) {
+        try (Webhooks hooks = new Webhooks(
+                store.documents(),
+                Duration.ofMillis(50),
+                WebhookDestinations.allowing(List.of("127.0.0.0/8")),
+                Clock.systemUTC())) {
             AlarmService alarms = service(Clock.systemUTC());
             alarms.addListener(hooks);
             hooks.add(customer, "http://127.0.0.1:" + receiver.getAddress().getPort() + "/hook");
@@ -350,7 +354,12 @@ class AlarmServiceTest {
             assertThat(hooks.delivered()).isEqualTo(1);
             assertThat(calls.get()).isEqualTo(3); // two refusals, then taken
             assertThat(bodies.get(2)).contains("\"type\":\"gas_leak\"").contains("\"state\":\"active\"");
-            assertThat(new Webhooks(store.documents(), Duration.ofMillis(50)).of(customer))
+            assertThat(new Webhooks(
+                                    store.documents(),
+                                    Duration.ofMillis(50),
+                                    WebhookDestinations.allowing(List.of("127.0.0.0/8")),
+                                    Clock.systemUTC())
+                            .of(customer))
                     .hasSize(1);
         } finally {
             receiver.stop(0);

@@ -102,8 +102,15 @@ class StoredFormTest {
     }
 
     @Test
-    void aWebhook_keepsItsStoredForm() {
-        keepsItsForm(WEBHOOK, StoredWebhook.class, StoredWebhook::toApi, StoredWebhook::of, StoredSamples.webhook());
+    void aWebhook_keepsItsStoredForm_andOneMadeBeforeSigning_readsWithoutASecret() {
+        StoredWebhook old = ControlJson.read(WEBHOOK, StoredWebhook.class);
+        assertThat(old.toApi()).isEqualTo(StoredSamples.webhook());
+        assertThat(old.secret()).isNull();
+        String signed = """
+                {"id":"w-1","customer_id":7,"url":"https://example.org/hook","secret":"whsec_0a1b"}""";
+        StoredWebhook w = ControlJson.read(signed, StoredWebhook.class);
+        assertThat(w.secret()).isEqualTo("whsec_0a1b");
+        assertThat(tree(ControlJson.write(w))).isEqualTo(tree(signed));
     }
 
     @Test

@@ -253,7 +253,7 @@ final class MeterbaseMqttExtension implements ExtensionMain {
                 .thenAccept(result -> answer(clientId, session, async, result))
                 .exceptionally(e -> {
                     LOG.warn("Answering a publish of {} failed", clientId, e);
-                    notStored(clientId, session, async, "not stored: " + e.getMessage());
+                    notStored(clientId, session, async, "not stored: the server failed on this message; send again");
                     return null;
                 }));
     }
