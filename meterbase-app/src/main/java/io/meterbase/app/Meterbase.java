@@ -250,11 +250,12 @@ public final class Meterbase implements AutoCloseable {
                     this::health,
                     clock,
                     config.integer("http.max-body-bytes", 1024, Integer.MAX_VALUE));
+            Tls tls = tls(config);
             this.http = HttpApi.start(
                     api,
                     config.string("http.host"),
                     config.integer("http.port", 0, 65535),
-                    tls(config),
+                    tls,
                     new HttpLimits(
                             config.positiveMillis("http.idle-timeout"),
                             config.positiveMillis("http.header-timeout"),
@@ -268,7 +269,15 @@ public final class Meterbase implements AutoCloseable {
                                     config.integer("mqtt.port", 0, 65535),
                                     config.dataDir().resolve("mqtt"),
                                     (int) Math.min(Integer.MAX_VALUE - 8, config.bytes("mqtt.max-packet-bytes")),
-                                    mqttInMemory(config)),
+                                    mqttInMemory(config),
+                                    onOrOff(config, "mqtt.plain"),
+                                    tls == null || !onOrOff(config, "mqtt.tls")
+                                            ? null
+                                            : new MqttSettings.Tls(
+                                                    tls.keystore(),
+                                                    tls.password(),
+                                                    config.integer("mqtt.tls.port", 0, 65535),
+                                                    config.integer("mqtt.tls.websocket-port", -1, 65535))),
                             new MqttContext(registry, intake, presence, clock, outbox, alarmFeed))
                     : null;
             if (mqtt != null) {
@@ -531,9 +540,28 @@ public final class Meterbase implements AutoCloseable {
         return coap == null ? -1 : coap.dtlsPort();
     }
 
-    /** The MQTT port, or -1 when the broker is off. */
+    /** The MQTT port, or -1 when the broker or its plain listener is off. */
     public int mqttPort() {
         return mqtt == null ? -1 : mqtt.port();
+    }
+
+    /** The MQTT over TLS port, or -1 when it is off. */
+    public int mqttTlsPort() {
+        return mqtt == null ? -1 : mqtt.tlsPort();
+    }
+
+    /** The MQTT over WebSocket with TLS port (path {@code /mqtt}), or -1 when it is off. */
+    public int mqttWebsocketPort() {
+        return mqtt == null ? -1 : mqtt.websocketPort();
+    }
+
+    /** A setting that is {@code on} or {@code off}. */
+    private static boolean onOrOff(MeterbaseConfig config, String key) {
+        return switch (config.string(key).trim().toLowerCase(java.util.Locale.ROOT)) {
+            case "on" -> true;
+            case "off" -> false;
+            default -> throw new IllegalArgumentException(key + ": on or off, was '" + config.string(key) + "'");
+        };
     }
 
     /** HTTPS settings: a configured keystore, a self-signed one when asked, or none. */
@@ -650,11 +678,16 @@ public final class Meterbase implements AutoCloseable {
         if (mqtt != null) {
             checks.add(
                     mqtt.listening()
-                            ? new Health.Check("mqtt", Health.Status.UP, "listening on port " + mqtt.port(), Map.of())
+                            ? new Health.Check(
+                                    "mqtt",
+                                    Health.Status.UP,
+                                    "listening on port " + (mqtt.port() >= 0 ? mqtt.port() : mqtt.tlsPort()),
+                                    Map.of())
                             : new Health.Check(
                                     "mqtt",
                                     Health.Status.DEGRADED,
-                                    "the broker does not accept connections on port " + mqtt.port(),
+                                    "the broker does not accept connections on port "
+                                            + (mqtt.port() >= 0 ? mqtt.port() : mqtt.tlsPort()),
                                     Map.of()));
         }
         return Health.of(checks);

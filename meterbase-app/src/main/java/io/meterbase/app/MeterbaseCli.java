@@ -203,6 +203,20 @@ public final class MeterbaseCli {
                     + " also at " + base + "/)");
             o.println("    sign in as customer  home01   / " + customerPassword);
             o.println("    sign in as operator  operator / " + operatorPassword + "   (new passwords each start)");
+            if (server.mqttPort() >= 0 || server.mqttTlsPort() >= 0) {
+                List<String> mqtt = new ArrayList<>();
+                if (server.mqttPort() >= 0) {
+                    mqtt.add("mqtt://127.0.0.1:" + server.mqttPort());
+                }
+                if (server.mqttTlsPort() >= 0) {
+                    mqtt.add("mqtts://localhost:" + server.mqttTlsPort());
+                }
+                if (server.mqttWebsocketPort() >= 0) {
+                    mqtt.add("wss://localhost:" + server.mqttWebsocketPort() + "/mqtt");
+                }
+                o.println("  MQTT broker:         " + String.join(", ", mqtt)
+                        + "  (username: a device name, password: a customer key)");
+            }
             o.println("  operator key:        " + operator);
             o.println("  customer 'Home 01':  " + keys.get(0));
             o.println("Try:");

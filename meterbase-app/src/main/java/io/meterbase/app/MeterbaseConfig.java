@@ -59,6 +59,19 @@ public final class MeterbaseConfig {
             new Setting("mqtt.host", "127.0.0.1", "address the MQTT broker binds to; 0.0.0.0 for all interfaces"),
             new Setting("mqtt.port", "1883", "MQTT port, 0 picks a free one"),
             new Setting(
+                    "mqtt.plain",
+                    "on",
+                    "the plain MQTT listener (mqtt.port): on or off; off needs MQTT over TLS (an HTTPS keystore)"),
+            new Setting(
+                    "mqtt.tls",
+                    "on",
+                    "MQTT over TLS with the HTTPS keystore (http.tls.keystore or self-signed): on or off"),
+            new Setting("mqtt.tls.port", "8883", "MQTT over TLS port, 0 picks a free one"),
+            new Setting(
+                    "mqtt.tls.websocket-port",
+                    "8884",
+                    "MQTT over WebSocket with TLS port (path /mqtt), 0 picks a free one, -1 turns it off"),
+            new Setting(
                     "mqtt.max-packet-bytes",
                     "16MB",
                     "largest MQTT packet accepted (larger ones close the connection, MQTT 5: reason 0x95); KB, MB"),

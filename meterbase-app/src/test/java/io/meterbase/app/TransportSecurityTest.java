@@ -102,6 +102,89 @@ class TransportSecurityTest {
     }
 
     @Test
+    void mqttOverTls_withTheHttpsKey_takesADevicesReadings_andPlainMqttCanBeOff() throws Exception {
+        MeterbaseConfig config = https("off")
+                .with("mqtt.enabled", "true")
+                .with("mqtt.port", "0")
+                .with("mqtt.plain", "off")
+                .with("mqtt.tls.port", "0")
+                .with("mqtt.tls.websocket-port", "0");
+        try (Meterbase server = Meterbase.start(config, Clock.systemUTC())) {
+            assertThat(server.mqttPort()).isEqualTo(-1);
+            assertThat(server.mqttTlsPort()).isPositive();
+            long customer = server.registry()
+                    .createCustomer("Tls", "Home", null, null, "north", java.time.ZoneId.of("UTC"))
+                    .id();
+            String key = server.registry()
+                    .createKey(customer, io.meterbase.core.model.Role.CUSTOMER, "plug")
+                    .secret();
+            Path ca = dir.resolve("ca.pem");
+            Files.writeString(ca, pem(certificate()));
+
+            // a device publishing over TLS, checking the server's certificate, is stored
+            Process pub = new ProcessBuilder(
+                            "mosquitto_pub",
+                            "-h",
+                            "localhost",
+                            "-p",
+                            String.valueOf(server.mqttTlsPort()),
+                            "--cafile",
+                            ca.toString(),
+                            "-V",
+                            "mqttv5",
+                            "-q",
+                            "1",
+                            "-u",
+                            "plug-1",
+                            "-P",
+                            key,
+                            "-t",
+                            "tele/plug-1/SENSOR",
+                            "-m",
+                            "{\"ENERGY\":{\"Power\":42,\"Total\":1.5}}",
+                            "-d")
+                    .redirectErrorStream(true)
+                    .start();
+            String said = new String(pub.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            assertThat(pub.waitFor()).as(said).isZero();
+            assertThat(said).contains("PUBACK");
+            assertThat(server.registry().device(customer, "plug-1")).isPresent();
+
+            // plain MQTT on the TLS port is not understood
+            Process plain = new ProcessBuilder(
+                            "mosquitto_pub",
+                            "-h",
+                            "127.0.0.1",
+                            "-p",
+                            String.valueOf(server.mqttTlsPort()),
+                            "-V",
+                            "mqttv5",
+                            "-q",
+                            "1",
+                            "-u",
+                            "plug-1",
+                            "-P",
+                            key,
+                            "-t",
+                            "tele/plug-1/SENSOR",
+                            "-m",
+                            "{}")
+                    .redirectErrorStream(true)
+                    .start();
+            plain.getInputStream().readAllBytes();
+            assertThat(plain.waitFor()).isNotZero();
+
+            // the WebSocket listener speaks TLS with the same certificate
+            javax.net.ssl.SSLSocket socket = (javax.net.ssl.SSLSocket)
+                    sslContext().getSocketFactory().createSocket("127.0.0.1", server.mqttWebsocketPort());
+            try (socket) {
+                socket.startHandshake();
+                assertThat(socket.getSession().getPeerCertificates()[0]).isEqualTo(certificate());
+            }
+        }
+    }
+
+    @Test
     void malformedBodies_areAnsweredWithoutNamingTheServersClasses() throws Exception {
         try (Meterbase server = Meterbase.start(TestConfigs.httpOnly(dir), Clock.systemUTC())) {
             String operator = server.newOperatorSecret().orElseThrow();
@@ -125,8 +208,8 @@ class TransportSecurityTest {
                 .build();
     }
 
-    /** A client that trusts the server's self-signed certificate (and nothing else), following no redirect. */
-    private HttpClient client() throws Exception {
+    /** The server's self-signed certificate. */
+    private java.security.cert.Certificate certificate() throws Exception {
         Path tls = dir.resolve("server/tls");
         KeyStore keys = KeyStore.getInstance("PKCS12");
         try (InputStream in = Files.newInputStream(tls.resolve("self-signed.p12"))) {
@@ -136,15 +219,32 @@ class TransportSecurityTest {
                             .strip()
                             .toCharArray());
         }
+        return keys.getCertificate("meterbase");
+    }
+
+    private static String pem(java.security.cert.Certificate cert) throws Exception {
+        return "-----BEGIN CERTIFICATE-----\n"
+                + java.util.Base64.getMimeEncoder(64, "\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII))
+                        .encodeToString(cert.getEncoded())
+                + "\n-----END CERTIFICATE-----\n";
+    }
+
+    /** TLS that trusts the server's self-signed certificate and nothing else. */
+    private SSLContext sslContext() throws Exception {
         KeyStore trusted = KeyStore.getInstance("PKCS12");
         trusted.load(null, null);
-        trusted.setCertificateEntry("meterbase", keys.getCertificate("meterbase"));
+        trusted.setCertificateEntry("meterbase", certificate());
         TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
         tmf.init(trusted);
         SSLContext ssl = SSLContext.getInstance("TLS");
         ssl.init(null, tmf.getTrustManagers(), null);
+        return ssl;
+    }
+
+    /** A client that trusts the server's self-signed certificate (and nothing else), following no redirect. */
+    private HttpClient client() throws Exception {
         return HttpClient.newBuilder()
-                .sslContext(ssl)
+                .sslContext(sslContext())
                 .followRedirects(HttpClient.Redirect.NEVER)
                 .connectTimeout(Duration.ofSeconds(5))
                 .build();

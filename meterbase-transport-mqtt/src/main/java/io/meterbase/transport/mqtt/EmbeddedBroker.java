@@ -11,6 +11,7 @@ import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,13 +28,17 @@ public final class EmbeddedBroker implements AutoCloseable {
     private final EmbeddedHiveMQ hivemq;
     private final String host;
     private final int port;
+    private final int tlsPort;
+    private final int websocketPort;
     private volatile long checkedAt;
     private volatile boolean lastListening;
 
-    private EmbeddedBroker(EmbeddedHiveMQ hivemq, String host, int port) {
+    private EmbeddedBroker(EmbeddedHiveMQ hivemq, String host, int port, int tlsPort, int websocketPort) {
         this.hivemq = hivemq;
         this.host = host;
         this.port = port;
+        this.tlsPort = tlsPort;
+        this.websocketPort = websocketPort;
     }
 
     /**
@@ -46,7 +51,12 @@ public final class EmbeddedBroker implements AutoCloseable {
     public static EmbeddedBroker start(MqttSettings settings, MqttContext context) {
         EmbeddedHiveMQ hivemq = null;
         try {
-            int port = settings.port() == 0 ? freePort() : settings.port();
+            int port = !settings.plain() ? -1 : settings.port() == 0 ? freePort() : settings.port();
+            MqttSettings.Tls tls = settings.tls();
+            int tlsPort = tls == null ? -1 : tls.port() == 0 ? freePort() : tls.port();
+            int websocketPort = tls == null || tls.websocketPort() < 0
+                    ? -1
+                    : tls.websocketPort() == 0 ? freePort() : tls.websocketPort();
             MeterbaseMqttExtension extension = new MeterbaseMqttExtension(context);
             Path conf = Files.createDirectories(settings.dataDir().resolve("conf"));
             Path data = Files.createDirectories(settings.dataDir().resolve("store"));
@@ -61,10 +71,7 @@ public final class EmbeddedBroker implements AutoCloseable {
                     <?xml version="1.0"?>
                     <hivemq>
                         <listeners>
-                            <tcp-listener>
-                                <port>%d</port>
-                                <bind-address>%s</bind-address>
-                            </tcp-listener>
+                    %s
                         </listeners>
                         <mqtt>
                             <packets>
@@ -84,7 +91,9 @@ public final class EmbeddedBroker implements AutoCloseable {
                         </anonymous-usage-statistics>
                     </hivemq>
                     """.formatted(
-                    port, settings.host(), settings.maxPacketBytes(), settings.inMemory() ? "in-memory" : "file"));
+                            listeners(settings.host(), port, tls, tlsPort, websocketPort),
+                            settings.maxPacketBytes(),
+                            settings.inMemory() ? "in-memory" : "file"));
             InternalConfigurations.PAYLOAD_PERSISTENCE_TYPE.set(PersistenceType.FILE);
             InternalConfigurations.RETAINED_MESSAGE_PERSISTENCE_TYPE.set(PersistenceType.FILE);
             InternalConfigurations.PERSISTENCE_BUCKET_COUNT.set(4);
@@ -104,13 +113,17 @@ public final class EmbeddedBroker implements AutoCloseable {
                             .build())
                     .build();
             hivemq.start().get(60, TimeUnit.SECONDS);
-            EmbeddedBroker broker = new EmbeddedBroker(hivemq, settings.host(), port);
+            EmbeddedBroker broker = new EmbeddedBroker(hivemq, settings.host(), port, tlsPort, websocketPort);
             if (!broker.listening()) {
                 throw new IllegalStateException("it started but does not accept connections");
             }
             context.commands().addPush(new MqttCommandChannel(extension));
             context.alarms().subscribe(new MqttAlarmPublisher());
-            LOG.info("MQTT broker listening on {}:{}", settings.host(), port);
+            LOG.info(
+                    "MQTT broker listening on {}{}{}",
+                    port < 0 ? "" : settings.host() + ":" + port,
+                    tlsPort < 0 ? "" : (port < 0 ? "" : ", ") + "TLS " + settings.host() + ":" + tlsPort,
+                    websocketPort < 0 ? "" : ", WebSocket over TLS " + settings.host() + ":" + websocketPort + "/mqtt");
             return broker;
         } catch (Exception e) {
             if (hivemq != null) {
@@ -136,7 +149,7 @@ public final class EmbeddedBroker implements AutoCloseable {
         }
         String probeHost = host.equals("0.0.0.0") || host.equals("::") ? "127.0.0.1" : host;
         try (Socket s = new Socket()) {
-            s.connect(new InetSocketAddress(probeHost, port), 1000);
+            s.connect(new InetSocketAddress(probeHost, port >= 0 ? port : tlsPort), 1000);
             lastListening = true;
         } catch (IOException e) {
             lastListening = false;
@@ -151,8 +164,67 @@ public final class EmbeddedBroker implements AutoCloseable {
         }
     }
 
+    /** The plain TCP port, or -1 when it is off. */
     public int port() {
         return port;
+    }
+
+    /** The MQTT over TLS port, or -1 when it is off. */
+    public int tlsPort() {
+        return tlsPort;
+    }
+
+    /** The MQTT over WebSocket with TLS port (path {@code /mqtt}), or -1 when it is off. */
+    public int websocketPort() {
+        return websocketPort;
+    }
+
+    /** The listeners of the broker's configuration. */
+    private static String listeners(
+            String host, int port, MqttSettings.@Nullable Tls tls, int tlsPort, int websocketPort) {
+        StringBuilder xml = new StringBuilder();
+        if (port >= 0) {
+            xml.append("<tcp-listener><port>")
+                    .append(port)
+                    .append("</port><bind-address>")
+                    .append(xml(host))
+                    .append("</bind-address></tcp-listener>");
+        }
+        if (tls != null) {
+            String keystore = "<tls><keystore><path>"
+                    + xml(tls.keystore().toAbsolutePath().toString())
+                    + "</path><password>" + xml(tls.password()) + "</password><private-key-password>"
+                    + xml(tls.password()) + "</private-key-password></keystore>"
+                    + "<client-authentication-mode>NONE</client-authentication-mode></tls>";
+            xml.append("<tls-tcp-listener><port>")
+                    .append(tlsPort)
+                    .append("</port><bind-address>")
+                    .append(xml(host))
+                    .append("</bind-address>")
+                    .append(keystore)
+                    .append("</tls-tcp-listener>");
+            if (websocketPort >= 0) {
+                xml.append("<tls-websocket-listener><port>")
+                        .append(websocketPort)
+                        .append("</port><bind-address>")
+                        .append(xml(host))
+                        .append("</bind-address><path>/mqtt</path><subprotocols><subprotocol>mqttv3.1</subprotocol>")
+                        .append(
+                                "<subprotocol>mqtt</subprotocol></subprotocols><allow-extensions>true</allow-extensions>")
+                        .append(keystore)
+                        .append("</tls-websocket-listener>");
+            }
+        }
+        return xml.toString();
+    }
+
+    /** Text escaped for an XML element. */
+    private static String xml(String text) {
+        return text.replace("&", "&amp;")
+                .replace("<", "&lt;")
+                .replace(">", "&gt;")
+                .replace("\"", "&quot;")
+                .replace("'", "&apos;");
     }
 
     @Override
