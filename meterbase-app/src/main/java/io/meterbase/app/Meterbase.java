@@ -152,6 +152,11 @@ public final class Meterbase implements AutoCloseable {
             this.control = leases.exclusively(
                     "first start", () -> startControl(config, registry, store, live, consumption, clock));
             started.push(control);
+            control.alarms()
+                    .addListener(new io.meterbase.services.alarm.TamperRevocation(
+                            registry,
+                            java.util.Arrays.asList(
+                                    config.string("security.revoke-on-events").split(","))));
             Intake intake = new Intake(
                     ingest, formats, new ServiceDeviceReports(presence, control.alarms(), control.commands()), clock);
             CommandOutbox outbox = new ServiceCommandOutbox(control.commands());

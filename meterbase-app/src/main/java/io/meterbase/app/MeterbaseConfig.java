@@ -214,6 +214,11 @@ public final class MeterbaseConfig {
                     "PT1S",
                     "a failed webhook delivery is retried after this, then doubling, 6 attempts in all"),
             new Setting(
+                    "security.revoke-on-events",
+                    "tamper",
+                    "device events (type prefixes, comma-separated) that revoke the device's own keys at once;"
+                            + " empty: none"),
+            new Setting(
                     "webhooks.allow-ranges",
                     "",
                     "address ranges inside private networks that webhooks may post to, comma-separated (e.g."

@@ -47,6 +47,7 @@ class AuthorizationMatrixTest {
             Map.entry("GET /api/v1/me", "UAAF"),
             Map.entry("POST /api/v1/keys", "UAAF"),
             Map.entry("GET /api/v1/keys", "UAAF"),
+            Map.entry("POST /api/v1/keys/{id}/rotate", "UAAF"),
             Map.entry("DELETE /api/v1/keys/{id}", "UAAF"),
             // gateways and devices
             Map.entry("POST /api/v1/gateways", "UFAF"),
@@ -143,7 +144,17 @@ class AuthorizationMatrixTest {
             Map.entry("GET /api/v1/shared/latest", "UFFA"),
             Map.entry("GET /api/v1/shared/channels/{id}/history", "UFFA")));
 
-    private static final String[] CALLERS = {"none", "customer", "operator", "third party", "customer session"};
+    private static final String[] CALLERS = {
+        "none",
+        "customer",
+        "operator",
+        "third party",
+        "customer session",
+        "device key",
+        "gateway key",
+        "read-only key",
+        "support operator"
+    };
 
     @TempDir
     Path dir;
@@ -176,7 +187,25 @@ class AuthorizationMatrixTest {
                                             ana.get("id").asLong()))
                             .statusCode())
                     .isEqualTo(201);
-            String[] credentials = {null, customer, operator, thirdParty, signIn(server.httpPort())};
+            String device = api.json("POST", "/api/v1/keys", customer, """
+                            {"scope":"device","device":"plug-1"}""")
+                    .get("secret")
+                    .asText();
+            String gateway = api.json("POST", "/api/v1/keys", customer, """
+                            {"scope":"gateway","gateway":"gw"}""")
+                    .get("secret")
+                    .asText();
+            String readOnly = api.json("POST", "/api/v1/keys", customer, """
+                            {"scope":"read_only"}""")
+                    .get("secret")
+                    .asText();
+            String support = api.json("POST", "/api/v1/keys", operator, """
+                            {"scope":"support"}""")
+                    .get("secret")
+                    .asText();
+            String[] credentials = {
+                null, customer, operator, thirdParty, signIn(server.httpPort()), device, gateway, readOnly, support
+            };
             sharedChannel = api.json("GET", "/api/v1/shared", thirdParty, null)
                     .at("/channels/0/id")
                     .asText();
@@ -193,7 +222,7 @@ class AuthorizationMatrixTest {
                 for (int i = 0; i < credentials.length; i++) {
                     int status = call(server.httpPort(), route, credentials[i]);
                     char got = status == 401 ? 'U' : status == 403 ? 'F' : 'A';
-                    char expected = i < 4 ? MATRIX.get(route).charAt(i) : sessionExpectation(route);
+                    char expected = i < 4 ? MATRIX.get(route).charAt(i) : derived(route, i);
                     row.append(got);
                     if (got != expected) {
                         wrong.add(route + " as " + CALLERS[i] + ": " + status + ", expected " + expected);
@@ -206,6 +235,55 @@ class AuthorizationMatrixTest {
             }
             assertThat(wrong).as("observed matrix: " + observed).isEmpty();
         }
+    }
+
+    /** What the callers after the fourth may do, derived from the matrix by their scopes' rules. */
+    private static char derived(String route, int caller) {
+        return switch (CALLERS[caller]) {
+            case "customer session" -> sessionExpectation(route);
+            case "device key", "gateway key" -> uploadKeyExpectation(route);
+            case "read-only key" -> readOnlyExpectation(route, 1);
+            case "support operator" -> readOnlyExpectation(route, 2);
+            default -> throw new IllegalArgumentException(CALLERS[caller]);
+        };
+    }
+
+    private static boolean isUpload(String route) {
+        return route.contains(" /input/") || route.equals("POST /api/v1/upload");
+    }
+
+    /**
+     * A device or gateway key uploads, answers its commands and reports its events (each checked to be its own
+     * device's), and reaches what anyone may; nothing else.
+     */
+    private static char uploadKeyExpectation(String route) {
+        if (MATRIX.get(route).charAt(0) == 'A') {
+            return 'A';
+        }
+        if (MATRIX.get(route).charAt(1) == 'U') {
+            return 'U'; // a route that takes no key (the session's)
+        }
+        if (isUpload(route) || route.equals("POST /api/v1/commands/{id}/ack") || route.equals("POST /api/v1/events")) {
+            return 'A';
+        }
+        return 'F';
+    }
+
+    /**
+     * A read-only key (customer) or a support operator reads what the customer's or the operator's key reads, and
+     * changes nothing (uploads included).
+     */
+    private static char readOnlyExpectation(String route, int like) {
+        if (MATRIX.get(route).charAt(0) == 'A') {
+            return 'A';
+        }
+        if (MATRIX.get(route).charAt(like) == 'U') {
+            return 'U'; // a route that takes no key of this kind
+        }
+        if (isUpload(route) || !route.startsWith("GET ")) {
+            return 'F';
+        }
+        return MATRIX.get(route).charAt(like);
     }
 
     /**

@@ -5,9 +5,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.meterbase.core.auth.Principal;
+import io.meterbase.core.ingest.References;
 import io.meterbase.core.model.ApiKey;
 import io.meterbase.core.model.Customer;
 import io.meterbase.core.model.GeoPosition;
+import io.meterbase.core.model.KeyScope;
 import io.meterbase.core.model.Role;
 import io.meterbase.core.model.Site;
 import io.meterbase.core.registry.Registry;
@@ -38,6 +40,7 @@ final class AccountRoutes {
         app.post("/api/v1/keys", this::createKey);
         app.get("/api/v1/keys", this::listKeys);
         app.delete("/api/v1/keys/{id}", this::revokeKey);
+        app.post("/api/v1/keys/{id}/rotate", this::rotateKey);
     }
 
     private JsonNode body(Context ctx) {
@@ -142,35 +145,105 @@ final class AccountRoutes {
         return id;
     }
 
+    /**
+     * A new key: {@code scope} customer (the default), read_only, device (with {@code device}) or gateway (with
+     * {@code gateway}) for a customer; admin, operator or support for operators (an admin only makes those).
+     */
     private void createKey(Context ctx) {
         Principal p = Requests.authenticate(ctx, api.registry());
         JsonNode b = ctx.body().isBlank() ? mapper.createObjectNode() : body(ctx);
-        long customer = customerOf(ctx, p, b);
         String format = b.path("format").asText("meterbase");
         if (!format.equals("meterbase") && !format.equals("emoncms")) {
             throw ApiException.badRequest("format must be meterbase or emoncms (32 hex characters, for emonhub)");
         }
+        KeyScope scope;
+        try {
+            scope = KeyScope.parse(b.path("scope").asText("customer"));
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badRequest(e.getMessage());
+        }
+        long customer;
+        if (scope.role() == Role.OPERATOR) {
+            Requests.admin(ctx, api.registry());
+            customer = 0;
+        } else {
+            customer = customerOf(ctx, p, b);
+        }
+        String target = scope == KeyScope.DEVICE
+                ? b.path("device").asText(null)
+                : scope == KeyScope.GATEWAY ? b.path("gateway").asText(null) : null;
+        if (scope.uploadsOnly() && (target == null || target.isBlank())) {
+            throw ApiException.badRequest(
+                    "a " + scope.key() + " key names its " + scope.key() + ": \"" + scope.key() + "\": \"<ref>\"");
+        }
+        if (target != null && References.problem(scope.key(), target) != null) {
+            throw ApiException.badRequest(References.problem(scope.key(), target));
+        }
         CreatedKey key = api.registry()
-                .createKey(customer, Role.CUSTOMER, b.path("label").asText(""), format.equals("emoncms"));
+                .createKey(customer, scope, target, b.path("label").asText(""), format.equals("emoncms"));
         ctx.status(201).json(keyJson(key.key(), key.secret()));
     }
 
+    /** The keys of a customer, or (an admin, {@code ?operators=true}) the operators' keys. */
     private void listKeys(Context ctx) {
         Principal p = Requests.authenticate(ctx, api.registry());
-        long customer = customerOf(ctx, p, null);
+        long customer;
+        if ("true".equals(ctx.queryParam("operators"))) {
+            Requests.admin(ctx, api.registry());
+            customer = 0;
+        } else {
+            customer = customerOf(ctx, p, null);
+        }
         ctx.json(api.registry().keys(customer).stream()
                 .map(k -> keyJson(k, null))
                 .toList());
     }
 
+    /** The key of a path that the caller may manage: its customer's, or (an admin) an operator's. */
+    private ApiKey manageable(Context ctx, Principal p, long id) {
+        ApiKey key = api.registry().key(id).orElseThrow(() -> ApiException.notFound("no key " + id));
+        if (key.role() == Role.OPERATOR) {
+            if (!p.isOperator()) {
+                throw ApiException.notFound("no key " + id);
+            }
+            Requests.admin(ctx, api.registry());
+        } else if (!p.canAccess(key.customerId())) {
+            throw ApiException.notFound("no key " + id);
+        }
+        return key;
+    }
+
     private void revokeKey(Context ctx) {
         Principal p = Requests.authenticate(ctx, api.registry());
         long id = Requests.pathLong(ctx, "id");
-        ApiKey key = api.registry().key(id).orElseThrow(() -> ApiException.notFound("no key " + id));
-        if (key.role() == Role.OPERATOR || !p.canAccess(key.customerId())) {
-            throw ApiException.notFound("no key " + id);
-        }
+        manageable(ctx, p, id);
         ctx.json(keyJson(api.registry().revokeKey(id).orElseThrow(), null));
+    }
+
+    /**
+     * Rotates a key: a new key of the same scope, shown once, while the old one keeps working for {@code overlap}
+     * (ISO-8601, 24 h by default, at most 30 days) so that devices can be given the new one.
+     */
+    private void rotateKey(Context ctx) {
+        Principal p = Requests.authenticate(ctx, api.registry());
+        long id = Requests.pathLong(ctx, "id");
+        manageable(ctx, p, id);
+        JsonNode b = ctx.body().isBlank() ? mapper.createObjectNode() : body(ctx);
+        java.time.Duration overlap;
+        try {
+            overlap = java.time.Duration.parse(b.path("overlap").asText("PT24H"));
+        } catch (java.time.format.DateTimeParseException e) {
+            throw ApiException.badRequest("overlap: an ISO-8601 duration such as PT24H");
+        }
+        if (overlap.isNegative() || overlap.compareTo(java.time.Duration.ofDays(30)) > 0) {
+            throw ApiException.badRequest("overlap: from PT0S to P30D");
+        }
+        CreatedKey fresh = api.registry()
+                .rotateKey(id, overlap)
+                .orElseThrow(() -> new ApiException(409, "key_ended", "key " + id + " is revoked or expired"));
+        Map<String, Object> out = keyJson(fresh.key(), fresh.secret());
+        out.put("replaces", keyJson(api.registry().key(id).orElseThrow(), null));
+        ctx.status(201).json(out);
     }
 
     private static Map<String, Object> keyJson(ApiKey k, @Nullable String secret) {
@@ -179,8 +252,11 @@ final class AccountRoutes {
         out.put("customer_id", k.customerId());
         out.put("label", k.label());
         out.put("prefix", k.prefix());
+        out.put("scope", k.scope().key());
+        out.put("target", k.target());
         out.put("created_at", k.createdAt().toString());
         out.put("revoked_at", k.revokedAt() == null ? null : k.revokedAt().toString());
+        out.put("expires_at", k.expiresAt() == null ? null : k.expiresAt().toString());
         if (secret != null) {
             out.put("secret", secret);
             out.put("note", "the secret is shown once; only its hash is kept");

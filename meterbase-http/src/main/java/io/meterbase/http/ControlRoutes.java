@@ -176,6 +176,14 @@ final class ControlRoutes {
             if (p.isOperator()) {
                 throw ApiException.forbidden("devices and gateways answer commands with the customer's key");
             }
+            if (p.scope().uploadsOnly()
+                    && control()
+                            .commands()
+                            .get(p.customerId(), ctx.pathParam("id"))
+                            .filter(c -> reaches(p, c.deviceRef()))
+                            .isEmpty()) {
+                throw ApiException.notFound("no command " + ctx.pathParam("id"));
+            }
             JsonNode b = ApiJson.MAPPER.readTree(ctx.body());
             CommandStatus status = status(b.path("status").asText(""));
             Boolean relay =
@@ -362,7 +370,7 @@ final class ControlRoutes {
             if (device == null || type == null) {
                 throw ApiException.badRequest("an event needs device and type");
             }
-            if (api.registry().device(p.customerId(), device).isEmpty()) {
+            if (api.registry().device(p.customerId(), device).isEmpty() || !reaches(p, device)) {
                 throw ApiException.notFound("no device " + device);
             }
             Instant at = b.hasNonNull("ts") ? instant(b, "ts") : api.clock().instant();
@@ -404,6 +412,27 @@ final class ControlRoutes {
             }
             ctx.status(204);
         }));
+    }
+
+    /**
+     * Whether a device or gateway key reaches a device: a device key its own device, a gateway key the devices
+     * registered behind its gateway; other keys every device of their customer.
+     */
+    private boolean reaches(Principal p, String deviceRef) {
+        return switch (p.scope()) {
+            case DEVICE -> deviceRef.equals(p.target());
+            case GATEWAY -> {
+                long gateway = api.registry()
+                        .gateway(p.customerId(), java.util.Objects.requireNonNull(p.target()))
+                        .map(g -> g.id())
+                        .orElse(-1L);
+                yield api.registry()
+                        .device(p.customerId(), deviceRef)
+                        .map(d -> d.gatewayId() == gateway)
+                        .orElse(false);
+            }
+            default -> true;
+        };
     }
 
     /** Whose alarms, rules and webhooks: the caller's own, or for operators one customer's or (null) all. */

@@ -79,6 +79,10 @@ final class EmoncmsRoutes {
             ctx.status(401).result("Error: " + why);
             return;
         }
+        if (accepted.principal().scope().readOnly()) {
+            ctx.status(403).result("Error: a read-only key cannot post inputs");
+            return;
+        }
         Map<String, String> fields = new HashMap<>();
         fields.put(EMONCMS_REQUEST, ctx.path().startsWith("/input/bulk") ? "bulk" : "post");
         IntakeResult result = Intake.await(api.intake()

@@ -10,7 +10,6 @@ import io.meterbase.core.auth.Principal;
 import io.meterbase.core.model.Category;
 import io.meterbase.core.model.Device;
 import io.meterbase.core.model.Gateway;
-import io.meterbase.core.model.Role;
 import io.meterbase.core.registry.Registry;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -87,9 +86,21 @@ final class GatewayRoutes {
             throw ApiException.badRequest("site: the customer has no site " + site);
         }
         Gateway g = registry.registerGateway(customer, site, ref, name, address.isEmpty() ? null : address, port);
-        Registry.CreatedKey key = registry.createKey(customer, Role.CUSTOMER, "gateway " + ref);
+        // a key for this gateway only: it uploads through it, for the devices behind it
+        Registry.CreatedKey key =
+                registry.createKey(customer, io.meterbase.core.model.KeyScope.GATEWAY, ref, "gateway " + ref, false);
         Map<String, Object> out = gatewayJson(g);
-        out.put("key", Map.of("id", key.key().id(), "prefix", key.key().prefix(), "secret", key.secret()));
+        out.put(
+                "key",
+                Map.of(
+                        "id",
+                        key.key().id(),
+                        "prefix",
+                        key.key().prefix(),
+                        "scope",
+                        key.key().scope().key(),
+                        "secret",
+                        key.secret()));
         out.put(
                 "note",
                 "the key is shown once; give it to the gateway now (the gateway agent reads MB_GATEWAY_KEY and --name "

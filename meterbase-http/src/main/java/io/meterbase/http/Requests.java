@@ -40,7 +40,16 @@ final class Requests {
         return ctx.header("X-API-Key");
     }
 
-    /** Authenticates the request or answers 401 with the reason. */
+    /**
+     * The routes besides uploads that a device or gateway key may call (the device's own commands and events; each
+     * route checks that they are its device's).
+     */
+    private static final Set<String> DEVICE_ROUTES = Set.of("POST /api/v1/commands/{id}/ack", "POST /api/v1/events");
+
+    /**
+     * Authenticates the request and checks that its credential's scope allows the route, or answers 401 with the
+     * reason (403 for a scope that does not reach the route).
+     */
     static Principal authenticate(Context ctx, Registry registry) {
         Principal known = ctx.attribute(PRINCIPAL);
         if (known != null) {
@@ -48,6 +57,7 @@ final class Requests {
         }
         switch (registry.authenticate(presentedKey(ctx))) {
             case AuthResult.Accepted a -> {
+                allow(ctx, a.principal());
                 ctx.attribute(PRINCIPAL, a.principal());
                 return a.principal();
             }
@@ -56,6 +66,33 @@ final class Requests {
                 throw new ApiException(401, r.revoked() ? "key_revoked" : "unauthorized", r.reason());
             }
         }
+    }
+
+    /** Refuses (403) a route that the principal's scope does not reach. */
+    static void allow(Context ctx, Principal p) {
+        String method = ctx.method().name();
+        String route;
+        try {
+            route = method + " " + ctx.endpointHandlerPath();
+        } catch (RuntimeException e) {
+            route = method + " " + ctx.path(); // in a before-handler, no route is matched yet
+        }
+        if (p.scope().uploadsOnly() && !DEVICE_ROUTES.contains(route)) {
+            throw ApiException.forbidden("a " + p.scope().key() + " key uploads (and answers commands) for "
+                    + p.scope().key() + " '" + p.target() + "' only");
+        }
+        if (p.scope().readOnly() && !method.equals("GET") && !method.equals("HEAD")) {
+            throw ApiException.forbidden("a read-only key cannot change anything");
+        }
+    }
+
+    /** An operator whose key may manage operators' keys and accounts (an admin key, or an operator's sign-in). */
+    static Principal admin(Context ctx, Registry registry) {
+        Principal p = operator(ctx, registry);
+        if (p.scope() != io.meterbase.core.model.KeyScope.ADMIN) {
+            throw ApiException.forbidden("this needs an operator admin key");
+        }
+        return p;
     }
 
     static Principal operator(Context ctx, Registry registry) {
@@ -145,6 +182,8 @@ final class Requests {
 
     /** The origin of a request whose key authenticated it. */
     static Origin origin(Context ctx, Principal principal) {
-        return origin(ctx).authenticated(principal.customerId(), "key/" + principal.keyId());
+        return origin(ctx)
+                .authenticated(principal.customerId(), "key/" + principal.keyId())
+                .scoped(principal.scope(), principal.target());
     }
 }

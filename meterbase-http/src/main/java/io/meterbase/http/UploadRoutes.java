@@ -55,6 +55,9 @@ final class UploadRoutes {
         if (principal.isOperator()) {
             throw ApiException.forbidden("uploads are sent with the customer's key, not an operator key");
         }
+        if (principal.scope().readOnly()) {
+            throw ApiException.forbidden("a read-only key cannot upload");
+        }
         Origin sender = Requests.origin(ctx, principal);
         Optional<IntakeResult.NotStored> busy = api.intake().busy(); // a busy server refuses before reading the body
         if (busy.isPresent()) {

@@ -114,6 +114,9 @@ public final class Accounts {
      */
     public SignIn signIn(String username, String password) {
         String name = normalize(username);
+        if (name.isEmpty()) {
+            return new SignIn.Refused("a username and a password are needed");
+        }
         String kind = KIND;
         Optional<String> stored = store.document(KIND, name);
         if (stored.isEmpty()) {

@@ -248,7 +248,8 @@ public final class IngestService {
     private Normalized normalize(Origin origin, Upload upload) {
         for (int attempt = 1; ; attempt++) {
             try {
-                return normalizer.normalize(origin.customerId(), origin::describe, upload);
+                return normalizer.normalize(
+                        origin.customerId(), origin::describe, upload, origin.onlyDevice(), origin.onlyGateway());
             } catch (io.meterbase.core.store.RegistrationConflictException e) {
                 if (attempt == 5) {
                     throw e;

@@ -65,12 +65,26 @@ public final class Normalizer {
 
     /** As {@link #normalize(long, String, Upload)}, the source described only when a reading is refused. */
     public Normalized normalize(long customerId, java.util.function.Supplier<String> source, Upload upload) {
+        return normalize(customerId, source, upload, null, null);
+    }
+
+    /**
+     * As {@link #normalize(long, String, Upload)}, for a key that may upload for {@code onlyDevice} only, or through
+     * {@code onlyGateway} only (for the devices behind it): other nodes are refused ({@link
+     * RejectReason#OUTSIDE_KEY_SCOPE}).
+     */
+    public Normalized normalize(
+            long customerId,
+            java.util.function.Supplier<String> source,
+            Upload upload,
+            @Nullable String onlyDevice,
+            @Nullable String onlyGateway) {
         Instant now = registry.clock().instant();
         List<NodeReport> nodes = upload.nodes();
         Device[] devices = new Device[nodes.size()];
         // new devices and the channels of their readings are made durable together, in one commit
         Registry.Registration registration = registry.registration();
-        Outcome[] nodeRefusals = resolveDevices(customerId, upload, devices, registration);
+        Outcome[] nodeRefusals = resolveDevices(customerId, upload, devices, registration, onlyDevice, onlyGateway);
 
         long newestAllowed = now.plus(settings.maxFuture()).toEpochMilli();
         long oldestAllowed = now.minus(settings.retention()).toEpochMilli();
@@ -122,10 +136,26 @@ public final class Normalizer {
      * node, why all its readings are refused, or null.
      */
     private Outcome[] resolveDevices(
-            long customerId, Upload upload, Device[] devices, Registry.Registration registration) {
+            long customerId,
+            Upload upload,
+            Device[] devices,
+            Registry.Registration registration,
+            @Nullable String onlyDevice,
+            @Nullable String onlyGateway) {
         List<NodeReport> nodes = upload.nodes();
         Outcome[] refusals = new Outcome[nodes.size()];
         String gatewayProblem = upload.gatewayRef() == null ? null : References.problem("gateway", upload.gatewayRef());
+        Outcome outsideGateway = onlyGateway == null || onlyGateway.equals(upload.gatewayRef())
+                ? null
+                : new Outcome(
+                        RejectReason.OUTSIDE_KEY_SCOPE,
+                        "this key uploads through gateway '" + onlyGateway + "' only, not "
+                                + (upload.gatewayRef() == null
+                                        ? "without a gateway"
+                                        : "'" + upload.gatewayRef() + "'"));
+        long keyGateway = onlyGateway == null
+                ? 0
+                : registry.gateway(customerId, onlyGateway).map(g -> g.id()).orElse(0L);
         List<Integer> unknown = new ArrayList<>();
         for (int n = 0; n < nodes.size(); n++) {
             NodeReport node = nodes.get(n);
@@ -137,7 +167,23 @@ public final class Normalizer {
                 refusals[n] = new Outcome(RejectReason.INVALID_REFERENCE, problem);
                 continue;
             }
+            if (onlyDevice != null && !onlyDevice.equals(node.ref())) {
+                refusals[n] = new Outcome(
+                        RejectReason.OUTSIDE_KEY_SCOPE,
+                        "this key uploads for device '" + onlyDevice + "' only, not '" + node.ref() + "'");
+                continue;
+            }
+            if (outsideGateway != null) {
+                refusals[n] = outsideGateway;
+                continue;
+            }
             Optional<Device> known = registry.device(customerId, node.ref());
+            if (known.isPresent() && onlyGateway != null && known.get().gatewayId() != keyGateway) {
+                refusals[n] = new Outcome(
+                        RejectReason.OUTSIDE_KEY_SCOPE,
+                        "device '" + node.ref() + "' is not behind gateway '" + onlyGateway + "', this key's gateway");
+                continue;
+            }
             if (known.isPresent()) {
                 devices[n] = applyNodeChanges(known.get(), node);
             } else if (settings.autoRegisterDevices()) {

@@ -1,5 +1,6 @@
 package io.meterbase.core.ingest;
 
+import io.meterbase.core.model.KeyScope;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -12,13 +13,23 @@ import org.jspecify.annotations.Nullable;
  * @param customerId the authenticated customer, or 0
  * @param credential what authenticated it, e.g. {@code key/12} or {@code psk/3:plug-1}; null when nothing did
  * @param detail what else identifies the input, e.g. {@code POST /api/v1/upload} or an MQTT topic
+ * @param onlyDevice the one device the credential may upload for (a device key), or null
+ * @param onlyGateway the one gateway the credential may upload through (a gateway key), or null
  */
 public record Origin(
         String transport,
         String address,
         long customerId,
         @Nullable String credential,
-        @Nullable String detail) {
+        @Nullable String detail,
+        @Nullable String onlyDevice,
+        @Nullable String onlyGateway) {
+
+    /** An origin whose credential may upload for any device of its customer. */
+    public Origin(
+            String transport, String address, long customerId, @Nullable String credential, @Nullable String detail) {
+        this(transport, address, customerId, credential, detail, null, null);
+    }
 
     /** An input whose sender did not authenticate. */
     public static Origin anonymous(String transport, String address, String detail) {
@@ -32,11 +43,26 @@ public record Origin(
 
     /** The same origin once its sender authenticated. */
     public Origin authenticated(long customer, String credentialId) {
-        return new Origin(transport, address, customer, credentialId, detail);
+        return new Origin(transport, address, customer, credentialId, detail, onlyDevice, onlyGateway);
+    }
+
+    /**
+     * The same origin with what its key may upload for: one device ({@link KeyScope#DEVICE}), one gateway ({@link
+     * KeyScope#GATEWAY}), or any device of the customer (other scopes).
+     */
+    public Origin scoped(KeyScope scope, @Nullable String target) {
+        return new Origin(
+                transport,
+                address,
+                customerId,
+                credential,
+                detail,
+                scope == KeyScope.DEVICE ? target : null,
+                scope == KeyScope.GATEWAY ? target : null);
     }
 
     public Origin withDetail(String more) {
-        return new Origin(transport, address, customerId, credential, more);
+        return new Origin(transport, address, customerId, credential, more, onlyDevice, onlyGateway);
     }
 
     public boolean isAuthenticated() {

@@ -24,7 +24,9 @@ public enum RejectReason {
     /** The customer registered more new devices than its limit allows; they are registered later. */
     REGISTRATION_LIMITED,
     /** The device has as many channels as allowed. */
-    CHANNEL_LIMIT;
+    CHANNEL_LIMIT,
+    /** The key may upload for one device or through one gateway only, and this is another. */
+    OUTSIDE_KEY_SCOPE;
 
     /** The lower-case form used in JSON answers and metric tags, e.g. {@code unit_mismatch}. */
     public String key() {

@@ -12,6 +12,7 @@ import io.meterbase.core.model.Device;
 import io.meterbase.core.model.DeviceType;
 import io.meterbase.core.model.Gateway;
 import io.meterbase.core.model.GeoPosition;
+import io.meterbase.core.model.KeyScope;
 import io.meterbase.core.model.Quantity;
 import io.meterbase.core.model.Role;
 import io.meterbase.core.model.Site;
@@ -550,23 +551,54 @@ public final class Registry {
     }
 
     /** A new key, in emoncms' 32-character format when asked (for emonhub and other emoncms clients). */
-    public synchronized CreatedKey createKey(long customerId, Role role, String label, boolean emoncmsFormat) {
-        if (role == Role.CUSTOMER) {
+    public CreatedKey createKey(long customerId, Role role, String label, boolean emoncmsFormat) {
+        return createKey(customerId, KeyScope.of(role), null, label, emoncmsFormat);
+    }
+
+    /**
+     * A new key of a scope; {@code target} names the device or gateway of a device or gateway key (it need not be
+     * registered yet: a device key's first upload registers it).
+     *
+     * @throws IllegalArgumentException when the scope and target do not fit (see {@link ApiKey})
+     */
+    public synchronized CreatedKey createKey(
+            long customerId, KeyScope scope, @Nullable String target, String label, boolean emoncmsFormat) {
+        if (scope.role() == Role.CUSTOMER) {
             requireCustomer(customerId);
         }
         String secret = emoncmsFormat ? ApiKeys.newEmoncmsSecret() : ApiKeys.newSecret();
         ApiKey key = new ApiKey(
                 ids.next(IdKind.ENTITY),
-                role == Role.CUSTOMER ? customerId : 0,
-                role,
+                scope.role() == Role.CUSTOMER ? customerId : 0,
+                scope.role(),
                 label == null ? "" : label,
                 ApiKeys.displayPrefix(secret),
                 ApiKeys.hash(secret),
                 clock.instant(),
+                null,
+                scope,
+                target == null || target.isBlank() ? null : target.trim(),
                 null);
         store.save(key);
         indexKey(key);
         return new CreatedKey(key, secret);
+    }
+
+    /**
+     * Rotates a key: a new key of the same customer, scope, target and label, and the old one working for
+     * {@code overlap} more (so that devices can be given the new one), then refused as expired.
+     */
+    public synchronized Optional<CreatedKey> rotateKey(long keyId, java.time.Duration overlap) {
+        ApiKey old = keys.get(keyId);
+        if (old == null || old.revoked() || old.expired(clock.instant())) {
+            return Optional.empty();
+        }
+        boolean emoncms = old.prefix().length() > 0 && !old.prefix().startsWith("mbk_");
+        CreatedKey fresh = createKey(old.customerId(), old.scope(), old.target(), old.label(), emoncms);
+        ApiKey ending = old.expiringAt(clock.instant().plus(overlap));
+        store.save(ending);
+        indexKey(ending);
+        return Optional.of(fresh);
     }
 
     public synchronized Optional<ApiKey> revokeKey(long keyId) {
@@ -607,7 +639,10 @@ public final class Registry {
         if (key.revoked()) {
             return AuthResult.revoked("API key revoked");
         }
-        return AuthResult.accepted(new Principal(key.role(), key.customerId(), key.id()));
+        if (key.expired(clock.instant())) {
+            return AuthResult.revoked("API key expired (it was rotated)");
+        }
+        return AuthResult.accepted(new Principal(key.role(), key.customerId(), key.id(), key.scope(), key.target()));
     }
 
     /** A key with its secret, as returned once at creation. */

@@ -382,6 +382,19 @@ public abstract class StoreContract {
         store.metadata().save(new Channel(4, 3, "active_power", Quantity.ACTIVE_POWER, Accumulation.INSTANT));
         store.metadata().save(new ApiKey(5, 1, Role.CUSTOMER, "gw", "mbk_abc", "deadbeef", at, null));
         store.metadata().save(new ApiKey(5, 1, Role.CUSTOMER, "gw", "mbk_abc", "deadbeef", at, at.plusSeconds(5)));
+        ApiKey device = new ApiKey(
+                6,
+                1,
+                Role.CUSTOMER,
+                "plug",
+                "mbk_def",
+                "cafe",
+                at,
+                null,
+                io.meterbase.core.model.KeyScope.DEVICE,
+                "plug-1",
+                at.plusSeconds(3600));
+        store.metadata().save(device);
 
         reopen();
 
@@ -393,8 +406,11 @@ public abstract class StoreContract {
                 .containsExactly(new Device(3, 1, 2, 0, "plug-1", "Fridge", DeviceType.SMART_PLUG, Category.FRIDGE));
         assertThat(store.metadata().channels())
                 .containsExactly(new Channel(4, 3, "active_power", Quantity.ACTIVE_POWER, Accumulation.INSTANT));
-        assertThat(store.metadata().apiKeys()).singleElement().satisfies(k -> assertThat(k.revoked())
-                .isTrue());
+        assertThat(store.metadata().apiKeys()).hasSize(2).first().satisfies(k -> {
+            assertThat(k.revoked()).isTrue();
+            assertThat(k.scope()).isEqualTo(io.meterbase.core.model.KeyScope.CUSTOMER);
+        });
+        assertThat(store.metadata().apiKeys()).contains(device); // scope, target and expiry kept
     }
 
     @Test

@@ -36,7 +36,11 @@ final class Schema {
             "ALTER TABLE rollup_hourly ADD COLUMN IF NOT EXISTS estimated DOUBLE DEFAULT 0",
             "ALTER TABLE rollup_hourly ADD COLUMN IF NOT EXISTS gap_ms BIGINT DEFAULT 0",
             "ALTER TABLE rollup_daily ADD COLUMN IF NOT EXISTS estimated DOUBLE DEFAULT 0",
-            "ALTER TABLE rollup_daily ADD COLUMN IF NOT EXISTS gap_ms BIGINT DEFAULT 0");
+            "ALTER TABLE rollup_daily ADD COLUMN IF NOT EXISTS gap_ms BIGINT DEFAULT 0",
+            // what a key may do (keys made before have none: a customer's full key, an operator's admin key)
+            "ALTER TABLE api_keys ADD COLUMN IF NOT EXISTS scope VARCHAR",
+            "ALTER TABLE api_keys ADD COLUMN IF NOT EXISTS target VARCHAR",
+            "ALTER TABLE api_keys ADD COLUMN IF NOT EXISTS expires_at BIGINT");
 
     static final List<String> STAGING = List.of(
             "CREATE TEMP TABLE IF NOT EXISTS stage_readings (channel_id INTEGER, ts BIGINT, value DOUBLE,"

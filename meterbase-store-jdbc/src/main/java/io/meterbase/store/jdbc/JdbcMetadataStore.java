@@ -9,6 +9,7 @@ import io.meterbase.core.model.Device;
 import io.meterbase.core.model.DeviceType;
 import io.meterbase.core.model.Gateway;
 import io.meterbase.core.model.GeoPosition;
+import io.meterbase.core.model.KeyScope;
 import io.meterbase.core.model.Quantity;
 import io.meterbase.core.model.Role;
 import io.meterbase.core.model.Site;
@@ -40,13 +41,31 @@ public final class JdbcMetadataStore implements MetadataStore, DocumentStore {
 
     /** The columns of each metadata table, the key first. */
     public static final Map<String, List<String>> COLUMNS = Map.of(
-            "customers", List.of("id", "name", "created_at"),
-            "sites", List.of("id", "customer_id", "name", "address", "lat", "lon", "community", "zone"),
-            "gateways", List.of("id", "customer_id", "site_id", "ref", "name", "address", "port"),
-            "devices", List.of("id", "customer_id", "site_id", "gateway_id", "ref", "name", "type", "category"),
-            "channels", List.of("id", "device_id", "name", "quantity", "accumulation"),
-            "api_keys", List.of("id", "customer_id", "role", "label", "prefix", "hash", "created_at", "revoked_at"),
-            "documents", List.of("id", "kind", "body", "updated_at"));
+            "customers",
+            List.of("id", "name", "created_at"),
+            "sites",
+            List.of("id", "customer_id", "name", "address", "lat", "lon", "community", "zone"),
+            "gateways",
+            List.of("id", "customer_id", "site_id", "ref", "name", "address", "port"),
+            "devices",
+            List.of("id", "customer_id", "site_id", "gateway_id", "ref", "name", "type", "category"),
+            "channels",
+            List.of("id", "device_id", "name", "quantity", "accumulation"),
+            "api_keys",
+            List.of(
+                    "id",
+                    "customer_id",
+                    "role",
+                    "label",
+                    "prefix",
+                    "hash",
+                    "created_at",
+                    "revoked_at",
+                    "scope",
+                    "target",
+                    "expires_at"),
+            "documents",
+            List.of("id", "kind", "body", "updated_at"));
 
     /** The columns of a metadata table, the key first. */
     public static List<String> columns(String table) {
@@ -214,7 +233,10 @@ public final class JdbcMetadataStore implements MetadataStore, DocumentStore {
                 k.prefix(),
                 k.hash(),
                 k.createdAt().toEpochMilli(),
-                k.revokedAt() == null ? null : k.revokedAt().toEpochMilli());
+                k.revokedAt() == null ? null : k.revokedAt().toEpochMilli(),
+                k.scope().name(),
+                k.target(),
+                k.expiresAt() == null ? null : k.expiresAt().toEpochMilli());
     }
 
     private synchronized void upsert(String table, @Nullable Object... values) {
@@ -338,15 +360,22 @@ public final class JdbcMetadataStore implements MetadataStore, DocumentStore {
     private static ApiKey apiKey(ResultSet rs) throws SQLException {
         long revoked = rs.getLong(8);
         boolean active = rs.wasNull();
+        Role role = Role.valueOf(rs.getString(3));
+        String scope = rs.getString(9); // null: a key made before keys had scopes
+        long expires = rs.getLong(11);
+        boolean noExpiry = rs.wasNull();
         return new ApiKey(
                 rs.getLong(1),
                 rs.getLong(2),
-                Role.valueOf(rs.getString(3)),
+                role,
                 rs.getString(4),
                 rs.getString(5),
                 rs.getString(6),
                 Instant.ofEpochMilli(rs.getLong(7)),
-                active ? null : Instant.ofEpochMilli(revoked));
+                active ? null : Instant.ofEpochMilli(revoked),
+                scope == null ? KeyScope.of(role) : KeyScope.valueOf(scope),
+                rs.getString(10),
+                noExpiry ? null : Instant.ofEpochMilli(expires));
     }
 
     /** On PostgreSQL, each table's changed rows in one query by id; elsewhere the interface's reading of all. */

@@ -30,6 +30,7 @@ import io.meterbase.core.ingest.IntakeResult;
 import io.meterbase.core.ingest.Origin;
 import io.meterbase.core.ingest.RejectReason;
 import io.meterbase.core.ingest.Via;
+import io.meterbase.core.model.KeyScope;
 import java.net.InetAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -38,6 +39,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -55,12 +57,29 @@ final class MeterbaseMqttExtension implements ExtensionMain {
     private static final Logger LOG = LoggerFactory.getLogger(MeterbaseMqttExtension.class);
     private static final Pattern USER = Pattern.compile("[A-Za-z0-9._:@-]{1,64}");
 
-    /** Who a connected client is, and from where. */
-    private record Session(long customerId, long keyId, String user, String address, boolean mqtt5, String token) {
+    /** Who a connected client is, what its key may do, and from where. */
+    private record Session(
+            long customerId,
+            long keyId,
+            KeyScope scope,
+            @Nullable String target,
+            String user,
+            String address,
+            boolean mqtt5,
+            String token) {
         Origin origin(String clientId, String topic) {
-            return new Origin("mqtt", address, customerId, "key/" + keyId, "client " + clientId + " topic " + topic);
+            return new Origin("mqtt", address, customerId, "key/" + keyId, "client " + clientId + " topic " + topic)
+                    .scoped(scope, target);
         }
     }
+
+    /**
+     * Which customer each client id was last connected for (while the broker runs): a client id is bound to its
+     * customer, so another customer's connection with that id is refused instead of taking the session over.
+     */
+    private final Map<String, Long> owners = new ConcurrentHashMap<>();
+
+    private static final int MAX_OWNERS = 1_000_000;
 
     /** Characters of a reason string sent to MQTT 5 clients at most (the rest is cut). */
     static final int MAX_REASON_CHARS = 256;
@@ -135,6 +154,28 @@ final class MeterbaseMqttExtension implements ExtensionMain {
             return;
         }
         Principal principal = accepted.principal();
+        if (principal.scope().readOnly()) {
+            refuse(out, origin, "a read-only key cannot connect devices");
+            return;
+        }
+        if (principal.scope().uploadsOnly() && !user.get().equals(principal.target())) {
+            refuse(
+                    out,
+                    origin,
+                    "this key is for " + principal.scope().key() + " '" + principal.target()
+                            + "': connect with that username");
+            return;
+        }
+        Long owner = owners.get(clientId);
+        if (owner != null && owner != principal.customerId()) {
+            // the client id belongs to another customer's device: refused, and that device stays connected
+            refuse(
+                    out,
+                    origin,
+                    "the client id is in use by another account's device",
+                    ConnackReasonCode.CLIENT_IDENTIFIER_NOT_VALID);
+            return;
+        }
         var granted = out.getDefaultPermissions();
         for (String filter : permissions.publishFilters(user.get())) {
             granted.add(permission(filter, TopicPermission.MqttActivity.PUBLISH));
@@ -142,12 +183,26 @@ final class MeterbaseMqttExtension implements ExtensionMain {
         for (String filter : MqttPermissions.subscribeFilters(user.get())) {
             granted.add(permission(filter, TopicPermission.MqttActivity.SUBSCRIBE));
         }
-        granted.add(permission(
-                MqttAlarmPublisher.topicFilter(principal.customerId()), TopicPermission.MqttActivity.SUBSCRIBE));
+        if (!principal.scope().uploadsOnly()) {
+            // a device or gateway key hears its own commands only, not the customer's alarms
+            granted.add(permission(
+                    MqttAlarmPublisher.topicFilter(principal.customerId()), TopicPermission.MqttActivity.SUBSCRIBE));
+        }
         granted.setDefaultBehaviour(DefaultAuthorizationBehaviour.DENY);
         boolean mqtt5 = in.getConnectionInformation().getMqttVersion() == MqttVersion.V_5;
         String token = Long.toString(tokens.incrementAndGet());
-        Session session = new Session(principal.customerId(), principal.keyId(), user.get(), address, mqtt5, token);
+        Session session = new Session(
+                principal.customerId(),
+                principal.keyId(),
+                principal.scope(),
+                principal.target(),
+                user.get(),
+                address,
+                mqtt5,
+                token);
+        if (owners.size() < MAX_OWNERS || owners.containsKey(clientId)) {
+            owners.put(clientId, principal.customerId());
+        }
         in.getConnectionInformation().getConnectionAttributeStore().putAsString(TOKEN, token);
         sessionsByToken.put(token, session);
         sessions.put(clientId, session);
@@ -167,6 +222,10 @@ final class MeterbaseMqttExtension implements ExtensionMain {
      * refused at once, unrecorded.
      */
     private void refuse(SimpleAuthOutput out, Origin origin, String why) {
+        refuse(out, origin, why, ConnackReasonCode.NOT_AUTHORIZED);
+    }
+
+    private void refuse(SimpleAuthOutput out, Origin origin, String why, ConnackReasonCode code) {
         Async<SimpleAuthOutput> async = out.async(Duration.ofSeconds(30), TimeoutFallback.FAILURE);
         context.intake()
                 .refuseUnauthenticated(origin, RejectReason.UNAUTHORIZED, why, () -> null)
@@ -177,7 +236,7 @@ final class MeterbaseMqttExtension implements ExtensionMain {
                                         ConnackReasonCode.QUOTA_EXCEEDED,
                                         "too many failed connections from this address");
                     } else {
-                        async.getOutput().failAuthentication(ConnackReasonCode.NOT_AUTHORIZED, bounded(why));
+                        async.getOutput().failAuthentication(code, bounded(why));
                     }
                     async.resume();
                 });

@@ -3,12 +3,12 @@ package io.meterbase.transport.mqtt;
 import com.hivemq.extension.sdk.api.packets.general.Qos;
 import com.hivemq.extension.sdk.api.services.Services;
 import com.hivemq.extension.sdk.api.services.builder.Builders;
+import com.hivemq.extension.sdk.api.services.publish.PublishToClientResult;
 import com.hivemq.extension.sdk.api.services.subscription.TopicSubscription;
 import io.meterbase.core.device.CommandPush;
 import io.meterbase.core.device.OutboundCommand;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -42,17 +42,19 @@ final class MqttCommandChannel implements CommandPush {
 
     @Override
     public boolean offer(OutboundCommand c) {
-        Optional<Map.Entry<String, CommandMessages.Dialect>> to = target(c);
+        Optional<Target> to = target(c);
         if (to.isEmpty()) {
             return false;
         }
-        CommandMessages.Message m = messages.of(c, to.get().getKey(), to.get().getValue());
-        publish(m.topic(), m.payload());
-        return true;
+        CommandMessages.Message m = messages.of(c, to.get().user(), to.get().dialect());
+        return publish(to.get().clientId(), m.topic(), m.payload());
     }
 
-    /** The user (device or gateway) connected here that listens for the command, and in which dialect. */
-    private Optional<Map.Entry<String, CommandMessages.Dialect>> target(OutboundCommand c) {
+    /** The connected client a command goes to: its id, its user (device or gateway) and its dialect. */
+    private record Target(String clientId, String user, CommandMessages.Dialect dialect) {}
+
+    /** The client (device or gateway) connected here that listens for the command, and in which dialect. */
+    private Optional<Target> target(OutboundCommand c) {
         for (String user : new String[] {c.deviceRef(), c.gatewayRef()}) {
             if (user == null) {
                 continue;
@@ -62,13 +64,13 @@ final class MqttCommandChannel implements CommandPush {
                 continue;
             }
             if (user.equals(c.deviceRef()) && subscribed(client.get(), "cmnd/" + user + "/POWER")) {
-                return Optional.of(Map.entry(user, CommandMessages.Dialect.TASMOTA));
+                return Optional.of(new Target(client.get(), user, CommandMessages.Dialect.TASMOTA));
             }
             if (user.equals(c.deviceRef()) && subscribed(client.get(), user + "/rpc")) {
-                return Optional.of(Map.entry(user, CommandMessages.Dialect.SHELLY));
+                return Optional.of(new Target(client.get(), user, CommandMessages.Dialect.SHELLY));
             }
             if (subscribed(client.get(), "meterbase/" + user + "/down")) {
-                return Optional.of(Map.entry(user, CommandMessages.Dialect.NATIVE));
+                return Optional.of(new Target(client.get(), user, CommandMessages.Dialect.NATIVE));
             }
         }
         return Optional.empty();
@@ -100,13 +102,20 @@ final class MqttCommandChannel implements CommandPush {
         return f.length == t.length;
     }
 
-    private static void publish(String topic, String payload) {
-        Services.publishService()
-                .publish(Builders.publish()
-                        .topic(topic)
-                        .qos(Qos.AT_LEAST_ONCE)
-                        .payload(ByteBuffer.wrap(payload.getBytes(StandardCharsets.UTF_8)))
-                        .build())
+    /**
+     * Sends the command to that one client (never to the topic at large: another customer's client may use the same
+     * username, and so subscribe to the same topic); false when it did not take it.
+     */
+    private static boolean publish(String clientId, String topic, String payload) {
+        PublishToClientResult result = Services.publishService()
+                .publishToClient(
+                        Builders.publish()
+                                .topic(topic)
+                                .qos(Qos.AT_LEAST_ONCE)
+                                .payload(ByteBuffer.wrap(payload.getBytes(StandardCharsets.UTF_8)))
+                                .build(),
+                        clientId)
                 .join();
+        return result == PublishToClientResult.SUCCESSFUL;
     }
 }

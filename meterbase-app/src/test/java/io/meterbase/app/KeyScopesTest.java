@@ -1,0 +1,286 @@
+package io.meterbase.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Keys that reach only what they are for: a device key uploads for its device only, a gateway key through its
+ * gateway only, a read-only key reads, a support operator reads; rotation keeps the old key for its overlap; over
+ * MQTT a device key fixes the username, and a client id stays with the account that uses it. Before, every key of a
+ * customer could do everything the customer could.
+ */
+class KeyScopesTest {
+
+    @TempDir
+    Path dir;
+
+    private static String upload(String gateway, String node, long ts) {
+        return """
+                {%s"nodes":[{"id":"%s","type":"smart_plug","readings":[
+                  {"ts":%d,"quantity":"active_power","unit":"W","value":50}]}]}""".formatted(gateway == null ? "" : "\"gateway\":\"" + gateway + "\",", node, ts);
+    }
+
+    @Test
+    void eachScope_reachesWhatItIsFor_andNothingElse() throws Exception {
+        try (Meterbase server = Meterbase.start(TestConfigs.httpOnly(dir), Clock.systemUTC())) {
+            ApiClient api = new ApiClient(server.httpPort());
+            String admin = server.newOperatorSecret().orElseThrow();
+            JsonNode ana = api.json("POST", "/api/v1/customers", admin, """
+                    {"name":"Ana","site":{"name":"Home","community":"north","zone":"UTC"}}""");
+            String customer = ana.at("/api_key/secret").asText();
+            long now = System.currentTimeMillis();
+
+            // a device key: its device's readings are stored, another device's refused with the reason
+            JsonNode deviceKey = api.json("POST", "/api/v1/keys", customer, """
+                    {"scope":"device","device":"plug-1","label":"kitchen plug"}""");
+            assertThat(deviceKey.get("scope").asText()).isEqualTo("device");
+            assertThat(deviceKey.get("target").asText()).isEqualTo("plug-1");
+            String device = deviceKey.get("secret").asText();
+            assertThat(api.send("POST", "/api/v1/upload", device, upload(null, "plug-1", now))
+                            .statusCode())
+                    .isEqualTo(200);
+            HttpResponse<String> other = api.send("POST", "/api/v1/upload", device, upload(null, "plug-2", now));
+            assertThat(other.statusCode()).isEqualTo(422);
+            assertThat(other.body()).contains("outside_key_scope").contains("plug-1");
+            assertThat(api.send("GET", "/api/v1/latest", device, null).statusCode())
+                    .isEqualTo(403);
+            assertThat(api.send("POST", "/api/v1/keys", device, "{}").statusCode())
+                    .isEqualTo(403);
+
+            // a gateway key from registering a gateway: uploads through that gateway, for the devices behind it
+            JsonNode gw = api.json("POST", "/api/v1/gateways", admin, """
+                    {"customer":%d,"ref":"gw-1","name":"Hall"}""".formatted(
+                            ana.get("id").asLong()));
+            assertThat(gw.at("/key/scope").asText()).isEqualTo("gateway");
+            String gateway = gw.at("/key/secret").asText();
+            assertThat(api.send("POST", "/api/v1/upload", gateway, upload("gw-1", "meter-1", now))
+                            .statusCode())
+                    .isEqualTo(200);
+            assertThat(api.send("POST", "/api/v1/upload", gateway, upload("gw-2", "meter-2", now))
+                            .body())
+                    .contains("outside_key_scope");
+            assertThat(api.send("POST", "/api/v1/upload", gateway, upload("gw-1", "plug-1", now + 1000))
+                            .body())
+                    .as("plug-1 is not behind gw-1")
+                    .contains("outside_key_scope");
+            assertThat(api.send("GET", "/api/v1/devices", gateway, null).statusCode())
+                    .isEqualTo(403);
+
+            // a read-only key reads and changes nothing
+            String readOnly = api.json("POST", "/api/v1/keys", customer, "{\"scope\":\"read_only\"}")
+                    .get("secret")
+                    .asText();
+            assertThat(api.send("GET", "/api/v1/latest", readOnly, null).statusCode())
+                    .isEqualTo(200);
+            assertThat(api.send("POST", "/api/v1/upload", readOnly, upload(null, "plug-1", now + 2000))
+                            .statusCode())
+                    .isEqualTo(403);
+            assertThat(api.send("POST", "/api/v1/keys", readOnly, "{}").statusCode())
+                    .isEqualTo(403);
+
+            // scopes are listed with the keys; a customer cannot make operator keys
+            assertThat(api.json("GET", "/api/v1/keys", customer, null).findValuesAsText("scope"))
+                    .contains("customer", "device", "gateway", "read_only");
+            assertThat(api.send("POST", "/api/v1/keys", customer, "{\"scope\":\"admin\"}")
+                            .statusCode())
+                    .isEqualTo(403);
+
+            // operators: an admin makes a support key, which reads but changes nothing and makes no keys
+            String support = api.json("POST", "/api/v1/keys", admin, "{\"scope\":\"support\"}")
+                    .get("secret")
+                    .asText();
+            String operator = api.json("POST", "/api/v1/keys", admin, "{\"scope\":\"operator\"}")
+                    .get("secret")
+                    .asText();
+            assertThat(api.send("GET", "/api/v1/customers", support, null).statusCode())
+                    .isEqualTo(200);
+            assertThat(api.send("POST", "/api/v1/customers", support, "{\"name\":\"Ben\"}")
+                            .statusCode())
+                    .isEqualTo(403);
+            assertThat(api.send("POST", "/api/v1/customers", operator, """
+                            {"name":"Ben","site":{"name":"Home","community":"north","zone":"UTC"}}""").statusCode())
+                    .isEqualTo(201);
+            assertThat(api.send("POST", "/api/v1/keys", operator, "{\"scope\":\"support\"}")
+                            .statusCode())
+                    .as("only an admin makes operator keys")
+                    .isEqualTo(403);
+            assertThat(api.json("GET", "/api/v1/keys?operators=true", admin, null)
+                            .findValuesAsText("scope"))
+                    .containsExactly("admin", "support", "operator");
+        }
+    }
+
+    @Test
+    void aRotatedKey_keepsWorkingForItsOverlap_thenIsRefused() throws Exception {
+        try (Meterbase server = Meterbase.start(TestConfigs.httpOnly(dir), Clock.systemUTC())) {
+            ApiClient api = new ApiClient(server.httpPort());
+            String admin = server.newOperatorSecret().orElseThrow();
+            String customer = api.json("POST", "/api/v1/customers", admin, """
+                            {"name":"Ana","site":{"name":"Home","community":"north","zone":"UTC"}}""")
+                    .at("/api_key/secret")
+                    .asText();
+            JsonNode old = api.json("POST", "/api/v1/keys", customer, """
+                    {"scope":"device","device":"plug-1"}""");
+
+            HttpResponse<String> rotated = api.send(
+                    "POST", "/api/v1/keys/" + old.get("id").asLong() + "/rotate", customer, "{\"overlap\":\"PT2S\"}");
+            assertThat(rotated.statusCode()).isEqualTo(201);
+            JsonNode fresh = new com.fasterxml.jackson.databind.ObjectMapper().readTree(rotated.body());
+            assertThat(fresh.get("scope").asText()).isEqualTo("device");
+            assertThat(fresh.get("target").asText()).isEqualTo("plug-1");
+            assertThat(fresh.at("/replaces/expires_at").isTextual()).isTrue();
+
+            long now = System.currentTimeMillis();
+            String oldSecret = old.get("secret").asText();
+            String newSecret = fresh.get("secret").asText();
+            assertThat(api.send("POST", "/api/v1/upload", oldSecret, upload(null, "plug-1", now))
+                            .statusCode())
+                    .isEqualTo(200);
+            Thread.sleep(2_500);
+            HttpResponse<String> expired =
+                    api.send("POST", "/api/v1/upload", oldSecret, upload(null, "plug-1", now + 1));
+            assertThat(expired.statusCode()).isEqualTo(401);
+            assertThat(expired.body()).contains("expired");
+            assertThat(api.send("POST", "/api/v1/upload", newSecret, upload(null, "plug-1", now + 2))
+                            .statusCode())
+                    .isEqualTo(200);
+        }
+    }
+
+    @Test
+    void overMqtt_aDeviceKeyFixesTheUsername_andAClientIdStaysWithItsAccount() throws Exception {
+        try (Meterbase server = Meterbase.start(
+                TestConfigs.httpOnly(dir).with("mqtt.enabled", "true").with("mqtt.port", "0"), Clock.systemUTC())) {
+            ApiClient api = new ApiClient(server.httpPort());
+            String admin = server.newOperatorSecret().orElseThrow();
+            String[] customers = new String[2];
+            for (int i = 0; i < 2; i++) {
+                customers[i] = api.json("POST", "/api/v1/customers", admin, """
+                                {"name":"C%d","site":{"name":"Home","community":"north","zone":"UTC"}}""".formatted(i))
+                        .at("/api_key/secret")
+                        .asText();
+            }
+            String device = api.json("POST", "/api/v1/keys", customers[0], """
+                            {"scope":"device","device":"plug-1"}""")
+                    .get("secret")
+                    .asText();
+            int port = server.mqttPort();
+
+            // a device key connects under its own device's name only
+            assertThat(publish(port, "someone-else", "someone-else", device).exit())
+                    .isNotZero();
+            assertThat(publish(port, "plug-1", "plug-1", device).exit()).isZero();
+
+            // the first customer's plug holds client id "plug-1" (a subscriber that stays connected)
+            Process holder = new ProcessBuilder(
+                            "mosquitto_sub",
+                            "-h",
+                            "127.0.0.1",
+                            "-p",
+                            String.valueOf(port),
+                            "-V",
+                            "mqttv5",
+                            "-i",
+                            "plug-1",
+                            "-u",
+                            "plug-1",
+                            "-P",
+                            device,
+                            "-t",
+                            "cmnd/plug-1/#",
+                            "-W",
+                            "20")
+                    .redirectErrorStream(true)
+                    .start();
+            try {
+                Thread.sleep(1_000);
+                // another customer connecting with that client id is refused, and the plug is not kicked
+                Run intruder = publish(port, "plug-1", "plug-1", customers[1]);
+                assertThat(intruder.exit()).isNotZero();
+                assertThat(intruder.output()).containsIgnoringCase("identifier");
+                assertThat(holder.isAlive()).as("the plug stays connected").isTrue();
+            } finally {
+                holder.destroy();
+            }
+        }
+    }
+
+    @Test
+    void aTamperEvent_revokesTheDevicesOwnKeys_only() throws Exception {
+        try (Meterbase server = Meterbase.start(TestConfigs.httpOnly(dir), Clock.systemUTC())) {
+            ApiClient api = new ApiClient(server.httpPort());
+            String admin = server.newOperatorSecret().orElseThrow();
+            String customer = api.json("POST", "/api/v1/customers", admin, """
+                            {"name":"Ana","site":{"name":"Home","community":"north","zone":"UTC"}}""")
+                    .at("/api_key/secret")
+                    .asText();
+            String meter = api.json("POST", "/api/v1/keys", customer, """
+                            {"scope":"device","device":"meter-1"}""")
+                    .get("secret")
+                    .asText();
+            String plug = api.json("POST", "/api/v1/keys", customer, """
+                            {"scope":"device","device":"plug-1"}""")
+                    .get("secret")
+                    .asText();
+            long now = System.currentTimeMillis();
+            assertThat(api.send("POST", "/api/v1/upload", meter, upload(null, "meter-1", now))
+                            .statusCode())
+                    .isEqualTo(200);
+            assertThat(api.send("POST", "/api/v1/upload", plug, upload(null, "plug-1", now))
+                            .statusCode())
+                    .isEqualTo(200);
+
+            // WHEN the meter reports its case opened
+            assertThat(api.send("POST", "/api/v1/events", meter, """
+                            {"device":"meter-1","type":"tamper_case_open"}""").statusCode())
+                    .isEqualTo(200);
+
+            // THEN the meter's key is revoked; the plug's and the customer's keep working
+            HttpResponse<String> revoked = api.send("POST", "/api/v1/upload", meter, upload(null, "meter-1", now + 1));
+            assertThat(revoked.statusCode()).isEqualTo(401);
+            assertThat(revoked.body()).contains("key_revoked");
+            assertThat(api.send("POST", "/api/v1/upload", plug, upload(null, "plug-1", now + 1))
+                            .statusCode())
+                    .isEqualTo(200);
+            assertThat(api.send("GET", "/api/v1/latest", customer, null).statusCode())
+                    .isEqualTo(200);
+        }
+    }
+
+    private record Run(int exit, String output) {}
+
+    private static Run publish(int port, String clientId, String user, String key) throws Exception {
+        Process p = new ProcessBuilder(List.of(
+                        "mosquitto_pub",
+                        "-h",
+                        "127.0.0.1",
+                        "-p",
+                        String.valueOf(port),
+                        "-V",
+                        "mqttv5",
+                        "-q",
+                        "1",
+                        "-i",
+                        clientId,
+                        "-u",
+                        user,
+                        "-P",
+                        key,
+                        "-t",
+                        "tele/" + user + "/SENSOR",
+                        "-m",
+                        "{\"ENERGY\":{\"Power\":42,\"Total\":1.5}}"))
+                .redirectErrorStream(true)
+                .start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        return new Run(p.waitFor(), out);
+    }
+}
