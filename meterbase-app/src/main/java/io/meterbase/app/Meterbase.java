@@ -158,7 +158,10 @@ public final class Meterbase implements AutoCloseable {
                             java.util.Arrays.asList(
                                     config.string("security.revoke-on-events").split(","))));
             Intake intake = new Intake(
-                    ingest, formats, new ServiceDeviceReports(presence, control.alarms(), control.commands()), clock);
+                    ingest,
+                    formats,
+                    new ServiceDeviceReports(presence, control.alarms(), control.commands(), registry),
+                    clock);
             CommandOutbox outbox = new ServiceCommandOutbox(control.commands());
             AlarmFeed alarmFeed = subscriber -> control.alarms()
                     .addListener(alarm -> subscriber.accept(

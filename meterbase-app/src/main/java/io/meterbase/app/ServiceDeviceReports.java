@@ -15,11 +15,32 @@ final class ServiceDeviceReports implements DeviceReports {
     private final Presence presence;
     private final AlarmService alarms;
     private final CommandService commands;
+    private final io.meterbase.core.registry.Registry registry;
 
-    ServiceDeviceReports(Presence presence, AlarmService alarms, CommandService commands) {
+    ServiceDeviceReports(
+            Presence presence,
+            AlarmService alarms,
+            CommandService commands,
+            io.meterbase.core.registry.Registry registry) {
         this.presence = presence;
         this.alarms = alarms;
         this.commands = commands;
+        this.registry = registry;
+    }
+
+    @Override
+    public @Nullable String commandDevice(long customerId, String commandId) {
+        return commands.get(customerId, commandId)
+                .map(io.meterbase.core.api.command.Command::deviceRef)
+                .orElse(null);
+    }
+
+    @Override
+    public boolean behindGateway(long customerId, String deviceRef, String gatewayRef) {
+        long gateway = registry.gateway(customerId, gatewayRef).map(g -> g.id()).orElse(-1L);
+        return registry.device(customerId, deviceRef)
+                .map(d -> d.gatewayId() == gateway)
+                .orElse(false);
     }
 
     @Override

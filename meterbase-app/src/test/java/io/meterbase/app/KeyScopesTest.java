@@ -54,6 +54,34 @@ class KeyScopesTest {
                     .isEqualTo(403);
             assertThat(api.send("POST", "/api/v1/keys", device, "{}").statusCode())
                     .isEqualTo(403);
+            // nor does it take another device's commands by naming it, or report that device's events
+            assertThat(api.send("POST", "/api/v1/upload", customer, upload(null, "plug-2", now))
+                            .statusCode())
+                    .isEqualTo(200);
+            String command = api.json("POST", "/api/v1/devices/plug-2/commands", customer, """
+                            {"type":"relay_off"}""")
+                    .get("id")
+                    .asText();
+            JsonNode answer = new com.fasterxml.jackson.databind.ObjectMapper()
+                    .readTree(api.send("POST", "/api/v1/upload", device, upload(null, "plug-2", now + 500))
+                            .body());
+            assertThat(answer.path("commands")).isEmpty();
+            assertThat(api.json("GET", "/api/v1/commands/" + command, customer, null)
+                            .get("status")
+                            .asText())
+                    .isEqualTo("queued");
+            assertThat(api.send("POST", "/api/v1/events", device, """
+                            {"device":"plug-2","type":"tamper_case_open"}""").statusCode())
+                    .isEqualTo(404);
+            HttpResponse<String> event =
+                    api.send("POST", "/api/v1/upload?format=meterbase-event&device=plug-2", device, """
+                    {"type":"tamper_case_open"}""");
+            assertThat(event.statusCode()).as(event.body()).isEqualTo(400);
+            assertThat(event.body()).contains("outside_key_scope");
+            assertThat(api.send("POST", "/api/v1/commands/" + command + "/ack", device, """
+                            {"status":"done"}""")
+                            .statusCode())
+                    .isEqualTo(404);
 
             // a gateway key from registering a gateway: uploads through that gateway, for the devices behind it
             JsonNode gw = api.json("POST", "/api/v1/gateways", admin, """
@@ -111,6 +139,10 @@ class KeyScopesTest {
             assertThat(api.send("POST", "/api/v1/keys", operator, "{\"scope\":\"support\"}")
                             .statusCode())
                     .as("only an admin makes operator keys")
+                    .isEqualTo(403);
+            assertThat(api.send("POST", "/api/v1/accounts", operator, """
+                            {"username":"eve","password":"a long password"}""").statusCode())
+                    .as("only an admin makes operator accounts (they sign in as admins)")
                     .isEqualTo(403);
             assertThat(api.json("GET", "/api/v1/keys?operators=true", admin, null)
                             .findValuesAsText("scope"))
@@ -253,6 +285,77 @@ class KeyScopesTest {
             assertThat(api.send("GET", "/api/v1/latest", customer, null).statusCode())
                     .isEqualTo(200);
         }
+    }
+
+    @Test
+    void aRevokedKeysMqttConnection_isClosedAtItsNextPublish() throws Exception {
+        try (Meterbase server = Meterbase.start(
+                TestConfigs.httpOnly(dir).with("mqtt.enabled", "true").with("mqtt.port", "0"), Clock.systemUTC())) {
+            ApiClient api = new ApiClient(server.httpPort());
+            String admin = server.newOperatorSecret().orElseThrow();
+            String customer = api.json("POST", "/api/v1/customers", admin, """
+                            {"name":"Ana","site":{"name":"Home","community":"north","zone":"UTC"}}""")
+                    .at("/api_key/secret")
+                    .asText();
+            JsonNode key = api.json("POST", "/api/v1/keys", customer, """
+                    {"scope":"device","device":"plug-1"}""");
+            // a plug that stays connected and publishes a line at a time
+            Process plug = new ProcessBuilder(
+                            "mosquitto_pub",
+                            "-h",
+                            "127.0.0.1",
+                            "-p",
+                            String.valueOf(server.mqttPort()),
+                            "-V",
+                            "mqttv5",
+                            "-q",
+                            "1",
+                            "-i",
+                            "plug-1",
+                            "-u",
+                            "plug-1",
+                            "-P",
+                            key.get("secret").asText(),
+                            "-t",
+                            "tele/plug-1/SENSOR",
+                            "-l")
+                    .redirectErrorStream(true)
+                    .start();
+            try {
+                var in = plug.getOutputStream();
+                in.write("{\"ENERGY\":{\"Power\":42,\"Total\":1.5}}\n".getBytes(StandardCharsets.UTF_8));
+                in.flush();
+                Thread.sleep(1_000);
+                assertThat(plug.isAlive()).isTrue();
+
+                assertThat(power(api, customer)).containsExactly(42.0);
+
+                // WHEN its key is revoked, THEN its next publish is refused (nothing stored) and the connection closed
+                assertThat(api.send("DELETE", "/api/v1/keys/" + key.get("id").asLong(), customer, null)
+                                .statusCode())
+                        .isEqualTo(200);
+                in.write("{\"ENERGY\":{\"Power\":43,\"Total\":1.6}}\n".getBytes(StandardCharsets.UTF_8));
+                in.flush();
+                Thread.sleep(2_000);
+                assertThat(power(api, customer)).containsExactly(42.0);
+            } finally {
+                plug.destroy();
+            }
+        }
+    }
+
+    /** The plug's latest active power, as the customer sees it. */
+    private static List<Double> power(ApiClient api, String customer) throws Exception {
+        List<Double> out = new java.util.ArrayList<>();
+        for (JsonNode device : api.json("GET", "/api/v1/latest", customer, null)) {
+            for (JsonNode v : device.path("readings")) {
+                if (device.path("ref").asText().equals("plug-1")
+                        && v.path("quantity").asText().equals("active_power")) {
+                    out.add(v.get("value").asDouble());
+                }
+            }
+        }
+        return out;
     }
 
     private record Run(int exit, String output) {}

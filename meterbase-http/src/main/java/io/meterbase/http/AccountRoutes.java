@@ -240,7 +240,8 @@ final class AccountRoutes {
         }
         CreatedKey fresh = api.registry()
                 .rotateKey(id, overlap)
-                .orElseThrow(() -> new ApiException(409, "key_ended", "key " + id + " is revoked or expired"));
+                .orElseThrow(() -> new ApiException(
+                        409, "key_ended", "key " + id + " is revoked, or was rotated already (rotate its successor)"));
         Map<String, Object> out = keyJson(fresh.key(), fresh.secret());
         out.put("replaces", keyJson(api.registry().key(id).orElseThrow(), null));
         ctx.status(201).json(out);

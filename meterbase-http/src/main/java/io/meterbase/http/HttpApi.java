@@ -143,6 +143,9 @@ public final class HttpApi implements AutoCloseable {
         app.before(ctx -> {
             boolean secure = "https".equals(ctx.scheme());
             if (!secure && plain == PlainHttp.REDIRECT) {
+                if (started[0] == null) {
+                    throw new ApiException(503, "starting", "the server is starting; try again");
+                }
                 String query = ctx.queryString();
                 ctx.redirect(
                         "https://" + hostName(ctx) + ":" + started[0].tlsPort() + ctx.path()

@@ -11,6 +11,7 @@ import io.meterbase.core.ingest.Origin;
 import io.meterbase.core.ingest.RejectReason;
 import io.meterbase.core.ingest.Via;
 import io.meterbase.core.store.QuarantineEntry;
+import java.util.List;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
@@ -77,12 +78,9 @@ final class UploadRoutes {
                 IngestReport report = stored.report();
                 int status = report.accepted() == 0 && report.rejected() > 0 ? 422 : 200;
                 ControlRoutes.json(
-                        ctx,
-                        status,
-                        answer(principal.customerId(), stored.sender().orElse(null), report));
+                        ctx, status, answer(principal, stored.sender().orElse(null), report));
             }
-            case IntakeResult.Taken taken ->
-                ControlRoutes.json(ctx, 200, answer(principal.customerId(), null, IngestReport.EMPTY));
+            case IntakeResult.Taken taken -> ControlRoutes.json(ctx, 200, answer(principal, null, IngestReport.EMPTY));
             case IntakeResult.Refused refused ->
                 throw new ApiException(400, refused.reason().key(), refused.detail());
             case IntakeResult.NotStored refused -> throw notStored(ctx, refused);
@@ -97,7 +95,19 @@ final class UploadRoutes {
                 : new ApiException(503, "unavailable", refused.reason());
     }
 
-    private UploadAnswer answer(long customerId, @Nullable String sender, IngestReport report) {
-        return UploadAnswer.of(report, api.control().gatewayAnswer(customerId, sender, "http"));
+    /**
+     * The answer: what was stored, the customer's figures, and the commands due for the sender. A device or gateway
+     * key gets the commands of its own device or gateway only (never those of a sender it named outside its scope)
+     * and not the customer's alarms.
+     */
+    private UploadAnswer answer(Principal principal, @Nullable String sender, IngestReport report) {
+        boolean scoped = principal.scope().uploadsOnly();
+        String commandsFor = !scoped || (sender != null && sender.equals(principal.target())) ? sender : null;
+        io.meterbase.core.api.GatewayAnswer a =
+                api.control().gatewayAnswer(principal.customerId(), commandsFor, "http");
+        if (scoped) {
+            a = new io.meterbase.core.api.GatewayAnswer(a.customer(), a.community(), a.grid(), a.commands(), List.of());
+        }
+        return UploadAnswer.of(report, a);
     }
 }

@@ -30,7 +30,7 @@ final class WebPages {
     /** Whether a path names a static file of the pages (served with their own headers), not an answer of the API. */
     static boolean isStaticFile(String path) {
         return path.equals("/")
-                || path.endsWith(".html")
+                || (path.endsWith(".html") && !path.startsWith("/api/"))
                 || path.startsWith("/css/")
                 || path.startsWith("/js/")
                 || path.startsWith("/webjars/");

@@ -132,7 +132,8 @@ public final class Accounts {
         }
         boolean right;
         if (a != null && kind.equals(KIND)) {
-            right = password != null && Passwords.verify(password, a.passwordHash());
+            // a missing password costs a check too: its answer comes as late as for a wrong one
+            right = Passwords.verify(password == null ? "" : password, a.passwordHash()) && password != null;
         } else {
             // an unknown name costs a password check too, so that names cannot be probed by timing
             Passwords.verify(password == null ? "" : password, DUMMY);

@@ -42,4 +42,14 @@ public interface DeviceReports {
             return false;
         }
     };
+
+    /** The device a command of the customer is for; null when there is no such command. */
+    default @Nullable String commandDevice(long customerId, String commandId) {
+        return null;
+    }
+
+    /** Whether a device of the customer is registered behind the gateway. */
+    default boolean behindGateway(long customerId, String deviceRef, String gatewayRef) {
+        return false;
+    }
 }

@@ -83,8 +83,47 @@ public final class Intake {
             // the registry or the store failed: never an acknowledgement
             LOG.warn(
                     "An input of {} could not be handled; it is not acknowledged: {}", origin.describe(), e.toString());
-            return CompletableFuture.completedFuture(new IntakeResult.NotStored("not stored: " + e, 5, false));
+            return CompletableFuture.completedFuture(
+                    new IntakeResult.NotStored("not stored: the server failed on this input; send it again", 5, false));
         }
+    }
+
+    /**
+     * Why a message other than readings is outside what the sender's key may speak for (a device key: its device; a
+     * gateway key: the devices behind its gateway), or null when it is within (uploads are checked node by node).
+     */
+    private @Nullable String outsideScope(Origin origin, DeviceMessage message) {
+        if (origin.onlyDevice() == null && origin.onlyGateway() == null) {
+            return null;
+        }
+        String device =
+                switch (message) {
+                    case DeviceMessage.Connection c -> c.deviceRef();
+                    case DeviceMessage.Events e -> e.deviceRef();
+                    case DeviceMessage.RelayState r -> r.deviceRef();
+                    case DeviceMessage.CommandReport r -> {
+                        String of = devices.commandDevice(origin.customerId(), r.commandId());
+                        yield of == null ? "" : of;
+                    }
+                    default -> null;
+                };
+        if (device == null) {
+            return null;
+        }
+        String onlyDevice = origin.onlyDevice();
+        String onlyGateway = origin.onlyGateway();
+        boolean within = onlyDevice != null
+                ? onlyDevice.equals(device)
+                : onlyGateway != null
+                        && (device.equals(onlyGateway)
+                                || devices.behindGateway(origin.customerId(), device, onlyGateway));
+        return within
+                ? null
+                : "this key speaks for "
+                        + (origin.onlyDevice() != null
+                                ? "device '" + origin.onlyDevice() + "'"
+                                : "the devices behind gateway '" + origin.onlyGateway() + "'")
+                        + " only, not for '" + device + "'";
     }
 
     private CompletableFuture<IntakeResult> take(Origin origin, Via via, byte[] payload, Map<String, String> fields) {
@@ -101,6 +140,10 @@ public final class Intake {
         }
         long customer = origin.customerId();
         Instant now = clock.instant();
+        String outside = outsideScope(origin, message);
+        if (outside != null) {
+            return refuse(origin, RejectReason.OUTSIDE_KEY_SCOPE, outside, payload);
+        }
         switch (message) {
             case Upload upload -> {
                 return store(origin, upload);

@@ -155,7 +155,7 @@ public final class Normalizer {
                                         : "'" + upload.gatewayRef() + "'"));
         long keyGateway = onlyGateway == null
                 ? 0
-                : registry.gateway(customerId, onlyGateway).map(g -> g.id()).orElse(0L);
+                : registry.gateway(customerId, onlyGateway).map(g -> g.id()).orElse(-1L);
         List<Integer> unknown = new ArrayList<>();
         for (int n = 0; n < nodes.size(); n++) {
             NodeReport node = nodes.get(n);

@@ -590,8 +590,8 @@ public final class Registry {
      */
     public synchronized Optional<CreatedKey> rotateKey(long keyId, java.time.Duration overlap) {
         ApiKey old = keys.get(keyId);
-        if (old == null || old.revoked() || old.expired(clock.instant())) {
-            return Optional.empty();
+        if (old == null || old.revoked() || old.expiresAt() != null) {
+            return Optional.empty(); // a key already ending is not rotated again (its end would move)
         }
         boolean emoncms = old.prefix().length() > 0 && !old.prefix().startsWith("mbk_");
         CreatedKey fresh = createKey(old.customerId(), old.scope(), old.target(), old.label(), emoncms);

@@ -23,14 +23,17 @@ public final class TamperRevocation implements AlarmListener {
 
     public TamperRevocation(Registry registry, List<String> eventTypes) {
         this.registry = registry;
-        this.eventTypes =
-                eventTypes.stream().map(String::trim).filter(t -> !t.isEmpty()).toList();
+        // normalized as event types are (lower case, other characters as _)
+        this.eventTypes = eventTypes.stream()
+                .map(t -> t.trim().toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9]+", "_"))
+                .filter(t -> !t.isEmpty())
+                .toList();
     }
 
     @Override
     public void changed(Alarm alarm) {
+        // while the alarm is active (not once acknowledged: the owner's new key, made after checking, stays)
         if (alarm.state() != Alarm.State.ACTIVE
-                || alarm.occurrences() != 1
                 || eventTypes.stream().noneMatch(alarm.type()::startsWith)
                 || !alarm.ruleId().startsWith("event:")) {
             return;

@@ -43,6 +43,8 @@ public final class WebhookDestinations {
             range("240.0.0.0/4"),
             range("fc00::/7"),
             range("64:ff9b::/96"),
+            range("::/96"),
+            range("2002::/16"),
             range("64:ff9b:1::/48"));
 
     private final List<Range> allowed;

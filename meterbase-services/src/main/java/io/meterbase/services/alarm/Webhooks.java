@@ -158,7 +158,11 @@ public final class Webhooks implements WebhooksApi, AlarmListener, AutoCloseable
         }
     }
 
-    private void attempt(StoredWebhook w, String body, int attempt) {
+    private void attempt(StoredWebhook first, String body, int attempt) {
+        StoredWebhook w = hooks.get(first.id());
+        if (w == null) {
+            return; // removed meanwhile: not delivered any more
+        }
         try {
             Optional<String> refused = destinations.refusal(w.url());
             if (refused.isPresent()) {

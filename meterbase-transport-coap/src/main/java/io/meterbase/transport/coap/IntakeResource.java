@@ -76,9 +76,7 @@ final class IntakeResource extends CoapResource {
             return;
         }
         DevicePsk.Identity id = identity.get();
-        // a device's pre-shared key uploads for that device only
-        Origin sender = origin.authenticated(id.customerId(), "psk/" + id.text())
-                .scoped(io.meterbase.core.model.KeyScope.DEVICE, id.deviceRef());
+        Origin sender = origin.authenticated(id.customerId(), "psk/" + id.text());
         context.intake()
                 .submit(sender, via(exchange), exchange.getRequestPayload(), Intake.device(id.deviceRef()))
                 .thenAccept(result -> respond(exchange, id, result));

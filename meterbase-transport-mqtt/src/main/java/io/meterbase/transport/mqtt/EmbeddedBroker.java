@@ -67,7 +67,16 @@ public final class EmbeddedBroker implements AutoCloseable {
                         settings.dataDir().resolve("data"));
             }
             Path extensions = Files.createDirectories(settings.dataDir().resolve("extensions"));
-            Files.writeString(conf.resolve("config.xml"), """
+            Path config = conf.resolve("config.xml");
+            if (Files.getFileStore(conf).supportsFileAttributeView("posix")) {
+                // it holds the TLS keystore's password: readable by its owner only, before anything is written
+                Files.deleteIfExists(config);
+                Files.createFile(
+                        config,
+                        java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                                java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+            }
+            Files.writeString(config, """
                     <?xml version="1.0"?>
                     <hivemq>
                         <listeners>

@@ -209,6 +209,14 @@ final class MeterbaseMqttExtension implements ExtensionMain {
         out.authenticateSuccessfully();
     }
 
+    /** Whether the key a client connected with still works (checked at every publish; the registry is in memory). */
+    private boolean keyStillValid(Session session) {
+        return context.registry()
+                .key(session.keyId())
+                .map(k -> !k.revoked() && !k.expired(java.time.Instant.now()))
+                .orElse(false);
+    }
+
     private static TopicPermission permission(String filter, TopicPermission.MqttActivity activity) {
         return Builders.topicPermission()
                 .topicFilter(filter)
@@ -266,6 +274,16 @@ final class MeterbaseMqttExtension implements ExtensionMain {
                 out.preventPublishDelivery();
                 Services.clientService().disconnectClient(clientId);
             }
+            return;
+        }
+        if (!keyStillValid(session)) {
+            // revoked (by its owner, a tamper event) or past its rotation overlap since the client connected
+            if (in.getConnectionInformation().getMqttVersion() == MqttVersion.V_5) {
+                out.preventPublishDelivery(AckReasonCode.NOT_AUTHORIZED, "the key was revoked or has expired");
+            } else {
+                out.preventPublishDelivery();
+            }
+            Services.clientService().disconnectClient(clientId);
             return;
         }
         String topic = in.getPublishPacket().getTopic();
