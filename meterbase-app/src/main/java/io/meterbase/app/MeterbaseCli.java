@@ -100,15 +100,15 @@ public final class MeterbaseCli {
     static java.util.Optional<String> plainHttpAdvice(MeterbaseConfig config, boolean https) {
         String host = config.string("http.host");
         boolean loopback = host.equals("127.0.0.1") || host.equals("::1") || host.equals("localhost");
-        if (loopback || !"on".equals(config.string("http.plain"))) {
+        if (loopback || "off".equals(config.string("http.plain")) || "loopback".equals(config.string("http.plain"))) {
             return java.util.Optional.empty();
         }
         return java.util.Optional.of(
                 https
                         ? "Plain HTTP is open on " + host + ": keys and passwords sent to it travel in clear."
-                                + " Recommended: http.plain=redirect (or off). See docs/security.md."
+                                + " Recommended: http.plain=loopback (or off). See docs/security.md."
                         : "Plain HTTP is open on " + host + " and HTTPS is off: keys and passwords travel in clear."
-                                + " Recommended: http.tls.keystore (a certificate of yours) and http.plain=redirect."
+                                + " Recommended: http.tls.keystore (a certificate of yours) and http.plain=loopback."
                                 + " See docs/security.md.");
     }
 

@@ -38,8 +38,9 @@ public final class MeterbaseConfig {
             new Setting(
                     "http.plain",
                     "on",
-                    "plain HTTP beside HTTPS: on, redirect (every request sent to HTTPS) or off; with HTTPS,"
-                            + " redirect or off is recommended"),
+                    "plain HTTP beside HTTPS: on, loopback (served to this machine, others sent to HTTPS),"
+                            + " redirect (every request sent to HTTPS) or off; with HTTPS, loopback or off is"
+                            + " recommended"),
             new Setting("http.max-body-bytes", "16777216", "largest accepted request body in bytes (16 MiB)"),
             new Setting(
                     "http.idle-timeout",

@@ -89,6 +89,17 @@ class TransportSecurityTest {
     }
 
     @Test
+    void plainHttpForLoopback_servesThisMachine() throws Exception {
+        try (Meterbase server = Meterbase.start(https("loopback"), Clock.systemUTC())) {
+            // this test's client is on this machine: served in plain (local tools and scripts keep working)
+            HttpResponse<String> local =
+                    client().send(get(server.httpPort(), "http", "/health"), HttpResponse.BodyHandlers.ofString());
+            assertThat(local.statusCode()).isEqualTo(200);
+            // (a client on another machine is answered 308, as with http.plain=redirect; see the test above)
+        }
+    }
+
+    @Test
     void plainHttpOff_opensNoPlainListener_andNeedsHttps() throws Exception {
         try (Meterbase server = Meterbase.start(https("off"), Clock.systemUTC())) {
             assertThat(server.httpPort()).isEqualTo(-1);
@@ -116,7 +127,7 @@ class TransportSecurityTest {
                     .createCustomer("Tls", "Home", null, null, "north", java.time.ZoneId.of("UTC"))
                     .id();
             String key = server.registry()
-                    .createKey(customer, io.meterbase.core.model.Role.CUSTOMER, "plug")
+                    .createKey(customer, io.meterbase.core.model.KeyScope.DEVICE, "plug-1", "plug", false)
                     .secret();
             Path ca = dir.resolve("ca.pem");
             Files.writeString(ca, pem(certificate()));
@@ -149,6 +160,36 @@ class TransportSecurityTest {
             assertThat(pub.waitFor()).as(said).isZero();
             assertThat(said).contains("PUBACK");
             assertThat(server.registry().device(customer, "plug-1")).isPresent();
+
+            // the same device key publishing on another device's topic is refused (MQTT 5: negative PUBACK)
+            Process other = new ProcessBuilder(
+                            "mosquitto_pub",
+                            "-h",
+                            "localhost",
+                            "-p",
+                            String.valueOf(server.mqttTlsPort()),
+                            "--cafile",
+                            ca.toString(),
+                            "-V",
+                            "mqttv5",
+                            "-q",
+                            "1",
+                            "-u",
+                            "plug-1",
+                            "-P",
+                            key,
+                            "-t",
+                            "tele/plug-2/SENSOR",
+                            "-m",
+                            "{\"ENERGY\":{\"Power\":7,\"Total\":0.1}}",
+                            "-d")
+                    .redirectErrorStream(true)
+                    .start();
+            String otherSaid =
+                    new String(other.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            other.waitFor();
+            assertThat(otherSaid).containsIgnoringCase("not authorized");
+            assertThat(server.registry().device(customer, "plug-2")).isEmpty();
 
             // plain MQTT on the TLS port is not understood
             Process plain = new ProcessBuilder(

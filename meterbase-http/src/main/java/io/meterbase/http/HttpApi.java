@@ -61,6 +61,11 @@ public final class HttpApi implements AutoCloseable {
         ON,
         /** Answers every request with a permanent redirect to the same address over HTTPS, serving nothing. */
         REDIRECT,
+        /**
+         * Serves clients on this machine (loopback: local tools, scripts) and redirects every other request to
+         * HTTPS.
+         */
+        LOOPBACK,
         /** Is not opened. */
         OFF;
 
@@ -69,8 +74,10 @@ public final class HttpApi implements AutoCloseable {
             return switch (text.trim().toLowerCase(java.util.Locale.ROOT)) {
                 case "on" -> ON;
                 case "redirect" -> REDIRECT;
+                case "loopback" -> LOOPBACK;
                 case "off" -> OFF;
-                default -> throw new IllegalArgumentException("http.plain: on, redirect or off, was '" + text + "'");
+                default ->
+                    throw new IllegalArgumentException("http.plain: on, loopback, redirect or off, was '" + text + "'");
             };
         }
     }
@@ -142,7 +149,7 @@ public final class HttpApi implements AutoCloseable {
         HttpApi[] started = new HttpApi[1];
         app.before(ctx -> {
             boolean secure = "https".equals(ctx.scheme());
-            if (!secure && plain == PlainHttp.REDIRECT) {
+            if (!secure && (plain == PlainHttp.REDIRECT || (plain == PlainHttp.LOOPBACK && !fromLoopback(ctx)))) {
                 if (started[0] == null) {
                     throw new ApiException(503, "starting", "the server is starting; try again");
                 }
@@ -197,7 +204,9 @@ public final class HttpApi implements AutoCloseable {
                 plain == PlainHttp.OFF
                         ? ""
                         : "http://" + host + ":" + started[0].port()
-                                + (plain == PlainHttp.REDIRECT ? " (redirecting to HTTPS)" : ""),
+                                + (plain == PlainHttp.REDIRECT
+                                        ? " (redirecting to HTTPS)"
+                                        : plain == PlainHttp.LOOPBACK ? " (for this machine; others redirected)" : ""),
                 tls == null
                         ? ""
                         : (plain == PlainHttp.OFF ? "" : " and ") + "https://" + host + ":" + started[0].tlsPort());
@@ -244,6 +253,15 @@ public final class HttpApi implements AutoCloseable {
             }
         }
         return -1;
+    }
+
+    /** Whether the request comes from this machine. */
+    static boolean fromLoopback(io.javalin.http.Context ctx) {
+        try {
+            return java.net.InetAddress.getByName(ctx.req().getRemoteAddr()).isLoopbackAddress();
+        } catch (java.net.UnknownHostException e) {
+            return false;
+        }
     }
 
     /** The host the client asked for (without its port), for a redirect to the same host over HTTPS. */
