@@ -344,6 +344,55 @@ class KeyScopesTest {
         }
     }
 
+    @Test
+    void accountsHaveScopesToo_aSupportOperatorSignedIn_readsButChangesNothing() throws Exception {
+        try (Meterbase server = Meterbase.start(TestConfigs.httpOnly(dir), Clock.systemUTC())) {
+            ApiClient api = new ApiClient(server.httpPort());
+            String admin = server.newOperatorSecret().orElseThrow();
+            HttpResponse<String> made = api.send("POST", "/api/v1/accounts", admin, """
+                    {"username":"helpdesk","password":"a long support password","scope":"support"}""");
+            assertThat(made.statusCode()).isEqualTo(201);
+            assertThat(made.body()).contains("\"scope\":\"support\"");
+            assertThat(api.send("POST", "/api/v1/accounts", admin, """
+                            {"username":"odd","password":"a long support password","scope":"device"}""").statusCode())
+                    .isEqualTo(400);
+
+            java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+            String base = "http://127.0.0.1:" + server.httpPort();
+            HttpResponse<String> in = http.send(
+                    java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "/api/v1/session"))
+                            .POST(java.net.http.HttpRequest.BodyPublishers.ofString(
+                                    "{\"username\":\"helpdesk\",\"password\":\"a long support password\"}"))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(in.statusCode()).isEqualTo(200);
+            String cookie = in.headers().firstValue("Set-Cookie").orElseThrow().split(";")[0];
+            String csrf = new com.fasterxml.jackson.databind.ObjectMapper()
+                    .readTree(in.body())
+                    .get("csrf_token")
+                    .asText();
+            assertThat(http.send(
+                                    java.net.http.HttpRequest.newBuilder(
+                                                    java.net.URI.create(base + "/api/v1/customers"))
+                                            .header("Cookie", cookie)
+                                            .build(),
+                                    HttpResponse.BodyHandlers.ofString())
+                            .statusCode())
+                    .isEqualTo(200);
+            assertThat(http.send(
+                                    java.net.http.HttpRequest.newBuilder(
+                                                    java.net.URI.create(base + "/api/v1/customers"))
+                                            .header("Cookie", cookie)
+                                            .header("X-CSRF-Token", csrf)
+                                            .POST(java.net.http.HttpRequest.BodyPublishers.ofString(
+                                                    "{\"name\":\"Ben\"}"))
+                                            .build(),
+                                    HttpResponse.BodyHandlers.ofString())
+                            .statusCode())
+                    .isEqualTo(403);
+        }
+    }
+
     /** The plug's latest active power, as the customer sees it. */
     private static List<Double> power(ApiClient api, String customer) throws Exception {
         List<Double> out = new java.util.ArrayList<>();

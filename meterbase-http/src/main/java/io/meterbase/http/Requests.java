@@ -53,6 +53,7 @@ final class Requests {
     static Principal authenticate(Context ctx, Registry registry) {
         Principal known = ctx.attribute(PRINCIPAL);
         if (known != null) {
+            allow(ctx, known); // a signed-in person's scope too
             return known;
         }
         switch (registry.authenticate(presentedKey(ctx))) {

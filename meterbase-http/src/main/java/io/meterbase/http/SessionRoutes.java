@@ -44,8 +44,23 @@ final class SessionRoutes {
             }
             try {
                 Accounts.Account a = accounts.put(
-                        b.path("username").asText(null), b.path("password").asText(null), customer);
-                ctx.status(201).json(Map.of("username", a.username(), "role", a.role(), "customer", a.customer()));
+                        b.path("username").asText(null),
+                        b.path("password").asText(null),
+                        customer,
+                        b.hasNonNull("scope")
+                                ? io.meterbase.core.model.KeyScope.parse(
+                                        b.get("scope").asText())
+                                : null);
+                ctx.status(201)
+                        .json(Map.of(
+                                "username",
+                                a.username(),
+                                "role",
+                                a.role(),
+                                "customer",
+                                a.customer(),
+                                "scope",
+                                a.principal().scope().key()));
             } catch (IllegalArgumentException e) {
                 throw ApiException.badRequest(e.getMessage());
             }

@@ -1,6 +1,7 @@
 package io.meterbase.identity;
 
 import io.meterbase.core.auth.Principal;
+import io.meterbase.core.model.KeyScope;
 import io.meterbase.core.model.Role;
 import io.meterbase.core.store.DocumentStore;
 import io.meterbase.core.store.StoreChanges;
@@ -37,15 +38,17 @@ public final class Accounts {
             String passwordHash,
             int failures,
             @Nullable Instant lockedUntil,
-            @Nullable Instant lastFailure) {
+            @Nullable Instant lastFailure,
+            @Nullable KeyScope scope) {
 
         Account withFailures(int count, @Nullable Instant until, @Nullable Instant at) {
-            return new Account(username, role, customer, passwordHash, count, until, at);
+            return new Account(username, role, customer, passwordHash, count, until, at, scope);
         }
 
+        /** What a signed-in person may do: the account's scope (accounts made before scopes: full for the role). */
         public Principal principal() {
-            return new Principal(
-                    "operator".equals(role) ? Role.OPERATOR : Role.CUSTOMER, "operator".equals(role) ? 0 : customer, 0);
+            Role r = "operator".equals(role) ? Role.OPERATOR : Role.CUSTOMER;
+            return new Principal(r, r == Role.OPERATOR ? 0 : customer, 0, scope != null ? scope : KeyScope.of(r), null);
         }
     }
 
@@ -88,7 +91,20 @@ public final class Accounts {
     }
 
     /** Creates (or replaces the password of) an account; {@code customer} 0 makes an operator. */
-    public synchronized Account put(String username, String password, long customer) {
+    public Account put(String username, String password, long customer) {
+        return put(username, password, customer, null);
+    }
+
+    /**
+     * Creates (or replaces) an account with a scope: for operators (customer 0) admin, operator or support; for
+     * customers customer or read_only; null for the full scope of the role.
+     */
+    public synchronized Account put(String username, String password, long customer, @Nullable KeyScope scope) {
+        if (scope != null && (scope.uploadsOnly() || (scope.role() == Role.OPERATOR) != (customer == 0))) {
+            throw new IllegalArgumentException("scope: " + scope.key() + " is not a scope of "
+                    + (customer == 0 ? "operator" : "customer") + " accounts (operators: admin, operator, support;"
+                    + " customers: customer, read_only)");
+        }
         String name = normalize(username);
         if (!name.matches("[a-z0-9._@-]{3,64}")) {
             throw new IllegalArgumentException(
@@ -98,7 +114,14 @@ public final class Accounts {
             throw new IllegalArgumentException("password: at least " + MIN_PASSWORD + " characters");
         }
         Account a = new Account(
-                name, customer == 0 ? "operator" : "customer", customer, Passwords.hash(password), 0, null, null);
+                name,
+                customer == 0 ? "operator" : "customer",
+                customer,
+                Passwords.hash(password),
+                0,
+                null,
+                null,
+                scope);
         save(a);
         return a;
     }
@@ -140,7 +163,7 @@ public final class Accounts {
             right = false;
         }
         for (int attempt = 0; ; attempt++) {
-            Account base = a != null ? a : new Account(name, "unknown", 0, "", 0, null, null);
+            Account base = a != null ? a : new Account(name, "unknown", 0, "", 0, null, null, null);
             Account next = right ? base.withFailures(0, null, null) : failedOnce(base, now);
             String json = IdentityJson.write(next);
             boolean written = stored.isEmpty()

@@ -45,16 +45,26 @@ public final class Sessions {
 
     /** A session as stored: without its id. */
     record StoredSession(
-            String csrf, Role role, long customer, long keyId, String username, Instant started, Instant lastUsed) {
+            String csrf,
+            Role role,
+            long customer,
+            long keyId,
+            String username,
+            Instant started,
+            Instant lastUsed,
+            io.meterbase.core.model.@Nullable KeyScope scope) {
 
         static StoredSession of(Session s) {
             Principal p = s.principal();
             return new StoredSession(
-                    s.csrf(), p.role(), p.customerId(), p.keyId(), s.username(), s.started(), s.lastUsed());
+                    s.csrf(), p.role(), p.customerId(), p.keyId(), s.username(), s.started(), s.lastUsed(), p.scope());
         }
 
+        /** The session with its id; one stored before sessions had scopes has the full scope of its role. */
         Session withId(String id) {
-            return new Session(id, csrf, new Principal(role, customer, keyId), username, started, lastUsed);
+            Principal p = new Principal(
+                    role, customer, keyId, scope != null ? scope : io.meterbase.core.model.KeyScope.of(role), null);
+            return new Session(id, csrf, p, username, started, lastUsed);
         }
     }
 
@@ -98,8 +108,8 @@ public final class Sessions {
             store.deleteDocument(KIND, key);
             return Optional.empty();
         }
-        StoredSession used =
-                new StoredSession(s.csrf(), s.role(), s.customer(), s.keyId(), s.username(), s.started(), now);
+        StoredSession used = new StoredSession(
+                s.csrf(), s.role(), s.customer(), s.keyId(), s.username(), s.started(), now, s.scope());
         if (now.isAfter(s.lastUsed().plus(TOUCH_EVERY))) {
             if (!store.replaceDocument(KIND, key, IdentityJson.write(used))) {
                 cached.remove(key); // signed out on another node meanwhile
