@@ -22,6 +22,12 @@ class KeyScopesTest {
     @TempDir
     Path dir;
 
+    /** A new customer made by the operator, with its first key. */
+    private static JsonNode newCustomer(ApiClient api, String admin, String name) throws Exception {
+        return api.json("POST", "/api/v1/customers", admin, """
+                {"name":"%s","site":{"name":"Home","community":"north","zone":"UTC"}}""".formatted(name));
+    }
+
     private static String upload(String gateway, String node, long ts) {
         return """
                 {%s"nodes":[{"id":"%s","type":"smart_plug","readings":[
@@ -33,8 +39,7 @@ class KeyScopesTest {
         try (Meterbase server = Meterbase.start(TestConfigs.httpOnly(dir), Clock.systemUTC())) {
             ApiClient api = new ApiClient(server.httpPort());
             String admin = server.newOperatorSecret().orElseThrow();
-            JsonNode ana = api.json("POST", "/api/v1/customers", admin, """
-                    {"name":"Ana","site":{"name":"Home","community":"north","zone":"UTC"}}""");
+            JsonNode ana = newCustomer(api, admin, "Ana");
             String customer = ana.at("/api_key/secret").asText();
             long now = System.currentTimeMillis();
 
@@ -155,10 +160,8 @@ class KeyScopesTest {
         try (Meterbase server = Meterbase.start(TestConfigs.httpOnly(dir), Clock.systemUTC())) {
             ApiClient api = new ApiClient(server.httpPort());
             String admin = server.newOperatorSecret().orElseThrow();
-            String customer = api.json("POST", "/api/v1/customers", admin, """
-                            {"name":"Ana","site":{"name":"Home","community":"north","zone":"UTC"}}""")
-                    .at("/api_key/secret")
-                    .asText();
+            String customer =
+                    newCustomer(api, admin, "Ana").at("/api_key/secret").asText();
             JsonNode old = api.json("POST", "/api/v1/keys", customer, """
                     {"scope":"device","device":"plug-1"}""");
 
@@ -195,10 +198,8 @@ class KeyScopesTest {
             String admin = server.newOperatorSecret().orElseThrow();
             String[] customers = new String[2];
             for (int i = 0; i < 2; i++) {
-                customers[i] = api.json("POST", "/api/v1/customers", admin, """
-                                {"name":"C%d","site":{"name":"Home","community":"north","zone":"UTC"}}""".formatted(i))
-                        .at("/api_key/secret")
-                        .asText();
+                customers[i] =
+                        newCustomer(api, admin, "C" + i).at("/api_key/secret").asText();
             }
             String device = api.json("POST", "/api/v1/keys", customers[0], """
                             {"scope":"device","device":"plug-1"}""")
@@ -250,10 +251,8 @@ class KeyScopesTest {
         try (Meterbase server = Meterbase.start(TestConfigs.httpOnly(dir), Clock.systemUTC())) {
             ApiClient api = new ApiClient(server.httpPort());
             String admin = server.newOperatorSecret().orElseThrow();
-            String customer = api.json("POST", "/api/v1/customers", admin, """
-                            {"name":"Ana","site":{"name":"Home","community":"north","zone":"UTC"}}""")
-                    .at("/api_key/secret")
-                    .asText();
+            String customer =
+                    newCustomer(api, admin, "Ana").at("/api_key/secret").asText();
             String meter = api.json("POST", "/api/v1/keys", customer, """
                             {"scope":"device","device":"meter-1"}""")
                     .get("secret")
@@ -293,10 +292,8 @@ class KeyScopesTest {
                 TestConfigs.httpOnly(dir).with("mqtt.enabled", "true").with("mqtt.port", "0"), Clock.systemUTC())) {
             ApiClient api = new ApiClient(server.httpPort());
             String admin = server.newOperatorSecret().orElseThrow();
-            String customer = api.json("POST", "/api/v1/customers", admin, """
-                            {"name":"Ana","site":{"name":"Home","community":"north","zone":"UTC"}}""")
-                    .at("/api_key/secret")
-                    .asText();
+            String customer =
+                    newCustomer(api, admin, "Ana").at("/api_key/secret").asText();
             JsonNode key = api.json("POST", "/api/v1/keys", customer, """
                     {"scope":"device","device":"plug-1"}""");
             // a plug that stays connected and publishes a line at a time
