@@ -342,6 +342,47 @@ class KeyScopesTest {
     }
 
     @Test
+    void aLiveStream_endsOnceItsKeyIsRevoked() throws Exception {
+        try (Meterbase server = Meterbase.start(TestConfigs.httpOnly(dir), Clock.systemUTC())) {
+            ApiClient api = new ApiClient(server.httpPort());
+            String admin = server.newOperatorSecret().orElseThrow();
+            String customer =
+                    newCustomer(api, admin, "Ana").at("/api_key/secret").asText();
+            JsonNode display = api.json("POST", "/api/v1/keys", customer, "{\"scope\":\"read_only\"}");
+            HttpResponse<java.util.stream.Stream<String>> live = java.net.http.HttpClient.newHttpClient()
+                    .send(
+                            java.net.http.HttpRequest.newBuilder(java.net.URI.create(
+                                            "http://127.0.0.1:" + server.httpPort() + "/api/v1/live"))
+                                    .header(
+                                            "Authorization",
+                                            "Bearer " + display.get("secret").asText())
+                                    .header("Accept", "text/event-stream") // as a browser's EventSource asks
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofLines());
+            assertThat(live.statusCode()).isEqualTo(200);
+            java.util.Iterator<String> lines = live.body().iterator();
+            List<String> seen = new java.util.ArrayList<>();
+            while (seen.stream().noneMatch(l -> l.contains("hello"))) {
+                assertThat(lines.hasNext())
+                        .as("the stream greets first: " + seen)
+                        .isTrue();
+                seen.add(lines.next());
+            }
+
+            // WHEN the display's key is revoked, THEN its stream ends (within the 15 s between keep-alives)
+            api.send("DELETE", "/api/v1/keys/" + display.get("id").asLong(), customer, null);
+            java.util.concurrent.CompletableFuture<Boolean> ended =
+                    java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                        while (lines.hasNext()) {
+                            lines.next();
+                        }
+                        return true;
+                    });
+            assertThat(ended.get(40, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        }
+    }
+
+    @Test
     void accountsHaveScopesToo_aSupportOperatorSignedIn_readsButChangesNothing() throws Exception {
         try (Meterbase server = Meterbase.start(TestConfigs.httpOnly(dir), Clock.systemUTC())) {
             ApiClient api = new ApiClient(server.httpPort());

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.sse.SseClient;
+import io.meterbase.core.auth.Principal;
 import io.meterbase.core.model.Channel;
 import io.meterbase.core.model.Device;
 import io.meterbase.core.model.Reading;
@@ -15,6 +16,7 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The web pages (static files under {@code /io/meterbase/http/web}, charts from WebJars; nothing is fetched from
@@ -82,9 +84,29 @@ final class WebPages {
         }
     }
 
+    /**
+     * Whether the credential that opened a stream still works: its key not revoked or expired, its session not ended
+     * (checked before each event and at least every 15 s).
+     */
+    private boolean stillSignedIn(@Nullable Principal p, @Nullable String cookie) {
+        if (p == null) {
+            return false;
+        }
+        if (p.keyId() > 0) {
+            return api.registry()
+                    .key(p.keyId())
+                    .map(k -> !k.revoked() && !k.expired(api.clock().instant()))
+                    .orElse(false);
+        }
+        return api.sessions().use(cookie).isPresent();
+    }
+
     private void stream(SseClient client) {
         long customer = java.util.Objects.requireNonNull(
                 client.ctx().<Long>attribute(CUSTOMER), "the live stream is opened by a signed-in customer");
+        // read while the request is being handled (the stream's thread outlives it)
+        Principal principal = client.ctx().attribute(Requests.PRINCIPAL);
+        String cookie = client.ctx().cookie(io.meterbase.identity.Sessions.COOKIE);
         Listener listener = new Listener(customer, new ArrayBlockingQueue<>(QUEUE));
         listeners.add(listener);
         client.keepAlive();
@@ -97,7 +119,7 @@ final class WebPages {
                                 .createObjectNode()
                                 .put("customer", customer)
                                 .toString());
-                while (!client.terminated()) {
+                while (!client.terminated() && stillSignedIn(principal, cookie)) {
                     Reading first = listener.queue().poll(15, TimeUnit.SECONDS);
                     if (first == null) {
                         client.sendComment("keep-alive");
