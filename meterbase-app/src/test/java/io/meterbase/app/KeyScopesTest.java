@@ -23,15 +23,37 @@ class KeyScopesTest {
     Path dir;
 
     /** A new customer made by the operator, with its first key. */
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
+            new com.fasterxml.jackson.databind.ObjectMapper();
+
     private static JsonNode newCustomer(ApiClient api, String admin, String name) throws Exception {
-        return api.json("POST", "/api/v1/customers", admin, """
-                {"name":"%s","site":{"name":"Home","community":"north","zone":"UTC"}}""".formatted(name));
+        com.fasterxml.jackson.databind.node.ObjectNode body =
+                JSON.createObjectNode().put("name", name);
+        body.putObject("site").put("name", "Home").put("community", "north").put("zone", "UTC");
+        return api.json("POST", "/api/v1/customers", admin, JSON.writeValueAsString(body));
     }
 
+    /** An upload of one plug's power reading, through {@code gateway} (or none). */
     private static String upload(String gateway, String node, long ts) {
-        return """
-                {%s"nodes":[{"id":"%s","type":"smart_plug","readings":[
-                  {"ts":%d,"quantity":"active_power","unit":"W","value":50}]}]}""".formatted(gateway == null ? "" : "\"gateway\":\"" + gateway + "\",", node, ts);
+        com.fasterxml.jackson.databind.node.ObjectNode body = JSON.createObjectNode();
+        if (gateway != null) {
+            body.put("gateway", gateway);
+        }
+        body.putArray("nodes")
+                .addObject()
+                .put("id", node)
+                .put("type", "smart_plug")
+                .putArray("readings")
+                .addObject()
+                .put("ts", ts)
+                .put("quantity", "active_power")
+                .put("unit", "W")
+                .put("value", 50);
+        try {
+            return JSON.writeValueAsString(body);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     @Test
@@ -67,8 +89,8 @@ class KeyScopesTest {
                             {"type":"relay_off"}""")
                     .get("id")
                     .asText();
-            JsonNode answer = new com.fasterxml.jackson.databind.ObjectMapper()
-                    .readTree(api.send("POST", "/api/v1/upload", device, upload(null, "plug-2", now + 500))
+            JsonNode answer =
+                    JSON.readTree(api.send("POST", "/api/v1/upload", device, upload(null, "plug-2", now + 500))
                             .body());
             assertThat(answer.path("commands")).isEmpty();
             assertThat(api.json("GET", "/api/v1/commands/" + command, customer, null)
@@ -168,7 +190,7 @@ class KeyScopesTest {
             HttpResponse<String> rotated = api.send(
                     "POST", "/api/v1/keys/" + old.get("id").asLong() + "/rotate", customer, "{\"overlap\":\"PT2S\"}");
             assertThat(rotated.statusCode()).isEqualTo(201);
-            JsonNode fresh = new com.fasterxml.jackson.databind.ObjectMapper().readTree(rotated.body());
+            JsonNode fresh = JSON.readTree(rotated.body());
             assertThat(fresh.get("scope").asText()).isEqualTo("device");
             assertThat(fresh.get("target").asText()).isEqualTo("plug-1");
             assertThat(fresh.at("/replaces/expires_at").isTextual()).isTrue();
@@ -405,10 +427,7 @@ class KeyScopesTest {
                     HttpResponse.BodyHandlers.ofString());
             assertThat(in.statusCode()).isEqualTo(200);
             String cookie = in.headers().firstValue("Set-Cookie").orElseThrow().split(";")[0];
-            String csrf = new com.fasterxml.jackson.databind.ObjectMapper()
-                    .readTree(in.body())
-                    .get("csrf_token")
-                    .asText();
+            String csrf = JSON.readTree(in.body()).get("csrf_token").asText();
             assertThat(http.send(
                                     java.net.http.HttpRequest.newBuilder(
                                                     java.net.URI.create(base + "/api/v1/customers"))

@@ -14,6 +14,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.security.KeyStore;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.Test;
@@ -133,38 +134,22 @@ class TransportSecurityTest {
             Files.writeString(ca, pem(certificate()));
 
             // a device publishing over TLS, checking the server's certificate, is stored
-            String said = publishOverTls(server.mqttTlsPort(), ca, key, "tele/plug-1/SENSOR", 0);
+            Run stored = publish(server.mqttTlsPort(), ca, key, "tele/plug-1/SENSOR");
+            assertThat(stored.exit()).as(stored.output()).isZero();
+            String said = stored.output();
             assertThat(said).contains("PUBACK");
             assertThat(server.registry().device(customer, "plug-1")).isPresent();
 
             // the same device key publishing on another device's topic is refused (MQTT 5: negative PUBACK)
-            String otherSaid = publishOverTls(server.mqttTlsPort(), ca, key, "tele/plug-2/SENSOR", -1);
+            String otherSaid =
+                    publish(server.mqttTlsPort(), ca, key, "tele/plug-2/SENSOR").output();
             assertThat(otherSaid).containsIgnoringCase("not authorized");
             assertThat(server.registry().device(customer, "plug-2")).isEmpty();
 
             // plain MQTT on the TLS port is not understood
-            Process plain = new ProcessBuilder(
-                            "mosquitto_pub",
-                            "-h",
-                            "127.0.0.1",
-                            "-p",
-                            String.valueOf(server.mqttTlsPort()),
-                            "-V",
-                            "mqttv5",
-                            "-q",
-                            "1",
-                            "-u",
-                            "plug-1",
-                            "-P",
-                            key,
-                            "-t",
-                            "tele/plug-1/SENSOR",
-                            "-m",
-                            "{}")
-                    .redirectErrorStream(true)
-                    .start();
-            plain.getInputStream().readAllBytes();
-            assertThat(plain.waitFor()).isNotZero();
+            assertThat(publish(server.mqttTlsPort(), null, key, "tele/plug-1/SENSOR")
+                            .exit())
+                    .isNotZero();
 
             // the WebSocket listener speaks TLS with the same certificate
             javax.net.ssl.SSLSocket socket = (javax.net.ssl.SSLSocket)
@@ -194,40 +179,37 @@ class TransportSecurityTest {
         }
     }
 
+    /** How a mosquitto_pub run ended, and what it said. */
+    private record Run(int exit, String output) {}
+
     /**
-     * What mosquitto_pub says publishing a plug's message as plug-1 over TLS, checking the server's certificate
-     * against {@code ca}; its exit code must be {@code exit} (-1: any).
+     * Publishes a plug's message as plug-1 with mosquitto_pub: over TLS checking the server's certificate against
+     * {@code ca}, or in plain MQTT when {@code ca} is null.
      */
-    private static String publishOverTls(int port, Path ca, String key, String topic, int exit) throws Exception {
-        Process pub = new ProcessBuilder(
-                        "mosquitto_pub",
-                        "-h",
-                        "localhost",
-                        "-p",
-                        String.valueOf(port),
-                        "--cafile",
-                        ca.toString(),
-                        "-V",
-                        "mqttv5",
-                        "-q",
-                        "1",
-                        "-u",
-                        "plug-1",
-                        "-P",
-                        key,
-                        "-t",
-                        topic,
-                        "-m",
-                        "{\"ENERGY\":{\"Power\":42,\"Total\":1.5}}",
-                        "-d")
-                .redirectErrorStream(true)
-                .start();
-        String said = new String(pub.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-        int code = pub.waitFor();
-        if (exit >= 0) {
-            assertThat(code).as(said).isEqualTo(exit);
+    private static Run publish(int port, @org.jspecify.annotations.Nullable Path ca, String key, String topic)
+            throws Exception {
+        List<String> command = new java.util.ArrayList<>(
+                List.of("mosquitto_pub", "-h", ca == null ? "127.0.0.1" : "localhost", "-p", String.valueOf(port)));
+        if (ca != null) {
+            command.addAll(List.of("--cafile", ca.toString()));
         }
-        return said;
+        command.addAll(List.of(
+                "-V",
+                "mqttv5",
+                "-q",
+                "1",
+                "-u",
+                "plug-1",
+                "-P",
+                key,
+                "-t",
+                topic,
+                "-m",
+                "{\"ENERGY\":{\"Power\":42,\"Total\":1.5}}",
+                "-d"));
+        Process pub = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String said = new String(pub.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        return new Run(pub.waitFor(), said);
     }
 
     private static HttpRequest get(int port, String scheme, String path) {
