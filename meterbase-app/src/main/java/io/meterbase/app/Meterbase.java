@@ -303,7 +303,7 @@ public final class Meterbase implements AutoCloseable {
                                     config.string("coap.host"),
                                     config.integer("coap.port", 0, 65535),
                                     config.integer("coap.dtls-port", 0, 65535)),
-                            new CoapContext(registry, intake, psk, outbox))
+                            new CoapContext(registry, intake, psk, outbox, config.bool("coap.customer-psk")))
                     : null;
             housekeeping.scheduleWithFixedDelay(
                     leased(leases, "retention", new RetentionJob(store.readings(), clock, settings.retention())),

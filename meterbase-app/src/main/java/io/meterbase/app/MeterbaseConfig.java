@@ -100,6 +100,11 @@ public final class MeterbaseConfig {
             new Setting("coap.host", "127.0.0.1", "address the CoAP server binds to"),
             new Setting("coap.port", "5683", "CoAP UDP port (discovery only), 0 picks a free one"),
             new Setting("coap.dtls-port", "5684", "CoAP DTLS port for uploads, 0 picks a free one"),
+            new Setting(
+                    "coap.customer-psk",
+                    "true",
+                    "also take the older customer-wide PSK identities c<customer>:<device> (false: only the PSKs of"
+                            + " device and gateway keys, k<key id>)"),
             new Setting("store.duckdb.memory-limit", "1GB", "DuckDB's memory limit (native memory, outside the heap)"),
             new Setting("store.duckdb.threads", "2", "DuckDB worker threads"),
             new Setting(

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.meterbase.core.auth.DevicePsk;
 import io.meterbase.core.model.Channel;
 import io.meterbase.core.model.Customer;
+import io.meterbase.core.model.KeyScope;
 import io.meterbase.core.model.Reading;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -124,6 +125,86 @@ class CoapTransportTest {
                 .get()
                 .extracting(Reading::value)
                 .isEqualTo(42.0);
+    }
+
+    @Test
+    void aDeviceKeysPsk_uploadsForItsDeviceOnly_andEndsWhenTheKeyIsRevoked() throws Exception {
+        long keyId = server.registry()
+                .createKey(customer.id(), KeyScope.DEVICE, "psk-plug", "plug", false)
+                .key()
+                .id();
+        String identity = DevicePsk.keyIdentity(keyId);
+        String key = psk.keyOfApiKey(keyId);
+
+        String own = coap(
+                "coap-client-openssl", identity, key, "110", "[{\"n\":\"active_power\",\"u\":\"W\",\"v\":7}]", uri());
+        String other = coap("coap-client-openssl", identity, key, "50", nodeUpload(null, "psk-other", 5), uri());
+        server.registry().revokeKey(keyId);
+        String revoked = coap(
+                "coap-client-openssl", identity, key, "110", "[{\"n\":\"active_power\",\"u\":\"W\",\"v\":8}]", uri());
+
+        assertThat(own).contains("\"accepted\":1");
+        assertThat(latest("psk-plug", "active_power"))
+                .get()
+                .extracting(Reading::value)
+                .isEqualTo(7.0);
+        assertThat(other).contains("\"accepted\":0").contains("\"rejected\":1");
+        assertThat(server.registry().device(customer.id(), "psk-other")).isEmpty();
+        assertThat(revoked).doesNotContain("accepted"); // the handshake fails
+        assertThat(latest("psk-plug", "active_power"))
+                .get()
+                .extracting(Reading::value)
+                .isEqualTo(7.0);
+    }
+
+    @Test
+    void aGatewayKeysPsk_uploadsThroughItsGatewayOnly() throws Exception {
+        long keyId = server.registry()
+                .createKey(customer.id(), KeyScope.GATEWAY, "gw-psk", "gateway", false)
+                .key()
+                .id();
+        String identity = DevicePsk.keyIdentity(keyId);
+
+        String through = coap(
+                "coap-client-openssl",
+                identity,
+                psk.keyOfApiKey(keyId),
+                "50",
+                nodeUpload("gw-psk", "meter-psk", 11),
+                uri());
+        String elsewhere = coap(
+                "coap-client-openssl",
+                identity,
+                psk.keyOfApiKey(keyId),
+                "50",
+                nodeUpload("gw-else", "meter-else", 12),
+                uri());
+
+        assertThat(through).contains("\"accepted\":1");
+        assertThat(latest("meter-psk", "active_power"))
+                .get()
+                .extracting(Reading::value)
+                .isEqualTo(11.0);
+        assertThat(elsewhere).contains("\"accepted\":0");
+        assertThat(server.registry().device(customer.id(), "meter-else")).isEmpty();
+    }
+
+    /** A Meterbase JSON upload of one node's power, through {@code gateway} when not null. */
+    private static String nodeUpload(String gateway, String node, double watts) throws Exception {
+        var mapper = new com.fasterxml.jackson.databind.ObjectMapper();
+        var body = mapper.createObjectNode();
+        if (gateway != null) {
+            body.put("gateway", gateway);
+        }
+        body.put("ts", System.currentTimeMillis());
+        var reading = body.putArray("nodes").addObject();
+        reading.put("id", node);
+        reading.putArray("readings")
+                .addObject()
+                .put("quantity", "active_power")
+                .put("unit", "W")
+                .put("value", watts);
+        return mapper.writeValueAsString(body);
     }
 
     @Test

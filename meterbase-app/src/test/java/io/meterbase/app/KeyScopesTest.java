@@ -178,6 +178,53 @@ class KeyScopesTest {
     }
 
     @Test
+    void deviceAndGatewayKeys_comeWithTheirCoapPsk_whichEndsWithTheKey() throws Exception {
+        try (Meterbase server = Meterbase.start(TestConfigs.httpOnly(dir), Clock.systemUTC())) {
+            ApiClient api = new ApiClient(server.httpPort());
+            String admin = server.newOperatorSecret().orElseThrow();
+            JsonNode ana = newCustomer(api, admin, "Ana");
+            String customer = ana.at("/api_key/secret").asText();
+
+            JsonNode deviceKey = api.json("POST", "/api/v1/keys", customer, """
+                    {"scope":"device","device":"plug-1"}""");
+            long id = deviceKey.get("id").asLong();
+            assertThat(deviceKey.at("/psk/identity").asText()).isEqualTo("k" + id);
+            assertThat(deviceKey.at("/psk/key").asText()).hasSize(32);
+            // asked again, the same (it is derived); a full key has none; the device key cannot ask
+            assertThat(api.json("POST", "/api/v1/keys/" + id + "/psk", customer, null)
+                            .get("key")
+                            .asText())
+                    .isEqualTo(deviceKey.at("/psk/key").asText());
+            assertThat(api.send("POST", "/api/v1/keys/" + ana.at("/api_key/id").asLong() + "/psk", customer, null)
+                            .statusCode())
+                    .isEqualTo(400);
+            assertThat(api.send(
+                                    "POST",
+                                    "/api/v1/keys/" + id + "/psk",
+                                    deviceKey.get("secret").asText(),
+                                    null)
+                            .statusCode())
+                    .isEqualTo(403);
+            // a gateway's key has its own
+            JsonNode gw = api.json("POST", "/api/v1/gateways", admin, """
+                    {"customer":%d,"ref":"gw-1","name":"Hall"}""".formatted(
+                            ana.get("id").asLong()));
+            assertThat(gw.at("/key/psk/identity").asText())
+                    .isEqualTo("k" + gw.at("/key/id").asLong());
+            // a rotated key's successor has another; a revoked key's is no longer given
+            JsonNode rotated = api.json("POST", "/api/v1/keys/" + id + "/rotate", customer, "{\"overlap\":\"PT1H\"}");
+            assertThat(rotated.at("/psk/identity").asText())
+                    .isEqualTo("k" + rotated.get("id").asLong());
+            assertThat(rotated.at("/psk/key").asText())
+                    .isNotEqualTo(deviceKey.at("/psk/key").asText());
+            api.send("DELETE", "/api/v1/keys/" + id, customer, null);
+            assertThat(api.send("POST", "/api/v1/keys/" + id + "/psk", customer, null)
+                            .statusCode())
+                    .isEqualTo(409);
+        }
+    }
+
+    @Test
     void aRotatedKey_keepsWorkingForItsOverlap_thenIsRefused() throws Exception {
         try (Meterbase server = Meterbase.start(TestConfigs.httpOnly(dir), Clock.systemUTC())) {
             ApiClient api = new ApiClient(server.httpPort());

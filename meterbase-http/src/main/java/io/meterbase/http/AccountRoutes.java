@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
+import io.meterbase.core.auth.DevicePsk;
 import io.meterbase.core.auth.Principal;
 import io.meterbase.core.ingest.References;
 import io.meterbase.core.model.ApiKey;
@@ -41,6 +42,7 @@ final class AccountRoutes {
         app.get("/api/v1/keys", this::listKeys);
         app.delete("/api/v1/keys/{id}", this::revokeKey);
         app.post("/api/v1/keys/{id}/rotate", this::rotateKey);
+        app.post("/api/v1/keys/{id}/psk", this::keyPsk);
     }
 
     private JsonNode body(Context ctx) {
@@ -181,7 +183,37 @@ final class AccountRoutes {
         }
         CreatedKey key = api.registry()
                 .createKey(customer, scope, target, b.path("label").asText(""), format.equals("emoncms"));
-        ctx.status(201).json(keyJson(key.key(), key.secret()));
+        Map<String, Object> out = keyJson(key.key(), key.secret());
+        if (scope.uploadsOnly()) {
+            out.put("psk", pskJson(api.devicePsk(), key.key()));
+        }
+        ctx.status(201).json(out);
+    }
+
+    /**
+     * The DTLS pre-shared key of a working device or gateway key (CoAP): identity {@code k<id>} and key, derived, not
+     * stored, so it can be asked again; it ends with the key.
+     */
+    private void keyPsk(Context ctx) {
+        Principal p = Requests.authenticate(ctx, api.registry());
+        long id = Requests.pathLong(ctx, "id");
+        ApiKey key = manageable(ctx, p, id);
+        if (!key.scope().uploadsOnly()) {
+            throw ApiException.badRequest("only device and gateway keys have a pre-shared key");
+        }
+        if (api.registry().workingKey(id).isEmpty()) {
+            throw new ApiException(409, "key_ended", "key " + id + " is revoked or expired");
+        }
+        ctx.status(201).json(pskJson(api.devicePsk(), key));
+    }
+
+    /** The PSK of a device or gateway key, as its creation and {@code POST /api/v1/keys/{id}/psk} show it. */
+    static Map<String, Object> pskJson(DevicePsk psk, ApiKey key) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("identity", DevicePsk.keyIdentity(key.id()));
+        out.put("key", psk.keyOfApiKey(key.id()));
+        out.put("note", "DTLS pre-shared key for coaps:// uploads to /up; it ends with the API key; keep it secret");
+        return out;
     }
 
     /** The keys of a customer, or (an admin, {@code ?operators=true}) the operators' keys. */
@@ -243,6 +275,9 @@ final class AccountRoutes {
                 .orElseThrow(() -> new ApiException(
                         409, "key_ended", "key " + id + " is revoked, or was rotated already (rotate its successor)"));
         Map<String, Object> out = keyJson(fresh.key(), fresh.secret());
+        if (fresh.key().scope().uploadsOnly()) {
+            out.put("psk", pskJson(api.devicePsk(), fresh.key()));
+        }
         out.put("replaces", keyJson(api.registry().key(id).orElseThrow(), null));
         ctx.status(201).json(out);
     }

@@ -100,7 +100,9 @@ final class GatewayRoutes {
                         "scope",
                         key.key().scope().key(),
                         "secret",
-                        key.secret()));
+                        key.secret(),
+                        "psk",
+                        AccountRoutes.pskJson(api.devicePsk(), key.key())));
         out.put(
                 "note",
                 "the key is shown once; give it to the gateway now (the gateway agent reads MB_GATEWAY_KEY and --name "

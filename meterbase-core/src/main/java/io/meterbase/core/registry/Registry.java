@@ -616,6 +616,12 @@ public final class Registry {
         return Optional.ofNullable(keys.get(id));
     }
 
+    /** A key that works now: known, not revoked and not expired. */
+    public Optional<ApiKey> workingKey(long id) {
+        ApiKey key = keys.get(id);
+        return key == null || key.revoked() || key.expired(clock.instant()) ? Optional.empty() : Optional.of(key);
+    }
+
     public List<ApiKey> keys(long customerId) {
         return keys.values().stream()
                 .filter(k -> k.customerId() == customerId)

@@ -46,7 +46,7 @@ public final class CoapTransport implements AutoCloseable {
                 .build();
         DtlsConnectorConfig dtlsConfig = DtlsConnectorConfig.builder(config)
                 .setAddress(new InetSocketAddress(settings.host(), settings.dtlsPort()))
-                .setAdvancedPskStore(new DerivedPskStore(context.psk(), context.registry()))
+                .setAdvancedPskStore(new DerivedPskStore(context.identities()))
                 .build();
         CoapEndpoint dtls = CoapEndpoint.builder()
                 .setConfiguration(config)

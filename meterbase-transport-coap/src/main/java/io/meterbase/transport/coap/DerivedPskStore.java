@@ -1,7 +1,5 @@
 package io.meterbase.transport.coap;
 
-import io.meterbase.core.auth.DevicePsk;
-import io.meterbase.core.registry.Registry;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
@@ -16,19 +14,18 @@ import org.eclipse.californium.scandium.util.ServerNames;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The DTLS key store: for an identity of an existing customer it derives the device's key ({@link DevicePsk}),
- * hands it to Scandium's own store and lets that do the handshake's key computation. Unknown identities get no
- * key, so their handshake fails.
+ * The DTLS key store: for an identity that may upload now ({@link PskIdentities}: a working device or gateway key, or
+ * an existing customer's older identity) it derives the key ({@link io.meterbase.core.auth.DevicePsk}), hands it to
+ * Scandium's own store and lets that do the handshake's key computation. Other identities get no key (and a key
+ * handed out before is taken back), so their handshake fails.
  */
 final class DerivedPskStore implements AdvancedPskStore {
 
-    private final DevicePsk psk;
-    private final Registry registry;
+    private final PskIdentities identities;
     private final AdvancedMultiPskStore keys = new AdvancedMultiPskStore();
 
-    DerivedPskStore(DevicePsk psk, Registry registry) {
-        this.psk = psk;
-        this.registry = registry;
+    DerivedPskStore(PskIdentities identities) {
+        this.identities = identities;
     }
 
     @Override
@@ -45,10 +42,11 @@ final class DerivedPskStore implements AdvancedPskStore {
             SecretKey otherSecret,
             byte[] seed,
             boolean useExtendedMasterSecret) {
-        Optional<DevicePsk.Identity> id = DevicePsk.parse(identity.getPublicInfoAsString())
-                .filter(i -> registry.customer(i.customerId()).isPresent());
-        if (id.isPresent()) {
-            keys.setKey(identity, psk.key(id.get()).getBytes(StandardCharsets.US_ASCII));
+        Optional<PskIdentities.Sender> sender = identities.resolve(identity.getPublicInfoAsString());
+        if (sender.isPresent()) {
+            keys.setKey(identity, identities.key(sender.get()).getBytes(StandardCharsets.US_ASCII));
+        } else {
+            keys.removeKey(identity);
         }
         return keys.requestPskSecretResult(
                 cid, serverNames, identity, hmacAlgorithm, otherSecret, seed, useExtendedMasterSecret);

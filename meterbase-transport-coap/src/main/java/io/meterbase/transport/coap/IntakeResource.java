@@ -1,6 +1,5 @@
 package io.meterbase.transport.coap;
 
-import io.meterbase.core.auth.DevicePsk;
 import io.meterbase.core.ingest.Intake;
 import io.meterbase.core.ingest.IntakeResult;
 import io.meterbase.core.ingest.Origin;
@@ -19,7 +18,8 @@ import org.eclipse.californium.elements.auth.PreSharedKeyIdentity;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A resource devices post to over DTLS, the device being the one its pre-shared key identifies:
+ * A resource devices post to over DTLS, the device being the one its pre-shared key identifies ({@link
+ * PskIdentities}, asked again at each request):
  * <ul>
  *   <li>{@code POST coaps://…/up}: readings in the format their Content-Format names (Meterbase JSON or SenML JSON
  *       as {@code application/json}, 50, told apart by the payload; SenML JSON, 110; SenML CBOR, 112; any format
@@ -59,27 +59,36 @@ final class IntakeResource extends CoapResource {
                 "coap",
                 exchange.getSourceAddress().getHostAddress(),
                 "port " + exchange.getSourcePort() + " /" + getName());
-        Optional<DevicePsk.Identity> identity =
-                peer instanceof PreSharedKeyIdentity psk ? DevicePsk.parse(psk.getIdentity()) : Optional.empty();
+        Optional<PskIdentities.Sender> identity = peer instanceof PreSharedKeyIdentity psk
+                ? context.identities().resolve(psk.getIdentity())
+                : Optional.empty();
         exchange.accept();
         if (identity.isEmpty()) {
+            // no DTLS, or a key revoked, expired or rotated away since this DTLS session began
+            String why = peer instanceof PreSharedKeyIdentity psk
+                    ? "PSK identity " + psk.getIdentity() + " no longer works (its key was revoked or expired)"
+                    : "CoAP without DTLS pre-shared key";
             context.intake()
-                    .refuseUnauthenticated(
-                            origin, RejectReason.UNAUTHORIZED, "CoAP without DTLS pre-shared key", () -> null)
+                    .refuseUnauthenticated(origin, RejectReason.UNAUTHORIZED, why, () -> null)
                     .thenAccept(result -> exchange.respond(
                             result instanceof IntakeResult.NotStored
                                     ? ResponseCode.TOO_MANY_REQUESTS
                                     : ResponseCode.UNAUTHORIZED,
                             result instanceof IntakeResult.NotStored
                                     ? "too many requests without DTLS from this address"
-                                    : "use coaps:// with the device's pre-shared key"));
+                                    : peer instanceof PreSharedKeyIdentity
+                                            ? "this pre-shared key no longer works"
+                                            : "use coaps:// with the device's pre-shared key"));
             return;
         }
-        DevicePsk.Identity id = identity.get();
-        Origin sender = origin.authenticated(id.customerId(), "psk/" + id.text());
+        PskIdentities.Sender sender = identity.get();
         context.intake()
-                .submit(sender, via(exchange), exchange.getRequestPayload(), Intake.device(id.deviceRef()))
-                .thenAccept(result -> respond(exchange, id, result));
+                .submit(
+                        sender.origin(origin),
+                        via(exchange),
+                        exchange.getRequestPayload(),
+                        Intake.device(sender.sender()))
+                .thenAccept(result -> respond(exchange, sender, result));
     }
 
     private Via via(CoapExchange exchange) {
@@ -93,14 +102,14 @@ final class IntakeResource extends CoapResource {
                         : MediaTypeRegistry.toString(contentFormat));
     }
 
-    private void respond(CoapExchange exchange, DevicePsk.Identity id, IntakeResult result) {
+    private void respond(CoapExchange exchange, PskIdentities.Sender sender, IntakeResult result) {
         switch (result) {
             case IntakeResult.Stored stored -> {
                 Map<String, Object> answer = new LinkedHashMap<>();
                 answer.put("accepted", stored.report().accepted());
                 answer.put("duplicates", stored.report().duplicates());
                 answer.put("rejected", stored.report().rejected());
-                answer.put("commands", context.commands().collect(id.customerId(), id.deviceRef(), "coap"));
+                answer.put("commands", context.commands().collect(sender.customerId(), sender.sender(), "coap"));
                 exchange.respond(ResponseCode.CHANGED, CoapJson.write(answer), MediaTypeRegistry.APPLICATION_JSON);
             }
             case IntakeResult.Taken taken ->
