@@ -48,6 +48,7 @@ class AuthorizationMatrixTest {
             Map.entry("POST /api/v1/keys", "UAAF"),
             Map.entry("GET /api/v1/keys", "UAAF"),
             Map.entry("POST /api/v1/keys/{id}/rotate", "UAAF"),
+            Map.entry("POST /api/v1/keys/{id}/psk", "UAAF"),
             Map.entry("DELETE /api/v1/keys/{id}", "UAAF"),
             // gateways and devices
             Map.entry("POST /api/v1/gateways", "UFAF"),
