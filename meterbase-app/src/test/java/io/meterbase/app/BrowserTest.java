@@ -223,7 +223,7 @@ class BrowserTest {
         id("password").sendKeys(CUSTOMER_PASSWORD);
         id("signin-button").click();
         waitUpTo(15).until(d -> d.getCurrentUrl().endsWith("/customer.html"));
-        waitUpTo(15).until(d -> id("who").getText().equals("ana"));
+        waitUpTo(15).until(d -> id("who").getText().equals("ana full access"));
         // the session cookie is HttpOnly: the page's script cannot read it
         assertThat((String) js("return document.cookie")).doesNotContain("mb_session");
         waitUpTo(15).until(d -> !id("energy-today").getText().equals("–"));
@@ -324,8 +324,44 @@ class BrowserTest {
         assertThat(api.send("GET", "/api/v1/me", secret, null).statusCode()).isEqualTo(401);
         // the secret is not shown again after a reload
         browser.navigate().refresh();
-        waitUpTo(10).until(d -> id("who").getText().equals("ana"));
+        waitUpTo(10).until(d -> id("who").getText().equals("ana full access"));
         assertThat(browser.getPageSource()).doesNotContain(secret);
+
+        // a key for one device: its scope in the list, its CoAP pre-shared key shown with it
+        WebElement label2 = id("key-label");
+        js("arguments[0].scrollIntoView({block: 'center'})", label2);
+        label2.sendKeys("kitchen plug");
+        new org.openqa.selenium.support.ui.Select(id("key-scope")).selectByValue("device");
+        waitUpTo(5).until(d -> id("key-target").isDisplayed());
+        id("key-target").sendKeys("plug-1");
+        id("key-create").click();
+        waitUpTo(10).until(d -> !d.findElements(By.id("new-key-psk-identity")).isEmpty());
+        String deviceSecret = id("new-key-secret").getText();
+        assertThat(id("new-key-psk-identity").getText()).matches("k\\d+");
+        assertThat(id("new-key-psk").getText()).hasSize(32);
+        waitUpTo(10).until(d -> id("key-list").getText().contains("uploads for device plug-1"));
+        shot("05b-device-key-created");
+        assertThat(api.send("GET", "/api/v1/me", deviceSecret, null).statusCode())
+                .isEqualTo(403);
+        com.fasterxml.jackson.databind.node.ObjectNode upload = ApiClient.JSON.createObjectNode();
+        upload.put("ts", System.currentTimeMillis());
+        upload.putArray("nodes")
+                .addObject()
+                .put("id", "plug-1")
+                .putArray("readings")
+                .addObject()
+                .put("quantity", "active_power")
+                .put("unit", "W")
+                .put("value", 5);
+        assertThat(api.send("POST", "/api/v1/upload", deviceSecret, upload.toString())
+                        .statusCode())
+                .isEqualTo(200);
+        ((com.fasterxml.jackson.databind.node.ObjectNode)
+                        upload.withArray("nodes").get(0))
+                .put("id", "plug-2");
+        assertThat(api.send("POST", "/api/v1/upload", deviceSecret, upload.toString())
+                        .statusCode())
+                .isEqualTo(422);
     }
 
     @Test
@@ -355,7 +391,7 @@ class BrowserTest {
     void onAPhone_thePageFitsTheScreen() throws Exception {
         browser.manage().window().setSize(new Dimension(390, 844));
         browser.navigate().refresh();
-        waitUpTo(10).until(d -> id("who").getText().equals("ana"));
+        waitUpTo(10).until(d -> id("who").getText().equals("ana full access"));
         waitUpTo(15).until(d -> !id("energy-today").getText().equals("–"));
         long overflow = (Long) js("return document.documentElement.scrollWidth - window.innerWidth");
         assertThat(overflow).as("horizontal overflow on a phone").isLessThanOrEqualTo(0);
@@ -404,6 +440,39 @@ class BrowserTest {
         assertThat(id("quarantine-list").getText()).isNotNull();
         shot("08-operator-gateway");
         assertSelfContained();
+    }
+
+    @Test
+    @Order(10)
+    void aReadOnlyAccount_seesItsScope_andItsPageChangesNothing() throws Exception {
+        assertThat(api.send(
+                                "POST",
+                                "/api/v1/accounts",
+                                operatorKey,
+                                ApiClient.JSON.writeValueAsString(Map.of(
+                                        "username",
+                                        "rita",
+                                        "password",
+                                        CUSTOMER_PASSWORD,
+                                        "customer",
+                                        firstCustomer,
+                                        "scope",
+                                        "read_only")))
+                        .statusCode())
+                .isEqualTo(201);
+        signIn("rita", CUSTOMER_PASSWORD);
+        waitUpTo(15).until(d -> d.getCurrentUrl().endsWith("/customer.html"));
+        waitUpTo(15).until(d -> id("who").getText().equals("rita read only"));
+        assertThat(id("read-only-note").isDisplayed()).isTrue();
+        assertThat(id("key-create").isEnabled()).isFalse();
+        waitUpTo(15).until(d -> !d.findElements(By.id("relay-plug-1")).isEmpty());
+        assertThat(id("relay-plug-1").isEnabled()).isFalse();
+        waitUpTo(10).until(d -> id("key-list").getText().contains("full access"));
+        assertThat(browser.findElements(By.cssSelector("#key-list button"))).isEmpty();
+        shot("10-read-only");
+        assertSelfContained();
+        id("signout").click();
+        waitUpTo(10).until(d -> !d.findElements(By.id("username")).isEmpty());
     }
 
     @Test

@@ -136,6 +136,7 @@ final class SessionRoutes {
         out.put("username", s.username());
         out.put("role", p.isOperator() ? "operator" : "customer");
         out.put("customer", p.customerId());
+        out.put("scope", p.scope().key());
         out.put("csrf_token", s.csrf());
         return out;
     }

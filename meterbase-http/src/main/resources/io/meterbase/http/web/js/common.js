@@ -103,6 +103,40 @@ export function time(t) {
   return new Date(t).toLocaleString();
 }
 
+/** What a key or account of a scope reaches, in words ({@code target}: a device or gateway key's node). */
+export function scopeLabel(scope, target) {
+  switch (scope) {
+    case 'customer': return 'full access';
+    case 'read_only': return 'read only';
+    case 'device': return `uploads for device ${target}`;
+    case 'gateway': return `uploads through gateway ${target}`;
+    case 'admin': return 'admin';
+    case 'operator': return 'operator';
+    case 'support': return 'support (read only)';
+    default: return scope || '–';
+  }
+}
+
+/** Whether the signed-in person may look but not change (read-only customer accounts, support operators). */
+export function readsOnly(me) {
+  return me.scope === 'read_only' || me.scope === 'support';
+}
+
+/**
+ * Shows the person's scope next to their name and, for those who read only, says so and disables the page's forms
+ * (the server refuses their changes anyway).
+ */
+export function showScope(me, who) {
+  replace(who, me.username, ' ', el('span', { class: 'badge', id: 'scope' }, scopeLabel(me.scope)));
+  if (!readsOnly(me)) return;
+  const note = el('p', { class: 'notice', id: 'read-only-note', role: 'note' },
+    'Read-only access: you can look at everything here and change nothing.');
+  document.querySelector('main').prepend(note);
+  for (const f of document.querySelectorAll('main form')) {
+    for (const c of f.querySelectorAll('input, select, textarea, button')) c.disabled = true;
+  }
+}
+
 /** Wires the sign-out button of a page. */
 export function signOut(button) {
   button.addEventListener('click', async () => {

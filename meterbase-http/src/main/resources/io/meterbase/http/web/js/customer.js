@@ -1,15 +1,17 @@
 // The customer dashboard: live values (Server-Sent Events), today, community, history with zoom, categories,
 // water, gas and heat, relays with command status, alarms, API keys and third-party grants.
-import { api, requireRole, el, replace, table, say, power, energy, number, time, signOut, onSubmit } from './common.js';
+import { api, requireRole, el, replace, table, say, power, energy, number, time, signOut, onSubmit, scopeLabel,
+  readsOnly, showScope } from './common.js';
 
 const me = await requireRole('customer');
+const canChange = me ? !readsOnly(me) : false;
 if (me) start();
 
 const devices = new Map(); // ref -> { device, cells: { quantity: td }, relay: button }
 let liveEvents = 0;
 
 async function start() {
-  document.getElementById('who').textContent = me.username;
+  showScope(me, 'who');
   signOut(document.getElementById('signout'));
   if (window.Chart && window.ChartZoom) window.Chart.register(window.ChartZoom);
   await loadAppliances();
@@ -42,7 +44,7 @@ async function loadAppliances() {
     let relayCell = el('span', { class: 'muted' }, '–');
     if (d.type === 'smart_plug') {
       entry.relay = el('button', { type: 'button', class: 'relay', id: `relay-${d.ref}`, 'aria-pressed': 'true',
-        'aria-label': `Switch ${d.name}`, onclick: () => switchRelay(entry) }, 'On');
+        'aria-label': `Switch ${d.name}`, disabled: !canChange, onclick: () => switchRelay(entry) }, 'On');
       entry.relayStatus = el('span', { id: `relay-status-${d.ref}`, class: 'muted' }, '');
       relayCell = el('span', {}, entry.relay, ' ', entry.relayStatus);
       api('GET', `/api/v1/devices/${encodeURIComponent(d.ref)}/relay`).then((s) => setRelay(entry, s.on)).catch(() => {});
@@ -301,7 +303,7 @@ async function loadAlarms() {
   replace('alarm-list', table('Alarms', ['Raised', 'Device', 'Type', 'Severity', 'State', 'Message', ''],
     alarms.map((a) => [time(a.raised_at), a.device_ref || '–', a.type,
       el('span', { class: 'badge ' + (a.severity === 'critical' ? 'bad' : 'warn') }, a.severity), a.state, a.message || '',
-      a.state === 'active' ? el('button', { type: 'button', class: 'secondary', onclick: () => acknowledge(a.id) }, 'Acknowledge') : '']), []));
+      a.state === 'active' && canChange ? el('button', { type: 'button', class: 'secondary', onclick: () => acknowledge(a.id) }, 'Acknowledge') : '']), []));
 }
 
 async function acknowledge(id) {
@@ -315,24 +317,59 @@ async function acknowledge(id) {
 // ---- API keys
 
 function setUpKeys() {
+  const scope = document.getElementById('key-scope');
+  const target = document.getElementById('key-target');
+  replace('key-devices', [...devices.keys()].map((ref) => el('option', { value: ref })));
+  scope.addEventListener('change', () => {
+    const named = scope.value === 'device' || scope.value === 'gateway';
+    document.getElementById('key-target-label').hidden = !named;
+    target.required = named;
+  });
   onSubmit(document.getElementById('key-form'), 'key-status', async (f) => {
-    const k = await api('POST', '/api/v1/keys', { label: f.get('label') || 'web' });
-    replace('key-secret', el('p', {}, 'Your new key (copy it now; it is not shown again):'),
-      el('code', { class: 'secret', id: 'new-key-secret' }, k.secret));
-    say('key-status', `Key ${k.prefix}… created.`);
+    const body = { label: f.get('label') || 'web', scope: f.get('scope') };
+    if (body.scope === 'device' || body.scope === 'gateway') body[body.scope] = f.get('target');
+    showNewKey(await api('POST', '/api/v1/keys', body), 'created');
     document.getElementById('key-form').reset();
-    loadKeys();
+    scope.dispatchEvent(new Event('change'));
   });
   loadKeys();
 }
 
+/** A key just made or rotated: its secret (and a device or gateway key's CoAP pre-shared key), shown once. */
+function showNewKey(k, what) {
+  replace('key-secret', el('p', {}, `Your new key, ${scopeLabel(k.scope, k.target)} (copy it now; it is not shown again):`),
+    el('code', { class: 'secret', id: 'new-key-secret' }, k.secret),
+    k.psk ? el('p', {}, 'For CoAP devices (coaps://), its pre-shared key: identity ',
+      el('code', { id: 'new-key-psk-identity' }, k.psk.identity), ', key ',
+      el('code', { class: 'secret', id: 'new-key-psk' }, k.psk.key)) : null);
+  say('key-status', `Key ${k.prefix}… ${what}.`);
+  loadKeys();
+}
+
+function keyState(k) {
+  if (k.revoked_at) return el('span', { class: 'badge bad' }, 'revoked');
+  if (k.expires_at && Date.parse(k.expires_at) <= Date.now()) return el('span', { class: 'badge bad' }, 'expired');
+  if (k.expires_at) return el('span', { class: 'badge warn' }, `ends ${time(k.expires_at)}`);
+  return el('span', { class: 'badge ok' }, 'active');
+}
+
 async function loadKeys() {
   const keys = await api('GET', '/api/v1/keys');
-  replace('key-list', table('Your API keys', ['Label', 'Starts with', 'Created', 'State', ''],
-    keys.map((k) => [k.label, el('code', {}, k.prefix + '…'), time(k.created_at),
-      k.revoked_at ? el('span', { class: 'badge bad' }, 'revoked') : el('span', { class: 'badge ok' }, 'active'),
-      k.revoked_at ? '' : el('button', { type: 'button', class: 'danger', 'data-key': String(k.id),
-        'aria-label': `Revoke key ${k.label}`, onclick: () => revokeKey(k) }, 'Revoke')])));
+  replace('key-list', table('Your API keys', ['Label', 'Reaches', 'Starts with', 'Created', 'State', ''],
+    keys.map((k) => [k.label, el('span', { 'data-key-scope': String(k.id) }, scopeLabel(k.scope, k.target)),
+      el('code', {}, k.prefix + '…'), time(k.created_at), keyState(k),
+      k.revoked_at || !canChange ? '' : el('span', {},
+        k.expires_at ? '' : el('button', { type: 'button', class: 'secondary', 'aria-label': `Rotate key ${k.label}`,
+          onclick: () => rotateKey(k) }, 'Rotate'), ' ',
+        el('button', { type: 'button', class: 'danger', 'data-key': String(k.id),
+          'aria-label': `Revoke key ${k.label}`, onclick: () => revokeKey(k) }, 'Revoke'))])));
+}
+
+async function rotateKey(k) {
+  if (!confirm(`Make a new key to replace '${k.label}'? The old one keeps working for 24 hours.`)) return;
+  try {
+    showNewKey(await api('POST', `/api/v1/keys/${k.id}/rotate`, { overlap: 'PT24H' }), 'made; the old one ends in 24 hours');
+  } catch (e) { say('key-status', e.message, true); }
 }
 
 async function revokeKey(k) {

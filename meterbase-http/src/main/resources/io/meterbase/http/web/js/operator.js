@@ -1,13 +1,13 @@
 // The operator console: gateways, customers, devices, tariffs, communities and grid, demand response,
 // quarantine, accounts.
-import { api, requireRole, el, replace, table, say, power, time, signOut, onSubmit } from './common.js';
+import { api, requireRole, el, replace, table, say, power, time, signOut, onSubmit, showScope } from './common.js';
 
 const me = await requireRole('operator');
 let customers = [];
 if (me) start();
 
 async function start() {
-  document.getElementById('who').textContent = me.username + ' (operator)';
+  showScope(me, 'who');
   signOut(document.getElementById('signout'));
   await loadCustomers();
   setUpGateways();
