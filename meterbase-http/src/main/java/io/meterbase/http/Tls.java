@@ -2,11 +2,9 @@ package io.meterbase.http;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
@@ -73,7 +71,8 @@ public record Tls(Path keystore, String password, int port) {
             new SecureRandom().nextBytes(random);
             String password = java.util.HexFormat.of().formatHex(random);
             Files.createDirectories(dir);
-            writeOwnerOnly(passwordFile, out -> out.write(password.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+            io.meterbase.identity.OwnerOnlyFiles.write(
+                    passwordFile, out -> out.write(password.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
             Files.deleteIfExists(keystore);
             selfSigned(keystore, password);
             return new Tls(keystore, password, port);
@@ -116,7 +115,7 @@ public record Tls(Path keystore, String password, int port) {
             ks.load(null, null);
             ks.setKeyEntry("meterbase", pair.getPrivate(), password.toCharArray(), new X509Certificate[] {cert});
             Files.createDirectories(file.toAbsolutePath().getParent());
-            writeOwnerOnly(file, out -> {
+            io.meterbase.identity.OwnerOnlyFiles.write(file, out -> {
                 try {
                     ks.store(out, password.toCharArray());
                 } catch (GeneralSecurityException e) {
@@ -127,28 +126,5 @@ public record Tls(Path keystore, String password, int port) {
         } catch (IOException | GeneralSecurityException | OperatorCreationException e) {
             throw new IllegalStateException("could not make a self-signed certificate at " + file + ": " + e, e);
         }
-    }
-
-    /** What writes a file's content. */
-    private interface Content {
-        void writeTo(OutputStream out) throws IOException;
-    }
-
-    /** Writes a file readable and writable by its owner only (mode 600 where the disk has modes), all or nothing. */
-    private static void writeOwnerOnly(Path file, Content content) throws IOException {
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        Files.deleteIfExists(tmp);
-        if (Files.getFileStore(file.toAbsolutePath().getParent()).supportsFileAttributeView("posix")) {
-            Files.createFile(
-                    tmp,
-                    java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
-                            java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
-        } else {
-            Files.createFile(tmp);
-        }
-        try (OutputStream out = Files.newOutputStream(tmp)) {
-            content.writeTo(out);
-        }
-        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     }
 }
