@@ -3,6 +3,7 @@ package io.meterbase.app;
 import io.meterbase.analytics.service.Analytics;
 import io.meterbase.analytics.service.AnalyticsAnswers;
 import io.meterbase.core.auth.AuthResult;
+import io.meterbase.core.auth.ClientCertificates;
 import io.meterbase.core.auth.DevicePsk;
 import io.meterbase.core.auth.Principal;
 import io.meterbase.core.device.AlarmFeed;
@@ -41,6 +42,8 @@ import io.meterbase.http.HttpApi;
 import io.meterbase.http.HttpLimits;
 import io.meterbase.http.Tls;
 import io.meterbase.identity.Accounts;
+import io.meterbase.identity.ClientAuthorities;
+import io.meterbase.identity.ClientRoot;
 import io.meterbase.identity.Grants;
 import io.meterbase.identity.Sessions;
 import io.meterbase.services.Control;
@@ -197,6 +200,7 @@ public final class Meterbase implements AutoCloseable {
             Accounts accounts = new Accounts(store.documents(), clock);
             Grants grants = new Grants(store.documents(), clock);
             Sessions sessions = new Sessions(store.documents(), clock);
+            ClientAuthorities authorities = clientAuthorities(config, store, clock);
             if (store.shared()) {
                 // one cache's failure (an unreadable document) does not keep the changes from the others; the feed
                 // and the periodic full read take turns, so a full read never overtakes a newer change
@@ -205,6 +209,9 @@ public final class Meterbase implements AutoCloseable {
                 parts.put("accounts", accounts::refresh);
                 parts.put("grants", grants::refresh);
                 parts.put("sessions", sessions::refresh);
+                if (authorities != null) {
+                    parts.put("certificate authorities", authorities::refresh);
+                }
                 parts.put("services", control::refresh);
                 Object turns = new Object();
                 java.util.function.Consumer<StoreChanges> caches = changes -> {
@@ -257,7 +264,8 @@ public final class Meterbase implements AutoCloseable {
                     metrics,
                     this::health,
                     clock,
-                    config.integer("http.max-body-bytes", 1024, Integer.MAX_VALUE));
+                    config.integer("http.max-body-bytes", 1024, Integer.MAX_VALUE),
+                    authorities);
             Tls tls = tls(config);
             this.http = HttpApi.start(
                     api,
@@ -281,12 +289,15 @@ public final class Meterbase implements AutoCloseable {
                                     onOrOff(config, "mqtt.plain"),
                                     tls == null || !onOrOff(config, "mqtt.tls")
                                             ? null
-                                            : new MqttSettings.Tls(
-                                                    tls.keystore(),
-                                                    tls.password(),
-                                                    config.integer("mqtt.tls.port", 0, 65535),
-                                                    config.integer("mqtt.tls.websocket-port", -1, 65535))),
-                            new MqttContext(registry, intake, presence, clock, outbox, alarmFeed))
+                                            : mqttTls(config, tls, authorities)),
+                            new MqttContext(
+                                    registry,
+                                    intake,
+                                    presence,
+                                    clock,
+                                    outbox,
+                                    alarmFeed,
+                                    authorities == null ? ClientCertificates.NONE : authorities))
                     : null;
             if (mqtt != null) {
                 started.push(mqtt);
@@ -570,6 +581,35 @@ public final class Meterbase implements AutoCloseable {
             case "off" -> false;
             default -> throw new IllegalArgumentException(key + ": on or off, was '" + config.string(key) + "'");
         };
+    }
+
+    /** MQTT over TLS with the HTTPS keystore, asking for client certificates when they are on. */
+    private static MqttSettings.Tls mqttTls(MeterbaseConfig config, Tls tls, @Nullable ClientAuthorities authorities) {
+        MqttSettings.Tls mqttTls = new MqttSettings.Tls(
+                tls.keystore(),
+                tls.password(),
+                config.integer("mqtt.tls.port", 0, 65535),
+                config.integer("mqtt.tls.websocket-port", -1, 65535));
+        return authorities == null
+                ? mqttTls
+                : mqttTls.withClientTrust(
+                        authorities.root().trustStore(), authorities.root().trustStorePassword());
+    }
+
+    /**
+     * The customers' certificate authorities for devices' client certificates, when {@code tls.client-certificates}
+     * is on (it needs HTTPS: the certificates are presented over TLS).
+     */
+    private static @Nullable ClientAuthorities clientAuthorities(MeterbaseConfig config, Store store, Clock clock) {
+        if (!config.bool("tls.client-certificates")) {
+            return null;
+        }
+        if (config.string("http.tls.keystore").isBlank() && !config.bool("http.tls.self-signed")) {
+            throw new IllegalArgumentException(
+                    "tls.client-certificates=true needs TLS: set http.tls.keystore or http.tls.self-signed=true");
+        }
+        return new ClientAuthorities(
+                store.documents(), ClientRoot.open(config.dataDir().resolve("tls")), clock);
     }
 
     /** HTTPS settings: a configured keystore, a self-signed one when asked, or none. */

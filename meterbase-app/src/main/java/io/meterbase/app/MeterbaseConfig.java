@@ -96,6 +96,11 @@ public final class MeterbaseConfig {
                     "mqtt.external.customer-key",
                     "",
                     "API key of the customer the external broker's devices belong to"),
+            new Setting(
+                    "tls.client-certificates",
+                    "false",
+                    "devices may authenticate with X.509 client certificates (MQTT over TLS, HTTPS), signed by their"
+                            + " customer's certificate authority (POST /api/v1/certificate-authorities); needs HTTPS"),
             new Setting("coap.enabled", "true", "run the CoAP server (UDP and DTLS with device pre-shared keys)"),
             new Setting("coap.host", "127.0.0.1", "address the CoAP server binds to"),
             new Setting("coap.port", "5683", "CoAP UDP port (discovery only), 0 picks a free one"),

@@ -49,6 +49,11 @@ class AuthorizationMatrixTest {
             Map.entry("GET /api/v1/keys", "UAAF"),
             Map.entry("POST /api/v1/keys/{id}/rotate", "UAAF"),
             Map.entry("POST /api/v1/keys/{id}/psk", "UAAF"),
+            // customers' certificate authorities for devices' client certificates
+            Map.entry("POST /api/v1/certificate-authorities", "UAAF"),
+            Map.entry("GET /api/v1/certificate-authorities", "UAAF"),
+            Map.entry("DELETE /api/v1/certificate-authorities/{id}", "UAAF"),
+            Map.entry("POST /api/v1/certificate-authorities/{id}/revocations", "UAAF"),
             Map.entry("DELETE /api/v1/keys/{id}", "UAAF"),
             // gateways and devices
             Map.entry("POST /api/v1/gateways", "UFAF"),

@@ -135,13 +135,18 @@ final class AccountRoutes {
 
     /** The customer a key request is about: the caller's own, or (operators) the one named. */
     private long customerOf(Context ctx, Principal p, @Nullable JsonNode body) {
+        return customerOf(ctx, api.registry(), p, body);
+    }
+
+    /** The customer a request is for: the caller's own, or the one an operator names. */
+    static long customerOf(Context ctx, Registry registry, Principal p, @Nullable JsonNode body) {
         if (!p.isOperator()) {
             return p.customerId();
         }
         long id = body != null && body.has("customer_id")
                 ? body.get("customer_id").asLong()
                 : Requests.longParam(ctx, "customer");
-        if (api.registry().customer(id).isEmpty()) {
+        if (registry.customer(id).isEmpty()) {
             throw ApiException.badRequest("an operator names the customer: customer_id in the body or ?customer=");
         }
         return id;

@@ -13,11 +13,13 @@ import io.meterbase.core.registry.Registry;
 import io.meterbase.core.store.ParquetEncoder;
 import io.meterbase.core.store.ReadingStore;
 import io.meterbase.identity.Accounts;
+import io.meterbase.identity.ClientAuthorities;
 import io.meterbase.identity.Grants;
 import io.meterbase.identity.Sessions;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Everything the HTTP API needs, handed over as one toolbox: services, the readings for reads, the
@@ -41,4 +43,48 @@ public record ApiContext(
         PrometheusMeterRegistry metrics,
         Supplier<Health> health,
         Clock clock,
-        int maxBodyBytes) {}
+        int maxBodyBytes,
+        @Nullable ClientAuthorities clientAuthorities) {
+
+    /** A context without client certificates. */
+    public ApiContext(
+            Registry registry,
+            Intake intake,
+            ReadingStore readings,
+            Accounts accounts,
+            Sessions sessions,
+            Grants grants,
+            LiveState live,
+            ConsumptionService consumption,
+            HistoryService history,
+            ParquetEncoder parquet,
+            Presence presence,
+            DevicePsk devicePsk,
+            ServicesApi control,
+            AnalyticsApi analytics,
+            PrometheusMeterRegistry metrics,
+            Supplier<Health> health,
+            Clock clock,
+            int maxBodyBytes) {
+        this(
+                registry,
+                intake,
+                readings,
+                accounts,
+                sessions,
+                grants,
+                live,
+                consumption,
+                history,
+                parquet,
+                presence,
+                devicePsk,
+                control,
+                analytics,
+                metrics,
+                health,
+                clock,
+                maxBodyBytes,
+                null);
+    }
+}

@@ -5,6 +5,7 @@ import io.javalin.Javalin;
 import io.javalin.http.HttpResponseException;
 import io.javalin.http.staticfiles.Location;
 import io.javalin.json.JavalinJackson;
+import io.meterbase.identity.ClientAuthorities;
 import java.security.KeyStore;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -132,6 +133,14 @@ public final class HttpApi implements AutoCloseable {
                     SslContextFactory.Server ssl = new SslContextFactory.Server();
                     ssl.setKeyStore(keys);
                     ssl.setKeyStorePassword(tls.password());
+                    ClientAuthorities authorities = api.clientAuthorities();
+                    if (authorities != null) {
+                        // devices may present a chain to the client root; ClientAuthorities maps it to a device
+                        ssl.setTrustStorePath(authorities.root().trustStore().toString());
+                        ssl.setTrustStoreType("PKCS12");
+                        ssl.setTrustStorePassword(authorities.root().trustStorePassword());
+                        ssl.setWantClientAuth(true);
+                    }
                     HttpConfiguration https = new HttpConfiguration(httpConfig);
                     https.addCustomizer(new SecureRequestCustomizer(false));
                     ServerConnector c = new ServerConnector(
@@ -176,6 +185,7 @@ public final class HttpApi implements AutoCloseable {
         new WebPages(api).register(app);
         new GatewayRoutes(api).register(app);
         new TrendRoutes(api).register(app);
+        new CertificateRoutes(api).register(app);
         new UploadRoutes(api).register(app);
         new AccountRoutes(api, mapper).register(app);
         new QueryRoutes(api).register(app);

@@ -56,7 +56,7 @@ final class Requests {
             allow(ctx, known); // a signed-in person's scope too
             return known;
         }
-        switch (registry.authenticate(presentedKey(ctx))) {
+        switch (credential(ctx, registry)) {
             case AuthResult.Accepted a -> {
                 allow(ctx, a.principal());
                 ctx.attribute(PRINCIPAL, a.principal());
@@ -67,6 +67,16 @@ final class Requests {
                 throw new ApiException(401, r.revoked() ? "key_revoked" : "unauthorized", r.reason());
             }
         }
+    }
+
+    /**
+     * What the request's credential authenticates: its key, else the client certificate chain it presented over
+     * HTTPS (a device's), else nothing ("missing API key").
+     */
+    static AuthResult credential(Context ctx, Registry registry) {
+        String key = presentedKey(ctx);
+        AuthResult certificate = ctx.attribute(CertificateRoutes.RESULT);
+        return key == null && certificate != null ? certificate : registry.authenticate(key);
     }
 
     /** Refuses (403) a route that the principal's scope does not reach. */
@@ -183,8 +193,11 @@ final class Requests {
 
     /** The origin of a request whose key authenticated it. */
     static Origin origin(Context ctx, Principal principal) {
+        String certificate = ctx.attribute(CertificateRoutes.CREDENTIAL);
         return origin(ctx)
-                .authenticated(principal.customerId(), "key/" + principal.keyId())
+                .authenticated(
+                        principal.customerId(),
+                        principal.keyId() == 0 && certificate != null ? certificate : "key/" + principal.keyId())
                 .scoped(principal.scope(), principal.target());
     }
 }

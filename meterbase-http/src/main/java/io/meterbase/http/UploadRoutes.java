@@ -37,7 +37,7 @@ final class UploadRoutes {
 
     private void upload(Context ctx) throws Exception {
         Origin origin = Requests.origin(ctx);
-        AuthResult auth = api.registry().authenticate(Requests.presentedKey(ctx));
+        AuthResult auth = Requests.credential(ctx, api.registry());
         if (auth instanceof AuthResult.Refused r) {
             IntakeResult refused = Intake.await(api.intake()
                     .refuseUnauthenticated(

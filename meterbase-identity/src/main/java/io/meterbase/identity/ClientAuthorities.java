@@ -92,6 +92,11 @@ public final class ClientAuthorities implements ClientCertificates {
         store.documents(KIND).forEach((id, json) -> byId.put(id, IdentityJson.read(json, Authority.class)));
     }
 
+    /** The installation's root, which signs the authorities and which TLS listeners trust. */
+    public ClientRoot root() {
+        return root;
+    }
+
     /** Takes in other nodes' changes. */
     public void refresh(StoreChanges changes) {
         DocumentCache.refresh(

@@ -204,7 +204,7 @@ public final class EmbeddedBroker implements AutoCloseable {
                     + xml(tls.keystore().toAbsolutePath().toString())
                     + "</path><password>" + xml(tls.password()) + "</password><private-key-password>"
                     + xml(tls.password()) + "</private-key-password></keystore>"
-                    + "<client-authentication-mode>NONE</client-authentication-mode></tls>";
+                    + clientAuthentication(tls) + "</tls>";
             xml.append("<tls-tcp-listener><port>")
                     .append(tlsPort)
                     .append("</port><bind-address>")
@@ -225,6 +225,17 @@ public final class EmbeddedBroker implements AutoCloseable {
             }
         }
         return xml.toString();
+    }
+
+    /** Client certificates asked for (and checked against the trust store) when the settings give one. */
+    private static String clientAuthentication(MqttSettings.Tls tls) {
+        java.nio.file.Path trust = tls.clientTrust();
+        String password = tls.clientTrustPassword();
+        if (trust == null || password == null) {
+            return "<client-authentication-mode>NONE</client-authentication-mode>";
+        }
+        return "<truststore><path>" + xml(trust.toAbsolutePath().toString()) + "</path><password>" + xml(password)
+                + "</password></truststore><client-authentication-mode>OPTIONAL</client-authentication-mode>";
     }
 
     /** Text escaped for an XML element. */

@@ -7,6 +7,7 @@ import com.hivemq.extension.sdk.api.auth.SimpleAuthenticator;
 import com.hivemq.extension.sdk.api.auth.parameter.SimpleAuthInput;
 import com.hivemq.extension.sdk.api.auth.parameter.SimpleAuthOutput;
 import com.hivemq.extension.sdk.api.auth.parameter.TopicPermission;
+import com.hivemq.extension.sdk.api.client.parameter.ClientTlsInformation;
 import com.hivemq.extension.sdk.api.events.client.ClientLifecycleEventListener;
 import com.hivemq.extension.sdk.api.events.client.parameters.AuthenticationSuccessfulInput;
 import com.hivemq.extension.sdk.api.events.client.parameters.ConnectionStartInput;
@@ -34,10 +35,12 @@ import io.meterbase.core.model.KeyScope;
 import java.net.InetAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BooleanSupplier;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -60,7 +63,8 @@ final class MeterbaseMqttExtension implements ExtensionMain {
     /** Who a connected client is, what its key may do, and from where. */
     private record Session(
             long customerId,
-            long keyId,
+            String credential,
+            BooleanSupplier stillValid,
             KeyScope scope,
             @Nullable String target,
             String user,
@@ -68,7 +72,7 @@ final class MeterbaseMqttExtension implements ExtensionMain {
             boolean mqtt5,
             String token) {
         Origin origin(String clientId, String topic) {
-            return new Origin("mqtt", address, customerId, "key/" + keyId, "client " + clientId + " topic " + topic)
+            return new Origin("mqtt", address, customerId, credential, "client " + clientId + " topic " + topic)
                     .scoped(scope, target);
         }
     }
@@ -133,8 +137,20 @@ final class MeterbaseMqttExtension implements ExtensionMain {
                 .map(InetAddress::getHostAddress)
                 .orElse("-");
         Origin origin = Origin.anonymous("mqtt", address, "client " + bounded(clientId));
+        Optional<X509Certificate[]> chain = in.getConnectionInformation()
+                .getClientTlsInformation()
+                .flatMap(ClientTlsInformation::getClientCertificateChain)
+                .filter(c -> c.length > 0);
+        if (password.isEmpty() && chain.isPresent()) {
+            byCertificate(in, out, origin, clientId, address, user, chain.get());
+            return;
+        }
         if (user.isEmpty() || password.isEmpty()) {
-            refuse(out, origin, "a username (the device) and a password (an API key) are required");
+            refuse(
+                    out,
+                    origin,
+                    "a username (the device) and a password (an API key) are required, or a client certificate over"
+                            + " TLS");
             return;
         }
         if (!USER.matcher(user.get()).matches()) {
@@ -166,6 +182,57 @@ final class MeterbaseMqttExtension implements ExtensionMain {
                             + "': connect with that username");
             return;
         }
+        long keyId = principal.keyId();
+        admit(in, out, origin, clientId, address, principal, user.get(), "key/" + keyId, () -> keyStillValid(keyId));
+    }
+
+    /**
+     * A connection with an X.509 client certificate and no password: the device its chain names ({@link
+     * io.meterbase.core.auth.ClientCertificates}), its username that device's or none; the chain is checked again at
+     * each publish, so a revoked certificate or authority ends the connection.
+     */
+    private void byCertificate(
+            SimpleAuthInput in,
+            SimpleAuthOutput out,
+            Origin origin,
+            String clientId,
+            String address,
+            Optional<String> user,
+            X509Certificate[] chain) {
+        AuthResult auth = context.certificates().authenticate(chain);
+        if (!(auth instanceof AuthResult.Accepted accepted)) {
+            refuse(out, origin, ((AuthResult.Refused) auth).reason());
+            return;
+        }
+        Principal principal = accepted.principal();
+        String device = java.util.Objects.requireNonNull(principal.target(), "a certificate names its device");
+        if (user.isPresent() && !user.get().equals(device)) {
+            refuse(out, origin, "this certificate is for device '" + device + "': connect with that username or none");
+            return;
+        }
+        admit(
+                in,
+                out,
+                origin,
+                clientId,
+                address,
+                principal,
+                device,
+                io.meterbase.core.auth.ClientCertificates.credential(principal.customerId(), chain[0]),
+                () -> context.certificates().authenticate(chain) instanceof AuthResult.Accepted);
+    }
+
+    /** Admits an authenticated connection: its client id bound to its customer, its topics granted. */
+    private void admit(
+            SimpleAuthInput in,
+            SimpleAuthOutput out,
+            Origin origin,
+            String clientId,
+            String address,
+            Principal principal,
+            String user,
+            String credential,
+            BooleanSupplier stillValid) {
         Long owner = owners.get(clientId);
         if (owner != null && owner != principal.customerId()) {
             // the client id belongs to another customer's device: refused, and that device stays connected
@@ -177,10 +244,10 @@ final class MeterbaseMqttExtension implements ExtensionMain {
             return;
         }
         var granted = out.getDefaultPermissions();
-        for (String filter : permissions.publishFilters(user.get())) {
+        for (String filter : permissions.publishFilters(user)) {
             granted.add(permission(filter, TopicPermission.MqttActivity.PUBLISH));
         }
-        for (String filter : MqttPermissions.subscribeFilters(user.get())) {
+        for (String filter : MqttPermissions.subscribeFilters(user)) {
             granted.add(permission(filter, TopicPermission.MqttActivity.SUBSCRIBE));
         }
         if (!principal.scope().uploadsOnly()) {
@@ -193,10 +260,11 @@ final class MeterbaseMqttExtension implements ExtensionMain {
         String token = Long.toString(tokens.incrementAndGet());
         Session session = new Session(
                 principal.customerId(),
-                principal.keyId(),
+                credential,
+                stillValid,
                 principal.scope(),
                 principal.target(),
-                user.get(),
+                user,
                 address,
                 mqtt5,
                 token);
@@ -210,9 +278,9 @@ final class MeterbaseMqttExtension implements ExtensionMain {
     }
 
     /** Whether the key a client connected with still works (checked at every publish; the registry is in memory). */
-    private boolean keyStillValid(Session session) {
+    private boolean keyStillValid(long keyId) {
         return context.registry()
-                .key(session.keyId())
+                .key(keyId)
                 .map(k -> !k.revoked() && !k.expired(java.time.Instant.now()))
                 .orElse(false);
     }
@@ -276,10 +344,11 @@ final class MeterbaseMqttExtension implements ExtensionMain {
             }
             return;
         }
-        if (!keyStillValid(session)) {
+        if (!session.stillValid().getAsBoolean()) {
             // revoked (by its owner, a tamper event) or past its rotation overlap since the client connected
             if (in.getConnectionInformation().getMqttVersion() == MqttVersion.V_5) {
-                out.preventPublishDelivery(AckReasonCode.NOT_AUTHORIZED, "the key was revoked or has expired");
+                out.preventPublishDelivery(
+                        AckReasonCode.NOT_AUTHORIZED, "the key or certificate was revoked or has expired");
             } else {
                 out.preventPublishDelivery();
             }

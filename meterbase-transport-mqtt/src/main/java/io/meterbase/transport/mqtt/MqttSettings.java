@@ -19,9 +19,29 @@ public record MqttSettings(
 
     /**
      * MQTT over TLS on {@code port} and, unless {@code websocketPort} is -1, MQTT over WebSocket with TLS (path
-     * {@code /mqtt}), both with the server's key and certificate from a PKCS#12 keystore (the one HTTPS uses).
+     * {@code /mqtt}), both with the server's key and certificate from a PKCS#12 keystore (the one HTTPS uses); with
+     * {@code clientTrust}, clients may present X.509 certificates chained to it.
      */
-    public record Tls(Path keystore, String password, int port, int websocketPort) {
+    public record Tls(
+            Path keystore,
+            String password,
+            int port,
+            int websocketPort,
+            @Nullable Path clientTrust,
+            @Nullable String clientTrustPassword) {
+
+        /** TLS without client certificates. */
+        public Tls(Path keystore, String password, int port, int websocketPort) {
+            this(keystore, password, port, websocketPort, null, null);
+        }
+
+        /**
+         * The same listeners, also asking clients for a certificate chained to the certificates of the PKCS#12
+         * {@code trust} (devices without one still connect with a username and key).
+         */
+        public Tls withClientTrust(Path trust, String trustPassword) {
+            return new Tls(keystore, password, port, websocketPort, trust, trustPassword);
+        }
 
         public Tls {
             if (port < 0 || port > 65535) {
