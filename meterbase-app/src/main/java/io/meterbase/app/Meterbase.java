@@ -304,7 +304,10 @@ public final class Meterbase implements AutoCloseable {
             }
             this.external = config.string("mqtt.external.url").isBlank()
                     ? null
-                    : connectExternal(config, new MqttContext(registry, intake, presence, clock, outbox, alarmFeed));
+                    : connectExternal(
+                            config,
+                            new MqttContext(
+                                    registry, intake, presence, clock, outbox, alarmFeed, ClientCertificates.NONE));
             if (external != null) {
                 started.push(external);
             }

@@ -3,11 +3,9 @@ package io.meterbase.app;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyStore;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -153,7 +151,7 @@ class ClientCertificateTest {
             String key = server.registry()
                     .createKey(customer, io.meterbase.core.model.Role.CUSTOMER, "owner")
                     .secret();
-            Files.writeString(dir.resolve("server.pem"), serverCertificate());
+            Files.writeString(dir.resolve("server.pem"), SelfSigned.pem(SelfSigned.certificate(dir.resolve("server"))));
             int https = server.httpsPort();
 
             // the customer's authority: its key stays with the customer, the server signs its request
@@ -283,22 +281,5 @@ class ClientCertificateTest {
             assertThat(answer.statusCode()).isEqualTo(409);
             assertThat(answer.body()).contains("tls.client-certificates=true");
         }
-    }
-
-    /** The server's self-signed certificate, in PEM. */
-    private String serverCertificate() throws Exception {
-        Path tls = dir.resolve("server/tls");
-        KeyStore keys = KeyStore.getInstance("PKCS12");
-        try (InputStream in = Files.newInputStream(tls.resolve("self-signed.p12"))) {
-            keys.load(
-                    in,
-                    Files.readString(tls.resolve("self-signed.password"))
-                            .strip()
-                            .toCharArray());
-        }
-        return "-----BEGIN CERTIFICATE-----\n"
-                + java.util.Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
-                        .encodeToString(keys.getCertificate("meterbase").getEncoded())
-                + "\n-----END CERTIFICATE-----\n";
     }
 }

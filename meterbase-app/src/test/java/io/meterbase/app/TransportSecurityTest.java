@@ -3,7 +3,6 @@ package io.meterbase.app;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -131,7 +130,7 @@ class TransportSecurityTest {
                     .createKey(customer, io.meterbase.core.model.KeyScope.DEVICE, "plug-1", "plug", false)
                     .secret();
             Path ca = dir.resolve("ca.pem");
-            Files.writeString(ca, pem(certificate()));
+            Files.writeString(ca, SelfSigned.pem(certificate()));
 
             // a device publishing over TLS, checking the server's certificate, is stored
             Run stored = publish(server.mqttTlsPort(), ca, key, "tele/plug-1/SENSOR");
@@ -220,23 +219,7 @@ class TransportSecurityTest {
 
     /** The server's self-signed certificate. */
     private java.security.cert.Certificate certificate() throws Exception {
-        Path tls = dir.resolve("server/tls");
-        KeyStore keys = KeyStore.getInstance("PKCS12");
-        try (InputStream in = Files.newInputStream(tls.resolve("self-signed.p12"))) {
-            keys.load(
-                    in,
-                    Files.readString(tls.resolve("self-signed.password"))
-                            .strip()
-                            .toCharArray());
-        }
-        return keys.getCertificate("meterbase");
-    }
-
-    private static String pem(java.security.cert.Certificate cert) throws Exception {
-        return "-----BEGIN CERTIFICATE-----\n"
-                + java.util.Base64.getMimeEncoder(64, "\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII))
-                        .encodeToString(cert.getEncoded())
-                + "\n-----END CERTIFICATE-----\n";
+        return SelfSigned.certificate(dir.resolve("server"));
     }
 
     /** TLS that trusts the server's self-signed certificate and nothing else. */

@@ -23,7 +23,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Everything the HTTP API needs, handed over as one toolbox: services, the readings for reads, the
- * accounts and grants of the identity module, metrics, and limits.
+ * accounts and grants of the identity module, metrics, and limits; {@code clientAuthorities} is null unless devices
+ * may use X.509 client certificates.
  */
 public record ApiContext(
         Registry registry,
@@ -44,47 +45,4 @@ public record ApiContext(
         Supplier<Health> health,
         Clock clock,
         int maxBodyBytes,
-        @Nullable ClientAuthorities clientAuthorities) {
-
-    /** A context without client certificates. */
-    public ApiContext(
-            Registry registry,
-            Intake intake,
-            ReadingStore readings,
-            Accounts accounts,
-            Sessions sessions,
-            Grants grants,
-            LiveState live,
-            ConsumptionService consumption,
-            HistoryService history,
-            ParquetEncoder parquet,
-            Presence presence,
-            DevicePsk devicePsk,
-            ServicesApi control,
-            AnalyticsApi analytics,
-            PrometheusMeterRegistry metrics,
-            Supplier<Health> health,
-            Clock clock,
-            int maxBodyBytes) {
-        this(
-                registry,
-                intake,
-                readings,
-                accounts,
-                sessions,
-                grants,
-                live,
-                consumption,
-                history,
-                parquet,
-                presence,
-                devicePsk,
-                control,
-                analytics,
-                metrics,
-                health,
-                clock,
-                maxBodyBytes,
-                null);
-    }
-}
+        @Nullable ClientAuthorities clientAuthorities) {}

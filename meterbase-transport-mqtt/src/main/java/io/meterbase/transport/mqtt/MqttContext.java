@@ -20,16 +20,4 @@ public record MqttContext(
         Clock clock,
         CommandOutbox commands,
         AlarmFeed alarms,
-        ClientCertificates certificates) {
-
-    /** A context without client certificates. */
-    public MqttContext(
-            Registry registry,
-            Intake intake,
-            Presence presence,
-            Clock clock,
-            CommandOutbox commands,
-            AlarmFeed alarms) {
-        this(registry, intake, presence, clock, commands, alarms, ClientCertificates.NONE);
-    }
-}
+        ClientCertificates certificates) {}
