@@ -111,6 +111,7 @@ public final class Meterbase implements AutoCloseable {
             r -> Thread.ofPlatform().name("meterbase-housekeeping").daemon(true).unstarted(r));
 
     private Meterbase(MeterbaseConfig config, Clock clock, FormatRegistry formats) {
+        config.validate(); // before anything is made: a misspelt key or a bad value is one line, and nothing else
         this.store = openStore(config);
         // what has started, stopped again (newest first) if a later part cannot start
         java.util.Deque<AutoCloseable> started = new java.util.ArrayDeque<>();
@@ -188,15 +189,6 @@ public final class Meterbase implements AutoCloseable {
                                     ? Analytics.Jobs.SPARK
                                     : Analytics.Jobs.SERVER));
             started.push(analytics);
-            this.operatorSecret = leases.exclusively("first start", () -> {
-                if (store.shared()) {
-                    registry.reload(); // another node may have made it since this one read the store
-                }
-                return registry.hasOperatorKey()
-                        ? null
-                        : registry.createKey(0, Role.OPERATOR, "first operator key")
-                                .secret();
-            });
             Accounts accounts = new Accounts(store.documents(), clock);
             Grants grants = new Grants(store.documents(), clock);
             Sessions sessions = new Sessions(store.documents(), clock);
@@ -346,6 +338,16 @@ public final class Meterbase implements AutoCloseable {
             this.quarantineEntries = quarantine::entries;
             registerHealthMetrics(metrics);
             housekeeping.scheduleWithFixedDelay(monthsAhead(store, clock), 3600, 3600, TimeUnit.SECONDS);
+            // last: a start that failed before this made no key that nobody saw
+            this.operatorSecret = leases.exclusively("first start", () -> {
+                if (store.shared()) {
+                    registry.reload(); // another node may have made it since this one read the store
+                }
+                return registry.hasOperatorKey()
+                        ? null
+                        : registry.createKey(0, Role.OPERATOR, "first operator key")
+                                .secret();
+            });
         } catch (RuntimeException e) {
             while (!started.isEmpty()) {
                 try {

@@ -36,12 +36,37 @@ import picocli.CommandLine.Option;
             MeterbaseCli.MoveToPostgres.class,
             MeterbaseCli.RebuildRollups.class,
             MeterbaseCli.Analyst.class,
+            MeterbaseCli.OperatorKey.class,
             MeterbaseCli.Settings.class
         })
 public final class MeterbaseCli {
 
     public static void main(String[] args) {
-        System.exit(new CommandLine(new MeterbaseCli()).execute(args));
+        System.exit(commandLine().execute(args));
+    }
+
+    /**
+     * The command line, answering a failure in one line ({@code meterbase serve: http.port: must be a whole number;
+     * was '80a80'}); {@code MB_TRACE=true} prints the stack trace too.
+     */
+    static CommandLine commandLine() {
+        CommandLine cli = new CommandLine(new MeterbaseCli());
+        cli.setExecutionExceptionHandler((e, command, parsed) -> {
+            String message = e.getMessage();
+            String what = message == null || message.isBlank()
+                    ? e.getClass().getSimpleName()
+                    : message.lines().findFirst().orElse("");
+            command.getErr()
+                    .println(
+                            command.getCommandName().equals("meterbase")
+                                    ? "meterbase: " + what
+                                    : "meterbase " + command.getCommandName() + ": " + what);
+            if ("true".equals(System.getenv("MB_TRACE"))) {
+                e.printStackTrace(command.getErr());
+            }
+            return 2;
+        });
+        return cli;
     }
 
     static PrintStream out() {
@@ -62,11 +87,43 @@ public final class MeterbaseCli {
         @Option(names = "--data", description = "data directory (overrides data.dir)")
         Path data;
 
+        @Option(names = "--https-port", description = "HTTPS port (overrides http.tls.port)")
+        Integer httpsPort;
+
+        @Option(names = "--mqtt-port", description = "MQTT port (overrides mqtt.port)")
+        Integer mqttPort;
+
+        @Option(names = "--mqtts-port", description = "MQTT over TLS port (overrides mqtt.tls.port)")
+        Integer mqttsPort;
+
+        @Option(
+                names = "--mqtt-wss-port",
+                description = "MQTT over WebSocket with TLS port, -1 off (overrides mqtt.tls.websocket-port)")
+        Integer mqttWssPort;
+
+        @Option(names = "--coap-port", description = "CoAP UDP port (overrides coap.port)")
+        Integer coapPort;
+
+        @Option(names = "--coaps-port", description = "CoAP DTLS port (overrides coap.dtls-port)")
+        Integer coapsPort;
+
         MeterbaseConfig load(Map<String, String> extraDefaults) {
             Map<String, String> overrides = new HashMap<>();
             if (port != null) {
                 overrides.put("http.port", port.toString());
             }
+            Map<String, Integer> ports = new HashMap<>();
+            ports.put("http.tls.port", httpsPort);
+            ports.put("mqtt.port", mqttPort);
+            ports.put("mqtt.tls.port", mqttsPort);
+            ports.put("mqtt.tls.websocket-port", mqttWssPort);
+            ports.put("coap.port", coapPort);
+            ports.put("coap.dtls-port", coapsPort);
+            ports.forEach((key, value) -> {
+                if (value != null) {
+                    overrides.put(key, value.toString());
+                }
+            });
             if (host != null) {
                 overrides.put("http.host", host);
             }
@@ -80,7 +137,7 @@ public final class MeterbaseCli {
                     c = c.with(e.getKey(), e.getValue());
                 }
             }
-            return c;
+            return c.validate();
         }
     }
 
@@ -112,7 +169,10 @@ public final class MeterbaseCli {
                                 + " See docs/security.md.");
     }
 
-    @Command(name = "serve", description = "Run the server with the given configuration.")
+    @Command(
+            name = "serve",
+            mixinStandardHelpOptions = true,
+            description = "Run the server with the given configuration.")
     static final class Serve implements Callable<Integer> {
         @CommandLine.Mixin
         ServerOptions options = new ServerOptions();
@@ -121,9 +181,10 @@ public final class MeterbaseCli {
         public Integer call() throws Exception {
             MeterbaseConfig config = options.load(Map.of());
             Meterbase server = Meterbase.start(config, Clock.systemUTC());
-            server.newOperatorSecret()
-                    .ifPresent(s -> out().println("First operator key (shown once, keep it safe): " + s));
             String host = config.string("http.host");
+            String web = server.httpsPort() >= 0
+                    ? "https://" + host + ":" + server.httpsPort()
+                    : "http://" + host + ":" + server.httpPort();
             if (server.httpPort() >= 0) {
                 out().println("Meterbase is serving on http://" + host + ":" + server.httpPort()
                         + ("redirect".equals(config.string("http.plain")) ? " (redirecting to HTTPS)" : ""));
@@ -131,13 +192,38 @@ public final class MeterbaseCli {
             if (server.httpsPort() >= 0) {
                 out().println("Meterbase is serving on https://" + host + ":" + server.httpsPort());
             }
+            server.newOperatorSecret().ifPresent(key -> firstStart(web, key));
             plainHttpAdvice(config, server.httpsPort() >= 0).ifPresent(out()::println);
             awaitShutdown(server);
             return 0;
         }
     }
 
-    @Command(name = "demo", description = "Run embedded with demo customers and a simulator of homes with smart plugs.")
+    /** What a first start prints: the operator key, once, and what to do next. */
+    static void firstStart(String web, String key) {
+        PrintStream o = out();
+        o.println();
+        o.println("First operator key (shown once, keep it safe): " + key);
+        o.println("Next steps:");
+        o.println("  1. Make your web account (an operator): open " + web + "/ on this machine (first-run setup;");
+        o.println("     from elsewhere it asks for this key), or:");
+        o.println("     curl -sk -H 'Authorization: Bearer " + key + "' -H 'Content-Type: application/json' \\");
+        o.println("       -d '{\"username\":\"admin\",\"password\":\"<10 characters or more>\"}' " + web
+                + "/api/v1/accounts");
+        o.println("  2. Add a customer (its first API key is in the answer):");
+        o.println("     curl -sk -H 'Authorization: Bearer " + key + "' -H 'Content-Type: application/json' \\");
+        o.println("       -d '{\"name\":\"Home 1\",\"site\":{\"community\":\"north\",\"zone\":\"Europe/Madrid\"}}' "
+                + web + "/api/v1/customers");
+        o.println("  3. Connect meters and plugs: docs/devices.md (HTTP, MQTT, CoAP, emonhub, Tasmota, Shelly).");
+        o.println("  Lost the key? 'meterbase operator-key' makes another (with the embedded store, stop the server"
+                + " first).");
+        o.println();
+    }
+
+    @Command(
+            name = "demo",
+            mixinStandardHelpOptions = true,
+            description = "Run embedded with demo customers and a simulator of homes with smart plugs.")
     static final class Demo implements Callable<Integer> {
         @CommandLine.Mixin
         ServerOptions options = new ServerOptions();
@@ -274,7 +360,10 @@ public final class MeterbaseCli {
         return registry.customers().get(0).id();
     }
 
-    @Command(name = "migrate", description = "Bring the PostgreSQL schema up to date (store=postgres).")
+    @Command(
+            name = "migrate",
+            mixinStandardHelpOptions = true,
+            description = "Bring the PostgreSQL schema up to date (store=postgres).")
     static final class Migrate implements Callable<Integer> {
         @CommandLine.Mixin
         ServerOptions options = new ServerOptions();
@@ -295,6 +384,7 @@ public final class MeterbaseCli {
 
     @Command(
             name = "rebuild-rollups",
+            mixinStandardHelpOptions = true,
             description = "Recompute the hourly and daily consumption from the stored readings, by this version's"
                     + " rules (after an upgrade that changed how consumption is booked). Stop the server first.")
     static final class RebuildRollups implements Callable<Integer> {
@@ -356,6 +446,7 @@ public final class MeterbaseCli {
 
     @Command(
             name = "move-to-postgres",
+            mixinStandardHelpOptions = true,
             description = "Copy everything from the embedded store (--data) into an empty PostgreSQL database"
                     + " (store.postgres.* settings). Stop the server first.")
     static final class MoveToPostgres implements Callable<Integer> {
@@ -379,6 +470,7 @@ public final class MeterbaseCli {
 
     @Command(
             name = "analyst",
+            mixinStandardHelpOptions = true,
             description = "Read-only SQL logins for analysts on PostgreSQL, limited to granted customers.")
     static final class Analyst implements Callable<Integer> {
         @CommandLine.Mixin
@@ -446,7 +538,45 @@ public final class MeterbaseCli {
         }
     }
 
-    @Command(name = "settings", description = "List every configuration key with its default and meaning.")
+    @Command(
+            name = "operator-key",
+            mixinStandardHelpOptions = true,
+            description = "Make a new operator (admin) key, from the machine that holds the data: for an operator who"
+                    + " lost the first key. With the embedded store, stop the server first.")
+    static final class OperatorKey implements Callable<Integer> {
+        @CommandLine.Mixin
+        ServerOptions options = new ServerOptions();
+
+        @Option(names = "--label", defaultValue = "operator key (command line)", description = "what the key is for")
+        String label;
+
+        @Override
+        public Integer call() {
+            MeterbaseConfig config = options.load(Map.of());
+            Store store;
+            try {
+                store = Meterbase.openStore(config);
+            } catch (RuntimeException e) {
+                String why = String.valueOf(e.getMessage()).lines().findFirst().orElse("");
+                throw new IllegalStateException(
+                        "cannot open the store in " + config.dataDir() + " (" + why
+                                + "); with the embedded store, stop the server first",
+                        e);
+            }
+            try (store) {
+                Registry registry = new Registry(store.metadata(), store.documents(), Clock.systemUTC());
+                String secret = registry.createKey(0, Role.OPERATOR, label).secret();
+                out().println("New operator key (admin; shown once, keep it safe): " + secret);
+                out().println("Revoke lost ones: GET /api/v1/keys?operators=true, then DELETE /api/v1/keys/{id}.");
+            }
+            return 0;
+        }
+    }
+
+    @Command(
+            name = "settings",
+            mixinStandardHelpOptions = true,
+            description = "List every configuration key with its default and meaning.")
     static final class Settings implements Callable<Integer> {
         @Override
         public Integer call() {

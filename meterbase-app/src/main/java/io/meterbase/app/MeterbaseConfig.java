@@ -8,10 +8,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.TreeMap;
+import org.apache.commons.text.similarity.LevenshteinDistance;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -35,12 +38,16 @@ public final class MeterbaseConfig {
                     "false",
                     "without a keystore, make a self-signed one in data.dir/tls, with a random password kept beside"
                             + " it (both mode 600; for a demo; browsers warn)"),
-            new Setting(
+            Setting.choice(
                     "http.plain",
                     "on",
                     "plain HTTP beside HTTPS: on, loopback (served to this machine, others sent to HTTPS),"
                             + " redirect (every request sent to HTTPS) or off; with HTTPS, loopback or off is"
-                            + " recommended"),
+                            + " recommended",
+                    "on",
+                    "loopback",
+                    "redirect",
+                    "off"),
             new Setting("http.max-body-bytes", "16777216", "largest accepted request body in bytes (16 MiB)"),
             new Setting(
                     "http.idle-timeout",
@@ -54,19 +61,28 @@ public final class MeterbaseConfig {
                     "http.min-body-bytes-per-second",
                     "1024",
                     "a request body sent slower than this on average is refused (408); 0 turns the check off"),
-            new Setting("store", "duckdb", "duckdb (embedded, in data.dir) or postgres (store.postgres.*)"),
+            Setting.choice(
+                    "store",
+                    "duckdb",
+                    "duckdb (embedded, in data.dir) or postgres (store.postgres.*)",
+                    "duckdb",
+                    "postgres"),
             new Setting("data.dir", "data", "directory of the embedded store and the MQTT broker's sessions"),
             new Setting("mqtt.enabled", "true", "run the embedded MQTT broker (MQTT 3.1.1 and 5)"),
             new Setting("mqtt.host", "127.0.0.1", "address the MQTT broker binds to; 0.0.0.0 for all interfaces"),
             new Setting("mqtt.port", "1883", "MQTT port, 0 picks a free one"),
-            new Setting(
+            Setting.choice(
                     "mqtt.plain",
                     "on",
-                    "the plain MQTT listener (mqtt.port): on or off; off needs MQTT over TLS (an HTTPS keystore)"),
-            new Setting(
+                    "the plain MQTT listener (mqtt.port): on or off; off needs MQTT over TLS (an HTTPS keystore)",
+                    "on",
+                    "off"),
+            Setting.choice(
                     "mqtt.tls",
                     "on",
-                    "MQTT over TLS with the HTTPS keystore (http.tls.keystore or self-signed): on or off"),
+                    "MQTT over TLS with the HTTPS keystore (http.tls.keystore or self-signed): on or off",
+                    "on",
+                    "off"),
             new Setting("mqtt.tls.port", "8883", "MQTT over TLS port, 0 picks a free one"),
             new Setting(
                     "mqtt.tls.websocket-port",
@@ -76,11 +92,13 @@ public final class MeterbaseConfig {
                     "mqtt.max-packet-bytes",
                     "16MB",
                     "largest MQTT packet accepted (larger ones close the connection, MQTT 5: reason 0x95); KB, MB"),
-            new Setting(
+            Setting.choice(
                     "mqtt.persistence",
                     "file",
                     "where the embedded broker keeps sessions and queued messages: file (in data.dir/mqtt, a few"
-                            + " hundred KB) or in-memory (lost at restart)"),
+                            + " hundred KB) or in-memory (lost at restart)",
+                    "file",
+                    "in-memory"),
             new Setting(
                     "mqtt.external.url",
                     "",
@@ -129,10 +147,13 @@ public final class MeterbaseConfig {
                     "apply pending schema migrations at start; false requires 'meterbase migrate' first"),
             new Setting("ingest.max-future", "PT5M", "readings further in the future are refused (ISO-8601 duration)"),
             new Setting("ingest.retention", "P3660D", "readings older than this are refused (ISO-8601 duration)"),
-            new Setting(
+            Setting.choice(
                     "ingest.unknown-devices",
                     "register",
-                    "unknown devices of a known customer: register (at first upload), hold (for approval) or reject"),
+                    "unknown devices of a known customer: register (at first upload), hold (for approval) or reject",
+                    "register",
+                    "hold",
+                    "reject"),
             new Setting(
                     "ingest.queue-capacity",
                     "2000000",
@@ -148,19 +169,19 @@ public final class MeterbaseConfig {
                     "PT20S",
                     "at shutdown, how long queued readings are still written; the rest are refused (senders resend)"),
             new Setting("ingest.rollup-interval", "PT1S", "how often rollups are brought up to date"),
-            new Setting(
+            Setting.decimal(
                     "ingest.rate-limit.readings-per-second",
                     "20000",
                     "readings a second allowed to each credential (API key, device key); 0 turns the limit off"),
-            new Setting(
+            Setting.decimal(
                     "ingest.rate-limit.burst",
                     "0",
                     "readings a credential may send at once above its rate (0: ten seconds' worth)"),
-            new Setting(
+            Setting.decimal(
                     "ingest.rate-limit.customer-readings-per-second",
                     "50000",
                     "readings a second allowed to each customer, all its credentials together; 0 turns it off"),
-            new Setting(
+            Setting.decimal(
                     "ingest.rate-limit.customer-burst",
                     "0",
                     "readings a customer may send at once above its rate (0: ten seconds' worth)"),
@@ -241,11 +262,13 @@ public final class MeterbaseConfig {
             new Setting("analytics.sample-meters", "500", "meters (at random) the forecast models are trained on"),
             new Setting("analytics.cluster-every", "P1D", "how often customers are clustered by load profile"),
             new Setting("analytics.cluster-days", "365", "days of history a customer's load profile is made of"),
-            new Setting(
+            Setting.choice(
                     "analytics.jobs",
                     "server",
                     "who computes forecasts, incidents and clusters: server, or spark (the Spark jobs write them into"
-                            + " the PostgreSQL store; the server reads them every analytics.every)"));
+                            + " the PostgreSQL store; the server reads them every analytics.every)",
+                    "server",
+                    "spark"));
 
     private final Map<String, String> values;
 
@@ -284,6 +307,64 @@ public final class MeterbaseConfig {
         }
         v.putAll(overrides);
         return new MeterbaseConfig(v);
+    }
+
+    /**
+     * Checks every key and value before anything starts: an unknown key is refused with the nearest known one, a
+     * value of the wrong kind with what it must be. All problems together, in one line.
+     *
+     * @throws IllegalArgumentException naming each problem
+     */
+    public MeterbaseConfig validate() {
+        Map<String, Setting> known = new HashMap<>();
+        SETTINGS.forEach(s -> known.put(s.key(), s));
+        List<String> problems = new ArrayList<>();
+        for (Map.Entry<String, String> e : new TreeMap<>(values).entrySet()) {
+            String key = e.getKey();
+            String value = e.getValue();
+            if (key.startsWith("emoncms.inputs.")) {
+                continue;
+            }
+            if (key.startsWith("ingest.range.")) {
+                String quantity = key.substring("ingest.range.".length());
+                if (Quantity.ofKey(quantity).isEmpty()) {
+                    problems.add(key + ": no quantity '" + quantity + "' (see docs/devices.md)");
+                } else if (!value.matches("\\s*-?[0-9.eE+-]+\\s*:\\s*-?[0-9.eE+-]+\\s*")) {
+                    problems.add(key + ": must be min:max, e.g. 0:50000; was '" + value + "'");
+                }
+                continue;
+            }
+            Setting setting = known.get(key);
+            if (setting == null) {
+                problems.add("unknown setting '" + key + "'" + nearest(key, known.keySet()));
+                continue;
+            }
+            String problem = setting.problem(value);
+            if (problem != null) {
+                problems.add(problem);
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new IllegalArgumentException(String.join("; ", problems));
+        }
+        return this;
+    }
+
+    /** " (did you mean 'x'?)" for the known key nearest a misspelt one, or where to find them all. */
+    private static String nearest(String key, java.util.Set<String> known) {
+        LevenshteinDistance distance = LevenshteinDistance.getDefaultInstance();
+        @Nullable String best = null;
+        int bestDistance = Integer.MAX_VALUE;
+        for (String k : new java.util.TreeSet<>(known)) {
+            int d = distance.apply(key, k);
+            if (d < bestDistance) {
+                best = k;
+                bestDistance = d;
+            }
+        }
+        return best != null && bestDistance <= Math.max(2, key.length() / 4)
+                ? " (did you mean '" + best + "'?)"
+                : " (see 'meterbase settings' for every key)";
     }
 
     public static MeterbaseConfig defaults() {

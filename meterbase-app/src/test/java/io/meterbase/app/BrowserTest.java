@@ -63,6 +63,7 @@ class BrowserTest {
     private static ApiClient api;
     private static String operatorKey;
     private static long firstCustomer;
+    private static String firstKey;
 
     @BeforeAll
     static void start() throws Exception {
@@ -114,6 +115,21 @@ class BrowserTest {
         assertThat(api.send("POST", "/api/v1/upload", keys.get(0), heat.toString())
                         .statusCode())
                 .isEqualTo(200);
+        // and a 9 kW sauna on now, so that the first home uses more than the others (its share using less is high)
+        com.fasterxml.jackson.databind.node.ObjectNode sauna = ApiClient.JSON.createObjectNode();
+        sauna.put("ts", now);
+        sauna.putArray("nodes")
+                .addObject()
+                .put("id", "sauna")
+                .putArray("readings")
+                .addObject()
+                .put("quantity", "active_power")
+                .put("unit", "W")
+                .put("value", 9_000);
+        assertThat(api.send("POST", "/api/v1/upload", keys.get(0), sauna.toString())
+                        .statusCode())
+                .isEqualTo(200);
+        firstKey = keys.get(0);
         assertThat(api.send(
                                 "POST",
                                 "/api/v1/accounts",
@@ -230,6 +246,19 @@ class BrowserTest {
         // water, gas and heat have their own table: the heat meter's 12 kWh
         waitUpTo(15).until(d -> id("commodity-table").getText().contains("Heat"));
         assertThat(id("commodity-table").getText()).contains("12.00 kWh");
+        // the community's share using less is a percentage from 0 to 100 (the API gives it in percent already)
+        waitUpTo(15).until(d -> id("community-text").getText().contains("use less"));
+        java.util.regex.Matcher share = java.util.regex.Pattern.compile("\\(([\\d,.]+) % use less\\)")
+                .matcher(id("community-text").getText());
+        assertThat(share.find()).as(id("community-text").getText()).isTrue();
+        double shown = Double.parseDouble(share.group(1).replace(",", ""));
+        double percentile = api.json("GET", "/api/v1/community", firstKey, null)
+                .at("/power/percentile")
+                .asDouble();
+        assertThat(percentile)
+                .as("the sauna puts the first home above the others")
+                .isGreaterThan(10);
+        assertThat(shown).isBetween(0.0, 100.0).isCloseTo(percentile, org.assertj.core.data.Offset.offset(1.0));
         shot("01-customer-dashboard");
     }
 
@@ -473,6 +502,33 @@ class BrowserTest {
         assertSelfContained();
         id("signout").click();
         waitUpTo(10).until(d -> !d.findElements(By.id("username")).isEmpty());
+    }
+
+    @Test
+    @Order(11)
+    void aNewInstallation_opensOnFirstRunSetup_andItsOperatorSignsIn() throws Exception {
+        Path fresh = Files.createTempDirectory("meterbase-setup");
+        try (Meterbase empty = Meterbase.start(
+                TestConfigs.httpOnly(fresh).with("http.tls.port", "0").with("http.tls.self-signed", "true"),
+                Clock.systemUTC())) {
+            browser.get("https://localhost:" + empty.httpsPort() + "/");
+            waitUpTo(15).until(d -> d.getCurrentUrl().endsWith("/setup.html"));
+            waitUpTo(10).until(d -> !d.findElements(By.id("username")).isEmpty());
+            assertThat(id("operator-key-label").isDisplayed())
+                    .as("this machine needs no key")
+                    .isFalse();
+            id("username").sendKeys("boss");
+            id("password").sendKeys(OPERATOR_PASSWORD);
+            shot("11-first-run-setup");
+            id("setup-button").click();
+            waitUpTo(15).until(d -> d.getCurrentUrl().endsWith("/operator.html"));
+            waitUpTo(15).until(d -> id("who").getText().equals("boss admin"));
+            assertSelfContained();
+            id("signout").click();
+            waitUpTo(10).until(d -> !d.findElements(By.id("signin-button")).isEmpty());
+            // set up once: the sign-in page stays
+            assertThat(browser.getCurrentUrl()).doesNotEndWith("/setup.html");
+        }
     }
 
     @Test

@@ -66,4 +66,41 @@ class MeterbaseConfigTest {
         assertThat(new Setting("store.duckdb.memory-limit", "", "").envName())
                 .isEqualTo("MB_STORE_DUCKDB_MEMORY_LIMIT");
     }
+
+    @Test
+    void validate_refusesAMisspeltKey_withTheNearestOne_andBadValues_inOneLine() throws Exception {
+        Path file = dir.resolve("meterbase.properties");
+        Files.writeString(file, "http.prot=8081\nhttp.port=80a80\nmqtt.plain=maybe\ningest.retention=ten years\n");
+
+        assertThatThrownBy(() -> MeterbaseConfig.load(file, Map.of(), Map.of()).validate())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("unknown setting 'http.prot' (did you mean 'http.port'?)")
+                .hasMessageContaining("http.port: must be a whole number; was '80a80'")
+                .hasMessageContaining("mqtt.plain: must be on or off; was 'maybe'")
+                .hasMessageContaining("ingest.retention: must be an ISO-8601 duration")
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
+        assertThatThrownBy(() -> MeterbaseConfig.defaults().with("zzz", "1").validate())
+                .hasMessage("unknown setting 'zzz' (see 'meterbase settings' for every key)");
+        assertThatThrownBy(() -> MeterbaseConfig.defaults()
+                        .with("http.tls.port", "70000")
+                        .validate())
+                .hasMessageStartingWith("http.tls.port: a port within [0, 65535]");
+        assertThatThrownBy(() -> MeterbaseConfig.defaults()
+                        .with("ingest.range.volts", "0:1")
+                        .validate())
+                .hasMessageContaining("no quantity 'volts'");
+    }
+
+    @Test
+    void validate_takesEveryDefault_andValuesOfTheRightKind() {
+        assertThat(MeterbaseConfig.defaults().validate()).isNotNull();
+        MeterbaseConfig c = MeterbaseConfig.defaults()
+                .with("ingest.rate-limit.readings-per-second", "12.5")
+                .with("mqtt.max-packet-bytes", "512KB")
+                .with("http.plain", "Loopback")
+                .with("mqtt.tls.websocket-port", "-1")
+                .with("ingest.range.voltage", "100:300")
+                .with("emoncms.inputs.emontx", "power1,power2");
+        assertThat(c.validate()).isSameAs(c);
+    }
 }

@@ -35,6 +35,8 @@ class StartupFailureTest {
         // the store was closed: it opens again at once, and the writer thread is gone
         try (Meterbase again = Meterbase.start(config.with("mqtt.external.url", ""), Clock.systemUTC())) {
             assertThat(again.httpPort()).isPositive();
+            // the failed start made no operator key that nobody saw: this start makes and shows it
+            assertThat(again.newOperatorSecret()).isPresent();
         }
         assertThat(Thread.getAllStackTraces().keySet())
                 .noneMatch(t -> t.getName().equals("meterbase-writer") && t.isAlive());
@@ -50,7 +52,7 @@ class StartupFailureTest {
                 .with("analytics.jobs", "sparks");
 
         assertThatThrownBy(() -> Meterbase.start(config, Clock.systemUTC()))
-                .hasMessage("analytics.jobs: must be server or spark, was sparks");
+                .hasMessage("analytics.jobs: must be server or spark; was 'sparks'");
         assertThat(config.with("analytics.jobs", " Spark ").choice("analytics.jobs", "server", "spark"))
                 .isEqualTo("spark");
     }
@@ -77,6 +79,8 @@ class StartupFailureTest {
                         .with("coap.enabled", "false"),
                 Clock.systemUTC())) {
             assertThat(again.httpPort()).isPositive();
+            // the failed start made no operator key that nobody saw: this start makes and shows it
+            assertThat(again.newOperatorSecret()).isPresent();
         }
     }
 }

@@ -32,6 +32,30 @@ final class SessionRoutes {
 
     void register(Javalin app) {
         app.before("/api/*", this::fromCookie);
+        // first run: the first operator account, made from this machine or with an operator key
+        app.get(
+                "/api/v1/setup",
+                ctx -> ctx.json(
+                        Map.of("needed", !accounts.hasOperatorAccount(), "from_this_machine", fromThisMachine(ctx))));
+        app.post("/api/v1/setup", ctx -> {
+            if (!fromThisMachine(ctx) && Requests.presentedKey(ctx) == null) {
+                throw ApiException.forbidden(
+                        "first-run setup from another machine needs the operator key the first start printed");
+            }
+            if (Requests.presentedKey(ctx) != null || ctx.attribute(Requests.PRINCIPAL) != null) {
+                Requests.admin(ctx, api.registry()); // whoever says who they are must be an admin
+            }
+            JsonNode b = body(ctx);
+            try {
+                Accounts.Account a = accounts.putFirstOperator(
+                        b.path("username").asText(null), b.path("password").asText(null));
+                ctx.status(201).json(Map.of("username", a.username(), "role", a.role(), "scope", "admin"));
+            } catch (IllegalStateException e) {
+                throw new ApiException(409, "set_up", e.getMessage());
+            } catch (IllegalArgumentException e) {
+                throw ApiException.badRequest(e.getMessage());
+            }
+        });
         app.post("/api/v1/accounts", ctx -> {
             Requests.operator(ctx, api.registry());
             JsonNode b = body(ctx);
@@ -128,6 +152,21 @@ final class SessionRoutes {
             throw ApiException.forbidden("a change made with a session needs its " + Sessions.CSRF_HEADER + " header");
         }
         ctx.attribute(Requests.PRINCIPAL, s.principal());
+    }
+
+    /**
+     * Whether the request comes from this machine itself, not through a proxy on it (a proxy's requests carry the
+     * forwarding headers).
+     */
+    private static boolean fromThisMachine(Context ctx) {
+        try {
+            return java.net.InetAddress.getByName(ctx.ip()).isLoopbackAddress()
+                    && ctx.header("X-Forwarded-For") == null
+                    && ctx.header("Forwarded") == null
+                    && ctx.header("X-Real-IP") == null;
+        } catch (java.net.UnknownHostException e) {
+            return false;
+        }
     }
 
     private static Map<String, Object> describe(Sessions.Session s) {

@@ -231,6 +231,24 @@ public final class Accounts {
         return a.withFailures(failures, locked, now);
     }
 
+    /** Whether any operator account exists (once one does, first-run setup is over). */
+    public boolean hasOperatorAccount() {
+        return accounts.values().stream().anyMatch(a -> a.customer() == 0);
+    }
+
+    /**
+     * The first operator account (an admin), made by first-run setup.
+     *
+     * @throws IllegalStateException when an operator account exists already
+     * @throws IllegalArgumentException when the username or password is not acceptable
+     */
+    public synchronized Account putFirstOperator(String username, String password) {
+        if (hasOperatorAccount()) {
+            throw new IllegalStateException("the installation is set up already: sign in, or ask an admin");
+        }
+        return put(username, password, 0, KeyScope.ADMIN);
+    }
+
     public Optional<Account> get(String username) {
         return Optional.ofNullable(accounts.get(normalize(username)));
     }

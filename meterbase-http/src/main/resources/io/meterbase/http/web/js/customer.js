@@ -144,7 +144,7 @@ async function loadCommunity() {
   const p = c.power || {};
   document.getElementById('community-text').textContent = p.withheld
     ? `Community '${c.community}': ${p.withheld}.`
-    : `Community '${c.community}': ${p.customers} customers; your power ranks ${p.rank} (${number(p.percentile * 100, 0)} % use less).`;
+    : `Community '${c.community}': ${p.customers} customers; your power ranks ${p.rank} (${number(p.percentile, 0)} % use less).`;
   const labels = t.days.map((d) => new Date(d.day).toLocaleDateString());
   const series = (key) => t.days.map((d) => (d[key] === null || d[key] === undefined ? null : d[key] / 1000));
   new window.Chart(document.getElementById('trend-chart'), {

@@ -6,6 +6,7 @@ function home(s) {
 
 const s = await current();
 if (s) home(s);
+else if ((await api('GET', '/api/v1/setup')).needed) location.replace('/setup.html');
 
 document.getElementById('signin').addEventListener('submit', async (ev) => {
   ev.preventDefault();
