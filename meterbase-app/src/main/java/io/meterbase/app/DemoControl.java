@@ -61,13 +61,19 @@ final class DemoControl {
         if (control.demandResponse().program("heaters").isEmpty()) {
             control.demandResponse()
                     .putProgram(new Program("heaters", "Water heaters", "north", Set.of(Category.WATER_HEATER), 30));
-            for (Customer c : server.registry().customers()) {
-                for (Device d : server.registry().devices(c.id())) {
-                    if (d.category() == Category.WATER_HEATER
-                            && server.registry().defaultSite(c.id()).community().equals("north")) {
-                        control.demandResponse().enroll(c.id(), "heaters", d.ref());
-                    }
-                }
+        }
+        for (Customer c : server.registry().customers()) {
+            enrol(server, c);
+        }
+    }
+
+    /** Enrols a north customer's water heaters in the program (again: no harm), once they have reported. */
+    static void enrol(Meterbase server, Customer c) {
+        Control control = server.control();
+        for (Device d : server.registry().devices(c.id())) {
+            if (d.category() == Category.WATER_HEATER
+                    && server.registry().defaultSite(c.id()).community().equals("north")) {
+                control.demandResponse().enroll(c.id(), "heaters", d.ref());
             }
         }
     }

@@ -262,6 +262,7 @@ public final class MeterbaseCli {
             List<String> keys = new ArrayList<>();
             ZoneId zone = ZoneId.of("Europe/Madrid");
             List<Customer> existing = registry.customers();
+            List<Customer> customers = new ArrayList<>();
             for (int i = 1; i <= homes; i++) {
                 Customer c = i <= existing.size()
                         ? existing.get(i - 1)
@@ -274,6 +275,7 @@ public final class MeterbaseCli {
                                 zone);
                 keys.add(registry.createKey(c.id(), Role.CUSTOMER, "demo gateway")
                         .secret());
+                customers.add(c);
             }
             String base = "http://127.0.0.1:" + server.httpPort();
             Simulator sim = new Simulator(URI.create(base), keys, zone);
@@ -312,26 +314,7 @@ public final class MeterbaseCli {
             o.println("  curl -s -H 'Authorization: Bearer " + operator + "' " + base + "/api/v1/quarantine");
             o.println("  curl -s " + base + "/metrics | grep meterbase_ingest");
             o.println("  API description: " + base + "/api/v1/openapi.json");
-            if (historyDays > 0) {
-                o.println("Sending " + historyDays + " days of hourly history from " + homes + " homes...");
-                long n = sim.backfill(
-                        System.currentTimeMillis() - (interval + backfillHours * 3600L) * 1000L,
-                        historyDays * 24,
-                        Duration.ofHours(1));
-                o.println("  sent " + n + " readings");
-            }
-            if (backfillHours > 0) {
-                o.println("Sending the last " + backfillHours + " h of 1-minute data from " + homes + " homes...");
-                long n = sim.backfill(
-                        System.currentTimeMillis() - interval * 1000L, backfillHours, Duration.ofMinutes(1));
-                o.println("  sent " + n + " readings");
-            }
-            if (historyDays > 0) {
-                // the history just sent is there now: train on it rather than wait for the daily retraining
-                Thread.ofPlatform().daemon().name("demo-analytics").start(() -> server.analytics()
-                        .runNow(true));
-            }
-            DemoControl.setUp(server, zone);
+            DemoControl.setUp(server, zone); // tariff, feeders and program first: the pages are complete at once
             o.println("Insight and control (tariff 'demo-tou', feeders 'north' and 'south', program 'heaters'):");
             o.println("  curl -s -H 'Authorization: Bearer " + keys.get(0) + "' " + base + "/api/v1/cost");
             o.println("  curl -s -H 'Authorization: Bearer " + keys.get(0) + "' " + base + "/api/v1/community");
@@ -348,11 +331,70 @@ public final class MeterbaseCli {
             o.println("  curl -s -H 'Authorization: Bearer " + keys.get(0) + "' " + base + "/api/v1/forecasts");
             o.println("  curl -s -H 'Authorization: Bearer " + keys.get(0) + "' " + base + "/api/v1/incidents");
             o.println("  curl -s -H 'Authorization: Bearer " + operator + "' " + base + "/api/v1/clusters");
+            // each home's history first (Home 01 first, so its page is complete within seconds), then its live
+            // data; the history of the others is written in the background, with a progress line
+            sim.holdAll();
             sim.start(Duration.ofSeconds(interval));
-            o.println("Simulator posting every " + interval + " s.");
-            Runtime.getRuntime().addShutdownHook(new Thread(sim::close));
+            Thread history = Thread.ofPlatform()
+                    .daemon()
+                    .name("demo-history")
+                    .start(() -> sendHistory(server, sim, customers, o));
+            o.println("Simulator posting every " + interval + " s (each home once its history is in).");
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                stopping = true;
+                history.interrupt();
+                sim.close();
+            }));
             awaitShutdown(server);
             return 0;
+        }
+
+        /** Set when the demo stops: the history thread then ends without a word. */
+        private volatile boolean stopping;
+
+        /**
+         * Sends each home's history, Home 01 first, and lets it post live data once its history is in; says how far
+         * it got every 15 s; trains the analytics on it at the end. Stops quietly when the demo stops.
+         */
+        private void sendHistory(Meterbase server, Simulator sim, List<Customer> customers, PrintStream o) {
+            long began = System.nanoTime();
+            long readings = 0;
+            long lastSaid = 0;
+            try {
+                for (int h = 0; h < homes && !stopping; h++) {
+                    long now = System.currentTimeMillis() - interval * 1000L;
+                    if (historyDays > 0) {
+                        readings += sim.backfill(
+                                h, now - backfillHours * 3_600_000L, historyDays * 24, Duration.ofHours(1));
+                    }
+                    if (backfillHours > 0) {
+                        readings += sim.backfill(h, now, backfillHours, Duration.ofMinutes(1));
+                    }
+                    sim.release(h);
+                    DemoControl.enrol(server, customers.get(h));
+                    long seconds = (System.nanoTime() - began) / 1_000_000_000L;
+                    if (h == 0 || h == homes - 1 || seconds - lastSaid >= 15) {
+                        lastSaid = seconds;
+                        o.printf(
+                                java.util.Locale.ROOT,
+                                "History: %d of %d homes (%d days hourly, %d h of minutes): %,d readings in %d s%n",
+                                h + 1,
+                                homes,
+                                historyDays,
+                                backfillHours,
+                                readings,
+                                seconds);
+                    }
+                }
+                if (historyDays > 0 && !stopping) {
+                    // the history just sent is there now: train on it rather than wait for the daily retraining
+                    server.analytics().runNow(true);
+                }
+            } catch (RuntimeException e) {
+                if (!stopping) {
+                    o.println("History stopped: " + e.getMessage());
+                }
+            }
         }
     }
 

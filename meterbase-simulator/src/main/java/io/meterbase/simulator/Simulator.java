@@ -37,6 +37,9 @@ public final class Simulator implements AutoCloseable {
         return t;
     });
     private final AtomicLong sent = new AtomicLong();
+    /** Homes whose live posting waits for their history (see {@link #holdAll}). */
+    private final java.util.Set<Integer> held = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
     private final AtomicLong failed = new AtomicLong();
 
     /** One home per key, posting to {@code baseUri}/api/v1/upload. */
@@ -54,20 +57,45 @@ public final class Simulator implements AutoCloseable {
 
     /** Posts {@code hours} of past data at {@code step} resolution, oldest first, and returns readings sent. */
     public long backfill(long now, int hours, Duration step) {
+        long readings = 0;
+        for (int h = 0; h < homes.size(); h++) {
+            readings += backfill(h, now, hours, step);
+        }
+        return readings;
+    }
+
+    /**
+     * Posts {@code hours} of one home's past data (home {@code home}, from 0) at {@code step} resolution, oldest
+     * first, and returns the readings sent. A home's history must be sent before its live data.
+     */
+    public long backfill(int home, long now, int hours, Duration step) {
         long stepMs = step.toMillis();
         int moments = (int) (hours * 3_600_000L / stepMs);
         long start = now - moments * stepMs;
         int perUpload = 60;
         long readings = 0;
-        for (int h = 0; h < homes.size(); h++) {
-            Home home = homes.get(h);
-            for (int m = 0; m < moments; m += perUpload) {
-                int n = Math.min(perUpload, moments - m);
-                post(h, home.upload(start + m * stepMs, n, stepMs));
-                readings += (long) n * home.plugs() * 5;
-            }
+        Home h = homes.get(home);
+        for (int m = 0; m < moments; m += perUpload) {
+            int n = Math.min(perUpload, moments - m);
+            post(home, h.upload(start + m * stepMs, n, stepMs));
+            readings += (long) n * h.plugs() * 5;
         }
         return readings;
+    }
+
+    /**
+     * Keeps every home out of the live posting until {@link #release} names it (while its history is still being
+     * sent: a home's readings go oldest first).
+     */
+    public void holdAll() {
+        for (int h = 0; h < homes.size(); h++) {
+            held.add(h);
+        }
+    }
+
+    /** Lets a held home post live data from the next interval on. */
+    public void release(int home) {
+        held.remove(home);
     }
 
     /** Starts posting every {@code interval} in real time. */
@@ -77,7 +105,9 @@ public final class Simulator implements AutoCloseable {
                 () -> {
                     long now = System.currentTimeMillis();
                     for (int h = 0; h < homes.size(); h++) {
-                        post(h, homes.get(h).upload(now, ms));
+                        if (!held.contains(h)) {
+                            post(h, homes.get(h).upload(now, ms));
+                        }
                     }
                 },
                 0,
