@@ -85,17 +85,26 @@ public final class Appliance {
         return hour >= from && hour < to ? inside : outside;
     }
 
-    /** A load that starts with probability {@code perMinute} each minute and then runs for {@code duration}. */
+    /**
+     * A load that starts with probability {@code perMinute} each minute and then runs for {@code duration}. Over a
+     * step longer than one run (hourly history), the power is the step's average: the expected share of it the load
+     * runs, varied at random by ±50 %, so that a kettle's hour holds a few minutes of boiling, as its minutes do.
+     */
     private double burst(long now, long step, double perMinute, long duration, double power) {
+        double idle = kind == Kind.KETTLE ? 0 : 1.5;
         if (now < busyUntil) {
             return busyPower;
+        }
+        if (step > duration) {
+            double share = Math.min(1.0, perMinute * step / 60_000.0 * duration / step * (0.5 + random.nextDouble()));
+            return share * power + (1 - share) * idle;
         }
         if (random.nextDouble() < perMinute * step / 60_000.0) {
             busyUntil = now + duration;
             busyPower = power;
             return power;
         }
-        return kind == Kind.KETTLE ? 0 : 1.5;
+        return idle;
     }
 
     public double powerFactor() {
