@@ -429,7 +429,22 @@ class BrowserTest {
                 "return [...document.querySelectorAll('input, select')]"
                         + ".filter(e => !(e.labels && e.labels.length) && !e.getAttribute('aria-label')).map(e => e.id || e.name)");
         assertThat((List<?>) unlabelled).isEmpty();
+        // tables are cards on a phone: the relay switch is on the screen, not behind a sideways scroll
+        WebElement relay = waitUpTo(10).until(d -> d.findElement(By.id("relay-plug-1")));
+        js("arguments[0].scrollIntoView({block: 'center'})", relay);
+        Number right = (Number) js("return arguments[0].getBoundingClientRect().right", relay);
+        assertThat(right.doubleValue()).as("the relay switch's right edge").isLessThanOrEqualTo(390);
         shot("07-phone");
+        // the system's dark mode turns the page dark
+        ((org.openqa.selenium.chromium.HasCdp) browser)
+                .executeCdpCommand(
+                        "Emulation.setEmulatedMedia",
+                        Map.of("features", List.of(Map.of("name", "prefers-color-scheme", "value", "dark"))));
+        assertThat((String) js("return getComputedStyle(document.body).backgroundColor"))
+                .isEqualTo("rgb(20, 23, 27)");
+        shot("07b-phone-dark");
+        ((org.openqa.selenium.chromium.HasCdp) browser)
+                .executeCdpCommand("Emulation.setEmulatedMedia", Map.of("features", List.of()));
         browser.manage().window().setSize(new Dimension(1280, 1000));
         assertSelfContained();
     }

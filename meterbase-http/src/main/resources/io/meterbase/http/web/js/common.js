@@ -72,7 +72,8 @@ export function table(caption, headers, rows, numeric = []) {
     el('thead', {}, el('tr', {}, headers.map((h, i) => el('th', { scope: 'col', class: numeric.includes(i) ? 'num' : null }, h)))),
     el('tbody', {}, rows.length === 0
       ? el('tr', {}, el('td', { colspan: headers.length, class: 'muted' }, 'Nothing yet.'))
-      : rows.map((r) => el('tr', {}, r.map((c, i) => el('td', { class: numeric.includes(i) ? 'num' : null }, c)))))));
+      : rows.map((r) => el('tr', {}, r.map((c, i) => el('td', {
+        class: numeric.includes(i) ? 'num' : null, 'data-label': headers[i] || '' }, c)))))));
 }
 
 /** Shows a message in a page's polite live region. */
@@ -101,6 +102,52 @@ export function energy(wh) {
 export function time(t) {
   if (!t) return '–';
   return new Date(t).toLocaleString();
+}
+
+const QUANTITIES = {
+  active_power: 'Power', reactive_power: 'Reactive power', apparent_power: 'Apparent power', voltage: 'Voltage',
+  current: 'Current', power_factor: 'Power factor', frequency: 'Frequency', energy_import: 'Energy used',
+  energy_export: 'Energy sent to the grid', temperature: 'Temperature', humidity: 'Humidity', water_volume: 'Water',
+  gas_volume: 'Gas', heat_energy: 'Heat', cooling_energy: 'Cooling', heat_power: 'Heat output', heat_volume:
+  'Heating water', flow_temperature: 'Flow temperature', return_temperature: 'Return temperature', illuminance: 'Light',
+  gas_concentration: 'Gas in the air',
+};
+const UNITS = { '/': '', Cel: '°C', '%RH': '% RH', m3: 'm³', lx: 'lux' };
+const SOURCES = { raw: 'as measured', hourly: 'hourly totals', daily: 'daily totals' };
+
+/** A quantity's name in words: "Power" for active_power. */
+export function quantityName(q) {
+  if (QUANTITIES[q]) return QUANTITIES[q];
+  const words = String(q || '').replace(/_/g, ' ');
+  return words.charAt(0).toUpperCase() + words.slice(1);
+}
+
+/** "Power (W)", "Power factor" (no unit for ratios). */
+export function quantityLabel(q, unit) {
+  const u = unit in UNITS ? UNITS[unit] : unit;
+  return u ? `${quantityName(q)} (${u})` : quantityName(q);
+}
+
+const CATEGORIES = { ev_charger: 'EV charger', tv: 'TV', air_conditioner: 'Air conditioning', main: 'Whole home' };
+
+/** An appliance category in words: "Water heater" for water_heater. */
+export function categoryName(c) {
+  if (CATEGORIES[c]) return CATEGORIES[c];
+  const words = String(c || 'other').replace(/_/g, ' ');
+  return words.charAt(0).toUpperCase() + words.slice(1);
+}
+
+/** Where history points come from, in words. */
+export function sourceName(s) {
+  return SOURCES[s] || s;
+}
+
+/** A duration in seconds in words: "1 min", "1 h", "1 day". */
+export function span(seconds) {
+  if (seconds % 86400 === 0) return seconds === 86400 ? '1 day' : `${seconds / 86400} days`;
+  if (seconds % 3600 === 0) return `${seconds / 3600} h`;
+  if (seconds % 60 === 0) return `${seconds / 60} min`;
+  return `${seconds} s`;
 }
 
 /** What a key or account of a scope reaches, in words ({@code target}: a device or gateway key's node). */

@@ -1,7 +1,7 @@
 // The customer dashboard: live values (Server-Sent Events), today, community, history with zoom, categories,
 // water, gas and heat, relays with command status, alarms, API keys and third-party grants.
 import { api, requireRole, el, replace, table, say, power, energy, number, time, signOut, onSubmit, scopeLabel,
-  readsOnly, showScope } from './common.js';
+  readsOnly, showScope, quantityName, quantityLabel, categoryName, sourceName, span } from './common.js';
 
 const me = await requireRole('customer');
 const canChange = me ? !readsOnly(me) : false;
@@ -49,7 +49,7 @@ async function loadAppliances() {
       relayCell = el('span', {}, entry.relay, ' ', entry.relayStatus);
       api('GET', `/api/v1/devices/${encodeURIComponent(d.ref)}/relay`).then((s) => setRelay(entry, s.on)).catch(() => {});
     }
-    rows.push([el('span', {}, d.name, el('br'), el('span', { class: 'muted' }, `${d.ref} · ${d.category}`)),
+    rows.push([el('span', {}, d.name, el('br'), el('span', { class: 'muted' }, `${d.ref} · ${categoryName(d.category)}`)),
       cells.active_power, cells.voltage, cells.power_factor, relayCell]);
   }
   replace('appliances', table('Appliances and their live values', ['Appliance', 'Power', 'Voltage', 'Power factor', 'Relay'], rows, [1, 2, 3]));
@@ -172,10 +172,11 @@ async function setUpHistory() {
   const select = document.getElementById('history-channel');
   for (const d of devicesList) {
     for (const c of d.channels) {
-      select.append(el('option', { value: String(c.id) }, `${d.name} — ${c.quantity} (${c.unit})`));
+      select.append(el('option', { value: String(c.id), 'data-quantity': c.quantity },
+        `${d.name} — ${quantityLabel(c.quantity, c.unit)}`));
     }
   }
-  const firstPower = [...select.options].find((o) => o.textContent.includes('active_power'));
+  const firstPower = [...select.options].find((o) => o.dataset.quantity === 'active_power');
   if (firstPower) select.value = firstPower.value;
   select.addEventListener('change', () => loadHistory(range.from, range.to));
   document.querySelectorAll('#ranges button').forEach((b) => b.addEventListener('click', () => {
@@ -241,13 +242,13 @@ async function loadHistory(from, to) {
     historyChart.data.datasets[2].data = pts.map((p) => ({ x: p[0], y: p[3] }));
     historyChart.options.scales.x.min = from;
     historyChart.options.scales.x.max = to;
-    historyChart.options.scales.y = { title: { display: true, text: `${h.channel.quantity} (${h.channel.unit})` } };
+    historyChart.options.scales.y = { title: { display: true, text: quantityLabel(h.channel.quantity, h.channel.unit) } };
     historyChart.update('none');
     canvas.dataset.from = String(from);
     canvas.dataset.to = String(to);
     canvas.dataset.bucketSeconds = String(h.bucket_seconds);
     canvas.dataset.points = String(pts.length);
-    say('history-status', `${new Date(from).toLocaleString()} – ${new Date(to).toLocaleString()}: ${pts.length} points of ${h.bucket_seconds} s (${h.source}).`);
+    say('history-status', `${new Date(from).toLocaleString()} – ${new Date(to).toLocaleString()}: ${pts.length} points, one per ${span(h.bucket_seconds)} (${sourceName(h.source)}).`);
   } catch (e) {
     say('history-status', e.message, true);
   }
@@ -264,11 +265,11 @@ async function loadCategories() {
   const total = sorted.reduce((s, [, v]) => s + v, 0);
   new window.Chart(document.getElementById('category-chart'), {
     type: 'bar',
-    data: { labels: sorted.map(([k]) => k), datasets: [{ label: 'kWh', data: sorted.map(([, v]) => v / 1000), backgroundColor: '#0b5cad' }] },
+    data: { labels: sorted.map(([k]) => categoryName(k)), datasets: [{ label: 'kWh', data: sorted.map(([, v]) => v / 1000), backgroundColor: '#0b5cad' }] },
     options: { maintainAspectRatio: false, animation: false, indexAxis: 'y', plugins: { legend: { display: false } } },
   });
   replace('category-table', table('Energy per category, last 7 days', ['Category', 'Energy', 'Share'],
-    sorted.map(([k, v]) => [k, energy(v), total > 0 ? number((100 * v) / total, 1) + ' %' : '–']), [1, 2]));
+    sorted.map(([k, v]) => [categoryName(k), energy(v), total > 0 ? number((100 * v) / total, 1) + ' %' : '–']), [1, 2]));
 }
 
 // ---- water, gas, heat and cooling
@@ -389,7 +390,7 @@ function setUpGrants() {
   replace('grant-devices', [...devices.values()].map(({ device: d }) =>
     el('label', {}, el('input', { type: 'checkbox', name: 'devices', value: d.ref }), ` ${d.name} (${d.ref})`)));
   replace('grant-quantities', [...quantities].sort().map((q) =>
-    el('label', {}, el('input', { type: 'checkbox', name: 'quantities', value: q }), ' ' + q)));
+    el('label', {}, el('input', { type: 'checkbox', name: 'quantities', value: q }), ' ' + quantityName(q))));
   onSubmit(document.getElementById('grant-form'), 'grant-status', async (f) => {
     const day = (v) => (v ? new Date(v + 'T00:00:00').toISOString() : null);
     const g = await api('POST', '/api/v1/grants', {
