@@ -539,7 +539,8 @@ public final class Meterbase implements AutoCloseable {
                             config.bool("alarms.default-rules"),
                             config.duration("alarms.webhook-first-retry"),
                             io.meterbase.services.alarm.WebhookDestinations.allowing(java.util.Arrays.asList(
-                                    config.string("webhooks.allow-ranges").split(",")))));
+                                    config.string("webhooks.allow-ranges").split(","))),
+                            mailer(config)));
         } catch (java.io.IOException e) {
             throw new IllegalStateException(
                     "could not read or create the command signing key in " + config.dataDir(), e);
@@ -586,6 +587,23 @@ public final class Meterbase implements AutoCloseable {
             case "off" -> false;
             default -> throw new IllegalArgumentException(key + ": on or off, was '" + config.string(key) + "'");
         };
+    }
+
+    /** The SMTP server alarm e-mail goes through, or null when {@code notifications.smtp.host} is empty. */
+    private static io.meterbase.services.notify.@Nullable Mailer mailer(MeterbaseConfig config) {
+        String host = config.string("notifications.smtp.host");
+        if (host.isBlank()) {
+            return null;
+        }
+        return new io.meterbase.services.notify.SmtpMailer(
+                host.trim(),
+                config.integer("notifications.smtp.port", 1, 65535),
+                io.meterbase.services.notify.SmtpMailer.Security.valueOf(
+                        config.choice("notifications.smtp.security", "starttls", "tls", "none")
+                                .toUpperCase(java.util.Locale.ROOT)),
+                config.string("notifications.smtp.username"),
+                config.string("notifications.smtp.password"),
+                config.string("notifications.smtp.from"));
     }
 
     /** MQTT over TLS with the HTTPS keystore, asking for client certificates when they are on. */

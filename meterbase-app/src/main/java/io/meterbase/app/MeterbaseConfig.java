@@ -246,6 +246,21 @@ public final class MeterbaseConfig {
                     "PT1S",
                     "a failed webhook delivery is retried after this, then doubling, 6 attempts in all"),
             new Setting(
+                    "notifications.smtp.host",
+                    "",
+                    "SMTP server for alarm e-mail (empty: no e-mail); who gets which alarms: /api/v1/notifications"),
+            new Setting("notifications.smtp.port", "587", "its port (587 with starttls, 465 with tls)"),
+            Setting.choice(
+                    "notifications.smtp.security",
+                    "starttls",
+                    "starttls (required), tls, or none (a relay on this machine only)",
+                    "starttls",
+                    "tls",
+                    "none"),
+            new Setting("notifications.smtp.username", "", "username at the SMTP server (empty: none)"),
+            new Setting("notifications.smtp.password", "", "its password (prefer MB_NOTIFICATIONS_SMTP_PASSWORD)"),
+            new Setting("notifications.smtp.from", "meterbase@localhost", "the sender of alarm e-mail"),
+            new Setting(
                     "security.revoke-on-events",
                     "tamper",
                     "device events (type prefixes, comma-separated) that revoke the device's own keys at once;"

@@ -130,6 +130,8 @@ class AuthorizationMatrixTest {
             Map.entry("POST /api/v1/alarm-rules", "UAAF"),
             Map.entry("DELETE /api/v1/alarm-rules/{id}", "UAAF"),
             Map.entry("POST /api/v1/events", "UAFF"),
+            Map.entry("GET /api/v1/notifications", "UAAF"),
+            Map.entry("PUT /api/v1/notifications", "UAAF"),
             Map.entry("GET /api/v1/webhooks", "UAAF"),
             Map.entry("POST /api/v1/webhooks", "UAAF"),
             Map.entry("POST /api/v1/webhooks/{id}/secret", "UAAF"),

@@ -389,6 +389,15 @@ final class ControlRoutes {
                             .map(Object.class::cast)
                             .orElse(Map.of("cleared", false)));
         }));
+        // alarm e-mail: the caller's settings, or an operator's for one customer (?customer=) or the operators
+        app.get("/api/v1/notifications", h(ctx -> json(ctx, 200, notificationsJson(scope(ctx)))));
+        app.put("/api/v1/notifications", h(ctx -> {
+            Long whose = scope(ctx);
+            io.meterbase.core.api.alarm.NotificationsApi.Settings s =
+                    ApiJson.MAPPER.readValue(ctx.body(), io.meterbase.core.api.alarm.NotificationsApi.Settings.class);
+            control().notifications().put(whose, s);
+            json(ctx, 200, notificationsJson(whose));
+        }));
         app.get("/api/v1/webhooks", h(ctx -> json(ctx, 200, control().webhooks().of(scope(ctx)))));
         app.post("/api/v1/webhooks", h(ctx -> {
             Principal p = Requests.authenticate(ctx, api.registry());
@@ -433,6 +442,17 @@ final class ControlRoutes {
             }
             default -> true;
         };
+    }
+
+    /** The settings with whether the server can send e-mail at all. */
+    private Map<String, Object> notificationsJson(@Nullable Long whose) {
+        Map<String, Object> out = new java.util.LinkedHashMap<>();
+        out.put("customer_id", whose);
+        out.put("settings", control().notifications().of(whose));
+        out.put(
+                "can_send",
+                control().notifications().canSend()); // false: notifications.smtp.host is not set on this server
+        return out;
     }
 
     /** Whose alarms, rules and webhooks: the caller's own, or for operators one customer's or (null) all. */

@@ -64,7 +64,8 @@ public final class Control implements ServicesApi, AutoCloseable {
             Duration energyRefresh,
             boolean defaultAlarmRules,
             Duration webhookFirstRetry,
-            WebhookDestinations webhookDestinations) {}
+            WebhookDestinations webhookDestinations,
+            io.meterbase.services.notify.@Nullable Mailer mailer) {}
 
     private final Registry registry;
     private final ConsumptionService consumption;
@@ -79,6 +80,7 @@ public final class Control implements ServicesApi, AutoCloseable {
     private final Schedules schedules;
     private final AlarmService alarms;
     private final Webhooks webhooks;
+    private final io.meterbase.services.notify.Notifications notifications;
     private final Leases leases;
     private static final long COST_CACHE_NANOS = TimeUnit.SECONDS.toNanos(5);
     private final Map<String, ZoneId> communityZones = new java.util.concurrent.ConcurrentHashMap<>();
@@ -114,6 +116,9 @@ public final class Control implements ServicesApi, AutoCloseable {
         this.alarms = new AlarmService(registry, documents, live, clock);
         this.webhooks = new Webhooks(documents, settings.webhookFirstRetry(), settings.webhookDestinations(), clock);
         alarms.addListener(webhooks);
+        this.notifications =
+                new io.meterbase.services.notify.Notifications(documents, registry, settings.mailer(), clock);
+        alarms.addListener(notifications);
         if (settings.defaultAlarmRules()) {
             alarms.addDefaultRulesIfNone();
         }
@@ -135,6 +140,7 @@ public final class Control implements ServicesApi, AutoCloseable {
         Control c = new Control(registry, store, live, consumption, clock, signer, settings);
         c.ticks.execute(c::refreshEnergy);
         c.ticks.scheduleWithFixedDelay(c::everySecond, 1, 1, TimeUnit.SECONDS);
+        c.ticks.scheduleWithFixedDelay(() -> guarded("alarm e-mail", c.notifications::flush), 5, 5, TimeUnit.SECONDS);
         long refresh = Math.max(1, settings.energyRefresh().toSeconds());
         c.ticks.scheduleWithFixedDelay(c::refreshEnergy, refresh, refresh, TimeUnit.SECONDS);
         c.ticks.scheduleWithFixedDelay(
@@ -155,6 +161,7 @@ public final class Control implements ServicesApi, AutoCloseable {
         schedules.refresh(changes);
         alarms.refresh(changes);
         webhooks.refresh(changes);
+        notifications.refresh(changes);
     }
 
     /**
@@ -248,6 +255,11 @@ public final class Control implements ServicesApi, AutoCloseable {
 
     public Webhooks webhooks() {
         return webhooks;
+    }
+
+    @Override
+    public io.meterbase.services.notify.Notifications notifications() {
+        return notifications;
     }
 
     /** The grid state of the customer's community, if it has one. */

@@ -44,6 +44,9 @@ public interface ServicesApi {
 
     WebhooksApi webhooks();
 
+    /** Who hears of alarms by e-mail, and how. */
+    io.meterbase.core.api.alarm.NotificationsApi notifications();
+
     /**
      * What an upload's answer carries for its sender besides the readings' counts: the customer's figures and
      * community comparisons, the grid state, the commands now due (handed over: they become sent) and the open
