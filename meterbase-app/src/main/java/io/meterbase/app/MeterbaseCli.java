@@ -185,6 +185,8 @@ public final class MeterbaseCli {
             String web = server.httpsPort() >= 0
                     ? "https://" + host + ":" + server.httpsPort()
                     : "http://" + host + ":" + server.httpPort();
+            // the key and the next steps before the "serving" lines, which tools wait for
+            server.newOperatorSecret().ifPresent(key -> firstStart(web, key));
             if (server.httpPort() >= 0) {
                 out().println("Meterbase is serving on http://" + host + ":" + server.httpPort()
                         + ("redirect".equals(config.string("http.plain")) ? " (redirecting to HTTPS)" : ""));
@@ -192,7 +194,6 @@ public final class MeterbaseCli {
             if (server.httpsPort() >= 0) {
                 out().println("Meterbase is serving on https://" + host + ":" + server.httpsPort());
             }
-            server.newOperatorSecret().ifPresent(key -> firstStart(web, key));
             plainHttpAdvice(config, server.httpsPort() >= 0).ifPresent(out()::println);
             awaitShutdown(server);
             return 0;

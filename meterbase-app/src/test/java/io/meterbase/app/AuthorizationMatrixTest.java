@@ -36,6 +36,7 @@ class AuthorizationMatrixTest {
             Map.entry("GET /api/v1/openapi.json", "AAAA"),
             Map.entry("GET /api/v1/quarantine", "UFAF"),
             Map.entry("GET /api/v1/rate-limits", "UFAF"),
+            Map.entry("GET /api/v1/overview", "UFAF"),
             // people's sign-in: the form is open; a session needs a cookie; accounts are made by operators
             Map.entry("POST /api/v1/session", "UUUF"),
             Map.entry("GET /api/v1/session", "UUUF"),
@@ -93,6 +94,7 @@ class AuthorizationMatrixTest {
             Map.entry("GET /api/v1/tariffs/{id}/prices", "UAAF"),
             Map.entry("PUT /api/v1/customers/{id}/group", "UFAF"),
             Map.entry("GET /api/v1/cost", "UAAF"),
+            Map.entry("GET /api/v1/bill.csv", "UAAF"),
             Map.entry("GET /api/v1/bill", "UAAF"),
             Map.entry("GET /api/v1/community", "UAAF"),
             Map.entry("GET /api/v1/community/trend", "UAAF"),

@@ -89,6 +89,7 @@ class BrowserTest {
                 firstCustomer = c.id();
             }
         }
+        DemoControl.setUp(server, zone); // the demo's time-of-use tariff, feeders and program
         simulator = new Simulator(URI_OF(server.httpPort()), keys, zone);
         long now = System.currentTimeMillis();
         simulator.backfill(now - 3 * 3_600_000L, 72, Duration.ofHours(1));
@@ -260,6 +261,43 @@ class BrowserTest {
                 .isGreaterThan(10);
         assertThat(shown).isBetween(0.0, 100.0).isCloseTo(percentile, org.assertj.core.data.Offset.offset(1.0));
         shot("01-customer-dashboard");
+
+        // the overview: today against yesterday, this month, the period's cost, bars per day, week and month
+        waitUpTo(15).until(d -> !id("today-vs").getText().equals("–"));
+        assertThat(id("today-vs-note").getText()).contains("than yesterday");
+        waitUpTo(15).until(d -> id("period-cost").getText().endsWith("EUR"));
+        assertThat(id("period-projected").getText()).contains("at this pace");
+        waitUpTo(15)
+                .until(d ->
+                        d.findElements(By.cssSelector("#bars-table tbody tr")).size() >= 3);
+        WebElement months = browser.findElement(By.cssSelector("#bar-intervals button[data-bars='month']"));
+        js("arguments[0].scrollIntoView({block: 'center'})", months);
+        months.click();
+        waitUpTo(10).until(d -> id("bars-unit").getText().equals("month"));
+        assertThat(months.getAttribute("aria-pressed")).isEqualTo("true");
+        // a bill for the last three days, its lines and total, and the same as CSV
+        String from = java.time.LocalDate.now(java.time.ZoneId.of("Europe/Madrid"))
+                .minusDays(3)
+                .toString();
+        String to = java.time.LocalDate.now(java.time.ZoneId.of("Europe/Madrid"))
+                .minusDays(1)
+                .toString();
+        js(
+                "document.getElementById('bill-from').value = arguments[0];"
+                        + "document.getElementById('bill-to').value = arguments[1]",
+                from,
+                to);
+        id("bill-show").click();
+        waitUpTo(15).until(d -> !d.findElements(By.id("bill-total")).isEmpty());
+        assertThat(id("bill").getText()).contains("Standing charge").contains("EUR");
+        String csvPath = id("bill-csv").getAttribute("href").replaceFirst("^https://[^/]+", "");
+        java.net.http.HttpResponse<String> csv = api.send("GET", csvPath, firstKey, null);
+        assertThat(csv.headers().firstValue("Content-Type"))
+                .hasValueSatisfying(t -> assertThat(t).startsWith("text/csv"));
+        assertThat(csv.body().lines().findFirst())
+                .contains("period_from,period_to,tariff,line,quantity,unit,unit_price,amount,currency");
+        assertThat(csv.body()).contains("Total").contains("Standing charge");
+        shot("01b-overview-and-bill");
     }
 
     @Test
@@ -483,6 +521,19 @@ class BrowserTest {
         assertThat(gateways.findValuesAsText("ref")).contains("garage-gateway");
         assertThat(id("quarantine-list").getText()).isNotNull();
         shot("08-operator-gateway");
+
+        // the overview, and customers found by a search on the server, a page at a time
+        waitUpTo(15).until(d -> !d.findElements(By.id("ov-customers")).isEmpty());
+        assertThat(id("ov-customers").getText())
+                .isEqualTo(String.valueOf(server.registry().customers().size()));
+        assertThat(id("ov-devices").getText()).contains(" of ");
+        assertThat(id("overview-grid").getText()).contains("north").contains("south");
+        WebElement search = id("c-q");
+        js("arguments[0].scrollIntoView({block: 'center'})", search);
+        search.sendKeys("home 3");
+        waitUpTo(10).until(d -> id("customer-pages").getText().contains("1–1 of 1"));
+        assertThat(id("customer-list").getText()).contains("Home 3").doesNotContain("Home 2");
+        shot("09-operator-search");
         assertSelfContained();
     }
 

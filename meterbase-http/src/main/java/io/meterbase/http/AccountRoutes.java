@@ -92,9 +92,30 @@ final class AccountRoutes {
         ctx.status(201).json(out);
     }
 
+    /**
+     * The customers, oldest first; with {@code ?q=} (words of the name, number, site, address or community),
+     * {@code ?offset=} and {@code ?limit=} one page of them ({@link Pages}).
+     */
     private void listCustomers(Context ctx) {
         Requests.operator(ctx, api.registry());
-        ctx.json(api.registry().customers().stream().map(this::customerJson).toList());
+        List<Customer> all = api.registry().customers();
+        if (Pages.asked(ctx)) {
+            ctx.json(Pages.page(ctx, all, this::searchText, this::customerJson));
+            return;
+        }
+        ctx.json(all.stream().map(this::customerJson).toList());
+    }
+
+    /** What a customer search looks in: the number, name, and each site's name, address and community. */
+    private String searchText(Customer c) {
+        StringBuilder t = new StringBuilder("#").append(c.id()).append(' ').append(c.name());
+        for (Site s : api.registry().sites(c.id())) {
+            t.append(' ').append(s.name()).append(' ').append(s.community());
+            if (s.address() != null) {
+                t.append(' ').append(s.address());
+            }
+        }
+        return t.toString();
     }
 
     private void me(Context ctx) {

@@ -121,6 +121,21 @@ final class ControlRoutes {
             json(ctx, 200, control().biller().bill(customer, commodity(ctx), from, to));
         }));
 
+        app.get("/api/v1/bill.csv", h(ctx -> {
+            long customer = customer(ctx);
+            if (ctx.queryParam("from") == null || ctx.queryParam("to") == null) {
+                throw ApiException.badRequest("a bill needs from and to");
+            }
+            Instant from = Instant.ofEpochMilli(Requests.time(ctx, "from", 0));
+            Instant to = Instant.ofEpochMilli(Requests.time(ctx, "to", 0));
+            io.meterbase.core.api.tariff.Bill bill = control().biller().bill(customer, commodity(ctx), from, to);
+            ctx.contentType("text/csv; charset=utf-8");
+            ctx.header(
+                    "Content-Disposition",
+                    "attachment; filename=\"meterbase-bill-" + from.toString().substring(0, 10) + ".csv\"");
+            ctx.result(BillCsv.write(bill));
+        }));
+
         // community and grid
         app.get("/api/v1/community", h(ctx -> {
             long customer = customer(ctx);

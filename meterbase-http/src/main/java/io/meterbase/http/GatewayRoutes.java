@@ -50,6 +50,18 @@ final class GatewayRoutes {
             } else {
                 list = api.registry().gateways(p.customerId());
             }
+            if (Pages.asked(ctx)) {
+                json(
+                        ctx,
+                        200,
+                        Pages.page(
+                                ctx,
+                                list,
+                                g -> g.ref() + " " + g.name() + " #" + g.customerId() + " "
+                                        + (g.address() == null ? "" : g.address()),
+                                this::gatewayJson));
+                return;
+            }
             json(ctx, 200, list.stream().map(this::gatewayJson).toList());
         }));
         app.patch("/api/v1/devices/{ref}", h(this::renameDevice));

@@ -186,6 +186,7 @@ public final class HttpApi implements AutoCloseable {
         new GatewayRoutes(api).register(app);
         new TrendRoutes(api).register(app);
         new CertificateRoutes(api).register(app);
+        new OverviewRoutes(api).register(app);
         new UploadRoutes(api).register(app);
         new AccountRoutes(api, mapper).register(app);
         new QueryRoutes(api).register(app);

@@ -179,7 +179,7 @@ export function showScope(me, who) {
   const note = el('p', { class: 'notice', id: 'read-only-note', role: 'note' },
     'Read-only access: you can look at everything here and change nothing.');
   document.querySelector('main').prepend(note);
-  for (const f of document.querySelectorAll('main form')) {
+  for (const f of document.querySelectorAll('main form:not([data-reads])')) {
     for (const c of f.querySelectorAll('input, select, textarea, button')) c.disabled = true;
   }
 }

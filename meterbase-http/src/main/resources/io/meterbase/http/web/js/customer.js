@@ -18,6 +18,9 @@ async function start() {
   connectLive();
   refreshToday();
   setInterval(refreshToday, 60000);
+  loadOverview();
+  setUpBars();
+  setUpBill();
   loadCommunity();
   setUpHistory();
   loadCategories();
@@ -102,6 +105,131 @@ async function refreshToday() {
     const g = await api('GET', '/api/v1/grid');
     document.getElementById('grid-state').textContent = g.state;
   } catch (e) { /* no community */ }
+}
+
+// ---- overview: today against yesterday, this month against the last and last year, the period's cost, bars, bills
+
+const DAY = 86400000;
+
+/** Watt-hours of electricity in [from, to), summed over the customer's devices. */
+async function energyBetween(from, to, interval = 'hour') {
+  const e = await api('GET', `/api/v1/energy?commodity=electricity&interval=${interval}&from=${Math.round(from)}&to=${Math.round(to)}`);
+  return e.points.reduce((s, p) => s + p.amount, 0);
+}
+
+/** "12 % less than …" or "5 % more than …"; null when there is nothing to compare with. */
+function compared(now, before, what) {
+  if (!before) return null;
+  const change = (100 * (now - before)) / before;
+  return `${number(Math.abs(change), 0)} % ${change <= 0 ? 'less' : 'more'} than ${what} (${energy(before)})`;
+}
+
+function startOfDay(t) {
+  const d = new Date(t);
+  d.setHours(0, 0, 0, 0);
+  return d.getTime();
+}
+
+function monthStart(t, back = 0) {
+  const d = new Date(t);
+  return new Date(d.getFullYear(), d.getMonth() - back, 1).getTime();
+}
+
+async function loadOverview() {
+  const now = Date.now();
+  try {
+    const today = await energyBetween(startOfDay(now), now);
+    const yesterday = await energyBetween(startOfDay(now - DAY), now - DAY);
+    document.getElementById('today-vs').textContent = energy(today);
+    document.getElementById('today-vs-note').textContent = compared(today, yesterday, 'yesterday') || 'nothing from yesterday to compare with';
+  } catch (e) { /* shown as – */ }
+  try {
+    const month = await energyBetween(monthStart(now), now, 'day');
+    const elapsed = now - monthStart(now);
+    const lastMonth = await energyBetween(monthStart(now, 1), monthStart(now, 1) + elapsed, 'day');
+    const lastYear = await energyBetween(monthStart(now, 12), monthStart(now, 12) + elapsed, 'day');
+    document.getElementById('month-so-far').textContent = energy(month);
+    document.getElementById('month-vs').textContent = [compared(month, lastMonth, 'last month by this day'),
+      compared(month, lastYear, 'a year ago')].filter((x) => x).join('; ') || 'no earlier month to compare with';
+  } catch (e) { /* shown as – */ }
+  try {
+    const c = await api('GET', '/api/v1/cost?period=billing_period');
+    const from = Date.parse(c.from);
+    const to = Date.parse(c.to);
+    const start = new Date(from);
+    const end = new Date(start.getFullYear(), start.getMonth() + 1, start.getDate(), start.getHours()).getTime();
+    document.getElementById('period-cost').textContent = `${number(c.total, 2)} ${c.currency}`;
+    const projected = to > from ? (Number(c.total) * (end - from)) / (to - from) : Number(c.total);
+    document.getElementById('period-projected').textContent =
+      `since ${new Date(from).toLocaleDateString()}; at this pace about ${number(projected, 2)} ${c.currency} by ${new Date(end).toLocaleDateString()}`;
+  } catch (e) {
+    document.getElementById('period-cost').textContent = 'no tariff';
+  }
+}
+
+let barsChart = null;
+
+function setUpBars() {
+  const buttons = document.querySelectorAll('#bar-intervals button');
+  buttons.forEach((b) => b.addEventListener('click', () => {
+    buttons.forEach((x) => x.setAttribute('aria-pressed', String(x === b)));
+    loadBars(b.dataset.bars);
+  }));
+  loadBars('day');
+}
+
+/** The Monday (local) of a day's week. */
+function weekOf(t) {
+  const d = new Date(startOfDay(t));
+  d.setDate(d.getDate() - ((d.getDay() + 6) % 7));
+  return d.getTime();
+}
+
+async function loadBars(per) {
+  const now = Date.now();
+  const from = per === 'month' ? monthStart(now, 11) : per === 'week' ? weekOf(now - 11 * 7 * DAY) : startOfDay(now - 29 * DAY);
+  const e = await api('GET', `/api/v1/energy?commodity=electricity&interval=${per === 'month' ? 'month' : 'day'}&from=${from}&to=${now}`);
+  const sums = new Map();
+  for (const p of e.points) {
+    const t = Date.parse(p.start);
+    const key = per === 'week' ? weekOf(t) : t;
+    sums.set(key, (sums.get(key) || 0) + p.amount);
+  }
+  const keys = [...sums.keys()].sort((a, b) => a - b);
+  const label = (t) => (per === 'month'
+    ? new Date(t).toLocaleDateString(undefined, { month: 'short', year: 'numeric' })
+    : per === 'week' ? 'week of ' + new Date(t).toLocaleDateString() : new Date(t).toLocaleDateString());
+  document.getElementById('bars-unit').textContent = per;
+  if (barsChart) barsChart.destroy();
+  barsChart = new window.Chart(document.getElementById('bars-chart'), {
+    type: 'bar',
+    data: { labels: keys.map(label), datasets: [{ label: 'kWh', data: keys.map((k) => sums.get(k) / 1000), backgroundColor: '#0b5cad' }] },
+    options: { maintainAspectRatio: false, animation: false, plugins: { legend: { display: false } },
+      scales: { y: { title: { display: true, text: 'kWh' } } } },
+  });
+  replace('bars-table', table(`Energy per ${per}`, [per === 'month' ? 'Month' : per === 'week' ? 'Week' : 'Day', 'Energy'],
+    keys.map((k) => [label(k), energy(sums.get(k))]).reverse(), [1]));
+}
+
+function setUpBill() {
+  const now = new Date();
+  const iso = (d) => `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+  document.getElementById('bill-from').value = iso(new Date(now.getFullYear(), now.getMonth() - 1, 1));
+  document.getElementById('bill-to').value = iso(new Date(now.getFullYear(), now.getMonth(), 0));
+  onSubmit(document.getElementById('bill-form'), 'bill-status', async (f) => {
+    const from = new Date(f.get('from') + 'T00:00:00').getTime();
+    const to = new Date(f.get('to') + 'T00:00:00').getTime() + DAY;
+    if (!(to > from)) throw new Error('the period must end after it starts');
+    const b = await api('GET', `/api/v1/bill?from=${from}&to=${to}`);
+    replace('bill', table(`Bill from ${f.get('from')} to ${f.get('to')}`, ['Line', 'Quantity', 'Unit price', 'Amount'],
+      [...b.lines.map((l) => [l.description, `${number(l.quantity, 3)} ${l.unit}`, `${number(l.unit_price, 4)} ${b.currency}`,
+        `${number(l.amount, 2)} ${b.currency}`]), [el('strong', {}, 'Total'), `${number(b.consumption, 3)} ${b.unit}`, '',
+        el('strong', { id: 'bill-total' }, `${number(b.total, 2)} ${b.currency}`)]], [1, 2, 3]));
+    const csv = document.getElementById('bill-csv');
+    csv.href = `/api/v1/bill.csv?from=${from}&to=${to}`;
+    csv.hidden = false;
+    say('bill-status', `Bill under tariff ${b.tariff_id}: ${number(b.total, 2)} ${b.currency}.`);
+  });
 }
 
 // ---- relays

@@ -1,6 +1,6 @@
 // The operator console: gateways, customers, devices, tariffs, communities and grid, demand response,
 // quarantine, accounts.
-import { api, requireRole, el, replace, table, say, power, time, signOut, onSubmit, showScope } from './common.js';
+import { api, requireRole, el, replace, table, say, power, time, signOut, onSubmit, showScope, number } from './common.js';
 
 const me = await requireRole('operator');
 let customers = [];
@@ -9,16 +9,19 @@ if (me) start();
 async function start() {
   showScope(me, 'who');
   signOut(document.getElementById('signout'));
+  loadOverview();
   await loadCustomers();
   setUpGateways();
   setUpCustomers();
+  searchBox('customer-search', paging.customers, loadCustomers);
+  searchBox('gateway-search', paging.gateways, loadGateways);
   setUpDevices();
   loadTariffs();
   loadCommunities();
   setUpDr();
   loadQuarantine();
   setUpAccounts();
-  setInterval(() => { loadGateways(); loadDevices(); loadCommunities(); }, 15000);
+  setInterval(() => { loadOverview(); loadGateways(); loadDevices(); loadCommunities(); }, 15000);
 }
 
 function customerOptions(select, withOperator = false) {
@@ -34,15 +37,64 @@ function online(v) {
 
 // ---- customers
 
-async function loadCustomers() {
-  customers = await api('GET', '/api/v1/customers');
+const PAGE = 50;
+const paging = { customers: { q: '', offset: 0 }, gateways: { q: '', offset: 0 } };
+
+/** Prev and next buttons under a paged list, and where it is ("51–100 of 100,000"). */
+function pager(id, page, reload) {
+  const last = Math.min(page.total, page.offset + page.items.length);
+  replace(id,
+    el('button', { type: 'button', class: 'secondary', disabled: page.offset === 0, 'aria-label': 'Previous page',
+      onclick: () => reload(Math.max(0, page.offset - PAGE)) }, '‹ Previous'),
+    el('span', { class: 'muted', role: 'status' }, page.total === 0 ? 'none found'
+      : `${number(page.offset + 1)}–${number(last)} of ${number(page.total)}`),
+    el('button', { type: 'button', class: 'secondary', disabled: last >= page.total, 'aria-label': 'Next page',
+      onclick: () => reload(page.offset + PAGE) }, 'Next ›'));
+}
+
+function searchBox(formId, state, reload) {
+  const form = document.getElementById(formId);
+  let timer = null;
+  form.addEventListener('submit', (ev) => ev.preventDefault());
+  form.querySelector('input').addEventListener('input', (ev) => {
+    clearTimeout(timer);
+    timer = setTimeout(() => { state.q = ev.target.value; reload(0); }, 250);
+  });
+}
+
+async function loadCustomers(offset = paging.customers.offset) {
+  paging.customers.offset = offset;
+  const q = encodeURIComponent(paging.customers.q);
+  const page = await api('GET', `/api/v1/customers?q=${q}&offset=${offset}&limit=${PAGE}`);
+  customers = page.items;
   replace('customer-list', table('Customers', ['#', 'Name', 'Site', 'Community', 'Zone', 'Since'],
-    customers.map((c) => {
+    page.items.map((c) => {
       const s = c.sites[0] || {};
       return [String(c.id), c.name, s.name || '–', s.community || '–', s.zone || '–', time(c.created_at)];
     })));
+  pager('customer-pages', page, loadCustomers);
   for (const id of ['gw-customer', 'dev-customer']) customerOptions(document.getElementById(id));
   customerOptions(document.getElementById('a-customer'), true);
+}
+
+// ---- overview
+
+async function loadOverview() {
+  try {
+    const o = await api('GET', '/api/v1/overview');
+    const card = (label, value, id) => el('div', { class: 'card' }, el('div', { class: 'label' }, label),
+      el('div', { class: 'value', id }, value));
+    replace('overview-cards',
+      card('Customers', number(o.customers), 'ov-customers'),
+      card('Gateways', number(o.gateways), 'ov-gateways'),
+      card('Devices reporting', `${number(o.devices_reporting)} of ${number(o.devices)}`, 'ov-devices'),
+      card('Readings stored (since start)', number(o.readings_stored), 'ov-readings'),
+      card('Rejected (since start)', number(o.readings_rejected), 'ov-rejected'),
+      card('Open alarms', number(o.open_alarms), 'ov-alarms'));
+    replace('overview-grid', table('Grid state per community', ['Community', 'State', 'Load', 'Capacity', 'Why'],
+      o.grid.map((g) => [g.community, el('span', { class: 'badge ' + (g.state === 'normal' ? 'ok' : g.state === 'peak' ? 'warn' : 'bad') }, g.state),
+        power(g.load_w), g.capacity_w ? power(g.capacity_w) : '–', (g.reasons || []).join('; ') || '–']), [2, 3]));
+  } catch (e) { /* the next refresh tries again */ }
 }
 
 function setUpCustomers() {
@@ -71,12 +123,15 @@ function setUpGateways() {
   loadGateways();
 }
 
-async function loadGateways() {
-  const gws = await api('GET', '/api/v1/gateways');
+async function loadGateways(offset = paging.gateways.offset) {
+  paging.gateways.offset = offset;
+  const q = encodeURIComponent(paging.gateways.q);
+  const page = await api('GET', `/api/v1/gateways?q=${q}&offset=${offset}&limit=${PAGE}`);
   const names = new Map(customers.map((c) => [c.id, c.name]));
   replace('gateway-list', table('Gateways', ['Gateway', 'Customer', 'Address', 'Devices', 'Status'],
-    gws.map((g) => [el('span', {}, g.name, el('br'), el('code', {}, g.ref)), names.get(g.customer) || String(g.customer),
+    page.items.map((g) => [el('span', {}, g.name, el('br'), el('code', {}, g.ref)), names.get(g.customer) || '#' + g.customer,
       g.address ? `${g.address}:${g.port}` : '–', String(g.devices.length), online(g.online)])));
+  pager('gateway-pages', page, loadGateways);
 }
 
 // ---- devices
