@@ -69,7 +69,7 @@ final class OverviewRoutes {
                 GridState g = api.control().grid().state(community);
                 Map<String, Object> m = new LinkedHashMap<>();
                 m.put("community", community);
-                m.put("state", g.state());
+                m.put("state", g.state().name().toLowerCase(java.util.Locale.ROOT));
                 m.put("load_w", g.loadW());
                 m.put("capacity_w", g.capacityW());
                 m.put("reasons", g.reasons());

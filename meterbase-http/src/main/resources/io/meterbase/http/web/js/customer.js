@@ -3,6 +3,9 @@
 import { api, requireRole, el, replace, table, say, power, energy, number, time, signOut, onSubmit, scopeLabel,
   readsOnly, showScope, quantityName, quantityLabel, categoryName, sourceName, span } from './common.js';
 
+const DAY = 86400000;
+/** The home's time zone: the server's days and months are the home's, and so are the labels here. */
+let zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
 const me = await requireRole('customer');
 const canChange = me ? !readsOnly(me) : false;
 if (me) start();
@@ -18,6 +21,10 @@ async function start() {
   connectLive();
   refreshToday();
   setInterval(refreshToday, 60000);
+  try {
+    const mine = await api('GET', '/api/v1/me');
+    if (mine.sites && mine.sites[0] && mine.sites[0].zone) zone = mine.sites[0].zone;
+  } catch (e) { /* the browser's own zone */ }
   loadOverview();
   setUpBars();
   setUpBill();
@@ -109,7 +116,16 @@ async function refreshToday() {
 
 // ---- overview: today against yesterday, this month against the last and last year, the period's cost, bars, bills
 
-const DAY = 86400000;
+
+/** A date in the home's zone. */
+function homeDate(t, options = {}) {
+  return new Date(t).toLocaleDateString(undefined, { timeZone: zone, ...options });
+}
+
+/** The day (YYYY-MM-DD) of an instant in the home's zone. */
+function homeDay(t) {
+  return new Intl.DateTimeFormat('en-CA', { timeZone: zone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(t);
+}
 
 /** Watt-hours of electricity in [from, to), summed over the customer's devices. */
 async function energyBetween(from, to, interval = 'hour') {
@@ -156,12 +172,12 @@ async function loadOverview() {
     const c = await api('GET', '/api/v1/cost?period=billing_period');
     const from = Date.parse(c.from);
     const to = Date.parse(c.to);
-    const start = new Date(from);
-    const end = new Date(start.getFullYear(), start.getMonth() + 1, start.getDate(), start.getHours()).getTime();
+    const [y, m] = homeDay(from).split('-').map(Number);
+    const end = from + new Date(Date.UTC(y, m, 0)).getUTCDate() * DAY; // the period's month, in days
     document.getElementById('period-cost').textContent = `${number(c.total, 2)} ${c.currency}`;
     const projected = to > from ? (Number(c.total) * (end - from)) / (to - from) : Number(c.total);
     document.getElementById('period-projected').textContent =
-      `since ${new Date(from).toLocaleDateString()}; at this pace about ${number(projected, 2)} ${c.currency} by ${new Date(end).toLocaleDateString()}`;
+      `since ${homeDate(from)}; at this pace about ${number(projected, 2)} ${c.currency} by ${homeDate(end - 1)}`;
   } catch (e) {
     document.getElementById('period-cost').textContent = 'no tariff';
   }
@@ -178,10 +194,10 @@ function setUpBars() {
   loadBars('day');
 }
 
-/** The Monday (local) of a day's week. */
+/** The Monday of a day's week (in the home's zone), as midnight UTC of that date. */
 function weekOf(t) {
-  const d = new Date(startOfDay(t));
-  d.setDate(d.getDate() - ((d.getDay() + 6) % 7));
+  const d = new Date(homeDay(t) + 'T00:00:00Z');
+  d.setUTCDate(d.getUTCDate() - ((d.getUTCDay() + 6) % 7));
   return d.getTime();
 }
 
@@ -197,8 +213,8 @@ async function loadBars(per) {
   }
   const keys = [...sums.keys()].sort((a, b) => a - b);
   const label = (t) => (per === 'month'
-    ? new Date(t).toLocaleDateString(undefined, { month: 'short', year: 'numeric' })
-    : per === 'week' ? 'week of ' + new Date(t).toLocaleDateString() : new Date(t).toLocaleDateString());
+    ? homeDate(t, { month: 'short', year: 'numeric' })
+    : per === 'week' ? 'week of ' + new Date(t).toLocaleDateString(undefined, { timeZone: 'UTC' }) : homeDate(t));
   document.getElementById('bars-unit').textContent = per;
   if (barsChart) barsChart.destroy();
   barsChart = new window.Chart(document.getElementById('bars-chart'), {

@@ -2,6 +2,8 @@
 // quarantine, accounts.
 import { api, requireRole, el, replace, table, say, power, time, signOut, onSubmit, showScope, number } from './common.js';
 
+const PAGE = 50;
+const paging = { customers: { q: '', offset: 0 }, gateways: { q: '', offset: 0 } };
 const me = await requireRole('operator');
 let customers = [];
 if (me) start();
@@ -36,9 +38,6 @@ function online(v) {
 }
 
 // ---- customers
-
-const PAGE = 50;
-const paging = { customers: { q: '', offset: 0 }, gateways: { q: '', offset: 0 } };
 
 /** Prev and next buttons under a paged list, and where it is ("51–100 of 100,000"). */
 function pager(id, page, reload) {
