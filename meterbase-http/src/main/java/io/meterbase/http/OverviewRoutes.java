@@ -39,10 +39,9 @@ final class OverviewRoutes {
         Registry registry = api.registry();
         long now = api.clock().millis();
         List<Customer> customers = registry.customers();
-        int gateways = 0;
+        int gateways = registry.allGateways().size();
         TreeSet<String> communities = new TreeSet<>();
         for (Customer c : customers) {
-            gateways += registry.gateways(c.id()).size();
             registry.sites(c.id()).forEach(s -> communities.add(s.community()));
         }
         List<Device> devices = registry.allDevices();

@@ -179,6 +179,13 @@ public final class Registry {
         return Optional.ofNullable(gateways.get(id));
     }
 
+    /** Every customer's gateways, oldest first. */
+    public List<Gateway> allGateways() {
+        return gateways.values().stream()
+                .sorted(Comparator.comparingLong(Gateway::id))
+                .toList();
+    }
+
     public List<Gateway> gateways(long customerId) {
         return gateways.values().stream()
                 .filter(g -> g.customerId() == customerId)
