@@ -277,7 +277,7 @@ class ClientCertificateTest {
                     "POST",
                     "/api/v1/certificate-authorities",
                     operator,
-                    "{\"customer_id\":" + customer + ",\"csr\":\"x\"}");
+                    ApiClient.JSON.writeValueAsString(Map.of("customer_id", customer, "csr", "x")));
             assertThat(answer.statusCode()).isEqualTo(409);
             assertThat(answer.body()).contains("tls.client-certificates=true");
         }
