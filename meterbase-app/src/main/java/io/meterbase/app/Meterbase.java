@@ -540,7 +540,8 @@ public final class Meterbase implements AutoCloseable {
                             config.duration("alarms.webhook-first-retry"),
                             io.meterbase.services.alarm.WebhookDestinations.allowing(java.util.Arrays.asList(
                                     config.string("webhooks.allow-ranges").split(","))),
-                            mailer(config)));
+                            mailer(config),
+                            pushSubject(config)));
         } catch (java.io.IOException e) {
             throw new IllegalStateException(
                     "could not read or create the command signing key in " + config.dataDir(), e);
@@ -587,6 +588,18 @@ public final class Meterbase implements AutoCloseable {
             case "off" -> false;
             default -> throw new IllegalArgumentException(key + ": on or off, was '" + config.string(key) + "'");
         };
+    }
+
+    /**
+     * How push services reach this server's operator (the VAPID subject): {@code notifications.push.contact}, or a
+     * {@code mailto:} of the e-mail sender.
+     */
+    private static String pushSubject(MeterbaseConfig config) {
+        String contact = config.string("notifications.push.contact").strip();
+        if (contact.isEmpty()) {
+            contact = config.string("notifications.smtp.from").strip();
+        }
+        return contact.startsWith("https://") || contact.startsWith("mailto:") ? contact : "mailto:" + contact;
     }
 
     /** The SMTP server alarm e-mail goes through, or null when {@code notifications.smtp.host} is empty. */

@@ -261,6 +261,10 @@ public final class MeterbaseConfig {
             new Setting("notifications.smtp.password", "", "its password (prefer MB_NOTIFICATIONS_SMTP_PASSWORD)"),
             new Setting("notifications.smtp.from", "meterbase@localhost", "the sender of alarm e-mail"),
             new Setting(
+                    "notifications.push.contact",
+                    "",
+                    "how push services reach this server's operator, mailto: or https: (empty: notifications.smtp.from)"),
+            new Setting(
                     "security.revoke-on-events",
                     "tamper",
                     "device events (type prefixes, comma-separated) that revoke the device's own keys at once;"

@@ -134,6 +134,8 @@ class AuthorizationMatrixTest {
             Map.entry("POST /api/v1/events", "UAFF"),
             Map.entry("GET /api/v1/notifications", "UAAF"),
             Map.entry("PUT /api/v1/notifications", "UAAF"),
+            Map.entry("POST /api/v1/notifications/push-subscriptions", "UAAF"),
+            Map.entry("DELETE /api/v1/notifications/push-subscriptions/{id}", "UAAF"),
             Map.entry("GET /api/v1/webhooks", "UAAF"),
             Map.entry("POST /api/v1/webhooks", "UAAF"),
             Map.entry("POST /api/v1/webhooks/{id}/secret", "UAAF"),

@@ -413,6 +413,27 @@ final class ControlRoutes {
             control().notifications().put(whose, s);
             json(ctx, 200, notificationsJson(whose));
         }));
+        // Web Push: the browser subscribes with the server's VAPID key, then posts its subscription here
+        app.post("/api/v1/notifications/push-subscriptions", h(ctx -> {
+            Long whose = scope(ctx);
+            com.fasterxml.jackson.databind.JsonNode b = ApiJson.MAPPER.readTree(ctx.body());
+            json(
+                    ctx,
+                    201,
+                    control()
+                            .notifications()
+                            .subscribe(
+                                    whose,
+                                    b.path("endpoint").asText(null),
+                                    b.at("/keys/p256dh").asText(null),
+                                    b.at("/keys/auth").asText(null)));
+        }));
+        app.delete("/api/v1/notifications/push-subscriptions/{id}", h(ctx -> {
+            if (!control().notifications().unsubscribe(scope(ctx), ctx.pathParam("id"))) {
+                throw ApiException.notFound("no push subscription " + ctx.pathParam("id"));
+            }
+            ctx.status(204);
+        }));
         app.get("/api/v1/webhooks", h(ctx -> json(ctx, 200, control().webhooks().of(scope(ctx)))));
         app.post("/api/v1/webhooks", h(ctx -> {
             Principal p = Requests.authenticate(ctx, api.registry());
@@ -467,6 +488,8 @@ final class ControlRoutes {
         out.put(
                 "can_send",
                 control().notifications().canSend()); // false: notifications.smtp.host is not set on this server
+        out.put("push_key", control().notifications().pushKey());
+        out.put("push_subscriptions", control().notifications().pushSubscriptions(whose));
         return out;
     }
 

@@ -65,7 +65,8 @@ public final class Control implements ServicesApi, AutoCloseable {
             boolean defaultAlarmRules,
             Duration webhookFirstRetry,
             WebhookDestinations webhookDestinations,
-            io.meterbase.services.notify.@Nullable Mailer mailer) {}
+            io.meterbase.services.notify.@Nullable Mailer mailer,
+            String pushSubject) {}
 
     private final Registry registry;
     private final ConsumptionService consumption;
@@ -116,8 +117,13 @@ public final class Control implements ServicesApi, AutoCloseable {
         this.alarms = new AlarmService(registry, documents, live, clock);
         this.webhooks = new Webhooks(documents, settings.webhookFirstRetry(), settings.webhookDestinations(), clock);
         alarms.addListener(webhooks);
-        this.notifications =
-                new io.meterbase.services.notify.Notifications(documents, registry, settings.mailer(), clock);
+        this.notifications = new io.meterbase.services.notify.Notifications(
+                documents,
+                registry,
+                settings.mailer(),
+                new io.meterbase.services.notify.WebPushes(
+                        documents, settings.webhookDestinations(), settings.pushSubject(), clock),
+                clock);
         alarms.addListener(notifications);
         if (settings.defaultAlarmRules()) {
             alarms.addDefaultRulesIfNone();
@@ -140,7 +146,8 @@ public final class Control implements ServicesApi, AutoCloseable {
         Control c = new Control(registry, store, live, consumption, clock, signer, settings);
         c.ticks.execute(c::refreshEnergy);
         c.ticks.scheduleWithFixedDelay(c::everySecond, 1, 1, TimeUnit.SECONDS);
-        c.ticks.scheduleWithFixedDelay(() -> guarded("alarm e-mail", c.notifications::flush), 5, 5, TimeUnit.SECONDS);
+        c.ticks.scheduleWithFixedDelay(
+                () -> guarded("alarm e-mail and push", c.notifications::flush), 5, 5, TimeUnit.SECONDS);
         long refresh = Math.max(1, settings.energyRefresh().toSeconds());
         c.ticks.scheduleWithFixedDelay(c::refreshEnergy, refresh, refresh, TimeUnit.SECONDS);
         c.ticks.scheduleWithFixedDelay(

@@ -22,10 +22,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Alarms by e-mail. A newly raised alarm (not its repeats, acknowledgement or clearing) is queued for its customer
- * and for the operators when their settings take its type and severity; {@link #flush} sends each recipient's queue
- * as one message once its digest window has passed and outside its quiet hours, and keeps it when the SMTP server
- * cannot take it now (sent again at the next flush). Settings are documents of kind {@value #KIND}, shared by the
+ * Alarms by e-mail and Web Push. A newly raised alarm (not its repeats, acknowledgement or clearing) is queued for
+ * its customer and for the operators, per channel, when their settings for that channel take its type and severity;
+ * {@link #flush} sends each queue as one message once its digest window has passed and outside its recipient's quiet
+ * hours, and keeps it when the SMTP server or a push service cannot take it now (sent again at the next flush). Settings are documents of kind {@value #KIND}, shared by the
  * nodes; the queue is this node's (alarms are raised once across nodes), so a node that stops loses at most what
  * waited in its queue. Thread-safe.
  */
@@ -40,11 +40,18 @@ public final class Notifications implements NotificationsApi, AlarmListener {
     private final DocumentStore store;
     private final Registry registry;
     private final @Nullable Mailer mailer;
+    private final @Nullable WebPushes pushes;
     private final Clock clock;
     private final Map<String, Settings> settings = new ConcurrentHashMap<>();
     private final Map<String, Queue> queues = new ConcurrentHashMap<>();
 
-    /** What waits for one recipient: since when, the alarms, and how many more were not kept. */
+    /** How an alarm reaches someone. */
+    enum Channel {
+        EMAIL,
+        PUSH
+    }
+
+    /** What waits for one recipient on one channel: since when, the alarms, and how many more were not kept. */
     private static final class Queue {
         final Instant since;
         final List<Alarm> alarms = new ArrayList<>();
@@ -55,10 +62,21 @@ public final class Notifications implements NotificationsApi, AlarmListener {
         }
     }
 
+    /** E-mail only. */
     public Notifications(DocumentStore store, Registry registry, @Nullable Mailer mailer, Clock clock) {
+        this(store, registry, mailer, null, clock);
+    }
+
+    /**
+     * @param mailer the SMTP server's sender, or null when there is none (e-mail waits)
+     * @param pushes Web Push, or null when this server has none
+     */
+    public Notifications(
+            DocumentStore store, Registry registry, @Nullable Mailer mailer, @Nullable WebPushes pushes, Clock clock) {
         this.store = store;
         this.registry = registry;
         this.mailer = mailer;
+        this.pushes = pushes;
         this.clock = clock;
         store.documents(KIND).forEach((id, json) -> settings.put(id, ControlJson.read(json, Settings.class)));
     }
@@ -71,6 +89,10 @@ public final class Notifications implements NotificationsApi, AlarmListener {
                 settings.keySet(),
                 (id, json) -> settings.put(id, ControlJson.read(json, Settings.class)),
                 settings::remove);
+        WebPushes p = pushes;
+        if (p != null) {
+            p.refresh(changes);
+        }
     }
 
     private static String id(@Nullable Long customerId) {
@@ -95,21 +117,60 @@ public final class Notifications implements NotificationsApi, AlarmListener {
     }
 
     @Override
+    public String pushKey() {
+        return pushes().publicKey();
+    }
+
+    @Override
+    public List<PushSubscription> pushSubscriptions(@Nullable Long customerId) {
+        return pushes().of(id(customerId));
+    }
+
+    @Override
+    public PushSubscription subscribe(@Nullable Long customerId, String endpoint, String p256dh, String auth) {
+        return pushes().subscribe(id(customerId), endpoint, p256dh, auth);
+    }
+
+    @Override
+    public boolean unsubscribe(@Nullable Long customerId, String id) {
+        return pushes().unsubscribe(id(customerId), id);
+    }
+
+    private WebPushes pushes() {
+        WebPushes p = pushes;
+        if (p == null) {
+            throw new IllegalStateException("this server has no Web Push");
+        }
+        return p;
+    }
+
+    @Override
     public void changed(Alarm alarm) {
         boolean raised = alarm.state() == Alarm.State.ACTIVE && alarm.occurrences() == 1;
         if (!raised) {
             return;
         }
-        queue(id(alarm.customerId()), alarm);
-        queue(OPERATORS, alarm);
+        for (Channel channel : Channel.values()) {
+            queue(channel, id(alarm.customerId()), alarm);
+            queue(channel, OPERATORS, alarm);
+        }
     }
 
-    private void queue(String recipient, Alarm alarm) {
+    private static String queueKey(Channel channel, String recipient) {
+        return channel.name() + "|" + recipient;
+    }
+
+    private void queue(Channel channel, String recipient, Alarm alarm) {
         Settings s = settings.get(recipient);
-        if (s == null || s.email() == null || !takes(s, alarm)) {
+        boolean wanted = s != null
+                && switch (channel) {
+                    case EMAIL -> s.email() != null && takes(s, alarm);
+                    case PUSH -> s.push() && pushTakes(s, alarm);
+                };
+        if (!wanted) {
             return;
         }
-        Queue q = queues.computeIfAbsent(recipient, r -> new Queue(clock.instant()));
+        Queue q = queues.computeIfAbsent(queueKey(channel, recipient), r -> new Queue(clock.instant()));
         synchronized (q) {
             if (q.alarms.size() < MAX_QUEUED) {
                 q.alarms.add(alarm);
@@ -124,26 +185,30 @@ public final class Notifications implements NotificationsApi, AlarmListener {
                 && (s.types().isEmpty() || s.types().stream().anyMatch(alarm.type()::startsWith));
     }
 
+    static boolean pushTakes(Settings s, Alarm alarm) {
+        return alarm.severity().compareTo(s.pushMinSeverity()) >= 0
+                && (s.pushTypes().isEmpty() || s.pushTypes().stream().anyMatch(alarm.type()::startsWith));
+    }
+
     /** Sends what is due: every queue whose digest window has passed, outside its recipient's quiet hours. */
     public void flush() {
         Instant now = clock.instant();
-        for (String recipient : List.copyOf(queues.keySet())) {
+        for (String key : List.copyOf(queues.keySet())) {
+            Channel channel = Channel.valueOf(key.substring(0, key.indexOf('|')));
+            String recipient = key.substring(key.indexOf('|') + 1);
             Settings s = settings.get(recipient);
-            Queue q = queues.get(recipient);
+            Queue q = queues.get(key);
             if (q == null) {
                 continue;
             }
             String to = s == null ? null : s.email();
-            if (s == null || to == null) {
-                queues.remove(recipient, q); // no address any more
+            boolean stillWanted = s != null && (channel == Channel.EMAIL ? to != null : s.push());
+            if (!stillWanted) {
+                queues.remove(key, q); // no address any more, or push turned off
                 continue;
             }
             if (q.since.plusSeconds(60L * s.digestMinutes()).isAfter(now) || quiet(s, zone(recipient), now)) {
                 continue;
-            }
-            Mailer m = mailer;
-            if (m == null) {
-                continue; // kept: an SMTP server may be configured at the next start
             }
             List<Alarm> alarms;
             int dropped;
@@ -151,16 +216,54 @@ public final class Notifications implements NotificationsApi, AlarmListener {
                 alarms = List.copyOf(q.alarms);
                 dropped = q.dropped;
             }
-            try {
-                m.send(to, subject(alarms, dropped), text(alarms, dropped));
-                queues.remove(recipient, q);
-            } catch (Mailer.MailFailure e) {
-                LOG.warn(
-                        "Alarm e-mail to {} not sent now, tried again at the next flush: {}",
-                        recipient,
-                        e.getMessage());
+            if (channel == Channel.EMAIL && to != null) {
+                Mailer m = mailer;
+                if (m == null) {
+                    continue; // kept: an SMTP server may be configured at the next start
+                }
+                try {
+                    m.send(to, subject(alarms, dropped), text(alarms, dropped));
+                    queues.remove(key, q);
+                } catch (Mailer.MailFailure e) {
+                    LOG.warn(
+                            "Alarm e-mail to {} not sent now, tried again at the next flush: {}",
+                            recipient,
+                            e.getMessage());
+                }
+            } else if (channel == Channel.PUSH) {
+                WebPushes p = pushes;
+                if (p == null) {
+                    queues.remove(key, q);
+                    continue;
+                }
+                try {
+                    p.push(recipient, pushPayload(recipient, alarms, dropped));
+                    queues.remove(key, q);
+                } catch (WebPushes.PushFailure e) {
+                    LOG.warn(
+                            "Alarm push to {} not delivered now, tried again at the next flush: {}",
+                            recipient,
+                            e.getMessage());
+                }
             }
         }
+    }
+
+    /** What a browser shows: a title, a body, where a click leads and a tag that replaces an older one. */
+    static byte[] pushPayload(String recipient, List<Alarm> alarms, int dropped) {
+        Map<String, Object> m = new java.util.LinkedHashMap<>();
+        m.put("title", subject(alarms, dropped).substring("[Meterbase] ".length()));
+        Alarm first = alarms.get(0);
+        m.put(
+                "body",
+                alarms.size() == 1 && dropped == 0
+                        ? first.message()
+                        : first.type() + " on " + first.deviceRef() + " and " + (alarms.size() + dropped - 1)
+                                + " more");
+        m.put("url", recipient.equals(OPERATORS) ? "/operator.html#alarms" : "/customer.html#alarms");
+        m.put("tag", "meterbase-alarms");
+        m.put("alarms", alarms.stream().map(Alarm::id).toList());
+        return ControlJson.write(m).getBytes(java.nio.charset.StandardCharsets.UTF_8);
     }
 
     private ZoneId zone(String recipient) {
