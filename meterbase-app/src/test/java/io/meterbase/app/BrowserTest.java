@@ -489,6 +489,178 @@ class BrowserTest {
 
     @Test
     @Order(8)
+    void alertsPage_choosesHowAlarmsReachTheCustomer_andAddsARule() throws Exception {
+        browser.get(base + "/alerts.html");
+        waitUpTo(10).until(d -> id("who").getText().equals("ana full access"));
+        waitUpTo(10).until(d -> !d.findElements(By.cssSelector("#r-device option[value='plug-1']"))
+                .isEmpty());
+        id("n-email").clear();
+        id("n-email").sendKeys("ana@example.org");
+        id("n-types").sendKeys("tamper, leak");
+        new Select(id("n-severity")).selectByValue("alarm");
+        id("n-push").click();
+        id("n-push-types").sendKeys("tamper");
+        js("arguments[0].value = '22:00'; arguments[1].value = '07:00'", id("n-quiet-from"), id("n-quiet-to"));
+        id("n-digest").clear();
+        id("n-digest").sendKeys("10");
+        id("notify-save").click();
+        waitUpTo(10).until(d -> id("notify-status").getText().equals("Saved."));
+        JsonNode n = api.json("GET", "/api/v1/notifications", firstKey, null).get("settings");
+        assertThat(n.get("email").asText()).isEqualTo("ana@example.org");
+        assertThat(n.get("types").toString()).isEqualTo("[\"tamper\",\"leak\"]");
+        assertThat(n.get("min_severity").asText()).isEqualTo("alarm");
+        assertThat(n.get("push").asBoolean()).isTrue();
+        assertThat(n.get("push_types").toString()).isEqualTo("[\"tamper\"]");
+        assertThat(n.get("quiet_from").asText()).startsWith("22:00");
+        assertThat(n.get("quiet_to").asText()).startsWith("07:00");
+        assertThat(n.get("digest_minutes").asInt()).isEqualTo(10);
+        // the page reads them back
+        browser.navigate().refresh();
+        waitUpTo(10).until(d -> id("n-email").getAttribute("value").equals("ana@example.org"));
+        assertThat(id("n-push").isSelected()).isTrue();
+        assertThat(id("n-digest").getAttribute("value")).isEqualTo("10");
+        // subscribing this browser: headless Chromium has no push service, and the page says why it could not
+        id("push-subscribe").click();
+        waitUpTo(15).until(d -> id("push-status").getText().startsWith("This browser"));
+
+        // a rule: plug-1 above 2 kW for a minute
+        waitUpTo(10).until(d -> !d.findElements(By.cssSelector("#r-device option[value='plug-1']"))
+                .isEmpty());
+        id("r-type").sendKeys("plug_overload");
+        new Select(id("r-quantity")).selectByValue("active_power");
+        id("r-value").sendKeys("2000");
+        new Select(id("r-device")).selectByValue("plug-1");
+        new Select(id("r-severity")).selectByValue("alarm");
+        id("rule-add").click();
+        waitUpTo(10).until(d -> id("rule-status").getText().equals("Rule added."));
+        JsonNode rule = null;
+        for (JsonNode r : api.json("GET", "/api/v1/alarm-rules", firstKey, null)) {
+            if (r.get("type").asText().equals("plug_overload")) {
+                rule = r;
+            }
+        }
+        assertThat(rule).as("the rule is stored").isNotNull();
+        assertThat(rule.get("value").asDouble()).isEqualTo(2000);
+        assertThat(rule.get("device").asText()).isEqualTo("plug-1");
+        assertThat(rule.get("for_seconds").asInt()).isEqualTo(60);
+        waitUpTo(10).until(d -> id("rule-list").getText().contains("Power above 2000 for 60 s on plug-1"));
+        shot("08-alerts");
+        browser.manage().window().setSize(new Dimension(390, 844));
+        long overflow = (Long) js("return document.documentElement.scrollWidth - window.innerWidth");
+        assertThat(overflow).as("horizontal overflow on a phone").isLessThanOrEqualTo(0);
+        shot("08b-alerts-phone");
+        browser.manage().window().setSize(new Dimension(1280, 1000));
+        String ruleId = rule.get("id").asText();
+        browser.findElement(By.cssSelector("button[data-rule='" + ruleId + "']"))
+                .click();
+        waitUpTo(10).until(d -> id("rule-status").getText().equals("Removed."));
+        boolean stillThere = false;
+        for (JsonNode r : api.json("GET", "/api/v1/alarm-rules", firstKey, null)) {
+            stillThere |= r.get("id").asText().equals(ruleId);
+        }
+        assertThat(stillThere).isFalse();
+        assertSelfContained();
+    }
+
+    @Test
+    @Order(9)
+    void aNewDevice_isNamedOnFirstAppearance_andItsPageSchedulesAndEnrolsIt() throws Exception {
+        com.fasterxml.jackson.databind.node.ObjectNode boiler = ApiClient.JSON.createObjectNode();
+        boiler.put("ts", System.currentTimeMillis());
+        boiler.putArray("nodes")
+                .addObject()
+                .put("id", "shellyplus1pm-a8032ab12345")
+                .putArray("readings")
+                .addObject()
+                .put("quantity", "active_power")
+                .put("unit", "W")
+                .put("value", 1_800);
+        assertThat(api.send("POST", "/api/v1/upload", firstKey, boiler.toString())
+                        .statusCode())
+                .isEqualTo(200);
+        browser.get(base + "/customer.html");
+        String ref = "shellyplus1pm-a8032ab12345";
+        waitUpTo(15).until(d -> !d.findElements(By.id("new-name-" + ref)).isEmpty());
+        shot("09-new-device");
+        id("new-name-" + ref).sendKeys("Boiler");
+        new Select(id("new-category-" + ref)).selectByValue("water_heater");
+        browser.findElement(By.cssSelector("#new-" + ref + " button[type=submit]"))
+                .click();
+        waitUpTo(10).until(d -> d.findElements(By.id("new-" + ref)).isEmpty());
+        JsonNode named = null;
+        for (JsonNode d : api.json("GET", "/api/v1/devices", firstKey, null)) {
+            if (d.get("ref").asText().equals(ref)) {
+                named = d;
+            }
+        }
+        assertThat(named).isNotNull();
+        assertThat(named.get("name").asText()).isEqualTo("Boiler");
+        assertThat(named.get("category").asText()).isEqualTo("water_heater");
+
+        // plug-1's own page: its energy per day from the three days of history
+        waitUpTo(10).until(d -> d.findElement(By.id("link-plug-1"))).click();
+        waitUpTo(10).until(d -> d.getCurrentUrl().endsWith("/appliance.html?ref=plug-1"));
+        waitUpTo(15).until(d -> id("energy-table").getText().contains("Wh"));
+        assertThat(id("a-name").getAttribute("value")).isNotBlank();
+        shot("09b-appliance");
+
+        // the boiler's page: a schedule and the demand-response program for water heaters
+        browser.get(base + "/appliance.html?ref=" + ref);
+        waitUpTo(10).until(d -> id("title").getText().equals("Boiler"));
+        js("arguments[0].value = '18:00'; arguments[1].value = '20:30'", id("s-from"), id("s-to"));
+        id("s-add").click();
+        waitUpTo(10).until(d -> id("schedule-status").getText().equals("Schedule added."));
+        JsonNode schedule = null;
+        for (JsonNode s : api.json("GET", "/api/v1/schedules", firstKey, null)) {
+            if (ref.equals(s.path("device").asText())) {
+                schedule = s;
+            }
+        }
+        assertThat(schedule).as("the schedule is stored").isNotNull();
+        assertThat(schedule.get("from").asText()).startsWith("18:00");
+        assertThat(schedule.get("to").asText()).startsWith("20:30");
+        assertThat(schedule.get("days").size()).isEqualTo(5);
+        WebElement enrol = waitUpTo(10).until(d -> d.findElement(By.id("dr-heaters-" + ref)));
+        assertThat(enrol.isSelected()).isFalse();
+        enrol.click();
+        waitUpTo(10).until(d -> id("dr-status").getText().contains("is enrolled"));
+        assertThat(api.json("GET", "/api/v1/dr/enrolments", firstKey, null)
+                        .get("heaters")
+                        .toString())
+                .contains(ref);
+        // an event of the program to come: the customer keeps the boiler on during it
+        java.time.Instant start = java.time.Instant.now().plusSeconds(3600);
+        JsonNode event = api.json(
+                "POST",
+                "/api/v1/dr/events",
+                operatorKey,
+                ApiClient.JSON.writeValueAsString(Map.of(
+                        "program",
+                        "heaters",
+                        "start",
+                        start.toString(),
+                        "end",
+                        start.plusSeconds(3600).toString())));
+        String eventId = event.get("id").asText();
+        browser.navigate().refresh();
+        waitUpTo(10)
+                .until(d -> d.findElement(By.id("override-" + eventId + "-" + ref)))
+                .click();
+        waitUpTo(10).until(d -> id("dr-status").getText().contains("stays on"));
+        assertThat(api.json("GET", "/api/v1/dr/events/" + eventId, firstKey, null)
+                        .get("overrides")
+                        .toString())
+                .contains(firstCustomer + "/" + ref);
+        waitUpTo(10).until(d -> !id("forecast").getText().isEmpty());
+        shot("09c-appliance-boiler");
+        // the category's page lists it
+        browser.get(base + "/appliance.html?category=water_heater");
+        waitUpTo(10).until(d -> id("members").getText().contains("Boiler"));
+        assertSelfContained();
+    }
+
+    @Test
+    @Order(20)
     void operatorRegistersAGateway() throws Exception {
         id("signout").click();
         waitUpTo(10).until(d -> !d.findElements(By.id("username")).isEmpty());
@@ -538,7 +710,7 @@ class BrowserTest {
     }
 
     @Test
-    @Order(10)
+    @Order(22)
     void aReadOnlyAccount_seesItsScope_andItsPageChangesNothing() throws Exception {
         assertThat(api.send(
                                 "POST",
@@ -571,7 +743,7 @@ class BrowserTest {
     }
 
     @Test
-    @Order(11)
+    @Order(23)
     void aNewInstallation_opensOnFirstRunSetup_andItsOperatorSignsIn() throws Exception {
         Path fresh = Files.createTempDirectory("meterbase-setup");
         try (Meterbase empty = Meterbase.start(
@@ -598,7 +770,7 @@ class BrowserTest {
     }
 
     @Test
-    @Order(9)
+    @Order(21)
     void customerPageIsNotForOperators_andSignedOutPagesGoToSignIn() {
         browser.get(base + "/customer.html");
         waitUpTo(10).until(d -> d.getCurrentUrl().endsWith("/operator.html"));

@@ -33,6 +33,7 @@ final class WebPages {
     static boolean isStaticFile(String path) {
         return path.equals("/")
                 || (path.endsWith(".html") && !path.startsWith("/api/"))
+                || path.equals("/sw.js")
                 || path.startsWith("/css/")
                 || path.startsWith("/js/")
                 || path.startsWith("/webjars/");

@@ -59,11 +59,50 @@ async function loadAppliances() {
       relayCell = el('span', {}, entry.relay, ' ', entry.relayStatus);
       api('GET', `/api/v1/devices/${encodeURIComponent(d.ref)}/relay`).then((s) => setRelay(entry, s.on)).catch(() => {});
     }
-    rows.push([el('span', {}, d.name, el('br'), el('span', { class: 'muted' }, `${d.ref} · ${categoryName(d.category)}`)),
+    rows.push([el('span', {}, el('a', { href: `/appliance.html?ref=${encodeURIComponent(d.ref)}`, id: `link-${d.ref}` }, d.name),
+      el('br'), el('span', { class: 'muted' }, `${d.ref} · ${categoryName(d.category)}`)),
       cells.active_power, cells.voltage, cells.power_factor, relayCell]);
   }
+  showNewDevices(latest);
   replace('appliances', table('Appliances and their live values', ['Appliance', 'Power', 'Voltage', 'Power factor', 'Relay'], rows, [1, 2, 3]));
   updateTotal();
+}
+
+const CATEGORY_KEYS = ['fridge', 'freezer', 'air_conditioner', 'heating', 'water_heater', 'lighting', 'ev_charger',
+  'washing_machine', 'dishwasher', 'kettle', 'oven', 'tv', 'computer', 'pump', 'main', 'other'];
+
+/**
+ * Devices that appeared on their own (named after their reference, category "other"): asks for a name and a
+ * category once; "Later" hides the question until the next visit.
+ */
+function showNewDevices(latest) {
+  const fresh = latest.filter((d) => d.name === d.ref && d.category === 'other'
+    && !sessionStorage.getItem(`later-${d.ref}`));
+  if (!fresh.length || !canChange) { replace('new-devices', ''); return; }
+  const forms = fresh.map((d) => {
+    const name = el('input', { id: `new-name-${d.ref}`, name: 'name', required: true, maxlength: 100, value: '' });
+    const category = el('select', { id: `new-category-${d.ref}`, name: 'category' },
+      CATEGORY_KEYS.map((c) => el('option', { value: c, selected: c === 'other' }, categoryName(c))));
+    const form = el('form', { class: 'inline', id: `new-${d.ref}` },
+      el('span', {}, 'New: ', el('code', {}, d.ref)),
+      el('label', { for: `new-name-${d.ref}` }, 'Name ', name),
+      el('label', { for: `new-category-${d.ref}` }, 'Category ', category),
+      el('button', { type: 'submit' }, 'Save'),
+      el('button', { type: 'button', class: 'secondary', onclick: () => {
+        sessionStorage.setItem(`later-${d.ref}`, '1');
+        form.remove();
+      } }, 'Later'));
+    onSubmit(form, 'relay-status', async (f) => {
+      await api('PATCH', `/api/v1/devices/${encodeURIComponent(d.ref)}`,
+        { name: f.get('name'), category: f.get('category') });
+      say('relay-status', `${f.get('name')} is saved.`);
+      form.remove();
+      loadAppliances();
+    });
+    return form;
+  });
+  replace('new-devices', el('div', { class: 'notice', role: 'region', 'aria-label': 'New devices' },
+    el('p', {}, 'These devices reported for the first time. What are they?'), forms));
 }
 
 function show(ref, quantity, value, ts) {
@@ -413,7 +452,8 @@ async function loadCategories() {
     options: { maintainAspectRatio: false, animation: false, indexAxis: 'y', plugins: { legend: { display: false } } },
   });
   replace('category-table', table('Energy per category, last 7 days', ['Category', 'Energy', 'Share'],
-    sorted.map(([k, v]) => [categoryName(k), energy(v), total > 0 ? number((100 * v) / total, 1) + ' %' : '–']), [1, 2]));
+    sorted.map(([k, v]) => [el('a', { href: `/appliance.html?category=${encodeURIComponent(k)}` }, categoryName(k)),
+      energy(v), total > 0 ? number((100 * v) / total, 1) + ' %' : '–']), [1, 2]));
 }
 
 // ---- water, gas, heat and cooling
