@@ -255,6 +255,7 @@ public final class Meterbase implements AutoCloseable {
                     new AnalyticsAnswers(analytics),
                     metrics,
                     this::health,
+                    () -> node(config),
                     clock,
                     config.integer("http.max-body-bytes", 1024, Integer.MAX_VALUE),
                     authorities);
@@ -742,6 +743,48 @@ public final class Meterbase implements AutoCloseable {
             LOG.warn("The store's last write did not end; stopping without closing the store");
         }
         LOG.info("Stopped");
+    }
+
+    /** This node for the console: its store, its settings in effect and the commands that change a node. */
+    private Map<String, Object> node(MeterbaseConfig config) {
+        Map<String, Object> out = new java.util.LinkedHashMap<>();
+        out.put("version", Meterbase.class.getPackage().getImplementationVersion());
+        out.put("java", Runtime.version().toString());
+        out.put("data_dir", config.dataDir().toAbsolutePath().toString());
+        out.put("store", config.string("store"));
+        out.put("settings", config.described());
+        out.put(
+                "commands",
+                List.of(
+                        Map.of(
+                                "command",
+                                "meterbase serve --config meterbase.properties",
+                                "what",
+                                "start this node with the settings of a file (key=value lines); MB_<KEY> environment"
+                                        + " variables override the file"),
+                        Map.of("command", "meterbase settings", "what", "every setting, its default and meaning"),
+                        Map.of(
+                                "command",
+                                "meterbase operator-key --data <data.dir>",
+                                "what",
+                                "a new admin key, on the machine that holds the data (the server stopped)"),
+                        Map.of("command", "meterbase migrate", "what", "bring the store's tables up to date"),
+                        Map.of(
+                                "command",
+                                "meterbase rebuild-rollups --from <date>",
+                                "what",
+                                "compute the hourly and daily figures again from the readings"),
+                        Map.of(
+                                "command",
+                                "meterbase move-to-postgres",
+                                "what",
+                                "copy an embedded store's history into PostgreSQL"),
+                        Map.of(
+                                "command",
+                                "meterbase analyst --name <login> --customers <ids>",
+                                "what",
+                                "a read-only PostgreSQL login for an analyst")));
+        return out;
     }
 
     /** The state of each part, for {@code /health}. */

@@ -396,6 +396,27 @@ public final class MeterbaseConfig {
         return new MeterbaseConfig(copy);
     }
 
+    /**
+     * Every setting in effect, in the order of {@link #SETTINGS}: key, value (a password or secret only as
+     * {@code "(set)"}), default, whether it differs from the default, its environment variable and meaning.
+     */
+    public List<Map<String, Object>> described() {
+        List<Map<String, Object>> out = new java.util.ArrayList<>();
+        for (Setting s : SETTINGS) {
+            String v = values.getOrDefault(s.key(), s.defaultValue());
+            boolean secret = s.key().endsWith("password") || s.key().endsWith("secret");
+            Map<String, Object> m = new java.util.LinkedHashMap<>();
+            m.put("key", s.key());
+            m.put("value", secret ? (v.isEmpty() ? "" : "(set)") : v);
+            m.put("default", s.defaultValue());
+            m.put("changed", !v.equals(s.defaultValue()));
+            m.put("env", s.envName());
+            m.put("description", s.description());
+            out.add(m);
+        }
+        return out;
+    }
+
     public String string(String key) {
         String v = values.get(key);
         if (v == null) {

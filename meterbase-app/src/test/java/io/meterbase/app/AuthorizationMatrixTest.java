@@ -42,6 +42,9 @@ class AuthorizationMatrixTest {
             Map.entry("GET /api/v1/session", "UUUF"),
             Map.entry("DELETE /api/v1/session", "AAAF"),
             Map.entry("POST /api/v1/accounts", "UFAF"),
+            Map.entry("GET /api/v1/accounts", "UFAF"),
+            Map.entry("DELETE /api/v1/accounts/{username}", "UFAF"),
+            Map.entry("GET /api/v1/node", "UFAF"),
             // first-run setup: open from this machine (the test's), refused to a customer's key
             Map.entry("GET /api/v1/setup", "AAAF"),
             Map.entry("POST /api/v1/setup", "AFAF"),
@@ -361,6 +364,7 @@ class AuthorizationMatrixTest {
                 .replace("{ref}", "plug-1")
                 .replace("{device}", "plug-1")
                 .replace("{name}", "north")
+                .replace("{username}", "nobody-here")
                 .replace("{id}", route.contains("/shared/") ? sharedChannel : "999999");
         boolean body = method.equals("POST") || method.equals("PUT") || method.equals("PATCH");
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))

@@ -710,7 +710,7 @@ class BrowserTest {
     }
 
     @Test
-    @Order(22)
+    @Order(32)
     void aReadOnlyAccount_seesItsScope_andItsPageChangesNothing() throws Exception {
         assertThat(api.send(
                                 "POST",
@@ -743,7 +743,7 @@ class BrowserTest {
     }
 
     @Test
-    @Order(23)
+    @Order(33)
     void aNewInstallation_opensOnFirstRunSetup_andItsOperatorSignsIn() throws Exception {
         Path fresh = Files.createTempDirectory("meterbase-setup");
         try (Meterbase empty = Meterbase.start(
@@ -770,7 +770,172 @@ class BrowserTest {
     }
 
     @Test
-    @Order(21)
+    @Order(24)
+    void console_alarmsAndIncidents_areFilteredOnTheServer() throws Exception {
+        for (String device : List.of("plug-2", "plug-3")) {
+            assertThat(api.send(
+                                    "POST",
+                                    "/api/v1/events",
+                                    firstKey,
+                                    "{\"device\":\"" + device + "\",\"type\":\"tamper_case_open\"}")
+                            .statusCode())
+                    .isBetween(200, 299);
+        }
+        assertThat(api.send("POST", "/api/v1/events", firstKey, "{\"device\":\"plug-4\",\"type\":\"door_open\"}")
+                        .statusCode())
+                .isBetween(200, 299);
+        browser.get(base + "/console-alarms.html");
+        waitUpTo(10).until(d -> id("who").getText().startsWith("olga"));
+        new Select(id("af-severity")).selectByValue("alarm");
+        id("af-type").sendKeys("tamper");
+        id("af-apply").click();
+        JsonNode expected =
+                api.json("GET", "/api/v1/alarms?state=active&severity=alarm&type=tamper", operatorKey, null);
+        assertThat(expected.size()).isGreaterThanOrEqualTo(2);
+        waitUpTo(10)
+                .withMessage(() -> "the page says '" + id("alarm-count").getText() + "' '"
+                        + id("alarm-status").getText() + "'")
+                .until(d -> id("alarm-count").getText().equals(expected.size() + " alarms."));
+        assertThat(id("alarm-list").getText()).contains("tamper_case_open").doesNotContain("door_open");
+        shot("24-console-alarms");
+        String first = expected.get(0).get("id").asText();
+        browser.findElement(By.cssSelector("button[data-ack='" + first + "']")).click();
+        waitUpTo(10).until(d -> id("alarm-status").getText().equals("Acknowledged."));
+        assertThat(api.json("GET", "/api/v1/alarms/" + first, operatorKey, null)
+                        .get("state")
+                        .asText())
+                .isEqualTo("acknowledged");
+        // the active list no longer has it
+        waitUpTo(10).until(d -> id("alarm-count")
+                .getText()
+                .equals((expected.size() - 1) + " alarm" + (expected.size() - 1 == 1 ? "" : "s") + "."));
+        assertThat(id("incident-status").getText()).isEmpty();
+        browser.manage().window().setSize(new Dimension(390, 844));
+        long overflow = (Long) js("return document.documentElement.scrollWidth - window.innerWidth");
+        assertThat(overflow).as("horizontal overflow on a phone").isLessThanOrEqualTo(0);
+        shot("24b-console-alarms-phone");
+        browser.manage().window().setSize(new Dimension(1280, 1000));
+        assertSelfContained();
+    }
+
+    @Test
+    @Order(25)
+    void console_forecastsAndClusters_sayWhatTheServerHas() throws Exception {
+        browser.get(base + "/console-analytics.html");
+        waitUpTo(10).until(d -> id("who").getText().startsWith("olga"));
+        waitUpTo(10).until(d -> !id("analytics-state").getText().isEmpty());
+        id("run-now").click();
+        waitUpTo(120).until(d -> id("run-status").getText().equals("Done."));
+        assertThat(id("analytics-state").getText()).startsWith("Last run");
+        var forecast = api.send("GET", "/api/v1/communities/north/forecast", operatorKey, null);
+        if (forecast.statusCode() == 200) {
+            waitUpTo(10).until(d -> id("fc-summary").getText().contains("kWh in the next"));
+            assertThat(browser.findElements(By.cssSelector("#fc-table tbody tr")))
+                    .hasSize(ApiClient.JSON
+                            .readTree(forecast.body())
+                            .get("hours")
+                            .size());
+        } else {
+            waitUpTo(10).until(d -> id("fc-summary").getText().startsWith("No forecast for north yet"));
+        }
+        var clusters = api.send("GET", "/api/v1/clusters", operatorKey, null);
+        if (clusters.statusCode() == 200) {
+            waitUpTo(10).until(d -> id("cl-summary").getText().contains("clusters from"));
+        } else {
+            waitUpTo(10).until(d -> id("cl-summary").getText().startsWith("no clustering yet"));
+        }
+        shot("25-console-analytics");
+        assertSelfContained();
+    }
+
+    @Test
+    @Order(26)
+    void console_editsTariffsAndPrograms_listsAccounts_andShowsTheNode() throws Exception {
+        assertThat(api.send(
+                                "POST",
+                                "/api/v1/accounts",
+                                operatorKey,
+                                "{\"username\":\"temp-user\",\"password\":\"" + CUSTOMER_PASSWORD + "\",\"customer\":"
+                                        + firstCustomer + "}")
+                        .statusCode())
+                .isEqualTo(201);
+        browser.get(base + "/console-admin.html");
+        waitUpTo(10).until(d -> id("who").getText().startsWith("olga"));
+        // a time-of-use tariff, then a new version of it
+        id("t-id").sendKeys("night-saver");
+        id("t-name").sendKeys("Night saver");
+        id("t-group").clear();
+        id("t-group").sendKeys("night-owls"); // the default group has the demo's tariff already
+        new Select(id("t-pricing")).selectByValue("time_of_use");
+        id("t-price").sendKeys("0.2");
+        id("t-periods").sendKeys("night, MON-SUN, 00:00, 07:00, 0.1");
+        id("t-save").click();
+        waitUpTo(10)
+                .withMessage(() -> id("tariff-status").getText())
+                .until(d -> id("tariff-status").getText().equals("Tariff night-saver saved."));
+        JsonNode tariff = api.json("GET", "/api/v1/tariffs/night-saver", operatorKey, null);
+        JsonNode period = tariff.at("/versions/0/periods/0");
+        assertThat(period.get("price").asDouble()).isEqualTo(0.1);
+        assertThat(period.get("days").size()).isEqualTo(7);
+        assertThat(tariff.at("/versions/0/price").asDouble()).isEqualTo(0.2);
+        String nextMonth =
+                java.time.LocalDate.now().plusMonths(1).withDayOfMonth(1).toString();
+        js("arguments[0].value = arguments[1]", id("t-from"), nextMonth);
+        new Select(id("t-pricing")).selectByValue("flat");
+        id("t-price").clear();
+        id("t-price").sendKeys("0.22");
+        id("t-save").click();
+        waitUpTo(10).until(d -> id("tariff-status").getText().startsWith("A new version of night-saver"));
+        tariff = api.json("GET", "/api/v1/tariffs/night-saver", operatorKey, null);
+        assertThat(tariff.get("versions").size()).isEqualTo(2);
+        assertThat(tariff.at("/versions/1/effective_from").asText()).isEqualTo(nextMonth);
+
+        // a demand-response program for EV chargers
+        id("p-id").sendKeys("evs");
+        id("p-name").sendKeys("EV chargers");
+        id("p-community").sendKeys("north");
+        id("p-categories").sendKeys("ev_charger");
+        id("p-save").click();
+        waitUpTo(10).until(d -> id("program-status").getText().equals("Program evs saved."));
+        assertThat(api.json("GET", "/api/v1/dr/programs", operatorKey, null).toString())
+                .contains("\"id\":\"evs\"")
+                .contains("ev_charger");
+
+        // accounts: searched on the server, one removed (its own has no remove button)
+        waitUpTo(10).until(d -> id("account-list").getText().contains("olga"));
+        assertThat(browser.findElements(By.cssSelector("button[data-account='olga']")))
+                .isEmpty();
+        id("acc-q").sendKeys("temp");
+        waitUpTo(10).until(d -> id("account-pages").getText().startsWith("1–1 of 1"));
+        browser.findElement(By.cssSelector("button[data-account='temp-user']")).click();
+        browser.switchTo().alert().accept();
+        waitUpTo(10).until(d -> id("account-status").getText().equals("temp-user removed."));
+        assertThat(api.json("GET", "/api/v1/accounts?q=temp", operatorKey, null)
+                        .get("total")
+                        .asInt())
+                .isZero();
+
+        // the node's settings, found and filtered
+        waitUpTo(10).until(d -> id("node-settings").getText().contains("http.port"));
+        assertThat(id("node-commands").getText()).contains("meterbase operator-key");
+        id("set-q").sendKeys("smtp");
+        waitUpTo(10).until(d -> !id("node-settings").getText().contains("http.port"));
+        assertThat(id("node-settings").getText()).contains("notifications.smtp.host");
+        id("set-q").clear();
+        id("set-changed").click();
+        waitUpTo(10).until(d -> !id("node-settings").getText().contains("notifications.smtp.host"));
+        assertThat(id("node-settings").getText()).contains("http.tls.port");
+        shot("26-console-admin");
+        browser.manage().window().setSize(new Dimension(390, 844));
+        long overflow = (Long) js("return document.documentElement.scrollWidth - window.innerWidth");
+        assertThat(overflow).as("horizontal overflow on a phone").isLessThanOrEqualTo(0);
+        shot("26b-console-admin-phone");
+        browser.manage().window().setSize(new Dimension(1280, 1000));
+        assertSelfContained();
+    }
+
+    @Test
+    @Order(31)
     void customerPageIsNotForOperators_andSignedOutPagesGoToSignIn() {
         browser.get(base + "/customer.html");
         waitUpTo(10).until(d -> d.getCurrentUrl().endsWith("/operator.html"));

@@ -18,11 +18,12 @@ import io.meterbase.identity.Grants;
 import io.meterbase.identity.Sessions;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
+import java.util.Map;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Everything the HTTP API needs, handed over as one toolbox: services, the readings for reads, the
+ * Everything the HTTP API needs (including {@code node}: this node's settings in effect, for operators), handed over as one toolbox: services, the readings for reads, the
  * accounts and grants of the identity module, metrics, and limits; {@code clientAuthorities} is null unless devices
  * may use X.509 client certificates.
  */
@@ -43,6 +44,7 @@ public record ApiContext(
         AnalyticsApi analytics,
         PrometheusMeterRegistry metrics,
         Supplier<Health> health,
+        Supplier<Map<String, Object>> node,
         Clock clock,
         int maxBodyBytes,
         @Nullable ClientAuthorities clientAuthorities) {}

@@ -317,6 +317,18 @@ final class ControlRoutes {
         }));
     }
 
+    /** The least severity asked for (none: any); refused with the words it accepts. */
+    private static io.meterbase.core.api.alarm.@Nullable Severity severity(@Nullable String asked) {
+        if (asked == null || asked.isBlank()) {
+            return null;
+        }
+        try {
+            return io.meterbase.core.api.alarm.Severity.valueOf(asked.toUpperCase(java.util.Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badRequest("severity: info, warning, alarm or critical, was '" + asked + "'");
+        }
+    }
+
     /** The alarm state asked for: none or {@code all} for every state; refused with the words it accepts. */
     private static Alarm.@Nullable State alarmState(@Nullable String asked) {
         if (asked == null || asked.equalsIgnoreCase("all")) {
@@ -336,7 +348,14 @@ final class ControlRoutes {
             json(
                     ctx,
                     200,
-                    control().alarms().alarms(scope(ctx), state, Requests.integer(ctx, "limit", 100, 1, 10_000)));
+                    control()
+                            .alarms()
+                            .alarms(
+                                    scope(ctx),
+                                    state,
+                                    severity(ctx.queryParam("severity")),
+                                    ctx.queryParam("type"),
+                                    Requests.integer(ctx, "limit", 100, 1, 10_000)));
         }));
         app.get("/api/v1/alarms/{id}", h(ctx -> json(ctx, 200, visibleAlarm(ctx))));
         app.post("/api/v1/alarms/{id}/acknowledge", h(ctx -> {

@@ -21,6 +21,10 @@ final class OpsRoutes {
 
     void register(Javalin app) {
         app.get("/health", this::health);
+        app.get("/api/v1/node", ctx -> {
+            Requests.operator(ctx, api.registry());
+            ctx.json(api.node().get());
+        });
         app.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
                 .result(api.metrics().scrape()));
         app.get("/api/v1/openapi.json", this::openapi);

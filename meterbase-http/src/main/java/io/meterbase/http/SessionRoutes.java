@@ -21,6 +21,9 @@ final class SessionRoutes {
     private static final Set<String> UNSAFE = Set.of("POST", "PUT", "PATCH", "DELETE");
 
     private final ApiContext api;
+    /** The signed-in person's username, for requests made with a session. */
+    private static final String USERNAME = "meterbase.username";
+
     private final Accounts accounts;
     private final Sessions sessions;
 
@@ -55,6 +58,25 @@ final class SessionRoutes {
             } catch (IllegalArgumentException e) {
                 throw ApiException.badRequest(e.getMessage());
             }
+        });
+        // the accounts people sign in with, paged and searched (?q= username, role, scope or #customer)
+        app.get("/api/v1/accounts", ctx -> {
+            Requests.operator(ctx, api.registry());
+            ctx.json(Pages.page(ctx, accounts.all(), SessionRoutes::searchText, SessionRoutes::accountJson));
+        });
+        app.delete("/api/v1/accounts/{username}", ctx -> {
+            Requests.operator(ctx, api.registry());
+            Accounts.Account a = accounts.get(ctx.pathParam("username"))
+                    .orElseThrow(() -> ApiException.notFound("no account '" + ctx.pathParam("username") + "'"));
+            if (a.customer() == 0) {
+                Requests.admin(ctx, api.registry()); // operators' accounts are an admin's to remove
+            }
+            if (a.username().equals(ctx.attribute(USERNAME))) {
+                throw new ApiException(409, "own_account", "you cannot remove the account you are signed in with");
+            }
+            accounts.remove(a.username());
+            sessions.endAllOf(a.username());
+            ctx.status(204);
         });
         app.post("/api/v1/accounts", ctx -> {
             Requests.operator(ctx, api.registry());
@@ -128,6 +150,21 @@ final class SessionRoutes {
      * A request without a key but with a session cookie acts as the signed-in person; a change (POST, PUT, PATCH,
      * DELETE) must carry the session's CSRF token, except signing in.
      */
+    private static String searchText(Accounts.Account a) {
+        return a.username() + " " + a.role() + " " + a.principal().scope().key() + " #" + a.customer();
+    }
+
+    private static Map<String, Object> accountJson(Accounts.Account a) {
+        Map<String, Object> m = new java.util.LinkedHashMap<>();
+        m.put("username", a.username());
+        m.put("role", a.role());
+        m.put("customer", a.customer());
+        m.put("scope", a.principal().scope().key());
+        m.put("failures", a.failures());
+        m.put("locked_until", a.lockedUntil());
+        return m;
+    }
+
     private void fromCookie(Context ctx) {
         if (ctx.header("Authorization") != null || ctx.header("X-API-Key") != null) {
             return;
@@ -152,6 +189,7 @@ final class SessionRoutes {
             throw ApiException.forbidden("a change made with a session needs its " + Sessions.CSRF_HEADER + " header");
         }
         ctx.attribute(Requests.PRINCIPAL, s.principal());
+        ctx.attribute(USERNAME, s.username());
     }
 
     /**

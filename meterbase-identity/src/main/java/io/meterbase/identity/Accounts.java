@@ -249,6 +249,24 @@ public final class Accounts {
         return put(username, password, 0, KeyScope.ADMIN);
     }
 
+    /** Every account, by username. */
+    public java.util.List<Account> all() {
+        return accounts.values().stream()
+                .sorted(java.util.Comparator.comparing(Account::username))
+                .toList();
+    }
+
+    /** Removes an account (its sessions are another matter: {@link Sessions#endAllOf}); false when there is none. */
+    public synchronized boolean remove(String username) {
+        String name = normalize(username);
+        if (!accounts.containsKey(name) && store.document(KIND, name).isEmpty()) {
+            return false;
+        }
+        store.deleteDocument(KIND, name);
+        accounts.remove(name);
+        return true;
+    }
+
     public Optional<Account> get(String username) {
         return Optional.ofNullable(accounts.get(normalize(username)));
     }

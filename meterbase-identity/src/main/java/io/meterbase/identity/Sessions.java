@@ -145,6 +145,20 @@ public final class Sessions {
                 cached::remove);
     }
 
+    /** Ends every session of an account (removed, or its password changed); returns how many. */
+    public int endAllOf(String username) {
+        int ended = 0;
+        for (Map.Entry<String, String> e : store.documents(KIND).entrySet()) {
+            StoredSession s = IdentityJson.read(e.getValue(), StoredSession.class);
+            if (s.username().equalsIgnoreCase(username)) {
+                store.deleteDocument(KIND, e.getKey());
+                cached.remove(e.getKey());
+                ended++;
+            }
+        }
+        return ended;
+    }
+
     /** Removes the stored sessions that are over; returns how many. For one node at a time. */
     public int prune() {
         Instant now = clock.instant();

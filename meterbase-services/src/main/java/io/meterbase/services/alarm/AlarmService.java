@@ -219,9 +219,22 @@ public final class AlarmService implements AlarmsApi, AutoCloseable {
     // ---- alarms
 
     public List<Alarm> alarms(@Nullable Long customerId, Alarm.@Nullable State state, int limit) {
+        return alarms(customerId, state, null, null, limit);
+    }
+
+    @Override
+    public List<Alarm> alarms(
+            @Nullable Long customerId,
+            Alarm.@Nullable State state,
+            @Nullable Severity minSeverity,
+            @Nullable String typePrefix,
+            int limit) {
         return alarms.values().stream()
                 .filter(a -> customerId == null || a.customerId() == customerId)
                 .filter(a -> state == null || a.state() == state)
+                .filter(a -> minSeverity == null || a.severity().compareTo(minSeverity) >= 0)
+                .filter(a ->
+                        typePrefix == null || typePrefix.isEmpty() || a.type().startsWith(typePrefix))
                 .sorted(Comparator.comparing(Alarm::raisedAt).reversed().thenComparing(Alarm::id))
                 .limit(limit)
                 .toList();

@@ -21,6 +21,17 @@ public interface AlarmsApi {
     /** Alarms, newest first, of one state or (null) all. */
     List<Alarm> alarms(@Nullable Long customerId, Alarm.@Nullable State state, int limit);
 
+    /**
+     * As {@link #alarms(Long, Alarm.State, int)}, of at least a severity (null: any) and of types that start with a
+     * prefix (null or empty: any).
+     */
+    List<Alarm> alarms(
+            @Nullable Long customerId,
+            Alarm.@Nullable State state,
+            @Nullable Severity minSeverity,
+            @Nullable String typePrefix,
+            int limit);
+
     Optional<Alarm> alarm(String id);
 
     Optional<Alarm> acknowledge(String id, String by);
