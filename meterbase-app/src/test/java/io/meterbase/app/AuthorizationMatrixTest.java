@@ -98,6 +98,7 @@ class AuthorizationMatrixTest {
             Map.entry("PUT /api/v1/customers/{id}/group", "UFAF"),
             Map.entry("GET /api/v1/cost", "UAAF"),
             Map.entry("GET /api/v1/bill.csv", "UAAF"),
+            Map.entry("GET /api/v1/bill.pdf", "UAAF"),
             Map.entry("GET /api/v1/bill", "UAAF"),
             Map.entry("GET /api/v1/community", "UAAF"),
             Map.entry("GET /api/v1/community/trend", "UAAF"),

@@ -297,6 +297,11 @@ class BrowserTest {
         assertThat(csv.body().lines().findFirst())
                 .contains("period_from,period_to,tariff,line,quantity,unit,unit_price,amount,currency");
         assertThat(csv.body()).contains("Total").contains("Standing charge");
+        String pdfPath = id("bill-pdf").getAttribute("href").replaceFirst("^https://[^/]+", "");
+        assertThat(pdfPath).startsWith("/api/v1/bill.pdf?from=");
+        java.net.http.HttpResponse<String> pdf = api.send("GET", pdfPath, firstKey, null);
+        assertThat(pdf.statusCode()).isEqualTo(200);
+        assertThat(pdf.body()).startsWith("%PDF-");
         shot("01b-overview-and-bill");
     }
 
@@ -706,6 +711,11 @@ class BrowserTest {
         waitUpTo(10).until(d -> id("customer-pages").getText().contains("1–1 of 1"));
         assertThat(id("customer-list").getText()).contains("Home 3").doesNotContain("Home 2");
         shot("09-operator-search");
+        WebElement deviceSearch = id("dev-q");
+        js("arguments[0].scrollIntoView({block: 'center'})", deviceSearch);
+        deviceSearch.sendKeys("sauna");
+        waitUpTo(10).until(d -> id("device-pages").getText().contains("1–1 of 1"));
+        assertThat(id("device-found").getText()).contains("sauna").contains("#" + firstCustomer);
         assertSelfContained();
     }
 

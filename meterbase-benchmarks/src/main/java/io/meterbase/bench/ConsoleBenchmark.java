@@ -49,6 +49,14 @@ public final class ConsoleBenchmark {
             for (int i = 1; i <= customers; i++) {
                 Customer c = registry.createCustomer(
                         "Customer " + i, "Home", i + " Bench Street", null, "feeder-" + (i % 40), zone);
+                registry.registerDevice(
+                        c.id(),
+                        registry.defaultSite(c.id()).id(),
+                        0,
+                        "meter-" + i,
+                        "Meter " + i,
+                        io.meterbase.core.model.DeviceType.ELECTRICITY_METER,
+                        io.meterbase.core.model.Category.MAIN);
                 if (i % 10 == 0) {
                     registry.registerGateway(
                             c.id(), registry.defaultSite(c.id()).id(), "gw-" + i, "Gateway " + i, null, 0);
@@ -59,7 +67,7 @@ public final class ConsoleBenchmark {
             }
             System.out.printf(
                     Locale.ROOT,
-                    "%,d customers (and %,d gateways) made in %.0f s%n",
+                    "%,d customers (each with a meter; and %,d gateways) made in %.0f s%n",
                     customers,
                     customers / 10,
                     seconds(began));
@@ -72,6 +80,8 @@ public final class ConsoleBenchmark {
             kinds.put("customers, search a name", "/api/v1/customers?q=customer%20" + (customers / 2) + "&limit=50");
             kinds.put("customers, search a community", "/api/v1/customers?q=feeder-7&limit=50");
             kinds.put("gateways, search", "/api/v1/gateways?q=gateway%20" + (customers / 2) + "&limit=50");
+            kinds.put("devices, search a reference", "/api/v1/devices?q=meter-" + (customers / 2) + "&limit=50");
+            kinds.put("devices, page 1000", "/api/v1/devices?limit=50&offset=" + Math.max(0, customers - 1000));
             kinds.put("overview", "/api/v1/overview");
             System.out.printf(Locale.ROOT, "%-32s %10s %10s%n", "request", "p50 ms", "p95 ms");
             for (Map.Entry<String, String> k : kinds.entrySet()) {

@@ -136,6 +136,23 @@ final class ControlRoutes {
             ctx.result(BillCsv.write(bill));
         }));
 
+        app.get("/api/v1/bill.pdf", h(ctx -> {
+            long customer = customer(ctx);
+            if (ctx.queryParam("from") == null || ctx.queryParam("to") == null) {
+                throw ApiException.badRequest("a bill needs from and to");
+            }
+            Instant from = Instant.ofEpochMilli(Requests.time(ctx, "from", 0));
+            Instant to = Instant.ofEpochMilli(Requests.time(ctx, "to", 0));
+            io.meterbase.core.api.tariff.Bill bill = control().biller().bill(customer, commodity(ctx), from, to);
+            String name = api.registry().customer(customer).map(c -> c.name()).orElse("#" + customer);
+            ctx.contentType("application/pdf");
+            ctx.header(
+                    "Content-Disposition",
+                    "attachment; filename=\"meterbase-bill-" + from.toString().substring(0, 10) + ".pdf\"");
+            ctx.result(BillPdf.write(
+                    bill, name, api.registry().defaultSite(customer).zone()));
+        }));
+
         // community and grid
         app.get("/api/v1/community", h(ctx -> {
             long customer = customer(ctx);

@@ -83,6 +83,19 @@ final class QueryRoutes {
     }
 
     private void devices(Context ctx) {
+        if (Pages.asked(ctx)) {
+            // the console's search over every device: ?q= (reference, name, category, #customer), offset, limit
+            ctx.json(Pages.page(
+                    ctx,
+                    visibleDevices(ctx),
+                    d -> d.ref() + " " + d.name() + " " + d.category().key() + " #" + d.customerId(),
+                    d -> {
+                        Map<String, Object> m = deviceJson(d);
+                        m.put("customer", d.customerId());
+                        return m;
+                    }));
+            return;
+        }
         List<Map<String, Object>> out = new ArrayList<>();
         for (Device d : visibleDevices(ctx)) {
             Map<String, Object> m = deviceJson(d);

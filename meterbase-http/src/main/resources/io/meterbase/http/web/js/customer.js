@@ -283,6 +283,9 @@ function setUpBill() {
     const csv = document.getElementById('bill-csv');
     csv.href = `/api/v1/bill.csv?from=${from}&to=${to}`;
     csv.hidden = false;
+    const pdf = document.getElementById('bill-pdf');
+    pdf.href = `/api/v1/bill.pdf?from=${from}&to=${to}`;
+    pdf.hidden = false;
     say('bill-status', `Bill under tariff ${b.tariff_id}: ${number(b.total, 2)} ${b.currency}.`);
   });
 }

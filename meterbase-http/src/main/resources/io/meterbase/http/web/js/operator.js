@@ -3,7 +3,7 @@
 import { api, requireRole, el, replace, table, say, power, time, signOut, onSubmit, showScope, number } from './common.js';
 
 const PAGE = 50;
-const paging = { customers: { q: '', offset: 0 }, gateways: { q: '', offset: 0 } };
+const paging = { customers: { q: '', offset: 0 }, gateways: { q: '', offset: 0 }, devices: { q: '', offset: 0 } };
 const me = await requireRole('operator');
 let customers = [];
 if (me) start();
@@ -17,6 +17,7 @@ async function start() {
   setUpCustomers();
   searchBox('customer-search', paging.customers, loadCustomers);
   searchBox('gateway-search', paging.gateways, loadGateways);
+  searchBox('device-search', paging.devices, findDevices);
   setUpDevices();
   loadTariffs();
   loadCommunities();
@@ -137,6 +138,21 @@ async function loadGateways(offset = paging.gateways.offset) {
 
 const CATEGORIES = ['fridge', 'freezer', 'air_conditioner', 'heating', 'water_heater', 'lighting', 'ev_charger',
   'washing_machine', 'dishwasher', 'kettle', 'oven', 'tv', 'computer', 'pump', 'main', 'other'];
+
+/** Devices of every customer that match the search box, a page at a time (searched on the server). */
+async function findDevices(offset = paging.devices.offset) {
+  paging.devices.offset = offset;
+  if (!paging.devices.q.trim()) {
+    replace('device-found', '');
+    replace('device-pages', '');
+    return;
+  }
+  const q = encodeURIComponent(paging.devices.q.trim());
+  const page = await api('GET', `/api/v1/devices?q=${q}&offset=${offset}&limit=${PAGE}`);
+  replace('device-found', table('Devices found', ['Customer', 'Device', 'Type', 'Category'], page.items.map((d) => [
+    `#${d.customer}`, el('span', {}, d.name, el('br'), el('code', {}, d.ref)), d.type, d.category])));
+  pager('device-pages', page, findDevices);
+}
 
 function setUpDevices() {
   document.getElementById('dev-customer').addEventListener('change', loadDevices);
