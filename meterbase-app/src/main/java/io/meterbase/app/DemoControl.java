@@ -20,12 +20,39 @@ import java.util.Set;
 
 /**
  * What the demo adds so that insight and control have something to show: a time-of-use tariff, the capacity of
- * the two demo feeders, and a demand-response program for the north feeder's water heaters with every one of
- * them enrolled. Left as it is when a previous demo run set it up.
+ * the two demo feeders (80 kW: the simulated homes' evening peak, when water heaters and electric cars start
+ * together, goes past it; the rest of the day stays well below), and a demand-response program for the north
+ * feeder's water heaters with every one of them enrolled and an event every evening from 19:00 to 20:30, so that the
+ * north feeder's evening load is visibly lower than the south's. Left as it is when a previous demo run set it up.
  */
 final class DemoControl {
 
+    /** Each demo feeder's capacity. */
+    static final double CAPACITY_KW = 80.0;
+    /** The evening event of the north feeder's water heaters, home time. */
+    static final LocalTime EVENING_FROM = LocalTime.of(19, 0);
+
+    static final LocalTime EVENING_TO = LocalTime.of(20, 30);
+
     private DemoControl() {}
+
+    /**
+     * Makes sure the next evening event of the program exists: today's if it has not ended yet, otherwise
+     * tomorrow's. Returns it (the one found or the one made).
+     */
+    static io.meterbase.core.api.dr.Event eveningEvent(Meterbase server, ZoneId zone, java.time.Instant now) {
+        LocalDate day = now.atZone(zone).toLocalDate();
+        if (!now.isBefore(day.atTime(EVENING_TO).atZone(zone).toInstant())) {
+            day = day.plusDays(1);
+        }
+        java.time.Instant start = day.atTime(EVENING_FROM).atZone(zone).toInstant();
+        java.time.Instant end = day.atTime(EVENING_TO).atZone(zone).toInstant();
+        var dr = server.control().demandResponse();
+        return dr.events().stream()
+                .filter(e -> e.programId().equals("heaters") && e.start().equals(start))
+                .findFirst()
+                .orElseGet(() -> dr.createEvent("heaters", start, end, null));
+    }
 
     static void setUp(Meterbase server, ZoneId zone) {
         Control control = server.control();
@@ -55,7 +82,7 @@ final class DemoControl {
         }
         for (String feeder : List.of("north", "south")) {
             if (control.grid().settings(feeder).isEmpty()) {
-                control.grid().configure(new CommunitySettings(feeder, 60.0, null, null));
+                control.grid().configure(new CommunitySettings(feeder, CAPACITY_KW, null, null));
             }
         }
         if (control.demandResponse().program("heaters").isEmpty()) {

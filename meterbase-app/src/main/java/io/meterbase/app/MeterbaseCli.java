@@ -327,6 +327,24 @@ public final class MeterbaseCli {
                     + java.time.Instant.now().plusSeconds(960).truncatedTo(java.time.temporal.ChronoUnit.SECONDS)
                     + "\"}' " + base + "/api/v1/dr/events   # then watch " + base
                     + "/api/v1/communities/north/grid");
+            var evening = DemoControl.eveningEvent(server, zone, java.time.Instant.now());
+            o.println("  Every evening " + DemoControl.EVENING_FROM + "-" + DemoControl.EVENING_TO
+                    + " the north feeder's water heaters are switched off (program 'heaters', next event "
+                    + evening.id() + "): compare the north and south feeders on the console.");
+            Thread.ofVirtual().name("demo-evenings").start(() -> {
+                while (!stopping) {
+                    try {
+                        Thread.sleep(Duration.ofMinutes(10));
+                        DemoControl.eveningEvent(server, zone, java.time.Instant.now());
+                    } catch (InterruptedException e) {
+                        return;
+                    } catch (RuntimeException e) {
+                        if (!stopping) {
+                            o.println("Demo evening event not planned: " + e.getMessage());
+                        }
+                    }
+                }
+            });
             o.println(
                     "Analytics (first run a minute after the start, then hourly; forecasts need 30 days of history):");
             o.println("  curl -s -H 'Authorization: Bearer " + keys.get(0) + "' " + base + "/api/v1/forecasts");
@@ -350,6 +368,9 @@ public final class MeterbaseCli {
             return 0;
         }
 
+        /** The notice the pages show while the demo's history is being written. */
+        static final String HISTORY_NOTICE = "demo-history";
+
         /** Set when the demo stops: the history thread then ends without a word. */
         private volatile boolean stopping;
 
@@ -363,6 +384,13 @@ public final class MeterbaseCli {
             long lastSaid = 0;
             try {
                 for (int h = 0; h < homes && !stopping; h++) {
+                    if (historyDays > 0) {
+                        server.control()
+                                .notice(
+                                        HISTORY_NOTICE,
+                                        "Demo: writing " + historyDays + " days of history, " + h + " of " + homes
+                                                + " homes done; charts and figures fill in as it arrives.");
+                    }
                     long now = System.currentTimeMillis() - interval * 1000L;
                     if (historyDays > 0) {
                         readings += sim.backfill(
@@ -387,6 +415,7 @@ public final class MeterbaseCli {
                                 seconds);
                     }
                 }
+                server.control().notice(HISTORY_NOTICE, null);
                 if (historyDays > 0 && !stopping) {
                     // the history just sent is there now: train on it rather than wait for the daily retraining
                     server.analytics().runNow(true);

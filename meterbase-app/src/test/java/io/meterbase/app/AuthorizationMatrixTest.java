@@ -37,6 +37,7 @@ class AuthorizationMatrixTest {
             Map.entry("GET /api/v1/quarantine", "UFAF"),
             Map.entry("GET /api/v1/rate-limits", "UFAF"),
             Map.entry("GET /api/v1/overview", "UFAF"),
+            Map.entry("GET /api/v1/notices", "UAAF"),
             // people's sign-in: the form is open; a session needs a cookie; accounts are made by operators
             Map.entry("POST /api/v1/session", "UUUF"),
             Map.entry("GET /api/v1/session", "UUUF"),

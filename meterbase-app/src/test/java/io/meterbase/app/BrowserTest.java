@@ -583,7 +583,12 @@ class BrowserTest {
         assertThat(api.send("POST", "/api/v1/upload", firstKey, boiler.toString())
                         .statusCode())
                 .isEqualTo(200);
+        // what the installation says to everyone (the demo: history loading) is shown above the page
+        server.control().notice("demo-history", "Demo: writing 35 days of history, 3 of 50 homes done.");
         browser.get(base + "/customer.html");
+        waitUpTo(10).until(d -> id("notices").getText().contains("3 of 50 homes done"));
+        server.control().notice("demo-history", null);
+        assertThat(api.json("GET", "/api/v1/notices", firstKey, null)).isEmpty();
         String ref = "shellyplus1pm-a8032ab12345";
         waitUpTo(15).until(d -> !d.findElements(By.id("new-name-" + ref)).isEmpty());
         shot("09-new-device");

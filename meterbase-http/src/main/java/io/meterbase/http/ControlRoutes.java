@@ -153,6 +153,14 @@ final class ControlRoutes {
                     bill, name, api.registry().defaultSite(customer).zone()));
         }));
 
+        // what the installation says to everyone signed in (the demo's history loading, for one)
+        app.get("/api/v1/notices", h(ctx -> {
+            Requests.authenticate(ctx, api.registry());
+            List<Map<String, String>> out = new java.util.ArrayList<>();
+            control().notices().forEach((id, text) -> out.add(Map.of("id", id, "text", text)));
+            json(ctx, 200, out);
+        }));
+
         // community and grid
         app.get("/api/v1/community", h(ctx -> {
             long customer = customer(ctx);

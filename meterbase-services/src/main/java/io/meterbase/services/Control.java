@@ -26,6 +26,7 @@ import io.meterbase.services.community.CommunityStats;
 import io.meterbase.services.community.GridMonitor;
 import io.meterbase.services.dr.DemandResponse;
 import io.meterbase.services.dr.Schedules;
+import io.meterbase.services.json.ControlJson;
 import io.meterbase.services.tariff.Biller;
 import io.meterbase.services.tariff.CustomerGroups;
 import io.meterbase.services.tariff.RollupUsage;
@@ -81,6 +82,7 @@ public final class Control implements ServicesApi, AutoCloseable {
     private final Schedules schedules;
     private final AlarmService alarms;
     private final Webhooks webhooks;
+    private final DocumentStore documentStore;
     private final io.meterbase.services.notify.Notifications notifications;
     private final Leases leases;
     private static final long COST_CACHE_NANOS = TimeUnit.SECONDS.toNanos(5);
@@ -104,6 +106,7 @@ public final class Control implements ServicesApi, AutoCloseable {
         this.consumption = consumption;
         this.leases = store.leases();
         DocumentStore documents = store.documents();
+        this.documentStore = documents;
         this.tariffs = new TariffBook(documents);
         this.groups = new CustomerGroups(documents);
         this.biller = new Biller(tariffs, groups, new RollupUsage(registry, consumption), clock);
@@ -262,6 +265,25 @@ public final class Control implements ServicesApi, AutoCloseable {
 
     public Webhooks webhooks() {
         return webhooks;
+    }
+
+    /** Notices are documents of this kind, read from the store at each call (pages ask every 15 s). */
+    static final String NOTICE = "notice";
+
+    @Override
+    public Map<String, String> notices() {
+        Map<String, String> out = new java.util.TreeMap<>();
+        documentStore.documents(NOTICE).forEach((id, json) -> out.put(id, ControlJson.read(json, String.class)));
+        return out;
+    }
+
+    @Override
+    public void notice(String id, @Nullable String text) {
+        if (text == null) {
+            documentStore.deleteDocument(NOTICE, id);
+        } else {
+            documentStore.saveDocument(NOTICE, id, ControlJson.write(text));
+        }
     }
 
     @Override

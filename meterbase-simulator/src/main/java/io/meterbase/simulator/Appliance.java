@@ -66,17 +66,29 @@ public final class Appliance {
                         double cycle = ((epochMillis / 60_000.0) / 25.0 + phase) % 1.0;
                         yield season && cycle < 0.6 ? 900 * scale + random.nextGaussian() * 40 : 3;
                     }
-                    case WATER_HEATER ->
-                        (hour >= 6 && hour < 7.5) || (hour >= 19 && hour < 20.5)
-                                ? 2000 * scale
-                                : burst(epochMillis, stepMillis, 0.002, 600_000, 2000 * scale);
+                    case WATER_HEATER -> {
+                        // heating after the morning and evening showers; the rest of the day the thermostat makes
+                        // up the tank's losses: 15 minutes in every two hours (its share over a longer step)
+                        if ((hour >= 6 && hour < 7.5) || (hour >= 19 && hour < 20.5)) {
+                            yield 2000 * scale;
+                        }
+                        double cycle = ((epochMillis / 3_600_000.0) / 2.0 + phase) % 1.0;
+                        yield stepMillis > 1_800_000 ? 2000 * scale * 0.125 : cycle < 0.125 ? 2000 * scale : 1.5;
+                    }
                     case LIGHTING ->
                         hour >= 18 || hour < 0.5 || (hour >= 6.5 && hour < 8)
                                 ? 60 * scale + random.nextGaussian() * 2
                                 : 0.5;
                     case TV -> hour >= 19 && hour < 23 ? 85 * scale + random.nextGaussian() * 5 : 1;
                     case WASHING_MACHINE -> burst(epochMillis, stepMillis, rate(hour, 9, 20, 0.002, 0), 5_400_000, 500);
-                    case EV_CHARGER -> hour >= 1 && hour < 5 ? 3700 : 0;
+                    case EV_CHARGER -> {
+                        // plugged in on coming home (18:00 to 21:00) and charging at once for 2 to 3.5 hours: the
+                        // evening peak a feeder's demand response is for
+                        double from = 18 + 3 * phase;
+                        double length = 2 + 1.5 * (scale - 0.8) / 0.4;
+                        double since = (hour - from + 24) % 24;
+                        yield since < length ? 3700 : 0;
+                    }
                 };
         return Math.max(0, p);
     }

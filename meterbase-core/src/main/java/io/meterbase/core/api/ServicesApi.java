@@ -44,6 +44,14 @@ public interface ServicesApi {
 
     WebhooksApi webhooks();
 
+    /**
+     * What the installation says to everyone signed in, by id (e.g. the demo's "history is loading"); shared by the
+     * nodes. Put with a text, removed with null.
+     */
+    java.util.Map<String, String> notices();
+
+    void notice(String id, @Nullable String text);
+
     /** Who hears of alarms by e-mail, and how. */
     io.meterbase.core.api.alarm.NotificationsApi notifications();
 

@@ -206,3 +206,15 @@ export function onSubmit(form, status, handler) {
     }
   });
 }
+
+/** Shows what the installation says to everyone (e.g. the demo's history still loading) above the page's content. */
+export async function showNotices() {
+  let notices = [];
+  try { notices = await api('GET', '/api/v1/notices'); } catch (e) { return; }
+  let box = document.getElementById('notices');
+  if (!box) {
+    box = el('div', { id: 'notices', role: 'status', 'aria-live': 'polite' });
+    document.querySelector('main').prepend(box);
+  }
+  replace(box, notices.map((n) => el('p', { class: 'notice', 'data-notice': n.id }, n.text)));
+}

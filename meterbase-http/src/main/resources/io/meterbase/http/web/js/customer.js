@@ -1,7 +1,7 @@
 // The customer dashboard: live values (Server-Sent Events), today, community, history with zoom, categories,
 // water, gas and heat, relays with command status, alarms, API keys and third-party grants.
 import { api, requireRole, el, replace, table, say, power, energy, number, time, signOut, onSubmit, scopeLabel,
-  readsOnly, showScope, quantityName, quantityLabel, categoryName, sourceName, span } from './common.js';
+  readsOnly, showScope, quantityName, quantityLabel, categoryName, sourceName, span, showNotices } from './common.js';
 
 const DAY = 86400000;
 /** The home's time zone: the server's days and months are the home's, and so are the labels here. */
@@ -16,6 +16,8 @@ let liveEvents = 0;
 async function start() {
   showScope(me, 'who');
   signOut(document.getElementById('signout'));
+  showNotices();
+  setInterval(showNotices, 15000);
   if (window.Chart && window.ChartZoom) window.Chart.register(window.ChartZoom);
   await loadAppliances();
   connectLive();

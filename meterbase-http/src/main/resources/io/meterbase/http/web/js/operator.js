@@ -1,6 +1,6 @@
 // The operator console: gateways, customers, devices, tariffs, communities and grid, demand response,
 // quarantine, accounts.
-import { api, requireRole, el, replace, table, say, power, time, signOut, onSubmit, showScope, number } from './common.js';
+import { api, requireRole, el, replace, table, say, power, time, signOut, onSubmit, showScope, number, showNotices } from './common.js';
 
 const PAGE = 50;
 const paging = { customers: { q: '', offset: 0 }, gateways: { q: '', offset: 0 }, devices: { q: '', offset: 0 } };
@@ -11,6 +11,8 @@ if (me) start();
 async function start() {
   showScope(me, 'who');
   signOut(document.getElementById('signout'));
+  showNotices();
+  setInterval(showNotices, 15000);
   loadOverview();
   await loadCustomers();
   setUpGateways();
