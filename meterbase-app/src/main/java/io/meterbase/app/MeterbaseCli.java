@@ -505,7 +505,12 @@ public final class MeterbaseCli {
                                 new io.meterbase.core.energy.EnergyRules(config.ingestSettings()
                                         .maxIntegrationGap()
                                         .toMillis()))
-                        .recover();
+                        .recover((done, total) -> out().printf(
+                                        java.util.Locale.ROOT,
+                                        "  %,d of %,d channels (%.0f s)%n",
+                                        done,
+                                        total,
+                                        (System.nanoTime() - began) / 1e9));
                 out().printf(
                                 java.util.Locale.ROOT,
                                 "Rollups rebuilt in %.1f s: now %d channels with hourly rollups.%n",

@@ -100,10 +100,25 @@ public final class RollupTracker {
      * newest reading, and every hour marked stale, then opens each channel's newest hour.
      */
     public void recover() {
+        recover((done, total) -> {});
+    }
+
+    /**
+     * As {@link #recover()}, telling {@code progress} how many channels of how many are done, every 10 s and at the
+     * end (for {@code meterbase rebuild-rollups} over years of history).
+     */
+    public void recover(java.util.function.BiConsumer<Integer, Integer> progress) {
         Map<Integer, Long> newest = store.newestTimestamps();
         Map<Integer, Long> rolled = store.newestHourly();
         Recomputed rollups = new Recomputed();
+        int done = 0;
+        long said = System.nanoTime();
         for (Map.Entry<Integer, Long> e : newest.entrySet()) {
+            if (System.nanoTime() - said >= 10_000_000_000L) {
+                said = System.nanoTime();
+                progress.accept(done, newest.size());
+            }
+            done++;
             int channelId = e.getKey();
             Optional<Channel> channel = info.channel(channelId);
             if (channel.isEmpty()) {
@@ -126,6 +141,7 @@ public final class RollupTracker {
         stale.addAll(store.staleHours());
         stale.addAll(replace(rollups));
         flush();
+        progress.accept(newest.size(), newest.size());
         LOG.info("Rollups recovered for {} channels", newest.size());
     }
 
