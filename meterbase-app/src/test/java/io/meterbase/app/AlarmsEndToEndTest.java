@@ -44,9 +44,15 @@ class AlarmsEndToEndTest {
                         .with("webhooks.allow-ranges", "127.0.0.0/8"),
                 Clock.systemUTC());
         List<String> hooked = new CopyOnWriteArrayList<>();
+        List<String> tamperOnly = new CopyOnWriteArrayList<>();
         HttpServer receiver = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         receiver.createContext("/alarms", ex -> {
             hooked.add(new String(ex.getRequestBody().readAllBytes()));
+            ex.sendResponseHeaders(204, -1);
+            ex.close();
+        });
+        receiver.createContext("/tamper-only", ex -> {
+            tamperOnly.add(new String(ex.getRequestBody().readAllBytes()));
             ex.sendResponseHeaders(204, -1);
             ex.close();
         });
@@ -71,6 +77,16 @@ class AlarmsEndToEndTest {
                                             + receiver.getAddress().getPort() + "/alarms\"}")
                             .statusCode())
                     .isEqualTo(201);
+            // a second webhook takes tamper alarms only
+            HttpResponse<String> filtered = api.send(
+                    "POST",
+                    "/api/v1/webhooks",
+                    key,
+                    "{\"url\":\"http://127.0.0.1:" + receiver.getAddress().getPort()
+                            + "/tamper-only\",\"types\":[\"tamper\"],\"min_severity\":\"warning\"}");
+            assertThat(filtered.statusCode()).as(filtered.body()).isEqualTo(201);
+            assertThat(api.json("GET", "/api/v1/webhooks", key, null).toString())
+                    .contains("\"types\":[\"tamper\"]");
             Process watcher = new ProcessBuilder(
                             "mosquitto_sub",
                             "-h",
@@ -126,6 +142,15 @@ class AlarmsEndToEndTest {
             assertThat(new String(watcher.getInputStream().readAllBytes())).contains("\"type\":\"over_voltage\"");
             ApiClient.await(() -> ApiClient.JSON.valueToTree(hooked), h -> h.size() >= 1, 10);
             assertThat(hooked.get(0)).contains("\"type\":\"over_voltage\"").contains("\"customer_id\":" + ids[0]);
+            // the tamper-only webhook heard nothing of it, and hears the tamper event
+            assertThat(api.send("POST", "/api/v1/events", key, """
+                            {"device":"meter","type":"tamper_case_open"}""").statusCode())
+                    .isBetween(200, 299);
+            ApiClient.await(() -> ApiClient.JSON.valueToTree(tamperOnly), h -> h.size() >= 1, 10);
+            assertThat(tamperOnly).allSatisfy(b -> assertThat(b).contains("\"type\":\"tamper_case_open\""));
+            assertThat(api.send("POST", "/api/v1/events", key, """
+                            {"device":"meter","type":"tamper_case_open","on":false}""").statusCode())
+                    .isBetween(200, 299); // the case is closed again
 
             // the other customer sees nothing of it
             assertThat(api.json("GET", "/api/v1/alarms", keys[1], null)).isEmpty();

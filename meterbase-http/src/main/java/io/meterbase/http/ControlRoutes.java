@@ -481,8 +481,19 @@ final class ControlRoutes {
         app.get("/api/v1/webhooks", h(ctx -> json(ctx, 200, control().webhooks().of(scope(ctx)))));
         app.post("/api/v1/webhooks", h(ctx -> {
             Principal p = Requests.authenticate(ctx, api.registry());
-            String url = ApiJson.MAPPER.readTree(ctx.body()).path("url").asText(null);
-            json(ctx, 201, control().webhooks().add(p.isOperator() ? null : p.customerId(), url));
+            JsonNode b = ApiJson.MAPPER.readTree(ctx.body());
+            List<String> types = new java.util.ArrayList<>();
+            b.path("types").forEach(t -> types.add(t.asText()));
+            json(
+                    ctx,
+                    201,
+                    control()
+                            .webhooks()
+                            .add(
+                                    p.isOperator() ? null : p.customerId(),
+                                    b.path("url").asText(null),
+                                    types,
+                                    severity(b.path("min_severity").asText(null))));
         }));
         app.post("/api/v1/webhooks/{id}/secret", h(ctx -> {
             Principal p = Requests.authenticate(ctx, api.registry());

@@ -80,12 +80,17 @@ public final class Webhooks implements WebhooksApi, AlarmListener, AutoCloseable
     }
 
     @Override
-    public Created add(@Nullable Long customerId, String url) {
-        Webhook w = new Webhook("hook-" + HexFormat.of().formatHex(random(6)), customerId, url);
+    public Created add(
+            @Nullable Long customerId,
+            String url,
+            List<String> types,
+            io.meterbase.core.api.alarm.@Nullable Severity minSeverity) {
+        Webhook w = new Webhook("hook-" + HexFormat.of().formatHex(random(6)), customerId, url, types, minSeverity);
         destinations.refusal(url).ifPresent(reason -> {
             throw new IllegalArgumentException("webhook url refused: " + reason);
         });
-        return save(new StoredWebhook(w.id(), customerId, w.url(), newSecret()));
+        return save(new StoredWebhook(
+                w.id(), customerId, w.url(), newSecret(), w.types().isEmpty() ? null : w.types(), minSeverity));
     }
 
     @Override
@@ -94,7 +99,8 @@ public final class Webhooks implements WebhooksApi, AlarmListener, AutoCloseable
         if (w == null || (customerId != null && !customerId.equals(w.customerId()))) {
             return Optional.empty();
         }
-        return Optional.of(save(new StoredWebhook(w.id(), w.customerId(), w.url(), newSecret())));
+        return Optional.of(
+                save(new StoredWebhook(w.id(), w.customerId(), w.url(), newSecret(), w.types(), w.minSeverity())));
     }
 
     private Created save(StoredWebhook w) {
@@ -137,7 +143,8 @@ public final class Webhooks implements WebhooksApi, AlarmListener, AutoCloseable
     public void changed(Alarm alarm) {
         String body = ControlJson.write(alarm);
         for (StoredWebhook w : hooks.values()) {
-            if (w.customerId() == null || w.customerId() == alarm.customerId()) {
+            if ((w.customerId() == null || w.customerId() == alarm.customerId())
+                    && w.toApi().takes(alarm)) {
                 retries.execute(() -> attempt(w, body, 1));
             }
         }

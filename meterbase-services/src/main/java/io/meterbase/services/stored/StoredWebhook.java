@@ -11,9 +11,20 @@ public record StoredWebhook(
         String id,
         @Nullable Long customerId,
         String url,
-        @Nullable String secret) {
+        @Nullable String secret,
+
+        @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+        java.util.@Nullable List<String> types,
+
+        @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+        io.meterbase.core.api.alarm.@Nullable Severity minSeverity) {
+
+    /** A webhook that takes every alarm. */
+    public StoredWebhook(String id, @Nullable Long customerId, String url, @Nullable String secret) {
+        this(id, customerId, url, secret, null, null);
+    }
 
     public Webhook toApi() {
-        return new Webhook(id, customerId, url);
+        return new Webhook(id, customerId, url, types == null ? java.util.List.of() : types, minSeverity);
     }
 }

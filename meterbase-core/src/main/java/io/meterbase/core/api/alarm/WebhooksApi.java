@@ -15,7 +15,17 @@ public interface WebhooksApi {
      *
      * @throws IllegalArgumentException when the server may not post to {@code url} (with the reason)
      */
-    Created add(@Nullable Long customerId, String url);
+    default Created add(@Nullable Long customerId, String url) {
+        return add(customerId, url, List.of(), null);
+    }
+
+    /**
+     * Adds a webhook that takes only alarms whose type starts with one of {@code types} (empty: any) and of at least
+     * {@code minSeverity} (null: any).
+     *
+     * @throws IllegalArgumentException when the server may not post to {@code url} (with the reason)
+     */
+    Created add(@Nullable Long customerId, String url, List<String> types, @Nullable Severity minSeverity);
 
     /** Gives a webhook of the customer (any for null) a new secret; empty when there is none. */
     Optional<Created> newSecret(String id, @Nullable Long customerId);
