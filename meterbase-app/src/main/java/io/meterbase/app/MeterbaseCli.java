@@ -424,6 +424,12 @@ public final class MeterbaseCli {
                 if (!stopping) {
                     o.println("History stopped: " + e.getMessage());
                 }
+            } finally {
+                try {
+                    server.control().notice(HISTORY_NOTICE, null);
+                } catch (RuntimeException e) {
+                    // the store is closing with the demo: the notice goes with it
+                }
             }
         }
     }

@@ -404,10 +404,9 @@ public final class MeterbaseConfig {
         List<Map<String, Object>> out = new java.util.ArrayList<>();
         for (Setting s : SETTINGS) {
             String v = values.getOrDefault(s.key(), s.defaultValue());
-            boolean secret = s.key().endsWith("password") || s.key().endsWith("secret");
             Map<String, Object> m = new java.util.LinkedHashMap<>();
             m.put("key", s.key());
-            m.put("value", secret ? (v.isEmpty() ? "" : "(set)") : v);
+            m.put("value", secret(s.key()) ? (v.isEmpty() ? "" : "(set)") : withoutUserInfo(v));
             m.put("default", s.defaultValue());
             m.put("changed", !v.equals(s.defaultValue()));
             m.put("env", s.envName());
@@ -415,6 +414,21 @@ public final class MeterbaseConfig {
             out.add(m);
         }
         return out;
+    }
+
+    /** Settings whose value is a credential: shown only as set or not. */
+    static boolean secret(String key) {
+        return key.endsWith("password")
+                || key.endsWith("secret")
+                || key.endsWith("-key")
+                || key.endsWith(".key")
+                || key.contains("token");
+    }
+
+    /** A URL's user name and password (scheme://user:pass@host…) replaced by {@code ***}; other values as they are. */
+    static String withoutUserInfo(String value) {
+        return value.replaceAll("(?i)^((?:[a-z][a-z0-9+.-]*:)+//)[^/@\\s]*@", "$1***@")
+                .replaceAll("(?i)([?&;](password|user|key|token)=)[^&;]*", "$1***");
     }
 
     public String string(String key) {

@@ -28,7 +28,11 @@ class AccountsListTest {
     @Test
     void accounts_arePaged_searched_andRemovedWithTheirSessions() throws Exception {
         try (Meterbase server = Meterbase.start(
-                TestConfigs.httpOnly(dir).with("store.postgres.password", "not shown"), Clock.systemUTC())) {
+                TestConfigs.httpOnly(dir)
+                        .with("store.postgres.password", "not shown")
+                        .with("store.postgres.url", "jdbc:postgresql://meter:url-secret@db.example:5432/meterbase")
+                        .with("mqtt.external.customer-key", "mbk_notshowneither"),
+                Clock.systemUTC())) {
             ApiClient api = new ApiClient(server.httpPort());
             String admin = server.newOperatorSecret().orElseThrow();
             long customer = server.registry()
@@ -96,7 +100,43 @@ class AccountsListTest {
                 }
             }
             assertThat(password).isEqualTo("(set)");
-            assertThat(node.toString()).doesNotContain("not shown");
+            assertThat(node.toString())
+                    .doesNotContain("not shown")
+                    .doesNotContain("url-secret")
+                    .doesNotContain("mbk_notshowneither")
+                    .contains("jdbc:postgresql://***@db.example:5432/meterbase");
+
+            // an operator who is not an admin removes customers' accounts, not operators', and does not see the node
+            assertThat(api.send(
+                                    "POST",
+                                    "/api/v1/accounts",
+                                    admin,
+                                    ApiClient.JSON.writeValueAsString(Map.of(
+                                            "username",
+                                            "otto",
+                                            "password",
+                                            "a long enough password",
+                                            "customer",
+                                            0,
+                                            "scope",
+                                            "operator")))
+                            .statusCode())
+                    .isEqualTo(201);
+            String otto = signIn(server.httpPort(), "otto");
+            String ottoCsrf = ApiClient.JSON
+                    .readTree(withCookie(server.httpPort(), "GET", "/api/v1/session", otto, null)
+                            .body())
+                    .get("csrf_token")
+                    .asText();
+            assertThat(withCookie(server.httpPort(), "DELETE", "/api/v1/accounts/olga", otto, ottoCsrf)
+                            .statusCode())
+                    .isEqualTo(403);
+            assertThat(withCookie(server.httpPort(), "DELETE", "/api/v1/accounts/tenant-5", otto, ottoCsrf)
+                            .statusCode())
+                    .isEqualTo(204);
+            assertThat(withCookie(server.httpPort(), "GET", "/api/v1/node", otto, null)
+                            .statusCode())
+                    .isEqualTo(403);
         }
     }
 

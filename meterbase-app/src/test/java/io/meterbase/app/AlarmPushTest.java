@@ -176,6 +176,58 @@ class AlarmPushTest {
     }
 
     @Test
+    void aBrowserWhosePushServiceFails_getsItLater_andTheOthersGetItOnce() throws Exception {
+        Map<String, java.util.List<Integer>> answered = new java.util.concurrent.ConcurrentHashMap<>();
+        AtomicInteger flakyCalls = new AtomicInteger();
+        HttpServer pushService = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        pushService.createContext("/push/", exchange -> {
+            String who = exchange.getRequestURI().getPath().substring("/push/".length());
+            exchange.getRequestBody().readAllBytes();
+            int status = who.equals("flaky") && flakyCalls.incrementAndGet() <= 2 ? 503 : 201;
+            answered.computeIfAbsent(who, w -> new java.util.concurrent.CopyOnWriteArrayList<>())
+                    .add(status);
+            exchange.sendResponseHeaders(status, -1);
+            exchange.close();
+        });
+        pushService.start();
+        String base = "http://127.0.0.1:" + pushService.getAddress().getPort() + "/push/";
+        try (Meterbase server = Meterbase.start(
+                TestConfigs.httpOnly(dir).with("webhooks.allow-ranges", "127.0.0.0/8"), Clock.systemUTC())) {
+            ApiClient api = new ApiClient(server.httpPort());
+            String key = key(server, "Ana");
+            KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
+            g.initialize(new ECGenParameterSpec("secp256r1"));
+            for (String who : List.of("steady", "flaky")) {
+                byte[] pub = uncompressed((ECPublicKey) g.generateKeyPair().getPublic());
+                assertThat(api.send(
+                                        "POST",
+                                        "/api/v1/notifications/push-subscriptions",
+                                        key,
+                                        subscription(base + who, b64(pub), new byte[16]))
+                                .statusCode())
+                        .isEqualTo(201);
+            }
+            api.json("PUT", "/api/v1/notifications", key, "{\"push\":true}");
+            upload(api, key, "meter-1");
+            assertThat(api.send("POST", "/api/v1/events", key, """
+                            {"device":"meter-1","type":"tamper_case_open"}""").statusCode())
+                    .isBetween(200, 299);
+
+            // the flaky push service refuses twice (503), then takes it: three flushes, about 15 s
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(40);
+            while (!answered.getOrDefault("flaky", List.of()).contains(201) && System.nanoTime() < deadline) {
+                Thread.sleep(200);
+            }
+            assertThat(answered.get("flaky")).containsExactly(503, 503, 201);
+            assertThat(answered.get("steady"))
+                    .as("sent once, not again with each retry")
+                    .containsExactly(201);
+        } finally {
+            pushService.stop(0);
+        }
+    }
+
+    @Test
     void aSubscription_canBeRemoved_byItsOwnerOnly() throws Exception {
         try (Meterbase server = Meterbase.start(
                 TestConfigs.httpOnly(dir).with("webhooks.allow-ranges", "127.0.0.0/8"), Clock.systemUTC())) {

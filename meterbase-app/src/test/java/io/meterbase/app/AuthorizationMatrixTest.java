@@ -27,6 +27,9 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class AuthorizationMatrixTest {
 
+    /** Routes for admins only: other operators (and support) are refused. */
+    private static final java.util.Set<String> ADMIN_ONLY = java.util.Set.of("GET /api/v1/node");
+
     /** Expected answers in the order none, customer, operator, third party: A allowed, U 401, F 403. */
     private static final Map<String, String> MATRIX = new TreeMap<>(Map.ofEntries(
             // a grant token is refused everywhere but /api/v1/shared and the API description (403)
@@ -281,10 +284,12 @@ class AuthorizationMatrixTest {
             case "customer session" -> sessionExpectation(route);
             case "device key", "gateway key" -> uploadKeyExpectation(route);
             case "read-only key" -> readOnlyExpectation(route, 1);
-            case "support operator" -> readOnlyExpectation(route, 2);
+            case "support operator" -> ADMIN_ONLY.contains(route) ? 'F' : readOnlyExpectation(route, 2);
             // everything an admin may, but operator accounts (and operator keys, which this body does not ask for)
             case "operator (not admin)" ->
-                route.equals("POST /api/v1/accounts") ? 'F' : MATRIX.get(route).charAt(2);
+                route.equals("POST /api/v1/accounts") || ADMIN_ONLY.contains(route)
+                        ? 'F'
+                        : MATRIX.get(route).charAt(2);
             default -> throw new IllegalArgumentException(CALLERS[caller]);
         };
     }

@@ -527,6 +527,7 @@ class BrowserTest {
         // subscribing this browser: headless Chromium has no push service, and the page says why it could not
         id("push-subscribe").click();
         waitUpTo(15).until(d -> id("push-status").getText().startsWith("This browser"));
+        assertThat(id("push-status").getText()).matches("This browser (could not subscribe|cannot receive).+");
 
         // a rule: plug-1 above 2 kW for a minute
         waitUpTo(10).until(d -> !d.findElements(By.cssSelector("#r-device option[value='plug-1']"))
@@ -587,6 +588,14 @@ class BrowserTest {
         server.control().notice("demo-history", "Demo: writing 35 days of history, 3 of 50 homes done.");
         browser.get(base + "/customer.html");
         waitUpTo(10).until(d -> id("notices").getText().contains("3 of 50 homes done"));
+        // the home's forecast card says what there is (a figure, or why not yet) and the incidents are listed
+        JsonNode forecasts = api.json("GET", "/api/v1/forecasts", firstKey, null);
+        if (forecasts.get("meters").isEmpty()) {
+            waitUpTo(10).until(d -> id("forecast-note").getText().startsWith("not yet"));
+        } else {
+            waitUpTo(10).until(d -> id("forecast-total").getText().endsWith("Wh"));
+        }
+        waitUpTo(10).until(d -> !id("incident-list").getText().isEmpty());
         server.control().notice("demo-history", null);
         assertThat(api.json("GET", "/api/v1/notices", firstKey, null)).isEmpty();
         String ref = "shellyplus1pm-a8032ab12345";
@@ -663,6 +672,12 @@ class BrowserTest {
                 .contains(firstCustomer + "/" + ref);
         waitUpTo(10).until(d -> !id("forecast").getText().isEmpty());
         shot("09c-appliance-boiler");
+        browser.manage().window().setSize(new Dimension(390, 844));
+        assertThat((Long) js("return document.documentElement.scrollWidth - window.innerWidth"))
+                .as("horizontal overflow of an appliance's page on a phone")
+                .isLessThanOrEqualTo(0);
+        shot("09d-appliance-phone");
+        browser.manage().window().setSize(new Dimension(1280, 1000));
         // the category's page lists it
         browser.get(base + "/appliance.html?category=water_heater");
         waitUpTo(10).until(d -> id("members").getText().contains("Boiler"));
@@ -860,6 +875,12 @@ class BrowserTest {
             waitUpTo(10).until(d -> id("cl-summary").getText().startsWith("no clustering yet"));
         }
         shot("25-console-analytics");
+        browser.manage().window().setSize(new Dimension(390, 844));
+        assertThat((Long) js("return document.documentElement.scrollWidth - window.innerWidth"))
+                .as("horizontal overflow of the analytics page on a phone")
+                .isLessThanOrEqualTo(0);
+        shot("25b-console-analytics-phone");
+        browser.manage().window().setSize(new Dimension(1280, 1000));
         assertSelfContained();
     }
 

@@ -300,8 +300,13 @@ final class ControlRoutes {
                 "/api/v1/dr/enrolments",
                 h(ctx -> json(ctx, 200, control().demandResponse().enrolments(customer(ctx)))));
         app.get("/api/v1/dr/events", h(ctx -> {
-            Requests.authenticate(ctx, api.registry());
-            json(ctx, 200, control().demandResponse().events());
+            Principal p = Requests.authenticate(ctx, api.registry());
+            json(
+                    ctx,
+                    200,
+                    control().demandResponse().events().stream()
+                            .map(e -> seenBy(p, e))
+                            .toList());
         }));
         app.post("/api/v1/dr/events", h(ctx -> {
             Requests.operator(ctx, api.registry());
@@ -318,14 +323,16 @@ final class ControlRoutes {
             json(ctx, 201, e);
         }));
         app.get("/api/v1/dr/events/{id}", h(ctx -> {
-            Requests.authenticate(ctx, api.registry());
+            Principal p = Requests.authenticate(ctx, api.registry());
             json(
                     ctx,
                     200,
-                    control()
-                            .demandResponse()
-                            .event(ctx.pathParam("id"))
-                            .orElseThrow(() -> ApiException.notFound("no event " + ctx.pathParam("id"))));
+                    seenBy(
+                            p,
+                            control()
+                                    .demandResponse()
+                                    .event(ctx.pathParam("id"))
+                                    .orElseThrow(() -> ApiException.notFound("no event " + ctx.pathParam("id")))));
         }));
         app.post("/api/v1/dr/events/{id}/cancel", h(ctx -> {
             Requests.operator(ctx, api.registry());
@@ -334,12 +341,32 @@ final class ControlRoutes {
         app.post("/api/v1/dr/events/{id}/override", h(ctx -> {
             long customer = customer(ctx);
             String device = ApiJson.MAPPER.readTree(ctx.body()).path("device").asText(null);
-            json(ctx, 200, control().demandResponse().override(customer, ctx.pathParam("id"), device));
+            json(
+                    ctx,
+                    200,
+                    seenBy(
+                            Requests.authenticate(ctx, api.registry()),
+                            control().demandResponse().override(customer, ctx.pathParam("id"), device)));
         }));
         app.get("/api/v1/dr/events/{id}/reduction", h(ctx -> {
             Requests.operator(ctx, api.registry());
             json(ctx, 200, control().demandResponse().reduction(ctx.pathParam("id")));
         }));
+    }
+
+    /**
+     * An event as a caller may see it: operators whole; a customer with only its own devices among those switched
+     * and kept on ("customer/device"), never another customer's.
+     */
+    private static Event seenBy(Principal p, Event e) {
+        if (p.isOperator()) {
+            return e;
+        }
+        String mine = p.customerId() + "/";
+        return e.with(
+                e.status(),
+                e.switched().stream().filter(m -> m.startsWith(mine)).collect(java.util.stream.Collectors.toSet()),
+                e.overrides().stream().filter(m -> m.startsWith(mine)).collect(java.util.stream.Collectors.toSet()));
     }
 
     /** The least severity asked for (none: any); refused with the words it accepts. */

@@ -146,10 +146,6 @@ final class SessionRoutes {
         });
     }
 
-    /**
-     * A request without a key but with a session cookie acts as the signed-in person; a change (POST, PUT, PATCH,
-     * DELETE) must carry the session's CSRF token, except signing in.
-     */
     private static String searchText(Accounts.Account a) {
         return a.username() + " " + a.role() + " " + a.principal().scope().key() + " #" + a.customer();
     }
@@ -165,6 +161,10 @@ final class SessionRoutes {
         return m;
     }
 
+    /**
+     * A request without a key but with a session cookie acts as the signed-in person; a change (POST, PUT, PATCH,
+     * DELETE) must carry the session's CSRF token, except signing in.
+     */
     private void fromCookie(Context ctx) {
         if (ctx.header("Authorization") != null || ctx.header("X-API-Key") != null) {
             return;

@@ -93,6 +93,15 @@ public final class Control implements ServicesApi, AutoCloseable {
         t.setDaemon(true);
         return t;
     });
+    /**
+     * Alarm e-mail and push go out on their own thread: an SMTP server or a customer's push service that is slow to
+     * answer holds up only the next notifications, never demand response, commands or schedules.
+     */
+    private final ScheduledExecutorService notifying = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "meterbase-notify");
+        t.setDaemon(true);
+        return t;
+    });
 
     private Control(
             Registry registry,
@@ -149,7 +158,7 @@ public final class Control implements ServicesApi, AutoCloseable {
         Control c = new Control(registry, store, live, consumption, clock, signer, settings);
         c.ticks.execute(c::refreshEnergy);
         c.ticks.scheduleWithFixedDelay(c::everySecond, 1, 1, TimeUnit.SECONDS);
-        c.ticks.scheduleWithFixedDelay(
+        c.notifying.scheduleWithFixedDelay(
                 () -> guarded("alarm e-mail and push", c.notifications::flush), 5, 5, TimeUnit.SECONDS);
         long refresh = Math.max(1, settings.energyRefresh().toSeconds());
         c.ticks.scheduleWithFixedDelay(c::refreshEnergy, refresh, refresh, TimeUnit.SECONDS);
@@ -356,6 +365,7 @@ public final class Control implements ServicesApi, AutoCloseable {
     @Override
     public void close() {
         ticks.shutdownNow();
+        notifying.shutdownNow();
         alarms.close();
         webhooks.close();
         try {

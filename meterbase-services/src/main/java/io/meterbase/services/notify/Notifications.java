@@ -16,6 +16,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -51,11 +52,18 @@ public final class Notifications implements NotificationsApi, AlarmListener {
         PUSH
     }
 
-    /** What waits for one recipient on one channel: since when, the alarms, and how many more were not kept. */
+    /** How long a queue that cannot be delivered is kept trying (a push service keeps a message as long). */
+    static final java.time.Duration GIVE_UP_AFTER = java.time.Duration.ofHours(24);
+    /** Alarm ids a push message lists at most (a push message holds about 4 KB). */
+    static final int PUSHED_IDS = 20;
+
+    /** What waits for one recipient on one channel (push: one browser): since when, the alarms, how many more. */
     private static final class Queue {
         final Instant since;
         final List<Alarm> alarms = new ArrayList<>();
         int dropped;
+        /** Sent and removed from the map: alarms go to a new queue. */
+        boolean closed;
 
         Queue(Instant since) {
             this.since = since;
@@ -156,8 +164,9 @@ public final class Notifications implements NotificationsApi, AlarmListener {
         }
     }
 
-    private static String queueKey(Channel channel, String recipient) {
-        return channel.name() + "|" + recipient;
+    /** A queue's key: channel, recipient and (push) the browser's subscription. */
+    private static String queueKey(Channel channel, String recipient, String subscription) {
+        return channel.name() + "|" + recipient + "|" + subscription;
     }
 
     private void queue(Channel channel, String recipient, Alarm alarm) {
@@ -170,12 +179,27 @@ public final class Notifications implements NotificationsApi, AlarmListener {
         if (!wanted) {
             return;
         }
-        Queue q = queues.computeIfAbsent(queueKey(channel, recipient), r -> new Queue(clock.instant()));
-        synchronized (q) {
-            if (q.alarms.size() < MAX_QUEUED) {
-                q.alarms.add(alarm);
-            } else {
-                q.dropped++;
+        WebPushes p = pushes;
+        List<String> targets = channel == Channel.EMAIL
+                ? List.of("")
+                : p == null
+                        ? List.of()
+                        : p.of(recipient).stream().map(PushSubscription::id).toList();
+        for (String target : targets) {
+            String key = queueKey(channel, recipient, target);
+            while (true) {
+                Queue q = queues.computeIfAbsent(key, r -> new Queue(clock.instant()));
+                synchronized (q) {
+                    if (q.closed) {
+                        continue; // just sent and removed: a new queue takes it
+                    }
+                    if (q.alarms.size() < MAX_QUEUED) {
+                        q.alarms.add(alarm);
+                    } else {
+                        q.dropped++;
+                    }
+                    break;
+                }
             }
         }
     }
@@ -190,12 +214,18 @@ public final class Notifications implements NotificationsApi, AlarmListener {
                 && (s.pushTypes().isEmpty() || s.pushTypes().stream().anyMatch(alarm.type()::startsWith));
     }
 
-    /** Sends what is due: every queue whose digest window has passed, outside its recipient's quiet hours. */
+    /**
+     * Sends what is due: every queue whose digest window has passed, outside its recipient's quiet hours. A queue
+     * is sent as one message (one e-mail to the recipient, one push to one browser); what was added to it meanwhile
+     * stays for the next flush.
+     */
     public void flush() {
         Instant now = clock.instant();
         for (String key : List.copyOf(queues.keySet())) {
-            Channel channel = Channel.valueOf(key.substring(0, key.indexOf('|')));
-            String recipient = key.substring(key.indexOf('|') + 1);
+            String[] parts = key.split("\\|", 3);
+            Channel channel = Channel.valueOf(parts[0]);
+            String recipient = parts[1];
+            String subscription = parts[2];
             Settings s = settings.get(recipient);
             Queue q = queues.get(key);
             if (q == null) {
@@ -204,10 +234,20 @@ public final class Notifications implements NotificationsApi, AlarmListener {
             String to = s == null ? null : s.email();
             boolean stillWanted = s != null && (channel == Channel.EMAIL ? to != null : s.push());
             if (!stillWanted) {
-                queues.remove(key, q); // no address any more, or push turned off
+                drop(key, q); // no address any more, or push turned off
                 continue;
             }
             if (q.since.plusSeconds(60L * s.digestMinutes()).isAfter(now) || quiet(s, zone(recipient), now)) {
+                continue;
+            }
+            if (q.since.plus(GIVE_UP_AFTER).isBefore(now) && (channel == Channel.PUSH || mailer != null)) {
+                LOG.warn(
+                        "Alarm {} to {} given up after {}: {} alarms not sent",
+                        channel == Channel.PUSH ? "push" : "e-mail",
+                        recipient,
+                        GIVE_UP_AFTER,
+                        q.alarms.size() + q.dropped);
+                drop(key, q);
                 continue;
             }
             List<Alarm> alarms;
@@ -216,6 +256,11 @@ public final class Notifications implements NotificationsApi, AlarmListener {
                 alarms = List.copyOf(q.alarms);
                 dropped = q.dropped;
             }
+            if (alarms.isEmpty() && dropped == 0) {
+                drop(key, q);
+                continue;
+            }
+            boolean sent = false;
             if (channel == Channel.EMAIL && to != null) {
                 Mailer m = mailer;
                 if (m == null) {
@@ -223,7 +268,7 @@ public final class Notifications implements NotificationsApi, AlarmListener {
                 }
                 try {
                     m.send(to, subject(alarms, dropped), text(alarms, dropped));
-                    queues.remove(key, q);
+                    sent = true;
                 } catch (Mailer.MailFailure e) {
                     LOG.warn(
                             "Alarm e-mail to {} not sent now, tried again at the next flush: {}",
@@ -233,19 +278,41 @@ public final class Notifications implements NotificationsApi, AlarmListener {
             } else if (channel == Channel.PUSH) {
                 WebPushes p = pushes;
                 if (p == null) {
-                    queues.remove(key, q);
+                    drop(key, q);
                     continue;
                 }
-                try {
-                    p.push(recipient, pushPayload(recipient, alarms, dropped));
-                    queues.remove(key, q);
-                } catch (WebPushes.PushFailure e) {
+                Optional<String> failure = p.pushTo(subscription, recipient, pushPayload(recipient, alarms, dropped));
+                if (failure.isEmpty()) {
+                    sent = true;
+                } else {
                     LOG.warn(
                             "Alarm push to {} not delivered now, tried again at the next flush: {}",
                             recipient,
-                            e.getMessage());
+                            failure.get());
                 }
             }
+            if (sent) {
+                sentFrom(key, q, alarms.size(), dropped);
+            }
+        }
+    }
+
+    /** Takes what was sent off a queue; a queue left empty is closed and removed (a new alarm makes a new one). */
+    private void sentFrom(String key, Queue q, int sent, int dropped) {
+        synchronized (q) {
+            q.alarms.subList(0, sent).clear();
+            q.dropped -= dropped;
+            if (q.alarms.isEmpty() && q.dropped == 0) {
+                q.closed = true;
+                queues.remove(key, q);
+            }
+        }
+    }
+
+    private void drop(String key, Queue q) {
+        synchronized (q) {
+            q.closed = true;
+            queues.remove(key, q);
         }
     }
 
@@ -262,7 +329,7 @@ public final class Notifications implements NotificationsApi, AlarmListener {
                                 + " more");
         m.put("url", recipient.equals(OPERATORS) ? "/operator.html#alarms" : "/customer.html#alarms");
         m.put("tag", "meterbase-alarms");
-        m.put("alarms", alarms.stream().map(Alarm::id).toList());
+        m.put("alarms", alarms.stream().limit(PUSHED_IDS).map(Alarm::id).toList());
         return ControlJson.write(m).getBytes(java.nio.charset.StandardCharsets.UTF_8);
     }
 

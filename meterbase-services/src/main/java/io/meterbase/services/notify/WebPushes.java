@@ -120,7 +120,8 @@ public final class WebPushes {
      */
     public PushSubscription subscribe(String recipient, String endpoint, String p256dh, String auth) {
         if (endpoint == null || !endpoint.startsWith("https://") && !endpoint.startsWith("http://")) {
-            throw new IllegalArgumentException("endpoint: the push service's https:// URL from the browser");
+            // browsers give https:// URLs; http:// only reaches a push service in a range the operator allowed
+            throw new IllegalArgumentException("endpoint: the push service's URL from the browser (https://…)");
         }
         if (endpoint.length() > 2048) {
             throw new IllegalArgumentException("endpoint: at most 2048 characters");
@@ -167,79 +168,68 @@ public final class WebPushes {
         return true;
     }
 
-    /** Why a push could not be delivered now. */
-    public static final class PushFailure extends Exception {
-        private static final long serialVersionUID = 1L;
-
-        PushFailure(String message) {
-            super(message);
-        }
-    }
-
     /**
-     * Pushes one message to every browser of a recipient; a browser that unsubscribed is removed.
-     *
-     * @return how many browsers took it
-     * @throws PushFailure when one or more could not take it now (the others did; sent again later, all of them)
+     * Pushes one message to one of a recipient's browsers. Empty when finished with it: it took the message,
+     * unsubscribed (404 or 410: its subscription is removed), refused it for good (another 4xx but 429: logged, not
+     * sent again) or is no longer subscribed; otherwise why it could not take it now (try again later).
      */
-    public int push(String recipient, byte[] payload) throws PushFailure {
-        int delivered = 0;
-        StringBuilder failures = new StringBuilder();
-        for (Map.Entry<String, Stored> e : List.copyOf(subscriptions.entrySet())) {
-            Stored s = e.getValue();
-            if (!s.recipient().equals(recipient)) {
-                continue;
-            }
-            Optional<String> failure = deliver(e.getKey(), s, payload);
-            if (failure.isEmpty()) {
-                delivered++;
-            } else {
-                failures.append(failures.isEmpty() ? "" : "; ").append(failure.get());
-            }
+    public Optional<String> pushTo(String id, String recipient, byte[] payload) {
+        Stored s = subscriptions.get(id);
+        if (s == null || !s.recipient().equals(recipient)) {
+            return Optional.empty();
         }
-        if (!failures.isEmpty()) {
-            throw new PushFailure(failures.toString());
-        }
-        return delivered;
+        return deliver(id, s, payload);
     }
 
-    /** Delivers to one browser: empty when it took the message (or is gone), else why not. */
+    /** Delivers to one browser: empty when finished with it (see {@link #push}), else why it should be tried again. */
     private Optional<String> deliver(String id, Stored s, byte[] payload) {
         Optional<String> refused = destinations.refusal(s.endpoint());
         if (refused.isPresent()) {
             return Optional.of(origin(s.endpoint()) + ": " + refused.get());
         }
-        byte[] body = webPush.getBody(
-                payload,
-                Base64.getUrlDecoder().decode(s.p256dh()),
-                Base64.getUrlDecoder().decode(s.auth()));
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(s.endpoint()))
-                .timeout(Duration.ofSeconds(10))
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body));
-        webPush.getHeaders(s.endpoint(), TTL_SECONDS, null, WebPush.Urgency.High)
-                .forEach((name, value) -> {
-                    if (!name.equalsIgnoreCase("content-length")) {
-                        request.header(name, value);
-                    }
-                });
+        int status;
         try {
-            HttpResponse<Void> r = http.send(request.build(), HttpResponse.BodyHandlers.discarding());
-            int status = r.statusCode();
-            if (status == 404 || status == 410) {
-                LOG.info(
-                        "A browser unsubscribed from {} ({}): its push subscription is removed",
-                        origin(s.endpoint()),
-                        status);
-                unsubscribe(s.recipient(), id);
-                return Optional.empty();
-            }
-            return status / 100 == 2 ? Optional.empty() : Optional.of(origin(s.endpoint()) + " answered " + status);
+            byte[] body = webPush.getBody(
+                    payload,
+                    Base64.getUrlDecoder().decode(s.p256dh()),
+                    Base64.getUrlDecoder().decode(s.auth()));
+            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(s.endpoint()))
+                    .timeout(Duration.ofSeconds(10))
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+            webPush.getHeaders(s.endpoint(), TTL_SECONDS, null, WebPush.Urgency.High)
+                    .forEach((name, value) -> {
+                        if (!name.equalsIgnoreCase("content-length")) {
+                            request.header(name, value);
+                        }
+                    });
+            status = http.send(request.build(), HttpResponse.BodyHandlers.discarding())
+                    .statusCode();
         } catch (IOException e) {
             return Optional.of(origin(s.endpoint()) + ": " + e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return Optional.of("interrupted");
+        } catch (RuntimeException e) {
+            // keys the library cannot use: this browser never gets a message
+            LOG.warn("A push to {} could not be made, not sent: {}", origin(s.endpoint()), e.toString());
+            return Optional.empty();
         }
+        if (status / 100 == 2) {
+            return Optional.empty();
+        }
+        if (status == 404 || status == 410) {
+            LOG.info(
+                    "A browser unsubscribed from {} ({}): its push subscription is removed",
+                    origin(s.endpoint()),
+                    status);
+            unsubscribe(s.recipient(), id);
+            return Optional.empty();
+        }
+        if (status / 100 == 4 && status != 429) {
+            LOG.warn("{} refused a push ({}): not sent again", origin(s.endpoint()), status);
+            return Optional.empty();
+        }
+        return Optional.of(origin(s.endpoint()) + " answered " + status);
     }
 
     private static PushSubscription view(String id, Stored s) {

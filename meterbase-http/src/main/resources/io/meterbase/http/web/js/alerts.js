@@ -10,7 +10,7 @@ let settings = null;
 let pushKey = null;
 const me = await current();
 if (!me) location.replace('/');
-else start();
+else start().catch((e) => say('notify-status', e.message, true));
 
 function list(text) {
   return String(text || '').split(',').map((s) => s.trim().toLowerCase()).filter((s) => s);
@@ -34,7 +34,7 @@ async function start() {
   setUpPush();
   await loadDevices();
   setUpRules();
-  loadRules();
+  loadRules().catch((e) => say('rule-status', e.message, true));
 }
 
 // ---- channels
@@ -165,7 +165,7 @@ function setUpRules() {
     if (f.get('device')) body.device = f.get('device');
     await api('POST', '/api/v1/alarm-rules', body);
     say('rule-status', 'Rule added.');
-    loadRules();
+    await loadRules();
   });
 }
 
@@ -183,7 +183,8 @@ async function loadRules() {
   const rules = await api('GET', '/api/v1/alarm-rules');
   replace('rule-list', table('Alarm rules', ['Alarm', 'When', 'Severity', 'Set by', ''], rules.map((r) => {
     const mine = me.role === 'operator' || r.customer_id != null;
-    return [r.type, describe(r), r.severity, r.customer_id == null ? 'operator' : 'you',
+    const by = r.customer_id == null ? 'operator' : me.role === 'operator' ? `customer #${r.customer_id}` : 'you';
+    return [r.type, describe(r), r.severity, by,
       mine ? el('button', { type: 'button', class: 'secondary', disabled: readsOnly(me), 'data-rule': r.id,
         onclick: () => removeRule(r.id) }, 'Remove') : ''];
   })));
@@ -193,6 +194,6 @@ async function removeRule(id) {
   try {
     await api('DELETE', `/api/v1/alarm-rules/${encodeURIComponent(id)}`);
     say('rule-status', 'Removed.');
-    loadRules();
+    await loadRules();
   } catch (e) { say('rule-status', e.message, true); }
 }

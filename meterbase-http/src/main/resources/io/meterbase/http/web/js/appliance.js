@@ -13,7 +13,7 @@ const category = ref ? null : params.get('category');
 let device = null;
 let members = [];
 const me = await requireRole('customer');
-if (me) start();
+if (me) start().catch((e) => say('name-status', e.message, true));
 
 async function start() {
   showScope(me, 'who');
@@ -33,11 +33,12 @@ async function start() {
     replace('members', table(`Your ${categoryName(c).toLowerCase()} appliances`, ['Appliance', 'Reference'],
       members.map((d) => [el('a', { href: `/appliance.html?ref=${encodeURIComponent(d.ref)}` }, d.name), d.ref])));
   }
-  loadNow();
-  loadEnergy();
+  const failed = (id) => (e) => say(id, e.message, true);
+  loadNow().catch(failed('name-status'));
+  loadEnergy().catch(failed('name-status'));
   setUpSchedules();
-  loadPrograms();
-  loadInsights();
+  loadPrograms().catch(failed('dr-status'));
+  loadInsights().catch(failed('dr-status'));
 }
 
 function setTitle(name) {
@@ -120,16 +121,16 @@ function setUpSchedules() {
     if (ref) body.device = ref; else body.category = category || 'other';
     await api('POST', '/api/v1/schedules', body);
     say('schedule-status', 'Schedule added.');
-    loadSchedules();
+    await loadSchedules();
   });
-  loadSchedules();
+  loadSchedules().catch((e) => say('schedule-status', e.message, true));
 }
 
 async function loadSchedules() {
   const all = await api('GET', '/api/v1/schedules');
   const mine = all.filter((s) => (ref ? s.device === ref : s.category === (category || 'other')));
   replace('schedule-list', mine.length
-    ? table('Schedules', ['Days', 'Off from', 'until', ''], mine.map((s) => [[...s.days]
+    ? table('Schedules', ['Days', 'Off from', 'until', ''], mine.map((s) => [s.days.map((d) => d.toUpperCase())
       .sort((a, b) => DAYS.indexOf(a) - DAYS.indexOf(b)).map((d) => d.charAt(0) + d.slice(1, 3).toLowerCase())
       .join(' '), s.from.slice(0, 5), s.to.slice(0, 5), el('button', { type: 'button', class: 'secondary',
       disabled: readsOnly(me), onclick: () => removeSchedule(s.id) }, 'Remove')]))
@@ -140,7 +141,7 @@ async function removeSchedule(id) {
   try {
     await api('DELETE', `/api/v1/schedules/${encodeURIComponent(id)}`);
     say('schedule-status', 'Removed.');
-    loadSchedules();
+    await loadSchedules();
   } catch (e) { say('schedule-status', e.message, true); }
 }
 
@@ -176,7 +177,7 @@ async function loadEvents(programs, enrolments) {
   const rows = [];
   for (const e of events) {
     for (const m of members.filter((d) => (enrolments[e.program_id] || []).includes(d.ref))) {
-      const kept = (e.overrides || []).some((o) => o.endsWith('/' + m.ref));
+      const kept = (e.overrides || []).includes(`${me.customer}/${m.ref}`);
       rows.push([`${time(Date.parse(e.start))} – ${time(Date.parse(e.end))}`, e.status, m.name, kept
         ? 'kept on'
         : el('button', { type: 'button', class: 'secondary', id: `override-${e.id}-${m.ref}`, disabled: readsOnly(me),
@@ -192,7 +193,7 @@ async function override(event, member) {
   try {
     await api('POST', `/api/v1/dr/events/${encodeURIComponent(event.id)}/override`, { device: member.ref });
     say('dr-status', `${member.name} stays on during this event.`);
-    loadPrograms();
+    await loadPrograms();
   } catch (e) { say('dr-status', e.message, true); }
 }
 

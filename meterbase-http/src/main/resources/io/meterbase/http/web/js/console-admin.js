@@ -6,7 +6,7 @@ import { api, requireRole, el, replace, table, say, onSubmit, readsOnly, showSco
 const me = await requireRole('operator');
 const accountPage = { q: '', offset: 0, limit: 25 };
 let node = null;
-if (me) start();
+if (me) start().catch((e) => say('tariff-status', e.message, true));
 
 async function start() {
   showScope(me, 'who');
@@ -19,7 +19,7 @@ async function start() {
   setUpTariffs();
   setUpPrograms();
   setUpAccounts();
-  loadNode();
+  loadNode().catch((e) => replace('node-summary', e.message));
 }
 
 // ---- tariffs
@@ -49,7 +49,7 @@ function periods(text) {
 
 function setUpTariffs() {
   let known = [];
-  loadTariffs().then((t) => { known = t; });
+  loadTariffs().then((t) => { known = t; }).catch((e) => say('tariff-status', e.message, true));
   onSubmit(document.getElementById('tariff-form'), 'tariff-status', async (f) => {
     const version = {
       effective_from: f.get('effective_from'),
@@ -82,13 +82,13 @@ async function loadPrograms() {
 }
 
 function setUpPrograms() {
-  loadPrograms();
+  loadPrograms().catch((e) => say('program-status', e.message, true));
   onSubmit(document.getElementById('program-form'), 'program-status', async (f) => {
     await api('POST', '/api/v1/dr/programs', { id: f.get('id'), name: f.get('name'), community: f.get('community'),
       categories: String(f.get('categories')).split(',').map((s) => s.trim()).filter((s) => s),
       stagger_seconds: Number(f.get('stagger') || 0) });
     say('program-status', `Program ${f.get('id')} saved.`);
-    loadPrograms();
+    await loadPrograms();
   });
 }
 
@@ -99,10 +99,14 @@ function setUpAccounts() {
   let timer = null;
   input.addEventListener('input', () => {
     clearTimeout(timer);
-    timer = setTimeout(() => { accountPage.q = input.value.trim(); accountPage.offset = 0; loadAccounts(); }, 250);
+    timer = setTimeout(() => {
+      accountPage.q = input.value.trim();
+      accountPage.offset = 0;
+      loadAccounts().catch((e) => say('account-status', e.message, true));
+    }, 250);
   });
   document.getElementById('account-search').addEventListener('submit', (e) => e.preventDefault());
-  loadAccounts();
+  loadAccounts().catch((e) => say('account-status', e.message, true));
 }
 
 async function loadAccounts() {
@@ -126,7 +130,7 @@ async function removeAccount(username) {
   try {
     await api('DELETE', `/api/v1/accounts/${encodeURIComponent(username)}`);
     say('account-status', `${username} removed.`);
-    loadAccounts();
+    await loadAccounts();
   } catch (e) { say('account-status', e.message, true); }
 }
 

@@ -3,7 +3,7 @@
 import { api, requireRole, el, replace, table, say, time, onSubmit, readsOnly, showScope, signOut } from './common.js';
 
 const me = await requireRole('operator');
-if (me) start();
+if (me) start().catch((e) => say('alarm-status', e.message, true));
 
 async function start() {
   showScope(me, 'who');

@@ -4,7 +4,7 @@ import { api, requireRole, el, replace, table, say, number, time, readsOnly, sho
 
 const me = await requireRole('operator');
 let forecastChart = null;
-if (me) start();
+if (me) start().catch((e) => say('run-status', e.message, true));
 
 async function start() {
   showScope(me, 'who');

@@ -35,6 +35,7 @@ async function start() {
   loadCategories();
   loadCommodities();
   loadAlarms();
+  loadIncidents();
   setInterval(loadAlarms, 30000);
   setUpKeys();
   setUpGrants();
@@ -99,7 +100,7 @@ function showNewDevices(latest) {
         { name: f.get('name'), category: f.get('category') });
       say('relay-status', `${f.get('name')} is saved.`);
       form.remove();
-      loadAppliances();
+      await loadAppliances();
     });
     return form;
   });
@@ -221,6 +222,26 @@ async function loadOverview() {
       `since ${homeDate(from)}; at this pace about ${number(projected, 2)} ${c.currency} by ${homeDate(end - 1)}`;
   } catch (e) {
     document.getElementById('period-cost').textContent = 'no tariff';
+  }
+  loadForecast();
+}
+
+/** The home's forecast for the next hours (its meters' together), or why there is none yet. */
+async function loadForecast() {
+  try {
+    const f = await api('GET', '/api/v1/forecasts');
+    if (!f.meters || !f.meters.length) {
+      document.getElementById('forecast-note').textContent = f.waiting_for
+        ? `not yet: ${f.waiting_for}` : 'not yet: forecasts need a few weeks of readings';
+      return;
+    }
+    document.getElementById('forecast-total').textContent = energy(f.next_24h_total);
+    const ranged = f.meters.every((m) => m.hours.every((h) => h.low != null && h.high != null));
+    const sum = (key) => f.meters.reduce((s, m) => s + m.hours.reduce((t, h) => t + h[key], 0), 0);
+    document.getElementById('forecast-note').textContent = ranged
+      ? `likely between ${energy(sum('low'))} and ${energy(sum('high'))}` : `from ${f.meters.length} meter(s)`;
+  } catch (e) {
+    document.getElementById('forecast-note').textContent = 'no forecast';
   }
 }
 
@@ -494,6 +515,19 @@ async function loadAlarms() {
     alarms.map((a) => [time(a.raised_at), a.device_ref || '–', a.type,
       el('span', { class: 'badge ' + (a.severity === 'critical' ? 'bad' : 'warn') }, a.severity), a.state, a.message || '',
       a.state === 'active' && canChange ? el('button', { type: 'button', class: 'secondary', onclick: () => acknowledge(a.id) }, 'Acknowledge') : '']), []));
+}
+
+/** Leaks, bursts and other incidents the analytics found in the home's consumption, open or closed. */
+async function loadIncidents() {
+  try {
+    const incidents = await api('GET', '/api/v1/incidents?state=all&limit=20');
+    replace('incident-list', incidents.length
+      ? table('Incidents', ['Found', 'Meter', 'What', 'State', 'Summary'], incidents.map((i) => [
+        time(Date.parse(i.detected_at)), i.device, i.type.replace(/_/g, ' '), i.state, i.summary]))
+      : el('p', { class: 'muted' }, 'Nothing unusual found (leaks, bursts, a home standing empty).'));
+  } catch (e) {
+    replace('incident-list', el('p', { class: 'muted' }, e.message));
+  }
 }
 
 async function acknowledge(id) {

@@ -60,7 +60,10 @@ function searchBox(formId, state, reload) {
   form.addEventListener('submit', (ev) => ev.preventDefault());
   form.querySelector('input').addEventListener('input', (ev) => {
     clearTimeout(timer);
-    timer = setTimeout(() => { state.q = ev.target.value; reload(0); }, 250);
+    timer = setTimeout(() => {
+      state.q = ev.target.value;
+      Promise.resolve(reload(0)).catch(() => { /* the list keeps what it showed */ });
+    }, 250);
   });
 }
 
