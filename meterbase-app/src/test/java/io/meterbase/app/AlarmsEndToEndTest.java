@@ -82,8 +82,13 @@ class AlarmsEndToEndTest {
                     "POST",
                     "/api/v1/webhooks",
                     key,
-                    "{\"url\":\"http://127.0.0.1:" + receiver.getAddress().getPort()
-                            + "/tamper-only\",\"types\":[\"tamper\"],\"min_severity\":\"warning\"}");
+                    ApiClient.JSON.writeValueAsString(java.util.Map.of(
+                            "url",
+                            "http://127.0.0.1:" + receiver.getAddress().getPort() + "/tamper-only",
+                            "types",
+                            List.of("tamper"),
+                            "min_severity",
+                            "warning")));
             assertThat(filtered.statusCode()).as(filtered.body()).isEqualTo(201);
             assertThat(api.json("GET", "/api/v1/webhooks", key, null).toString())
                     .contains("\"types\":[\"tamper\"]");

@@ -807,7 +807,8 @@ class BrowserTest {
                                     "POST",
                                     "/api/v1/events",
                                     firstKey,
-                                    "{\"device\":\"" + device + "\",\"type\":\"tamper_case_open\"}")
+                                    ApiClient.JSON.writeValueAsString(
+                                            Map.of("device", device, "type", "tamper_case_open")))
                             .statusCode())
                     .isBetween(200, 299);
         }
@@ -891,8 +892,13 @@ class BrowserTest {
                                 "POST",
                                 "/api/v1/accounts",
                                 operatorKey,
-                                "{\"username\":\"temp-user\",\"password\":\"" + CUSTOMER_PASSWORD + "\",\"customer\":"
-                                        + firstCustomer + "}")
+                                ApiClient.JSON.writeValueAsString(Map.of(
+                                        "username",
+                                        "temp-user",
+                                        "password",
+                                        CUSTOMER_PASSWORD,
+                                        "customer",
+                                        firstCustomer)))
                         .statusCode())
                 .isEqualTo(201);
         browser.get(base + "/console-admin.html");

@@ -52,8 +52,13 @@ class DemandResponseVisibilityTest {
                             "POST",
                             "/api/v1/dr/events",
                             operator,
-                            "{\"program\":\"heaters\",\"start\":\"" + start + "\",\"end\":\"" + start.plusSeconds(3600)
-                                    + "\"}")
+                            ApiClient.JSON.writeValueAsString(java.util.Map.of(
+                                    "program",
+                                    "heaters",
+                                    "start",
+                                    start.toString(),
+                                    "end",
+                                    start.plusSeconds(3600).toString())))
                     .get("id")
                     .asText();
             for (String key : keys) {

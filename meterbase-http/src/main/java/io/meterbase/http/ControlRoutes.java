@@ -111,44 +111,20 @@ final class ControlRoutes {
                     : BillsApi.SoFar.TODAY;
             json(ctx, 200, control().biller().soFar(customer, commodity(ctx), period));
         }));
-        app.get("/api/v1/bill", h(ctx -> {
-            long customer = customer(ctx);
-            if (ctx.queryParam("from") == null || ctx.queryParam("to") == null) {
-                throw ApiException.badRequest("a bill needs from and to");
-            }
-            Instant from = Instant.ofEpochMilli(Requests.time(ctx, "from", 0));
-            Instant to = Instant.ofEpochMilli(Requests.time(ctx, "to", 0));
-            json(ctx, 200, control().biller().bill(customer, commodity(ctx), from, to));
-        }));
+        app.get("/api/v1/bill", h(ctx -> json(ctx, 200, askedBill(ctx, customer(ctx)))));
 
         app.get("/api/v1/bill.csv", h(ctx -> {
-            long customer = customer(ctx);
-            if (ctx.queryParam("from") == null || ctx.queryParam("to") == null) {
-                throw ApiException.badRequest("a bill needs from and to");
-            }
-            Instant from = Instant.ofEpochMilli(Requests.time(ctx, "from", 0));
-            Instant to = Instant.ofEpochMilli(Requests.time(ctx, "to", 0));
-            io.meterbase.core.api.tariff.Bill bill = control().biller().bill(customer, commodity(ctx), from, to);
+            io.meterbase.core.api.tariff.Bill bill = askedBill(ctx, customer(ctx));
             ctx.contentType("text/csv; charset=utf-8");
-            ctx.header(
-                    "Content-Disposition",
-                    "attachment; filename=\"meterbase-bill-" + from.toString().substring(0, 10) + ".csv\"");
+            ctx.header("Content-Disposition", "attachment; filename=\"" + billFile(bill) + ".csv\"");
             ctx.result(BillCsv.write(bill));
         }));
-
         app.get("/api/v1/bill.pdf", h(ctx -> {
             long customer = customer(ctx);
-            if (ctx.queryParam("from") == null || ctx.queryParam("to") == null) {
-                throw ApiException.badRequest("a bill needs from and to");
-            }
-            Instant from = Instant.ofEpochMilli(Requests.time(ctx, "from", 0));
-            Instant to = Instant.ofEpochMilli(Requests.time(ctx, "to", 0));
-            io.meterbase.core.api.tariff.Bill bill = control().biller().bill(customer, commodity(ctx), from, to);
+            io.meterbase.core.api.tariff.Bill bill = askedBill(ctx, customer);
             String name = api.registry().customer(customer).map(c -> c.name()).orElse("#" + customer);
             ctx.contentType("application/pdf");
-            ctx.header(
-                    "Content-Disposition",
-                    "attachment; filename=\"meterbase-bill-" + from.toString().substring(0, 10) + ".pdf\"");
+            ctx.header("Content-Disposition", "attachment; filename=\"" + billFile(bill) + ".pdf\"");
             ctx.result(BillPdf.write(
                     bill, name, api.registry().defaultSite(customer).zone()));
         }));
@@ -367,6 +343,21 @@ final class ControlRoutes {
                 e.status(),
                 e.switched().stream().filter(m -> m.startsWith(mine)).collect(java.util.stream.Collectors.toSet()),
                 e.overrides().stream().filter(m -> m.startsWith(mine)).collect(java.util.stream.Collectors.toSet()));
+    }
+
+    /** The bill of {@code ?from=&to=} (both needed) and {@code ?commodity=}, as JSON or a download. */
+    private io.meterbase.core.api.tariff.Bill askedBill(Context ctx, long customer) {
+        if (ctx.queryParam("from") == null || ctx.queryParam("to") == null) {
+            throw ApiException.badRequest("a bill needs from and to");
+        }
+        Instant from = Instant.ofEpochMilli(Requests.time(ctx, "from", 0));
+        Instant to = Instant.ofEpochMilli(Requests.time(ctx, "to", 0));
+        return control().biller().bill(customer, commodity(ctx), from, to);
+    }
+
+    /** A downloaded bill's file name, without its extension: meterbase-bill-2026-11-01. */
+    private static String billFile(io.meterbase.core.api.tariff.Bill bill) {
+        return "meterbase-bill-" + bill.from().toString().substring(0, 10);
     }
 
     /** The least severity asked for (none: any); refused with the words it accepts. */
