@@ -731,6 +731,12 @@ class BrowserTest {
         waitUpTo(10).until(d -> id("customer-pages").getText().contains("1–1 of 1"));
         assertThat(id("customer-list").getText()).contains("Home 3").doesNotContain("Home 2");
         shot("09-operator-search");
+        browser.manage().window().setSize(new Dimension(390, 844));
+        assertThat((Long) js("return document.documentElement.scrollWidth - window.innerWidth"))
+                .as("horizontal overflow of the console's overview and lists on a phone")
+                .isLessThanOrEqualTo(0);
+        shot("09b-operator-phone");
+        browser.manage().window().setSize(new Dimension(1280, 1000));
         WebElement deviceSearch = id("dev-q");
         js("arguments[0].scrollIntoView({block: 'center'})", deviceSearch);
         deviceSearch.sendKeys("sauna");
@@ -788,6 +794,12 @@ class BrowserTest {
             id("username").sendKeys("boss");
             id("password").sendKeys(OPERATOR_PASSWORD);
             shot("11-first-run-setup");
+            browser.manage().window().setSize(new Dimension(390, 844));
+            assertThat((Long) js("return document.documentElement.scrollWidth - window.innerWidth"))
+                    .as("horizontal overflow of the setup page on a phone")
+                    .isLessThanOrEqualTo(0);
+            shot("11b-first-run-setup-phone");
+            browser.manage().window().setSize(new Dimension(1280, 1000));
             id("setup-button").click();
             waitUpTo(15).until(d -> d.getCurrentUrl().endsWith("/operator.html"));
             waitUpTo(15).until(d -> id("who").getText().equals("boss admin"));
@@ -931,6 +943,17 @@ class BrowserTest {
         tariff = api.json("GET", "/api/v1/tariffs/night-saver", operatorKey, null);
         assertThat(tariff.get("versions").size()).isEqualTo(2);
         assertThat(tariff.at("/versions/1/effective_from").asText()).isEqualTo(nextMonth);
+        // and blocks from the month after: 200 kWh at 0.12, then 0.25
+        String later = java.time.LocalDate.now().plusMonths(2).withDayOfMonth(1).toString();
+        js("arguments[0].value = arguments[1]", id("t-from"), later);
+        new Select(id("t-pricing")).selectByValue("tiered");
+        id("t-tiers").sendKeys("200, 0.12\n, 0.25");
+        id("t-save").click();
+        waitUpTo(10).until(d -> id("tariff-status").getText().contains("from " + later));
+        tariff = api.json("GET", "/api/v1/tariffs/night-saver", operatorKey, null);
+        assertThat(tariff.at("/versions/2/pricing").asText()).isEqualTo("tiered");
+        assertThat(tariff.at("/versions/2/tiers/0/up_to").asDouble()).isEqualTo(200);
+        assertThat(tariff.at("/versions/2/tiers/1/price").asDouble()).isEqualTo(0.25);
 
         // a demand-response program for EV chargers
         id("p-id").sendKeys("evs");

@@ -15,6 +15,7 @@ async function start() {
   const pricing = document.getElementById('t-pricing');
   pricing.addEventListener('change', () => {
     document.getElementById('t-periods-label').hidden = pricing.value !== 'time_of_use';
+    document.getElementById('t-tiers-label').hidden = pricing.value !== 'tiered';
   });
   setUpTariffs();
   setUpPrograms();
@@ -47,6 +48,15 @@ function periods(text) {
   });
 }
 
+/** "200, 0.12" lines as blocks; a line with no limit (", 0.25") is the last, open block. */
+function tiers(text) {
+  return String(text || '').split('\n').map((l) => l.trim()).filter((l) => l).map((line, i) => {
+    const [upTo, price] = line.split(',').map((s) => s.trim());
+    if (!price) throw new Error(`block line ${i + 1}: up to, price`);
+    return { up_to: upTo ? Number(upTo) : null, price: Number(price) };
+  });
+}
+
 function setUpTariffs() {
   let known = [];
   loadTariffs().then((t) => { known = t; }).catch((e) => say('tariff-status', e.message, true));
@@ -58,6 +68,7 @@ function setUpTariffs() {
       standing_charge_per_day: Number(f.get('standing') || 0),
       billing_day: Number(f.get('billing_day') || 1),
       periods: f.get('pricing') === 'time_of_use' ? periods(f.get('periods')) : [],
+      tiers: f.get('pricing') === 'tiered' ? tiers(f.get('tiers')) : [],
     };
     const id = f.get('id');
     if (known.some((t) => t.id === id)) {
