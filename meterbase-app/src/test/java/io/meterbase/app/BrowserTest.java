@@ -215,6 +215,16 @@ class BrowserTest {
         id("signin-button").click();
     }
 
+    /** The page fits a phone's width (nothing to scroll sideways), with a screenshot there; then desktop size again. */
+    private static void assertFitsAPhone(String what, String screenshot) throws Exception {
+        browser.manage().window().setSize(new Dimension(390, 844));
+        assertThat((Long) js("return document.documentElement.scrollWidth - window.innerWidth"))
+                .as("horizontal overflow of " + what + " on a phone")
+                .isLessThanOrEqualTo(0);
+        shot(screenshot);
+        browser.manage().window().setSize(new Dimension(1280, 1000));
+    }
+
     /** Nothing the page loaded came from another server, and the browser reported no errors (CSP included). */
     private static void assertSelfContained() {
         Object foreign = js("return performance.getEntriesByType('resource').map(e => e.name)"
@@ -551,11 +561,7 @@ class BrowserTest {
         assertThat(rule.get("for_seconds").asInt()).isEqualTo(60);
         waitUpTo(10).until(d -> id("rule-list").getText().contains("Power above 2000 for 60 s on plug-1"));
         shot("08-alerts");
-        browser.manage().window().setSize(new Dimension(390, 844));
-        long overflow = (Long) js("return document.documentElement.scrollWidth - window.innerWidth");
-        assertThat(overflow).as("horizontal overflow on a phone").isLessThanOrEqualTo(0);
-        shot("08b-alerts-phone");
-        browser.manage().window().setSize(new Dimension(1280, 1000));
+        assertFitsAPhone("the alerts page", "08b-alerts-phone");
         String ruleId = rule.get("id").asText();
         browser.findElement(By.cssSelector("button[data-rule='" + ruleId + "']"))
                 .click();
@@ -672,12 +678,7 @@ class BrowserTest {
                 .contains(firstCustomer + "/" + ref);
         waitUpTo(10).until(d -> !id("forecast").getText().isEmpty());
         shot("09c-appliance-boiler");
-        browser.manage().window().setSize(new Dimension(390, 844));
-        assertThat((Long) js("return document.documentElement.scrollWidth - window.innerWidth"))
-                .as("horizontal overflow of an appliance's page on a phone")
-                .isLessThanOrEqualTo(0);
-        shot("09d-appliance-phone");
-        browser.manage().window().setSize(new Dimension(1280, 1000));
+        assertFitsAPhone("an appliance's page", "09d-appliance-phone");
         // the category's page lists it
         browser.get(base + "/appliance.html?category=water_heater");
         waitUpTo(10).until(d -> id("members").getText().contains("Boiler"));
@@ -731,12 +732,7 @@ class BrowserTest {
         waitUpTo(10).until(d -> id("customer-pages").getText().contains("1–1 of 1"));
         assertThat(id("customer-list").getText()).contains("Home 3").doesNotContain("Home 2");
         shot("09-operator-search");
-        browser.manage().window().setSize(new Dimension(390, 844));
-        assertThat((Long) js("return document.documentElement.scrollWidth - window.innerWidth"))
-                .as("horizontal overflow of the console's overview and lists on a phone")
-                .isLessThanOrEqualTo(0);
-        shot("09b-operator-phone");
-        browser.manage().window().setSize(new Dimension(1280, 1000));
+        assertFitsAPhone("the console's overview and lists", "09b-operator-phone");
         WebElement deviceSearch = id("dev-q");
         js("arguments[0].scrollIntoView({block: 'center'})", deviceSearch);
         deviceSearch.sendKeys("sauna");
@@ -794,12 +790,7 @@ class BrowserTest {
             id("username").sendKeys("boss");
             id("password").sendKeys(OPERATOR_PASSWORD);
             shot("11-first-run-setup");
-            browser.manage().window().setSize(new Dimension(390, 844));
-            assertThat((Long) js("return document.documentElement.scrollWidth - window.innerWidth"))
-                    .as("horizontal overflow of the setup page on a phone")
-                    .isLessThanOrEqualTo(0);
-            shot("11b-first-run-setup-phone");
-            browser.manage().window().setSize(new Dimension(1280, 1000));
+            assertFitsAPhone("the setup page", "11b-first-run-setup-phone");
             id("setup-button").click();
             waitUpTo(15).until(d -> d.getCurrentUrl().endsWith("/operator.html"));
             waitUpTo(15).until(d -> id("who").getText().equals("boss admin"));
@@ -853,11 +844,7 @@ class BrowserTest {
                 .getText()
                 .equals((expected.size() - 1) + " alarm" + (expected.size() - 1 == 1 ? "" : "s") + "."));
         assertThat(id("incident-status").getText()).isEmpty();
-        browser.manage().window().setSize(new Dimension(390, 844));
-        long overflow = (Long) js("return document.documentElement.scrollWidth - window.innerWidth");
-        assertThat(overflow).as("horizontal overflow on a phone").isLessThanOrEqualTo(0);
-        shot("24b-console-alarms-phone");
-        browser.manage().window().setSize(new Dimension(1280, 1000));
+        assertFitsAPhone("the alarms page", "24b-console-alarms-phone");
         assertSelfContained();
     }
 
@@ -888,12 +875,7 @@ class BrowserTest {
             waitUpTo(10).until(d -> id("cl-summary").getText().startsWith("no clustering yet"));
         }
         shot("25-console-analytics");
-        browser.manage().window().setSize(new Dimension(390, 844));
-        assertThat((Long) js("return document.documentElement.scrollWidth - window.innerWidth"))
-                .as("horizontal overflow of the analytics page on a phone")
-                .isLessThanOrEqualTo(0);
-        shot("25b-console-analytics-phone");
-        browser.manage().window().setSize(new Dimension(1280, 1000));
+        assertFitsAPhone("the analytics page", "25b-console-analytics-phone");
         assertSelfContained();
     }
 
@@ -991,11 +973,7 @@ class BrowserTest {
         waitUpTo(10).until(d -> !id("node-settings").getText().contains("notifications.smtp.host"));
         assertThat(id("node-settings").getText()).contains("http.tls.port");
         shot("26-console-admin");
-        browser.manage().window().setSize(new Dimension(390, 844));
-        long overflow = (Long) js("return document.documentElement.scrollWidth - window.innerWidth");
-        assertThat(overflow).as("horizontal overflow on a phone").isLessThanOrEqualTo(0);
-        shot("26b-console-admin-phone");
-        browser.manage().window().setSize(new Dimension(1280, 1000));
+        assertFitsAPhone("the admin page", "26b-console-admin-phone");
         assertSelfContained();
     }
 
