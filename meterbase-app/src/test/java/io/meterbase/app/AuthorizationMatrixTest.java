@@ -45,6 +45,8 @@ class AuthorizationMatrixTest {
             Map.entry("POST /api/v1/session", "UUUF"),
             Map.entry("GET /api/v1/session", "UUUF"),
             Map.entry("DELETE /api/v1/session", "AAAF"),
+            // a key has no password to change (409); a grant token is refused as everywhere
+            Map.entry("PUT /api/v1/session/password", "UAAF"),
             Map.entry("POST /api/v1/accounts", "UFAF"),
             Map.entry("GET /api/v1/accounts", "UFAF"),
             Map.entry("DELETE /api/v1/accounts/{username}", "UFAF"),

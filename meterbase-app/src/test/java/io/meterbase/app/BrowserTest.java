@@ -770,6 +770,34 @@ class BrowserTest {
         assertThat(browser.findElements(By.cssSelector("#key-list button"))).isEmpty();
         shot("10-read-only");
         assertSelfContained();
+
+        // reading only, yet their own password is theirs to change: the name at the top leads to the account page
+        browser.findElement(By.cssSelector("#who a")).click();
+        waitUpTo(15).until(d -> d.getCurrentUrl().endsWith("/account.html"));
+        waitUpTo(15).until(d -> id("me-username").getText().equals("rita"));
+        assertThat(id("me-list").getText()).contains("read only");
+        id("p-current").sendKeys(CUSTOMER_PASSWORD);
+        id("p-new").sendKeys("a new password for rita");
+        id("p-again").sendKeys("a new password, mistyped");
+        id("password-save").click();
+        waitUpTo(10).until(d -> id("password-status").getText().contains("differ"));
+        id("p-again").clear();
+        id("p-again").sendKeys("a new password for rita");
+        id("password-save").click();
+        waitUpTo(10).until(d -> id("password-status").getText().startsWith("Password changed"));
+        assertFitsAPhone("the account page", "10b-account-phone");
+        assertSelfContained();
+        // this browser stays signed in with the new session (its changes carry the new CSRF token)
+        browser.navigate().refresh();
+        waitUpTo(15).until(d -> id("me-username").getText().equals("rita"));
+        assertThat(api.send(
+                                "POST",
+                                "/api/v1/session",
+                                null,
+                                ApiClient.JSON.writeValueAsString(
+                                        Map.of("username", "rita", "password", "a new password for rita")))
+                        .statusCode())
+                .isEqualTo(200);
         id("signout").click();
         waitUpTo(10).until(d -> !d.findElements(By.id("username")).isEmpty());
     }

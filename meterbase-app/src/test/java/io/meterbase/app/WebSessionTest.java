@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -141,5 +142,105 @@ class WebSessionTest {
         } finally {
             server.close();
         }
+    }
+
+    /**
+     * A signed-in person changes their own password: the current one is needed (and a wrong one counts towards the
+     * lock), every other session of the account ends, this browser gets a new session, the old password no longer
+     * signs in and the new one does; an API key has no password to change.
+     */
+    @Test
+    void changeOwnPassword_endsOtherSessions() throws Exception {
+        Meterbase server = Meterbase.start(TestConfigs.httpOnly(dir), Clock.systemUTC());
+        try {
+            port = server.httpPort();
+            ApiClient api = new ApiClient(port);
+            String operator = server.newOperatorSecret().orElseThrow();
+            JsonNode customer = api.json("POST", "/api/v1/customers", operator, """
+                    {"name":"Ben","site":{"name":"Home","community":"north","zone":"UTC"}}""");
+            long id = customer.get("id").asLong();
+            ObjectNode account = JSON.createObjectNode()
+                    .put("username", "ben@example.org")
+                    .put("password", "first password")
+                    .put("customer", id);
+            assertThat(api.send("POST", "/api/v1/accounts", operator, JSON.writeValueAsString(account))
+                            .statusCode())
+                    .isEqualTo(201);
+            HttpResponse<String> phone = signIn("ben@example.org", "first password");
+            HttpResponse<String> laptop = signIn("ben@example.org", "first password");
+            String phoneCookie = cookieOf(phone);
+            String laptopCookie = cookieOf(laptop);
+            String laptopCsrf = JSON.readTree(laptop.body()).get("csrf_token").asText();
+
+            // an API key has no password
+            assertThat(api.send("PUT", "/api/v1/session/password", operator, change("x", "second password"))
+                            .statusCode())
+                    .isEqualTo(409);
+            // the CSRF token is needed, the current password must be right, the new one long enough
+            assertThat(call(
+                                    "PUT",
+                                    "/api/v1/session/password",
+                                    laptopCookie,
+                                    null,
+                                    change("first password", "second password"))
+                            .statusCode())
+                    .isEqualTo(403);
+            HttpResponse<String> wrong = call(
+                    "PUT",
+                    "/api/v1/session/password",
+                    laptopCookie,
+                    laptopCsrf,
+                    change("not the password", "second password"));
+            assertThat(wrong.statusCode()).isEqualTo(400);
+            assertThat(wrong.body()).contains("current_password: wrong password");
+            assertThat(server.store().documents().documents("account").get("ben@example.org"))
+                    .contains("\"failures\":1");
+            HttpResponse<String> tooShort = call(
+                    "PUT", "/api/v1/session/password", laptopCookie, laptopCsrf, change("first password", "short"));
+            assertThat(tooShort.statusCode()).isEqualTo(400);
+            assertThat(tooShort.body()).contains("new_password: at least 10 characters");
+
+            HttpResponse<String> changed = call(
+                    "PUT",
+                    "/api/v1/session/password",
+                    laptopCookie,
+                    laptopCsrf,
+                    change("first password", "second password"));
+            assertThat(changed.statusCode()).as(changed.body()).isEqualTo(200);
+            String newCookie = cookieOf(changed);
+            assertThat(newCookie).isNotEqualTo(laptopCookie);
+            assertThat(JSON.readTree(changed.body()).get("customer").asLong()).isEqualTo(id);
+            // the other browser and the old session are signed out; the new session works
+            assertThat(call("GET", "/api/v1/me", phoneCookie, null, null).statusCode())
+                    .isEqualTo(401);
+            assertThat(call("GET", "/api/v1/me", laptopCookie, null, null).statusCode())
+                    .isEqualTo(401);
+            assertThat(call("GET", "/api/v1/me", newCookie, null, null).statusCode())
+                    .isEqualTo(200);
+            // the old password no longer signs in, the new one does; the failure count was reset
+            assertThat(signIn("ben@example.org", "first password").statusCode()).isEqualTo(401);
+            assertThat(signIn("ben@example.org", "second password").statusCode())
+                    .isEqualTo(200);
+            assertThat(server.store().documents().documents("account").get("ben@example.org"))
+                    .contains("\"failures\":0")
+                    .contains("\"customer\":" + id);
+        } finally {
+            server.close();
+        }
+    }
+
+    private HttpResponse<String> signIn(String username, String password) throws Exception {
+        ObjectNode body = JSON.createObjectNode().put("username", username).put("password", password);
+        return call("POST", "/api/v1/session", null, null, JSON.writeValueAsString(body));
+    }
+
+    private static String cookieOf(HttpResponse<String> response) {
+        String setCookie = response.headers().firstValue("Set-Cookie").orElseThrow();
+        return setCookie.substring(0, setCookie.indexOf(';'));
+    }
+
+    private static String change(String current, String next) throws Exception {
+        return JSON.writeValueAsString(
+                JSON.createObjectNode().put("current_password", current).put("new_password", next));
     }
 }

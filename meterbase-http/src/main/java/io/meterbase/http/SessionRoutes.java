@@ -128,10 +128,7 @@ final class SessionRoutes {
                         }
                     };
             Sessions.Session s = sessions.start(principal, username.trim().toLowerCase(java.util.Locale.ROOT));
-            ctx.header(
-                    "Set-Cookie",
-                    Sessions.COOKIE + "=" + s.id() + "; Path=/; Max-Age=" + Sessions.LONGEST.toSeconds()
-                            + "; HttpOnly; Secure; SameSite=Strict");
+            ctx.header("Set-Cookie", cookie(s));
             ctx.json(describe(s));
         });
         app.get("/api/v1/session", ctx -> {
@@ -139,11 +136,53 @@ final class SessionRoutes {
                     .orElseThrow(() -> new ApiException(401, "unauthorized", "not signed in"));
             ctx.json(describe(s));
         });
+        // the signed-in person changes their own password: every session of the account ends, this browser gets a
+        // new one
+        app.put("/api/v1/session/password", ctx -> {
+            String username = ctx.attribute(USERNAME);
+            if (username == null) {
+                if (Requests.presentedKey(ctx) == null) {
+                    throw new ApiException(401, "unauthorized", "sign in to change your password");
+                }
+                Requests.authenticate(ctx, api.registry()); // a bad key is refused as everywhere
+                throw new ApiException(
+                        409, "no_account", "an API key has no password: sign in with your account to change it");
+            }
+            JsonNode b = body(ctx);
+            Principal principal;
+            try {
+                principal = switch (accounts.changePassword(
+                        username,
+                        b.path("current_password").asText(null),
+                        b.path("new_password").asText(null))) {
+                    case Accounts.SignIn.SignedIn in -> in.principal();
+                    // the session is fine, the password given is not: a 400, never a 401 or 403
+                    case Accounts.SignIn.Refused in ->
+                        throw new ApiException(
+                                400,
+                                "wrong_password",
+                                "current_password: "
+                                        + in.reason().replace("wrong username or password", "wrong password"));
+                    case Accounts.SignIn.Locked in -> throw new ApiException(429, "locked", in.reason());
+                };
+            } catch (IllegalArgumentException e) {
+                throw ApiException.badRequest(e.getMessage());
+            }
+            sessions.endAllOf(username);
+            Sessions.Session s = sessions.start(principal, username);
+            ctx.header("Set-Cookie", cookie(s));
+            ctx.json(describe(s));
+        });
         app.delete("/api/v1/session", ctx -> {
             sessions.end(ctx.cookie(Sessions.COOKIE));
             ctx.header("Set-Cookie", Sessions.COOKIE + "=; Path=/; Max-Age=0; HttpOnly; Secure; SameSite=Strict");
             ctx.status(204);
         });
+    }
+
+    private static String cookie(Sessions.Session s) {
+        return Sessions.COOKIE + "=" + s.id() + "; Path=/; Max-Age=" + Sessions.LONGEST.toSeconds()
+                + "; HttpOnly; Secure; SameSite=Strict";
     }
 
     private static String searchText(Accounts.Account a) {

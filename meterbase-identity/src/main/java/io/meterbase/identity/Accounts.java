@@ -249,6 +249,42 @@ public final class Accounts {
         return put(username, password, 0, KeyScope.ADMIN);
     }
 
+    /**
+     * Changes the password of an account whose current password is given. The current password is checked as a
+     * sign-in is (wrong ones count towards the lock, a locked account is refused), so this is no way around the
+     * lock. The account keeps its role, customer and scope; its sessions are the caller's to end.
+     *
+     * @return {@link SignIn.SignedIn} when changed, otherwise why not
+     * @throws IllegalArgumentException when the new password is not acceptable (nothing changed, nothing counted)
+     */
+    public SignIn changePassword(String username, String current, String next) {
+        if (next == null || next.length() < MIN_PASSWORD) {
+            throw new IllegalArgumentException("new_password: at least " + MIN_PASSWORD + " characters");
+        }
+        SignIn checked = signIn(username, current);
+        if (!(checked instanceof SignIn.SignedIn)) {
+            return checked;
+        }
+        String name = normalize(username);
+        Optional<String> stored = store.document(KIND, name);
+        if (stored.isEmpty()) {
+            accounts.remove(name);
+            return new SignIn.Refused("the account was removed");
+        }
+        Account a = IdentityJson.read(stored.get(), Account.class);
+        if (!Passwords.verify(current, a.passwordHash())) {
+            return new SignIn.Refused("the password was changed meanwhile"); // by another browser or node
+        }
+        Account changed =
+                new Account(a.username(), a.role(), a.customer(), Passwords.hash(next), 0, null, null, a.scope());
+        // only over what was checked: a change made meanwhile by another node (or browser) wins, this one is refused
+        if (!store.compareAndReplace(KIND, name, stored.get(), IdentityJson.write(changed))) {
+            return new SignIn.Refused("the account changed meanwhile: try again");
+        }
+        accounts.put(name, changed);
+        return checked;
+    }
+
     /** Every account, by username. */
     public java.util.List<Account> all() {
         return accounts.values().stream()

@@ -174,7 +174,8 @@ export function readsOnly(me) {
  * (the server refuses their changes anyway).
  */
 export function showScope(me, who) {
-  replace(who, me.username, ' ', el('span', { class: 'badge', id: 'scope' }, scopeLabel(me.scope)));
+  replace(who, el('a', { href: '/account.html', title: 'Your account and password' }, me.username), ' ',
+    el('span', { class: 'badge', id: 'scope' }, scopeLabel(me.scope)));
   if (!readsOnly(me)) return;
   const note = el('p', { class: 'notice', id: 'read-only-note', role: 'note' },
     'Read-only access: you can look at everything here and change nothing.');
