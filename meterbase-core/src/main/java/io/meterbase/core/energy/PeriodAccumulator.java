@@ -12,6 +12,7 @@ public final class PeriodAccumulator {
     private double min = Double.POSITIVE_INFINITY;
     private double max = Double.NEGATIVE_INFINITY;
     private double energy;
+    private double energyOut;
     private double estimated;
     private long gapMillis;
     private boolean touched;
@@ -20,6 +21,7 @@ public final class PeriodAccumulator {
         this.channelId = channelId;
         this.start = start;
         this.energy = withEnergy ? 0 : Double.NaN;
+        this.energyOut = withEnergy ? 0 : Double.NaN;
     }
 
     public long start() {
@@ -37,13 +39,18 @@ public final class PeriodAccumulator {
 
     /**
      * Adds the share of a step's consumption that falls in the period; {@code estimated} when the step was too long
-     * to be called measured.
+     * to be called measured. A negative share flowed against the channel's direction: it is added to the energy out
+     * (export, charge), never taken from the energy in.
      */
     public void addShare(double consumption, boolean estimated) {
         if (Double.isNaN(energy) || Double.isNaN(consumption)) {
             return;
         }
         touched = true;
+        if (consumption < 0) {
+            energyOut -= consumption;
+            return;
+        }
         energy += consumption;
         if (estimated) {
             this.estimated += consumption;
@@ -65,7 +72,7 @@ public final class PeriodAccumulator {
 
     public Rollup toRollup() {
         return count == 0
-                ? new Rollup(channelId, start, 0, 0, Double.NaN, Double.NaN, energy, estimated, gapMillis)
-                : new Rollup(channelId, start, count, sum, min, max, energy, estimated, gapMillis);
+                ? new Rollup(channelId, start, 0, 0, Double.NaN, Double.NaN, energy, estimated, gapMillis, energyOut)
+                : new Rollup(channelId, start, count, sum, min, max, energy, estimated, gapMillis, energyOut);
     }
 }

@@ -537,7 +537,11 @@ public final class RollupTracker {
             }
         }
 
-        /** Books power integrated by the trapezoid between two readings, each hour its own part. */
+        /**
+         * Books power integrated by the trapezoid between two readings, each hour its own part. Where the power
+         * changes sign in a part, the part is split where the line crosses zero: what flowed each way is booked to
+         * its own side (energy in, energy out), never netted.
+         */
         private void power(long t0, double p0, long t1, double p1, List<Rollup> out, long from, long to) {
             double slope = (p1 - p0) / (t1 - t0);
             for (long h = Math.max(hourOf(t0), from); h < t1 && h < to; h += HOUR) {
@@ -546,7 +550,14 @@ public final class RollupTracker {
                 if (b > a) {
                     double pa = p0 + slope * (a - t0);
                     double pb = p0 + slope * (b - t0);
-                    hour(h, out).addShare((pa + pb) / 2 * (b - a) / 3_600_000.0, false);
+                    PeriodAccumulator acc = hour(h, out);
+                    if ((pa < 0 && pb > 0) || (pa > 0 && pb < 0)) {
+                        double zero = (b - a) * pa / (pa - pb); // ms from a to the crossing
+                        acc.addShare(pa / 2 * zero / 3_600_000.0, false);
+                        acc.addShare(pb / 2 * ((b - a) - zero) / 3_600_000.0, false);
+                    } else {
+                        acc.addShare((pa + pb) / 2 * (b - a) / 3_600_000.0, false);
+                    }
                 }
             }
         }

@@ -149,6 +149,41 @@ class RollupTrackerTest {
     }
 
     @Test
+    void powerThatChangesSign_booksEachDirectionOnItsOwnSide_neverNegativeConsumption() {
+        // GIVEN a grid meter: 1200 W imported at minute 0, 600 W exported (-600 W) at minute 15, -600 W at minute
+        // 30, then 300 W imported at minute 45
+        fresh(at(POWER, 0, 1200), at(POWER, 15, -600), at(POWER, 30, -600), at(POWER, 45, 300));
+
+        // THEN the line crosses zero at minute 10 (1200 / 1800 of 15) and at minute 40 (600 / 900 of 15):
+        // in = 1200 W / 2 x 10 min + 300 W / 2 x 5 min = 100 + 12.5 = 112.5 Wh;
+        // out = 600 W / 2 x 5 min + 600 W x 15 min + 600 W / 2 x 10 min = 25 + 150 + 50 = 225 Wh
+        Rollup first = hour(POWER, 0);
+        assertThat(first.energy()).isCloseTo(112.5, within(EPS));
+        assertThat(first.energyOut()).isCloseTo(225.0, within(EPS));
+        assertThat(first.net()).isCloseTo(-112.5, within(EPS));
+        assertThat(first.min()).isEqualTo(-600.0);
+        // the day adds up both sides on their own
+        Rollup day = dayAt(POWER, DAY0);
+        assertThat(day.energy()).isCloseTo(112.5, within(EPS));
+        assertThat(day.energyOut()).isCloseTo(225.0, within(EPS));
+    }
+
+    @Test
+    void negativeIntervalAmounts_areEnergyOut_andRegistersNeverHaveAny() {
+        // GIVEN a net interval channel: 50 Wh in, then -80 Wh (out), 15 minutes apart; a register climbing 40 Wh
+        fresh(at(INTERVAL, 15, 50), at(INTERVAL, 30, -80));
+        fresh(at(REGISTER, 0, 1000), at(REGISTER, 30, 1040));
+
+        assertThat(hour(INTERVAL, 0).energy()).isCloseTo(50.0, within(EPS));
+        assertThat(hour(INTERVAL, 0).energyOut()).isCloseTo(80.0, within(EPS));
+        assertThat(hour(REGISTER, 0).energy()).isCloseTo(40.0, within(EPS));
+        assertThat(hour(REGISTER, 0).energyOut()).isZero();
+        // voltage has no energy either way
+        fresh(at(VOLTAGE, 0, 230));
+        assertThat(hour(VOLTAGE, 0).energyOut()).isNaN();
+    }
+
+    @Test
     void powerReadingsFurtherApartThanTheLongestGap_countNoEnergyForTheGap() {
         // GIVEN 600 W, then 600 W 16 minutes later (beyond the 15 minutes integrated at most), then 600 W 10
         // minutes after that

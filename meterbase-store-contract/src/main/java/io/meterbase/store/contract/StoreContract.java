@@ -247,6 +247,37 @@ public abstract class StoreContract {
     }
 
     @Test
+    void energyAgainstTheChannelsDirection_isKeptBesideTheEnergy_andAddsUpIntoDays() {
+        store.readings()
+                .upsertHourly(List.of(
+                        new Rollup(1, T0, 2, -300, -600, 300, 112.5, 0, 0, 225),
+                        new Rollup(1, T0 + HOUR, 1, -50, -50, -50, 0, 0, 0, 50)));
+        store.readings().rebuildDaily(List.of(new DayKey(1, T0, T0 + 24 * HOUR)));
+
+        assertThat(store.readings().hourly(List.of(1), T0, T0 + 2 * HOUR))
+                .extracting(Rollup::energyOut)
+                .containsExactly(225.0, 50.0);
+        Rollup day = store.readings().daily(List.of(1), T0, T0 + 1).get(0);
+        assertThat(day.energy()).isEqualTo(112.5);
+        assertThat(day.energyOut()).isEqualTo(275.0);
+        assertThat(day.net()).isEqualTo(-162.5);
+        // a writer's running totals and a recompute keep it too
+        store.readings().upsertHourlyOf(7, List.of(new Rollup(1, T0 + 2 * HOUR, 1, -10, -10, -10, 0, 0, 0, 10)));
+        store.readings()
+                .replaceHourly(
+                        7,
+                        List.of(new Rollup(1, T0 + HOUR, 1, -50, -50, -50, 0, 0, 0, 60)),
+                        Map.of(
+                                new ReadingKey(1, T0 + HOUR),
+                                store.readings()
+                                        .hourlyVersions(1, T0 + HOUR, T0 + 2 * HOUR)
+                                        .getOrDefault(T0 + HOUR, 0L)));
+        assertThat(store.readings().hourly(List.of(1), T0, T0 + 3 * HOUR))
+                .extracting(Rollup::energyOut)
+                .containsExactly(225.0, 60.0, 10.0);
+    }
+
+    @Test
     void rollupWithoutEnergy_keepsNaN() {
         store.readings().upsertHourly(List.of(new Rollup(3, T0, 1, 230, 230, 230, Double.NaN)));
 

@@ -597,13 +597,14 @@ public final class DuckDbStore implements Store, ReadingStore {
                         appendOrNull(a, r.energy());
                         a.append(r.estimated());
                         a.append(r.gapMillis());
+                        a.append(Double.isNaN(r.energyOut()) ? 0 : r.energyOut());
                         a.endRow();
                     }
                     a.flush();
                 }
                 try (Statement s = w.createStatement()) {
                     s.execute("INSERT OR REPLACE INTO rollup_hourly (channel_id, start, count, sum, min, max, energy,"
-                            + " estimated, gap_ms) SELECT * FROM stage_rollups");
+                            + " estimated, gap_ms, energy_out) SELECT * FROM stage_rollups");
                 }
                 return null;
             } finally {
@@ -641,8 +642,9 @@ public final class DuckDbStore implements Store, ReadingStore {
                 }
                 try (Statement s = w.createStatement()) {
                     s.execute("INSERT OR REPLACE INTO rollup_daily (channel_id, start, count, sum, min, max, energy,"
-                            + " estimated, gap_ms) SELECT d.channel_id, d.start, sum(h.count), sum(h.sum), min(h.min),"
-                            + " max(h.max), sum(h.energy), coalesce(sum(h.estimated), 0), coalesce(sum(h.gap_ms), 0)"
+                            + " estimated, gap_ms, energy_out) SELECT d.channel_id, d.start, sum(h.count), sum(h.sum),"
+                            + " min(h.min), max(h.max), sum(h.energy), coalesce(sum(h.estimated), 0),"
+                            + " coalesce(sum(h.gap_ms), 0), coalesce(sum(h.energy_out), 0)"
                             + " FROM stage_days d"
                             + " JOIN rollup_hourly h ON h.channel_id = d.channel_id AND h.start >= d.start"
                             + " AND h.start < d.finish GROUP BY d.channel_id, d.start");

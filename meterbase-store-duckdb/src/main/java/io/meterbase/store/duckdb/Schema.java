@@ -37,6 +37,9 @@ final class Schema {
             "ALTER TABLE rollup_hourly ADD COLUMN IF NOT EXISTS gap_ms BIGINT DEFAULT 0",
             "ALTER TABLE rollup_daily ADD COLUMN IF NOT EXISTS estimated DOUBLE DEFAULT 0",
             "ALTER TABLE rollup_daily ADD COLUMN IF NOT EXISTS gap_ms BIGINT DEFAULT 0",
+            // energy against a channel's direction (export, charge); files made before kept none
+            "ALTER TABLE rollup_hourly ADD COLUMN IF NOT EXISTS energy_out DOUBLE DEFAULT 0",
+            "ALTER TABLE rollup_daily ADD COLUMN IF NOT EXISTS energy_out DOUBLE DEFAULT 0",
             // what a key may do (keys made before have none: a customer's full key, an operator's admin key)
             "ALTER TABLE api_keys ADD COLUMN IF NOT EXISTS scope VARCHAR",
             "ALTER TABLE api_keys ADD COLUMN IF NOT EXISTS target VARCHAR",
@@ -46,7 +49,8 @@ final class Schema {
             "CREATE TEMP TABLE IF NOT EXISTS stage_readings (channel_id INTEGER, ts BIGINT, value DOUBLE,"
                     + " quality UTINYINT)",
             "CREATE TEMP TABLE IF NOT EXISTS stage_rollups (channel_id INTEGER, start BIGINT, count BIGINT,"
-                    + " sum DOUBLE, min DOUBLE, max DOUBLE, energy DOUBLE, estimated DOUBLE, gap_ms BIGINT)",
+                    + " sum DOUBLE, min DOUBLE, max DOUBLE, energy DOUBLE, estimated DOUBLE, gap_ms BIGINT,"
+                    + " energy_out DOUBLE)",
             "CREATE TEMP TABLE IF NOT EXISTS stage_days (channel_id INTEGER, start BIGINT, finish BIGINT)");
 
     /** Staging of registrations on the metadata connection, appended then moved in one transaction. */

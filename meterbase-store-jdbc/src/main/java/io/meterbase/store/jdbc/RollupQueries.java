@@ -42,9 +42,10 @@ public final class RollupQueries {
         if (channels.isEmpty()) {
             return List.of();
         }
-        String sql = "SELECT channel_id, start, count, sum, min, max, energy, estimated, gap_ms FROM " + table
-                + " WHERE "
-                + dialect.channelIn(channels) + " AND start >= ? AND start < ? ORDER BY start, channel_id";
+        String sql =
+                "SELECT channel_id, start, count, sum, min, max, energy, estimated, gap_ms, energy_out FROM " + table
+                        + " WHERE "
+                        + dialect.channelIn(channels) + " AND start >= ? AND start < ? ORDER BY start, channel_id";
         return reads.with("read " + table, c -> {
             List<Rollup> out = new ArrayList<>();
             try (PreparedStatement ps = c.prepareStatement(sql)) {
@@ -62,12 +63,21 @@ public final class RollupQueries {
                                 doubleOrNaN(rs, 6),
                                 doubleOrNaN(rs, 7),
                                 rs.getDouble(8),
-                                rs.getLong(9)));
+                                rs.getLong(9),
+                                outOf(rs, 7, 10)));
                     }
                 }
             }
             return out;
         });
+    }
+
+    /** The energy out: NaN where the period has no energy, 0 where it was stored as NULL. */
+    private static double outOf(ResultSet rs, int energyColumn, int column) throws java.sql.SQLException {
+        double out = rs.getDouble(column);
+        boolean none = rs.wasNull();
+        rs.getDouble(energyColumn);
+        return rs.wasNull() ? Double.NaN : none ? 0 : out;
     }
 
     /** A column's value, NaN for SQL NULL. */

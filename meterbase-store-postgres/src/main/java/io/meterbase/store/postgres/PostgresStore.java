@@ -517,6 +517,7 @@ public final class PostgresStore implements Store, ReadingStore {
             @Nullable Double[] energy = new Double[n];
             Double[] estimated = new Double[n];
             Long[] gap = new Long[n];
+            Double[] out = new Double[n];
             Long[] versions = new Long[n];
             Set<ReadingKey> left = new HashSet<>();
             for (int i = 0; i < n; i++) {
@@ -530,18 +531,20 @@ public final class PostgresStore implements Store, ReadingStore {
                 energy[i] = r.hasEnergy() ? r.energy() : null;
                 estimated[i] = r.estimated();
                 gap[i] = r.gapMillis();
+                out[i] = Double.isNaN(r.energyOut()) ? 0 : r.energyOut();
                 ReadingKey key = new ReadingKey(r.channelId(), r.start());
                 versions[i] = seen == null ? 1 : seen.getOrDefault(key, 0L) + 1;
                 left.add(key);
             }
             String sql = "INSERT INTO rollup_hourly (channel_id, start, count, sum, min, max, energy, estimated,"
-                    + " gap_ms, writer, version) SELECT ch, timestamptz 'epoch' + s * interval '1 millisecond',"
-                    + " n, su, mi, ma, e, es, g, ?, v FROM unnest(?::int[], ?::bigint[], ?::bigint[], ?::float8[],"
-                    + " ?::float8[], ?::float8[], ?::float8[], ?::float8[], ?::bigint[], ?::bigint[])"
-                    + " AS t(ch, s, n, su, mi, ma, e, es, g, v)"
+                    + " gap_ms, writer, version, energy_out) SELECT ch, timestamptz 'epoch' + s * interval '1"
+                    + " millisecond', n, su, mi, ma, e, es, g, ?, v, o FROM unnest(?::int[], ?::bigint[],"
+                    + " ?::bigint[], ?::float8[], ?::float8[], ?::float8[], ?::float8[], ?::float8[], ?::bigint[],"
+                    + " ?::bigint[], ?::float8[]) AS t(ch, s, n, su, mi, ma, e, es, g, v, o)"
                     + " ON CONFLICT (channel_id, start) DO UPDATE SET count = EXCLUDED.count, sum = EXCLUDED.sum,"
                     + " min = EXCLUDED.min, max = EXCLUDED.max, energy = EXCLUDED.energy,"
-                    + " estimated = EXCLUDED.estimated, gap_ms = EXCLUDED.gap_ms, writer = EXCLUDED.writer, "
+                    + " estimated = EXCLUDED.estimated, gap_ms = EXCLUDED.gap_ms, energy_out = EXCLUDED.energy_out,"
+                    + " writer = EXCLUDED.writer, "
                     + version + condition + " RETURNING channel_id, start";
             try (PreparedStatement ps = c.prepareStatement(sql)) {
                 ps.setLong(1, writer);
@@ -555,6 +558,7 @@ public final class PostgresStore implements Store, ReadingStore {
                 ps.setArray(9, c.createArrayOf("float8", estimated));
                 ps.setArray(10, c.createArrayOf("int8", gap));
                 ps.setArray(11, c.createArrayOf("int8", versions));
+                ps.setArray(12, c.createArrayOf("float8", out));
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         left.remove(new ReadingKey(rs.getInt(1), millis(rs, 2)));
@@ -596,14 +600,17 @@ public final class PostgresStore implements Store, ReadingStore {
                             }
                         }
                     }
-                    String sql = "INSERT INTO rollup_daily SELECT d.ch, d.s, sum(h.count), sum(h.sum), min(h.min),"
-                            + " max(h.max), sum(h.energy), sum(h.estimated), sum(h.gap_ms) FROM (SELECT ch, timestamptz 'epoch' + s * interval '1 millisecond'"
+                    String sql = "INSERT INTO rollup_daily (channel_id, start, count, sum, min, max, energy,"
+                            + " estimated, gap_ms, energy_out) SELECT d.ch, d.s, sum(h.count), sum(h.sum), min(h.min),"
+                            + " max(h.max), sum(h.energy), sum(h.estimated), sum(h.gap_ms), sum(h.energy_out)"
+                            + " FROM (SELECT ch, timestamptz 'epoch' + s * interval '1 millisecond'"
                             + " AS s, timestamptz 'epoch' + f * interval '1 millisecond' AS f FROM unnest(?::int[],"
                             + " ?::bigint[], ?::bigint[]) AS t(ch, s, f)) d JOIN rollup_hourly h ON h.channel_id = d.ch"
                             + " AND h.start >= d.s AND h.start < d.f GROUP BY d.ch, d.s"
                             + " ON CONFLICT (channel_id, start) DO UPDATE SET count = EXCLUDED.count, sum = EXCLUDED.sum,"
                             + " min = EXCLUDED.min, max = EXCLUDED.max, energy = EXCLUDED.energy,"
-                            + " estimated = EXCLUDED.estimated, gap_ms = EXCLUDED.gap_ms";
+                            + " estimated = EXCLUDED.estimated, gap_ms = EXCLUDED.gap_ms,"
+                            + " energy_out = EXCLUDED.energy_out";
                     try (PreparedStatement ps = tx.prepareStatement(sql)) {
                         ps.setArray(1, tx.createArrayOf("int4", ch));
                         ps.setArray(2, tx.createArrayOf("int8", start));

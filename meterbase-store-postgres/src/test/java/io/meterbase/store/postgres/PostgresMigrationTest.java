@@ -25,7 +25,7 @@ class PostgresMigrationTest {
                     .isInstanceOf(StoreException.class)
                     .hasMessageContaining("meterbase migrate");
 
-            assertThat(PostgresStore.migrate(noMigrate)).isEqualTo(10);
+            assertThat(PostgresStore.migrate(noMigrate)).isEqualTo(11);
             assertThat(PostgresStore.migrate(noMigrate)).isZero();
             try (PostgresStore store = PostgresStore.open(noMigrate)) {
                 assertThat(store.months()).isEmpty();
@@ -54,7 +54,7 @@ class PostgresMigrationTest {
             PostgresOptions options = new PostgresOptions(url, PgCluster.USER, PgCluster.PASSWORD, 2, false);
 
             // WHEN it is migrated
-            assertThat(PostgresStore.migrate(options)).isEqualTo(4);
+            assertThat(PostgresStore.migrate(options)).isEqualTo(5);
 
             // THEN one copy is left, a re-sent reading is refused by the unique key, and the hour is marked stale
             try (Connection c = DriverManager.getConnection(url, PgCluster.USER, PgCluster.PASSWORD);

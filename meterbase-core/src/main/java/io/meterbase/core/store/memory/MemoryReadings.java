@@ -169,6 +169,7 @@ final class MemoryReadings implements ReadingStore {
             double min = Double.POSITIVE_INFINITY;
             double max = Double.NEGATIVE_INFINITY;
             double energy = Double.NaN;
+            double energyOut = Double.NaN;
             double estimated = 0;
             long gap = 0;
             for (Rollup h : in) {
@@ -180,6 +181,7 @@ final class MemoryReadings implements ReadingStore {
                 }
                 if (h.hasEnergy()) {
                     energy = Double.isNaN(energy) ? h.energy() : energy + h.energy();
+                    energyOut = Double.isNaN(energyOut) ? h.energyOut() : energyOut + h.energyOut();
                 }
                 estimated += h.estimated();
                 gap += h.gapMillis();
@@ -191,7 +193,8 @@ final class MemoryReadings implements ReadingStore {
             daily.computeIfAbsent(day.channelId(), c -> new TreeMap<>())
                     .put(
                             day.start(),
-                            new Rollup(day.channelId(), day.start(), n, sum, min, max, energy, estimated, gap));
+                            new Rollup(
+                                    day.channelId(), day.start(), n, sum, min, max, energy, estimated, gap, energyOut));
         }
     }
 
