@@ -12,6 +12,7 @@ import io.meterbase.core.query.Commodity;
 import io.meterbase.core.query.ConsumptionService.GroupBy;
 import io.meterbase.core.query.ConsumptionService.Interval;
 import io.meterbase.core.query.CustomerSummary;
+import io.meterbase.core.query.EnergyBalance;
 import io.meterbase.core.query.EnergyPoint;
 import io.meterbase.core.query.History;
 import io.meterbase.core.store.Bucket;
@@ -49,6 +50,7 @@ final class QueryRoutes {
         app.get("/api/v1/summary", this::summary);
         app.get("/api/v1/channels/{id}/history", this::history);
         app.get("/api/v1/energy", this::energy);
+        app.get("/api/v1/energy/balance", this::balance);
         app.get("/api/v1/export.csv", this::export);
         app.get("/api/v1/export.parquet", this::exportParquet);
     }
@@ -286,6 +288,49 @@ final class QueryRoutes {
                 m.put("estimated", e.estimated());
                 m.put("gap_hours", e.gapMillis() / 3_600_000.0);
             }
+            rows.add(m);
+        }
+        out.put("points", rows);
+        ctx.json(out);
+    }
+
+    /**
+     * Electricity both ways for one customer (an operator names it with {@code customer}), optionally one site:
+     * import, export, generation, battery, what the home used, self-consumption and self-sufficiency per period.
+     */
+    private void balance(Context ctx) {
+        Principal p = Requests.authenticate(ctx, api.registry());
+        if (p.isOperator() && Requests.longParam(ctx, "customer") == 0) {
+            throw ApiException.badRequest("customer: a balance is one customer's (add ?customer=<id>)");
+        }
+        List<Device> devices = visibleDevices(ctx);
+        long site = Requests.longParam(ctx, "site");
+        if (site != 0) {
+            devices = devices.stream().filter(d -> d.siteId() == site).toList();
+        }
+        Interval interval = parse(Interval.class, ctx.queryParam("interval"), Interval.DAY, "interval");
+        long to = Requests.time(ctx, "to", api.clock().millis());
+        long from = Requests.time(ctx, "from", to - 7 * DAY);
+        EnergyBalance balance = new EnergyBalance(api.registry(), api.readings());
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("unit", "Wh");
+        out.put("interval", interval.name().toLowerCase(Locale.ROOT));
+        out.put("applies", balance.applies(devices));
+        List<Map<String, Object>> rows = new ArrayList<>();
+        for (EnergyBalance.Point b : balance.balance(devices, interval, from, to)) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("start", Instant.ofEpochMilli(b.periodStart()).toString());
+            m.put("imported", b.imported());
+            m.put("exported", b.exported());
+            m.put("generated", b.generated());
+            m.put("charged", b.charged());
+            m.put("discharged", b.discharged());
+            m.put("consumed", b.consumed());
+            m.put("self_consumed", b.selfConsumed());
+            m.put("self_consumption", b.selfConsumption());
+            m.put("self_sufficiency", b.selfSufficiency());
+            m.put("net", b.net());
+            m.put("estimated", b.estimated());
             rows.add(m);
         }
         out.put("points", rows);

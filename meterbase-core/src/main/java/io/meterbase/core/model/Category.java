@@ -19,8 +19,25 @@ public enum Category {
     TV,
     COMPUTER,
     PUMP,
+    /** The meter at the grid connection: power positive while importing, negative while exporting. */
     MAIN,
+    /** Solar panels' inverter or generation meter: what it measures is generation, whatever its sign. */
+    SOLAR,
+    /** A wind turbine's inverter or generation meter, as {@link #SOLAR}. */
+    WIND,
+    /** A home battery: power positive while discharging (into the home), negative while charging. */
+    BATTERY,
     OTHER;
+
+    /** Whether the device produces energy (solar, wind) rather than using it. */
+    public boolean generates() {
+        return this == SOLAR || this == WIND;
+    }
+
+    /** Whether the device stores energy: what it takes in is given back, so it is no one's consumption. */
+    public boolean stores() {
+        return this == BATTERY;
+    }
 
     /** Parses {@code air_conditioner}, {@code Air conditioner} and the like; unknown names give {@code OTHER}. */
     public static Category parse(@Nullable String text) {

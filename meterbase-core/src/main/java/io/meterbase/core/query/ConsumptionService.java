@@ -194,14 +194,19 @@ public final class ConsumptionService {
     private record CachedFigure(long at, double value) {}
 
     /**
-     * The devices whose consumption makes the customer's total: the main meters when the customer has any, else
-     * every device.
+     * The devices whose consumption makes the customer's total: the main meters when the customer has any (their
+     * import: what the home takes from the grid), else every device that uses energy (generators and batteries give
+     * energy back: they are in the {@link EnergyBalance}, not in the consumption).
      */
     public List<Device> countedDevices(long customerId) {
         List<Device> all = registry.devices(customerId);
         List<Device> mains =
                 all.stream().filter(d -> d.category() == Category.MAIN).toList();
-        return mains.isEmpty() ? all : mains;
+        return mains.isEmpty()
+                ? all.stream()
+                        .filter(d -> !d.category().generates() && !d.category().stores())
+                        .toList()
+                : mains;
     }
 
     private String group(Device d, GroupBy groupBy) {
