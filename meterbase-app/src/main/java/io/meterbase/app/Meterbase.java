@@ -165,6 +165,7 @@ public final class Meterbase implements AutoCloseable {
                     ingest,
                     formats,
                     new ServiceDeviceReports(presence, control.alarms(), control.commands(), registry),
+                    new io.meterbase.formats.emoncms.EmoncmsMaps(store.documents(), clock),
                     clock);
             CommandOutbox outbox = new ServiceCommandOutbox(control.commands());
             AlarmFeed alarmFeed = subscriber -> control.alarms()

@@ -92,6 +92,9 @@ class AuthorizationMatrixTest {
             Map.entry("GET /api/v1/summary", "UAAF"),
             Map.entry("GET /api/v1/channels/{id}/history", "UAAF"),
             Map.entry("GET /api/v1/energy", "UAAF"),
+            Map.entry("GET /api/v1/energy/balance", "UAAF"),
+            Map.entry("GET /api/v1/input-maps/{format}", "UAAF"),
+            Map.entry("PUT /api/v1/input-maps/{format}", "UAAF"),
             Map.entry("GET /api/v1/export.csv", "UAAF"),
             Map.entry("GET /api/v1/export.parquet", "UAAF"),
             // tariffs, cost, community, grid
@@ -374,6 +377,7 @@ class AuthorizationMatrixTest {
                 .replace("{device}", "plug-1")
                 .replace("{name}", "north")
                 .replace("{username}", "nobody-here")
+                .replace("{format}", "emoncms")
                 .replace("{id}", route.contains("/shared/") ? sharedChannel : "999999");
         boolean body = method.equals("POST") || method.equals("PUT") || method.equals("PATCH");
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))

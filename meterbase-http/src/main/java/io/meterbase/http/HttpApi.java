@@ -192,6 +192,7 @@ public final class HttpApi implements AutoCloseable {
         new QueryRoutes(api).register(app);
         new OpsRoutes(api).register(app);
         new EmoncmsRoutes(api).register(app);
+        new InputMapRoutes(api).register(app);
         new ControlRoutes(api).register(app);
         new AnalyticsRoutes(api).register(app);
         app.exception(BadMessageException.class, (e, ctx) -> ctx.status(e.getCode())

@@ -38,13 +38,25 @@ public final class Intake {
     private final IngestService ingest;
     private final FormatRegistry formats;
     private final DeviceReports devices;
+    private final InputMaps maps;
     private final Clock clock;
 
     public Intake(IngestService ingest, FormatRegistry formats, DeviceReports devices, Clock clock) {
+        this(ingest, formats, devices, InputMaps.NONE, clock);
+    }
+
+    /** An intake that maps each decoded upload by its customer's own input names ({@link InputMaps}). */
+    public Intake(IngestService ingest, FormatRegistry formats, DeviceReports devices, InputMaps maps, Clock clock) {
         this.ingest = ingest;
         this.formats = formats;
         this.devices = devices;
+        this.maps = maps;
         this.clock = clock;
+    }
+
+    /** Each customer's own names for what their devices send. */
+    public InputMaps inputMaps() {
+        return maps;
     }
 
     public FormatRegistry formats() {
@@ -146,7 +158,7 @@ public final class Intake {
         }
         switch (message) {
             case Upload upload -> {
-                return store(origin, upload);
+                return store(origin, maps.map(customer, routed.get().decoder().format(), upload));
             }
             case DeviceMessage.Connection c -> devices.connection(customer, c.deviceRef(), c.online(), now);
             case DeviceMessage.Events events -> {

@@ -35,6 +35,8 @@ public enum Quantity {
     HEAT_POWER("heat_power", Unit.W, -1e8, 1e8),
     /** Volume of heating water through a heat meter: not water the household uses. */
     HEAT_VOLUME("heat_volume", Unit.CUBIC_METRE, -1e5, 1e10),
+    /** How full a battery is, in percent of its capacity. */
+    STATE_OF_CHARGE("state_of_charge", Unit.PERCENT, 0, 100),
     FLOW_TEMPERATURE("flow_temperature", Unit.CELSIUS, -60, 200),
     RETURN_TEMPERATURE("return_temperature", Unit.CELSIUS, -60, 200);
 
