@@ -9,7 +9,9 @@ import org.jspecify.annotations.Nullable;
 /**
  * Which quantity a SenML record carries: from its name when the name says (e.g. {@code voltage},
  * {@code voltage_l2}, {@code power}, {@code energy}), otherwise from its SenML unit ({@code W}, {@code Wh},
- * {@code Cel}, {@code %RH}, ...). Units without a Meterbase quantity (position, battery level) give none.
+ * {@code Cel}, {@code %RH}, ...). Units without a Meterbase quantity (position, battery level) give none. Energy
+ * whose name says it went out ({@code energy_export}, {@code export}, {@code e_returned}, {@code feed_in},
+ * {@code energy_out}) is {@code energy_export}; {@code soc} is a battery's state of charge.
  */
 final class SenmlQuantities {
 
@@ -18,6 +20,8 @@ final class SenmlQuantities {
             Map.entry("p", Quantity.ACTIVE_POWER),
             Map.entry("energy", Quantity.ENERGY_IMPORT),
             Map.entry("e", Quantity.ENERGY_IMPORT),
+            Map.entry("export", Quantity.ENERGY_EXPORT),
+            Map.entry("soc", Quantity.STATE_OF_CHARGE),
             Map.entry("pf", Quantity.POWER_FACTOR),
             Map.entry("factor", Quantity.POWER_FACTOR),
             Map.entry("freq", Quantity.FREQUENCY),
@@ -50,6 +54,21 @@ final class SenmlQuantities {
     private SenmlQuantities() {}
 
     static Optional<Quantity> of(@Nullable String name, @Nullable String unit) {
+        Optional<Quantity> q = named(name, unit);
+        // energy that went out (exported, returned, fed in) is an export register whatever its name starts with
+        if (q.isPresent()
+                && q.get() == Quantity.ENERGY_IMPORT
+                && name != null
+                && OUT.matcher(name).find()) {
+            return Optional.of(Quantity.ENERGY_EXPORT);
+        }
+        return q;
+    }
+
+    private static final java.util.regex.Pattern OUT =
+            java.util.regex.Pattern.compile("(?i)export|return|feed|(^|[_\\-])out($|[_\\-])");
+
+    private static Optional<Quantity> named(@Nullable String name, @Nullable String unit) {
         if (name != null && !name.isEmpty()) {
             String lower = name.toLowerCase(Locale.ROOT);
             Optional<Quantity> byName = Quantity.ofKey(lower).or(() -> Optional.ofNullable(NAMES.get(lower)));

@@ -15,7 +15,7 @@ import java.util.Map;
 
 /**
  * Tasmota's {@code tele/<topic>/SENSOR} telemetry. From {@code ENERGY}: {@code Total} (kWh, a cumulative
- * register), {@code Power} (W), {@code ApparentPower}, {@code ReactivePower}, {@code Factor}, {@code Voltage},
+ * register), {@code Export} (kWh sent to the grid, a register of its own: {@code energy_export}), {@code Power} (W), {@code ApparentPower}, {@code ReactivePower}, {@code Factor}, {@code Voltage},
  * {@code Current}, {@code Frequency}; arrays of multi-channel devices become channels {@code _1}, {@code _2}, ....
  * {@code Today}, {@code Yesterday} and {@code Period} are derived from {@code Total} and not stored. Other sensors'
  * {@code Temperature} (in {@code TempUnit}), {@code Humidity} and {@code Illuminance} become channels named
@@ -29,6 +29,7 @@ public final class TasmotaDecoder extends JsonDecoder implements PayloadDecoder 
     /** ENERGY field, channel name, quantity, unit, kind. */
     private static final List<String[]> ENERGY = List.of(
             new String[] {"Total", "energy", "energy_import", "kWh", "register"},
+            new String[] {"Export", "energy_export", "energy_export", "kWh", "register"},
             new String[] {"Power", "active_power", "active_power", "W", null},
             new String[] {"ApparentPower", "apparent_power", "apparent_power", "VA", null},
             new String[] {"ReactivePower", "reactive_power", "reactive_power", "var", null},

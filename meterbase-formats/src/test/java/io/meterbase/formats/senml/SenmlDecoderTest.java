@@ -66,6 +66,18 @@ class SenmlDecoderTest {
     }
 
     @Test
+    void decode_energyThatWentOut_isAnExportRegister_andSocAStateOfCharge() throws Exception {
+        Upload u = new SenmlJsonDecoder().decode("""
+                        [{"bn":"urn:dev:mac:0024befffe804ff1/","n":"energy","u":"Wh","v":1500},
+                         {"n":"energy_export","u":"Wh","v":200},{"n":"e_returned","u":"kWh","v":0.3},
+                         {"n":"feed_in","u":"Wh","v":40},{"n":"soc","u":"%","v":76}]""".getBytes(java.nio.charset.StandardCharsets.UTF_8), AT_NOW);
+
+        assertThat(readings(u))
+                .extracting(RawReading::quantity)
+                .containsExactly("energy_import", "energy_export", "energy_export", "energy_export", "state_of_charge");
+    }
+
+    @Test
     void decode_ex3Cbor_givesTheSameAsJson() throws Exception {
         Upload cbor = new SenmlCborDecoder().decode(resource("ex3.gen.cbor"), AT_NOW);
         Upload json = new SenmlJsonDecoder().decode(resource("ex3.json"), AT_NOW);

@@ -41,6 +41,17 @@ class TasmotaDecoderTest {
     }
 
     @Test
+    void decode_exportedEnergy_isARegisterOfItsOwn() throws Exception {
+        Upload u = decode("{\"ENERGY\":{\"Total\":3210.5,\"Export\":456.25,\"Power\":-850}}", "grid-meter");
+
+        assertThat(u.nodes().get(0).readings())
+                .containsExactly(
+                        new RawReading("energy", "energy_import", "kWh", 3210.5, NOW, "register"),
+                        new RawReading("energy_export", "energy_export", "kWh", 456.25, NOW, "register"),
+                        new RawReading("active_power", "active_power", "W", -850, NOW, null));
+    }
+
+    @Test
     void decode_multiChannelArrays_giveNumberedChannels() throws Exception {
         Upload u = decode("{\"ENERGY\":{\"Power\":[10,20],\"Voltage\":230,\"Current\":[0.05,0.1]}}", "dual");
 
