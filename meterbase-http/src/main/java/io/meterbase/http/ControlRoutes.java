@@ -25,6 +25,7 @@ import io.meterbase.core.api.tariff.NoTariffException;
 import io.meterbase.core.api.tariff.PricePoint;
 import io.meterbase.core.api.tariff.Tariff;
 import io.meterbase.core.api.tariff.TariffVersion;
+import io.meterbase.core.api.tariff.TariffsApi;
 import io.meterbase.core.auth.Principal;
 import io.meterbase.core.query.Commodity;
 import java.time.Duration;
@@ -83,14 +84,14 @@ final class ControlRoutes {
         app.post("/api/v1/tariffs/{id}/prices", h(ctx -> {
             Requests.operator(ctx, api.registry());
             List<PricePoint> points = ApiJson.MAPPER.readValue(ctx.body(), PRICE_POINTS);
-            json(ctx, 200, Map.of("stored", control().tariffs().postPrices(ctx.pathParam("id"), points)));
+            json(ctx, 200, Map.of("stored", control().tariffs().postPrices(priceSeries(ctx), points)));
         }));
         app.get("/api/v1/tariffs/{id}/prices", h(ctx -> {
             Requests.authenticate(ctx, api.registry());
             long now = api.clock().millis();
             Instant from = Instant.ofEpochMilli(Requests.time(ctx, "from", now - 86_400_000L));
             Instant to = Instant.ofEpochMilli(Requests.time(ctx, "to", now + 86_400_000L));
-            json(ctx, 200, control().tariffs().prices(ctx.pathParam("id"), from, to));
+            json(ctx, 200, control().tariffs().prices(priceSeries(ctx), from, to));
         }));
         app.put("/api/v1/customers/{id}/group", h(ctx -> {
             Requests.operator(ctx, api.registry());
@@ -644,6 +645,18 @@ final class ControlRoutes {
                 ? Commodity.ELECTRICITY
                 : Commodity.parse(text)
                         .orElseThrow(() -> ApiException.badRequest("commodity: electricity, water or gas"));
+    }
+
+    /** A tariff's posted prices: of its import, or with {@code ?direction=export} of its export (feed-in). */
+    private static String priceSeries(Context ctx) {
+        String direction = ctx.queryParam("direction");
+        if (direction == null || direction.equals("import")) {
+            return ctx.pathParam("id");
+        }
+        if (direction.equals("export")) {
+            return ctx.pathParam("id") + TariffsApi.EXPORT;
+        }
+        throw ApiException.badRequest("direction: import or export, was '" + direction + "'");
     }
 
     /** The customer a request is about: the caller's own, or for operators the {@code customer} parameter. */

@@ -118,7 +118,12 @@ public final class Control implements ServicesApi, AutoCloseable {
         this.documentStore = documents;
         this.tariffs = new TariffBook(documents);
         this.groups = new CustomerGroups(documents);
-        this.biller = new Biller(tariffs, groups, new RollupUsage(registry, consumption), clock);
+        this.biller = new Biller(
+                tariffs,
+                groups,
+                new RollupUsage(
+                        registry, consumption, new io.meterbase.core.query.EnergyBalance(registry, store.readings())),
+                clock);
         this.community = new CommunityStats(settings.communityMinCustomers());
         this.feeder = new CommunityFeeder(registry, consumption, store.readings(), live, community, clock);
         this.commands = new CommandService(

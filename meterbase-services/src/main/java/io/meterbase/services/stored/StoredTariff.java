@@ -1,5 +1,6 @@
 package io.meterbase.services.stored;
 
+import io.meterbase.core.api.tariff.ExportTerms;
 import io.meterbase.core.api.tariff.Pricing;
 import io.meterbase.core.api.tariff.Tariff;
 import io.meterbase.core.api.tariff.TariffVersion;
@@ -25,7 +26,11 @@ public record StoredTariff(
             @Nullable Set<LocalDate> holidays,
             @Nullable List<Step> tiers,
             Integer billingDay,
-            BigDecimal standingChargePerDay) {}
+            BigDecimal standingChargePerDay,
+            // what the customer is paid for export; versions without it are stored as before
+            @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+            @Nullable
+            ExportTerms export) {}
 
     public record Period(String name, Set<String> days, LocalTime from, LocalTime to, BigDecimal price) {}
 
@@ -52,7 +57,8 @@ public record StoredTariff(
                 v.holidays(),
                 v.tiers().stream().map(s -> new Step(s.upTo(), s.price())).toList(),
                 v.billingDay(),
-                v.standingChargePerDay());
+                v.standingChargePerDay(),
+                v.export());
     }
 
     /** The tariff; a stored document that no longer passes the tariff's checks is an IllegalArgumentException. */
@@ -83,6 +89,7 @@ public record StoredTariff(
                                 .map(s -> new Tier(s.upTo(), s.price()))
                                 .toList(),
                 v.billingDay(),
-                v.standingChargePerDay());
+                v.standingChargePerDay(),
+                v.export());
     }
 }

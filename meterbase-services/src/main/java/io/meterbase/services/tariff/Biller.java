@@ -3,6 +3,7 @@ package io.meterbase.services.tariff;
 import io.meterbase.core.api.tariff.Bill;
 import io.meterbase.core.api.tariff.BillsApi;
 import io.meterbase.core.api.tariff.EstimatedPeriod;
+import io.meterbase.core.api.tariff.ExportTerms;
 import io.meterbase.core.api.tariff.LineItem;
 import io.meterbase.core.api.tariff.NoTariffException;
 import io.meterbase.core.api.tariff.Pricing;
@@ -28,6 +29,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.NavigableMap;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
 import org.jspecify.annotations.Nullable;
@@ -201,6 +203,7 @@ public final class Biller implements BillsApi {
             hourPrice.put(hour, p.price());
             consumed = consumed.add(q);
         }
+        exportCredits(customerId, tariff, zone, fromMs, toMs, counted, totals, hourPrice, lines);
         standingCharges(tariff, zone, from, to, lines);
 
         int digits = fractionDigits(tariff.currency());
@@ -252,6 +255,217 @@ public final class Biller implements BillsApi {
                 byCategory,
                 estimatedConsumption,
                 estimated);
+    }
+
+    /**
+     * Credits for the electricity the customer exported, by the export terms of the version in force each hour
+     * ({@link ExportTerms}): net billing credits each hour at its feed-in price; net metering offsets each billing
+     * period's imports with its exports (and the credit carried in), at the period's average import price, and
+     * carries what is left, counted from the start of the netting year (so a bill for one period knows the credit
+     * the periods before it left).
+     */
+    private void exportCredits(
+            long customerId,
+            Tariff tariff,
+            ZoneId zone,
+            long fromMs,
+            long toMs,
+            List<Device> counted,
+            NavigableMap<Long, Double> imports,
+            Map<Long, BigDecimal> hourPrice,
+            Map<String, Line> lines) {
+        if (tariff.commodity() != Commodity.ELECTRICITY
+                || tariff.versions().stream().allMatch(v -> v.export() == null)) {
+            return;
+        }
+        double factor = tariff.unitsPerBillingUnit();
+        long billedFrom = Math.floorDiv(fromMs, HOUR) * HOUR;
+        long start = billedFrom;
+        LocalDate fromDay = LocalDate.ofInstant(Instant.ofEpochMilli(fromMs), zone);
+        Optional<TariffVersion> atFrom = tariff.versionOn(fromDay);
+        if (atFrom.isPresent() && netMetering(atFrom.get())) {
+            start = Math.min(
+                    start,
+                    nettingYearStart(atFrom.get(), fromDay)
+                            .atStartOfDay(zone)
+                            .toInstant()
+                            .toEpochMilli());
+        }
+        NavigableMap<Long, Double> exported = usage.exported(customerId, start, toMs);
+        NavigableMap<Long, Double> imported = new TreeMap<>(imports.tailMap(billedFrom, true));
+        if (start < billedFrom) {
+            usage.hourly(counted, Commodity.ELECTRICITY, start, billedFrom)
+                    .values()
+                    .forEach(hours -> hours.forEach((h, v) -> imported.merge(h, v, Double::sum)));
+        }
+        java.util.TreeSet<Long> hours = new java.util.TreeSet<>(imported.keySet());
+        hours.addAll(exported.keySet());
+        Netting netting = new Netting(lines, tariff.billingUnit(), toMs, zone);
+        for (long hour : hours) {
+            ZonedDateTime local = Instant.ofEpochMilli(hour).atZone(zone);
+            Optional<TariffVersion> version = tariff.versionOn(local.toLocalDate());
+            if (version.isEmpty() || version.get().export() == null) {
+                continue;
+            }
+            TariffVersion v = version.get();
+            ExportTerms x = Objects.requireNonNull(v.export());
+            String terms = " (terms of " + v.effectiveFrom() + ")";
+            boolean billed = hour >= billedFrom;
+            BigDecimal out = BigDecimal.valueOf(exported.getOrDefault(hour, 0.0) / factor);
+            if (x.scheme() == ExportTerms.ExportScheme.NET_BILLING) {
+                if (billed && out.signum() > 0) {
+                    Priced p = exportPrice(tariff, x, local, hour);
+                    lines.computeIfAbsent(
+                                    "Energy exported, " + p.label() + terms,
+                                    k -> new Line(tariff.billingUnit(), p.fixed()))
+                            .add(out.negate(), out.multiply(p.price()).negate());
+                }
+                continue;
+            }
+            BigDecimal in = BigDecimal.valueOf(imported.getOrDefault(hour, 0.0) / factor);
+            BigDecimal price = hourPrice.get(hour);
+            netting.add(v, local.toLocalDate(), billed, in, out, price == null ? null : in.multiply(price), terms);
+        }
+        netting.close();
+    }
+
+    private static boolean netMetering(TariffVersion v) {
+        return v.export() != null && v.export().scheme() == ExportTerms.ExportScheme.NET_METERING;
+    }
+
+    /**
+     * The first day of the netting year that holds {@code day}: the start of the billing period after the last
+     * true-up period (the one that starts in the true-up month), never before the version took effect.
+     */
+    static LocalDate nettingYearStart(TariffVersion v, LocalDate day) {
+        LocalDate period = v.billingPeriodStart(day);
+        Integer month = Objects.requireNonNull(v.export()).trueUpMonth();
+        if (month == null) {
+            return v.effectiveFrom();
+        }
+        for (int i = 0; i < 12; i++) {
+            LocalDate before = v.billingPeriodStart(period.minusDays(1));
+            if (before.getMonthValue() == month) {
+                break;
+            }
+            period = before;
+        }
+        return period.isBefore(v.effectiveFrom()) ? v.effectiveFrom() : period;
+    }
+
+    /**
+     * Net metering, billing period by billing period: each part of a period (the part before the bill is counted
+     * only for the credit it leaves) offsets its imports with its exports and the credit carried in; what is left is
+     * carried on, and paid (or forfeited) at the end of the true-up period.
+     */
+    private static final class Netting {
+        private final Map<String, Line> lines;
+        private final String unit;
+        private final long billEnd;
+        private final ZoneId zone;
+        private BigDecimal credit = BigDecimal.ZERO;
+        private @Nullable TariffVersion version;
+        private @Nullable LocalDate period;
+        private boolean billed;
+        private String terms = "";
+        private BigDecimal in = BigDecimal.ZERO;
+        private BigDecimal out = BigDecimal.ZERO;
+        private BigDecimal pricedIn = BigDecimal.ZERO;
+        private BigDecimal charge = BigDecimal.ZERO;
+        private boolean anyBilled;
+
+        Netting(Map<String, Line> lines, String unit, long billEnd, ZoneId zone) {
+            this.lines = lines;
+            this.unit = unit;
+            this.billEnd = billEnd;
+            this.zone = zone;
+        }
+
+        void add(
+                TariffVersion v,
+                LocalDate day,
+                boolean billedHour,
+                BigDecimal imported,
+                BigDecimal exported,
+                @Nullable BigDecimal cost,
+                String versionTerms) {
+            LocalDate start = v.billingPeriodStart(day);
+            if (period == null || !start.equals(period) || billedHour != billed) {
+                closePart(false);
+                version = v;
+                period = start;
+                billed = billedHour;
+                terms = versionTerms;
+            }
+            in = in.add(imported);
+            out = out.add(exported);
+            if (cost != null) {
+                pricedIn = pricedIn.add(imported);
+                charge = charge.add(cost);
+            }
+        }
+
+        /** Ends the part of a period being counted; {@code last}: nothing follows in the bill. */
+        private void closePart(boolean last) {
+            TariffVersion v = version;
+            LocalDate p = period;
+            if (v == null || p == null) {
+                return;
+            }
+            ExportTerms x = Objects.requireNonNull(v.export());
+            BigDecimal offset = in.min(out.add(credit));
+            credit = out.add(credit).subtract(offset);
+            if (billed && offset.signum() > 0 && pricedIn.signum() > 0) {
+                BigDecimal average = charge.divide(pricedIn, MathContext.DECIMAL64);
+                lines.computeIfAbsent(
+                                "Energy exported, netted against energy imported" + terms, k -> new Line(unit, null))
+                        .add(offset.negate(), offset.multiply(average).negate());
+            }
+            anyBilled |= billed;
+            // the true-up period ends within what was counted: the credit left is paid (or forfeited)
+            LocalDate next = v.billingPeriodStart(p.plusMonths(1).withDayOfMonth(Math.min(28, v.billingDay())));
+            boolean periodEnded = !last || next.atStartOfDay(zone).toInstant().toEpochMilli() <= billEnd;
+            if (x.trueUpMonth() != null && p.getMonthValue() == x.trueUpMonth() && periodEnded) {
+                if (billed && credit.signum() > 0) {
+                    BigDecimal price = Objects.requireNonNull(x.trueUpPrice());
+                    lines.computeIfAbsent(
+                                    "True-up: credit left at the end of the year" + terms, k -> new Line(unit, price))
+                            .add(credit.negate(), credit.multiply(price).negate());
+                }
+                credit = BigDecimal.ZERO;
+            }
+            in = BigDecimal.ZERO;
+            out = BigDecimal.ZERO;
+            pricedIn = BigDecimal.ZERO;
+            charge = BigDecimal.ZERO;
+            version = null;
+            period = null;
+        }
+
+        void close() {
+            String t = terms;
+            closePart(true);
+            if (anyBilled && credit.signum() > 0) {
+                lines.computeIfAbsent("Credit carried to the next period" + t, k -> new Line(unit, BigDecimal.ZERO))
+                        .add(credit, BigDecimal.ZERO);
+            }
+        }
+    }
+
+    /** The feed-in price of an hour. */
+    private Priced exportPrice(Tariff tariff, ExportTerms x, ZonedDateTime local, long at) {
+        BigDecimal base = Objects.requireNonNull(x.price());
+        return switch (Objects.requireNonNull(x.pricing())) {
+            case TIME_OF_USE ->
+                x.period(local.toLocalDate(), local.toLocalTime())
+                        .map(p -> new Priced(p.name(), p.price(), p.price()))
+                        .orElse(new Priced("other hours", base, base));
+            case DYNAMIC ->
+                book.postedPrice(tariff.id() + io.meterbase.core.api.tariff.TariffsApi.EXPORT, at)
+                        .map(p -> new Priced("at posted prices", p, null))
+                        .orElse(new Priced("hours without a posted price", base, base));
+            default -> new Priced("feed-in", base, base);
+        };
     }
 
     /** Estimated hours merged into consecutive periods, amounts in the billing unit. */

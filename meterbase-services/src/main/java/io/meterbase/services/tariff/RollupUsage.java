@@ -4,6 +4,7 @@ import io.meterbase.core.model.Device;
 import io.meterbase.core.model.Site;
 import io.meterbase.core.query.Commodity;
 import io.meterbase.core.query.ConsumptionService;
+import io.meterbase.core.query.EnergyBalance;
 import io.meterbase.core.query.EnergyPoint;
 import io.meterbase.core.registry.Registry;
 import java.time.ZoneId;
@@ -19,10 +20,38 @@ public final class RollupUsage implements Usage {
 
     private final Registry registry;
     private final ConsumptionService consumption;
+    private final @org.jspecify.annotations.Nullable EnergyBalance balance;
 
     public RollupUsage(Registry registry, ConsumptionService consumption) {
+        this(registry, consumption, null);
+    }
+
+    /** Usage that also knows what the grid meters exported ({@code balance}). */
+    public RollupUsage(
+            Registry registry,
+            ConsumptionService consumption,
+            @org.jspecify.annotations.Nullable EnergyBalance balance) {
         this.registry = registry;
         this.consumption = consumption;
+        this.balance = balance;
+    }
+
+    @Override
+    public NavigableMap<Long, Double> exported(long customerId, long from, long to) {
+        NavigableMap<Long, Double> out = new TreeMap<>();
+        if (balance == null) {
+            return out;
+        }
+        List<Device> mains = registry.devices(customerId).stream()
+                .filter(d -> d.category() == io.meterbase.core.model.Category.MAIN)
+                .toList();
+        for (EnergyBalance.Point p : balance.balance(mains, ConsumptionService.Interval.HOUR, from, to)) {
+            Double e = p.exported();
+            if (e != null && e > 0) {
+                out.put(p.periodStart(), e);
+            }
+        }
+        return out;
     }
 
     @Override

@@ -132,8 +132,11 @@ public final class TariffBook implements TariffsApi {
 
     /** Posts dynamic prices; a price at the same time as an earlier one replaces it. */
     public synchronized int postPrices(String tariffId, List<PricePoint> points) {
-        if (get(tariffId).isEmpty()) {
-            throw new IllegalArgumentException("no tariff " + tariffId);
+        String tariff = tariffId.endsWith(TariffsApi.EXPORT)
+                ? tariffId.substring(0, tariffId.length() - TariffsApi.EXPORT.length())
+                : tariffId;
+        if (get(tariff).isEmpty()) {
+            throw new IllegalArgumentException("no tariff " + tariff);
         }
         NavigableMap<Long, BigDecimal> series = prices.computeIfAbsent(tariffId, k -> new TreeMap<>());
         Map<LocalDate, List<PricePoint>> byDay = new TreeMap<>();

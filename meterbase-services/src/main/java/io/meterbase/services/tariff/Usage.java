@@ -31,4 +31,12 @@ public interface Usage {
             Collection<Device> devices, Commodity commodity, long from, long to) {
         return new TreeMap<>();
     }
+
+    /**
+     * Electricity the customer's grid meters sent to the grid, per hour start in {@code [from, to)}, in Wh (none
+     * without a grid meter that measures export).
+     */
+    default NavigableMap<Long, Double> exported(long customerId, long from, long to) {
+        return new TreeMap<>();
+    }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.meterbase.core.api.tariff.Bill;
+import io.meterbase.core.api.tariff.ExportTerms;
 import io.meterbase.core.api.tariff.LineItem;
 import io.meterbase.core.api.tariff.NoTariffException;
 import io.meterbase.core.api.tariff.PricePoint;
@@ -334,9 +335,219 @@ class BillerTest {
                 .hasMessageContaining("already prices");
     }
 
+    private static TariffVersion withExport(TariffVersion v, ExportTerms export) {
+        return new TariffVersion(
+                v.effectiveFrom(),
+                v.pricing(),
+                v.price(),
+                v.periods(),
+                v.holidays(),
+                v.tiers(),
+                v.billingDay(),
+                v.standingChargePerDay(),
+                export);
+    }
+
+    private static org.assertj.core.groups.Tuple line(String description, String quantity, String amount) {
+        return org.assertj.core.groups.Tuple.tuple(description, new BigDecimal(quantity), new BigDecimal(amount));
+    }
+
+    @Test
+    void netBilling_creditsEachExportedHourAtItsFeedInPrice_flatTimeOfUseAndPosted() {
+        ExportTerms tou = new ExportTerms(
+                ExportTerms.ExportScheme.NET_BILLING,
+                Pricing.TIME_OF_USE,
+                new BigDecimal("0.10"),
+                List.of(new TouPeriod(
+                        "midday",
+                        Set.of("MON", "TUE", "WED", "THU", "FRI", "SAT", "SUN"),
+                        LocalTime.of(10, 0),
+                        LocalTime.of(16, 0),
+                        new BigDecimal("0.05"))),
+                null,
+                null,
+                null);
+        book.put(new Tariff(
+                "solar",
+                "Solar home",
+                Commodity.ELECTRICITY,
+                null,
+                "EUR",
+                List.of(
+                        withExport(flat("2026-01-01", "0.30", null), flatExport("0.08")),
+                        withExport(flat("2026-11-10", "0.30", null), tou),
+                        withExport(
+                                flat("2026-11-12", "0.30", null),
+                                new ExportTerms(
+                                        ExportTerms.ExportScheme.NET_BILLING,
+                                        Pricing.DYNAMIC,
+                                        new BigDecimal("0.07"),
+                                        null,
+                                        null,
+                                        null,
+                                        null)))));
+        // 9 Nov (flat feed-in 0.08): 10 kWh imported at night, 2 kWh exported in each of 5 midday hours
+        for (int h = 0; h < 10; h++) {
+            usage.put("meter", local("2026-11-09T00:00") + h * HOUR, 1000);
+        }
+        for (int h = 10; h < 15; h++) {
+            usage.export(local("2026-11-09T00:00") + h * HOUR, 2000);
+        }
+        // 10 Nov (time of use: midday 0.05, other hours 0.10): 1 kWh exported at 12:00 and 1 kWh at 18:00
+        usage.export(local("2026-11-10T12:00"), 1000);
+        usage.export(local("2026-11-10T18:00"), 1000);
+        // 12 Nov (posted export prices, 0.07 where none): 3 kWh at 11:00 at the posted 0.12, 1 kWh at 20:00
+        book.postPrices(
+                "solar" + io.meterbase.core.api.tariff.TariffsApi.EXPORT,
+                List.of(new PricePoint(at("2026-11-12T11:00"), new BigDecimal("0.12"))));
+        usage.export(local("2026-11-12T11:00"), 3000);
+        usage.export(local("2026-11-13T20:00"), 1000);
+
+        Bill bill = biller(at("2026-11-20T00:00"))
+                .bill(1, Commodity.ELECTRICITY, at("2026-11-09T00:00"), at("2026-11-14T00:00"));
+
+        assertThat(bill.lines())
+                .extracting(LineItem::description, LineItem::quantity, LineItem::amount)
+                .containsExactly(
+                        line("Energy (terms of 2026-01-01)", "10.000", "3.00"),
+                        line("Energy exported, feed-in (terms of 2026-01-01)", "-10.000", "-0.80"),
+                        line("Energy exported, midday (terms of 2026-11-10)", "-1.000", "-0.05"),
+                        line("Energy exported, other hours (terms of 2026-11-10)", "-1.000", "-0.10"),
+                        line("Energy exported, at posted prices (terms of 2026-11-12)", "-3.000", "-0.36"),
+                        line("Energy exported, hours without a posted price (terms of 2026-11-12)", "-1.000", "-0.07"));
+        assertThat(bill.total()).isEqualByComparingTo("1.62");
+    }
+
+    private static ExportTerms flatExport(String price) {
+        return new ExportTerms(
+                ExportTerms.ExportScheme.NET_BILLING, Pricing.FLAT, new BigDecimal(price), null, null, null, null);
+    }
+
+    /**
+     * Net metering over four monthly periods, true-up at the end of March at 0.04 per kWh left: January imports 100
+     * kWh and exports 40 (40 netted, nothing left); February imports 50 and exports 80 (50 netted, 30 carried);
+     * March imports 20 and exports 40 (20 netted, 50 left: paid 2.00 at the true-up); April imports 10 (nothing
+     * carried from before the true-up). Each month billed alone knows what the months before it left.
+     */
+    @Test
+    void netMetering_netsEachPeriod_carriesTheCreditOver_andPaysItOutAtTheTrueUp() {
+        book.put(new Tariff(
+                "nem",
+                "Net metering",
+                Commodity.ELECTRICITY,
+                null,
+                "EUR",
+                List.of(withExport(
+                        flat("2026-01-01", "0.25", null),
+                        new ExportTerms(
+                                ExportTerms.ExportScheme.NET_METERING,
+                                null,
+                                null,
+                                null,
+                                null,
+                                3,
+                                new BigDecimal("0.04"))))));
+        String[][] months = {
+            {"2026-01", "100", "40"}, {"2026-02", "50", "80"}, {"2026-03", "20", "40"}, {"2026-04", "10", "0"}
+        };
+        for (String[] m : months) {
+            usage.put("meter", local(m[0] + "-10T03:00"), Double.parseDouble(m[1]) * 1000);
+            if (!m[2].equals("0")) {
+                usage.export(local(m[0] + "-10T13:00"), Double.parseDouble(m[2]) * 1000);
+            }
+        }
+        Biller biller = biller(at("2026-06-01T00:00"));
+
+        Bill january = biller.bill(1, Commodity.ELECTRICITY, at("2026-01-01T00:00"), at("2026-02-01T00:00"));
+        assertThat(january.lines())
+                .extracting(LineItem::description, LineItem::quantity, LineItem::amount)
+                .containsExactly(
+                        line("Energy (terms of 2026-01-01)", "100.000", "25.00"),
+                        line(
+                                "Energy exported, netted against energy imported (terms of 2026-01-01)",
+                                "-40.000",
+                                "-10.00"));
+        assertThat(january.total()).isEqualByComparingTo("15.00");
+
+        Bill february = biller.bill(1, Commodity.ELECTRICITY, at("2026-02-01T00:00"), at("2026-03-01T00:00"));
+        assertThat(february.lines())
+                .extracting(LineItem::description, LineItem::quantity, LineItem::amount)
+                .containsExactly(
+                        line("Energy (terms of 2026-01-01)", "50.000", "12.50"),
+                        line(
+                                "Energy exported, netted against energy imported (terms of 2026-01-01)",
+                                "-50.000",
+                                "-12.50"),
+                        line("Credit carried to the next period (terms of 2026-01-01)", "30.000", "0.00"));
+        assertThat(february.total()).isEqualByComparingTo("0.00");
+
+        Bill march = biller.bill(1, Commodity.ELECTRICITY, at("2026-03-01T00:00"), at("2026-04-01T00:00"));
+        assertThat(march.lines())
+                .extracting(LineItem::description, LineItem::quantity, LineItem::amount)
+                .containsExactly(
+                        line("Energy (terms of 2026-01-01)", "20.000", "5.00"),
+                        line(
+                                "Energy exported, netted against energy imported (terms of 2026-01-01)",
+                                "-20.000",
+                                "-5.00"),
+                        line("True-up: credit left at the end of the year (terms of 2026-01-01)", "-50.000", "-2.00"));
+        assertThat(march.total()).isEqualByComparingTo("-2.00");
+
+        Bill april = biller.bill(1, Commodity.ELECTRICITY, at("2026-04-01T00:00"), at("2026-05-01T00:00"));
+        assertThat(april.lines())
+                .extracting(LineItem::description, LineItem::quantity, LineItem::amount)
+                .containsExactly(line("Energy (terms of 2026-01-01)", "10.000", "2.50"));
+
+        // the four months in one bill: the same netting, period by period
+        Bill all = biller.bill(1, Commodity.ELECTRICITY, at("2026-01-01T00:00"), at("2026-05-01T00:00"));
+        assertThat(all.total()).isEqualByComparingTo("15.50");
+        // a bill that ends before the true-up period ends pays nothing out yet: the credit is carried
+        Bill midMarch = biller.bill(1, Commodity.ELECTRICITY, at("2026-03-01T00:00"), at("2026-03-20T00:00"));
+        assertThat(midMarch.lines())
+                .extracting(LineItem::description, LineItem::quantity, LineItem::amount)
+                .contains(line("Credit carried to the next period (terms of 2026-01-01)", "50.000", "0.00"))
+                .noneMatch(t -> String.valueOf(t.toList().get(0)).startsWith("True-up"));
+    }
+
+    @Test
+    void exportTermsThatCannotBeUsed_areRefusedWithTheReason() {
+        assertThatThrownBy(() -> new ExportTerms(null, null, null, null, null, null, null))
+                .hasMessageContaining("export price is required");
+        assertThatThrownBy(() -> new ExportTerms(null, Pricing.TIERED, BigDecimal.ONE, null, null, null, null))
+                .hasMessageContaining("not tiered");
+        assertThatThrownBy(
+                        () -> new ExportTerms(ExportTerms.ExportScheme.NET_METERING, null, null, null, null, 13, null))
+                .hasMessageContaining("true_up_month must be 1-12");
+        // as an operator writes them: JSON in, the same terms stored and read back
+        TariffVersion v = ControlJson.read("""
+                {"effective_from":"2026-01-01","pricing":"flat","price":0.3,
+                 "export":{"scheme":"net_metering","true_up_month":12,"true_up_price":0.03}}""", TariffVersion.class);
+        assertThat(v.export()).isNotNull();
+        assertThat(v.export().scheme()).isEqualTo(ExportTerms.ExportScheme.NET_METERING);
+        book.put(new Tariff("t", null, Commodity.ELECTRICITY, null, "EUR", List.of(v)));
+        assertThat(new TariffBook(store.documents())
+                        .get("t")
+                        .orElseThrow()
+                        .versions()
+                        .get(0)
+                        .export())
+                .isEqualTo(v.export());
+    }
+
     /** Hourly consumption given by the test. */
     private static final class FixedUsage implements Usage {
         private final Map<String, NavigableMap<Long, Double>> hours = new HashMap<>();
+        private final NavigableMap<Long, Double> exports = new TreeMap<>();
+
+        void export(long hour, double wh) {
+            exports.put(hour, wh);
+        }
+
+        @Override
+        public NavigableMap<Long, Double> exported(long customerId, long from, long to) {
+            return new TreeMap<>(exports.subMap(from, to));
+        }
+
         private final Map<String, Category> categories = new HashMap<>();
 
         void put(String ref, long hour, double amount) {

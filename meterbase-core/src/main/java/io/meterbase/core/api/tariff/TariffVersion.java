@@ -12,6 +12,7 @@ import org.jspecify.annotations.Nullable;
  * The terms of a tariff from {@code effectiveFrom} (a local date in the customer's time zone) until the next
  * version. {@code price} is the flat price, the price outside every time-of-use period, or the price of hours with
  * no posted dynamic price. {@code billingDay} is the day of the month a billing period starts (1–28).
+ * {@code export}: what the customer is paid for energy sent to the grid (none: export is not credited).
  */
 public record TariffVersion(
         LocalDate effectiveFrom,
@@ -21,7 +22,21 @@ public record TariffVersion(
         Set<LocalDate> holidays,
         List<Tier> tiers,
         Integer billingDay,
-        BigDecimal standingChargePerDay) {
+        BigDecimal standingChargePerDay,
+        @Nullable ExportTerms export) {
+
+    /** Terms without export credit. */
+    public TariffVersion(
+            LocalDate effectiveFrom,
+            Pricing pricing,
+            @Nullable BigDecimal price,
+            List<TouPeriod> periods,
+            Set<LocalDate> holidays,
+            List<Tier> tiers,
+            Integer billingDay,
+            BigDecimal standingChargePerDay) {
+        this(effectiveFrom, pricing, price, periods, holidays, tiers, billingDay, standingChargePerDay, null);
+    }
 
     public TariffVersion {
         if (effectiveFrom == null) {

@@ -8,6 +8,12 @@ import java.util.Optional;
 /** Tariffs and their posted prices. Invalid input is an {@link IllegalArgumentException} saying what is wrong. */
 public interface TariffsApi {
 
+    /**
+     * What a tariff's id ends with to name its posted export prices (dynamic feed-in): {@code <id>:export} (tariff
+     * ids hold no ':').
+     */
+    String EXPORT = ":export";
+
     /** Saves a tariff, replacing the one with its id. */
     Tariff put(Tariff tariff);
 
