@@ -2,6 +2,7 @@ package io.meterbase.app;
 
 import io.meterbase.core.api.community.CommunitySettings;
 import io.meterbase.core.api.dr.Program;
+import io.meterbase.core.api.tariff.ExportTerms;
 import io.meterbase.core.api.tariff.Pricing;
 import io.meterbase.core.api.tariff.Tariff;
 import io.meterbase.core.api.tariff.TariffVersion;
@@ -78,7 +79,16 @@ final class DemoControl {
                                     Set.of(),
                                     List.of(),
                                     1,
-                                    new BigDecimal("0.25")))));
+                                    new BigDecimal("0.25"),
+                                    // the solar homes are paid for what they export (net billing)
+                                    new ExportTerms(
+                                            ExportTerms.ExportScheme.NET_BILLING,
+                                            Pricing.FLAT,
+                                            new BigDecimal("0.06"),
+                                            List.of(),
+                                            Set.of(),
+                                            null,
+                                            null)))));
         }
         for (String feeder : List.of("north", "south")) {
             if (control.grid().settings(feeder).isEmpty()) {

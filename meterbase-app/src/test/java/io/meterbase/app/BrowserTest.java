@@ -63,6 +63,7 @@ class BrowserTest {
     private static ApiClient api;
     private static String operatorKey;
     private static long firstCustomer;
+    private static long solarCustomer;
     private static String firstKey;
 
     @BeforeAll
@@ -88,9 +89,13 @@ class BrowserTest {
             if (i == 1) {
                 firstCustomer = c.id();
             }
+            if (i == 2) {
+                solarCustomer = c.id();
+            }
         }
         DemoControl.setUp(server, zone); // the demo's time-of-use tariff, feeders and program
-        simulator = new Simulator(URI_OF(server.httpPort()), keys, zone);
+        // the second home has solar panels and a grid meter (the others' totals are their appliances)
+        simulator = new Simulator(URI_OF(server.httpPort()), keys, zone, i -> i == 2);
         long now = System.currentTimeMillis();
         simulator.backfill(now - 3 * 3_600_000L, 72, Duration.ofHours(1));
         simulator.backfill(now - 2_000L, 3, Duration.ofMinutes(1));
@@ -218,8 +223,13 @@ class BrowserTest {
     /** The page fits a phone's width (nothing to scroll sideways), with a screenshot there; then desktop size again. */
     private static void assertFitsAPhone(String what, String screenshot) throws Exception {
         browser.manage().window().setSize(new Dimension(390, 844));
+        Object wide = js("return [...document.querySelectorAll('body *')]"
+                + ".filter(e => !e.closest('thead, .visually-hidden')"
+                + " && e.getBoundingClientRect().right > window.innerWidth + 1)"
+                + ".slice(-6).map(e => e.tagName + '#' + e.id + '.' + e.className + ' \"'"
+                + " + e.textContent.slice(0, 24) + '\" in ' + (e.closest('section') || {}).id).join(', ')");
         assertThat((Long) js("return document.documentElement.scrollWidth - window.innerWidth"))
-                .as("horizontal overflow of " + what + " on a phone")
+                .as("horizontal overflow of " + what + " on a phone (too wide: " + wide + ")")
                 .isLessThanOrEqualTo(0);
         shot(screenshot);
         browser.manage().window().setSize(new Dimension(1280, 1000));
@@ -683,6 +693,51 @@ class BrowserTest {
         browser.get(base + "/appliance.html?category=water_heater");
         waitUpTo(10).until(d -> id("members").getText().contains("Boiler"));
         assertSelfContained();
+    }
+
+    @Test
+    @Order(10)
+    void aSolarHome_seesItsEnergyFlow_nowAndDayByDay() throws Exception {
+        assertThat(api.send(
+                                "POST",
+                                "/api/v1/accounts",
+                                operatorKey,
+                                ApiClient.JSON.writeValueAsString(Map.of(
+                                        "username", "ben", "password", CUSTOMER_PASSWORD, "customer", solarCustomer)))
+                        .statusCode())
+                .isEqualTo(201);
+        id("signout").click();
+        waitUpTo(10).until(d -> !d.findElements(By.id("username")).isEmpty());
+        signIn("ben", CUSTOMER_PASSWORD);
+        waitUpTo(15).until(d -> d.getCurrentUrl().endsWith("/customer.html"));
+        waitUpTo(15).until(d -> id("flow").isDisplayed());
+        assertThat(id("flow-link").isDisplayed()).isTrue();
+        // now: the grid meter's flow says its direction; the panels and the home have a figure
+        waitUpTo(20).until(d -> !id("flow-home").getText().equals("–"));
+        assertThat(id("flow-grid-note").getText()).isIn("taken from the grid", "sent to the grid");
+        assertThat(id("flow-solar").getText()).matches(".*\\d.*(W|kW)");
+        // day by day, from the balance: the table has the days of the history, each with its figures
+        waitUpTo(15).until(d -> !d.findElements(By.cssSelector("#flow-table tbody tr"))
+                .isEmpty());
+        JsonNode balance = api.json(
+                "GET",
+                "/api/v1/energy/balance?interval=day&from=" + (System.currentTimeMillis() - 6 * 86_400_000L),
+                keysOfSolar(),
+                null);
+        assertThat(balance.get("applies").asBoolean()).isTrue();
+        assertThat(browser.findElements(By.cssSelector("#flow-table tbody tr")))
+                .hasSize(balance.get("points").size());
+        assertThat(id("flow-table").getText()).contains("From the grid").contains("Made");
+        shot("12-energy-flow");
+        assertFitsAPhone("the energy flow", "12b-energy-flow-phone");
+        assertSelfContained();
+    }
+
+    /** The solar home's own key (a new one, made by the operator for the check). */
+    private static String keysOfSolar() throws Exception {
+        return server.registry()
+                .createKey(solarCustomer, Role.CUSTOMER, "browser test")
+                .secret();
     }
 
     @Test

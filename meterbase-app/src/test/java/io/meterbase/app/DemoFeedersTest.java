@@ -27,15 +27,21 @@ class DemoFeedersTest {
             JsonNode nodes = ApiClient.JSON
                     .readTree(new Home(i, zone).upload(day, 1440, 60_000))
                     .get("nodes");
+            // the feeder counts a home's grid meter where it has one (its solar homes), else its appliances
+            boolean metered = false;
+            for (JsonNode n : nodes) {
+                metered |= n.get("category").asText().equals("main");
+            }
             for (JsonNode n : nodes) {
                 boolean heater = n.get("category").asText().equals("water_heater");
+                boolean counted = !metered || n.get("category").asText().equals("main");
                 for (JsonNode r : n.get("readings")) {
                     if (r.get("quantity").asText().equals("active_power")) {
                         int hour = LocalDateTime.ofInstant(
                                         Instant.ofEpochMilli(r.get("ts").asLong()), zone)
                                 .getHour();
                         double kw = r.get("value").asDouble() / 1000 / 60;
-                        load[hour] += kw;
+                        load[hour] += counted ? kw : 0;
                         if (heater) {
                             heaters[hour] += kw;
                         }

@@ -11,12 +11,20 @@ import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.Random;
 import org.jspecify.annotations.Nullable;
 
 /**
  * A simulated home: a gateway with 5 to 8 smart plugs, each measuring power, voltage, current, power factor and an
  * energy register. {@link #upload} builds the gateway's message for one moment, as seed 000's gateway sends it.
+ *
+ * <p>One home in three (home 1, 4, 7, ...) has solar panels of 3 to 6 kWp ({@link SolarPanels}: a clear-sky day
+ * with clouds) and a meter at its grid connection ({@code grid}, category main: power positive while importing,
+ * negative while exporting, and its import and export registers); from home 7 on, one in six of those also has a
+ * 10 kWh battery ({@code battery}: power positive while discharging, and its state of charge) that stores the
+ * midday surplus and gives it back in the evening. Home 1 has panels and no battery: it exports at noon and imports
+ * at night.
  */
 public final class Home {
 
@@ -32,8 +40,29 @@ public final class Home {
     private final long[] lastTs;
     private final Random random;
     private final ZoneId zone;
+    private final @Nullable SolarPanels solar;
+    /** The battery's capacity and most power (Wh, W); 0 without a battery. */
+    private final double batteryWh;
 
+    private final double batteryMaxW;
+    private double chargeWh;
+    private double gridImportWh;
+    private double gridExportWh;
+    private double solarWh;
+    private long lastSiteTs;
+
+    /** Home {@code index} (from 1), with solar panels if it is one of the homes that have them (1, 4, 7, ...). */
     public Home(int index, ZoneId zone) {
+        this(index, zone, hasPanels(index));
+    }
+
+    /** Which homes have solar panels by default: one in three, home 1 first. */
+    public static boolean hasPanels(int index) {
+        return index % 3 == 1;
+    }
+
+    /** Home {@code index} (from 1), with or without solar panels. */
+    public Home(int index, ZoneId zone, boolean panels) {
         this.name = String.format("home-%02d", index);
         this.zone = zone;
         this.random = new Random(index * 7919L);
@@ -58,6 +87,24 @@ public final class Home {
         for (int i = 0; i < registersWh.length; i++) {
             registersWh[i] = Math.round(random.nextDouble() * 500_000);
         }
+        Random site = new Random(index * 104_729L);
+        this.solar = panels ? new SolarPanels(index == 1 ? 5000 : 3000 + 3000 * site.nextDouble(), index, zone) : null;
+        this.batteryWh = solar != null && index % 6 == 1 && index > 1 ? 10_000 : 0;
+        this.batteryMaxW = 3000;
+        this.chargeWh = batteryWh / 2;
+        this.gridImportWh = Math.round(site.nextDouble() * 2_000_000);
+        this.gridExportWh = solar != null ? Math.round(site.nextDouble() * 500_000) : 0;
+        this.solarWh = solar != null ? gridExportWh * 2 : 0;
+    }
+
+    /** Whether the home has solar panels (and a grid meter). */
+    public boolean hasSolar() {
+        return solar != null;
+    }
+
+    /** Whether the home has a battery. */
+    public boolean hasBattery() {
+        return batteryWh > 0;
     }
 
     public String name() {
@@ -106,13 +153,18 @@ public final class Home {
         for (int i = 0; i < appliances.size(); i++) {
             points.add(new ArrayList<>(count * 5));
         }
+        List<Point> grid = new ArrayList<>();
+        List<Point> panels = new ArrayList<>();
+        List<Point> storage = new ArrayList<>();
         for (int m = 0; m < count; m++) {
             long ts = from + m * stepMillis;
             LocalTime time = Instant.ofEpochMilli(ts).atZone(zone).toLocalTime();
             double voltage = 230 + 3 * Math.sin(ts / 3_600_000.0) + random.nextGaussian() * 0.8;
+            double load = 0;
             for (int i = 0; i < appliances.size(); i++) {
                 Appliance a = appliances.get(i);
                 double power = relayOff[i] ? STANDBY_W : a.power(ts, time, stepMillis);
+                load += power;
                 if (lastTs[i] != 0) {
                     registersWh[i] += power * (ts - lastTs[i]) / 3_600_000.0;
                 }
@@ -126,12 +178,22 @@ public final class Home {
                 p.add(new Point(ts, "power_factor", "/", decimals(pf, 2), null));
                 p.add(new Point(ts, "energy_import", "Wh", decimals(Math.floor(registersWh[i]), 0), "register"));
             }
+            if (solar != null) {
+                site(ts, stepMillis, load, voltage, grid, panels, storage);
+            }
         }
         StringWriter out = new StringWriter(count * appliances.size() * 420);
         try (JsonGenerator json = JSON.createGenerator(out)) {
             json.writeStartObject();
             json.writeStringField("gateway", name + "-gw");
             json.writeArrayFieldStart("nodes");
+            if (solar != null) {
+                node(json, "grid", "Grid connection", "electricity_meter", "main", grid);
+                node(json, "solar", "Solar panels", "electricity_meter", "solar", panels);
+            }
+            if (batteryWh > 0) {
+                node(json, "battery", "Battery", "electricity_meter", "battery", storage);
+            }
             for (int i = 0; i < appliances.size(); i++) {
                 Appliance a = appliances.get(i);
                 json.writeStartObject();
@@ -161,6 +223,78 @@ public final class Home {
             throw new UncheckedIOException(e); // a StringWriter does not fail
         }
         return out.toString();
+    }
+
+    /**
+     * The panels, the battery and the grid connection at one moment, from what the appliances draw: the battery
+     * takes the panels' surplus while it has room and covers the shortfall while it holds more than a tenth of its
+     * capacity; the grid meter sees the rest, both ways.
+     */
+    private void site(
+            long ts,
+            long stepMillis,
+            double load,
+            double voltage,
+            List<Point> grid,
+            List<Point> panels,
+            List<Point> storage) {
+        double hours = (lastSiteTs == 0 ? stepMillis : ts - lastSiteTs) / 3_600_000.0;
+        lastSiteTs = ts;
+        double made = Objects.requireNonNull(solar).power(ts);
+        double battery = 0; // positive: discharging
+        if (batteryWh > 0 && hours > 0) {
+            double surplus = made - load;
+            if (surplus > 0) {
+                battery = -Math.min(Math.min(surplus, batteryMaxW), (batteryWh - chargeWh) / hours);
+            } else {
+                battery = Math.min(Math.min(-surplus, batteryMaxW), Math.max(0, chargeWh - 0.1 * batteryWh) / hours);
+            }
+            chargeWh -= battery * hours;
+        }
+        double net = load - made - battery;
+        gridImportWh += Math.max(net, 0) * hours;
+        gridExportWh += Math.max(-net, 0) * hours;
+        solarWh += made * hours;
+        grid.add(new Point(ts, "active_power", "W", decimals(net, 1), null));
+        grid.add(new Point(ts, "voltage", "V", decimals(voltage, 1), null));
+        grid.add(new Point(ts, "energy_import", "Wh", decimals(Math.floor(gridImportWh), 0), "register"));
+        grid.add(new Point(ts, "energy_export", "Wh", decimals(Math.floor(gridExportWh), 0), "register"));
+        panels.add(new Point(ts, "active_power", "W", decimals(made, 1), null));
+        panels.add(new Point(ts, "energy_export", "Wh", decimals(Math.floor(solarWh), 0), "register"));
+        if (batteryWh > 0) {
+            storage.add(new Point(ts, "active_power", "W", decimals(battery, 1), null));
+            storage.add(new Point(ts, "state_of_charge", "%", decimals(100 * chargeWh / batteryWh, 1), null));
+        }
+    }
+
+    private static void node(
+            JsonGenerator json, String id, String name, String type, String category, List<Point> points)
+            throws IOException {
+        json.writeStartObject();
+        json.writeStringField("id", id);
+        json.writeStringField("name", name);
+        json.writeStringField("type", type);
+        json.writeStringField("category", category);
+        json.writeArrayFieldStart("readings");
+        for (Point r : points) {
+            json.writeStartObject();
+            json.writeNumberField("ts", r.ts());
+            json.writeStringField("quantity", r.quantity());
+            json.writeStringField("unit", r.unit());
+            json.writeFieldName("value");
+            json.writeNumber(r.value());
+            if (r.kind() != null) {
+                json.writeStringField("kind", r.kind());
+            }
+            json.writeEndObject();
+        }
+        json.writeEndArray();
+        json.writeEndObject();
+    }
+
+    /** How many readings one moment of this home makes (for counting what a backfill sent). */
+    public int readingsPerMoment() {
+        return appliances.size() * 5 + (solar != null ? 6 : 0) + (batteryWh > 0 ? 2 : 0);
     }
 
     private static final JsonFactory JSON = new JsonFactory();

@@ -42,12 +42,17 @@ public final class Simulator implements AutoCloseable {
 
     private final AtomicLong failed = new AtomicLong();
 
-    /** One home per key, posting to {@code baseUri}/api/v1/upload. */
+    /** One home per key, posting to {@code baseUri}/api/v1/upload; one home in three has solar panels. */
     public Simulator(URI baseUri, List<String> keys, ZoneId zone) {
+        this(baseUri, keys, zone, Home::hasPanels);
+    }
+
+    /** One home per key; {@code panels} says which homes (numbered from 1) have solar panels. */
+    public Simulator(URI baseUri, List<String> keys, ZoneId zone, java.util.function.IntPredicate panels) {
         this.uploadUri = baseUri.resolve("/api/v1/upload");
         this.keys = List.copyOf(keys);
         for (int i = 0; i < keys.size(); i++) {
-            homes.add(new Home(i + 1, zone));
+            homes.add(new Home(i + 1, zone, panels.test(i + 1)));
         }
     }
 
@@ -78,7 +83,7 @@ public final class Simulator implements AutoCloseable {
         for (int m = 0; m < moments; m += perUpload) {
             int n = Math.min(perUpload, moments - m);
             post(home, h.upload(start + m * stepMs, n, stepMs));
-            readings += (long) n * h.plugs() * 5;
+            readings += (long) n * h.readingsPerMoment();
         }
         return readings;
     }

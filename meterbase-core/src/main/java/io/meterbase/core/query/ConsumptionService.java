@@ -94,11 +94,30 @@ public final class ConsumptionService {
                 .orElse(power);
     }
 
-    /** Consumption of the devices in {@code [from, to)}, per period and group, oldest period first. */
+    /**
+     * Consumption of the devices in {@code [from, to)}, per period and group, oldest period first. Generators and
+     * batteries use nothing (what they give is in the {@link EnergyBalance}); totals per customer or site count a
+     * customer's main meters only where it has any among the devices, so appliances behind them are not counted
+     * twice.
+     */
     public List<EnergyPoint> consumption(
             Collection<Device> devices, Commodity commodity, Interval interval, GroupBy groupBy, long from, long to) {
+        List<Device> consumers = devices.stream()
+                .filter(d -> !d.category().generates() && !d.category().stores())
+                .toList();
+        if (groupBy == GroupBy.TOTAL || groupBy == GroupBy.SITE) {
+            java.util.Set<Long> metered = new java.util.HashSet<>();
+            for (Device d : consumers) {
+                if (d.category() == Category.MAIN) {
+                    metered.add(d.customerId());
+                }
+            }
+            consumers = consumers.stream()
+                    .filter(d -> !metered.contains(d.customerId()) || d.category() == Category.MAIN)
+                    .toList();
+        }
         Map<Integer, Device> owner = new HashMap<>();
-        for (Device d : devices) {
+        for (Device d : consumers) {
             for (Channel c : consumptionChannels(d, commodity)) {
                 owner.put(c.id(), d);
             }

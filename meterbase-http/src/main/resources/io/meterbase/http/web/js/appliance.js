@@ -1,11 +1,9 @@
 // One appliance (?ref=) or one category of appliances (?category=): its name and category, live values, energy per
 // day, schedules, demand-response enrolment, forecast, incidents and alarms.
 import { api, requireRole, el, replace, table, say, power, energy, number, time, onSubmit, readsOnly, showScope,
-  signOut, quantityLabel, categoryName } from './common.js';
+  signOut, quantityLabel, categoryName, CATEGORY_KEYS } from './common.js';
 
 const DAY = 86400000;
-const CATEGORIES = ['fridge', 'freezer', 'air_conditioner', 'heating', 'water_heater', 'lighting', 'ev_charger',
-  'washing_machine', 'dishwasher', 'kettle', 'oven', 'tv', 'computer', 'pump', 'main', 'other'];
 const DAYS = ['MONDAY', 'TUESDAY', 'WEDNESDAY', 'THURSDAY', 'FRIDAY', 'SATURDAY', 'SUNDAY'];
 const params = new URLSearchParams(location.search);
 const ref = params.get('ref');
@@ -54,7 +52,7 @@ function selector() {
 
 function setUpName() {
   const form = document.getElementById('name-form');
-  replace('a-category', CATEGORIES.map((c) => el('option', { value: c }, categoryName(c))));
+  replace('a-category', CATEGORY_KEYS.map((c) => el('option', { value: c }, categoryName(c))));
   form.name.value = device.name;
   form.category.value = device.category;
   onSubmit(form, 'name-status', async (f) => {

@@ -110,7 +110,7 @@ const QUANTITIES = {
   energy_export: 'Energy sent to the grid', temperature: 'Temperature', humidity: 'Humidity', water_volume: 'Water',
   gas_volume: 'Gas', heat_energy: 'Heat', cooling_energy: 'Cooling', heat_power: 'Heat output', heat_volume:
   'Heating water', flow_temperature: 'Flow temperature', return_temperature: 'Return temperature', illuminance: 'Light',
-  gas_concentration: 'Gas in the air',
+  gas_concentration: 'Gas in the air', state_of_charge: 'Battery charge',
 };
 const UNITS = { '/': '', Cel: '°C', '%RH': '% RH', m3: 'm³', lx: 'lux' };
 const SOURCES = { raw: 'as measured', hourly: 'hourly totals', daily: 'daily totals' };
@@ -128,7 +128,13 @@ export function quantityLabel(q, unit) {
   return u ? `${quantityName(q)} (${u})` : quantityName(q);
 }
 
-const CATEGORIES = { ev_charger: 'EV charger', tv: 'TV', air_conditioner: 'Air conditioning', main: 'Whole home' };
+const CATEGORIES = { ev_charger: 'EV charger', tv: 'TV', air_conditioner: 'Air conditioning', main: 'Whole home',
+  solar: 'Solar panels', wind: 'Wind turbine' };
+
+/** Every device category, in the order the pages offer them. */
+export const CATEGORY_KEYS = ['fridge', 'freezer', 'air_conditioner', 'heating', 'water_heater', 'lighting',
+  'ev_charger', 'washing_machine', 'dishwasher', 'kettle', 'oven', 'tv', 'computer', 'pump', 'main', 'solar', 'wind',
+  'battery', 'other'];
 
 /** An appliance category in words: "Water heater" for water_heater. */
 export function categoryName(c) {

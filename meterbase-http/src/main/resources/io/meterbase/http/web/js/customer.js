@@ -1,7 +1,7 @@
 // The customer dashboard: live values (Server-Sent Events), today, community, history with zoom, categories,
 // water, gas and heat, relays with command status, alarms, API keys and third-party grants.
 import { api, requireRole, el, replace, table, say, power, energy, number, time, signOut, onSubmit, scopeLabel,
-  readsOnly, showScope, quantityName, quantityLabel, categoryName, sourceName, span, showNotices } from './common.js';
+  readsOnly, showScope, quantityName, quantityLabel, categoryName, sourceName, span, showNotices, CATEGORY_KEYS } from './common.js';
 
 const DAY = 86400000;
 /** The home's time zone: the server's days and months are the home's, and so are the labels here. */
@@ -27,6 +27,7 @@ async function start() {
     const mine = await api('GET', '/api/v1/me');
     if (mine.sites && mine.sites[0] && mine.sites[0].zone) zone = mine.sites[0].zone;
   } catch (e) { /* the browser's own zone */ }
+  loadFlow().catch(() => { /* no balance: the section stays hidden */ });
   loadOverview();
   setUpBars();
   setUpBill();
@@ -71,8 +72,6 @@ async function loadAppliances() {
   updateTotal();
 }
 
-const CATEGORY_KEYS = ['fridge', 'freezer', 'air_conditioner', 'heating', 'water_heater', 'lighting', 'ev_charger',
-  'washing_machine', 'dishwasher', 'kettle', 'oven', 'tv', 'computer', 'pump', 'main', 'other'];
 
 /**
  * Devices that appeared on their own (named after their reference, category "other"): asks for a name and a
@@ -110,19 +109,67 @@ function showNewDevices(latest) {
 
 function show(ref, quantity, value, ts) {
   const entry = devices.get(ref);
-  if (!entry || !(quantity in entry.cells)) return;
+  if (!entry) return;
   entry.values[quantity] = value;
+  if (!(quantity in entry.cells)) return;
   const text = quantity === 'active_power' ? power(value) : quantity === 'voltage' ? number(value, 1) + ' V' : number(value, 2);
   entry.cells[quantity].textContent = text;
   entry.cells[quantity].setAttribute('title', 'at ' + time(ts));
 }
 
+/**
+ * The live flow between grid, panels, battery and home: what each category's devices measure now. Returns what the
+ * home uses (null when it has no panels or battery, or no grid meter).
+ */
+function updateFlow() {
+  const all = [...devices.values()];
+  const sum = (category, quantity = 'active_power') => all.filter((e) => e.device.category === category)
+    .reduce((s, e) => s + (e.values[quantity] || 0), 0);
+  const has = (category) => all.some((e) => e.device.category === category);
+  if (!has('solar') && !has('wind') && !has('battery')) return null;
+  const grid = sum('main');
+  const made = Math.abs(sum('solar')) + Math.abs(sum('wind'));
+  const battery = sum('battery');
+  document.getElementById('flow-grid').textContent = power(Math.abs(grid));
+  document.getElementById('flow-grid-note').textContent = grid < 0 ? 'sent to the grid' : 'taken from the grid';
+  document.getElementById('flow-solar').textContent = power(made);
+  if (has('battery')) {
+    document.getElementById('flow-battery-card').hidden = false;
+    document.getElementById('flow-battery').textContent = power(Math.abs(battery));
+    const soc = all.filter((e) => e.device.category === 'battery').map((e) => e.values.state_of_charge)
+      .find((v) => v !== undefined);
+    document.getElementById('flow-battery-note').textContent = (battery < 0 ? 'charging' : battery > 0 ? 'giving back' : 'resting')
+      + (soc !== undefined ? ` · ${number(soc, 0)} % full` : '');
+  }
+  const home = has('main') ? Math.max(0, grid + made + battery) : null;
+  document.getElementById('flow-home').textContent = home !== null ? power(home) : '–';
+  return home;
+}
+
+/** The energy flow day by day (the last 7 days): shown only for homes that make, store or export energy. */
+async function loadFlow() {
+  const to = Date.now();
+  const b = await api('GET', `/api/v1/energy/balance?interval=day&from=${startOfDay(to - 6 * DAY)}&to=${to}`);
+  if (!b.applies) return;
+  document.getElementById('flow').hidden = false;
+  document.getElementById('flow-link').hidden = false;
+  const pct = (v) => (v === null || v === undefined ? '–' : number(100 * v, 0) + ' %');
+  const wh = (v) => (v === null || v === undefined ? '–' : energy(v));
+  replace('flow-table', table('Energy flow per day', ['Day', 'From the grid', 'To the grid', 'Made', 'Used at home',
+    'Own energy used', 'Covered by own energy'],
+  b.points.map((p) => [homeDate(Date.parse(p.start)), wh(p.imported), wh(p.exported), wh(p.generated), wh(p.consumed),
+    pct(p.self_consumption), pct(p.self_sufficiency)]).reverse(), [1, 2, 3, 4, 5, 6]));
+  updateFlow();
+}
+
+/** Power now: what the home uses (its grid meter's flow, plus what its panels and battery give, where it has them). */
 function updateTotal() {
+  const home = updateFlow();
   const all = [...devices.values()];
   const mains = all.filter((e) => e.device.category === 'main');
-  const counted = mains.length ? mains : all;
+  const counted = mains.length ? mains : all.filter((e) => !['solar', 'wind', 'battery'].includes(e.device.category));
   const sum = counted.reduce((s, e) => s + (e.values.active_power || 0), 0);
-  document.getElementById('total-power').textContent = power(sum);
+  document.getElementById('total-power').textContent = power(home !== null ? home : sum);
 }
 
 function connectLive() {
@@ -169,9 +216,9 @@ function homeDay(t) {
   return new Intl.DateTimeFormat('en-CA', { timeZone: zone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(t);
 }
 
-/** Watt-hours of electricity in [from, to), summed over the customer's devices. */
+/** Watt-hours of electricity in [from, to): the home's total (its grid meter's where it has one). */
 async function energyBetween(from, to, interval = 'hour') {
-  const e = await api('GET', `/api/v1/energy?commodity=electricity&interval=${interval}&from=${Math.round(from)}&to=${Math.round(to)}`);
+  const e = await api('GET', `/api/v1/energy?commodity=electricity&interval=${interval}&group=total&from=${Math.round(from)}&to=${Math.round(to)}`);
   return e.points.reduce((s, p) => s + p.amount, 0);
 }
 
@@ -266,7 +313,7 @@ function weekOf(t) {
 async function loadBars(per) {
   const now = Date.now();
   const from = per === 'month' ? monthStart(now, 11) : per === 'week' ? weekOf(now - 11 * 7 * DAY) : startOfDay(now - 29 * DAY);
-  const e = await api('GET', `/api/v1/energy?commodity=electricity&interval=${per === 'month' ? 'month' : 'day'}&from=${from}&to=${now}`);
+  const e = await api('GET', `/api/v1/energy?commodity=electricity&interval=${per === 'month' ? 'month' : 'day'}&group=total&from=${from}&to=${now}`);
   const sums = new Map();
   for (const p of e.points) {
     const t = Date.parse(p.start);

@@ -1,6 +1,6 @@
 // The operator console: gateways, customers, devices, tariffs, communities and grid, demand response,
 // quarantine, accounts.
-import { api, requireRole, el, replace, table, say, power, time, signOut, onSubmit, showScope, number, showNotices } from './common.js';
+import { api, requireRole, el, replace, table, say, power, time, signOut, onSubmit, showScope, number, showNotices, CATEGORY_KEYS } from './common.js';
 
 const PAGE = 50;
 const paging = { customers: { q: '', offset: 0 }, gateways: { q: '', offset: 0 }, devices: { q: '', offset: 0 } };
@@ -141,8 +141,6 @@ async function loadGateways(offset = paging.gateways.offset) {
 
 // ---- devices
 
-const CATEGORIES = ['fridge', 'freezer', 'air_conditioner', 'heating', 'water_heater', 'lighting', 'ev_charger',
-  'washing_machine', 'dishwasher', 'kettle', 'oven', 'tv', 'computer', 'pump', 'main', 'other'];
 
 /** Devices of every customer that match the search box, a page at a time (searched on the server). */
 async function findDevices(offset = paging.devices.offset) {
@@ -177,7 +175,7 @@ async function loadDevices() {
   replace('device-list', table('Devices of the customer', ['Device', 'Type', 'Category', 'Power', 'Last reading', 'Status'],
     devs.map((d) => {
       const select = el('select', { 'aria-label': `Category of ${d.name}`, onchange: (ev) => setCategory(customer, d, ev.target.value) },
-        CATEGORIES.map((c) => el('option', { value: c, selected: c === d.category }, c)));
+        CATEGORY_KEYS.map((c) => el('option', { value: c, selected: c === d.category }, c)));
       return [el('span', {}, d.name, el('br'), el('code', {}, d.ref)), d.type, select, powerText(power.get(d.ref)),
         time(last.get(d.ref)), online(d.online !== undefined ? d.online : recent(last.get(d.ref)))];
     }), [3]));
