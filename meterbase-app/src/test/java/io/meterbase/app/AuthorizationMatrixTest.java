@@ -94,6 +94,19 @@ class AuthorizationMatrixTest {
             Map.entry("GET /api/v1/energy", "UAAF"),
             Map.entry("GET /api/v1/energy/balance", "UAAF"),
             Map.entry("GET /api/v1/input-maps/{format}", "UAAF"),
+            // sites, sub-meters, virtual meters: the customer's own (operators name the customer); balances: operators
+            Map.entry("GET /api/v1/sites", "UAAF"),
+            Map.entry("POST /api/v1/sites", "UAAF"),
+            Map.entry("PUT /api/v1/devices/{ref}/site", "UAAF"),
+            Map.entry("PUT /api/v1/devices/{ref}/parent", "UAAF"),
+            Map.entry("GET /api/v1/meters/parents", "UAAF"),
+            Map.entry("GET /api/v1/meters/tree", "UAAF"),
+            Map.entry("GET /api/v1/virtual-meters", "UAAF"),
+            Map.entry("POST /api/v1/virtual-meters", "UAAF"),
+            Map.entry("DELETE /api/v1/virtual-meters/{id}", "UAAF"),
+            Map.entry("GET /api/v1/virtual-meters/{id}/energy", "UAAF"),
+            Map.entry("PUT /api/v1/balances/{community}", "UFAF"),
+            Map.entry("GET /api/v1/balances/{community}", "UFAF"),
             Map.entry("PUT /api/v1/input-maps/{format}", "UAAF"),
             Map.entry("GET /api/v1/export.csv", "UAAF"),
             Map.entry("GET /api/v1/export.parquet", "UAAF"),
@@ -378,6 +391,7 @@ class AuthorizationMatrixTest {
                 .replace("{name}", "north")
                 .replace("{username}", "nobody-here")
                 .replace("{format}", "emoncms")
+                .replace("{community}", "north")
                 .replace("{id}", route.contains("/shared/") ? sharedChannel : "999999");
         boolean body = method.equals("POST") || method.equals("PUT") || method.equals("PATCH");
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))

@@ -353,6 +353,15 @@ final class ControlRoutes {
         }
         Instant from = Instant.ofEpochMilli(Requests.time(ctx, "from", 0));
         Instant to = Instant.ofEpochMilli(Requests.time(ctx, "to", 0));
+        String device = ctx.queryParam("device");
+        if (device != null) {
+            // a recharge bill: one sub-meter's use (a tenant's, a floor's) at the customer's tariff
+            try {
+                return control().biller().recharge(customer, device, commodity(ctx), from, to);
+            } catch (java.util.NoSuchElementException e) {
+                throw ApiException.notFound(String.valueOf(e.getMessage()));
+            }
+        }
         return control().biller().bill(customer, commodity(ctx), from, to);
     }
 
@@ -640,11 +649,16 @@ final class ControlRoutes {
     }
 
     private static Commodity commodity(Context ctx) {
-        String text = ctx.queryParam("commodity");
+        return commodity(ctx.queryParam("commodity"));
+    }
+
+    /** A commodity named in a request (electricity when none is). */
+    static Commodity commodity(@Nullable String text) {
         return text == null
                 ? Commodity.ELECTRICITY
                 : Commodity.parse(text)
-                        .orElseThrow(() -> ApiException.badRequest("commodity: electricity, water or gas"));
+                        .orElseThrow(
+                                () -> ApiException.badRequest("commodity: electricity, water, gas, heat or cooling"));
     }
 
     /** A tariff's posted prices: of its import, or with {@code ?direction=export} of its export (feed-in). */

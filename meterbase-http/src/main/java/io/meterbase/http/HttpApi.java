@@ -193,6 +193,7 @@ public final class HttpApi implements AutoCloseable {
         new OpsRoutes(api).register(app);
         new EmoncmsRoutes(api).register(app);
         new InputMapRoutes(api).register(app);
+        new MeterRoutes(api).register(app);
         new ControlRoutes(api).register(app);
         new AnalyticsRoutes(api).register(app);
         app.exception(BadMessageException.class, (e, ctx) -> ctx.status(e.getCode())

@@ -81,6 +81,7 @@ public final class Control implements ServicesApi, AutoCloseable {
     private final DemandResponse demandResponse;
     private final Schedules schedules;
     private final AlarmService alarms;
+    private final io.meterbase.services.meters.Meters meters;
     private final Webhooks webhooks;
     private final DocumentStore documentStore;
     private final io.meterbase.services.notify.Notifications notifications;
@@ -132,6 +133,8 @@ public final class Control implements ServicesApi, AutoCloseable {
         this.grid = new GridMonitor(documents, community, biller, demandResponse::activeEvents, this::zoneOf, clock);
         this.schedules = new Schedules(registry, documents, commands, clock);
         this.alarms = new AlarmService(registry, documents, live, clock);
+        this.meters = new io.meterbase.services.meters.Meters(
+                registry, documents, consumption, store.readings(), alarms, clock);
         this.webhooks = new Webhooks(documents, settings.webhookFirstRetry(), settings.webhookDestinations(), clock);
         alarms.addListener(webhooks);
         this.notifications = new io.meterbase.services.notify.Notifications(
@@ -169,6 +172,9 @@ public final class Control implements ServicesApi, AutoCloseable {
         c.ticks.scheduleWithFixedDelay(c::refreshEnergy, refresh, refresh, TimeUnit.SECONDS);
         c.ticks.scheduleWithFixedDelay(
                 () -> c.leased("silent devices", c.alarms::checkSilence), 5, 5, TimeUnit.SECONDS);
+        // district and feeder balances: yesterday's losses against their alarm, checked every hour by one node
+        c.ticks.scheduleWithFixedDelay(
+                () -> c.leased("district balances", c.meters::checkBalances), 60, 3600, TimeUnit.SECONDS);
         return c;
     }
 
@@ -273,6 +279,11 @@ public final class Control implements ServicesApi, AutoCloseable {
         return schedules;
     }
 
+    public io.meterbase.services.meters.Meters meters() {
+        return meters;
+    }
+
+    @Override
     public AlarmService alarms() {
         return alarms;
     }

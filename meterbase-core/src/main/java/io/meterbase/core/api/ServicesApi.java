@@ -42,6 +42,9 @@ public interface ServicesApi {
 
     AlarmsApi alarms();
 
+    /** Sub-meters, virtual meters and district balances. */
+    io.meterbase.core.api.meters.MetersApi meters();
+
     WebhooksApi webhooks();
 
     /**

@@ -105,6 +105,21 @@ public final class Biller implements BillsApi {
 
     /** A bill for {@code [from, to)}. */
     public Bill bill(long customerId, Commodity commodity, Instant from, Instant to) {
+        return bill(customerId, commodity, from, to, usage.counted(customerId), true);
+    }
+
+    @Override
+    public Bill recharge(long customerId, String deviceRef, Commodity commodity, Instant from, Instant to) {
+        Device meter = usage.all(customerId).stream()
+                .filter(d -> d.ref().equals(deviceRef))
+                .findFirst()
+                .orElseThrow(() -> new java.util.NoSuchElementException("no device '" + deviceRef + "'"));
+        return bill(customerId, commodity, from, to, List.of(meter), false);
+    }
+
+    /** A bill of what {@code counted} used in {@code [from, to)}; {@code credits}: the customer's export too. */
+    private Bill bill(
+            long customerId, Commodity commodity, Instant from, Instant to, List<Device> counted, boolean credits) {
         if (!to.isAfter(from)) {
             throw new IllegalArgumentException("a bill's end must be after its start");
         }
@@ -127,7 +142,6 @@ public final class Biller implements BillsApi {
         }
         // the hour that contains `from` starts before it: its rollup is taken whole
         queryFrom = Math.floorDiv(queryFrom, HOUR) * HOUR;
-        List<Device> counted = usage.counted(customerId);
         NavigableMap<Long, Double> totals = new TreeMap<>();
         usage.hourly(counted, commodity, queryFrom, toMs)
                 .values()
@@ -203,7 +217,9 @@ public final class Biller implements BillsApi {
             hourPrice.put(hour, p.price());
             consumed = consumed.add(q);
         }
-        exportCredits(customerId, tariff, zone, fromMs, toMs, counted, totals, hourPrice, lines);
+        if (credits) {
+            exportCredits(customerId, tariff, zone, fromMs, toMs, counted, totals, hourPrice, lines);
+        }
         standingCharges(tariff, zone, from, to, lines);
 
         int digits = fractionDigits(tariff.currency());
@@ -216,7 +232,7 @@ public final class Biller implements BillsApi {
         }
         Map<String, BigDecimal> byDevice = new TreeMap<>();
         Map<String, BigDecimal> byCategory = new TreeMap<>();
-        List<Device> all = usage.all(customerId);
+        List<Device> all = credits ? usage.all(customerId) : counted; // a recharge bill is one meter's
         Map<String, String> category = new HashMap<>();
         for (Device d : all) {
             category.put(d.ref(), d.category().name().toLowerCase(Locale.ROOT));

@@ -17,4 +17,12 @@ public interface BillsApi {
 
     /** The bill of a customer's use of a commodity in {@code [from, to)}. */
     Bill bill(long customerId, Commodity commodity, Instant from, Instant to);
+
+    /**
+     * A recharge bill: what one of the customer's meters (a tenant's or a floor's sub-meter) used in
+     * {@code [from, to)}, at the customer's tariff; no export is credited.
+     *
+     * @throws java.util.NoSuchElementException when the customer has no such device
+     */
+    Bill recharge(long customerId, String deviceRef, Commodity commodity, Instant from, Instant to);
 }
