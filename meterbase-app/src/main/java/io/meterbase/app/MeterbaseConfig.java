@@ -59,8 +59,10 @@ public final class MeterbaseConfig {
                     "a request whose headers are not complete this long after they began is closed"),
             new Setting(
                     "http.min-body-bytes-per-second",
-                    "1024",
-                    "a request body sent slower than this on average is refused (408); 0 turns the check off"),
+                    "0",
+                    "a request body sent slower than this on average is refused (408); 0 (the default) turns the"
+                            + " check off: the HTTP server's check also refuses small bodies read after a short"
+                            + " pause of the server (a GC pause, load)"),
             Setting.choice(
                     "store",
                     "duckdb",

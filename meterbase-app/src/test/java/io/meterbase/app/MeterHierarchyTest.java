@@ -30,7 +30,9 @@ class MeterHierarchyTest {
 
     @Test
     void subMetersUntrackedVirtualMetersRechargeSites_andADistrictBalance() throws Exception {
-        try (Meterbase server = Meterbase.start(TestConfigs.httpOnly(dir), Clock.systemUTC())) {
+        try (Meterbase server = Meterbase.start(
+                TestConfigs.httpOnly(dir).with("community.min-customers", "2").with("community.energy-refresh", "PT1S"),
+                Clock.systemUTC())) {
             ApiClient api = new ApiClient(server.httpPort());
             String operator = server.newOperatorSecret().orElseThrow();
             JsonNode building = api.json("POST", "/api/v1/customers", operator, """
@@ -214,6 +216,21 @@ class MeterHierarchyTest {
         // balances are the operators'
         assertThat(api.send("GET", "/api/v1/balances/north", keys[0], null).statusCode())
                 .isEqualTo(403);
+        // water in the community comparison: this month's, among the three homes with a water meter
+        JsonNode water = ApiClient.await(
+                        () -> api.json("GET", "/api/v1/community", keys[0], null),
+                        n -> n.path("water_month").path("customers").asInt() == 3,
+                        30)
+                .get("water_month");
+        double thisMonth = 0;
+        for (JsonNode p : api.json("GET", "/api/v1/energy?commodity=water&interval=month&group=total", keys[0], null)
+                .get("points")) {
+            thisMonth = p.get("amount").asDouble(); // the last month is this one
+        }
+        assertThat(water.get("value").asDouble()).isCloseTo(thisMonth, within(1e-6));
+        assertThat(api.json("GET", "/api/v1/community", keys[0], null).has("gas_month"))
+                .as("no gas meter, no gas comparison")
+                .isFalse();
     }
 
     /** Quarter-hour intervals of the building's three meters over an hour (kWh each), stamped at their ends. */

@@ -150,7 +150,10 @@ final class ControlRoutes {
                             community.minCustomers(),
                             community.compare(customer, Metric.POWER).orElse(null),
                             community.compare(customer, Metric.ENERGY_TODAY).orElse(null),
-                            community.compare(customer, Metric.ENERGY_MONTH).orElse(null)));
+                            community.compare(customer, Metric.ENERGY_MONTH).orElse(null),
+                            own(community.compare(customer, Metric.WATER_MONTH)),
+                            own(community.compare(customer, Metric.GAS_MONTH)),
+                            own(community.compare(customer, Metric.HEAT_MONTH))));
         }));
         app.get("/api/v1/grid", h(ctx -> {
             long customer = customer(ctx);
@@ -729,5 +732,21 @@ final class ControlRoutes {
             Comparison energyToday,
 
             @JsonInclude(JsonInclude.Include.NON_NULL) @Nullable
-            Comparison energyMonth) {}
+            Comparison energyMonth,
+
+            // water, gas and heat this month: only for customers with a meter of them
+            @JsonInclude(JsonInclude.Include.NON_NULL) @Nullable
+            Comparison waterMonth,
+
+            @JsonInclude(JsonInclude.Include.NON_NULL) @Nullable
+            Comparison gasMonth,
+
+            @JsonInclude(JsonInclude.Include.NON_NULL) @Nullable
+            Comparison heatMonth) {}
+
+    /** A comparison of the customer's own figure; none when the customer has no figure of it (no such meter). */
+    private static @Nullable Comparison own(java.util.Optional<Comparison> c) {
+        return c.filter(x -> x.value() != null || (x.withheld() != null && x.customers() > 0))
+                .orElse(null);
+    }
 }

@@ -159,5 +159,38 @@ public final class CommunityFeeder {
             stats.update(c.id(), community, Metric.ENERGY_MONTH, s[1]);
             updatePower(c.id());
         }
+        refreshOther(customers, Commodity.WATER, Metric.WATER_MONTH, monthStart, dayStart + 1);
+        refreshOther(customers, Commodity.GAS, Metric.GAS_MONTH, monthStart, dayStart + 1);
+        refreshOther(customers, Commodity.HEAT, Metric.HEAT_MONTH, monthStart, dayStart + 1);
+    }
+
+    /**
+     * This month's water, gas or heat: compared among the customers that have a meter of it (a customer without a
+     * water meter is not one who uses no water).
+     */
+    private void refreshOther(List<Customer> customers, Commodity commodity, Metric metric, long from, long to) {
+        Map<Integer, Long> owner = new HashMap<>();
+        for (Customer c : customers) {
+            for (Device d : registry.devices(c.id())) {
+                for (Channel ch : consumption.consumptionChannels(d, commodity)) {
+                    owner.put(ch.id(), c.id());
+                }
+            }
+        }
+        if (owner.isEmpty()) {
+            return;
+        }
+        Map<Long, Double> sums = new HashMap<>();
+        for (Rollup r : store.daily(owner.keySet(), from, to)) {
+            if (r.hasEnergy()) {
+                sums.merge(owner.get(r.channelId()), r.energy(), Double::sum);
+            }
+        }
+        java.util.Set<Long> metered = new java.util.HashSet<>(owner.values());
+        for (Customer c : customers) {
+            if (metered.contains(c.id())) {
+                stats.update(c.id(), communityOf(c.id()).orElseThrow(), metric, sums.getOrDefault(c.id(), 0.0));
+            }
+        }
     }
 }

@@ -538,20 +538,33 @@ const COMMODITIES = [
   ['cooling', 'Cooling', energy],
 ];
 
+/** "average 3.2 m³ (60 % use less)", or why there is no comparison. */
+function againstCommunity(c, format) {
+  if (!c) return '–';
+  if (c.withheld) return c.withheld;
+  if (c.value === null || c.value === undefined) return '–';
+  return `average ${format(c.average)} (${number(c.percentile, 0)} % use less)`;
+}
+
 async function loadCommodities() {
   const to = Date.now();
   const rows = [];
+  let community = {};
+  try { community = await api('GET', '/api/v1/community'); } catch (e) { /* no community */ }
   for (const [commodity, label, format] of COMMODITIES) {
     const e = await api('GET', `/api/v1/energy?commodity=${commodity}&interval=day&group=total&from=${to - 7 * 86400000}&to=${to}`);
     if (e.points.length === 0) continue;
     const last = e.points[e.points.length - 1];
     const total = e.points.reduce((s, p) => s + p.amount, 0);
     const estimated = e.points.some((p) => p.estimated || p.gap_hours);
+    const month = community[`${commodity}_month`];
     rows.push([label, `${format(last.amount)} (${new Date(last.start).toLocaleDateString()})`, format(total),
+      month && month.value !== null && month.value !== undefined ? format(month.value) : '–',
+      el('span', { id: `community-${commodity}` }, againstCommunity(month, format)),
       estimated ? 'partly estimated or missing' : 'measured']);
   }
-  replace('commodity-table', table('Water, gas and heat, last 7 days', ['Commodity', 'Latest day', '7 days', 'Data'],
-    rows, [1, 2]));
+  replace('commodity-table', table('Water, gas and heat, last 7 days and this month',
+    ['Commodity', 'Latest day', '7 days', 'This month', 'Your community this month', 'Data'], rows, [1, 2, 3]));
 }
 
 // ---- alarms
