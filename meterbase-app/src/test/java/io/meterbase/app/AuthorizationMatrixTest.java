@@ -105,6 +105,7 @@ class AuthorizationMatrixTest {
             Map.entry("POST /api/v1/virtual-meters", "UAAF"),
             Map.entry("DELETE /api/v1/virtual-meters/{id}", "UAAF"),
             Map.entry("GET /api/v1/virtual-meters/{id}/energy", "UAAF"),
+            Map.entry("GET /api/v1/balances", "UFAF"),
             Map.entry("PUT /api/v1/balances/{community}", "UFAF"),
             Map.entry("GET /api/v1/balances/{community}", "UFAF"),
             Map.entry("PUT /api/v1/input-maps/{format}", "UAAF"),

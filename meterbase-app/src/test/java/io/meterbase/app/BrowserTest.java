@@ -729,6 +729,18 @@ class BrowserTest {
                 .hasSize(balance.get("points").size());
         assertThat(id("flow-table").getText()).contains("From the grid").contains("Made");
         shot("12-energy-flow");
+        // the fridge's plug is a sub-meter of the grid meter: the page shows them and what is not sub-metered
+        String key = keysOfSolar();
+        assertThat(api.send("PUT", "/api/v1/devices/plug-1/parent", key, "{\"parent\":\"grid\"}")
+                        .statusCode())
+                .isEqualTo(200);
+        browser.navigate().refresh();
+        waitUpTo(15).until(d -> id("meters").isDisplayed());
+        waitUpTo(15).until(d -> !d.findElements(By.cssSelector("#tree-list tbody tr"))
+                .isEmpty());
+        assertThat(id("tree-list").getText())
+                .contains("Grid connection and its sub-meters")
+                .contains("Not sub-metered");
         assertFitsAPhone("the energy flow", "12b-energy-flow-phone");
         assertSelfContained();
     }
@@ -957,6 +969,21 @@ class BrowserTest {
         } else {
             waitUpTo(10).until(d -> id("cl-summary").getText().startsWith("no clustering yet"));
         }
+        // a feeder balanced from the console: the solar home's grid meter stands in for the feeder's supply meter
+        id("bal-community").sendKeys("north");
+        id("bal-customer").sendKeys(String.valueOf(solarCustomer));
+        id("bal-device").sendKeys("grid");
+        id("bal-alarm").sendKeys("10");
+        id("bal-save").click();
+        waitUpTo(10).until(d -> id("bal-status").getText().contains("north is saved"));
+        waitUpTo(15).until(d -> id("bal-list").getText().contains("north: electricity, supply grid"));
+        JsonNode days = api.json(
+                        "GET",
+                        "/api/v1/balances/north?from=" + (System.currentTimeMillis() - 8 * 86_400_000L),
+                        operatorKey,
+                        null)
+                .get("days");
+        assertThat(browser.findElements(By.cssSelector("#bal-list tbody tr"))).hasSize(Math.max(1, days.size()));
         shot("25-console-analytics");
         assertFitsAPhone("the analytics page", "25b-console-analytics-phone");
         assertSelfContained();

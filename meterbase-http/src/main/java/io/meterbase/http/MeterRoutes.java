@@ -160,6 +160,10 @@ final class MeterRoutes {
         }));
 
         // district and feeder balances (operators)
+        app.get("/api/v1/balances", h(ctx -> {
+            Requests.operator(ctx, api.registry());
+            json(ctx, 200, meters().balances());
+        }));
         app.put("/api/v1/balances/{community}", h(ctx -> {
             Requests.operator(ctx, api.registry());
             JsonNode b = body(ctx);

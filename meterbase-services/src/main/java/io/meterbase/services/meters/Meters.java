@@ -249,6 +249,15 @@ public final class Meters implements MetersApi {
     }
 
     @Override
+    public List<BalanceSettings> balances() {
+        List<BalanceSettings> out = new ArrayList<>();
+        new TreeMap<>(store.documents(BALANCES))
+                .values()
+                .forEach(json -> out.add(ControlJson.read(json, BalanceSettings.class)));
+        return out;
+    }
+
+    @Override
     public List<BalanceDay> balance(String community, long from, long to) {
         BalanceSettings s = balanceSettings(community)
                 .orElseThrow(() -> new java.util.NoSuchElementException("no balance for '" + community + "'"));

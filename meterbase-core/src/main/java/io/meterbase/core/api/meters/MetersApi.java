@@ -96,6 +96,9 @@ public interface MetersApi {
 
     Optional<BalanceSettings> balanceSettings(String community);
 
+    /** Every district's or feeder's balance settings, by community. */
+    List<BalanceSettings> balances();
+
     /**
      * The district's balance per day (the supply's site's days): supply, metered (the customers' meters behind it),
      * losses and their percent of the supply; {@code missing} meters had no complete day (their day is not counted,

@@ -1,6 +1,6 @@
 // The console's analytics: when they last ran, each community's forecast for the next hours with its likely range,
 // and the customers' clusters by load profile.
-import { api, requireRole, el, replace, table, say, number, time, readsOnly, showScope, signOut } from './common.js';
+import { api, requireRole, el, replace, table, say, number, time, readsOnly, showScope, signOut, onSubmit } from './common.js';
 
 const me = await requireRole('operator');
 let forecastChart = null;
@@ -21,6 +21,46 @@ async function start() {
   if (names.length) loadForecast(names[0]);
   else replace('fc-summary', 'No community has customers yet.');
   loadClusters();
+  setUpBalances();
+}
+
+// ---- district and feeder balances
+
+const UNITS = { electricity: 'kWh', water: 'm³', gas: 'm³', heat: 'kWh' };
+const SCALE = { electricity: 1000, water: 1000, gas: 1, heat: 1000 };
+
+function setUpBalances() {
+  const form = document.getElementById('bal-form');
+  for (const c of form.querySelectorAll('input, select, button')) c.disabled = readsOnly(me);
+  onSubmit(form, 'bal-status', async (f) => {
+    const body = { supply_customer: Number(f.get('supply_customer')), supply_device: f.get('supply_device'),
+      commodity: f.get('commodity') };
+    if (f.get('alarm_above_percent')) body.alarm_above_percent = Number(f.get('alarm_above_percent'));
+    await api('PUT', `/api/v1/balances/${encodeURIComponent(f.get('community'))}`, body);
+    say('bal-status', `The balance of ${f.get('community')} is saved.`);
+    await loadBalances();
+  });
+  loadBalances().catch((e) => say('bal-status', e.message, true));
+}
+
+async function loadBalances() {
+  const all = await api('GET', '/api/v1/balances');
+  if (!all.length) { replace('bal-list', el('p', { class: 'muted' }, 'No district is balanced yet.')); return; }
+  const to = Date.now();
+  const parts = [];
+  for (const b of all) {
+    const r = await api('GET', `/api/v1/balances/${encodeURIComponent(b.community)}?from=${to - 8 * 86400000}&to=${to}`);
+    const unit = UNITS[b.commodity] || '';
+    const f = (v) => `${number(v / (SCALE[b.commodity] || 1), 2)} ${unit}`;
+    parts.push(el('h3', {}, `${b.community}: ${b.commodity}, supply ${b.supply_device} of customer #${b.supply_customer}`
+      + (b.alarm_above_percent !== null && b.alarm_above_percent !== undefined ? `, alarm above ${b.alarm_above_percent} %` : '')));
+    parts.push(table(`Balance of ${b.community} per day`, ['Day', 'Supply', 'Metered', 'Lost', 'Lost %', 'Meters', 'Complete'],
+      r.days.map((d) => [new Date(d.day).toLocaleDateString(), f(d.supply), f(d.metered), f(d.losses),
+        d.losses_percent === null ? '–' : number(d.losses_percent, 1) + ' %', String(d.meters),
+        d.complete ? 'yes' : `no: ${d.missing.length} missing (${d.missing.slice(0, 3).join(', ')}${d.missing.length > 3 ? ', …' : ''})`]).reverse(),
+      [1, 2, 3, 4, 5]));
+  }
+  replace('bal-list', parts);
 }
 
 async function loadStatus() {

@@ -34,6 +34,7 @@ async function start() {
   loadCommunity();
   setUpHistory();
   loadCategories();
+  loadMeters().catch(() => { /* shown only when there is something to show */ });
   loadCommodities();
   loadAlarms();
   loadIncidents();
@@ -508,6 +509,32 @@ async function loadHistory(from, to) {
   } catch (e) {
     say('history-status', e.message, true);
   }
+}
+
+// ---- sites and sub-meters: each meter with sub-meters, day by day, with what none of them measured
+
+async function loadMeters() {
+  const [sites, parents] = await Promise.all([api('GET', '/api/v1/sites'), api('GET', '/api/v1/meters/parents')]);
+  const meters = [...new Set(Object.values(parents))].sort();
+  if (sites.length < 2 && !meters.length) return;
+  document.getElementById('meters').hidden = false;
+  document.getElementById('meters-link').hidden = false;
+  if (sites.length > 1) {
+    replace('site-list', table('Your sites', ['Site', 'Community', 'Time zone'],
+      sites.map((x) => [x.name, x.community, x.zone])));
+  }
+  const to = Date.now();
+  const parts = [];
+  for (const meter of meters) {
+    const t = await api('GET', `/api/v1/meters/tree?meter=${encodeURIComponent(meter)}&interval=day&from=${startOfDay(to - 6 * DAY)}&to=${to}`);
+    const subs = Object.keys(parents).filter((c) => parents[c] === meter).sort();
+    parts.push(el('h3', {}, `${devices.get(meter) ? devices.get(meter).device.name : meter} and its sub-meters`));
+    parts.push(table(`${meter} and its sub-meters per day`, ['Day', 'Meter', ...subs, 'Not sub-metered'],
+      t.points.map((p) => [homeDate(Date.parse(p.start)), energy(p.meter), ...subs.map((c) => energy(p.sub_meters[c] || 0)),
+        p.untracked !== null ? energy(p.untracked) : el('span', { class: 'bad' }, `sub-meters exceed it by ${energy(p.excess)}`)]).reverse(),
+      [1, ...subs.map((_, i) => i + 2), subs.length + 2]));
+  }
+  replace('tree-list', parts);
 }
 
 // ---- categories
