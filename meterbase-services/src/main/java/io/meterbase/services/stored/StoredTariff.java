@@ -1,5 +1,6 @@
 package io.meterbase.services.stored;
 
+import io.meterbase.core.api.tariff.ControlledLoad;
 import io.meterbase.core.api.tariff.ExportTerms;
 import io.meterbase.core.api.tariff.Pricing;
 import io.meterbase.core.api.tariff.Tariff;
@@ -30,7 +31,11 @@ public record StoredTariff(
             // what the customer is paid for export; versions without it are stored as before
             @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
             @Nullable
-            ExportTerms export) {}
+            ExportTerms export,
+
+            @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+            @Nullable
+            ControlledLoad controlledLoad) {}
 
     public record Period(String name, Set<String> days, LocalTime from, LocalTime to, BigDecimal price) {}
 
@@ -58,7 +63,8 @@ public record StoredTariff(
                 v.tiers().stream().map(s -> new Step(s.upTo(), s.price())).toList(),
                 v.billingDay(),
                 v.standingChargePerDay(),
-                v.export());
+                v.export(),
+                v.controlledLoad());
     }
 
     /** The tariff; a stored document that no longer passes the tariff's checks is an IllegalArgumentException. */
@@ -90,6 +96,7 @@ public record StoredTariff(
                                 .toList(),
                 v.billingDay(),
                 v.standingChargePerDay(),
-                v.export());
+                v.export(),
+                v.controlledLoad());
     }
 }

@@ -2,6 +2,7 @@ package io.meterbase.services.tariff;
 
 import io.meterbase.core.api.tariff.Bill;
 import io.meterbase.core.api.tariff.BillsApi;
+import io.meterbase.core.api.tariff.ControlledLoad;
 import io.meterbase.core.api.tariff.EstimatedPeriod;
 import io.meterbase.core.api.tariff.ExportTerms;
 import io.meterbase.core.api.tariff.LineItem;
@@ -149,6 +150,11 @@ public final class Biller implements BillsApi {
 
         double factor = tariff.unitsPerBillingUnit();
         Map<String, Line> lines = new LinkedHashMap<>();
+        Map<String, Line> circuitLines = new LinkedHashMap<>();
+        if (credits) {
+            controlledLoad(
+                    customerId, tariff, zone, counted, totals, Math.floorDiv(fromMs, HOUR) * HOUR, toMs, circuitLines);
+        }
         Map<Long, BigDecimal> hourPrice = new HashMap<>();
         BigDecimal uncosted = BigDecimal.ZERO;
         BigDecimal consumed = BigDecimal.ZERO;
@@ -217,6 +223,7 @@ public final class Biller implements BillsApi {
             hourPrice.put(hour, p.price());
             consumed = consumed.add(q);
         }
+        lines.putAll(circuitLines);
         if (credits) {
             exportCredits(customerId, tariff, zone, fromMs, toMs, counted, totals, hourPrice, lines);
         }
@@ -343,6 +350,61 @@ public final class Biller implements BillsApi {
             netting.add(v, local.toLocalDate(), billed, in, out, price == null ? null : in.multiply(price), terms);
         }
         netting.close();
+    }
+
+    /**
+     * Controlled-load circuits ({@link ControlledLoad}): the hours' energy of the customer's devices on the circuit
+     * is priced apart, line by line, and taken out of the general hours where the general figure holds it (the
+     * circuit is sub-metered behind the main meter, or there is no main meter and the appliances are the total).
+     */
+    private void controlledLoad(
+            long customerId,
+            Tariff tariff,
+            ZoneId zone,
+            List<Device> counted,
+            NavigableMap<Long, Double> totals,
+            long from,
+            long to,
+            Map<String, Line> lines) {
+        java.util.Set<io.meterbase.core.model.Category> categories = new java.util.HashSet<>();
+        for (TariffVersion v : tariff.versions()) {
+            if (v.controlledLoad() != null) {
+                categories.addAll(v.controlledLoad().categories());
+            }
+        }
+        if (categories.isEmpty() || tariff.commodity() != Commodity.ELECTRICITY) {
+            return;
+        }
+        List<Device> circuit = usage.all(customerId).stream()
+                .filter(d -> categories.contains(d.category()))
+                .toList();
+        if (circuit.isEmpty()) {
+            return;
+        }
+        Map<String, io.meterbase.core.model.Category> categoryOf = new HashMap<>();
+        circuit.forEach(d -> categoryOf.put(d.ref(), d.category()));
+        boolean mains = counted.stream().anyMatch(d -> d.category() == io.meterbase.core.model.Category.MAIN);
+        double factor = tariff.unitsPerBillingUnit();
+        usage.hourly(circuit, Commodity.ELECTRICITY, from, to)
+                .forEach((ref, hours) -> hours.forEach((hour, wh) -> {
+                    ZonedDateTime local = Instant.ofEpochMilli(hour).atZone(zone);
+                    ControlledLoad cl = tariff.versionOn(local.toLocalDate())
+                            .map(TariffVersion::controlledLoad)
+                            .orElse(null);
+                    if (cl == null || !cl.categories().contains(categoryOf.get(ref)) || wh <= 0) {
+                        return;
+                    }
+                    BigDecimal q = BigDecimal.valueOf(wh / factor);
+                    TariffVersion v = tariff.versionOn(local.toLocalDate()).orElseThrow();
+                    lines.computeIfAbsent(
+                                    "Controlled load (terms of " + v.effectiveFrom() + ")",
+                                    k -> new Line(tariff.billingUnit(), cl.price()))
+                            .add(q, q.multiply(cl.price()));
+                    if (!mains || !cl.separate()) {
+                        // the general figure holds the circuit's energy: it is billed once, on the circuit's line
+                        totals.computeIfPresent(hour, (h, general) -> Math.max(0, general - wh));
+                    }
+                }));
     }
 
     private static boolean netMetering(TariffVersion v) {

@@ -509,6 +509,64 @@ class BillerTest {
                 .noneMatch(t -> String.valueOf(t.toList().get(0)).startsWith("True-up"));
     }
 
+    /**
+     * A water heater on a controlled-load circuit at 0.12 (general 0.30). While it is sub-metered behind the main
+     * meter (version of 1 Jan), the main meter's hour holds it: 3 kWh at the main, 2 of them the heater's, bill 1 kWh
+     * general (0.30) and 2 kWh controlled (0.24). Once it has its own meter at the board (version of 12 Nov), the main
+     * meter does not see it: 3 kWh general (0.90) and 2 kWh controlled (0.24).
+     */
+    @Test
+    void aControlledLoadCircuit_isPricedApart_andNeverBilledTwice() {
+        TariffVersion sub = flat("2026-01-01", "0.30", null);
+        TariffVersion own = flat("2026-11-12", "0.30", null);
+        io.meterbase.core.api.tariff.ControlledLoad behind = new io.meterbase.core.api.tariff.ControlledLoad(
+                Set.of(Category.WATER_HEATER), new BigDecimal("0.12"), false);
+        io.meterbase.core.api.tariff.ControlledLoad apart = new io.meterbase.core.api.tariff.ControlledLoad(
+                Set.of(Category.WATER_HEATER), new BigDecimal("0.12"), true);
+        book.put(new Tariff(
+                "cl",
+                null,
+                Commodity.ELECTRICITY,
+                null,
+                "EUR",
+                List.of(withCircuit(sub, behind), withCircuit(own, apart))));
+        usage.device("main", Category.MAIN);
+        usage.device("heater", Category.WATER_HEATER);
+        usage.put("main", local("2026-11-11T03:00"), 3000);
+        usage.put("heater", local("2026-11-11T03:00"), 2000);
+        usage.put("main", local("2026-11-12T03:00"), 3000);
+        usage.put("heater", local("2026-11-12T03:00"), 2000);
+
+        Bill bill = biller(at("2026-11-20T00:00"))
+                .bill(1, Commodity.ELECTRICITY, at("2026-11-11T00:00"), at("2026-11-13T00:00"));
+
+        assertThat(bill.lines())
+                .extracting(LineItem::description, LineItem::quantity, LineItem::amount)
+                .containsExactly(
+                        line("Energy (terms of 2026-01-01)", "1.000", "0.30"),
+                        line("Energy (terms of 2026-11-12)", "3.000", "0.90"),
+                        line("Controlled load (terms of 2026-01-01)", "2.000", "0.24"),
+                        line("Controlled load (terms of 2026-11-12)", "2.000", "0.24"));
+        assertThat(bill.total()).isEqualByComparingTo("1.68");
+        assertThatThrownBy(() ->
+                        new io.meterbase.core.api.tariff.ControlledLoad(Set.of(Category.MAIN), BigDecimal.ONE, null))
+                .hasMessageContaining("main meter is not a controlled load");
+    }
+
+    private static TariffVersion withCircuit(TariffVersion v, io.meterbase.core.api.tariff.ControlledLoad circuit) {
+        return new TariffVersion(
+                v.effectiveFrom(),
+                v.pricing(),
+                v.price(),
+                v.periods(),
+                v.holidays(),
+                v.tiers(),
+                v.billingDay(),
+                v.standingChargePerDay(),
+                null,
+                circuit);
+    }
+
     @Test
     void exportTermsThatCannotBeUsed_areRefusedWithTheReason() {
         assertThatThrownBy(() -> new ExportTerms(null, null, null, null, null, null, null))
@@ -558,9 +616,13 @@ class BillerTest {
             categories.put(ref, category);
         }
 
+        /** As the store's usage: the main meters when there are any, else every device. */
         @Override
         public List<Device> counted(long customerId) {
-            return all(customerId);
+            List<Device> mains = all(customerId).stream()
+                    .filter(d -> d.category() == Category.MAIN)
+                    .toList();
+            return mains.isEmpty() ? all(customerId) : mains;
         }
 
         @Override

@@ -13,6 +13,7 @@ import org.jspecify.annotations.Nullable;
  * version. {@code price} is the flat price, the price outside every time-of-use period, or the price of hours with
  * no posted dynamic price. {@code billingDay} is the day of the month a billing period starts (1–28).
  * {@code export}: what the customer is paid for energy sent to the grid (none: export is not credited).
+ * {@code controlledLoad}: a circuit priced apart (none: every appliance at the general price).
  */
 public record TariffVersion(
         LocalDate effectiveFrom,
@@ -23,7 +24,22 @@ public record TariffVersion(
         List<Tier> tiers,
         Integer billingDay,
         BigDecimal standingChargePerDay,
-        @Nullable ExportTerms export) {
+        @Nullable ExportTerms export,
+        @Nullable ControlledLoad controlledLoad) {
+
+    /** Terms with export credit and no controlled load. */
+    public TariffVersion(
+            LocalDate effectiveFrom,
+            Pricing pricing,
+            @Nullable BigDecimal price,
+            List<TouPeriod> periods,
+            Set<LocalDate> holidays,
+            List<Tier> tiers,
+            Integer billingDay,
+            BigDecimal standingChargePerDay,
+            @Nullable ExportTerms export) {
+        this(effectiveFrom, pricing, price, periods, holidays, tiers, billingDay, standingChargePerDay, export, null);
+    }
 
     /** Terms without export credit. */
     public TariffVersion(
@@ -35,7 +51,7 @@ public record TariffVersion(
             List<Tier> tiers,
             Integer billingDay,
             BigDecimal standingChargePerDay) {
-        this(effectiveFrom, pricing, price, periods, holidays, tiers, billingDay, standingChargePerDay, null);
+        this(effectiveFrom, pricing, price, periods, holidays, tiers, billingDay, standingChargePerDay, null, null);
     }
 
     public TariffVersion {
