@@ -172,6 +172,35 @@ class EnergyBothWaysTest {
             assertThat(perDevice.toString()).contains("\"group\":\"fridge\"");
             JsonNode total = api.json("GET", "/api/v1/energy?interval=hour&group=total&" + range, key, null);
             assertThat(total.at("/points/0/amount").asDouble()).isCloseTo(112.5, within(1e-6));
+
+            // a meter with an import register and signed power but no export register (as a Tasmota sends): the
+            // import from the register (100 Wh), the export from the power (225 Wh)
+            JsonNode other = api.json("POST", "/api/v1/customers", operator, """
+                    {"name":"Flat 4","site":{"name":"Home","community":"north","zone":"UTC"}}""");
+            String otherKey = other.at("/api_key/secret").asText();
+            ObjectNode up = ApiClient.JSON.createObjectNode();
+            ArrayNode meter = node(up.putArray("nodes"), "tasmota-grid", "electricity_meter", "main");
+            for (int i = 0; i < grid.length; i++) {
+                long ts = hour + i * 15 * 60_000L;
+                power(meter, ts, grid[i]);
+                meter.addObject()
+                        .put("quantity", "energy_import")
+                        .put("unit", "Wh")
+                        .put("kind", "register")
+                        .put("value", 5_000 + (i == 0 ? 0 : 100))
+                        .put("ts", ts);
+            }
+            assertThat(api.send("POST", "/api/v1/upload", otherKey, ApiClient.JSON.writeValueAsString(up))
+                            .statusCode())
+                    .isEqualTo(200);
+            JsonNode both = ApiClient.await(
+                            () -> api.json("GET", "/api/v1/energy/balance?interval=hour&" + range, otherKey, null),
+                            n -> n.get("points").size() == 1
+                                    && n.at("/points/0/exported").asDouble() > 224,
+                            30)
+                    .at("/points/0");
+            assertThat(both.get("imported").asDouble()).isCloseTo(100, within(1e-6));
+            assertThat(both.get("exported").asDouble()).isCloseTo(225, within(1e-6));
         }
     }
 

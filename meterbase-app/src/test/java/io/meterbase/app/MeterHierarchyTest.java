@@ -121,6 +121,23 @@ class MeterHierarchyTest {
                             .at("/0/site_id")
                             .asLong())
                     .isEqualTo(shop.get("id").asLong());
+            // the shop's balance is its own: it has no grid meter (the building's main meter stays at home)
+            assertThat(api.json(
+                                    "GET",
+                                    "/api/v1/energy/balance?interval=day&site="
+                                            + shop.get("id").asLong() + "&" + billRange,
+                                    key,
+                                    null)
+                            .get("points"))
+                    .isEmpty();
+            long home = api.json("GET", "/api/v1/sites", key, null).at("/0/id").asLong();
+            assertThat(api.json("GET", "/api/v1/energy/balance?interval=hour&site=" + home + "&" + billRange, key, null)
+                            .get("points"))
+                    .isNotEmpty();
+            // only an operator puts a site in another community
+            assertThat(api.send("POST", "/api/v1/sites", key, "{\"name\":\"Y\",\"community\":\"north\"}")
+                            .statusCode())
+                    .isEqualTo(403);
             assertThat(api.send(
                                     "POST",
                                     "/api/v1/sites",

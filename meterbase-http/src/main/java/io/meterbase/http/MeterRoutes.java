@@ -60,6 +60,20 @@ final class MeterRoutes {
                 throw ApiException.badRequest("zone: a time zone such as Europe/Madrid, was '"
                         + b.path("zone").asText() + "'");
             }
+            // the community a site is compared, balanced and enrolled in is the utility's to say: a customer's new
+            // site is in the community of its first one
+            String community = b.hasNonNull("community") ? b.get("community").asText() : null;
+            if (!Requests.authenticate(ctx, api.registry()).isOperator()) {
+                String own = api.registry().defaultSite(customer).community();
+                if (community != null && !community.equals(own)) {
+                    throw ApiException.forbidden(
+                            "community: an operator puts a site in another community than '" + own + "'");
+                }
+                community = own;
+            }
+            if (community == null || community.isBlank()) {
+                throw ApiException.badRequest("community is required");
+            }
             GeoPosition position = b.hasNonNull("latitude") && b.hasNonNull("longitude")
                     ? new GeoPosition(
                             b.get("latitude").asDouble(), b.get("longitude").asDouble())
@@ -70,7 +84,7 @@ final class MeterRoutes {
                             text(b, "name"),
                             b.hasNonNull("address") ? b.get("address").asText() : null,
                             position,
-                            text(b, "community"),
+                            community,
                             zone);
             json(ctx, 201, site(s));
         }));
@@ -173,9 +187,7 @@ final class MeterRoutes {
                     text(b, "supply_device"),
                     ControlRoutes.commodity(
                             b.hasNonNull("commodity") ? b.get("commodity").asText() : null),
-                    b.hasNonNull("alarm_above_percent")
-                            ? b.get("alarm_above_percent").decimalValue()
-                            : null);
+                    alarmPercent(b));
             json(ctx, 200, found(() -> meters().putBalance(s)));
         }));
         app.get("/api/v1/balances/{community}", h(ctx -> {
@@ -202,6 +214,20 @@ final class MeterRoutes {
             out.put("days", days);
             json(ctx, 200, out);
         }));
+    }
+
+    /** The losses above which a balance alarms: a number of percent from 0 to 100, or none. */
+    private static java.math.@org.jspecify.annotations.Nullable BigDecimal alarmPercent(JsonNode b) {
+        JsonNode v = b.get("alarm_above_percent");
+        if (v == null || v.isNull()) {
+            return null;
+        }
+        if (!v.isNumber()
+                || v.decimalValue().signum() < 0
+                || v.decimalValue().compareTo(java.math.BigDecimal.valueOf(100)) > 0) {
+            throw ApiException.badRequest("alarm_above_percent: a number from 0 to 100, was " + v);
+        }
+        return v.decimalValue();
     }
 
     private static Map<String, Object> site(Site s) {

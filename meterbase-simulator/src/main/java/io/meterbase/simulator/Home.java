@@ -21,8 +21,8 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>One home in three (home 1, 4, 7, ...) has solar panels of 3 to 6 kWp ({@link SolarPanels}: a clear-sky day
  * with clouds) and a meter at its grid connection ({@code grid}, category main: power positive while importing,
- * negative while exporting, and its import and export registers); from home 7 on, one in six of those also has a
- * 10 kWh battery ({@code battery}: power positive while discharging, and its state of charge) that stores the
+ * negative while exporting, and its import and export registers); every other one of those from home 7 on (7, 13,
+ * 19, ...) also has a 10 kWh battery ({@code battery}: power positive while discharging, and its state of charge) that stores the
  * midday surplus and gives it back in the evening. Home 1 has panels and no battery: it exports at noon and imports
  * at night.
  */

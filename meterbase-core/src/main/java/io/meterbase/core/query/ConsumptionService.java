@@ -102,18 +102,23 @@ public final class ConsumptionService {
      */
     public List<EnergyPoint> consumption(
             Collection<Device> devices, Commodity commodity, Interval interval, GroupBy groupBy, long from, long to) {
-        List<Device> consumers = devices.stream()
-                .filter(d -> !d.category().generates() && !d.category().stores())
-                .toList();
+        // per device, every device shows its own figure; in totals, generators and batteries use nothing
+        List<Device> consumers = groupBy == GroupBy.DEVICE
+                ? List.copyOf(devices)
+                : devices.stream()
+                        .filter(d -> !d.category().generates() && !d.category().stores())
+                        .toList();
         if (groupBy == GroupBy.TOTAL || groupBy == GroupBy.SITE) {
+            // a site whose main meter measures the commodity counts that meter only, not the appliances behind it
             java.util.Set<Long> metered = new java.util.HashSet<>();
             for (Device d : consumers) {
-                if (d.category() == Category.MAIN) {
-                    metered.add(d.customerId());
+                if (d.category() == Category.MAIN
+                        && !consumptionChannels(d, commodity).isEmpty()) {
+                    metered.add(d.siteId());
                 }
             }
             consumers = consumers.stream()
-                    .filter(d -> !metered.contains(d.customerId()) || d.category() == Category.MAIN)
+                    .filter(d -> !metered.contains(d.siteId()) || d.category() == Category.MAIN)
                     .toList();
         }
         Map<Integer, Device> owner = new HashMap<>();
@@ -218,14 +223,28 @@ public final class ConsumptionService {
      * energy back: they are in the {@link EnergyBalance}, not in the consumption).
      */
     public List<Device> countedDevices(long customerId) {
-        List<Device> all = registry.devices(customerId);
-        List<Device> mains =
-                all.stream().filter(d -> d.category() == Category.MAIN).toList();
-        return mains.isEmpty()
-                ? all.stream()
-                        .filter(d -> !d.category().generates() && !d.category().stores())
-                        .toList()
-                : mains;
+        return countedDevices(customerId, Commodity.ELECTRICITY);
+    }
+
+    /**
+     * The devices whose consumption of the commodity makes the customer's total, site by site: a site's main meters
+     * of the commodity where it has any, else its devices that use energy (an electricity main meter says nothing
+     * of the water behind it).
+     */
+    public List<Device> countedDevices(long customerId, Commodity commodity) {
+        List<Device> all = registry.devices(customerId).stream()
+                .filter(d -> !d.category().generates() && !d.category().stores())
+                .toList();
+        java.util.Set<Long> metered = new java.util.HashSet<>();
+        for (Device d : all) {
+            if (d.category() == Category.MAIN
+                    && !consumptionChannels(d, commodity).isEmpty()) {
+                metered.add(d.siteId());
+            }
+        }
+        return all.stream()
+                .filter(d -> !metered.contains(d.siteId()) || d.category() == Category.MAIN)
+                .toList();
     }
 
     private String group(Device d, GroupBy groupBy) {

@@ -71,8 +71,8 @@ public final class EnergyBalance {
             @Nullable Double net,
             boolean estimated) {}
 
-    /** A channel and where what flows each way through it goes. */
-    record Tap(int channelId, Flow in, Flow out) {}
+    /** A channel and where what flows each way through it goes (null: that way is counted elsewhere). */
+    record Tap(int channelId, @Nullable Flow in, @Nullable Flow out) {}
 
     private final Registry registry;
     private final ReadingStore store;
@@ -99,8 +99,8 @@ public final class EnergyBalance {
     /** The channels of a device that count in the balance, and where each direction goes. */
     List<Tap> taps(Device device) {
         List<Channel> channels = registry.channels(device.id());
-        List<Channel> imports = of(channels, Quantity.ENERGY_IMPORT);
-        List<Channel> exports = of(channels, Quantity.ENERGY_EXPORT);
+        List<Channel> imports = one(of(channels, Quantity.ENERGY_IMPORT), "energy_import", "energy");
+        List<Channel> exports = one(of(channels, Quantity.ENERGY_EXPORT), "energy_export", "energy_returned");
         List<Channel> power = of(channels, Quantity.ACTIVE_POWER).stream()
                 .filter(c -> c.name().equals("active_power"))
                 .findFirst()
@@ -110,11 +110,14 @@ public final class EnergyBalance {
         List<Tap> taps = new ArrayList<>();
         switch (device.category()) {
             case MAIN -> {
-                if (registers) {
-                    imports.forEach(c -> taps.add(new Tap(c.id(), Flow.IMPORT, Flow.EXPORT)));
-                    exports.forEach(c -> taps.add(new Tap(c.id(), Flow.EXPORT, Flow.IMPORT)));
-                } else {
-                    power.forEach(c -> taps.add(new Tap(c.id(), Flow.IMPORT, Flow.EXPORT)));
+                // each direction from its register where the meter has one, else from the power through it
+                // a net interval channel's negative amounts are the export when nothing else measures it
+                Flow netOut = exports.isEmpty() && power.isEmpty() ? Flow.EXPORT : null;
+                imports.forEach(c -> taps.add(new Tap(c.id(), Flow.IMPORT, netOut)));
+                exports.forEach(c -> taps.add(new Tap(c.id(), Flow.EXPORT, null)));
+                if (imports.isEmpty() || exports.isEmpty()) {
+                    power.forEach(c -> taps.add(new Tap(
+                            c.id(), imports.isEmpty() ? Flow.IMPORT : null, exports.isEmpty() ? Flow.EXPORT : null)));
                 }
             }
             case SOLAR, WIND -> {
@@ -141,6 +144,21 @@ public final class EnergyBalance {
     }
 
     /**
+     * A meter's register of one direction: the one with a usual name where the meter has several (a Shelly Pro EM's
+     * second channel, on the panels, is not the grid's), else all of them.
+     */
+    private static List<Channel> one(List<Channel> registers, String... names) {
+        for (String name : names) {
+            for (Channel c : registers) {
+                if (c.name().equals(name)) {
+                    return List.of(c);
+                }
+            }
+        }
+        return registers;
+    }
+
+    /**
      * The balance of the devices (one home's or building's) per hour, day or month in {@code [from, to)}, oldest
      * first; days and months in the time zone of the devices' first site.
      */
@@ -151,7 +169,7 @@ public final class EnergyBalance {
         for (Device d : devices) {
             for (Tap t : taps(d)) {
                 taps.put(t.channelId(), t);
-                grid |= t.in() == Flow.IMPORT || t.in() == Flow.EXPORT;
+                grid |= t.in() == Flow.IMPORT || t.in() == Flow.EXPORT || t.out() == Flow.EXPORT;
             }
             if (zone == null) {
                 zone = registry.site(d.siteId()).map(Site::zone).orElse(null);
@@ -166,6 +184,7 @@ public final class EnergyBalance {
                 : store.daily(taps.keySet(), from, to);
         Map<Long, EnumMap<Flow, Double>> sums = new TreeMap<>();
         Map<Long, Boolean> estimated = new HashMap<>();
+        Map<Long, java.util.Set<Integer>> seen = new HashMap<>();
         for (Rollup r : rollups) {
             if (!r.hasEnergy()) {
                 continue;
@@ -176,14 +195,23 @@ public final class EnergyBalance {
             }
             long period = interval == ConsumptionService.Interval.MONTH ? monthStart(r.start(), z) : r.start();
             EnumMap<Flow, Double> flows = sums.computeIfAbsent(period, k -> new EnumMap<>(Flow.class));
-            flows.merge(t.in(), r.energy(), Double::sum);
-            if (r.energyOut() > 0) {
+            if (t.in() != null) {
+                flows.merge(t.in(), r.energy(), Double::sum);
+            }
+            if (t.out() != null && r.energyOut() > 0) {
                 flows.merge(t.out(), r.energyOut(), Double::sum);
             }
             if (r.isEstimated()) {
                 estimated.put(period, true);
             }
+            seen.computeIfAbsent(period, k -> new java.util.HashSet<>()).add(r.channelId());
         }
+        // a period in which a counted meter sent nothing is not a perfect balance: it is marked estimated
+        seen.forEach((period, channels) -> {
+            if (channels.size() < taps.size()) {
+                estimated.put(period, true);
+            }
+        });
         List<Point> points = new ArrayList<>();
         for (Map.Entry<Long, EnumMap<Flow, Double>> e : sums.entrySet()) {
             points.add(point(e.getKey(), e.getValue(), grid, estimated.getOrDefault(e.getKey(), false)));

@@ -102,8 +102,9 @@ public record EmoncmsMap(List<Entry> entries) {
             new Entry(null, "solar", "active_power", "W", null, "active_power", "{node}-solar", "solar", null),
             new Entry(null, "import", "active_power", "W", null, "active_power", "{node}-grid", "main", null),
             new Entry(null, "grid", "active_power", "W", null, "active_power", "{node}-grid", "main", null),
-            // an export power sent positive is a negative power through the grid meter
-            new Entry(null, "export", "active_power", "W", null, "active_power", "{node}-grid", "main", -1.0),
+            // an export power sent positive is a negative power through a grid meter; it has a meter of its own, as
+            // emonhub sends import and export at the same moment (one channel would keep only one of the two)
+            new Entry(null, "export", "active_power", "W", null, "active_power", "{node}-grid-export", "main", -1.0),
             new Entry(null, "use", "active_power", "W", null, "use", null, null, null),
             new Entry(null, "battery", "active_power", "W", null, "active_power", "{node}-battery", "battery", null),
             new Entry(null, "soc", "state_of_charge", "%", null, "state_of_charge", "{node}-battery", "battery", null),
@@ -138,6 +139,23 @@ public record EmoncmsMap(List<Entry> entries) {
                     "{node}-grid",
                     "main",
                     null));
+
+    /** The type of a device made from mapped inputs, by what it measures. */
+    private static String typeOf(List<RawReading> readings) {
+        for (RawReading r : readings) {
+            String q = String.valueOf(r.quantity());
+            if (q.equals("water_volume")) {
+                return "water_meter";
+            }
+            if (q.equals("gas_volume")) {
+                return "gas_meter";
+            }
+            if (q.startsWith("heat") || q.equals("cooling_energy")) {
+                return "heat_meter";
+            }
+        }
+        return "electricity_meter";
+    }
 
     public EmoncmsMap {
         entries = List.copyOf(entries);
@@ -195,7 +213,7 @@ public record EmoncmsMap(List<Entry> entries) {
                         out.add(new NodeReport(node.ref(), node.name(), node.type(), node.category(), readings));
                     }
                 } else {
-                    out.add(new NodeReport(device, null, "electricity_meter", categories.get(device), readings));
+                    out.add(new NodeReport(device, null, typeOf(readings), categories.get(device), readings));
                 }
             });
         }

@@ -171,7 +171,7 @@ public final class CommunityFeeder {
     private void refreshOther(List<Customer> customers, Commodity commodity, Metric metric, long from, long to) {
         Map<Integer, Long> owner = new HashMap<>();
         for (Customer c : customers) {
-            for (Device d : registry.devices(c.id())) {
+            for (Device d : consumption.countedDevices(c.id(), commodity)) {
                 for (Channel ch : consumption.consumptionChannels(d, commodity)) {
                     owner.put(ch.id(), c.id());
                 }

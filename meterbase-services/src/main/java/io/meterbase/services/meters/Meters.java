@@ -129,7 +129,7 @@ public final class Meters implements MetersApi {
             }
             double total = m == null ? 0 : m.amount();
             double rest = total - sum;
-            // a small excess is rounding (registers read at different moments): 0.1 % of the meter, at least 1 unit
+            // an excess of a millionth of the meter is the arithmetic's rounding, not the sub-meters measuring more
             double tolerance = Math.max(1e-6 * Math.abs(total), 1e-9);
             out.add(new TreePoint(
                     period,
@@ -279,7 +279,7 @@ public final class Meters implements MetersApi {
                     sites.add(site.id());
                 }
             }
-            for (Device d : consumption.countedDevices(c.id())) {
+            for (Device d : consumption.countedDevices(c.id(), s.commodity())) {
                 if (sites.contains(d.siteId())
                         && !consumption.consumptionChannels(d, s.commodity()).isEmpty()) {
                     behind.add(d);

@@ -106,7 +106,7 @@ public final class Biller implements BillsApi {
 
     /** A bill for {@code [from, to)}. */
     public Bill bill(long customerId, Commodity commodity, Instant from, Instant to) {
-        return bill(customerId, commodity, from, to, usage.counted(customerId), true);
+        return bill(customerId, commodity, from, to, usage.counted(customerId, commodity), true);
     }
 
     @Override
@@ -309,7 +309,7 @@ public final class Biller implements BillsApi {
         if (atFrom.isPresent() && netMetering(atFrom.get())) {
             start = Math.min(
                     start,
-                    nettingYearStart(atFrom.get(), fromDay)
+                    nettingYearStart(tariff, atFrom.get(), fromDay)
                             .atStartOfDay(zone)
                             .toInstant()
                             .toEpochMilli());
@@ -323,7 +323,7 @@ public final class Biller implements BillsApi {
         }
         java.util.TreeSet<Long> hours = new java.util.TreeSet<>(imported.keySet());
         hours.addAll(exported.keySet());
-        Netting netting = new Netting(lines, tariff.billingUnit(), toMs, zone);
+        Netting netting = new Netting(lines, tariff.billingUnit(), fromMs, toMs, zone);
         for (long hour : hours) {
             ZonedDateTime local = Instant.ofEpochMilli(hour).atZone(zone);
             Optional<TariffVersion> version = tariff.versionOn(local.toLocalDate());
@@ -413,13 +413,19 @@ public final class Biller implements BillsApi {
 
     /**
      * The first day of the netting year that holds {@code day}: the start of the billing period after the last
-     * true-up period (the one that starts in the true-up month), never before the version took effect.
+     * true-up period (the one that starts in the true-up month), never before net metering began.
      */
-    static LocalDate nettingYearStart(TariffVersion v, LocalDate day) {
+    static LocalDate nettingYearStart(Tariff tariff, TariffVersion v, LocalDate day) {
+        // net metering began with the first of the versions in a row that have it (a new price is no new count)
+        LocalDate began = v.effectiveFrom();
+        List<TariffVersion> versions = tariff.versions();
+        for (int i = versions.indexOf(v) - 1; i >= 0 && netMetering(versions.get(i)); i--) {
+            began = versions.get(i).effectiveFrom();
+        }
         LocalDate period = v.billingPeriodStart(day);
         Integer month = Objects.requireNonNull(v.export()).trueUpMonth();
         if (month == null) {
-            return v.effectiveFrom();
+            return began;
         }
         for (int i = 0; i < 12; i++) {
             LocalDate before = v.billingPeriodStart(period.minusDays(1));
@@ -428,7 +434,7 @@ public final class Biller implements BillsApi {
             }
             period = before;
         }
-        return period.isBefore(v.effectiveFrom()) ? v.effectiveFrom() : period;
+        return period.isBefore(began) ? began : period;
     }
 
     /**
@@ -439,6 +445,7 @@ public final class Biller implements BillsApi {
     private static final class Netting {
         private final Map<String, Line> lines;
         private final String unit;
+        private final long billStart;
         private final long billEnd;
         private final ZoneId zone;
         private BigDecimal credit = BigDecimal.ZERO;
@@ -452,9 +459,10 @@ public final class Biller implements BillsApi {
         private BigDecimal charge = BigDecimal.ZERO;
         private boolean anyBilled;
 
-        Netting(Map<String, Line> lines, String unit, long billEnd, ZoneId zone) {
+        Netting(Map<String, Line> lines, String unit, long billStart, long billEnd, ZoneId zone) {
             this.lines = lines;
             this.unit = unit;
+            this.billStart = billStart;
             this.billEnd = billEnd;
             this.zone = zone;
         }
@@ -468,8 +476,10 @@ public final class Biller implements BillsApi {
                 @Nullable BigDecimal cost,
                 String versionTerms) {
             LocalDate start = v.billingPeriodStart(day);
-            if (period == null || !start.equals(period) || billedHour != billed) {
-                closePart(false);
+            boolean newPeriod = period == null || !start.equals(period);
+            if (newPeriod || billedHour != billed) {
+                // the part before the bill and the billed part of one period are two parts, not two periods
+                closePart(newPeriod ? Ending.PERIOD : Ending.PART);
                 version = v;
                 period = start;
                 billed = billedHour;
@@ -483,8 +493,18 @@ public final class Biller implements BillsApi {
             }
         }
 
-        /** Ends the part of a period being counted; {@code last}: nothing follows in the bill. */
-        private void closePart(boolean last) {
+        /** How a counted part of a period ends. */
+        private enum Ending {
+            /** The billed part of its period begins: the period goes on. */
+            PART,
+            /** The next period begins. */
+            PERIOD,
+            /** Nothing follows in the bill: the period ended if the bill reaches its end. */
+            LAST
+        }
+
+        /** Ends the part of a period being counted. */
+        private void closePart(Ending ending) {
             TariffVersion v = version;
             LocalDate p = period;
             if (v == null || p == null) {
@@ -502,9 +522,11 @@ public final class Biller implements BillsApi {
             anyBilled |= billed;
             // the true-up period ends within what was counted: the credit left is paid (or forfeited)
             LocalDate next = v.billingPeriodStart(p.plusMonths(1).withDayOfMonth(Math.min(28, v.billingDay())));
-            boolean periodEnded = !last || next.atStartOfDay(zone).toInstant().toEpochMilli() <= billEnd;
+            long periodEnd = next.atStartOfDay(zone).toInstant().toEpochMilli();
+            boolean periodEnded = ending == Ending.PERIOD || (ending == Ending.LAST && periodEnd <= billEnd);
             if (x.trueUpMonth() != null && p.getMonthValue() == x.trueUpMonth() && periodEnded) {
-                if (billed && credit.signum() > 0) {
+                // paid in the bill that holds the end of the true-up period, whatever part of it had data
+                if (periodEnd > billStart && periodEnd <= billEnd && credit.signum() > 0) {
                     BigDecimal price = Objects.requireNonNull(x.trueUpPrice());
                     lines.computeIfAbsent(
                                     "True-up: credit left at the end of the year" + terms, k -> new Line(unit, price))
@@ -522,7 +544,7 @@ public final class Biller implements BillsApi {
 
         void close() {
             String t = terms;
-            closePart(true);
+            closePart(Ending.LAST);
             if (anyBilled && credit.signum() > 0) {
                 lines.computeIfAbsent("Credit carried to the next period" + t, k -> new Line(unit, BigDecimal.ZERO))
                         .add(credit, BigDecimal.ZERO);

@@ -60,6 +60,11 @@ public final class RollupUsage implements Usage {
     }
 
     @Override
+    public List<Device> counted(long customerId, Commodity commodity) {
+        return consumption.countedDevices(customerId, commodity);
+    }
+
+    @Override
     public List<Device> all(long customerId) {
         return registry.devices(customerId);
     }

@@ -16,6 +16,11 @@ public interface Usage {
     /** The devices counted for the customer's total (main meters if any, else all). */
     List<Device> counted(long customerId);
 
+    /** The devices counted for the customer's total of a commodity (its main meters of it, site by site). */
+    default List<Device> counted(long customerId, Commodity commodity) {
+        return counted(customerId);
+    }
+
     List<Device> all(long customerId);
 
     ZoneId zone(long customerId);

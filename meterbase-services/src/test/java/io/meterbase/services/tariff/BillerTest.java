@@ -501,6 +501,13 @@ class BillerTest {
         // the four months in one bill: the same netting, period by period
         Bill all = biller.bill(1, Commodity.ELECTRICITY, at("2026-01-01T00:00"), at("2026-05-01T00:00"));
         assertThat(all.total()).isEqualByComparingTo("15.50");
+        // a bill for the second half of March holds the end of the true-up period: it pays the credit out, though
+        // March's readings all came in its first half
+        Bill lateMarch = biller.bill(1, Commodity.ELECTRICITY, at("2026-03-15T00:00"), at("2026-04-01T00:00"));
+        assertThat(lateMarch.lines())
+                .extracting(LineItem::description, LineItem::quantity, LineItem::amount)
+                .containsExactly(
+                        line("True-up: credit left at the end of the year (terms of 2026-01-01)", "-50.000", "-2.00"));
         // a bill that ends before the true-up period ends pays nothing out yet: the credit is carried
         Bill midMarch = biller.bill(1, Commodity.ELECTRICITY, at("2026-03-01T00:00"), at("2026-03-20T00:00"));
         assertThat(midMarch.lines())
@@ -565,6 +572,39 @@ class BillerTest {
                 v.standingChargePerDay(),
                 null,
                 circuit);
+    }
+
+    /** A new price in the middle of the netting year is no new count: February's credit reaches March's bill. */
+    @Test
+    void netMetering_keepsTheCreditAcrossANewVersion() {
+        ExportTerms nem = new ExportTerms(
+                ExportTerms.ExportScheme.NET_METERING, null, null, null, null, 3, new BigDecimal("0.04"));
+        book.put(new Tariff(
+                "nem",
+                null,
+                Commodity.ELECTRICITY,
+                null,
+                "EUR",
+                List.of(
+                        withExport(flat("2026-01-01", "0.25", null), nem),
+                        withExport(flat("2026-03-01", "0.30", null), nem))));
+        usage.put("meter", local("2026-02-10T03:00"), 50_000);
+        usage.export(local("2026-02-10T13:00"), 80_000);
+        usage.put("meter", local("2026-03-10T03:00"), 20_000);
+
+        Bill march = biller(at("2026-06-01T00:00"))
+                .bill(1, Commodity.ELECTRICITY, at("2026-03-01T00:00"), at("2026-04-01T00:00"));
+
+        // 30 kWh carried from February cover March's 20 kWh (at March's 0.30); 10 kWh are paid at the true-up
+        assertThat(march.lines())
+                .extracting(LineItem::description, LineItem::quantity, LineItem::amount)
+                .containsExactly(
+                        line("Energy (terms of 2026-03-01)", "20.000", "6.00"),
+                        line(
+                                "Energy exported, netted against energy imported (terms of 2026-03-01)",
+                                "-20.000",
+                                "-6.00"),
+                        line("True-up: credit left at the end of the year (terms of 2026-03-01)", "-10.000", "-0.40"));
     }
 
     @Test
