@@ -114,7 +114,8 @@ class MeterHierarchyTest {
                                     "PUT",
                                     "/api/v1/devices/flat-2/site",
                                     key,
-                                    "{\"site\":" + shop.get("id").asLong() + "}")
+                                    ApiClient.JSON.writeValueAsString(java.util.Map.of(
+                                            "site", shop.get("id").asLong())))
                             .statusCode())
                     .isEqualTo(200);
             assertThat(api.json("GET", "/api/v1/devices?device=flat-2", key, null)
@@ -172,8 +173,11 @@ class MeterHierarchyTest {
                             "POST",
                             "/api/v1/customers",
                             operator,
-                            "{\"name\":\"Home " + i + "\",\"site\":{\"name\":\"Home\",\"community\":\"north\","
-                                    + "\"zone\":\"UTC\"}}")
+                            ApiClient.JSON.writeValueAsString(java.util.Map.of(
+                                    "name",
+                                    "Home " + i,
+                                    "site",
+                                    java.util.Map.of("name", "Home", "community", "north", "zone", "UTC"))))
                     .at("/api_key/secret")
                     .asText();
         }
@@ -194,9 +198,15 @@ class MeterHierarchyTest {
                                 "PUT",
                                 "/api/v1/balances/north",
                                 operator,
-                                "{\"supply_customer\":" + utility.get("id").asLong()
-                                        + ",\"supply_device\":\"district-north\",\"commodity\":\"water\","
-                                        + "\"alarm_above_percent\":5}")
+                                ApiClient.JSON.writeValueAsString(java.util.Map.of(
+                                        "supply_customer",
+                                        utility.get("id").asLong(),
+                                        "supply_device",
+                                        "district-north",
+                                        "commodity",
+                                        "water",
+                                        "alarm_above_percent",
+                                        5)))
                         .statusCode())
                 .isEqualTo(200);
         String range = "from=" + Instant.ofEpochMilli(today - 3 * day) + "&to=" + Instant.ofEpochMilli(today);

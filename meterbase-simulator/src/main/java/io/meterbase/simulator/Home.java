@@ -195,27 +195,8 @@ public final class Home {
                 node(json, "battery", "Battery", "electricity_meter", "battery", storage);
             }
             for (int i = 0; i < appliances.size(); i++) {
-                Appliance a = appliances.get(i);
-                json.writeStartObject();
-                json.writeStringField("id", "plug-" + (i + 1));
-                json.writeStringField("name", a.kind().category.replace('_', ' '));
-                json.writeStringField("type", "smart_plug");
-                json.writeStringField("category", a.kind().category);
-                json.writeArrayFieldStart("readings");
-                for (Point r : points.get(i)) {
-                    json.writeStartObject();
-                    json.writeNumberField("ts", r.ts());
-                    json.writeStringField("quantity", r.quantity());
-                    json.writeStringField("unit", r.unit());
-                    json.writeFieldName("value");
-                    json.writeNumber(r.value());
-                    if (r.kind() != null) {
-                        json.writeStringField("kind", r.kind());
-                    }
-                    json.writeEndObject();
-                }
-                json.writeEndArray();
-                json.writeEndObject();
+                String category = appliances.get(i).kind().category;
+                node(json, "plug-" + (i + 1), category.replace('_', ' '), "smart_plug", category, points.get(i));
             }
             json.writeEndArray();
             json.writeEndObject();
