@@ -135,6 +135,26 @@ class BrowserTest {
         assertThat(api.send("POST", "/api/v1/upload", keys.get(0), sauna.toString())
                         .statusCode())
                 .isEqualTo(200);
+        // and an emonTx with four CT clamps on circuits of the first home (100, 200, 0 and 50 W)
+        com.fasterxml.jackson.databind.node.ObjectNode emontx = ApiClient.JSON.createObjectNode();
+        emontx.put("ts", now);
+        com.fasterxml.jackson.databind.node.ArrayNode clamps = emontx.putArray("nodes")
+                .addObject()
+                .put("id", "emontx")
+                .put("name", "Circuits")
+                .put("type", "sensor_node")
+                .putArray("readings");
+        double[] ct = {100, 200, 0, 50};
+        for (int i = 0; i < ct.length; i++) {
+            clamps.addObject()
+                    .put("channel", "power" + (i + 1))
+                    .put("quantity", "active_power")
+                    .put("unit", "W")
+                    .put("value", ct[i]);
+        }
+        assertThat(api.send("POST", "/api/v1/upload", keys.get(0), emontx.toString())
+                        .statusCode())
+                .isEqualTo(200);
         firstKey = keys.get(0);
         assertThat(api.send(
                                 "POST",
@@ -338,6 +358,10 @@ class BrowserTest {
                         !id("live-plug-1-active_power").getAttribute("title").equals(before));
         assertThat(id("live-plug-1-voltage").getText()).endsWith(" V");
         assertThat(id("total-power").getText()).matches(".*\\d.*(W|kW)");
+        // a device with four CT clamps shows their sum, each clamp named in the title
+        waitUpTo(15).until(d -> "4".equals(id("live-emontx-active_power").getAttribute("data-channels")));
+        assertThat(id("live-emontx-active_power").getText()).isEqualTo("350 W");
+        assertThat(id("live-emontx-active_power").getAttribute("title")).contains("power2 200 W");
         shot("02-live-values");
     }
 

@@ -132,7 +132,9 @@ class EnergyBothWaysTest {
             JsonNode home = api.json("POST", "/api/v1/customers", operator, """
                     {"name":"Flat 3","site":{"name":"Home","community":"north","zone":"UTC"}}""");
             String key = home.at("/api_key/secret").asText();
-            long hour = (System.currentTimeMillis() / 3_600_000L - 1) * 3_600_000L;
+            // noon yesterday (UTC): the feeder's day below has ended, and its meters' registers can close it
+            long today = System.currentTimeMillis() / 86_400_000L * 86_400_000L;
+            long hour = today - 12 * 3_600_000L;
             double[] grid = {1200, -600, -600, 300};
             ObjectNode upload = ApiClient.JSON.createObjectNode();
             ArrayNode nodes = upload.putArray("nodes");
@@ -190,6 +192,13 @@ class EnergyBothWaysTest {
                         .put("value", 5_000 + (i == 0 ? 0 : 100))
                         .put("ts", ts);
             }
+            // its register read again at midnight (nothing more taken): the day is known whole
+            meter.addObject()
+                    .put("quantity", "energy_import")
+                    .put("unit", "Wh")
+                    .put("kind", "register")
+                    .put("value", 5_100)
+                    .put("ts", today);
             assertThat(api.send("POST", "/api/v1/upload", otherKey, ApiClient.JSON.writeValueAsString(up))
                             .statusCode())
                     .isEqualTo(200);
@@ -201,6 +210,21 @@ class EnergyBothWaysTest {
                     .at("/points/0");
             assertThat(both.get("imported").asDouble()).isCloseTo(100, within(1e-6));
             assertThat(both.get("exported").asDouble()).isCloseTo(225, within(1e-6));
+
+            // a feeder's balance behind Flat 3's meter (standing in for a supply meter): Flat 4 took 100 Wh and sent
+            // 225 Wh back into the feeder, so the meters behind the supply took -125 Wh from it, not 100
+            assertThat(api.send(
+                                    "PUT",
+                                    "/api/v1/balances/north",
+                                    operator,
+                                    ApiClient.JSON.writeValueAsString(java.util.Map.of(
+                                            "supply_customer", home.get("id").asLong(), "supply_device", "grid-meter")))
+                            .statusCode())
+                    .isEqualTo(200);
+            JsonNode feeder = api.json("GET", "/api/v1/balances/north", operator, null);
+            assertThat(feeder.at("/days/0/missing")).as(feeder.toString()).isEmpty();
+            assertThat(feeder.at("/days/0/metered").asDouble()).isCloseTo(-125, within(1e-6));
+            assertThat(feeder.at("/days/0/supply").asDouble()).isCloseTo(112.5, within(1e-6));
         }
     }
 

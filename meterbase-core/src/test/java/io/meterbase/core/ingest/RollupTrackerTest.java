@@ -50,13 +50,30 @@ class RollupTrackerTest {
     private static final Channel BERLIN_REGISTER =
             new Channel(6, 1, "energy_berlin", Quantity.ENERGY_IMPORT, Accumulation.CUMULATIVE);
 
+    /** A meter's register of the energy sent to the grid. */
+    private static final Channel EXPORT_REGISTER =
+            new Channel(7, 1, "energy_export", Quantity.ENERGY_EXPORT, Accumulation.CUMULATIVE);
+
     private static final ZoneId BERLIN = ZoneId.of("Europe/Berlin");
     /** The midnight (UTC) that starts the day of {@link #T0}. */
     private static final long DAY0 = T0 / (24 * HOUR) * (24 * HOUR);
 
     private static final ChannelInfo INFO = new ChannelInfo() {
-        private final Map<Integer, Channel> channels =
-                Map.of(1, POWER, 2, REGISTER, 3, INTERVAL, 4, VOLTAGE, 5, SECOND_REGISTER, 6, BERLIN_REGISTER);
+        private final Map<Integer, Channel> channels = Map.of(
+                1,
+                POWER,
+                2,
+                REGISTER,
+                3,
+                INTERVAL,
+                4,
+                VOLTAGE,
+                5,
+                SECOND_REGISTER,
+                6,
+                BERLIN_REGISTER,
+                7,
+                EXPORT_REGISTER);
 
         @Override
         public Optional<Channel> channel(int channelId) {
@@ -166,6 +183,17 @@ class RollupTrackerTest {
         Rollup day = dayAt(POWER, DAY0);
         assertThat(day.energy()).isCloseTo(112.5, within(EPS));
         assertThat(day.energyOut()).isCloseTo(225.0, within(EPS));
+    }
+
+    @Test
+    void anExportRegisterThatIsReset_countsWhatWentOutBeforeAndAfterTheReset() {
+        // GIVEN an export register at 1000 Wh, 1040 Wh, then reset by the meter to 5 Wh, then 25 Wh
+        fresh(at(EXPORT_REGISTER, 0, 1000), at(EXPORT_REGISTER, 15, 1040));
+        fresh(at(EXPORT_REGISTER, 30, 5), at(EXPORT_REGISTER, 45, 25));
+
+        // THEN the hour exported 40 + 5 + 20 = 65 Wh, in the register's own direction (energy), none against it
+        assertThat(hour(EXPORT_REGISTER, 0).energy()).isCloseTo(65.0, within(EPS));
+        assertThat(hour(EXPORT_REGISTER, 0).energyOut()).isZero();
     }
 
     @Test

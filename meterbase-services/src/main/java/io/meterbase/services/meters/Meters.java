@@ -292,10 +292,27 @@ public final class Meters implements MetersApi {
         behind.forEach(d -> byCustomer
                 .computeIfAbsent(d.customerId(), k -> new ArrayList<>())
                 .add(d));
+        // what prosumers behind the supply sent back through their grid meters went into the district, not out:
+        // it is taken off what they took (electricity only)
+        Map<String, Map<Long, Double>> returned = new HashMap<>();
+        io.meterbase.core.query.EnergyBalance flows = new io.meterbase.core.query.EnergyBalance(registry, readings);
         byCustomer.forEach((customer, devices) -> {
             for (EnergyPoint p :
                     consumption.consumption(devices, s.commodity(), Interval.DAY, GroupBy.DEVICE, from, to)) {
                 metered.computeIfAbsent(p.periodStart(), k -> new HashMap<>()).put("#" + customer + "/" + p.group(), p);
+            }
+            if (s.commodity() == Commodity.ELECTRICITY) {
+                for (Device d : devices) {
+                    if (d.category() == io.meterbase.core.model.Category.MAIN) {
+                        for (io.meterbase.core.query.EnergyBalance.Point b :
+                                flows.balance(List.of(d), Interval.DAY, from, to)) {
+                            if (b.exported() != null && b.exported() > 0) {
+                                returned.computeIfAbsent("#" + customer + "/" + d.ref(), k -> new HashMap<>())
+                                        .put(b.periodStart(), b.exported());
+                            }
+                        }
+                    }
+                }
             }
         });
         ZoneId zone = registry.site(supply.siteId()).map(Site::zone).orElse(ZoneId.of("UTC"));
@@ -316,7 +333,9 @@ public final class Meters implements MetersApi {
                 if (!covers(d, s.commodity(), p, end)) {
                     missing.add("#" + d.customerId() + "/" + d.ref());
                 } else {
-                    sum += p.amount();
+                    sum += p.amount()
+                            - returned.getOrDefault("#" + d.customerId() + "/" + d.ref(), Map.of())
+                                    .getOrDefault(e.getKey(), 0.0);
                 }
             }
             double in = e.getValue().amount();

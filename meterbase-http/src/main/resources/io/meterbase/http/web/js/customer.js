@@ -55,7 +55,7 @@ async function loadAppliances() {
     for (const q of LIVE) cells[q] = el('span', { id: `live-${d.ref}-${q}`, 'data-quantity': q }, '–');
     const entry = { device: d, cells, values: {} };
     devices.set(d.ref, entry);
-    for (const r of d.readings) show(d.ref, r.quantity, r.value, Date.parse(r.ts));
+    for (const r of d.readings) show(d.ref, r.quantity, r.value, Date.parse(r.ts), r.name);
     let relayCell = el('span', { class: 'muted' }, '–');
     if (d.type === 'smart_plug') {
       entry.relay = el('button', { type: 'button', class: 'relay', id: `relay-${d.ref}`, 'aria-pressed': 'true',
@@ -108,14 +108,30 @@ function showNewDevices(latest) {
     el('p', {}, 'These devices reported for the first time. What are they?'), forms));
 }
 
-function show(ref, quantity, value, ts) {
+/**
+ * Shows a live value. A device with several power channels (an emonTx's CT clamps, a meter's phases) shows its own
+ * total where it reports one (a channel named active_power), else the sum of its channels, each named in the title.
+ */
+function show(ref, quantity, value, ts, name) {
   const entry = devices.get(ref);
   if (!entry) return;
+  let parts = null;
+  if (quantity === 'active_power' && name && name !== 'active_power') {
+    entry.parts = entry.parts || {};
+    entry.parts[name] = value;
+    if (entry.ownPower) return;
+    parts = Object.entries(entry.parts).sort();
+    value = parts.reduce((s, [, v]) => s + v, 0);
+  } else if (quantity === 'active_power') {
+    entry.ownPower = true;
+  }
   entry.values[quantity] = value;
   if (!(quantity in entry.cells)) return;
   const text = quantity === 'active_power' ? power(value) : quantity === 'voltage' ? number(value, 1) + ' V' : number(value, 2);
   entry.cells[quantity].textContent = text;
-  entry.cells[quantity].setAttribute('title', 'at ' + time(ts));
+  entry.cells[quantity].setAttribute('title', 'at ' + time(ts)
+    + (parts && parts.length > 1 ? ` · sum of ${parts.map(([n, v]) => `${n} ${power(v)}`).join(', ')}` : ''));
+  entry.cells[quantity].dataset.channels = parts ? String(parts.length) : '1';
 }
 
 /**
@@ -178,7 +194,7 @@ function connectLive() {
   const source = new EventSource('/api/v1/live');
   source.addEventListener('hello', () => { badge.textContent = 'live'; badge.className = 'badge ok'; });
   source.addEventListener('readings', (ev) => {
-    for (const r of JSON.parse(ev.data)) show(r.device, r.quantity, r.value, r.ts);
+    for (const r of JSON.parse(ev.data)) show(r.device, r.quantity, r.value, r.ts, r.name);
     updateTotal();
     liveEvents++;
     badge.textContent = 'live · updated ' + new Date().toLocaleTimeString();
