@@ -212,7 +212,8 @@ class EnergyBothWaysTest {
             assertThat(both.get("exported").asDouble()).isCloseTo(225, within(1e-6));
 
             // a feeder's balance behind Flat 3's meter (standing in for a supply meter): Flat 4 took 100 Wh and sent
-            // 225 Wh back into the feeder, so the meters behind the supply took -125 Wh from it, not 100
+            // 225 Wh back into the feeder, so the meters behind the supply took -125 Wh from it, not 100; through the
+            // supply 112.5 Wh came in and 225 Wh went back: -112.5 Wh
             assertThat(api.send(
                                     "PUT",
                                     "/api/v1/balances/north",
@@ -224,7 +225,8 @@ class EnergyBothWaysTest {
             JsonNode feeder = api.json("GET", "/api/v1/balances/north", operator, null);
             assertThat(feeder.at("/days/0/missing")).as(feeder.toString()).isEmpty();
             assertThat(feeder.at("/days/0/metered").asDouble()).isCloseTo(-125, within(1e-6));
-            assertThat(feeder.at("/days/0/supply").asDouble()).isCloseTo(112.5, within(1e-6));
+            assertThat(feeder.at("/days/0/supply").asDouble()).isCloseTo(-112.5, within(1e-6));
+            assertThat(feeder.at("/days/0/losses").asDouble()).isCloseTo(12.5, within(1e-6));
         }
     }
 

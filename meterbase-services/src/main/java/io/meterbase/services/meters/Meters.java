@@ -101,10 +101,14 @@ public final class Meters implements MetersApi {
     public List<TreePoint> tree(
             long customerId, String meter, Commodity commodity, Interval interval, long from, long to) {
         Device main = device(customerId, meter);
+        // sub-meters that use energy (a generator or battery under a meter gives energy, it is not what the meter
+        // used behind it)
         List<Device> subs = new ArrayList<>();
         parents(customerId).forEach((child, parent) -> {
             if (parent.equals(meter)) {
-                registry.device(customerId, child).ifPresent(subs::add);
+                registry.device(customerId, child)
+                        .filter(d -> !d.category().generates() && !d.category().stores())
+                        .ifPresent(subs::add);
             }
         });
         Map<Long, EnergyPoint> top = new TreeMap<>();
@@ -267,6 +271,16 @@ public final class Meters implements MetersApi {
                 consumption.consumption(List.of(supply), s.commodity(), Interval.DAY, GroupBy.TOTAL, from, to)) {
             supplied.put(p.periodStart(), p);
         }
+        Map<Long, Double> supplyReturned = new HashMap<>();
+        if (s.commodity() == Commodity.ELECTRICITY) {
+            for (io.meterbase.core.query.EnergyBalance.Point b : new io.meterbase.core.query.EnergyBalance(
+                            registry, readings)
+                    .balance(List.of(supply), Interval.DAY, from, to)) {
+                if (b.exported() != null && b.exported() > 0) {
+                    supplyReturned.put(b.periodStart(), b.exported());
+                }
+            }
+        }
         // the meters behind the supply: each customer of the district, its totals' meters of the commodity
         List<Device> behind = new ArrayList<>();
         for (Customer c : registry.customers()) {
@@ -338,7 +352,8 @@ public final class Meters implements MetersApi {
                                     .getOrDefault(e.getKey(), 0.0);
                 }
             }
-            double in = e.getValue().amount();
+            // what went back upstream through the supply meter is taken off what came in, as for the meters behind
+            double in = e.getValue().amount() - supplyReturned.getOrDefault(e.getKey(), 0.0);
             double losses = in - sum;
             out.add(new BalanceDay(
                     e.getKey(),

@@ -382,8 +382,16 @@ public final class Biller implements BillsApi {
             return;
         }
         Map<String, io.meterbase.core.model.Category> categoryOf = new HashMap<>();
-        circuit.forEach(d -> categoryOf.put(d.ref(), d.category()));
-        boolean mains = counted.stream().anyMatch(d -> d.category() == io.meterbase.core.model.Category.MAIN);
+        Map<String, Long> siteOf = new HashMap<>();
+        circuit.forEach(d -> {
+            categoryOf.put(d.ref(), d.category());
+            siteOf.put(d.ref(), d.siteId());
+        });
+        // the sites whose totals are their main meters (elsewhere the appliances themselves are the total)
+        java.util.Set<Long> metered = new java.util.HashSet<>();
+        counted.stream()
+                .filter(d -> d.category() == io.meterbase.core.model.Category.MAIN)
+                .forEach(d -> metered.add(d.siteId()));
         double factor = tariff.unitsPerBillingUnit();
         usage.hourly(circuit, Commodity.ELECTRICITY, from, to)
                 .forEach((ref, hours) -> hours.forEach((hour, wh) -> {
@@ -400,7 +408,7 @@ public final class Biller implements BillsApi {
                                     "Controlled load (terms of " + v.effectiveFrom() + ")",
                                     k -> new Line(tariff.billingUnit(), cl.price()))
                             .add(q, q.multiply(cl.price()));
-                    if (!mains || !cl.separate()) {
+                    if (!metered.contains(siteOf.get(ref)) || !cl.separate()) {
                         // the general figure holds the circuit's energy: it is billed once, on the circuit's line
                         totals.computeIfPresent(hour, (h, general) -> Math.max(0, general - wh));
                     }

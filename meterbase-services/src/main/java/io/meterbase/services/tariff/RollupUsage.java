@@ -78,8 +78,12 @@ public final class RollupUsage implements Usage {
     public Map<String, NavigableMap<Long, Double>> hourly(
             Collection<Device> devices, Commodity commodity, long from, long to) {
         Map<String, NavigableMap<Long, Double>> out = new HashMap<>();
+        // generators and batteries use nothing: a bill's per-appliance costs are the consumers'
+        List<Device> consumers = devices.stream()
+                .filter(d -> !d.category().generates() && !d.category().stores())
+                .toList();
         for (EnergyPoint p : consumption.consumption(
-                devices, commodity, ConsumptionService.Interval.HOUR, ConsumptionService.GroupBy.DEVICE, from, to)) {
+                consumers, commodity, ConsumptionService.Interval.HOUR, ConsumptionService.GroupBy.DEVICE, from, to)) {
             out.computeIfAbsent(p.group(), k -> new TreeMap<>()).merge(p.periodStart(), p.amount(), Double::sum);
         }
         return out;
