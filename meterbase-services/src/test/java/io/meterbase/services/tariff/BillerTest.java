@@ -336,6 +336,18 @@ class BillerTest {
     }
 
     private static TariffVersion withExport(TariffVersion v, ExportTerms export) {
+        return with(v, export, null);
+    }
+
+    private static TariffVersion withCircuit(TariffVersion v, io.meterbase.core.api.tariff.ControlledLoad circuit) {
+        return with(v, null, circuit);
+    }
+
+    /** A version with export terms or a controlled-load circuit besides its own terms. */
+    private static TariffVersion with(
+            TariffVersion v,
+            @org.jspecify.annotations.Nullable ExportTerms export,
+            io.meterbase.core.api.tariff.@org.jspecify.annotations.Nullable ControlledLoad circuit) {
         return new TariffVersion(
                 v.effectiveFrom(),
                 v.pricing(),
@@ -345,7 +357,8 @@ class BillerTest {
                 v.tiers(),
                 v.billingDay(),
                 v.standingChargePerDay(),
-                export);
+                export,
+                circuit);
     }
 
     private static org.assertj.core.groups.Tuple line(String description, String quantity, String amount) {
@@ -558,20 +571,6 @@ class BillerTest {
         assertThatThrownBy(() ->
                         new io.meterbase.core.api.tariff.ControlledLoad(Set.of(Category.MAIN), BigDecimal.ONE, null))
                 .hasMessageContaining("main meter is not a controlled load");
-    }
-
-    private static TariffVersion withCircuit(TariffVersion v, io.meterbase.core.api.tariff.ControlledLoad circuit) {
-        return new TariffVersion(
-                v.effectiveFrom(),
-                v.pricing(),
-                v.price(),
-                v.periods(),
-                v.holidays(),
-                v.tiers(),
-                v.billingDay(),
-                v.standingChargePerDay(),
-                null,
-                circuit);
     }
 
     /** A new price in the middle of the netting year is no new count: February's credit reaches March's bill. */
