@@ -156,6 +156,69 @@ class ExternalBrokerTest {
     }
 
     @Test
+    void aNodeStoppedWhileItsConnectionWasTaken_doesNotComeBackToItsSession() throws Exception {
+        int port = freePort();
+        Process mosquitto = mosquitto(port);
+        try {
+            try (Meterbase a = node("node-a", port)) {
+                assertThat(status(port, "node-a")).isEqualTo("online");
+                assertThat(readings(a)).isZero();
+                // GIVEN another client takes node a's client id (as a node taking over its session does): the broker
+                // drops a's connection, and a means to reconnect
+                assertThat(run(List.of(
+                                "mosquitto_pub",
+                                "-h",
+                                "127.0.0.1",
+                                "-p",
+                                String.valueOf(port),
+                                "-i",
+                                "node-a",
+                                "-u",
+                                "meterbase",
+                                "-P",
+                                "broker-secret",
+                                "-t",
+                                "probe",
+                                "-m",
+                                "x")))
+                        .isZero();
+            } // WHEN node a stops before it has reconnected
+
+            // THEN it stays away: no connection of a closed node takes the session back and says it is online
+            Thread.sleep(4_000);
+            assertThat(status(port, "node-a")).isEqualTo("offline");
+        } finally {
+            mosquitto.destroy();
+            mosquitto.waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
+    /** The retained status a node last announced (or its will), read as a node would. */
+    private static String status(int port, String node) throws Exception {
+        Process sub = new ProcessBuilder(
+                        "mosquitto_sub",
+                        "-h",
+                        "127.0.0.1",
+                        "-p",
+                        String.valueOf(port),
+                        "-u",
+                        "meterbase",
+                        "-P",
+                        "broker-secret",
+                        "-t",
+                        "meterbase/nodes/" + node + "/status",
+                        "-C",
+                        "1",
+                        "-W",
+                        "5")
+                .redirectErrorStream(true)
+                .start();
+        String out = new String(sub.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        sub.waitFor(10, TimeUnit.SECONDS);
+        return out.trim();
+    }
+
+    @Test
     void aCommandForADeviceOnTheExternalBroker_goesOutInItsDialect_andItsAnswerFinishesIt() throws Exception {
         int port = freePort();
         Process mosquitto = mosquitto(port);

@@ -5,6 +5,7 @@ import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5AsyncClient;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5Client;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5ClientBuilder;
+import com.hivemq.client.mqtt.mqtt5.message.disconnect.Mqtt5DisconnectReasonCode;
 import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5Publish;
 import com.hivemq.client.mqtt.mqtt5.message.subscribe.Mqtt5Subscribe;
 import io.meterbase.core.ingest.Intake;
@@ -30,8 +31,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A node that stops or dies keeps its session on the broker, and the broker keeps routing that node's share of
  * the messages to it (queued). So each node announces itself on {@code meterbase/nodes/<client id>/status}
- * (retained): {@code online} once connected, {@code offline} when it stops, and, as its will, {@code offline} when
- * its connection drops without a goodbye (kill -9, a crash, a lost network). Another node takes over an offline
+ * (retained): {@code online} once connected; its will, {@code offline}, which the broker publishes once the node's
+ * connection has closed, whether it stopped (it asks for its will as it disconnects) or its connection dropped
+ * without a goodbye (kill -9, a crash, a lost network). A node that is stopping never reconnects. Another node takes over an offline
  * node's session (one node, the holder of the session's lease): it connects with that node's client id, without
  * a clean start, so the broker hands it the queued and unacknowledged messages and the node's share from then on,
  * until the node comes back and takes its session back.
@@ -76,7 +78,9 @@ public final class ExternalBroker implements AutoCloseable {
     /** The sessions of offline nodes this node has taken over, by their client id. */
     private final Map<String, Mqtt5AsyncClient> adopted = new ConcurrentHashMap<>();
 
-    private volatile boolean closing;
+    /** Set once {@link #close()} starts: no reconnection, no new takeover. */
+    private final java.util.concurrent.atomic.AtomicBoolean closing;
+
     private final ScheduledExecutorService retries = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "meterbase-mqtt-retry");
         t.setDaemon(true);
@@ -88,7 +92,9 @@ public final class ExternalBroker implements AutoCloseable {
             ExternalBrokerSettings settings,
             Intake intake,
             Origin origin,
-            SessionLeases leases) {
+            SessionLeases leases,
+            java.util.concurrent.atomic.AtomicBoolean closing) {
+        this.closing = closing;
         this.client = client;
         this.settings = settings;
         this.intake = intake;
@@ -110,13 +116,30 @@ public final class ExternalBroker implements AutoCloseable {
         java.util.concurrent.atomic.AtomicReference<Mqtt5AsyncClient> self =
                 new java.util.concurrent.atomic.AtomicReference<>();
         java.util.concurrent.atomic.AtomicInteger connections = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicBoolean closing = new java.util.concurrent.atomic.AtomicBoolean();
         Mqtt5AsyncClient client = builder(s, s.clientId())
                 .automaticReconnectWithDefaultConfig()
+                .addDisconnectedListener(ctx -> {
+                    // a node that is stopping never comes back: another node that took its session over while it was
+                    // saying goodbye keeps it (a reconnection would take the session and its share to a closed node)
+                    if (closing.get()) {
+                        ctx.getReconnector().reconnect(false);
+                    }
+                })
                 .addConnectedListener(ctx -> {
+                    Mqtt5AsyncClient c = self.get();
+                    if (c == null) {
+                        return;
+                    }
+                    if (closing.get()) {
+                        c.disconnectWith()
+                                .reasonCode(Mqtt5DisconnectReasonCode.DISCONNECT_WITH_WILL_MESSAGE)
+                                .send();
+                        return;
+                    }
                     // after a reconnection the broker may have published this node's will (offline): say it is back,
                     // or another node would keep taking its session
-                    Mqtt5AsyncClient c = self.get();
-                    if (connections.incrementAndGet() > 1 && c != null) {
+                    if (connections.incrementAndGet() > 1) {
                         c.publishWith()
                                 .topic(statusTopic(s.clientId()))
                                 .payload(ONLINE)
@@ -138,7 +161,8 @@ public final class ExternalBroker implements AutoCloseable {
                 s,
                 context.intake(),
                 new Origin("mqtt", s.url().getHost(), customerId, "key/" + keyId, "broker " + s.url()),
-                leases);
+                leases,
+                closing);
         // registered before connecting: a persistent session's queued and in-flight messages arrive right after the
         // broker accepts the connection, before any subscription is renewed, and a client with no callback for them
         // acknowledges and drops them (hivemq-mqtt-client issues 254 and 539)
@@ -308,7 +332,7 @@ public final class ExternalBroker implements AutoCloseable {
         statuses.put(node, status);
         if (status.equals("online")) {
             giveBack(node);
-        } else if (!closing && !retries.isShutdown()) {
+        } else if (!closing.get() && !retries.isShutdown()) {
             retries.execute(() -> adopt(node));
         }
     }
@@ -323,7 +347,7 @@ public final class ExternalBroker implements AutoCloseable {
 
     /** Takes over an offline node's session, if no other node has (the lease) and it is still offline. */
     private void adopt(String node) {
-        if (closing || adopted.containsKey(node) || !"offline".equals(statuses.get(node)) || !leases.take(node)) {
+        if (closing.get() || adopted.containsKey(node) || !"offline".equals(statuses.get(node)) || !leases.take(node)) {
             return;
         }
         Mqtt5AsyncClient taker = builder(settings, node)
@@ -376,16 +400,18 @@ public final class ExternalBroker implements AutoCloseable {
      */
     @Override
     public void close() {
-        closing = true;
+        closing.set(true);
         retries.shutdownNow();
         for (String node : java.util.List.copyOf(adopted.keySet())) {
             giveBack(node);
         }
         try {
-            if (client.getState().isConnected()) {
-                announce(OFFLINE);
-            }
-            client.disconnect().get(10, TimeUnit.SECONDS);
+            // the broker publishes the will (offline, retained) once the connection is closed, not before: another
+            // node that takes the session over on that news cannot find this one still connected to it
+            client.disconnectWith()
+                    .reasonCode(Mqtt5DisconnectReasonCode.DISCONNECT_WITH_WILL_MESSAGE)
+                    .send()
+                    .get(10, TimeUnit.SECONDS);
         } catch (Exception e) {
             LOG.debug("Disconnecting from the broker: {}", e.toString());
         }
