@@ -30,6 +30,7 @@ import io.meterbase.core.model.Site;
 import io.meterbase.core.query.ConsumptionService;
 import io.meterbase.core.query.HistoryService;
 import io.meterbase.core.registry.Registry;
+import io.meterbase.core.store.Compaction;
 import io.meterbase.core.store.Leases;
 import io.meterbase.core.store.QuarantineRetention;
 import io.meterbase.core.store.RetentionJob;
@@ -109,6 +110,8 @@ public final class Meterbase implements AutoCloseable {
 
     private final ScheduledExecutorService housekeeping = Executors.newSingleThreadScheduledExecutor(
             r -> Thread.ofPlatform().name("meterbase-housekeeping").daemon(true).unstarted(r));
+    private final ScheduledExecutorService compactions = Executors.newSingleThreadScheduledExecutor(
+            r -> Thread.ofPlatform().name("meterbase-compaction").daemon(true).unstarted(r));
 
     private Meterbase(MeterbaseConfig config, Clock clock, FormatRegistry formats) {
         config.validate(); // before anything is made: a misspelt key or a bad value is one line, and nothing else
@@ -318,6 +321,9 @@ public final class Meterbase implements AutoCloseable {
                     1,
                     3600,
                     TimeUnit.SECONDS);
+            store.compaction()
+                    .filter(c -> config.bool("store.postgres.compaction"))
+                    .ifPresent(c -> scheduleCompaction(c, leases, config, metrics, clock));
             housekeeping.scheduleWithFixedDelay(disk::check, 1, 1, TimeUnit.SECONDS);
             // rate limits held by the nodes together: what was spent here told, what the others spent taken here
             housekeeping.scheduleWithFixedDelay(() -> shareLimits(store, limits), 1, 1, TimeUnit.SECONDS);
@@ -387,6 +393,41 @@ public final class Meterbase implements AutoCloseable {
         } catch (RuntimeException e) {
             LOG.warn("Could not share rate limits with the other nodes: {}; trying again in a second", e.toString());
         }
+    }
+
+    /** Packs closed days on the node holding the lease, on a thread of its own (a day takes a while). */
+    private void scheduleCompaction(
+            Compaction compaction,
+            Leases leases,
+            MeterbaseConfig config,
+            io.micrometer.core.instrument.MeterRegistry metrics,
+            Clock clock) {
+        Duration after = config.duration("store.postgres.compact-after");
+        long every = Math.max(1, config.duration("store.postgres.compact-every").toSeconds());
+        io.micrometer.core.instrument.Counter readings = io.micrometer.core.instrument.Counter.builder(
+                        "meterbase.store.compacted.readings")
+                .description("readings packed into compressed days")
+                .register(metrics);
+        io.micrometer.core.instrument.Counter packed = io.micrometer.core.instrument.Counter.builder(
+                        "meterbase.store.packed.bytes")
+                .description("bytes the packed days take")
+                .baseUnit("bytes")
+                .register(metrics);
+        io.micrometer.core.instrument.Counter saved = io.micrometer.core.instrument.Counter.builder(
+                        "meterbase.store.compaction.saved.bytes")
+                .description("bytes the packed readings took as raw rows, less what they take packed")
+                .baseUnit("bytes")
+                .register(metrics);
+        compactions.scheduleWithFixedDelay(
+                leased(leases, "compaction", () -> {
+                    Compaction.Report r = compaction.compact(clock.instant(), after, line -> {});
+                    readings.increment(r.readings());
+                    packed.increment(r.packedBytes());
+                    saved.increment(r.bytesSaved());
+                }),
+                60,
+                every,
+                TimeUnit.SECONDS);
     }
 
     /** Work that runs on the node holding its lease only (every time, on a store of one node). */
@@ -718,6 +759,7 @@ public final class Meterbase implements AutoCloseable {
     public void close() {
         LOG.info("Stopping: no new requests; writing what is queued");
         housekeeping.shutdownNow();
+        compactions.shutdownNow();
         try {
             changeFeed.close();
         } catch (Exception e) {

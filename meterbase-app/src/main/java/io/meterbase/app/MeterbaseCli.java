@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
@@ -35,6 +36,7 @@ import picocli.CommandLine.Option;
             MeterbaseCli.Migrate.class,
             MeterbaseCli.MoveToPostgres.class,
             MeterbaseCli.RebuildRollups.class,
+            MeterbaseCli.Compact.class,
             MeterbaseCli.Analyst.class,
             MeterbaseCli.OperatorKey.class,
             MeterbaseCli.Settings.class
@@ -522,6 +524,59 @@ public final class MeterbaseCli {
                                 "Rollups rebuilt in %.1f s: now %d channels with hourly rollups.%n",
                                 (System.nanoTime() - began) / 1e9,
                                 store.readings().newestHourly().size());
+            }
+            return 0;
+        }
+    }
+
+    @Command(
+            name = "compact",
+            mixinStandardHelpOptions = true,
+            description = "Pack the closed days of readings in PostgreSQL now, one compressed row per channel and"
+                    + " day (docs/postgres.md). Safe while servers run: one compaction runs at a time.")
+    static final class Compact implements Callable<Integer> {
+        @CommandLine.Mixin
+        ServerOptions options = new ServerOptions();
+
+        @Option(
+                names = "--after",
+                description = "pack the days that ended at least this long ago, ISO-8601 (default:"
+                        + " store.postgres.compact-after; at least PT1H)")
+        Duration after;
+
+        @Override
+        public Integer call() {
+            MeterbaseConfig config = options.load(Map.of());
+            Duration closed = after != null ? after : config.duration("store.postgres.compact-after");
+            try (Store store = Meterbase.openStore(config)) {
+                Optional<io.meterbase.core.store.Compaction> compaction = store.compaction();
+                if (compaction.isEmpty()) {
+                    out().println("The " + config.string("store")
+                            + " store keeps its readings compressed already: nothing to pack.");
+                    return 0;
+                }
+                out().println("Packing the days that ended before "
+                        + java.time.Instant.now().minus(closed) + "…");
+                io.meterbase.core.store.Compaction.Report r =
+                        compaction.get().compact(java.time.Instant.now(), closed, line -> out().println("  " + line));
+                out().printf(
+                                java.util.Locale.ROOT,
+                                "Packed %,d readings of %,d channel-days in %,d days in %.1f s (%,.0f readings/s): %,d bytes"
+                                        + " packed, %,d bytes saved.%n",
+                                r.readings(),
+                                r.channelDays(),
+                                r.days(),
+                                r.millis() / 1000.0,
+                                r.readingsPerSecond(),
+                                r.packedBytes(),
+                                r.bytesSaved());
+                io.meterbase.core.store.StorageStats stats = store.readings().stats();
+                out().printf(
+                                java.util.Locale.ROOT,
+                                "The store holds %,d readings in %,d bytes: %.2f bytes a reading.%n",
+                                stats.readings(),
+                                stats.bytesOnDisk(),
+                                stats.bytesPerReading());
             }
             return 0;
         }

@@ -147,6 +147,15 @@ public final class MeterbaseConfig {
                     "store.postgres.migrate",
                     "true",
                     "apply pending schema migrations at start; false requires 'meterbase migrate' first"),
+            new Setting(
+                    "store.postgres.compaction",
+                    "true",
+                    "pack closed days of readings into one compressed row per channel and day (docs/postgres.md)"),
+            new Setting(
+                    "store.postgres.compact-after",
+                    "PT2H",
+                    "a day is packed this long after its end (at least PT1H); later readings of it are packed again"),
+            new Setting("store.postgres.compact-every", "PT15M", "how often one node looks for closed days to pack"),
             new Setting("ingest.max-future", "PT5M", "readings further in the future are refused (ISO-8601 duration)"),
             new Setting("ingest.retention", "P3660D", "readings older than this are refused (ISO-8601 duration)"),
             Setting.choice(

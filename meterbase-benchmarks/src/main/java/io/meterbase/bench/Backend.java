@@ -17,6 +17,11 @@ interface Backend extends AutoCloseable {
 
     String rawLabel();
 
+    /** Packs the closed days of the store {@code name} when its kind does (PostgreSQL); empty otherwise. */
+    default java.util.Optional<io.meterbase.core.store.Compaction.Report> compact(String name) throws Exception {
+        return java.util.Optional.empty();
+    }
+
     /** Measurements only this backend has. */
     default void extra() throws Exception {}
 

@@ -63,6 +63,9 @@ public final class IngestBenchmark {
             double[] raw = new double[rounds];
             double[] pipeline = new double[rounds];
             double[] bytes = new double[rounds];
+            double[] packedBytes = new double[rounds];
+            double[] packRate = new double[rounds];
+            boolean packs = false;
             for (int r = 0; r < rounds; r++) {
                 raw[r] = backend.rawAppends("raw" + r, total);
                 Result res = pipeline(backend, "pipeline" + r, bodies, clients);
@@ -79,12 +82,31 @@ public final class IngestBenchmark {
                         res.bytesPerReading,
                         res.p50Millis,
                         res.p99Millis);
+                var packed = backend.compact("pipeline" + r);
+                if (packed.isPresent()) {
+                    packs = true;
+                    packRate[r] = packed.get().readingsPerSecond();
+                    packedBytes[r] = backend.stats("pipeline" + r).bytesPerReading();
+                    System.out.printf(
+                            "round %d: compaction %,d readings in %.1f s: %,.0f readings/s; %.2f bytes/reading after%n",
+                            r + 1,
+                            packed.get().readings(),
+                            packed.get().millis() / 1000.0,
+                            packRate[r],
+                            packedBytes[r]);
+                }
             }
             double rawMedian = median(raw);
             double pipeMedian = median(pipeline);
             System.out.printf(
                     "%nmedian: raw %,.0f rows/s; pipeline %,.0f readings/s; ratio %.2f; %.2f bytes/reading%n",
                     rawMedian, pipeMedian, pipeMedian / rawMedian, median(bytes));
+            if (packs) {
+                System.out.printf(
+                        "median after compaction: %.2f bytes/reading; compaction %,.0f readings/s%n",
+                        median(packedBytes), median(packRate));
+                demoPlugs(backend);
+            }
             backend.extra();
             chart(backend, "chart");
         } finally {
@@ -237,6 +259,42 @@ public final class IngestBenchmark {
         return refused.get();
     }
 
+    /**
+     * The demo's plug data, noisier than the benchmark's: 20 simulated homes (plugs with power, voltage, current,
+     * power factor and energy; grid meters; solar panels and batteries) for two closed days of 1-minute readings,
+     * through the pipeline; bytes per reading before and after the days are packed.
+     */
+    static void demoPlugs(Backend backend) throws Exception {
+        String name = "demo_plugs";
+        long end = (Instant.now().toEpochMilli() / 86_400_000L - 2) * 86_400_000L;
+        long start = end - 2 * 86_400_000L;
+        try (Meterbase server = startServer(backend.config(name))) {
+            String key = customerKey(server, "demo");
+            URI uri = URI.create("http://127.0.0.1:" + server.httpPort() + "/api/v1/upload");
+            HttpClient http =
+                    HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+            List<byte[]> bodies = new ArrayList<>();
+            for (int h = 1; h <= 20; h++) {
+                io.meterbase.simulator.Home home =
+                        new io.meterbase.simulator.Home(h, ZoneId.of("UTC"), io.meterbase.simulator.Home.hasPanels(h));
+                for (long t = start; t < end; t += 3_600_000L) {
+                    bodies.add(home.upload(t, 60, 60_000L).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                }
+            }
+            send(http, uri, key, bodies, 4, new Latencies());
+        }
+        StorageStats before = backend.stats(name);
+        var packed = backend.compact(name).orElseThrow();
+        StorageStats after = backend.stats(name);
+        System.out.printf(
+                "demo plug data (20 homes, two days of 1-minute readings, %,d readings): %.2f bytes/reading raw,"
+                        + " %.2f after compaction; compaction %,.0f readings/s%n",
+                after.readings(), before.bytesPerReading(), after.bytesPerReading(), packed.readingsPerSecond());
+        if (after.readings() != before.readings()) {
+            throw new IllegalStateException("compaction changed the count: " + before + " -> " + after);
+        }
+    }
+
     /** One year of 1-minute data of one channel; chart queries of the whole year at <= 2,000 points. */
     static void chart(Backend backend, String name) throws Exception {
         try (Meterbase server = startServer(backend.config(name))) {
@@ -273,32 +331,50 @@ public final class IngestBenchmark {
             }
             URI query = URI.create("http://127.0.0.1:" + server.httpPort() + "/api/v1/channels/" + channel
                     + "/history?points=2000&from=" + start + "&to=" + end);
-            HttpRequest req = HttpRequest.newBuilder(query)
-                    .header("Authorization", "Bearer " + key)
-                    .build();
-            int points = 0;
-            for (int i = 0; i < 50; i++) {
-                http.send(req, HttpResponse.BodyHandlers.ofString());
+            long dayFrom = (end / 86_400_000L - 30) * 86_400_000L;
+            URI day = URI.create("http://127.0.0.1:" + server.httpPort() + "/api/v1/channels/" + channel
+                    + "/history?points=2000&from=" + dayFrom + "&to=" + (dayFrom + 86_400_000L));
+            String readings = String.valueOf(year.size() > 0 ? (end - start) / 60_000 : 0);
+            chartLatency(
+                    http, query, key, "chart: one year of 1-minute data (" + readings + " readings) of one channel");
+            chartLatency(http, day, key, "chart: one day of it, 30 days ago, at full resolution");
+            var compaction = server.store().compaction();
+            if (compaction.isPresent()) {
+                var r = compaction.get().compact(Instant.now(), Duration.ofHours(1), line -> {});
+                System.out.printf(
+                        "chart data packed: %,d readings in %.1f s (%,.0f readings/s); %.2f bytes/reading now%n",
+                        r.readings(),
+                        r.millis() / 1000.0,
+                        r.readingsPerSecond(),
+                        server.store().readings().stats().bytesPerReading());
+                chartLatency(http, query, key, "after compaction, the year");
+                chartLatency(http, day, key, "after compaction, one day at full resolution");
             }
-            double[] ms = new double[200];
-            for (int i = 0; i < ms.length; i++) {
-                long t0 = System.nanoTime();
-                HttpResponse<String> res = http.send(req, HttpResponse.BodyHandlers.ofString());
-                ms[i] = (System.nanoTime() - t0) / 1e6;
-                if (res.statusCode() != 200) {
-                    throw new IllegalStateException("history answered " + res.statusCode());
-                }
-                points = res.body().split("\\],\\[").length;
-            }
-            Arrays.sort(ms);
-            System.out.printf(
-                    "chart: one year of 1-minute data (%d readings) of one channel, %d points per answer over HTTP:"
-                            + " p50 %.1f ms, p99 %.1f ms%n",
-                    year.size() > 0 ? (end - start) / 60_000 : 0,
-                    points,
-                    ms[ms.length / 2],
-                    ms[(int) (ms.length * 0.99)]);
         }
+    }
+
+    private static void chartLatency(HttpClient http, URI query, String key, String what) throws Exception {
+        HttpRequest req = HttpRequest.newBuilder(query)
+                .header("Authorization", "Bearer " + key)
+                .build();
+        int points = 0;
+        for (int i = 0; i < 50; i++) {
+            http.send(req, HttpResponse.BodyHandlers.ofString());
+        }
+        double[] ms = new double[200];
+        for (int i = 0; i < ms.length; i++) {
+            long t0 = System.nanoTime();
+            HttpResponse<String> res = http.send(req, HttpResponse.BodyHandlers.ofString());
+            ms[i] = (System.nanoTime() - t0) / 1e6;
+            if (res.statusCode() != 200) {
+                throw new IllegalStateException("history answered " + res.statusCode());
+            }
+            points = res.body().split("\\],\\[").length;
+        }
+        Arrays.sort(ms);
+        System.out.printf(
+                "%s, %d points per answer over HTTP: p50 %.1f ms, p99 %.1f ms%n",
+                what, points, ms[ms.length / 2], ms[(int) (ms.length * 0.99)]);
     }
 
     /**

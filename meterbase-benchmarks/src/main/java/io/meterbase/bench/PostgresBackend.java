@@ -48,6 +48,13 @@ final class PostgresBackend implements Backend {
         }
     }
 
+    @Override
+    public java.util.Optional<io.meterbase.core.store.Compaction.Report> compact(String name) {
+        try (PostgresStore store = PostgresStore.open(options(name))) {
+            return store.compaction().map(c -> c.compact(Instant.now(), Duration.ofHours(1), line -> {}));
+        }
+    }
+
     /** The store's own COPY path, in batches of 100,000 readings, without HTTP or the pipeline. */
     @Override
     public double rawAppends(String name, long rows) {

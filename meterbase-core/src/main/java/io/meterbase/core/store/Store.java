@@ -34,6 +34,11 @@ public interface Store extends AutoCloseable {
         return SharedAllowances.ALONE;
     }
 
+    /** How this store packs closed periods of readings, if it does (PostgreSQL); empty when it needs not. */
+    default java.util.Optional<Compaction> compaction() {
+        return java.util.Optional.empty();
+    }
+
     /** How many nodes are using this store now (those listening to its changes); 1 for a store of one process. */
     default int nodes() {
         return 1;

@@ -202,6 +202,15 @@ public final class PostgresStore implements Store, ReadingStore {
         return config;
     }
 
+    static final String RAW = "readings_raw";
+    static final String PACKED = "readings_packed";
+
+    /** The month's table of {@code parent} (readings_raw or readings_packed). */
+    static String table(String parent, YearMonth m) {
+        return String.format("%s_%04d_%02d", parent, m.getYear(), m.getMonthValue());
+    }
+
+    /** The view of a month's readings, raw and packed, that analysts read. */
     static String partition(YearMonth m) {
         return String.format("readings_%04d_%02d", m.getYear(), m.getMonthValue());
     }
@@ -249,16 +258,18 @@ public final class PostgresStore implements Store, ReadingStore {
         }
         needed.forEach(this::ensureMonth);
         String what = "write a batch of " + batch.readings().size() + " readings";
+        long closedBefore = PackedDay.dayOf(System.currentTimeMillis() - LATE_MARGIN_MILLIS);
         try {
             return connections.with(
                     what,
                     c -> Dialect.POSTGRES.inTransaction(c, tx -> {
-                        if (!batch.readings().isEmpty()) {
-                            copyReadings(tx, batch.readings());
+                        Late late = late(tx, batch.readings(), closedBefore);
+                        if (!late.fresh().isEmpty()) {
+                            copyReadings(tx, late.fresh());
                         }
                         insertQuarantine(tx, batch.rejected());
                         insertStale(tx, batch.staleHours());
-                        return Set.<ReadingKey>of();
+                        return late.held();
                     }));
         } catch (StoreException e) {
             if (!(e.getCause() instanceof SQLException se) || !UNIQUE_VIOLATION.equals(se.getSQLState())) {
@@ -268,12 +279,89 @@ public final class PostgresStore implements Store, ReadingStore {
         return connections.with(
                 what,
                 c -> Dialect.POSTGRES.inTransaction(c, tx -> {
-                    Set<ReadingKey> stored = insertReadingsNotStored(tx, batch.readings());
+                    Late late = late(tx, batch.readings(), closedBefore);
+                    Set<ReadingKey> stored = insertReadingsNotStored(tx, late.fresh());
+                    stored.addAll(late.held());
                     insertQuarantine(tx, batch.rejected());
                     insertStale(tx, batch.staleHours());
                     return stored;
                 }));
     }
+
+    /**
+     * How long after a UTC day's end a writer treats its readings as late: they may meet a compaction of their day
+     * (which waits at least an hour after the day's end, see {@link PgCompaction}); the margin covers nodes' clocks
+     * that differ by up to half an hour.
+     */
+    static final long LATE_MARGIN_MILLIS = 30 * 60_000L;
+
+    /** The readings of a batch to write, and the keys of those the packed history holds already. */
+    private record Late(List<Reading> fresh, Set<ReadingKey> held) {}
+
+    /**
+     * Readings of closed days (before {@code closedBefore}) meet the compaction under the day's lock, shared among
+     * writers, exclusive for the compaction: those the packed history holds already are left out (a re-sent old
+     * reading is not stored twice), and the day is marked for the compaction to pack the rest.
+     */
+    private static Late late(Connection tx, List<Reading> readings, long closedBefore) throws SQLException {
+        TreeSet<Long> days = new TreeSet<>();
+        for (Reading r : readings) {
+            if (r.timestamp() < closedBefore) {
+                days.add(PackedDay.dayOf(r.timestamp()));
+            }
+        }
+        if (days.isEmpty()) {
+            return new Late(readings, new HashSet<>());
+        }
+        Integer[] dayNumbers = days.stream().map(d -> (int) (d / PackedDay.DAY)).toArray(Integer[]::new);
+        try (PreparedStatement ps = tx.prepareStatement("SELECT pg_advisory_xact_lock_shared(" + PgCompaction.DAY_LOCK
+                + ", d) FROM unnest(?::int[]) AS d ORDER BY d")) {
+            ps.setArray(1, tx.createArrayOf("int4", dayNumbers));
+            ps.executeQuery().close();
+        }
+        OffsetDateTime[] starts = days.stream().map(PostgresStore::at).toArray(OffsetDateTime[]::new);
+        try (PreparedStatement ps = tx.prepareStatement("INSERT INTO compaction_pending"
+                + " SELECT (d AT TIME ZONE 'UTC')::date FROM unnest(?::timestamptz[]) AS d ON CONFLICT DO NOTHING")) {
+            ps.setArray(1, tx.createArrayOf("timestamptz", starts));
+            ps.executeUpdate();
+        }
+        Set<Integer> channels = new HashSet<>();
+        for (Reading r : readings) {
+            if (r.timestamp() < closedBefore) {
+                channels.add(r.channelId());
+            }
+        }
+        Set<ReadingKey> packed = new HashSet<>();
+        try (PreparedStatement ps = tx.prepareStatement("SELECT p.channel_id, u.ts FROM readings_packed p"
+                + " CROSS JOIN LATERAL " + UNPACK + " u"
+                + " WHERE p.period_start = ANY(?::timestamptz[]) AND p.channel_id = ANY(?)")) {
+            ps.setArray(1, tx.createArrayOf("timestamptz", starts));
+            ps.setArray(2, intArray(tx, channels));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    packed.add(new ReadingKey(rs.getInt(1), millis(rs, 2)));
+                }
+            }
+        }
+        if (packed.isEmpty()) {
+            return new Late(readings, new HashSet<>());
+        }
+        List<Reading> fresh = new ArrayList<>(readings.size());
+        Set<ReadingKey> held = new HashSet<>();
+        for (Reading r : readings) {
+            ReadingKey key = new ReadingKey(r.channelId(), r.timestamp());
+            if (packed.contains(key)) {
+                held.add(key);
+            } else {
+                fresh.add(r);
+            }
+        }
+        return new Late(fresh, held);
+    }
+
+    /** The readings of the packed row {@code p}, as (ts, value, quality), oldest first (migration V12). */
+    static final String UNPACK =
+            "meterbase_unpack(p.period_start, p.deltas, p.small, p.scaled, p.divisor, p.raw, p.qualities, p.quality)";
 
     private static final String UNIQUE_VIOLATION = "23505";
 
@@ -282,7 +370,7 @@ public final class PostgresStore implements Store, ReadingStore {
             c.unwrap(PGConnection.class)
                     .getCopyAPI()
                     .copyIn(
-                            "COPY readings (ts, value, channel_id, quality) FROM STDIN (FORMAT binary)",
+                            "COPY readings_raw (ts, value, channel_id, quality) FROM STDIN (FORMAT binary)",
                             new ByteArrayInputStream(BinaryCopy.encode(readings)));
         } catch (IOException e) {
             throw new SQLException(e.getMessage(), e);
@@ -292,6 +380,9 @@ public final class PostgresStore implements Store, ReadingStore {
     /** Inserts the readings the store does not hold yet; returns the keys of those it held. */
     private static Set<ReadingKey> insertReadingsNotStored(Connection c, List<Reading> readings) throws SQLException {
         int n = readings.size();
+        if (n == 0) {
+            return new HashSet<>();
+        }
         Long[] ts = new Long[n];
         Double[] value = new Double[n];
         Integer[] channel = new Integer[n];
@@ -305,7 +396,7 @@ public final class PostgresStore implements Store, ReadingStore {
             quality[i] = (short) r.quality().ordinal();
             held.add(new ReadingKey(r.channelId(), r.timestamp()));
         }
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO readings (ts, value, channel_id, quality)"
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO readings_raw (ts, value, channel_id, quality)"
                 + " SELECT timestamptz 'epoch' + t * interval '1 millisecond', v, ch, q"
                 + " FROM unnest(?::bigint[], ?::float8[], ?::int[], ?::int2[]) AS u(t, v, ch, q)"
                 + " ON CONFLICT (channel_id, ts) DO NOTHING RETURNING channel_id, ts")) {
@@ -362,23 +453,19 @@ public final class PostgresStore implements Store, ReadingStore {
         connections.with(
                 "create the partition of " + m,
                 c -> Dialect.POSTGRES.inTransaction(c, tx -> {
-                    String table = partition(m);
                     try (Statement s = tx.createStatement()) {
                         // nodes sharing the database create a month one at a time; the second finds it made
                         s.execute("SELECT pg_advisory_xact_lock(" + PARTITION_LOCK + ")");
-                        try (ResultSet rs = s.executeQuery("SELECT to_regclass('" + table + "') IS NULL")) {
+                        try (ResultSet rs = s.executeQuery("SELECT to_regclass('" + table(RAW, m)
+                                + "') IS NULL OR to_regclass('" + partition(m) + "') IS NULL")) {
                             rs.next();
                             if (!rs.getBoolean(1)) {
                                 return null;
                             }
                         }
-                        s.execute("CREATE TABLE " + table + " PARTITION OF readings FOR VALUES FROM ('" + m.atDay(1)
-                                + " 00:00:00+00') TO ('" + m.plusMonths(1).atDay(1) + " 00:00:00+00')");
-                        // analysts read monthly tables directly, under the same row-level security as the parent
-                        s.execute("ALTER TABLE " + table + " ENABLE ROW LEVEL SECURITY");
-                        s.execute("CREATE POLICY analyst_read ON " + table + " FOR SELECT TO meterbase_analysts"
-                                + " USING (channel_id IN (SELECT meterbase_granted_channels()))");
-                        s.execute("GRANT SELECT ON " + table + " TO meterbase_analysts");
+                        // the month's raw and packed tables, their row-level security for analysts, and the view
+                        // readings_<yyyy>_<mm> of both (migration V12)
+                        s.execute("SELECT meterbase_create_month('" + m.atDay(1) + "')");
                     }
                     return null;
                 }));
@@ -389,7 +476,10 @@ public final class PostgresStore implements Store, ReadingStore {
     public void dropMonth(YearMonth month) {
         connections.with("drop " + month, c -> {
             try (Statement s = c.createStatement()) {
-                s.execute("DROP TABLE IF EXISTS " + partition(month));
+                // the month's view first (with the analysts' wide views of that month), then its tables
+                s.execute("DROP VIEW IF EXISTS " + partition(month) + " CASCADE");
+                s.execute("DROP TABLE IF EXISTS " + table(RAW, month));
+                s.execute("DROP TABLE IF EXISTS " + table(PACKED, month));
             }
             return null;
         });
@@ -407,12 +497,12 @@ public final class PostgresStore implements Store, ReadingStore {
             List<YearMonth> out = new ArrayList<>();
             try (ResultSet rs = c.createStatement()
                     .executeQuery("SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid"
-                            + " WHERE i.inhparent = 'readings'::regclass ORDER BY 1")) {
+                            + " WHERE i.inhparent = 'readings_raw'::regclass ORDER BY 1")) {
                 while (rs.next()) {
                     String name = rs.getString(1);
-                    if (name.matches("readings_\\d{4}_\\d{2}")) {
+                    if (name.matches("readings_raw_\\d{4}_\\d{2}")) {
                         out.add(YearMonth.of(
-                                Integer.parseInt(name.substring(9, 13)), Integer.parseInt(name.substring(14, 16))));
+                                Integer.parseInt(name.substring(13, 17)), Integer.parseInt(name.substring(18, 20))));
                     }
                 }
             }
@@ -640,7 +730,32 @@ public final class PostgresStore implements Store, ReadingStore {
         });
     }
 
-    // ---- reads
+    // ---- reads: every read sees one history, the raw readings and the packed days (migration V12)
+
+    /**
+     * The readings of {@code channels} in {@code [from, to)}, raw and packed; parameters: {@link #rangeParams}.
+     * Only the packed days that overlap the range are unpacked.
+     */
+    private static final String BETWEEN = "SELECT channel_id, ts, value, quality FROM readings_raw"
+            + " WHERE channel_id = ANY(?) AND ts >= ? AND ts < ?"
+            + " UNION ALL SELECT p.channel_id, u.ts, u.value, u.quality FROM readings_packed p CROSS JOIN LATERAL "
+            + UNPACK + " u WHERE p.channel_id = ANY(?) AND p.period_start > ? AND p.period_start < ?"
+            + " AND u.ts >= ? AND u.ts < ?";
+
+    private static Object[] rangeParams(Connection c, Collection<Integer> channels, long from, long to)
+            throws SQLException {
+        Array ids = intArray(c, channels);
+        long dayBefore = from < MIN_MILLIS + PackedDay.DAY ? MIN_MILLIS : from - PackedDay.DAY;
+        return new Object[] {ids, at(from), at(to), ids, at(dayBefore), at(to), at(from), at(to)};
+    }
+
+    private static PreparedStatement prepare(Connection c, String sql, Object... params) throws SQLException {
+        PreparedStatement ps = c.prepareStatement(sql);
+        for (int i = 0; i < params.length; i++) {
+            ps.setObject(i + 1, params[i]);
+        }
+        return ps;
+    }
 
     @Override
     public Set<ReadingKey> existing(Collection<Integer> channels, long from, long to) {
@@ -649,11 +764,9 @@ public final class PostgresStore implements Store, ReadingStore {
         }
         return connections.with("look up stored readings", c -> {
             Set<ReadingKey> out = new HashSet<>();
-            try (PreparedStatement ps = c.prepareStatement(
-                    "SELECT channel_id, ts FROM readings" + " WHERE channel_id = ANY(?) AND ts >= ? AND ts <= ?")) {
-                ps.setArray(1, intArray(c, channels));
-                ps.setObject(2, at(from));
-                ps.setObject(3, at(to));
+            long end = to == Long.MAX_VALUE ? to : to + 1;
+            try (PreparedStatement ps =
+                    prepare(c, "SELECT channel_id, ts FROM (" + BETWEEN + ") r", rangeParams(c, channels, from, end))) {
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         out.add(new ReadingKey(rs.getInt(1), millis(rs, 2)));
@@ -668,13 +781,27 @@ public final class PostgresStore implements Store, ReadingStore {
         return c.createArrayOf("int4", ids.toArray(Integer[]::new));
     }
 
-    /** Newest reading per channel by a loose index scan: one index descent per channel, not a full scan. */
+    /** Newest raw reading per channel by a loose index scan: one index descent per channel, not a full scan. */
     private static final String NEWEST = "WITH RECURSIVE ch AS ("
-            + " SELECT min(channel_id) AS id FROM readings"
-            + " UNION ALL SELECT (SELECT min(channel_id) FROM readings WHERE channel_id > ch.id) FROM ch"
+            + " SELECT min(channel_id) AS id FROM readings_raw"
+            + " UNION ALL SELECT (SELECT min(channel_id) FROM readings_raw WHERE channel_id > ch.id) FROM ch"
             + " WHERE ch.id IS NOT NULL)"
             + " SELECT ch.id, r.ts, r.value, r.quality FROM ch CROSS JOIN LATERAL (SELECT ts, value, quality"
-            + " FROM readings WHERE channel_id = ch.id ORDER BY ts DESC LIMIT 1) r WHERE ch.id IS NOT NULL";
+            + " FROM readings_raw WHERE channel_id = ch.id ORDER BY ts DESC LIMIT 1) r WHERE ch.id IS NOT NULL";
+
+    /** The last reading of a packed row {@code p}, without unpacking it. */
+    private static final String LAST_PACKED = "p.channel_id,"
+            + " p.period_start + (SELECT sum(d) FROM unnest(p.deltas) AS d) * interval '1 millisecond',"
+            + " coalesce(coalesce(p.small[p.n]::float8, p.scaled[p.n]::float8) / p.divisor, p.raw[p.n]),"
+            + " coalesce(p.qualities[p.n], p.quality)";
+
+    /** Newest packed reading per channel: the last of each channel's newest packed day. */
+    private static final String NEWEST_PACKED = "WITH RECURSIVE ch AS ("
+            + " SELECT min(channel_id) AS id FROM readings_packed"
+            + " UNION ALL SELECT (SELECT min(channel_id) FROM readings_packed WHERE channel_id > ch.id) FROM ch"
+            + " WHERE ch.id IS NOT NULL)"
+            + " SELECT " + LAST_PACKED + " FROM ch CROSS JOIN LATERAL (SELECT * FROM readings_packed"
+            + " WHERE channel_id = ch.id ORDER BY period_start DESC LIMIT 1) p WHERE ch.id IS NOT NULL";
 
     @Override
     public Map<Integer, Long> newestTimestamps() {
@@ -688,41 +815,68 @@ public final class PostgresStore implements Store, ReadingStore {
     @Override
     public List<Reading> newestReadings() {
         return connections.with("read the newest readings", c -> {
-            List<Reading> out = new ArrayList<>();
-            try (ResultSet rs = c.createStatement().executeQuery(NEWEST)) {
-                while (rs.next()) {
-                    out.add(reading(rs));
+            Map<Integer, Reading> newest = new HashMap<>();
+            for (String sql : List.of(NEWEST, NEWEST_PACKED)) {
+                try (ResultSet rs = c.createStatement().executeQuery(sql)) {
+                    while (rs.next()) {
+                        newer(newest, reading(rs));
+                    }
                 }
             }
-            return out;
+            return new ArrayList<>(newest.values());
         });
+    }
+
+    private static void newer(Map<Integer, Reading> newest, Reading r) {
+        newest.merge(r.channelId(), r, (a, b) -> a.timestamp() >= b.timestamp() ? a : b);
     }
 
     /** One scan of the recent readings (the BRIN index on ts finds them), newest per channel. */
     @Override
     public List<Reading> newestReadingsSince(long from) {
-        return query(
-                "SELECT DISTINCT ON (channel_id) channel_id, ts, value, quality FROM readings WHERE ts >= ?"
+        Map<Integer, Reading> newest = new HashMap<>();
+        long dayBefore = from < MIN_MILLIS + PackedDay.DAY ? MIN_MILLIS : from - PackedDay.DAY;
+        for (Reading r : query(
+                "SELECT DISTINCT ON (channel_id) channel_id, ts, value, quality FROM readings_raw WHERE ts >= ?"
                         + " ORDER BY channel_id, ts DESC",
-                at(from));
+                at(from))) {
+            newer(newest, r);
+        }
+        for (Reading r : query(
+                "SELECT * FROM (SELECT DISTINCT ON (p.channel_id) " + LAST_PACKED + " FROM readings_packed p"
+                        + " WHERE p.period_start > ? ORDER BY p.channel_id, p.period_start DESC) r(c, ts, v, q)"
+                        + " WHERE ts >= ?",
+                at(dayBefore),
+                at(from))) {
+            newer(newest, r);
+        }
+        return new ArrayList<>(newest.values());
     }
 
     @Override
     public List<Reading> readings(int channelId, long from, long to, int limit) {
-        return query(
-                "SELECT channel_id, ts, value, quality FROM readings WHERE channel_id = ? AND ts >= ? AND ts < ?"
-                        + " ORDER BY ts LIMIT " + limit,
-                channelId,
-                at(from),
-                at(to));
+        return connections.with(
+                "read readings",
+                c -> collect(prepare(
+                        c,
+                        "SELECT * FROM (" + BETWEEN + ") r ORDER BY ts LIMIT " + limit,
+                        rangeParams(c, List.of(channelId), from, to))));
     }
 
     @Override
     public Optional<Reading> readingBefore(int channelId, long timestamp) {
+        // the newest packed day that starts before the timestamp may hold only later readings: then the one before
         return query(
-                        "SELECT channel_id, ts, value, quality FROM readings WHERE channel_id = ? AND ts < ?"
-                                + " ORDER BY ts DESC LIMIT 1",
+                        "SELECT * FROM ((SELECT channel_id, ts, value, quality FROM readings_raw"
+                                + " WHERE channel_id = ? AND ts < ? ORDER BY ts DESC LIMIT 1)"
+                                + " UNION ALL (SELECT p.channel_id, u.ts, u.value, u.quality FROM (SELECT *"
+                                + " FROM readings_packed WHERE channel_id = ? AND period_start < ?"
+                                + " ORDER BY period_start DESC LIMIT 2) p CROSS JOIN LATERAL " + UNPACK + " u"
+                                + " WHERE u.ts < ?)) r ORDER BY ts DESC LIMIT 1",
                         channelId,
+                        at(timestamp),
+                        channelId,
+                        at(timestamp),
                         at(timestamp))
                 .stream()
                 .findFirst();
@@ -730,30 +884,36 @@ public final class PostgresStore implements Store, ReadingStore {
 
     @Override
     public Optional<Reading> readingAfter(int channelId, long timestamp) {
+        long dayBefore = timestamp < MIN_MILLIS + PackedDay.DAY ? MIN_MILLIS : timestamp - PackedDay.DAY;
         return query(
-                        "SELECT channel_id, ts, value, quality FROM readings WHERE channel_id = ? AND ts > ?"
-                                + " ORDER BY ts LIMIT 1",
+                        "SELECT * FROM ((SELECT channel_id, ts, value, quality FROM readings_raw"
+                                + " WHERE channel_id = ? AND ts > ? ORDER BY ts LIMIT 1)"
+                                + " UNION ALL (SELECT p.channel_id, u.ts, u.value, u.quality FROM (SELECT *"
+                                + " FROM readings_packed WHERE channel_id = ? AND period_start > ?"
+                                + " ORDER BY period_start LIMIT 2) p CROSS JOIN LATERAL " + UNPACK + " u"
+                                + " WHERE u.ts > ?)) r ORDER BY ts LIMIT 1",
                         channelId,
+                        at(timestamp),
+                        channelId,
+                        at(dayBefore),
                         at(timestamp))
                 .stream()
                 .findFirst();
     }
 
     private List<Reading> query(String sql, Object... params) {
-        return connections.with("read readings", c -> {
+        return connections.with("read readings", c -> collect(prepare(c, sql, params)));
+    }
+
+    private static List<Reading> collect(PreparedStatement statement) throws SQLException {
+        try (PreparedStatement ps = statement;
+                ResultSet rs = ps.executeQuery()) {
             List<Reading> out = new ArrayList<>();
-            try (PreparedStatement ps = c.prepareStatement(sql)) {
-                for (int i = 0; i < params.length; i++) {
-                    ps.setObject(i + 1, params[i]);
-                }
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        out.add(reading(rs));
-                    }
-                }
+            while (rs.next()) {
+                out.add(reading(rs));
             }
             return out;
-        });
+        }
     }
 
     @Override
@@ -769,12 +929,21 @@ public final class PostgresStore implements Store, ReadingStore {
     @Override
     public List<Bucket> bucketsFromReadings(int channelId, long from, long to, long width) {
         String b = Dialect.POSTGRES.bucketOf("ts", width);
-        return buckets(
-                "SELECT " + b + " AS b, avg(value), min(value), max(value), count(*) FROM readings"
-                        + " WHERE channel_id = ? AND ts >= ? AND ts < ? GROUP BY b ORDER BY b",
-                channelId,
-                from,
-                to);
+        return connections.with("read a downsampled series", c -> {
+            List<Bucket> out = new ArrayList<>();
+            try (PreparedStatement ps = prepare(
+                            c,
+                            "SELECT " + b + " AS b, avg(value), min(value), max(value), count(*) FROM (" + BETWEEN
+                                    + ") r GROUP BY b ORDER BY b",
+                            rangeParams(c, List.of(channelId), from, to));
+                    ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new Bucket(
+                            rs.getLong(1), rs.getDouble(2), rs.getDouble(3), rs.getDouble(4), rs.getLong(5)));
+                }
+            }
+            return out;
+        });
     }
 
     @Override
@@ -787,24 +956,6 @@ public final class PostgresStore implements Store, ReadingStore {
         return rollupQueries.buckets(RollupQueries.DAILY, channelId, from, to, width);
     }
 
-    private List<Bucket> buckets(String sql, int channelId, long from, long to) {
-        return connections.with("read a downsampled series", c -> {
-            List<Bucket> out = new ArrayList<>();
-            try (PreparedStatement ps = c.prepareStatement(sql)) {
-                ps.setInt(1, channelId);
-                ps.setObject(2, at(from));
-                ps.setObject(3, at(to));
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        out.add(new Bucket(
-                                rs.getLong(1), rs.getDouble(2), rs.getDouble(3), rs.getDouble(4), rs.getLong(5)));
-                    }
-                }
-            }
-            return out;
-        });
-    }
-
     @Override
     public long exportCsv(Collection<Integer> channels, long from, long to, Writer out) throws IOException {
         if (channels.isEmpty()) {
@@ -814,12 +965,11 @@ public final class PostgresStore implements Store, ReadingStore {
             return connections.with("export readings", c -> {
                 long n = 0;
                 c.setAutoCommit(false); // lets the driver stream with a fetch size
-                try (PreparedStatement ps = c.prepareStatement("SELECT channel_id, ts, value, quality FROM readings"
-                        + " WHERE channel_id = ANY(?) AND ts >= ? AND ts < ? ORDER BY ts, channel_id")) {
+                try (PreparedStatement ps = prepare(
+                        c,
+                        "SELECT * FROM (" + BETWEEN + ") r ORDER BY ts, channel_id",
+                        rangeParams(c, channels, from, to))) {
                     ps.setFetchSize(10_000);
-                    ps.setArray(1, intArray(c, channels));
-                    ps.setObject(2, at(from));
-                    ps.setObject(3, at(to));
                     try (ResultSet rs = ps.executeQuery()) {
                         while (rs.next()) {
                             out.write(CsvExport.line(
@@ -882,13 +1032,35 @@ public final class PostgresStore implements Store, ReadingStore {
     public StorageStats stats() {
         return connections.with("measure the store", c -> {
             try (ResultSet rs = c.createStatement()
-                    .executeQuery("SELECT (SELECT count(*) FROM readings),"
+                    .executeQuery("SELECT (SELECT count(*) FROM readings_raw)"
+                            + " + (SELECT coalesce(sum(n), 0) FROM readings_packed),"
                             + " (SELECT coalesce(sum(pg_total_relation_size(inhrelid)), 0) FROM pg_inherits"
-                            + " WHERE inhparent = 'readings'::regclass)")) {
+                            + " WHERE inhparent IN ('readings_raw'::regclass, 'readings_packed'::regclass))")) {
                 rs.next();
                 return new StorageStats(rs.getLong(1), rs.getLong(2));
             }
         });
+    }
+
+    /** Packs closed days of raw readings (migration V12); see {@link PgCompaction}. */
+    @Override
+    public Optional<io.meterbase.core.store.Compaction> compaction() {
+        return Optional.of(compaction(PgCompaction.DEFAULT_FLUSH));
+    }
+
+    /** As {@link #compaction()}, committing every {@code flushReadings} readings or so. */
+    io.meterbase.core.store.Compaction compaction(int flushReadings) {
+        return new PgCompaction(
+                pool,
+                () -> months.isEmpty()
+                        ? Long.MAX_VALUE
+                        : months.iterator()
+                                .next()
+                                .atDay(1)
+                                .atStartOfDay()
+                                .toInstant(ZoneOffset.UTC)
+                                .toEpochMilli(),
+                flushReadings);
     }
 
     // ---- metadata
