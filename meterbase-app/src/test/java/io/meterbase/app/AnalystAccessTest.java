@@ -52,7 +52,8 @@ class AnalystAccessTest {
                     .with("http.port", "0")
                     .with("mqtt.enabled", "false")
                     .with("coap.enabled", "false");
-            long t0 = Instant.now().minusSeconds(7200).toEpochMilli() / 1000 * 1000;
+            // three days ago: a closed day, which the compaction packs below
+            long t0 = Instant.now().minus(java.time.Duration.ofDays(3)).toEpochMilli() / 1000 * 1000;
             YearMonth month = YearMonth.from(Instant.ofEpochMilli(t0).atOffset(ZoneOffset.UTC));
             try (Meterbase server = Meterbase.start(config, Clock.systemUTC())) {
                 Registry registry = server.registry();
@@ -91,11 +92,30 @@ class AnalystAccessTest {
                     assertThat(columns(alice, anaView)).containsExactly("dt", "plug_a_p", "plug_a_v", "plug_a_e");
                     assertThatThrownBy(() -> count(alice, "SELECT count(*) FROM devices"))
                             .hasMessageContaining("permission denied");
-                    assertThatThrownBy(() -> alice.createStatement().execute("DELETE FROM readings"))
-                            .hasMessageContaining("permission denied");
+                    for (String table : List.of("readings_raw", "readings_packed")) {
+                        assertThatThrownBy(() -> alice.createStatement().execute("DELETE FROM " + table))
+                                .hasMessageContaining("permission denied");
+                    }
                 }
 
-                pandas(cluster, month, anaView);
+                String before = pandas(cluster, month, anaView);
+
+                // the same rows, columns and rights once the day is packed (docs/postgres.md, "Compressed history")
+                var packed = server.store()
+                        .compaction()
+                        .orElseThrow()
+                        .compact(Instant.now(), java.time.Duration.ofHours(1), line -> {});
+                assertThat(packed.readings()).isEqualTo(60);
+                try (Connection alice = DriverManager.getConnection(cluster.url("meterbase"), "alice", PASSWORD)) {
+                    assertThat(count(alice, "SELECT count(*) FROM readings_raw"))
+                            .isZero();
+                    assertThat(count(alice, "SELECT count(*) FROM readings_packed"))
+                            .isEqualTo(3);
+                    assertThat(channelsIn(alice, "readings")).isEqualTo(anaChannels);
+                    assertThat(count(alice, "SELECT count(*) FROM " + anaView)).isEqualTo(10);
+                    assertThat(count(alice, "SELECT count(*) FROM " + benView)).isZero();
+                }
+                assertThat(pandas(cluster, month, anaView)).isEqualTo(before);
 
                 analysts.revoke("alice");
                 assertThatThrownBy(() -> DriverManager.getConnection(cluster.url("meterbase"), "alice", PASSWORD))
@@ -149,7 +169,7 @@ class AnalystAccessTest {
     }
 
     /** The documented example, run by Debian's python3 with pandas, SQLAlchemy and psycopg2, over TCP. */
-    private static void pandas(PgCluster cluster, YearMonth month, String view) throws Exception {
+    private static String pandas(PgCluster cluster, YearMonth month, String view) throws Exception {
         Path python = Path.of("/usr/bin/python3");
         boolean available = Files.isExecutable(python)
                 && new ProcessBuilder(python.toString(), "-c", "import pandas, sqlalchemy, psycopg2")
@@ -170,12 +190,17 @@ class AnalystAccessTest {
                 "month = pd.read_sql_table('"
                         + String.format("readings_%04d_%02d", month.getYear(), month.getMonthValue()) + "', engine)",
                 "wide = pd.read_sql_table('" + view + "', engine)",
-                "print(len(month), month['channel_id'].nunique(), len(wide), ','.join(wide.columns))");
+                "print(len(month), month['channel_id'].nunique(), len(wide), ','.join(wide.columns))",
+                "import hashlib",
+                "rows = month.sort_values(['channel_id', 'ts']).to_csv(index=False) + wide.to_csv(index=False)",
+                "print(hashlib.sha256(rows.encode()).hexdigest())");
         Process p = new ProcessBuilder(python.toString(), "-c", script)
                 .redirectErrorStream(true)
                 .start();
         String out = new String(p.getInputStream().readAllBytes()).trim();
         assertThat(p.waitFor()).as(out).isZero();
-        assertThat(out.lines().reduce((a, b) -> b).orElse("")).isEqualTo("30 3 10 dt,plug_a_p,plug_a_v,plug_a_e");
+        List<String> lines = out.lines().toList();
+        assertThat(lines.get(lines.size() - 2)).isEqualTo("30 3 10 dt,plug_a_p,plug_a_v,plug_a_e");
+        return lines.get(lines.size() - 1);
     }
 }
