@@ -425,7 +425,7 @@ public final class Meterbase implements AutoCloseable {
                     packed.increment(r.packedBytes());
                     saved.increment(r.bytesSaved());
                 }),
-                60,
+                Math.min(60, every),
                 every,
                 TimeUnit.SECONDS);
     }

@@ -42,7 +42,15 @@ class MeterbaseCliTest {
     @Test
     void everyCommand_answersHelp_listingItsOptions() {
         for (String command : new String[] {
-            "serve", "demo", "migrate", "rebuild-rollups", "move-to-postgres", "analyst", "operator-key", "settings"
+            "serve",
+            "demo",
+            "migrate",
+            "rebuild-rollups",
+            "compact",
+            "move-to-postgres",
+            "analyst",
+            "operator-key",
+            "settings"
         }) {
             Ran help = run(command, "--help");
             assertThat(help.exit()).as(command + ": " + help.err()).isZero();

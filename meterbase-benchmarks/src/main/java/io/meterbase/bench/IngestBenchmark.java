@@ -269,19 +269,20 @@ public final class IngestBenchmark {
         long end = (Instant.now().toEpochMilli() / 86_400_000L - 2) * 86_400_000L;
         long start = end - 2 * 86_400_000L;
         try (Meterbase server = startServer(backend.config(name))) {
-            String key = customerKey(server, "demo");
             URI uri = URI.create("http://127.0.0.1:" + server.httpPort() + "/api/v1/upload");
             HttpClient http =
                     HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-            List<byte[]> bodies = new ArrayList<>();
             for (int h = 1; h <= 20; h++) {
+                // each home its own customer, as in the demo: their plugs share names
+                String key = customerKey(server, "home" + h);
                 io.meterbase.simulator.Home home =
                         new io.meterbase.simulator.Home(h, ZoneId.of("UTC"), io.meterbase.simulator.Home.hasPanels(h));
+                List<byte[]> bodies = new ArrayList<>();
                 for (long t = start; t < end; t += 3_600_000L) {
                     bodies.add(home.upload(t, 60, 60_000L).getBytes(java.nio.charset.StandardCharsets.UTF_8));
                 }
+                send(http, uri, key, bodies, 4, new Latencies());
             }
-            send(http, uri, key, bodies, 4, new Latencies());
         }
         StorageStats before = backend.stats(name);
         var packed = backend.compact(name).orElseThrow();

@@ -278,14 +278,27 @@ final class PgCompaction implements Compaction {
         }
     }
 
-    /** What a raw row takes with its index entries, from the table's size and PostgreSQL's row estimate (0: unknown). */
+    /**
+     * What a raw row takes with its index entries: the table's size over PostgreSQL's row estimate, or over its
+     * rows counted when it has no estimate yet (a small table not analysed yet).
+     */
     private static double rawBytesPerRow(Connection c, String raw) throws SQLException {
-        try (Statement s = c.createStatement();
-                ResultSet rs = s.executeQuery("SELECT pg_total_relation_size(oid), reltuples FROM pg_class"
-                        + " WHERE oid = '" + raw + "'::regclass")) {
-            rs.next();
-            double rows = rs.getDouble(2);
-            return rows > 0 ? rs.getLong(1) / rows : 0;
+        try (Statement s = c.createStatement()) {
+            long bytes;
+            double rows;
+            try (ResultSet rs = s.executeQuery("SELECT pg_total_relation_size(oid), reltuples FROM pg_class"
+                    + " WHERE oid = '" + raw + "'::regclass")) {
+                rs.next();
+                bytes = rs.getLong(1);
+                rows = rs.getDouble(2);
+            }
+            if (rows <= 0) {
+                try (ResultSet rs = s.executeQuery("SELECT count(*) FROM " + raw)) {
+                    rs.next();
+                    rows = rs.getLong(1);
+                }
+            }
+            return rows > 0 ? bytes / rows : 0;
         }
     }
 
