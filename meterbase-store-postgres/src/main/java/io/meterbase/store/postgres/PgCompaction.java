@@ -70,8 +70,15 @@ final class PgCompaction implements Compaction {
                     "after: a day is packed an hour after its end at the earliest, was " + after);
         }
         long started = System.nanoTime();
-        long lastDay = PackedDay.dayOf(now.toEpochMilli() - after.toMillis() - PackedDay.DAY);
         try (Connection reader = pool.getConnection()) {
+            // the database's clock, as the writers' (at most the caller's now)
+            long clock;
+            try (Statement s = reader.createStatement();
+                    ResultSet rs = s.executeQuery("SELECT (extract(epoch FROM now()) * 1000)::bigint")) {
+                rs.next();
+                clock = Math.min(rs.getLong(1), now.toEpochMilli());
+            }
+            long lastDay = PackedDay.dayOf(clock - after.toMillis() - PackedDay.DAY);
             try (Statement s = reader.createStatement();
                     ResultSet rs = s.executeQuery("SELECT pg_try_advisory_lock(" + RUN_LOCK + ")")) {
                 rs.next();
@@ -83,8 +90,10 @@ final class PgCompaction implements Compaction {
             try {
                 Totals totals = new Totals();
                 TreeSet<YearMonth> touched = new TreeSet<>();
-                for (long day : days(reader, lastDay)) {
-                    Totals one = compactDay(reader, day);
+                Map<Long, Long> days = days(reader, lastDay);
+                for (Map.Entry<Long, Long> d : days.entrySet()) {
+                    long day = d.getKey();
+                    Totals one = compactDay(reader, day, d.getValue());
                     totals.add(one);
                     if (one.readings > 0) {
                         touched.add(YearMonth.from(LocalDate.ofEpochDay(day / PackedDay.DAY)));
@@ -145,9 +154,12 @@ final class PgCompaction implements Compaction {
         }
     }
 
-    /** The days to go through: those after the newest gone through, up to {@code lastDay}, and those with late readings. */
-    private List<Long> days(Connection c, long lastDay) throws SQLException {
-        TreeSet<Long> days = new TreeSet<>();
+    /**
+     * The days to go through, oldest first: those after the newest gone through, up to {@code lastDay}, and those
+     * with late readings, with the number their mark has now (-1 for the others).
+     */
+    private Map<Long, Long> days(Connection c, long lastDay) throws SQLException {
+        java.util.TreeMap<Long, Long> days = new java.util.TreeMap<>();
         Long newest = null;
         try (Statement s = c.createStatement();
                 ResultSet rs = s.executeQuery("SELECT max(day) FROM compaction_log")) {
@@ -157,26 +169,25 @@ final class PgCompaction implements Compaction {
         }
         long from = newest != null ? newest + PackedDay.DAY : firstMonthStart.getAsLong();
         for (long d = from; d <= lastDay; d += PackedDay.DAY) {
-            days.add(d);
+            days.put(d, -1L);
         }
-        try (PreparedStatement ps = c.prepareStatement("SELECT day FROM compaction_pending WHERE day <= ?")) {
+        try (PreparedStatement ps = c.prepareStatement("SELECT day, seq FROM compaction_pending WHERE day <= ?")) {
             ps.setObject(1, LocalDate.ofEpochDay(lastDay / PackedDay.DAY));
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    days.add(rs.getObject(1, LocalDate.class).toEpochDay() * PackedDay.DAY);
+                    days.put(rs.getObject(1, LocalDate.class).toEpochDay() * PackedDay.DAY, rs.getLong(2));
                 }
             }
         }
-        return new ArrayList<>(days);
+        return days;
     }
 
-    private Totals compactDay(Connection reader, long day) throws SQLException {
+    /**
+     * Packs one day; then forgets its mark if no late reading marked it again since {@code mark} was read (a day
+     * whose packing fails or dies keeps its mark, and is gone through again).
+     */
+    private Totals compactDay(Connection reader, long day, long mark) throws SQLException {
         LocalDate date = LocalDate.ofEpochDay(day / PackedDay.DAY);
-        // forgotten first: a late reading written from now on marks the day again
-        try (PreparedStatement ps = reader.prepareStatement("DELETE FROM compaction_pending WHERE day = ?")) {
-            ps.setObject(1, date);
-            ps.executeUpdate();
-        }
         Totals totals = new Totals();
         totals.days = 1;
         YearMonth month = YearMonth.from(date);
@@ -240,6 +251,14 @@ final class PgCompaction implements Compaction {
             ps.setLong(4, totals.packedBytes);
             ps.executeUpdate();
         }
+        if (mark >= 0) {
+            try (PreparedStatement ps =
+                    reader.prepareStatement("DELETE FROM compaction_pending WHERE day = ? AND seq <= ?")) {
+                ps.setObject(1, date);
+                ps.setLong(2, mark);
+                ps.executeUpdate();
+            }
+        }
         return totals;
     }
 
@@ -251,30 +270,40 @@ final class PgCompaction implements Compaction {
     private static void tidy(Connection c, YearMonth month, long lastDay) throws SQLException {
         String raw = PostgresStore.table(PostgresStore.RAW, month);
         boolean closed = month.plusMonths(1).atDay(1).toEpochDay() * PackedDay.DAY <= lastDay + PackedDay.DAY;
-        if (closed) {
-            c.setAutoCommit(false);
-            try (Statement s = c.createStatement()) {
-                s.execute("LOCK TABLE " + raw + " IN ACCESS EXCLUSIVE MODE");
-                boolean empty;
-                try (ResultSet rs = s.executeQuery("SELECT NOT EXISTS (SELECT FROM " + raw + ")")) {
-                    rs.next();
-                    empty = rs.getBoolean(1);
-                }
-                if (empty) {
-                    s.execute("TRUNCATE " + raw);
-                    c.commit();
-                    return;
-                }
-                c.commit();
-            } catch (SQLException e) {
-                c.rollback();
-                throw e;
-            } finally {
-                c.setAutoCommit(true);
-            }
+        if (closed && truncatedIfEmpty(c, raw)) {
+            return;
         }
         try (Statement s = c.createStatement()) {
             s.execute("VACUUM " + raw);
+        }
+    }
+
+    /** Truncates a raw month with no rows left; false when it has rows, or a long reader holds it (2 s at most). */
+    private static boolean truncatedIfEmpty(Connection c, String raw) throws SQLException {
+        c.setAutoCommit(false);
+        try (Statement s = c.createStatement()) {
+            // not behind a long reader of the month (an export, a dump): every reader would queue behind this lock
+            s.execute("SET LOCAL lock_timeout = '2s'");
+            s.execute("LOCK TABLE " + raw + " IN ACCESS EXCLUSIVE MODE");
+            boolean empty;
+            try (ResultSet rs = s.executeQuery("SELECT NOT EXISTS (SELECT FROM " + raw + ")")) {
+                rs.next();
+                empty = rs.getBoolean(1);
+            }
+            if (empty) {
+                s.execute("TRUNCATE " + raw);
+            }
+            c.commit();
+            return empty;
+        } catch (SQLException e) {
+            c.rollback();
+            if ("55P03".equals(e.getSQLState())) {
+                LOG.info("{} is being read: vacuumed instead of emptied, emptied at a later run", raw);
+                return false;
+            }
+            throw e;
+        } finally {
+            c.setAutoCommit(true);
         }
     }
 
@@ -323,15 +352,17 @@ final class PgCompaction implements Compaction {
                 }
                 Integer[] channels = part.keySet().toArray(Integer[]::new);
                 Map<Integer, PackedDay> before = new HashMap<>();
-                try (PreparedStatement ps = c.prepareStatement("DELETE FROM readings_packed WHERE period_start = ?"
+                long bytesBefore = 0;
+                try (PreparedStatement ps = c.prepareStatement("DELETE FROM readings_packed p WHERE period_start = ?"
                         + " AND channel_id = ANY(?) RETURNING channel_id, quality, divisor, deltas, small, scaled,"
-                        + " raw, qualities")) {
+                        + " raw, qualities, pg_column_size(p.*)")) {
                     ps.setObject(1, at(day));
                     ps.setArray(2, c.createArrayOf("int4", channels));
                     try (ResultSet rs = ps.executeQuery()) {
                         while (rs.next()) {
                             PackedDay p = packedDay(rs, day);
                             before.put(p.channelId(), p);
+                            bytesBefore += rs.getLong(9);
                         }
                     }
                 }
@@ -357,14 +388,27 @@ final class PgCompaction implements Compaction {
                     }
                     ps.executeBatch();
                 }
-                int deleted;
-                try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + raw + " WHERE ctid = ANY(?::tid[])")) {
+                java.util.Set<io.meterbase.core.store.ReadingKey> expected = new java.util.HashSet<>();
+                part.values()
+                        .forEach(list -> list.forEach(r ->
+                                expected.add(new io.meterbase.core.store.ReadingKey(r.channelId(), r.timestamp()))));
+                java.util.Set<io.meterbase.core.store.ReadingKey> deleted = new java.util.HashSet<>();
+                try (PreparedStatement ps = c.prepareStatement(
+                        "DELETE FROM " + raw + " WHERE ctid = ANY(?::tid[]) RETURNING channel_id, ts")) {
                     ps.setArray(1, c.createArrayOf("text", ctids.toArray(String[]::new)));
-                    deleted = ps.executeUpdate();
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            deleted.add(new io.meterbase.core.store.ReadingKey(
+                                    rs.getInt(1),
+                                    rs.getObject(2, OffsetDateTime.class)
+                                            .toInstant()
+                                            .toEpochMilli()));
+                        }
+                    }
                 }
-                if (deleted != ctids.size()) {
-                    throw new SQLException("the raw readings changed while they were packed (" + deleted + " of "
-                            + ctids.size() + " left): nothing of this part is kept");
+                if (!deleted.equals(expected) || deleted.size() != ctids.size()) {
+                    throw new SQLException("the raw readings changed while they were packed (" + deleted.size() + " of "
+                            + ctids.size() + " found as read): nothing of this part is kept");
                 }
                 long bytes;
                 try (PreparedStatement ps = c.prepareStatement("SELECT coalesce(sum(pg_column_size(p.*)), 0)"
@@ -379,9 +423,9 @@ final class PgCompaction implements Compaction {
                 c.commit();
                 long previously =
                         before.values().stream().mapToLong(PackedDay::size).sum();
-                totals.channels += part.size();
+                totals.channels += part.size() - before.size();
                 totals.readings += ctids.size();
-                totals.packedBytes += bytes;
+                totals.packedBytes += bytes - bytesBefore;
                 totals.rawBytes += Math.round(rawBytesPerRow * ctids.size());
                 if (previously > 0) {
                     LOG.debug("Day {}: {} late readings merged into {} packed", day, ctids.size(), previously);

@@ -258,12 +258,11 @@ public final class PostgresStore implements Store, ReadingStore {
         }
         needed.forEach(this::ensureMonth);
         String what = "write a batch of " + batch.readings().size() + " readings";
-        long closedBefore = PackedDay.dayOf(System.currentTimeMillis() - LATE_MARGIN_MILLIS);
         try {
             return connections.with(
                     what,
                     c -> Dialect.POSTGRES.inTransaction(c, tx -> {
-                        Late late = late(tx, batch.readings(), closedBefore);
+                        Late late = late(tx, batch.readings());
                         if (!late.fresh().isEmpty()) {
                             copyReadings(tx, late.fresh());
                         }
@@ -279,7 +278,7 @@ public final class PostgresStore implements Store, ReadingStore {
         return connections.with(
                 what,
                 c -> Dialect.POSTGRES.inTransaction(c, tx -> {
-                    Late late = late(tx, batch.readings(), closedBefore);
+                    Late late = late(tx, batch.readings());
                     Set<ReadingKey> stored = insertReadingsNotStored(tx, late.fresh());
                     stored.addAll(late.held());
                     insertQuarantine(tx, batch.rejected());
@@ -289,9 +288,10 @@ public final class PostgresStore implements Store, ReadingStore {
     }
 
     /**
-     * How long after a UTC day's end a writer treats its readings as late: they may meet a compaction of their day
-     * (which waits at least an hour after the day's end, see {@link PgCompaction}); the margin covers nodes' clocks
-     * that differ by up to half an hour.
+     * How long after a UTC day's end a writer treats its readings as late: they may meet a compaction of their day,
+     * which waits at least an hour after the day's end (see {@link PgCompaction}). Both take the time from the
+     * database, so nodes' clocks do not matter; the margin covers a writer's transaction that began half an hour
+     * before the compaction.
      */
     static final long LATE_MARGIN_MILLIS = 30 * 60_000L;
 
@@ -299,15 +299,24 @@ public final class PostgresStore implements Store, ReadingStore {
     private record Late(List<Reading> fresh, Set<ReadingKey> held) {}
 
     /**
-     * Readings of closed days (before {@code closedBefore}) meet the compaction under the day's lock, shared among
-     * writers, exclusive for the compaction: those the packed history holds already are left out (a re-sent old
-     * reading is not stored twice), and the day is marked for the compaction to pack the rest.
+     * Readings of closed days meet the compaction under the day's lock, shared among writers, exclusive for the
+     * compaction: those the packed history holds already are left out (a re-sent old reading is not stored twice),
+     * and the day is marked for the compaction to pack the rest.
      */
-    private static Late late(Connection tx, List<Reading> readings, long closedBefore) throws SQLException {
+    private static Late late(Connection tx, List<Reading> readings) throws SQLException {
+        long now;
+        try (Statement s = tx.createStatement();
+                ResultSet rs = s.executeQuery("SELECT (extract(epoch FROM now()) * 1000)::bigint")) {
+            rs.next();
+            now = rs.getLong(1);
+        }
+        long closedBefore = PackedDay.dayOf(now - LATE_MARGIN_MILLIS);
         TreeSet<Long> days = new TreeSet<>();
+        List<Reading> old = new ArrayList<>();
         for (Reading r : readings) {
             if (r.timestamp() < closedBefore) {
                 days.add(PackedDay.dayOf(r.timestamp()));
+                old.add(r);
             }
         }
         if (days.isEmpty()) {
@@ -320,23 +329,28 @@ public final class PostgresStore implements Store, ReadingStore {
             ps.executeQuery().close();
         }
         OffsetDateTime[] starts = days.stream().map(PostgresStore::at).toArray(OffsetDateTime[]::new);
+        // a new number each time, so that a compaction that began before this forgets the day only if it saw these
         try (PreparedStatement ps = tx.prepareStatement("INSERT INTO compaction_pending"
-                + " SELECT (d AT TIME ZONE 'UTC')::date FROM unnest(?::timestamptz[]) AS d ON CONFLICT DO NOTHING")) {
+                + " SELECT (d AT TIME ZONE 'UTC')::date, nextval('compaction_pending_seq') FROM unnest(?::timestamptz[])"
+                + " AS d ON CONFLICT (day) DO UPDATE SET seq = excluded.seq")) {
             ps.setArray(1, tx.createArrayOf("timestamptz", starts));
             ps.executeUpdate();
         }
-        Set<Integer> channels = new HashSet<>();
-        for (Reading r : readings) {
-            if (r.timestamp() < closedBefore) {
-                channels.add(r.channelId());
-            }
-        }
         Set<ReadingKey> packed = new HashSet<>();
+        Integer[] channels = new Integer[old.size()];
+        OffsetDateTime[] times = new OffsetDateTime[old.size()];
+        for (int i = 0; i < channels.length; i++) {
+            channels[i] = old.get(i).channelId();
+            times[i] = at(old.get(i).timestamp());
+        }
         try (PreparedStatement ps = tx.prepareStatement("SELECT p.channel_id, u.ts FROM readings_packed p"
                 + " CROSS JOIN LATERAL " + UNPACK + " u"
-                + " WHERE p.period_start = ANY(?::timestamptz[]) AND p.channel_id = ANY(?)")) {
+                + " WHERE p.period_start = ANY(?::timestamptz[]) AND p.channel_id = ANY(?)"
+                + " AND (p.channel_id, u.ts) IN (SELECT * FROM unnest(?::int[], ?::timestamptz[]))")) {
             ps.setArray(1, tx.createArrayOf("timestamptz", starts));
-            ps.setArray(2, intArray(tx, channels));
+            ps.setArray(2, tx.createArrayOf("int4", channels));
+            ps.setArray(3, tx.createArrayOf("int4", channels));
+            ps.setArray(4, tx.createArrayOf("timestamptz", times));
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     packed.add(new ReadingKey(rs.getInt(1), millis(rs, 2)));

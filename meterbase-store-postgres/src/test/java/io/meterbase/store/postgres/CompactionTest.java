@@ -207,6 +207,57 @@ class CompactionTest {
     }
 
     @Test
+    void aLateReadingCommittedWhileItsDayIsBeingPacked_isPackedByTheNextRun() throws Exception {
+        String url = database();
+        try (PostgresStore store = open(url)) {
+            // GIVEN a packed day that got a late reading since (so it is marked for the next run)
+            List<Reading> day = new ArrayList<>();
+            for (int i = 0; i < 100; i++) {
+                day.add(new Reading(5, NOV_3 + i * 60_000L, i));
+            }
+            append(store, day);
+            compact(store);
+            append(store, List.of(new Reading(5, NOV_3 + 15_000, 0.5)));
+
+            // AND a writer of another late reading of that day, in its transaction as the store writes one: the
+            // day's shared lock, its mark renewed, the reading in
+            try (Connection writer = DriverManager.getConnection(url, PgCluster.USER, PgCluster.PASSWORD)) {
+                writer.setAutoCommit(false);
+                try (Statement s = writer.createStatement()) {
+                    s.executeQuery("SELECT pg_advisory_xact_lock_shared(" + PgCompaction.DAY_LOCK + ", " + NOV_3 / DAY
+                                    + ")")
+                            .close();
+                    s.executeUpdate("INSERT INTO compaction_pending VALUES ('2026-11-03',"
+                            + " nextval('compaction_pending_seq')) ON CONFLICT (day) DO UPDATE SET seq = excluded.seq");
+                }
+
+                // WHEN the compaction starts on the day while that writer has not committed
+                var run = java.util.concurrent.CompletableFuture.supplyAsync(() -> compact(store));
+                long deadline = System.currentTimeMillis() + 20_000;
+                while (count(url, "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted") == 0) {
+                    assertThat(System.currentTimeMillis())
+                            .as("the compaction waits for the day")
+                            .isLessThan(deadline);
+                    Thread.sleep(20);
+                }
+                try (Statement s = writer.createStatement()) {
+                    s.executeUpdate("INSERT INTO readings_raw VALUES ('2026-11-03 00:00:45Z', 0.75, 5, 0)");
+                }
+                writer.commit();
+                assertThat(run.get(30, TimeUnit.SECONDS).readings()).isEqualTo(1);
+            }
+
+            // THEN the writer's reading, which that run could not see, is still marked, and the next run packs it
+            assertThat(count(url, "SELECT count(*) FROM readings_raw")).isEqualTo(1);
+            assertThat(count(url, "SELECT count(*) FROM compaction_pending")).isEqualTo(1);
+            assertThat(compact(store).readings()).isEqualTo(1);
+            assertThat(count(url, "SELECT count(*) FROM readings_raw")).isZero();
+            assertThat(count(url, "SELECT count(*) FROM compaction_pending")).isZero();
+            assertThat(store.readings(5, NOV_3, NOV_3 + DAY, 1_000)).hasSize(102);
+        }
+    }
+
+    @Test
     void aCompactionKilledMidway_losesAndDoublesNothing_andTheNextOneFinishes() throws Exception {
         String url = database();
         int channels = 40;

@@ -50,6 +50,9 @@ class PostgresMigrationTest {
                         + " FOR VALUES FROM ('2026-01-01 00:00Z') TO ('2026-02-01 00:00Z')");
                 s.execute("INSERT INTO readings VALUES ('2026-01-05 10:15Z', 5, 7, 0), ('2026-01-05 10:15Z', 5, 7, 0),"
                         + " ('2026-01-05 10:16Z', 6, 7, 0), ('2026-01-05 11:00Z', 1, 8, 0)");
+                // an analyst's wide view of that month, as 'analyst wide-views' made them
+                s.execute("CREATE VIEW wide_site_1_2026_01 WITH (security_invoker = true) AS SELECT ts AS dt,"
+                        + " max(value) FILTER (WHERE channel_id = 7) AS plug_p FROM readings_2026_01 GROUP BY ts");
             }
             PostgresOptions options = new PostgresOptions(url, PgCluster.USER, PgCluster.PASSWORD, 2, false);
 
@@ -65,6 +68,11 @@ class PostgresMigrationTest {
                 assertThat(rs.getLong(2)).isEqualTo(3);
                 assertThatThrownBy(() -> s.execute("INSERT INTO readings_raw VALUES ('2026-01-05 10:16Z', 6, 7, 0)"))
                         .hasMessageContaining("readings_");
+                // the wide view reads the month's view, which holds its packed days too
+                try (ResultSet view = s.executeQuery("SELECT pg_get_viewdef('wide_site_1_2026_01')")) {
+                    view.next();
+                    assertThat(view.getString(1)).contains("readings_2026_01").doesNotContain("readings_raw");
+                }
                 // the month written before the history could be packed is renamed, with its packed part and view
                 try (ResultSet month = s.executeQuery("SELECT count(*) FROM readings_2026_01 WHERE channel_id = 7")) {
                     month.next();
