@@ -336,24 +336,44 @@ public final class PostgresStore implements Store, ReadingStore {
             ps.setArray(1, tx.createArrayOf("timestamptz", starts));
             ps.executeUpdate();
         }
-        Set<ReadingKey> packed = new HashSet<>();
-        Integer[] channels = new Integer[old.size()];
-        OffsetDateTime[] times = new OffsetDateTime[old.size()];
-        for (int i = 0; i < channels.length; i++) {
-            channels[i] = old.get(i).channelId();
-            times[i] = at(old.get(i).timestamp());
-        }
-        try (PreparedStatement ps = tx.prepareStatement("SELECT p.channel_id, u.ts FROM readings_packed p"
-                + " CROSS JOIN LATERAL " + UNPACK + " u"
-                + " WHERE p.period_start = ANY(?::timestamptz[]) AND p.channel_id = ANY(?)"
-                + " AND (p.channel_id, u.ts) IN (SELECT * FROM unnest(?::int[], ?::timestamptz[]))")) {
+        // first which of these channels have a packed row of these days at all (usually none: a backfill, a
+        // straggler), then which of their timestamps are packed
+        Set<Integer> channels = new HashSet<>();
+        old.forEach(r -> channels.add(r.channelId()));
+        Set<Integer> withPacked = new HashSet<>();
+        try (PreparedStatement ps = tx.prepareStatement("SELECT DISTINCT channel_id FROM readings_packed"
+                + " WHERE period_start = ANY(?::timestamptz[]) AND channel_id = ANY(?)")) {
             ps.setArray(1, tx.createArrayOf("timestamptz", starts));
-            ps.setArray(2, tx.createArrayOf("int4", channels));
-            ps.setArray(3, tx.createArrayOf("int4", channels));
-            ps.setArray(4, tx.createArrayOf("timestamptz", times));
+            ps.setArray(2, intArray(tx, channels));
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    packed.add(new ReadingKey(rs.getInt(1), millis(rs, 2)));
+                    withPacked.add(rs.getInt(1));
+                }
+            }
+        }
+        Set<ReadingKey> packed = new HashSet<>();
+        List<Reading> candidates =
+                old.stream().filter(r -> withPacked.contains(r.channelId())).toList();
+        if (!candidates.isEmpty()) {
+            Integer[] ids = new Integer[candidates.size()];
+            Long[] times = new Long[candidates.size()];
+            for (int i = 0; i < ids.length; i++) {
+                ids[i] = candidates.get(i).channelId();
+                times[i] = candidates.get(i).timestamp();
+            }
+            try (PreparedStatement ps = tx.prepareStatement("SELECT p.channel_id, u.ts FROM readings_packed p"
+                    + " CROSS JOIN LATERAL " + UNPACK + " u"
+                    + " WHERE p.period_start = ANY(?::timestamptz[]) AND p.channel_id = ANY(?)"
+                    + " AND (p.channel_id, u.ts) IN (SELECT c, timestamptz 'epoch' + t * interval '1 millisecond'"
+                    + " FROM unnest(?::int[], ?::bigint[]) AS k(c, t))")) {
+                ps.setArray(1, tx.createArrayOf("timestamptz", starts));
+                ps.setArray(2, intArray(tx, withPacked));
+                ps.setArray(3, tx.createArrayOf("int4", ids));
+                ps.setArray(4, tx.createArrayOf("int8", times));
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        packed.add(new ReadingKey(rs.getInt(1), millis(rs, 2)));
+                    }
                 }
             }
         }
