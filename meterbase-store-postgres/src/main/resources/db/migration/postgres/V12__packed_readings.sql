@@ -101,8 +101,9 @@ DO $$
 DECLARE v record;
 BEGIN
     FOR v IN SELECT c.oid, c.relname::text AS name FROM pg_class c
-              WHERE c.relkind = 'v' AND c.relname LIKE 'wide\_site\_%' LOOP
-        EXECUTE format('CREATE OR REPLACE VIEW %I WITH (security_invoker = true) AS %s', v.name,
+              WHERE c.relkind = 'v' AND c.relname LIKE 'wide\_site\_%' AND c.relnamespace = current_schema()::regnamespace
+    LOOP
+        EXECUTE format('CREATE OR REPLACE VIEW %I.%I WITH (security_invoker = true) AS %s', current_schema(), v.name,
                        regexp_replace(pg_get_viewdef(v.oid), 'readings_raw_(\d{4}_\d{2})', 'readings_\1', 'g'));
     END LOOP;
 END

@@ -128,9 +128,15 @@ final class PgCompaction implements Compaction {
                 }
                 return report;
             } finally {
-                reader.setAutoCommit(true);
-                try (Statement s = reader.createStatement()) {
-                    s.execute("SELECT pg_advisory_unlock(" + RUN_LOCK + ")");
+                try {
+                    reader.setAutoCommit(true);
+                    try (Statement s = reader.createStatement()) {
+                        s.execute("SELECT pg_advisory_unlock(" + RUN_LOCK + ")");
+                    }
+                } catch (SQLException e) {
+                    // a connection that may still hold the run's lock never goes back to the pool
+                    pool.evictConnection(reader);
+                    throw e;
                 }
             }
         } catch (SQLException e) {
@@ -237,7 +243,7 @@ final class PgCompaction implements Compaction {
                     flush(day, raw, part, ctids, totals, rawBytesPerRow);
                 }
             } finally {
-                reader.commit();
+                reader.rollback(); // it only read
                 reader.setAutoCommit(true);
             }
         }
@@ -269,12 +275,13 @@ final class PgCompaction implements Compaction {
      */
     private static void tidy(Connection c, YearMonth month, long lastDay) throws SQLException {
         String raw = PostgresStore.table(PostgresStore.RAW, month);
-        boolean closed = month.plusMonths(1).atDay(1).toEpochDay() * PackedDay.DAY <= lastDay + PackedDay.DAY;
-        if (closed && truncatedIfEmpty(c, raw)) {
-            return;
-        }
+        // first, so that the look for rows left under the lock below does not read the dead ones
         try (Statement s = c.createStatement()) {
             s.execute("VACUUM " + raw);
+        }
+        boolean closed = month.plusMonths(1).atDay(1).toEpochDay() * PackedDay.DAY <= lastDay + PackedDay.DAY;
+        if (closed) {
+            truncatedIfEmpty(c, raw);
         }
     }
 
@@ -298,7 +305,7 @@ final class PgCompaction implements Compaction {
         } catch (SQLException e) {
             c.rollback();
             if ("55P03".equals(e.getSQLState())) {
-                LOG.info("{} is being read: vacuumed instead of emptied, emptied at a later run", raw);
+                LOG.info("{} is being read: vacuumed, not emptied (emptied when a late reading of it is packed)", raw);
                 return false;
             }
             throw e;

@@ -306,7 +306,10 @@ public final class PostgresStore implements Store, ReadingStore {
     private static Late late(Connection tx, List<Reading> readings) throws SQLException {
         long now;
         try (Statement s = tx.createStatement();
-                ResultSet rs = s.executeQuery("SELECT (extract(epoch FROM now()) * 1000)::bigint")) {
+                // the database's time; and no statement of this transaction runs longer than 5 min, so that it ends
+                // well within the half hour by which a compaction may follow it
+                ResultSet rs = s.executeQuery("SELECT (extract(epoch FROM now()) * 1000)::bigint,"
+                        + " set_config('statement_timeout', '300s', true)")) {
             rs.next();
             now = rs.getLong(1);
         }
@@ -329,10 +332,11 @@ public final class PostgresStore implements Store, ReadingStore {
             ps.executeQuery().close();
         }
         OffsetDateTime[] starts = days.stream().map(PostgresStore::at).toArray(OffsetDateTime[]::new);
-        // a new number each time, so that a compaction that began before this forgets the day only if it saw these
+        // a new number each time, drawn once the row is locked (so never below one a compaction has read): a
+        // compaction that began before this forgets the day only if it saw these readings
         try (PreparedStatement ps = tx.prepareStatement("INSERT INTO compaction_pending"
                 + " SELECT (d AT TIME ZONE 'UTC')::date, nextval('compaction_pending_seq') FROM unnest(?::timestamptz[])"
-                + " AS d ON CONFLICT (day) DO UPDATE SET seq = excluded.seq")) {
+                + " AS d ON CONFLICT (day) DO UPDATE SET seq = nextval('compaction_pending_seq')")) {
             ps.setArray(1, tx.createArrayOf("timestamptz", starts));
             ps.executeUpdate();
         }

@@ -228,13 +228,18 @@ class CompactionTest {
                                     + ")")
                             .close();
                     s.executeUpdate("INSERT INTO compaction_pending VALUES ('2026-11-03',"
-                            + " nextval('compaction_pending_seq')) ON CONFLICT (day) DO UPDATE SET seq = excluded.seq");
+                            + " nextval('compaction_pending_seq')) ON CONFLICT (day) DO UPDATE"
+                            + " SET seq = nextval('compaction_pending_seq')");
                 }
 
                 // WHEN the compaction starts on the day while that writer has not committed
                 var run = java.util.concurrent.CompletableFuture.supplyAsync(() -> compact(store));
                 long deadline = System.currentTimeMillis() + 20_000;
-                while (count(url, "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted") == 0) {
+                while (count(
+                                url,
+                                "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted"
+                                        + " AND classid = " + PgCompaction.DAY_LOCK + " AND objid = " + NOV_3 / DAY)
+                        == 0) {
                     assertThat(System.currentTimeMillis())
                             .as("the compaction waits for the day")
                             .isLessThan(deadline);
