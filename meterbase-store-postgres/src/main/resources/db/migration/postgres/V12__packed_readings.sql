@@ -1,7 +1,8 @@
 -- Compressed history (docs/postgres.md, "Compressed history"). Readings arrive one row each in readings_raw (the
 -- table that was called readings): 86 bytes a reading with its index. Once a UTC day is closed, the compaction job
--- rewrites each channel's readings of that day as one row of readings_packed: times as deltas in milliseconds
--- (the first from the day's start), values as integers with one decimal divisor for the row when every value is
+-- rewrites each channel's readings of that day as one row of readings_packed: times as the first reading's offset
+-- from the day's start and one step in milliseconds when they are evenly spaced, else as deltas in milliseconds
+-- (the first from the day's start); values as integers with one decimal divisor for the row when every value is
 -- exactly such a decimal (smallint when they fit, else integer), else as doubles; one quality for the row, or one
 -- per reading when they differ. The arrays are compressed by PostgreSQL (lz4, TOAST).
 --
@@ -17,7 +18,9 @@ CREATE TABLE readings_packed (
     n            integer     NOT NULL,
     quality      smallint,
     divisor      double precision,
-    deltas       integer[]   NOT NULL,
+    first_ms     integer,
+    step_ms      integer,
+    deltas       integer[],
     small        smallint[],
     scaled       integer[],
     raw          double precision[],
@@ -26,12 +29,14 @@ CREATE TABLE readings_packed (
 CREATE UNIQUE INDEX readings_packed_channel_period ON readings_packed (channel_id, period_start);
 
 -- The readings of one packed row, oldest first. Inlined by the planner into the queries that use it.
+-- Evenly spaced readings (most meters): no deltas, the i-th at p_start + p_first + (i - 1) * p_step.
 CREATE FUNCTION meterbase_unpack(p_start timestamptz, p_deltas integer[], p_small smallint[], p_scaled integer[],
                                  p_divisor double precision, p_raw double precision[], p_qualities smallint[],
-                                 p_quality smallint)
+                                 p_quality smallint, p_first integer, p_step integer)
     RETURNS TABLE (ts timestamptz, value double precision, quality smallint)
     LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
-    SELECT p_start + (sum(u.d) OVER (ORDER BY u.i)) * interval '1 millisecond',
+    SELECT p_start + (CASE WHEN p_deltas IS NULL THEN p_first + (u.i - 1) * p_step::bigint
+                           ELSE sum(u.d) OVER (ORDER BY u.i) END) * interval '1 millisecond',
            coalesce(coalesce(u.s2::double precision, u.s4::double precision) / p_divisor, u.r),
            coalesce(u.q, p_quality)
       FROM unnest(p_deltas, p_small, p_scaled, p_raw, p_qualities) WITH ORDINALITY AS u(d, s2, s4, r, q, i)
@@ -78,7 +83,7 @@ BEGIN
                    ' SELECT ts, value, channel_id, quality FROM %I'
                    ' UNION ALL SELECT u.ts, u.value, p.channel_id, u.quality FROM %I p CROSS JOIN LATERAL'
                    ' meterbase_unpack(p.period_start, p.deltas, p.small, p.scaled, p.divisor, p.raw, p.qualities,'
-                   ' p.quality) u', 'readings_' || m, 'readings_raw_' || m, 'readings_packed_' || m);
+                   ' p.quality, p.first_ms, p.step_ms) u', 'readings_' || m, 'readings_raw_' || m, 'readings_packed_' || m);
     EXECUTE format('GRANT SELECT ON %I TO meterbase_analysts', 'readings_' || m);
 END
 $$;
@@ -115,7 +120,7 @@ UNION ALL
 SELECT u.ts, u.value, p.channel_id, u.quality
   FROM readings_packed p
  CROSS JOIN LATERAL meterbase_unpack(p.period_start, p.deltas, p.small, p.scaled, p.divisor, p.raw, p.qualities,
-                                     p.quality) u;
+                                     p.quality, p.first_ms, p.step_ms) u;
 GRANT SELECT ON readings TO meterbase_analysts;
 
 -- The days the compaction job has gone through (the newest is where it goes on from), with what it packed, and the

@@ -7,8 +7,10 @@ import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
- * One channel's readings of one UTC day as the columns of a {@code readings_packed} row (migration V12): times as
- * deltas in milliseconds (the first from the day's start); values as integers over one decimal divisor when every
+ * One channel's readings of one UTC day as the columns of a {@code readings_packed} row (migration V12): times as the
+ * first reading's offset from the day's start and one step in milliseconds when they are evenly spaced (most
+ * meters), else as deltas in milliseconds (the first from the day's start; {@code first} and {@code step} then 0);
+ * values as integers over one decimal divisor when every
  * value of the day is exactly such a decimal ({@code small} when they fit a smallint, else {@code scaled}), else as
  * doubles ({@code raw}); one quality for the row, or one per reading ({@code qualities}) when they differ. Lossless:
  * {@link #readings()} gives back the very doubles that were packed, as does the SQL function {@code
@@ -19,7 +21,9 @@ record PackedDay(
         long dayStart,
         @Nullable Short quality,
         @Nullable Double divisor,
-        int[] deltas,
+        int first,
+        int step,
+        int @Nullable [] deltas,
         short @Nullable [] small,
         int @Nullable [] scaled,
         double @Nullable [] raw,
@@ -29,7 +33,13 @@ record PackedDay(
     private static final double[] DIVISORS = {1, 10, 100, 1_000, 10_000, 100_000, 1_000_000, 10_000_000, 100_000_000};
 
     int size() {
-        return deltas.length;
+        if (small != null) {
+            return small.length;
+        }
+        if (scaled != null) {
+            return scaled.length;
+        }
+        return raw == null ? 0 : raw.length;
     }
 
     /** Packs readings of one channel and one day, oldest first, each timestamp once. */
@@ -53,6 +63,13 @@ record PackedDay(
             oneQuality &= r.quality() == first;
         }
         Short quality = oneQuality ? (short) first.ordinal() : null;
+        boolean even = true;
+        for (int i = 2; i < n; i++) {
+            even &= deltas[i] == deltas[1];
+        }
+        int offset = even ? deltas[0] : 0;
+        int step = even && n > 1 ? deltas[1] : 0;
+        int[] times = even ? null : deltas;
         short[] qualities = null;
         if (!oneQuality) {
             qualities = new short[n];
@@ -72,20 +89,22 @@ record PackedDay(
                     for (int i = 0; i < n; i++) {
                         small[i] = (short) ints[i];
                     }
-                    return new PackedDay(channelId, dayStart, quality, divisor, deltas, small, null, null, qualities);
+                    return new PackedDay(
+                            channelId, dayStart, quality, divisor, offset, step, times, small, null, null, qualities);
                 }
                 int[] scaled = new int[n];
                 for (int i = 0; i < n; i++) {
                     scaled[i] = (int) ints[i];
                 }
-                return new PackedDay(channelId, dayStart, quality, divisor, deltas, null, scaled, null, qualities);
+                return new PackedDay(
+                        channelId, dayStart, quality, divisor, offset, step, times, null, scaled, null, qualities);
             }
         }
         double[] raw = new double[n];
         for (int i = 0; i < n; i++) {
             raw[i] = readings.get(i).value();
         }
-        return new PackedDay(channelId, dayStart, quality, null, deltas, null, null, raw, qualities);
+        return new PackedDay(channelId, dayStart, quality, null, offset, step, times, null, null, raw, qualities);
     }
 
     /**
@@ -111,10 +130,15 @@ record PackedDay(
 
     /** The readings packed, oldest first. */
     List<Reading> readings() {
-        List<Reading> out = new ArrayList<>(deltas.length);
+        int n = size();
+        List<Reading> out = new ArrayList<>(n);
         long ts = dayStart;
-        for (int i = 0; i < deltas.length; i++) {
-            ts += deltas[i];
+        for (int i = 0; i < n; i++) {
+            if (deltas != null) {
+                ts += deltas[i];
+            } else {
+                ts = dayStart + first + (long) i * step;
+            }
             double value;
             if (small != null) {
                 value = small[i] / divisorOrOne();

@@ -362,21 +362,21 @@ final class PgCompaction implements Compaction {
                 long bytesBefore = 0;
                 try (PreparedStatement ps = c.prepareStatement("DELETE FROM readings_packed p WHERE period_start = ?"
                         + " AND channel_id = ANY(?) RETURNING channel_id, quality, divisor, deltas, small, scaled,"
-                        + " raw, qualities, pg_column_size(p.*)")) {
+                        + " raw, qualities, first_ms, step_ms, pg_column_size(p.*)")) {
                     ps.setObject(1, at(day));
                     ps.setArray(2, c.createArrayOf("int4", channels));
                     try (ResultSet rs = ps.executeQuery()) {
                         while (rs.next()) {
                             PackedDay p = packedDay(rs, day);
                             before.put(p.channelId(), p);
-                            bytesBefore += rs.getLong(9);
+                            bytesBefore += rs.getLong(11);
                         }
                     }
                 }
                 PGConnection pg = c.unwrap(PGConnection.class);
                 try (PreparedStatement ps = c.prepareStatement("INSERT INTO readings_packed"
-                        + " (period_start, channel_id, n, quality, divisor, deltas, small, scaled, raw, qualities)"
-                        + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                        + " (period_start, channel_id, n, quality, divisor, deltas, small, scaled, raw, qualities,"
+                        + " first_ms, step_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
                     for (Map.Entry<Integer, List<Reading>> e : part.entrySet()) {
                         PackedDay old = before.get(e.getKey());
                         List<Reading> readings = old == null ? e.getValue() : merge(old.readings(), e.getValue());
@@ -386,11 +386,13 @@ final class PgCompaction implements Compaction {
                         ps.setInt(3, p.size());
                         ps.setObject(4, p.quality(), java.sql.Types.SMALLINT);
                         ps.setObject(5, p.divisor(), java.sql.Types.DOUBLE);
-                        ps.setArray(6, pg.createArrayOf("int4", p.deltas()));
+                        ps.setArray(6, p.deltas() == null ? null : pg.createArrayOf("int4", p.deltas()));
                         ps.setArray(7, p.small() == null ? null : pg.createArrayOf("int2", p.small()));
                         ps.setArray(8, p.scaled() == null ? null : pg.createArrayOf("int4", p.scaled()));
                         ps.setArray(9, p.raw() == null ? null : pg.createArrayOf("float8", p.raw()));
                         ps.setArray(10, p.qualities() == null ? null : pg.createArrayOf("int2", p.qualities()));
+                        ps.setInt(11, p.first());
+                        ps.setInt(12, p.step());
                         ps.addBatch();
                     }
                     ps.executeBatch();
@@ -478,13 +480,14 @@ final class PgCompaction implements Compaction {
         Short q = rs.wasNull() ? null : quality;
         double divisor = rs.getDouble(3);
         Double d = rs.wasNull() ? null : divisor;
-        Integer[] deltas = (Integer[]) rs.getArray(4).getArray();
         return new PackedDay(
                 channel,
                 day,
                 q,
                 d,
-                ints(deltas),
+                rs.getInt(9),
+                rs.getInt(10),
+                rs.getArray(4) == null ? null : ints((Integer[]) rs.getArray(4).getArray()),
                 shorts(rs.getArray(5)),
                 rs.getArray(6) == null ? null : ints((Integer[]) rs.getArray(6).getArray()),
                 doubles(rs.getArray(7)),

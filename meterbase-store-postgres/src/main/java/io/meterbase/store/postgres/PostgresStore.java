@@ -399,7 +399,8 @@ public final class PostgresStore implements Store, ReadingStore {
 
     /** The readings of the packed row {@code p}, as (ts, value, quality), oldest first (migration V12). */
     static final String UNPACK =
-            "meterbase_unpack(p.period_start, p.deltas, p.small, p.scaled, p.divisor, p.raw, p.qualities, p.quality)";
+            "meterbase_unpack(p.period_start, p.deltas, p.small, p.scaled, p.divisor, p.raw, p.qualities, p.quality,"
+                    + " p.first_ms, p.step_ms)";
 
     private static final String UNIQUE_VIOLATION = "23505";
 
@@ -829,7 +830,8 @@ public final class PostgresStore implements Store, ReadingStore {
 
     /** The last reading of a packed row {@code p}, without unpacking it. */
     private static final String LAST_PACKED = "p.channel_id,"
-            + " p.period_start + (SELECT sum(d) FROM unnest(p.deltas) AS d) * interval '1 millisecond',"
+            + " p.period_start + (CASE WHEN p.deltas IS NULL THEN p.first_ms + (p.n - 1) * p.step_ms::bigint"
+            + " ELSE (SELECT sum(d) FROM unnest(p.deltas) AS d) END) * interval '1 millisecond',"
             + " coalesce(coalesce(p.small[p.n]::float8, p.scaled[p.n]::float8) / p.divisor, p.raw[p.n]),"
             + " coalesce(p.qualities[p.n], p.quality)";
 
